@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+// tokenwarden: a systemd daemon that keeps personal access tokens from rotting.
+//
+// Dependency direction is strictly downward (see docs/architecture.md):
+//   tokenwarden (exe) -> TokenWardenCLI -> TokenWardenDaemon
+//     -> TokenWardenStore, TokenWardenConfig, TokenWardenProviders, TokenWardenJournal, TokenWardenSimulator
+//       -> TokenWardenCore (Foundation only, no I/O, no clock reads)
+import PackageDescription
+
+let package = Package(
+    name: "tokenwarden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tokenwarden", targets: ["tokenwarden"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(name: "TokenWardenCore"),
+        .target(
+            name: "TokenWardenConfig",
+            dependencies: ["TokenWardenCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "TokenWardenStore",
+            dependencies: ["TokenWardenCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "TokenWardenProviders", dependencies: ["TokenWardenCore"]),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "TokenWardenJournal", dependencies: ["CSystemd"]),
+        .target(name: "TokenWardenSimulator", dependencies: ["TokenWardenCore"]),
+        .target(
+            name: "TokenWardenDaemon",
+            dependencies: [
+                "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
+                "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator",
+            ]
+        ),
+        .target(
+            name: "TokenWardenCLI",
+            dependencies: [
+                "TokenWardenDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI"]),
+
+        .target(name: "TokenWardenTestSupport", path: "Tests/TokenWardenTestSupport"),
+        .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore"]),
+        .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenConfig", "TokenWardenTestSupport"]),
+        .testTarget(
+            name: "TokenWardenStoreTests",
+            dependencies: ["TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "TokenWardenProvidersTests", dependencies: ["TokenWardenProviders"]),
+        .testTarget(name: "TokenWardenJournalTests", dependencies: ["TokenWardenJournal", "TokenWardenTestSupport"]),
+        .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenSimulator"]),
+        .testTarget(
+            name: "TokenWardenCLITests",
+            dependencies: ["TokenWardenCLI", "TokenWardenStore", "TokenWardenSimulator", "TokenWardenTestSupport", "tokenwarden"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

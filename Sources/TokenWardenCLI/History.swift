@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
+
+/// `tokenwarden history [TOKEN]`: the audit trail, oldest first.
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the audit trail of one token or of the whole inventory.",
+        discussion: """
+            Each line is an observation (discovered, changed, disappeared, reappeared, with the facts that \
+            changed), a policy decision or action (with its mode: report, enforce or manual, and the rule \
+            that caused it), or a rotation step. Without TOKEN, the newest --limit entries of all tokens.
+
+            Examples:
+              tokenwarden history deploy-bot
+              tokenwarden history awx-main/42 --json
+              tokenwarden history --limit 200
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name; omit for all tokens.", valueName: "token"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("Without TOKEN, how many of the newest entries to show.", valueName: "n"))
+    var limit: Int = 50
+
+    @Flag(help: "Print a JSON array (occurred_at, provider, id, name, source, event, detail, rule).")
+    var json = false
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        try Terminal.reportingFailures {
+            let (configuration, _) = try Runtime.configurationForReading(path: options.config)
+            let store = try Runtime.inventory(for: configuration)
+            let entries: [HistoryEntry]
+            if let token {
+                let found = try store.resolve(token)
+                entries = try store.history(provider: found.provider, tokenID: found.id)
+            } else {
+                entries = try store.history(limit: limit)
+            }
+            if json {
+                try JSONOutput.print(entries.map(HistoryJSON.init))
+                return
+            }
+            guard !entries.isEmpty else { print("no history yet"); return }
+            for entry in entries { print(Self.line(for: entry, showToken: true)) }
+        }
+    }
+
+    static func line(for entry: HistoryEntry, showToken: Bool) -> String {
+        var parts = [ProviderTimestamp.format(entry.occurredAt)]
+        if showToken { parts.append("\(entry.provider)/\(entry.tokenID) \"\(entry.tokenName)\"") }
+        parts.append(entry.source == .rotation ? "rotation \(entry.event)" : entry.event)
+        if let rule = entry.rule { parts.append("[rule \(rule)]") }
+        if !entry.detail.isEmpty { parts.append(entry.detail) }
+        return parts.joined(separator: "  ")
+    }
+}

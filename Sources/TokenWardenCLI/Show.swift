@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
+
+/// `tokenwarden show TOKEN`: every fact about one token and its recent history.
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show everything tokenwarden knows about one token.",
+        discussion: """
+            TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory.
+
+            Examples:
+              tokenwarden show sailpoint-prod/86f1dc6fe8f54414950454cbb11278fa
+              tokenwarden show deploy-bot --json
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
+    var token: String
+
+    @Flag(help: "Print a JSON object (the `tokens --json` fields plus extras).")
+    var json = false
+
+    func run() throws {
+        try Terminal.reportingFailures {
+            let (configuration, _) = try Runtime.configurationForReading(path: options.config)
+            let store = try Runtime.inventory(for: configuration)
+            let found = try store.resolve(token)
+            if json {
+                try JSONOutput.print(TokenJSON(token: found, includeExtras: true))
+                return
+            }
+            let now = Date()
+            var facts: [(String, String)] = [
+                ("token", found.reference), ("name", found.name), ("state", found.state.rawValue),
+                ("owner", found.owner ?? "-"), ("scopes", found.scopes.isEmpty ? "-" : found.scopes.joined(separator: ", ")),
+                ("created", HumanTime.instant(found.createdAt)), ("expires", HumanTime.day(found.expiresAt, relativeTo: now)),
+                ("last used", HumanTime.day(found.lastUsedAt, relativeTo: now)),
+                ("first seen", HumanTime.instant(found.firstSeenAt)), ("last seen", HumanTime.instant(found.lastSeenAt)),
+            ]
+            if let kind = configuration.provider(id: found.provider)?.kind {
+                facts.insert(("provider", "\(found.provider) (\(kind.displayName))"), at: 1)
+            }
+            facts += found.extras.sorted { $0.key < $1.key }.map { ("extra \($0.key)", $0.value) }
+            let width = facts.map(\.0.count).max() ?? 0
+            for (label, value) in facts { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
+            let history = try store.history(provider: found.provider, tokenID: found.id)
+            print("\nhistory (\(history.count) entries, newest last; `tokenwarden history \(found.reference)` for all):")
+            for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false)) }
+        }
+    }
+}

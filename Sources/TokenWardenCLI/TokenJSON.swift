@@ -1,0 +1,62 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+/// The JSON shapes the CLI prints for scripts: snake_case keys, ISO-8601 UTC dates with `Z`,
+/// and an explicit `null` for every unknown fact (never a missing key).
+struct TokenJSON: Encodable {
+    let token: Token
+    var includeExtras = false
+
+    enum Keys: String, CodingKey {
+        case provider, id, name, owner, scopes, state, extras
+        case createdAt = "created_at", expiresAt = "expires_at", lastUsedAt = "last_used_at"
+        case firstSeenAt = "first_seen_at", lastSeenAt = "last_seen_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(token.provider, forKey: .provider)
+        try container.encode(token.id, forKey: .id)
+        try container.encode(token.name, forKey: .name)
+        try container.encode(token.owner, forKey: .owner)
+        try container.encode(token.scopes, forKey: .scopes)
+        try container.encode(token.createdAt.map(ProviderTimestamp.format), forKey: .createdAt)
+        try container.encode(token.expiresAt.map(ProviderTimestamp.format), forKey: .expiresAt)
+        try container.encode(token.lastUsedAt.map(ProviderTimestamp.format), forKey: .lastUsedAt)
+        try container.encode(token.state.rawValue, forKey: .state)
+        try container.encode(ProviderTimestamp.format(token.firstSeenAt), forKey: .firstSeenAt)
+        try container.encode(ProviderTimestamp.format(token.lastSeenAt), forKey: .lastSeenAt)
+        if includeExtras { try container.encode(token.extras, forKey: .extras) }
+    }
+}
+
+/// One history entry for scripts.
+struct HistoryJSON: Encodable {
+    let entry: HistoryEntry
+
+    enum Keys: String, CodingKey {
+        case provider, id, name, source, event, detail, rule
+        case occurredAt = "occurred_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(ProviderTimestamp.format(entry.occurredAt), forKey: .occurredAt)
+        try container.encode(entry.provider, forKey: .provider)
+        try container.encode(entry.tokenID, forKey: .id)
+        try container.encode(entry.tokenName, forKey: .name)
+        try container.encode(entry.source.rawValue, forKey: .source)
+        try container.encode(entry.event, forKey: .event)
+        try container.encode(entry.detail, forKey: .detail)
+        try container.encode(entry.rule, forKey: .rule)
+    }
+}
+
+enum JSONOutput {
+    static func print<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

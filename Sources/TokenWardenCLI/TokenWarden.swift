@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// The `tokenwarden` command: the daemon and every admin tool, one subcommand per file.
+/// Its `main` maps usage errors to exit code 2, as the CLI promises (ArgumentParser's default is 64).
+public struct TokenWarden: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tokenwarden",
+        abstract: "Keeps personal access tokens from rotting.",
+        discussion: """
+            tokenwarden polls the token APIs of Planning Center, SailPoint IdentityNow, Cryptlex, \
+            12d Synergy and AWX/Tower, records every token's created / last-used / expiry facts with \
+            history, and applies your policy files: warn before expiry, revoke unused tokens, rotate old \
+            ones. It is report-only until `enforce = true`.
+
+            Start here:
+              tokenwarden validate            check /etc/tokenwarden/tokenwarden.toml and policies.d/
+              tokenwarden tokens --expiring 14d
+              tokenwarden history deploy-bot
+
+            Exit codes: 0 ok, 1 failure, 2 usage error or invalid configuration.
+            """,
+        version: "0.1.0",
+        subcommands: [Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
+                      History.self, Revoke.self, Rotate.self, Simulate.self]
+    )
+
+    public init() {}
+
+    public static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
+
+/// `tokenwarden tokens`: the inventory, filtered, as a table or JSON.
+struct Tokens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List tokens in the inventory.",
+        discussion: """
+            Reads the inventory the daemon keeps (it never calls a provider). Gone tokens are left out \
+            unless asked for with --state gone. Filters combine: all must hold.
+
+            Examples:
+              tokenwarden tokens --expiring 14d            expire in the next 14 days, soonest first
+              tokenwarden tokens --stale 90d               unused for 90 days (SailPoint, Cryptlex)
+              tokenwarden tokens --provider awx-main --json
+
+            JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, state, \
+            first_seen_at, last_seen_at; dates are ISO-8601 UTC with Z, null when unknown.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Only tokens of this configured provider id.", valueName: "id"))
+    var provider: String?
+
+    @Option(help: ArgumentHelp("Only tokens that expire within this span and have not expired yet (e.g. 14d).", valueName: "duration"),
+            transform: Arguments.timeSpan)
+    var expiring: TimeSpan?
+
+    @Option(help: ArgumentHelp("Only tokens unused for at least this span; never-used tokens count from creation. Needs a provider that reports last use.", valueName: "duration"),
+            transform: Arguments.timeSpan)
+    var stale: TimeSpan?
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("Only tokens in this state: active, revoked, expired or gone. Repeatable. Default: all but gone.", valueName: "state"),
+            transform: Arguments.state)
+    var states: [TokenState] = []
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    func run() throws {
+        try Terminal.reportingFailures {
+            let (configuration, problems) = try Runtime.configurationForReading(path: options.config)
+            if !problems.isEmpty { Terminal.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
+            let store = try Runtime.inventory(for: configuration)
+            let now = Date()
+            let query = TokenQuery(provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),
+                                   expiringWithin: expiring, unusedFor: stale)
+            let tokens = try store.tokens(matching: query, at: now)
+            if json {
+                try JSONOutput.print(tokens.map { TokenJSON(token: $0) })
+                return
+            }
+            guard !tokens.isEmpty else { print("no tokens match"); return }
+            var table = TextTable("PROVIDER", "ID", "NAME", "STATE", "EXPIRES", "LAST USED", "OWNER")
+            for token in tokens {
+                table.append([token.provider, token.id, token.name, token.state.rawValue,
+                              HumanTime.day(token.expiresAt, relativeTo: now), HumanTime.day(token.lastUsedAt, relativeTo: now),
+                              token.owner ?? "-"])
+            }
+            print(table.render())
+            print("\(tokens.count) token\(tokens.count == 1 ? "" : "s")")
+        }
+    }
+}

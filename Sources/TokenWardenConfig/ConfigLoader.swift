@@ -1,0 +1,161 @@
+import Foundation
+import TokenWardenCore
+
+/// Reads and validates the main config file (`tokenwarden.toml`).
+/// Every problem is collected; `read` also returns what was valid so `validate` can go on to check policies.
+public struct ConfigLoader: Sendable {
+    public static let defaultPath = "/etc/tokenwarden/tokenwarden.toml"
+
+    /// Consulted for `$STATE_DIRECTORY` (set by systemd's `StateDirectory=`).
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The validated configuration, or every problem found.
+    public func load(path: String) throws(ConfigError) -> Configuration {
+        let (configuration, problems) = read(path: path)
+        guard let configuration, problems.isEmpty else { throw ConfigError(problems: problems) }
+        return configuration
+    }
+
+    /// Best effort: a configuration built from the valid parts (nil if the file is unusable) and all problems.
+    public func read(path rawPath: String) -> (configuration: Configuration?, problems: [ConfigProblem]) {
+        let path = URL(fileURLWithPath: rawPath).standardizedFileURL.path
+        let document: TOMLDocument
+        switch TOMLDocument.load(path: path) {
+        case let .success(loaded): document = loaded
+        case let .failure(problem): return (nil, [problem])
+        }
+        let sink = ProblemSink()
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider"])
+        let daemon = readDaemon(document: document, sink: sink, configDirectory: (path as NSString).deletingLastPathComponent)
+        let providers = readProviders(document: document, sink: sink)
+        return (Configuration(sourcePath: path, daemon: daemon, providers: providers), sink.problems)
+    }
+
+    private func readDaemon(document: TOMLDocument, sink: ProblemSink, configDirectory: String) -> DaemonSettings {
+        let defaultState = environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+            ?? DaemonSettings.defaultStateDirectory
+        var settings = DaemonSettings(stateDirectory: defaultState, policyDirectory: configDirectory + "/policies.d")
+        guard let value = document.root["daemon"] else { return settings }
+        guard case let .table(values) = value else {
+            sink.add(ConfigProblem(file: document.path, line: document.locator.lineOfKey("daemon"), key: "daemon",
+                                   message: "expected a [daemon] table, found \(value.typeName)"))
+            return settings
+        }
+        let reader = TableReader(values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
+                                 locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
+        reader.rejectUnknownKeys(allowed: ["state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle"])
+        if let state = reader.string("state_directory") {
+            if state.hasPrefix("/") { settings.stateDirectory = Self.trimmingTrailingSlash(state) }
+            else { reader.report("state_directory", "must be an absolute path, e.g. \"/var/lib/tokenwarden\"") }
+        }
+        if let policies = reader.string("policy_directory") {
+            let absolute = policies.hasPrefix("/") ? policies : configDirectory + "/" + policies
+            settings.policyDirectory = Self.trimmingTrailingSlash(URL(fileURLWithPath: absolute).standardizedFileURL.path)
+        }
+        if let interval = reader.timeSpan("poll_interval") {
+            if interval.seconds >= 1 { settings.pollInterval = interval }
+            else { reader.report("poll_interval", "must be at least 1s (the default is \(DaemonSettings.defaultPollInterval))") }
+        }
+        if let enforce = reader.boolean("enforce") { settings.enforce = enforce }
+        if let limit = reader.integer("max_actions_per_cycle", in: 0...100_000) { settings.maxActionsPerCycle = limit }
+        return settings
+    }
+
+    private func readProviders(document: TOMLDocument, sink: ProblemSink) -> [ProviderConfig] {
+        var seen: [String: Int] = [:]
+        return document.entries(of: "provider", identifiedBy: "id", sink: sink).compactMap { index, reader in
+            readProvider(reader, seen: &seen, index: index)
+        }
+    }
+
+    private func readProvider(_ reader: TableReader, seen: inout [String: Int], index: Int) -> ProviderConfig? {
+        let before = reader.sink.problems.count
+        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id"])
+        let id = reader.string("id", required: true)
+        if let id {
+            if id.range(of: "^[a-z0-9-]+$", options: .regularExpression) == nil {
+                reader.report("id", "\"\(id)\" may contain only a-z, 0-9 and \"-\"")
+            } else if let first = seen[id] {
+                reader.report("id", "\"\(id)\" is already the id of provider #\(first + 1); ids must be unique")
+            } else {
+                seen[id] = index
+            }
+        }
+        var kind: ProviderKind?
+        if let text = reader.string("kind", required: true) {
+            kind = ProviderKind(rawValue: text)
+            if kind == nil {
+                let kinds = ProviderKind.allCases.map(\.rawValue)
+                reader.report("kind", "unknown kind \"\(text)\" (valid: \(kinds.joined(separator: ", ")))",
+                              suggestion: NearestWord.suggestion(for: text, among: kinds))
+            }
+        }
+        let baseURL = reader.string("base_url", required: true).flatMap { text in
+            Self.validateBaseURL(text, report: { reader.report("base_url", $0) })
+        }
+        let credential = reader.string("credential", required: true).flatMap { text -> CredentialReference? in
+            if text.hasPrefix("/") { return .file(path: text) }
+            if text.contains("/") {
+                reader.report("credential", "\"\(text)\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=")
+                return nil
+            }
+            return .systemd(name: text)
+        }
+        var pollInterval: TimeSpan?
+        if let interval = reader.timeSpan("poll_interval") {
+            if interval.seconds >= 1 { pollInterval = interval } else { reader.report("poll_interval", "must be at least 1s") }
+        }
+        var selfTokenID: String?
+        switch reader.values["self_token_id"] {
+        case let .integer(number)?: selfTokenID = String(number)
+        case .some: selfTokenID = reader.string("self_token_id")
+        case nil: break
+        }
+        guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
+        return ProviderConfig(id: id, kind: kind, baseURL: baseURL, credential: credential,
+                              pollInterval: pollInterval, selfTokenID: selfTokenID)
+    }
+
+    /// Scheme + host [+ port] [+ path prefix]; `http` only for loopback; no credentials, query or fragment.
+    static func validateBaseURL(_ text: String, report: (String) -> Void) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else {
+            report("\"\(text)\" is not a URL; write it like \"https://acme.api.identitynow.com\"")
+            return nil
+        }
+        guard scheme == "https" || scheme == "http" else {
+            report("scheme \"\(scheme)\" is not supported; use https")
+            return nil
+        }
+        if scheme == "http" && !isLoopback(host) {
+            report("plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https for \"\(host)\"")
+            return nil
+        }
+        if components.user != nil || components.password != nil {
+            report("must not contain a user name or password; put secrets in the credential file")
+            return nil
+        }
+        if components.query != nil || components.fragment != nil {
+            report("must not contain a query (?…) or fragment (#…)")
+            return nil
+        }
+        return trimmingTrailingSlash(text)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".")
+        return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    static func trimmingTrailingSlash(_ text: String) -> String {
+        var text = text
+        while text.count > 1 && text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import TokenWardenCore
+
+/// Reads every `*.toml` in the policy directory, in name order, into one validated `PolicySet`.
+/// Rules are checked against the configured providers, so a rule that could never fire is an error.
+public struct PolicyLoader: Sendable {
+    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap"]
+    static let matchKeys = ["provider", "name", "owner", "scope"]
+    static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
+    static let deliverKeys = ["file", "command"]
+
+    public init() {}
+
+    /// The validated policy set, or every problem found in every file.
+    public func load(directory: String, providers: [ProviderConfig]) throws(ConfigError) -> PolicySet {
+        let (policies, problems) = read(directory: directory, providers: providers)
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return policies
+    }
+
+    /// Best effort: the rules that are valid, and every problem. A missing directory means no rules.
+    public func read(directory: String, providers: [ProviderConfig]) -> (policies: PolicySet, problems: [ConfigProblem]) {
+        var policies = PolicySet(directory: directory, files: [], rules: [])
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            if !FileManager.default.fileExists(atPath: directory) { return (policies, []) }
+            return (policies, [ConfigProblem(file: directory, message: "cannot list the policy directory: \((error as NSError).localizedDescription)")])
+        }
+        let sink = ProblemSink()
+        var ruleFiles: [String: String] = [:]
+        // Byte order, so "10-x" runs before "20-y" whatever the locale; dot-files are editor leftovers.
+        for name in entries.filter({ $0.hasSuffix(".toml") && !$0.hasPrefix(".") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            let path = directory + "/" + name
+            policies.files.append(path)
+            switch TOMLDocument.load(path: path) {
+            case let .failure(problem): sink.add(problem)
+            case let .success(document):
+                policies.rules += readRules(document, providers: providers, sink: sink, seenNames: &ruleFiles)
+            }
+        }
+        return (policies, sink.problems)
+    }
+
+    private func readRules(_ document: TOMLDocument, providers: [ProviderConfig], sink: ProblemSink,
+                           seenNames: inout [String: String]) -> [Rule] {
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["rule"])
+        return document.entries(of: "rule", identifiedBy: "name", sink: sink).compactMap { _, reader in
+            readRule(reader, providers: providers, seenNames: &seenNames)
+        }
+    }
+
+    private func readRule(_ reader: TableReader, providers: [ProviderConfig], seenNames: inout [String: String]) -> Rule? {
+        let before = reader.sink.problems.count
+        reader.rejectUnknownKeys(allowed: Self.ruleKeys)
+        let name = reader.string("name", required: true)
+        if let name {
+            if name.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*$", options: .regularExpression) == nil {
+                reader.report("name", "\"\(name)\" may contain only letters, digits, \".\", \"_\" and \"-\"")
+            } else if let first = seenNames[name] {
+                reader.report("name", "a rule named \"\(name)\" is already defined in \(first); names must be unique across all policy files")
+            } else {
+                seenNames[name] = reader.document.path
+            }
+        }
+        let match = readMatch(reader, providers: providers)
+        let triggers = readTriggers(reader)
+        var action: RuleAction?
+        if let text = reader.string("action", required: true) {
+            action = RuleAction(rawValue: text)
+            if action == nil {
+                let actions = RuleAction.allCases.map(\.rawValue)
+                reader.report("action", "unknown action \"\(text)\" (valid: \(actions.joined(separator: ", ")))",
+                              suggestion: NearestWord.suggestion(for: text, among: actions))
+            }
+        }
+        let delivery = readDelivery(reader, action: action)
+        let overlap = reader.timeSpan("overlap")
+        if overlap != nil, let action, action != .rotate {
+            reader.report("overlap", "only applies to action = \"rotate\"")
+        }
+        guard let name, let action, reader.sink.problems.count == before else { return nil }
+        let rule = Rule(name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
+                        delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
+        checkCapabilities(of: rule, reader: reader, providers: providers)
+        return reader.sink.problems.count == before ? rule : nil
+    }
+
+    private func readMatch(_ reader: TableReader, providers: [ProviderConfig]) -> TokenMatch {
+        guard let table = reader.table("match") else { return TokenMatch() }
+        table.rejectUnknownKeys(allowed: Self.matchKeys)
+        let ids = providers.map(\.id)
+        let named = table.strings("provider") ?? []
+        for id in named where !ids.contains(id) {
+            let known = ids.isEmpty ? "no providers are configured" : "configured: \(ids.joined(separator: ", "))"
+            table.report("match.provider", "no provider has id \"\(id)\" (\(known))",
+                         suggestion: NearestWord.suggestion(for: id, among: ids))
+        }
+        return TokenMatch(providers: named, names: (table.strings("name") ?? []).map(Glob.init),
+                          owners: (table.strings("owner") ?? []).map(Glob.init), scopes: table.strings("scope") ?? [])
+    }
+
+    private func readTriggers(_ reader: TableReader) -> [Trigger] {
+        guard reader.has("when") else {
+            reader.report("when", "missing; a rule needs at least one trigger (\(Self.whenKeys.map { "when." + $0 }.joined(separator: ", ")))")
+            return []
+        }
+        guard let table = reader.table("when") else { return [] }
+        table.rejectUnknownKeys(allowed: Self.whenKeys)
+        var triggers: [Trigger] = []
+        if let span = table.timeSpan("expires_within") { triggers.append(.expiresWithin(span)) }
+        if let expired = table.boolean("expired") {
+            if expired { triggers.append(.expired) }
+            else { table.report("when.expired", "only \"true\" is meaningful; remove the key instead of setting it to false") }
+        }
+        if let span = table.timeSpan("unused_for") { triggers.append(.unusedFor(span)) }
+        if let span = table.timeSpan("age_over") { triggers.append(.ageOver(span)) }
+        if table.values.isEmpty {
+            reader.report("when", "is empty; give at least one of \(Self.whenKeys.map { "when." + $0 }.joined(separator: ", "))")
+        }
+        return triggers
+    }
+
+    private func readDelivery(_ reader: TableReader, action: RuleAction?) -> Delivery? {
+        guard let table = reader.table("deliver") else {
+            if action == .rotate, !reader.has("deliver") {
+                reader.report("deliver", "a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]")
+            }
+            return nil
+        }
+        table.rejectUnknownKeys(allowed: Self.deliverKeys)
+        if let action, action != .rotate {
+            reader.report("deliver", "only applies to action = \"rotate\"")
+            return nil
+        }
+        var deliveries: [Delivery] = []
+        if let path = table.string("file") {
+            if !path.hasPrefix("/") || path.hasSuffix("/") { table.report("deliver.file", "must be an absolute path to a file") }
+            else { deliveries.append(.file(path: path)) }
+        }
+        if case .string? = table.values["command"] {
+            table.report("deliver.command", "is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]")
+        } else if let argv = table.strings("command") {
+            if argv[0].hasPrefix("/") { deliveries.append(.command(argv: argv)) }
+            else { table.report("deliver.command", "the program \"\(argv[0])\" must be an absolute path (no shell, no $PATH lookup)") }
+        }
+        if table.has("file") && table.has("command") {
+            reader.report("deliver", "give deliver.file or deliver.command, not both")
+            return nil
+        }
+        if deliveries.isEmpty && table.values.isEmpty {
+            reader.report("deliver", "is empty; give deliver.file or deliver.command")
+        }
+        return deliveries.first
+    }
+
+    /// A rule naming providers must be servable by each of them; say which trigger or action needs what.
+    private func checkCapabilities(of rule: Rule, reader: TableReader, providers: [ProviderConfig]) {
+        for id in rule.match.providers {
+            guard let provider = providers.first(where: { $0.id == id }) else { continue }
+            let has = provider.kind.capabilities
+            let needs: [(key: String, what: String, capabilities: ProviderCapabilities)] =
+                rule.triggers.map { ($0.key, "this trigger", $0.requiredCapabilities) }
+                + [("action", "action = \"\(rule.action.rawValue)\"", rule.action.requiredCapabilities)]
+            for need in needs {
+                let missing = need.capabilities.subtracting(has)
+                guard !missing.isEmpty else { continue }
+                reader.report(need.key, "provider \"\(id)\" (\(provider.kind.displayName)) has no \(missing.names.joined(separator: " or ")), which \(need.what) needs; remove \"\(id)\" from match.provider or change the rule")
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// The `[daemon]` table: where state lives and how boldly tokenwarden acts.
+/// Defaults are the safe ones: report-only, a small blast radius.
+public struct DaemonSettings: Sendable, Hashable {
+    public var stateDirectory: String
+    public var policyDirectory: String
+    public var pollInterval: TimeSpan
+    /// `false` (the default): decisions are reported, never carried out.
+    public var enforce: Bool
+    public var maxActionsPerCycle: Int
+
+    public static let defaultPollInterval = TimeSpan.minutes(15)
+    public static let defaultMaxActionsPerCycle = 10
+    public static let defaultStateDirectory = "/var/lib/tokenwarden"
+
+    public init(stateDirectory: String, policyDirectory: String, pollInterval: TimeSpan = defaultPollInterval,
+                enforce: Bool = false, maxActionsPerCycle: Int = defaultMaxActionsPerCycle) {
+        self.stateDirectory = stateDirectory
+        self.policyDirectory = policyDirectory
+        self.pollInterval = pollInterval
+        self.enforce = enforce
+        self.maxActionsPerCycle = maxActionsPerCycle
+    }
+}

@@ -1,0 +1,40 @@
+/// One of the five token APIs tokenwarden speaks, as written in `kind = "…"` in the config.
+/// The kind decides the driver, the credential format and what facts the provider can report.
+public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case planningCenter = "planningcenter"
+    case sailPoint = "sailpoint"
+    case cryptlex = "cryptlex"
+    case synergy = "synergy"
+    case awx = "awx"
+
+    /// The product name an admin recognises, for messages.
+    public var displayName: String {
+        switch self {
+        case .planningCenter: "Planning Center"
+        case .sailPoint: "SailPoint IdentityNow v3"
+        case .cryptlex: "Cryptlex v3"
+        case .synergy: "12d Synergy"
+        case .awx: "AWX / Tower"
+        }
+    }
+
+    /// What the provider's API reports and allows (see docs/providers.md for the sources).
+    public var capabilities: ProviderCapabilities {
+        switch self {
+        // Planning Center lists names only: no timestamps, no create/revoke endpoints.
+        case .planningCenter: []
+        case .sailPoint, .cryptlex: [.creationTime, .lastUsed, .expiry, .revoke, .create]
+        // Synergy and AWX have no last-used field in their APIs.
+        case .synergy, .awx: [.creationTime, .expiry, .revoke, .create]
+        }
+    }
+
+    /// How the credential file's content is read for this kind.
+    public var credentialFormat: Credential.Format {
+        switch self {
+        case .planningCenter: .pair(left: "APPLICATION_ID", right: "SECRET")
+        case .sailPoint: .pair(left: "CLIENT_ID", right: "CLIENT_SECRET")
+        case .cryptlex, .synergy, .awx: .bearer
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// One validated `[[rule]]` from a policy file.
+/// Rules are data: the engine evaluates them against tokens at a given `now`.
+public struct Rule: Sendable, Hashable {
+    public var name: String
+    /// The policy file it came from, for messages and the audit trail.
+    public var sourceFile: String
+    public var match: TokenMatch
+    public var triggers: [Trigger]
+    public var action: RuleAction
+    public var delivery: Delivery?
+    /// How long the old token stays valid after the new secret is delivered (rotate only).
+    public var overlap: TimeSpan?
+
+    /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
+    public static let defaultOverlap = TimeSpan.hours(1)
+
+    public init(name: String, sourceFile: String, match: TokenMatch = TokenMatch(), triggers: [Trigger],
+                action: RuleAction, delivery: Delivery? = nil, overlap: TimeSpan? = nil) {
+        self.name = name
+        self.sourceFile = sourceFile
+        self.match = match
+        self.triggers = triggers
+        self.action = action
+        self.delivery = delivery
+        self.overlap = overlap
+    }
+
+    /// Everything a provider must offer for this rule to be evaluated and carried out there.
+    public var requiredCapabilities: ProviderCapabilities {
+        triggers.reduce(action.requiredCapabilities) { $0.union($1.requiredCapabilities) }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// One line of `tokenwarden history`: an observation event, an audited action or a rotation step.
+/// Merged from three tables and ordered by time so an on-call reads one story.
+public struct HistoryEntry: Sendable, Hashable {
+    /// Where the entry comes from.
+    public enum Source: String, Sendable, Hashable, Codable {
+        case observation
+        case action
+        case rotation
+    }
+
+    public var occurredAt: Date
+    public var provider: String
+    public var tokenID: String
+    public var tokenName: String
+    public var source: Source
+    /// `discovered`, `changed`, … for observations; `revoke (enforce): succeeded` for actions; the state for rotation steps.
+    public var event: String
+    public var detail: String
+    public var rule: String?
+}

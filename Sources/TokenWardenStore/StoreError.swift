@@ -1,0 +1,35 @@
+/// Why the token store could not be opened or could not answer, with what the admin can do about it.
+/// Database file problems name the file; nothing in a message ever comes from a secret.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No database yet at the path (read-only commands never create one).
+    case missing(path: String)
+    /// The file is not a SQLite database or failed `PRAGMA integrity_check`.
+    case damaged(path: String, detail: String)
+    /// SQLite could not open or write it (permissions, full disk, …).
+    case unavailable(path: String, detail: String)
+    /// Written by an older tokenwarden and not yet migrated (read-only commands do not migrate).
+    case outdatedSchema(path: String)
+    /// Written by a newer tokenwarden than this one.
+    case newerSchema(path: String)
+    case tokenNotFound(reference: String)
+    case ambiguousName(name: String, candidates: [String])
+
+    public var description: String {
+        switch self {
+        case let .missing(path):
+            "no token database at \(path) yet: it is created by the first poll (start the daemon or run `tokenwarden sync`)"
+        case let .damaged(path, detail):
+            "the token database \(path) is damaged (\(detail)); stop tokenwarden, move the file aside (keep it for inspection) and restart: the inventory is rebuilt by the next poll, its history stays in the old file"
+        case let .unavailable(path, detail):
+            "cannot use the token database \(path): \(detail)"
+        case let .outdatedSchema(path):
+            "the token database \(path) was written by an older tokenwarden; start the daemon (or run `tokenwarden sync`) once to upgrade it"
+        case let .newerSchema(path):
+            "the token database \(path) was written by a newer tokenwarden than this one; upgrade tokenwarden"
+        case let .tokenNotFound(reference):
+            "no token \"\(reference)\" in the inventory (give PROVIDER/ID or a token name; `tokenwarden tokens` lists them)"
+        case let .ambiguousName(name, candidates):
+            "\(candidates.count) tokens are named \"\(name)\": \(candidates.joined(separator: ", ")); give PROVIDER/ID instead"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+extension TokenStore {
+    /// Appends an action to the audit trail and returns its id.
+    @discardableResult
+    public func recordAction(_ action: AuditedAction) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [action.provider, action.tokenID, action.occurredAt, action.rule, action.action.rawValue,
+                                 action.mode.rawValue, action.outcome.rawValue, action.reason, action.error])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The history of one token (all of it) or of the whole inventory (the newest `limit` entries),
+    /// oldest first.
+    public func history(provider: String? = nil, tokenID: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
+        var filter = ""
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let provider, let tokenID {
+            filter = "WHERE x.provider_id = ? AND x.token_id = ?"
+            arguments = [provider, tokenID]
+        }
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+        let sql = """
+            SELECT * FROM (
+              SELECT x.occurred_at, x.id AS seq, x.provider_id, x.token_id, t.name, 'observation' AS source, 0 AS rank,
+                     x.kind AS event, x.detail, NULL AS rule
+                FROM token_event x JOIN token t USING (provider_id, token_id) \(filter)
+              UNION ALL
+              SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'action', 1,
+                     x.action || ' (' || x.mode || '): ' || x.outcome,
+                     x.reason || COALESCE(' — ' || x.error, ''), x.rule
+                FROM action x JOIN token t USING (provider_id, token_id) \(filter)
+              UNION ALL
+              SELECT s.occurred_at, s.id, x.provider_id, x.token_id, t.name, 'rotation', 2, s.state, s.detail, x.rule
+                FROM rotation_step s JOIN rotation x ON x.id = s.rotation_id
+                JOIN token t USING (provider_id, token_id) \(filter)
+            ) ORDER BY occurred_at DESC, rank DESC, seq DESC\(limitClause)
+            """
+        let repeated = StatementArguments(arguments + arguments + arguments)
+        return try writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: repeated).reversed().map { row in
+                HistoryEntry(occurredAt: row["occurred_at"], provider: row["provider_id"], tokenID: row["token_id"],
+                             tokenName: row["name"], source: HistoryEntry.Source(rawValue: row["source"]) ?? .observation,
+                             event: row["event"], detail: row["detail"], rule: row["rule"])
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import GRDB
+
+extension TokenStore {
+    /// The schema's history. A migration's name never changes once shipped; new needs get new migrations.
+    /// No column holds a secret: rotations keep only a short SHA-256 fingerprint of a new secret.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("createInventory") { db in
+            try db.create(table: "provider") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("base_url", .text).notNull()
+                t.column("registered_at", .datetime).notNull()
+                t.column("last_poll_started_at", .datetime)
+                t.column("last_poll_finished_at", .datetime)
+                t.column("last_poll_outcome", .text)
+                t.column("last_poll_error", .text)
+                t.column("token_count", .integer)
+            }
+            try db.create(table: "token") { t in
+                t.column("provider_id", .text).notNull().references("provider", onDelete: .restrict)
+                t.column("token_id", .text).notNull()
+                t.primaryKey(["provider_id", "token_id"])
+                t.column("name", .text).notNull()
+                t.column("owner", .text)
+                t.column("scopes", .text).notNull().defaults(to: "[]")
+                t.column("created_at", .datetime)
+                t.column("expires_at", .datetime)
+                t.column("last_used_at", .datetime)
+                t.column("revoked", .boolean).notNull().defaults(to: false)
+                t.column("state", .text).notNull().check { ["active", "revoked", "expired", "gone"].contains($0) }
+                t.column("first_seen_at", .datetime).notNull()
+                t.column("last_seen_at", .datetime).notNull()
+                t.column("extras", .text).notNull().defaults(to: "{}")
+            }
+            try db.create(index: "token_on_expires_at", on: "token", columns: ["expires_at"])
+            try db.create(index: "token_on_name", on: "token", columns: ["name"])
+            try db.create(table: "token_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.foreignKey(["provider_id", "token_id"], references: "token", onDelete: .cascade)
+                t.column("occurred_at", .datetime).notNull()
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull().defaults(to: "")
+            }
+            try db.create(index: "token_event_on_token", on: "token_event", columns: ["provider_id", "token_id", "occurred_at"])
+        }
+
+        migrator.registerMigration("createAudit") { db in
+            try db.create(table: "action") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.foreignKey(["provider_id", "token_id"], references: "token")
+                t.column("occurred_at", .datetime).notNull()
+                t.column("rule", .text)
+                t.column("action", .text).notNull()
+                t.column("mode", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("error", .text)
+            }
+            try db.create(index: "action_on_token", on: "action", columns: ["provider_id", "token_id", "occurred_at"])
+            try db.create(table: "rotation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.foreignKey(["provider_id", "token_id"], references: "token")
+                t.column("rule", .text)
+                t.column("state", .text).notNull()
+                t.column("new_token_id", .text)
+                t.column("new_secret_fingerprint", .text)
+                t.column("delivery", .text).notNull()
+                t.column("overlap_seconds", .integer).notNull()
+                t.column("revoke_old_after", .datetime)
+                t.column("started_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+                t.column("failure", .text)
+            }
+            try db.create(table: "rotation_step") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("rotation_id", .integer).notNull().references("rotation", onDelete: .cascade)
+                t.column("occurred_at", .datetime).notNull()
+                t.column("state", .text).notNull()
+                t.column("detail", .text).notNull().defaults(to: "")
+            }
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+extension TokenStore {
+    /// The tokens matching `query` at `now`: by expiry when filtering on it, else by provider and name.
+    public func tokens(matching query: TokenQuery, at now: Date) throws -> [Token] {
+        var conditions = ["state IN (\(query.states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))"]
+        var arguments: StatementArguments = []
+        if let provider = query.provider {
+            conditions.append("provider_id = ?")
+            arguments += [provider]
+        }
+        if let span = query.expiringWithin {
+            conditions.append("expires_at > ? AND expires_at <= ?")
+            arguments += [now, now.addingTimeInterval(span.timeInterval)]
+        }
+        if let span = query.unusedFor {
+            let kinds = ProviderKind.allCases.filter { $0.capabilities.contains(.lastUsed) }.map { "'\($0.rawValue)'" }
+            conditions.append("provider_id IN (SELECT id FROM provider WHERE kind IN (\(kinds.joined(separator: ","))))")
+            conditions.append("COALESCE(last_used_at, created_at) < ?")
+            arguments += [now.addingTimeInterval(-span.timeInterval)]
+        }
+        let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
+        let sql = "SELECT * FROM token WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)"
+        return try writer.read { db in try TokenRecord.fetchAll(db, sql: sql, arguments: arguments).map(\.token) }
+    }
+
+    /// One token by provider id and the provider's token id.
+    public func token(provider: String, id: String) throws -> Token? {
+        try writer.read { db in try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": id])?.token }
+    }
+
+    /// Finds the token an admin means by `PROVIDER/ID` or by a name that is unique in the inventory.
+    public func resolve(_ reference: String) throws -> Token {
+        if let slash = reference.firstIndex(of: "/") {
+            let provider = String(reference[..<slash]), id = String(reference[reference.index(after: slash)...])
+            guard let token = try token(provider: provider, id: id) else { throw StoreError.tokenNotFound(reference: reference) }
+            return token
+        }
+        let named = try writer.read { db in
+            try TokenRecord.filter(sql: "name = ?", arguments: [reference]).order(sql: "provider_id, token_id").fetchAll(db).map(\.token)
+        }
+        switch named.count {
+        case 0: throw StoreError.tokenNotFound(reference: reference)
+        case 1: return named[0]
+        default: throw StoreError.ambiguousName(name: reference, candidates: named.map { "\($0.reference) (\($0.state.rawValue))" })
+        }
+    }
+
+    /// Token counts per state, for summaries.
+    public func tokenCounts() throws -> [TokenState: Int] {
+        try writer.read { db in
+            var counts: [TokenState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM token GROUP BY state") {
+                if let state = TokenState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+}

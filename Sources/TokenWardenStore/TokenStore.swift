@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+/// tokenwarden's inventory, history and audit trail, in one SQLite database.
+/// One value wrapping a GRDB writer (GRDB's AppDatabase pattern): every write is an intention-named method.
+public struct TokenStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Wraps an open database and brings its schema up to date.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    private init(unmigrated writer: any DatabaseWriter) { self.writer = writer }
+
+    /// A private in-memory database, for tests and dry runs.
+    public static func inMemory() throws -> TokenStore {
+        try TokenStore(DatabaseQueue(configuration: configuration(readonly: false)))
+    }
+
+    /// Opens (creating if needed) the database at `path` for the daemon and acting commands:
+    /// WAL, a busy timeout, foreign keys, `PRAGMA integrity_check`, then migrations.
+    public static func open(path: String) throws(StoreError) -> TokenStore {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .unavailable(path: path, detail: "cannot create its directory \(directory): \((error as NSError).localizedDescription)")
+        }
+        return try translatingErrors(path: path) {
+            let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
+            let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            guard problems == ["ok"] else {
+                throw StoreError.damaged(path: path, detail: "integrity check: " + problems.prefix(3).joined(separator: "; "))
+            }
+            return try TokenStore(pool)
+        }
+    }
+
+    /// Opens an existing database for reading only (the CLI's `tokens`, `show`, `history`): never creates
+    /// or migrates it, so a look at the inventory cannot change it.
+    public static func openReadOnly(path: String) throws(StoreError) -> TokenStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        return try translatingErrors(path: path) {
+            let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
+            try pool.read { db in
+                if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
+                if try !migrator.hasCompletedMigrations(db) { throw StoreError.outdatedSchema(path: path) }
+            }
+            return TokenStore(unmigrated: pool)
+        }
+    }
+
+    private static func configuration(readonly: Bool) -> GRDB.Configuration {
+        var configuration = GRDB.Configuration()
+        configuration.label = "tokenwarden"
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = true
+        // The daemon and an admin's CLI command may touch the file at once; wait rather than fail.
+        configuration.busyMode = .timeout(5)
+        return configuration
+    }
+
+    /// Maps SQLite failures to `StoreError`s an admin can act on.
+    static func translatingErrors<T>(path: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                throw .damaged(path: path, detail: error.message ?? "not a database")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+                throw .unavailable(path: path, detail: "\(error.message ?? "cannot open") (check the file's owner and mode)")
+            case .SQLITE_FULL:
+                throw .unavailable(path: path, detail: "the disk is full")
+            default:
+                throw .unavailable(path: path, detail: error.message ?? "\(error.resultCode)")
+            }
+        } catch {
+            throw .unavailable(path: path, detail: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenStore
+import TokenWardenTestSupport
+
+/// The CLI as an admin meets it: the real binary, a real config on disk, a real database.
+@Suite struct CLITests {
+    static let secret = "PLANTED-cli-secret-5d1e"
+
+    /// A valid setup: one AWX provider with a 0600 credential, a policy, and a state directory.
+    struct Setup {
+        let dir: TemporaryDirectory
+        let config: String
+        var database: String { dir.subpath("state/tokenwarden.sqlite") }
+
+        init(policy: String = "[[rule]]\nname = \"warn\"\nwhen.expires_within = \"14d\"\naction = \"notify\"\n") throws {
+            dir = try TemporaryDirectory()
+            let credential = try dir.write("awx.cred", CLITests.secret + "\n", mode: 0o600)
+            config = try dir.write("tokenwarden.toml", """
+                [daemon]
+                state_directory = "\(dir.subpath("state"))"
+
+                [[provider]]
+                id = "awx-main"
+                kind = "awx"
+                base_url = "https://awx.example.com"
+                credential = "\(credential)"
+
+                [[provider]]
+                id = "pco"
+                kind = "planningcenter"
+                base_url = "https://api.planningcenteronline.com"
+                credential = "\(try dir.write("pco.cred", "app:" + CLITests.secret, mode: 0o400))"
+                """)
+            try dir.write("policies.d/10-baseline.toml", policy)
+        }
+
+        func run(_ arguments: String...) throws -> BuiltProduct.Result {
+            try BuiltProduct.run(arguments + ["--config", config])
+        }
+    }
+
+    @Test func validateSummarisesAValidSetupAndExitsZero() throws {
+        let setup = try Setup()
+        let result = try setup.run("validate")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\(setup.config): valid"))
+        #expect(result.stdout.contains("report-only (enforce = false), at most 10 actions per cycle"))
+        #expect(result.stdout.contains("warn: notify when expires within 2w; on awx-main"))
+        #expect(result.stdout.contains("skips pco: Planning Center has no expiry data"))
+        #expect(result.stdout.contains("(mode 0600)") && result.stdout.contains("(mode 0400)"))
+        #expect(!(result.stdout + result.stderr).contains(Self.secret))
+    }
+
+    @Test func validatePrintsEveryProblemAndExitsTwo() throws {
+        let setup = try Setup(policy: "[[rule]]\nname = \"x\"\nwhen.unused_fr = \"1d\"\naction = \"notfy\"\n")
+        let result = try setup.run("validate")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("2 problems in the configuration:"))
+        #expect(result.stderr.contains("10-baseline.toml:3: rule \"x\", key \"when.unused_fr\": unknown key"))
+        #expect(result.stderr.contains("did you mean \"notify\"?"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func readCommandsExplainAMissingDatabaseWithoutCreatingIt() throws {
+        let setup = try Setup()
+        let result = try setup.run("tokens")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no token database at \(setup.database) yet"))
+        #expect(!FileManager.default.fileExists(atPath: setup.database))
+    }
+
+    @Test func tokensPrintsJSONWithSnakeCaseKeysAndNulls() throws {
+        let setup = try Setup()
+        let now = Date()
+        let store = try TokenStore.open(path: setup.database)
+        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        let created = try ProviderTimestamp.parse("2025-02-23T14:39:32.618932Z").date
+        try store.recordObservations([
+            ObservedToken(id: "4", name: "deploy-bot", owner: "root", scopes: ["write"], createdAt: created, expiresAt: now + 3 * 86_400),
+            ObservedToken(id: "5", name: "ci", createdAt: created, expiresAt: try ProviderTimestamp.parse("3024-06-25T14:39:32.618279Z").date),
+        ], provider: "awx-main", at: now)
+
+        let result = try setup.run("tokens", "--expiring", "14d", "--json")
+        #expect(result.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        let row = rows[0]
+        #expect(Set(row.keys) == ["provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
+                                  "state", "first_seen_at", "last_seen_at"])
+        #expect(row["id"] as? String == "4" && row["provider"] as? String == "awx-main" && row["state"] as? String == "active")
+        #expect(row["created_at"] as? String == "2025-02-23T14:39:32Z")
+        #expect(row["last_used_at"] is NSNull)
+        #expect((row["expires_at"] as? String)?.hasSuffix("Z") == true)
+
+        let all = try setup.run("tokens")
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("deploy-bot") && all.stdout.contains("3024-06-25") && all.stdout.contains("2 tokens"))
+
+        let shown = try setup.run("show", "deploy-bot")
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("awx-main/4") && shown.stdout.contains("AWX / Tower") && shown.stdout.contains("discovered"))
+
+        let history = try setup.run("history", "awx-main/5", "--json")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["event"] as? String } == ["discovered"])
+        #expect(entries.first?["rule"] is NSNull)
+
+        let unknown = try setup.run("show", "awx-main/404")
+        #expect(unknown.status == 1 && unknown.stderr.contains("no token \"awx-main/404\" in the inventory"))
+    }
+
+    @Test(arguments: ["daemon", "demo", "plan", "sync", "simulate"])
+    func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) throws {
+        let result = try BuiltProduct.run([command])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("tokenwarden: \(command) is not available in this build:"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func usageErrorsExitTwoAndHelpTeaches() throws {
+        let bad = try BuiltProduct.run(["tokens", "--expiring", "14"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("\"14\" is not a duration: it has no unit; write \"14d\""))
+        #expect(try BuiltProduct.run(["frobnicate"]).status == 2)
+        let help = try BuiltProduct.run(["tokens", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("tokenwarden tokens --expiring 14d"))
+    }
+}

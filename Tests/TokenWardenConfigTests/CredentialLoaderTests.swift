@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenTestSupport
+
+@Suite struct CredentialLoaderTests {
+    static let secret = "PLANTED-secret-0b7c91"
+
+    @Test(arguments: [0o600, 0o400])
+    func acceptsFilesOnlyTheOwnerCanRead(mode: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("cred", "client:\(Self.secret)\n", mode: mode)
+        let credential = try CredentialLoader(environment: [:]).load(.file(path: path), kind: .sailPoint)
+        #expect(credential.publicIdentifier == "client")
+        #expect(try CredentialLoader(environment: [:]).checkPermissions(of: .file(path: path)) == mode_t(mode))
+    }
+
+    @Test(arguments: [(0o640, "0640"), (0o604, "0604"), (0o644, "0644"), (0o660, "0660"), (0o602, "0602")])
+    func refusesFilesGroupOrOthersCanAccess(mode: Int, shown: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("cred", Self.secret, mode: mode)
+        #expect {
+            try CredentialLoader(environment: [:]).load(.file(path: path), kind: .awx)
+        } throws: { error in
+            "\(error)" == "credential file \(path) has mode \(shown): group or others may access it; run: chmod 600 \(path)"
+        }
+    }
+
+    @Test func namesAMissingFileAndADirectory() throws {
+        let dir = try TemporaryDirectory()
+        let loader = CredentialLoader(environment: [:])
+        #expect(throws: CredentialError("credential file \(dir.path)/none does not exist")) {
+            try loader.load(.file(path: dir.path + "/none"), kind: .awx)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
+        #expect(throws: CredentialError("credential file \(dir.path) is not a regular file")) {
+            try loader.load(.file(path: dir.path), kind: .awx)
+        }
+    }
+
+    @Test func resolvesSystemdCredentialsInTheCredentialsDirectory() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("pco", "app:\(Self.secret)", mode: 0o400)
+        let loader = CredentialLoader(environment: ["CREDENTIALS_DIRECTORY": dir.path])
+        #expect(try loader.path(of: .systemd(name: "pco")) == dir.path + "/pco")
+        #expect(try loader.load(.systemd(name: "pco"), kind: .planningCenter).publicIdentifier == "app")
+        #expect {
+            try CredentialLoader(environment: [:]).load(.systemd(name: "pco"), kind: .planningCenter)
+        } throws: { error in
+            "\(error)".hasPrefix("\"pco\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set")
+        }
+    }
+
+    @Test func aMalformedCredentialIsNamedButNeverQuoted() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("cred", Self.secret + "\n", mode: 0o600)
+        #expect {
+            try CredentialLoader(environment: [:]).load(.file(path: path), kind: .sailPoint)
+        } throws: { error in
+            let message = "\(error)"
+            return message == "credential file \(path) (for SailPoint IdentityNow v3): expected CLIENT_ID:CLIENT_SECRET on one line"
+                && !message.contains(Self.secret)
+        }
+    }
+}

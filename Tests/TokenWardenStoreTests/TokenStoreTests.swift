@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import Testing
+import TokenWardenCore
+import TokenWardenStore
+import TokenWardenTestSupport
+
+@Suite struct TokenStoreTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    static let day: TimeInterval = 86_400
+    static let providers = [
+        ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a")),
+        ProviderConfig(id: "sp", kind: .sailPoint, baseURL: "https://sp", credential: .systemd(name: "s")),
+    ]
+
+    func store() throws -> TokenStore {
+        let store = try TokenStore.inMemory()
+        try store.registerProviders(Self.providers, at: Self.t0)
+        return store
+    }
+
+    @Test func migratesAFileDatabaseAndReopensIt() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("state/tokenwarden.sqlite")
+        do {
+            let store = try TokenStore.open(path: path)
+            try store.registerProviders(Self.providers, at: Self.t0)
+            try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: Self.t0)
+        }
+        let reopened = try TokenStore.open(path: path)
+        #expect(try reopened.token(provider: "awx-main", id: "1")?.name == "a")
+        let readOnly = try TokenStore.openReadOnly(path: path)
+        #expect(try readOnly.tokens(matching: TokenQuery(), at: Self.t0).count == 1)
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))  // WAL journal mode
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.subpath("state"))[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test func readOnlyOpeningNeverCreatesADatabase() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("tokenwarden.sqlite")
+        #expect(throws: StoreError.missing(path: path)) { try TokenStore.openReadOnly(path: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsReportedAsDamagedAndLeftAlone() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("tokenwarden.sqlite", String(repeating: "not a database ", count: 100))
+        #expect {
+            try TokenStore.open(path: path)
+        } throws: { error in
+            guard case let .damaged(damagedPath, _) = error as? StoreError else { return false }
+            return damagedPath == path && "\(error)".contains("move the file aside")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("not a database"))
+    }
+
+    @Test func observationsKeepFactsAndOnlyRecordChangesAsHistory() throws {
+        let store = try store()
+        let token = ObservedToken(id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"], createdAt: Self.t0 - 10 * Self.day,
+                                  expiresAt: Self.t0 + 30 * Self.day, extras: ["managed": "false"])
+        var summary = try store.recordObservations([token, ObservedToken(id: "43", name: "other")], provider: "awx-main", at: Self.t0)
+        #expect(summary.seen == 2 && summary.discovered == 2 && summary.changed == 0)
+
+        summary = try store.recordObservations([token], provider: "awx-main", at: Self.t0 + 3_600)
+        #expect(summary.seen == 1 && summary.discovered == 0 && summary.changed == 0)
+
+        var renewed = token
+        renewed.expiresAt = Self.t0 + 60 * Self.day
+        summary = try store.recordObservations([renewed], provider: "awx-main", at: Self.t0 + 7_200)
+        #expect(summary.changed == 1)
+
+        let stored = try #require(try store.token(provider: "awx-main", id: "42"))
+        #expect(stored == Token(provider: "awx-main", id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"],
+                                createdAt: Self.t0 - 10 * Self.day, expiresAt: Self.t0 + 60 * Self.day, state: .active,
+                                firstSeenAt: Self.t0, lastSeenAt: Self.t0 + 7_200, extras: ["managed": "false"]))
+        let history = try store.history(provider: "awx-main", tokenID: "42")
+        #expect(history.map(\.event) == ["discovered", "changed"])
+        #expect(history[1].detail == "expires_at 2027-02-14T08:00:00Z → 2027-03-16T08:00:00Z")
+    }
+
+    @Test func tokensMissingFromACompleteListingBecomeGoneAndCanReappear() throws {
+        let store = try store()
+        try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
+        try store.recordObservations([ObservedToken(id: "9", name: "sp")], provider: "sp", at: Self.t0)
+        let listingStart = Self.t0 + 3_600
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 5)
+        #expect(gone.map(\.id) == ["2"])
+        #expect(try store.token(provider: "awx-main", id: "2")?.state == .gone)
+        #expect(try store.token(provider: "sp", id: "9")?.state == .active)  // other providers untouched
+        #expect(try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 10).isEmpty)
+
+        try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0 + 7_200)
+        #expect(try store.token(provider: "awx-main", id: "2")?.state == .active)
+        let history = try store.history(provider: "awx-main", tokenID: "2")
+        #expect(history.map(\.event) == ["discovered", "disappeared", "reappeared"])
+        #expect(history.map(\.detail) == ["", "state active → gone", "state gone → active"])
+    }
+
+    @Test func queriesFilterByProviderStateExpiryAndStaleness() throws {
+        let store = try store()
+        try store.recordObservations([
+            ObservedToken(id: "soon", name: "soon", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 3 * Self.day),
+            ObservedToken(id: "later", name: "later", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 30 * Self.day),
+            ObservedToken(id: "past", name: "past", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 - Self.day),
+        ], provider: "awx-main", at: Self.t0)
+        try store.recordObservations([
+            ObservedToken(id: "never-used-old", name: "n1", createdAt: Self.t0 - 200 * Self.day),
+            ObservedToken(id: "never-used-new", name: "n2", createdAt: Self.t0 - 10 * Self.day),
+            ObservedToken(id: "used-long-ago", name: "u1", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - 120 * Self.day),
+            ObservedToken(id: "used-recently", name: "u2", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - Self.day),
+            ObservedToken(id: "revoked", name: "r", createdAt: Self.t0 - 300 * Self.day, revoked: true),
+        ], provider: "sp", at: Self.t0)
+
+        func ids(_ query: TokenQuery) throws -> [String] { try store.tokens(matching: query, at: Self.t0).map(\.id) }
+        #expect(try ids(TokenQuery(expiringWithin: .days(14))) == ["soon"])
+        #expect(try ids(TokenQuery(expiringWithin: .days(31))) == ["soon", "later"])
+        // Only SailPoint reports last use: AWX's old tokens are never "stale".
+        #expect(try ids(TokenQuery(unusedFor: .days(90))).sorted() == ["never-used-old", "revoked", "used-long-ago"])
+        #expect(try ids(TokenQuery(states: [.active], unusedFor: .days(90))).sorted() == ["never-used-old", "used-long-ago"])
+        #expect(try ids(TokenQuery(provider: "awx-main", states: [.expired])) == ["past"])
+        #expect(try ids(TokenQuery(provider: "awx-main")) == ["later", "past", "soon"])
+        #expect(try store.tokenCounts() == [.active: 6, .expired: 1, .revoked: 1])
+    }
+
+    @Test func resolvesReferencesByProviderAndIdOrUniqueName() throws {
+        let store = try store()
+        try store.recordObservations([ObservedToken(id: "1", name: "deploy"), ObservedToken(id: "2", name: "twin")], provider: "awx-main", at: Self.t0)
+        try store.recordObservations([ObservedToken(id: "x/y", name: "twin")], provider: "sp", at: Self.t0)
+        #expect(try store.resolve("awx-main/1").name == "deploy")
+        #expect(try store.resolve("sp/x/y").name == "twin")
+        #expect(try store.resolve("deploy").reference == "awx-main/1")
+        #expect(throws: StoreError.ambiguousName(name: "twin", candidates: ["awx-main/2 (active)", "sp/x/y (active)"])) {
+            try store.resolve("twin")
+        }
+        #expect(throws: StoreError.tokenNotFound(reference: "awx-main/404")) { try store.resolve("awx-main/404") }
+    }
+
+    @Test func actionsJoinTheHistoryInTimeOrder() throws {
+        let store = try store()
+        try store.recordObservations([ObservedToken(id: "1", name: "deploy")], provider: "awx-main", at: Self.t0)
+        try store.recordAction(AuditedAction(provider: "awx-main", tokenID: "1", occurredAt: Self.t0, rule: "warn",
+                                             action: .notify, mode: .report, outcome: .skipped, reason: "expires in 3 days"))
+        try store.recordAction(AuditedAction(provider: "awx-main", tokenID: "1", occurredAt: Self.t0 + 60, rule: nil,
+                                             action: .revoke, mode: .manual, outcome: .failed, reason: "asked by admin", error: "HTTP 503"))
+        let history = try store.history(provider: "awx-main", tokenID: "1")
+        #expect(history.map(\.event) == ["discovered", "notify (report): skipped", "revoke (manual): failed"])
+        #expect(history.map(\.rule) == [nil, "warn", nil])
+        #expect(history[2].detail == "asked by admin — HTTP 503")
+        #expect(try store.history(limit: 2).map(\.event) == ["notify (report): skipped", "revoke (manual): failed"])
+    }
+
+    @Test func aDatabaseFromANewerTokenwardenIsRefusedForReading() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("tokenwarden.sqlite")
+        _ = try TokenStore.open(path: path)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('fromTheFuture')")
+        }
+        #expect(throws: StoreError.newerSchema(path: path)) { try TokenStore.openReadOnly(path: path) }
+    }
+
+    @Test func aDatabaseFromAnOlderTokenwardenIsNotMigratedByReaders() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("tokenwarden.sqlite")
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE unrelated (x)") }
+        #expect(throws: StoreError.outdatedSchema(path: path)) { try TokenStore.openReadOnly(path: path) }
+        #expect(try DatabaseQueue(path: path).read { db in try db.tableExists("token") } == false)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Runs the `tokenwarden` executable built next to the test bundle, as an admin would: a real process,
+/// real arguments, real exit code and output.
+public enum BuiltProduct {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// `.build/<triple>/debug/tokenwarden`, in the directory of the running test binary.
+    public static var executable: String {
+        let directory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
+        return directory.appendingPathComponent("tokenwarden").path
+    }
+
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TOKENWARDEN_CONFIG")
+        env.removeValue(forKey: "CREDENTIALS_DIRECTORY")
+        env.removeValue(forKey: "STATE_DIRECTORY")
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        process.environment = env.merging(environment) { $1 }
+        // Files, not pipes: the child can never block on a full pipe while the test waits for it.
+        let scratch = try TemporaryDirectory()
+        let outPath = try scratch.write("stdout", ""), errPath = try scratch.write("stderr", "")
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        try process.run()
+        process.waitUntilExit()
+        let stdout = try Data(contentsOf: URL(fileURLWithPath: outPath))
+        let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
