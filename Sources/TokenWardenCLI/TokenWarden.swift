@@ -14,9 +14,9 @@ public struct TokenWarden: AsyncParsableCommand {
             ones. It is report-only until `enforce = true`.
 
             Start here:
-              tokenwarden validate            check /etc/tokenwarden/tokenwarden.toml and policies.d/
-              tokenwarden tokens --expiring 14d
-              tokenwarden history deploy-bot
+              tokenwarden validate               check the config and policies
+              tokenwarden tokens --expiring 14d  what expires soon
+              tokenwarden history deploy-bot     what happened to a token
 
             Exit codes: 0 ok, 1 failure, 2 usage error or invalid configuration.
             """,

@@ -49,7 +49,7 @@ struct Validate: ParsableCommand {
             lines.append("  policies:  none (\(policies.directory) \(exists ? "has no *.toml files" : "does not exist")): inventory only")
             return lines.joined(separator: "\n")
         }
-        lines.append("  policies:  \(policies.rules.count) rules from \(policies.files.count) files in \(policies.directory)")
+        lines.append("  policies:  \(Self.count(policies.rules.count, "rule")) from \(Self.count(policies.files.count, "file")) in \(policies.directory)")
         for rule in policies.rules {
             let applicability = rule.applicability(to: configuration.providers)
             let on = applicability.providers.isEmpty ? "no provider" : applicability.providers.map(\.id).joined(separator: ", ")
@@ -60,4 +60,6 @@ struct Validate: ParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
+
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

@@ -16,12 +16,13 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
 
-    /// The shortest exact form in the short syntax, e.g. `90d`, `1d12h`, `0s`.
+    /// The exact form in the short syntax an admin would write: `90d`, `1d12h`, `0s` (weeks are
+    /// parsed but never printed: "12w6d" reads worse than "90d").
     public var description: String {
         if seconds == 0 { return "0s" }
         var rest = seconds
         var text = ""
-        for (unit, size) in Self.units.reversed() where rest >= size {
+        for (unit, size) in Self.units.reversed() where unit != "w" && rest >= size {
             text += "\(rest / size)\(unit)"
             rest %= size
         }

@@ -47,7 +47,7 @@ import TokenWardenTestSupport
         #expect(result.status == 0)
         #expect(result.stdout.contains("\(setup.config): valid"))
         #expect(result.stdout.contains("report-only (enforce = false), at most 10 actions per cycle"))
-        #expect(result.stdout.contains("warn: notify when expires within 2w; on awx-main"))
+        #expect(result.stdout.contains("warn: notify when expires within 14d; on awx-main"))
         #expect(result.stdout.contains("skips pco: Planning Center has no expiry data"))
         #expect(result.stdout.contains("(mode 0600)") && result.stdout.contains("(mode 0400)"))
         #expect(!(result.stdout + result.stderr).contains(Self.secret))
@@ -128,5 +128,21 @@ import TokenWardenTestSupport
         let help = try BuiltProduct.run(["tokens", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("tokenwarden tokens --expiring 14d"))
+    }
+}
+
+/// What ships in packaging/examples must be what `validate` accepts.
+@Suite struct ShippedExamplesTests {
+    @Test func theExampleConfigAndPoliciesAreValid() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../packaging/examples/tokenwarden.toml").standardizedFileURL.path
+        let credentials = try TemporaryDirectory()
+        try credentials.write("sailpoint-prod", "client-id:client-secret\n", mode: 0o400)
+        try credentials.write("awx-main", "awx-token\n", mode: 0o400)
+        let result = try BuiltProduct.run(["validate", "--config", examples],
+                                          environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("3 rules from 2 files"))
+        #expect(result.stdout.contains("rotate-deploy-bot: rotate when older than 60d; on awx-main"))
     }
 }

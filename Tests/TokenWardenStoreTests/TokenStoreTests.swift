@@ -26,12 +26,13 @@ import TokenWardenTestSupport
             let store = try TokenStore.open(path: path)
             try store.registerProviders(Self.providers, at: Self.t0)
             try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: Self.t0)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))  // WAL journal mode
         }
-        let reopened = try TokenStore.open(path: path)
-        #expect(try reopened.token(provider: "awx-main", id: "1")?.name == "a")
+        // No writer is open now (as when the daemon is stopped): reading must still work.
         let readOnly = try TokenStore.openReadOnly(path: path)
         #expect(try readOnly.tokens(matching: TokenQuery(), at: Self.t0).count == 1)
-        #expect(FileManager.default.fileExists(atPath: path + "-wal"))  // WAL journal mode
+        let reopened = try TokenStore.open(path: path)
+        #expect(try reopened.token(provider: "awx-main", id: "1")?.name == "a")
         let mode = try FileManager.default.attributesOfItem(atPath: dir.subpath("state"))[.posixPermissions] as? Int
         #expect(mode == 0o700)
     }
