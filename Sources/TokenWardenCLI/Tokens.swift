@@ -46,6 +46,10 @@ struct Tokens: ParsableCommand {
         try Terminal.reportingFailures {
             let (configuration, problems) = try Runtime.configurationForReading(path: options.config)
             if !problems.isEmpty { Terminal.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
+            if let provider, configuration.provider(id: provider) == nil {
+                let known = configuration.providers.map(\.id).joined(separator: ", ")
+                Terminal.warning("no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
+            }
             let store = try Runtime.inventory(for: configuration)
             let now = Date()
             let query = TokenQuery(provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),

@@ -1,6 +1,6 @@
 /// A provider secret loaded from a credential file; it prints as `<redacted>` everywhere.
 /// Keeping the secret behind this type means string interpolation can never leak it into a log.
-public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// How a provider kind's credential file is laid out.
     public enum Format: Sendable, Hashable {
         /// `LEFT:RIGHT`, e.g. Planning Center's `APPLICATION_ID:SECRET`.
@@ -10,11 +10,12 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
     }
 
     /// The usable parts of a credential.
-    public enum Value: Sendable, CustomStringConvertible {
+    public enum Value: Sendable, CustomStringConvertible, CustomReflectable {
         case pair(id: String, secret: String)
         case bearer(String)
 
         public var description: String { "<redacted>" }
+        public var customMirror: Mirror { Mirror(self, children: []) }
     }
 
     /// Why a credential's content was refused; never contains the content.
@@ -55,4 +56,6 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
 
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
+    /// `dump()` and debuggers reflect over children; there are none to show.
+    public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -38,6 +38,10 @@ import TokenWardenCore
 
     @Test func neverPrintsTheSecret() throws {
         let credential = try Credential(content: "id:\(Self.secret)", format: .pair(left: "A", right: "B"))
+        var dumped = ""
+        dump(credential, to: &dumped)
+        dump(credential.value, to: &dumped)
+        #expect(!dumped.contains(Self.secret))
         for text in ["\(credential)", String(describing: credential), String(reflecting: credential), "\(credential.value)"] {
             #expect(!text.contains(Self.secret))
             #expect(text.contains("redacted"))
