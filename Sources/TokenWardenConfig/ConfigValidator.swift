@@ -24,10 +24,8 @@ public struct ConfigValidator: Sendable {
             let loader = CredentialLoader(environment: environment)
             for provider in configuration.providers {
                 do {
-                    _ = try loader.load(provider.credential, kind: provider.kind)
-                    let path = try loader.path(of: provider.credential)
-                    report.credentials.append(.init(provider: provider.id, path: path,
-                                                    mode: UInt32(try loader.checkPermissions(of: provider.credential))))
+                    let loaded = try loader.load(provider.credential, kind: provider.kind)
+                    report.credentials.append(.init(provider: provider.id, path: loaded.path, mode: UInt32(loaded.mode)))
                 } catch {
                     report.problems.append(ConfigProblem(file: configuration.sourcePath, subject: "provider \"\(provider.id)\"",
                                                          key: "credential", message: error.description))

@@ -43,9 +43,16 @@ public struct CredentialLoader: Sendable {
         return mode
     }
 
+    /// A credential with where it came from, for summaries (`validate`) and messages.
+    public struct Loaded: Sendable {
+        public let credential: Credential
+        public let path: String
+        public let mode: mode_t
+    }
+
     /// Checks permissions, then reads and parses the content in the format `kind` expects.
-    public func load(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Credential {
-        try checkPermissions(of: reference)
+    public func load(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Loaded {
+        let mode = try checkPermissions(of: reference)
         let path = try path(of: reference)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CredentialError("credential file \(path) cannot be read (permission denied? tokenwarden must run as its owner)")
@@ -54,7 +61,7 @@ public struct CredentialLoader: Sendable {
             throw CredentialError("credential file \(path) is not UTF-8 text")
         }
         do {
-            return try Credential(content: text, format: kind.credentialFormat)
+            return Loaded(credential: try Credential(content: text, format: kind.credentialFormat), path: path, mode: mode)
         } catch {
             throw CredentialError("credential file \(path) (for \(kind.displayName)): \(error.description)")
         }

@@ -11,9 +11,9 @@ import TokenWardenTestSupport
     func acceptsFilesOnlyTheOwnerCanRead(mode: Int) throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("cred", "client:\(Self.secret)\n", mode: mode)
-        let credential = try CredentialLoader(environment: [:]).load(.file(path: path), kind: .sailPoint)
-        #expect(credential.publicIdentifier == "client")
-        #expect(try CredentialLoader(environment: [:]).checkPermissions(of: .file(path: path)) == mode_t(mode))
+        let loaded = try CredentialLoader(environment: [:]).load(.file(path: path), kind: .sailPoint)
+        #expect(loaded.credential.publicIdentifier == "client")
+        #expect(loaded.path == path && loaded.mode == mode_t(mode))
     }
 
     @Test(arguments: [(0o640, "0640"), (0o604, "0604"), (0o644, "0644"), (0o660, "0660"), (0o602, "0602")])
@@ -44,7 +44,7 @@ import TokenWardenTestSupport
         try dir.write("pco", "app:\(Self.secret)", mode: 0o400)
         let loader = CredentialLoader(environment: ["CREDENTIALS_DIRECTORY": dir.path])
         #expect(try loader.path(of: .systemd(name: "pco")) == dir.path + "/pco")
-        #expect(try loader.load(.systemd(name: "pco"), kind: .planningCenter).publicIdentifier == "app")
+        #expect(try loader.load(.systemd(name: "pco"), kind: .planningCenter).credential.publicIdentifier == "app")
         #expect {
             try CredentialLoader(environment: [:]).load(.systemd(name: "pco"), kind: .planningCenter)
         } throws: { error in
