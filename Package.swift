@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .target(name: "TokenWardenCore"),
@@ -28,14 +32,25 @@ let package = Package(
             name: "TokenWardenStore",
             dependencies: ["TokenWardenCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "TokenWardenProviders", dependencies: ["TokenWardenCore"]),
+        .target(
+            name: "TokenWardenProviders",
+            dependencies: ["TokenWardenCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
         .target(name: "TokenWardenJournal", dependencies: ["CSystemd"]),
-        .target(name: "TokenWardenSimulator", dependencies: ["TokenWardenCore"]),
+        .target(
+            name: "TokenWardenSimulator",
+            dependencies: [
+                "TokenWardenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .target(
             name: "TokenWardenDaemon",
             dependencies: [
@@ -59,9 +74,17 @@ let package = Package(
             name: "TokenWardenStoreTests",
             dependencies: ["TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "TokenWardenProvidersTests", dependencies: ["TokenWardenProviders"]),
+        .testTarget(
+            name: "TokenWardenProvidersTests",
+            dependencies: ["TokenWardenProviders", "TokenWardenSimulator", "TokenWardenTestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "TokenWardenJournalTests", dependencies: ["TokenWardenJournal", "TokenWardenTestSupport"]),
         .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenSimulator"]),
+        .testTarget(
+            name: "TokenWardenDaemonTests",
+            dependencies: ["TokenWardenDaemon", "TokenWardenSimulator", "TokenWardenTestSupport"]
+        ),
         .testTarget(
             name: "TokenWardenCLITests",
             dependencies: ["TokenWardenCLI", "TokenWardenStore", "TokenWardenSimulator", "TokenWardenTestSupport", "tokenwarden"]

@@ -1,17 +1,71 @@
 import ArgumentParser
+import Foundation
+import TokenWardenSimulator
 
-/// `tokenwarden simulate`: Serve simulated provider APIs on loopback.
-struct Simulate: ParsableCommand {
+/// `tokenwarden simulate`: the simulated provider APIs, standalone, with a config that points at them.
+struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve simulated provider APIs on loopback (not available in this build yet)",
+        abstract: "Serve simulated provider APIs on loopback.",
         discussion: """
-            Runs fake Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX servers with seeded tokens and optional fault injection, and prints a config that points at them.
+            Serves fake Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on 127.0.0.1, \
+            each under its own path prefix, with seeded tokens, the real auth schemes, envelopes, \
+            pagination and error bodies. It writes credential files and a tokenwarden.toml pointing at \
+            them into --directory and prints that config. Runs until Ctrl-C.
 
-            This build does not have the provider simulator yet, so the command exits 1 without doing anything.
+            Faults (repeatable --fault KIND:FAULT[=VALUE][*COUNT]; without *COUNT they never wear off):
+              rate-limit[=SECONDS]  429 with Retry-After     status=CODE      an error status (e.g. 503)
+              slow[=SECONDS]        answer late (timeouts)    truncated        connection drops mid-body
+              malformed             invalid JSON              loop             next page loops to the first
+              duplicates            tokens repeated across pages
+              missing-on-delete     revoke/delete answer 404  expired-session  SailPoint JWT expires
+
+            Example, in two terminals:
+              tokenwarden simulate --tokens 1000 --fault awx:status=503*2 --directory /tmp/sim
+              tokenwarden sync --config /tmp/sim/tokenwarden.toml
             """
     )
 
-    func run() throws {
-        throw NotYetAvailable.refuse("simulate", missing: "the provider simulator")
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
+    var port = 0
+
+    @Option(help: ArgumentHelp("Tokens seeded per provider.", valueName: "n"))
+    var tokens = 200
+
+    @Option(help: ArgumentHelp("Seed of the generated tokens (same seed, same tokens).", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to inject (see above). Repeatable.", valueName: "spec"),
+            transform: Arguments.fault)
+    var faults: [SimulatorFault] = []
+
+    @Option(help: ArgumentHelp("Where to write the credentials and tokenwarden.toml (default: a new temporary directory).", valueName: "path"))
+    var directory: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard (0...1_000_000).contains(tokens) else { throw ValidationError("--tokens must be 0…1000000") }
+    }
+
+    func run() async throws {
+        let simulator: ProviderSimulator
+        do {
+            simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: seed, port: port, faults: faults))
+        } catch {
+            throw Terminal.fail(error)
+        }
+        let target = directory ?? NSTemporaryDirectory() + "tokenwarden-simulator-\(simulator.port)"
+        do {
+            let config = try SimulatorSetup.write(for: simulator, into: target)
+            var text = "simulated providers on http://127.0.0.1:\(simulator.port)/<kind>, \(tokens) tokens each\n"
+            if !faults.isEmpty { text += "faults: \(faults.map(\.description).joined(separator: ", "))\n" }
+            text += "config: \(config)\n\n" + (try String(contentsOfFile: config, encoding: .utf8)) + "Ctrl-C to stop.\n"
+            // Unbuffered, so a script reading the pipe sees it while the simulator keeps running.
+            FileHandle.standardOutput.write(Data(text.utf8))
+        } catch {
+            await simulator.stop()
+            throw Terminal.fail(error)
+        }
+        await Signals.waitForInterruption()
+        await simulator.stop()
     }
 }

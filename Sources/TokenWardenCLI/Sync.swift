@@ -1,19 +1,48 @@
 import ArgumentParser
+import Foundation
+import TokenWardenDaemon
+import TokenWardenProviders
 
-/// `tokenwarden sync`: Poll every provider once and record what it sees.
-struct Sync: ParsableCommand {
+/// `tokenwarden sync`: one poll of every provider, recorded into the inventory.
+struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Poll every provider once and record what it sees (not available in this build yet)",
+        abstract: "Poll every provider once and record what it sees.",
         discussion: """
-            One poll of every configured provider, recorded into the inventory page by page, with a summary per provider.
+            Lists every configured provider's tokens (all providers at once, each one page by page) \
+            and records them: new tokens are discovered, changed facts become history, and tokens a \
+            complete listing no longer has become gone. A provider that fails keeps what it had; the \
+            others are still recorded. Exit 0 when every provider succeeded, 1 when any failed.
 
-            This build does not have the provider drivers yet, so the command exits 1 without doing anything.
+            Example:
+              tokenwarden sync --config /etc/tokenwarden/tokenwarden.toml
             """
     )
 
     @OptionGroup var options: ConfigOptions
 
-    func run() throws {
-        throw NotYetAvailable.refuse("sync", missing: "the provider drivers")
+    func run() async throws {
+        let http = ProviderHTTPClient()
+        let results: [PollResult]
+        let unusable: [(provider: String, reason: String)]
+        do {
+            let configuration = try ConfigLoaderFacade.load(options.config)
+            let store = try Runtime.store(for: configuration)
+            let drivers = Runtime.drivers(for: configuration, http: http)
+            unusable = drivers.failed
+            results = await ProviderPoller(store: store).pollAll(drivers.ready)
+        } catch {
+            try? await http.shutdown()
+            throw Terminal.fail(error)
+        }
+        try? await http.shutdown()
+        var table = TextTable("PROVIDER", "RESULT", "DETAIL")
+        for result in results {
+            let counts = "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
+            table.append([result.provider, result.succeeded ? "ok" : "FAILED",
+                          result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded"])
+        }
+        for (provider, reason) in unusable { table.append([provider, "FAILED", reason]) }
+        print(table.render())
+        if !unusable.isEmpty || results.contains(where: { !$0.succeeded }) { throw ExitCode.failure }
     }
 }

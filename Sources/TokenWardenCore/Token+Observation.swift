@@ -1,12 +1,13 @@
 import Foundation
 
 extension Token {
-    /// A token first seen in a listing at `now`.
+    /// A token first seen in a listing at `now`. Its facts are kept to the millisecond.
     public init(provider: String, observed: ObservedToken, seenAt now: Date) {
         self.init(provider: provider, id: observed.id, name: observed.name, owner: observed.owner,
-                  scopes: observed.scopes, createdAt: observed.createdAt, expiresAt: observed.expiresAt,
-                  lastUsedAt: observed.lastUsedAt, revoked: observed.revoked, state: observed.state(at: now),
-                  firstSeenAt: now, lastSeenAt: now, extras: observed.extras)
+                  scopes: observed.scopes, createdAt: observed.createdAt?.atMillisecondPrecision,
+                  expiresAt: observed.expiresAt?.atMillisecondPrecision, lastUsedAt: observed.lastUsedAt?.atMillisecondPrecision,
+                  revoked: observed.revoked, state: observed.state(at: now), firstSeenAt: now.atMillisecondPrecision,
+                  lastSeenAt: now.atMillisecondPrecision, extras: observed.extras)
     }
 
     /// One fact that differs between the inventory and a new observation, in words for the history.
@@ -31,13 +32,14 @@ extension Token {
         track("name", \.name, observed.name) { "\"\($0)\"" }
         track("owner", \.owner, observed.owner) { $0 ?? "none" }
         track("scopes", \.scopes, observed.scopes) { $0.isEmpty ? "none" : $0.joined(separator: ",") }
-        track("created_at", \.createdAt, observed.createdAt, date)
-        track("expires_at", \.expiresAt, observed.expiresAt, date)
-        track("last_used_at", \.lastUsedAt, observed.lastUsedAt, date)
+        // Compared at the precision kept: sub-millisecond digits (AWX, .NET) are not a change.
+        track("created_at", \.createdAt, observed.createdAt?.atMillisecondPrecision, date)
+        track("expires_at", \.expiresAt, observed.expiresAt?.atMillisecondPrecision, date)
+        track("last_used_at", \.lastUsedAt, observed.lastUsedAt?.atMillisecondPrecision, date)
         track("revoked", \.revoked, observed.revoked) { String($0) }
         track("state", \.state, observed.state(at: now)) { $0.rawValue }
         track("extras", \.extras, observed.extras) { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") }
-        lastSeenAt = now
+        lastSeenAt = now.atMillisecondPrecision
         return changes
     }
 }

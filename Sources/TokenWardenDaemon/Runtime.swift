@@ -1,6 +1,7 @@
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
+import TokenWardenProviders
 import TokenWardenStore
 
 /// Assembles what a command needs from one config file: the configuration and the token store.
@@ -14,6 +15,32 @@ public enum Runtime {
         let (configuration, problems) = ConfigLoader(environment: environment).read(path: path)
         guard let configuration else { throw ConfigError(problems: problems) }
         return (configuration, problems)
+    }
+
+    /// The store for commands that poll or act: created and migrated if needed, providers registered.
+    public static func store(for configuration: Configuration, now: Date = Date()) throws -> TokenStore {
+        let store = try TokenStore.open(path: configuration.databasePath)
+        try store.registerProviders(configuration.providers, at: now)
+        return store
+    }
+
+    /// A driver for every provider whose credential loads; the others with the reason they cannot be polled.
+    public static func drivers(for configuration: Configuration, http: ProviderHTTPClient,
+                               environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (ready: [(config: ProviderConfig, driver: any ProviderDriver)], failed: [(provider: String, reason: String)])
+    {
+        let loader = CredentialLoader(environment: environment)
+        var ready: [(config: ProviderConfig, driver: any ProviderDriver)] = []
+        var failed: [(provider: String, reason: String)] = []
+        for provider in configuration.providers {
+            do {
+                let credential = try loader.load(provider.credential, kind: provider.kind).credential
+                ready.append((provider, try ProviderDrivers.make(for: provider, credential: credential, http: http)))
+            } catch {
+                failed.append((provider.id, String(describing: error)))
+            }
+        }
+        return (ready, failed)
     }
 
     /// The inventory, opened read-only: looking never creates, migrates or changes the database.

@@ -9,11 +9,20 @@ public enum SimulatedInventory {
     static let owners = ["alice", "bob", "carol", "dave", "erin", "frank"]
     static let day: TimeInterval = 86_400
 
-    /// `count` tokens as `kind`'s API would list them at `now`.
+    /// `count` tokens as `kind`'s API would list them at `now`. Every instant is a whole second, as
+    /// providers store them, so each API's rendering (whole seconds to 7 fraction digits) loses nothing.
     public static func tokens(kind: ProviderKind, count: Int, seed: UInt64, now: Date) -> [ObservedToken] {
         var random = SeededGenerator(seed: seed ^ UInt64(truncatingIfNeeded: kind.rawValue.hashValueStable))
-        return (0..<count).map { index in token(kind: kind, index: index, now: now, random: &random) }
+        return (0..<count).map { index in
+            var token = token(kind: kind, index: index, now: now, random: &random)
+            token.createdAt = token.createdAt.map(wholeSecond)
+            token.expiresAt = token.expiresAt.map(wholeSecond)
+            token.lastUsedAt = token.lastUsedAt.map(wholeSecond)
+            return token
+        }
     }
+
+    private static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     private static func token(kind: ProviderKind, index: Int, now: Date, random: inout SeededGenerator) -> ObservedToken {
         let name = "\(purposes[index % purposes.count])-\(index / purposes.count + 1)"

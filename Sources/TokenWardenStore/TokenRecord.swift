@@ -16,9 +16,28 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         }
         token = Token(provider: row["provider_id"], id: row["token_id"], name: row["name"], owner: row["owner"],
                       scopes: try JSONColumn.decode([String].self, from: row["scopes"]),
-                      createdAt: row["created_at"], expiresAt: row["expires_at"], lastUsedAt: row["last_used_at"],
-                      revoked: row["revoked"], state: state, firstSeenAt: row["first_seen_at"],
-                      lastSeenAt: row["last_seen_at"], extras: try JSONColumn.decode([String: String].self, from: row["extras"]))
+                      createdAt: Self.date(row["created_at"]), expiresAt: Self.date(row["expires_at"]),
+                      lastUsedAt: Self.date(row["last_used_at"]), revoked: row["revoked"], state: state,
+                      firstSeenAt: Date(millisecondsSince1970: row["first_seen_at"]),
+                      lastSeenAt: Date(millisecondsSince1970: row["last_seen_at"]), extras: try JSONColumn.decode([String: String].self, from: row["extras"]))
+    }
+
+    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(Date.init(millisecondsSince1970:)) }
+
+    /// Every column, in `values` order, for the prepared insert of `recordObservations`.
+    static let insertSQL = """
+        INSERT INTO token (provider_id, token_id, name, owner, scopes, created_at, expires_at, last_used_at, revoked, state,
+                           first_seen_at, last_seen_at, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Inserts with an already prepared `insertSQL` statement: the hot path of discovering tokens.
+    func insert(_ db: Database, using statement: Statement) throws {
+        try statement.execute(arguments: [
+            token.provider, token.id, token.name, token.owner, try JSONColumn.encode(token.scopes),
+            token.createdAt?.millisecondsSince1970, token.expiresAt?.millisecondsSince1970, token.lastUsedAt?.millisecondsSince1970,
+            token.revoked, token.state.rawValue, token.firstSeenAt.millisecondsSince1970, token.lastSeenAt.millisecondsSince1970,
+            try JSONColumn.encode(token.extras),
+        ])
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -27,13 +46,13 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         container["name"] = token.name
         container["owner"] = token.owner
         container["scopes"] = try JSONColumn.encode(token.scopes)
-        container["created_at"] = token.createdAt
-        container["expires_at"] = token.expiresAt
-        container["last_used_at"] = token.lastUsedAt
+        container["created_at"] = token.createdAt?.millisecondsSince1970
+        container["expires_at"] = token.expiresAt?.millisecondsSince1970
+        container["last_used_at"] = token.lastUsedAt?.millisecondsSince1970
         container["revoked"] = token.revoked
         container["state"] = token.state.rawValue
-        container["first_seen_at"] = token.firstSeenAt
-        container["last_seen_at"] = token.lastSeenAt
+        container["first_seen_at"] = token.firstSeenAt.millisecondsSince1970
+        container["last_seen_at"] = token.lastSeenAt.millisecondsSince1970
         container["extras"] = try JSONColumn.encode(token.extras)
     }
 }

@@ -10,7 +10,7 @@ extension TokenStore {
             try db.execute(sql: """
                 INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [action.provider, action.tokenID, action.occurredAt, action.rule, action.action.rawValue,
+                """, arguments: [action.provider, action.tokenID, action.occurredAt.millisecondsSince1970, action.rule, action.action.rawValue,
                                  action.mode.rawValue, action.outcome.rawValue, action.reason, action.error])
             return db.lastInsertedRowID
         }
@@ -45,7 +45,7 @@ extension TokenStore {
         let repeated = StatementArguments(arguments + arguments + arguments)
         return try writer.read { db in
             try Row.fetchAll(db, sql: sql, arguments: repeated).reversed().map { row in
-                HistoryEntry(occurredAt: row["occurred_at"], provider: row["provider_id"], tokenID: row["token_id"],
+                HistoryEntry(occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: row["provider_id"], tokenID: row["token_id"],
                              tokenName: row["name"], source: HistoryEntry.Source(rawValue: row["source"]) ?? .observation,
                              event: row["event"], detail: row["detail"], rule: row["rule"])
             }

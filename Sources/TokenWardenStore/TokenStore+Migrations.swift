@@ -3,6 +3,8 @@ import GRDB
 extension TokenStore {
     /// The schema's history. A migration's name never changes once shipped; new needs get new migrations.
     /// No column holds a secret: rotations keep only a short SHA-256 fingerprint of a new secret.
+    /// Every instant (`*_at`, `revoke_old_after`) is an INTEGER of milliseconds since 1970 UTC: exact,
+    /// compact and cheap to index (`datetime(x / 1000, 'unixepoch')` shows it in the sqlite3 shell).
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
 
@@ -11,9 +13,9 @@ extension TokenStore {
                 t.primaryKey("id", .text)
                 t.column("kind", .text).notNull()
                 t.column("base_url", .text).notNull()
-                t.column("registered_at", .datetime).notNull()
-                t.column("last_poll_started_at", .datetime)
-                t.column("last_poll_finished_at", .datetime)
+                t.column("registered_at", .integer).notNull()
+                t.column("last_poll_started_at", .integer)
+                t.column("last_poll_finished_at", .integer)
                 t.column("last_poll_outcome", .text)
                 t.column("last_poll_error", .text)
                 t.column("token_count", .integer)
@@ -25,13 +27,13 @@ extension TokenStore {
                 t.column("name", .text).notNull()
                 t.column("owner", .text)
                 t.column("scopes", .text).notNull().defaults(to: "[]")
-                t.column("created_at", .datetime)
-                t.column("expires_at", .datetime)
-                t.column("last_used_at", .datetime)
+                t.column("created_at", .integer)
+                t.column("expires_at", .integer)
+                t.column("last_used_at", .integer)
                 t.column("revoked", .boolean).notNull().defaults(to: false)
                 t.column("state", .text).notNull().check { ["active", "revoked", "expired", "gone"].contains($0) }
-                t.column("first_seen_at", .datetime).notNull()
-                t.column("last_seen_at", .datetime).notNull()
+                t.column("first_seen_at", .integer).notNull()
+                t.column("last_seen_at", .integer).notNull()
                 t.column("extras", .text).notNull().defaults(to: "{}")
             }
             try db.create(index: "token_on_expires_at", on: "token", columns: ["expires_at"])
@@ -41,7 +43,7 @@ extension TokenStore {
                 t.column("provider_id", .text).notNull()
                 t.column("token_id", .text).notNull()
                 t.foreignKey(["provider_id", "token_id"], references: "token", onDelete: .cascade)
-                t.column("occurred_at", .datetime).notNull()
+                t.column("occurred_at", .integer).notNull()
                 t.column("kind", .text).notNull()
                 t.column("detail", .text).notNull().defaults(to: "")
             }
@@ -54,7 +56,7 @@ extension TokenStore {
                 t.column("provider_id", .text).notNull()
                 t.column("token_id", .text).notNull()
                 t.foreignKey(["provider_id", "token_id"], references: "token")
-                t.column("occurred_at", .datetime).notNull()
+                t.column("occurred_at", .integer).notNull()
                 t.column("rule", .text)
                 t.column("action", .text).notNull()
                 t.column("mode", .text).notNull()
@@ -74,15 +76,15 @@ extension TokenStore {
                 t.column("new_secret_fingerprint", .text)
                 t.column("delivery", .text).notNull()
                 t.column("overlap_seconds", .integer).notNull()
-                t.column("revoke_old_after", .datetime)
-                t.column("started_at", .datetime).notNull()
-                t.column("updated_at", .datetime).notNull()
+                t.column("revoke_old_after", .integer)
+                t.column("started_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
                 t.column("failure", .text)
             }
             try db.create(table: "rotation_step") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("rotation_id", .integer).notNull().references("rotation", onDelete: .cascade)
-                t.column("occurred_at", .datetime).notNull()
+                t.column("occurred_at", .integer).notNull()
                 t.column("state", .text).notNull()
                 t.column("detail", .text).notNull().defaults(to: "")
             }

@@ -10,40 +10,59 @@ extension TokenStore {
                 try db.execute(sql: """
                     INSERT INTO provider (id, kind, base_url, registered_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url
-                    """, arguments: [provider.id, provider.kind.rawValue, provider.baseURL, now])
+                    """, arguments: [provider.id, provider.kind.rawValue, provider.baseURL, now.millisecondsSince1970])
             }
         }
     }
 
     /// Records one page of a listing in one transaction: new tokens are discovered, changed facts
     /// become history events, and every listed token's `last_seen_at` moves to `now`.
+    /// The page's known tokens are loaded with one query; an unchanged token costs one small UPDATE.
     @discardableResult
     public func recordObservations(_ page: [ObservedToken], provider: String, at now: Date) throws -> ObservationSummary {
         try writer.write { db in
             var summary = ObservationSummary()
+            var known = try tokens(db, provider: provider, ids: page.map(\.id))
+            let touch = try db.cachedStatement(sql: "UPDATE token SET last_seen_at = ? WHERE provider_id = ? AND token_id = ?")
+            let insert = try db.cachedStatement(sql: TokenRecord.insertSQL)
+            let seenAt = now.millisecondsSince1970
             for observed in page {
                 summary.seen += 1
-                let key = ["provider_id": provider, "token_id": observed.id]
-                guard var record = try TokenRecord.fetchOne(db, key: key) else {
-                    try TokenRecord(Token(provider: provider, observed: observed, seenAt: now)).insert(db)
+                guard var token = known[observed.id] else {
+                    let token = Token(provider: provider, observed: observed, seenAt: now)
+                    try TokenRecord(token).insert(db, using: insert)
                     try insertEvent(db, provider: provider, tokenID: observed.id, kind: .discovered, at: now, detail: "")
+                    known[observed.id] = token
                     summary.discovered += 1
                     continue
                 }
-                let wasGone = record.token.state == .gone
-                let changes = record.token.absorb(observed, seenAt: now)
-                try record.update(db)
-                let detail = changes.map(\.description).joined(separator: "; ")
-                if wasGone {
-                    try insertEvent(db, provider: provider, tokenID: observed.id, kind: .reappeared, at: now, detail: detail)
-                    summary.reappeared += 1
-                } else if !changes.isEmpty {
-                    try insertEvent(db, provider: provider, tokenID: observed.id, kind: .changed, at: now, detail: detail)
-                    summary.changed += 1
+                let wasGone = token.state == .gone
+                let changes = token.absorb(observed, seenAt: now)
+                known[observed.id] = token
+                guard wasGone || !changes.isEmpty else {
+                    try touch.execute(arguments: [seenAt, provider, observed.id])
+                    continue
                 }
+                try TokenRecord(token).update(db)
+                let detail = changes.map(\.description).joined(separator: "; ")
+                try insertEvent(db, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: now, detail: detail)
+                if wasGone { summary.reappeared += 1 } else { summary.changed += 1 }
             }
             return summary
         }
+    }
+
+    /// The stored tokens of `provider` among `ids`, by id (queried in chunks below SQLite's variable limit).
+    func tokens(_ db: Database, provider: String, ids: [String]) throws -> [String: Token] {
+        var found: [String: Token] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(ids.count, start + 500)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let records = try TokenRecord.fetchAll(db, sql: "SELECT * FROM token WHERE provider_id = ? AND token_id IN (\(marks))",
+                                                   arguments: StatementArguments([provider] + chunk))
+            for record in records { found[record.token.id] = record.token }
+        }
+        return found
     }
 
     /// After a listing that completed: every token of `provider` not seen since `listingStartedAt`
@@ -52,7 +71,7 @@ extension TokenStore {
     public func markUnseenTokensGone(provider: String, notSeenSince listingStartedAt: Date, at now: Date) throws -> [Token] {
         try writer.write { db in
             let missing = try TokenRecord
-                .filter(sql: "provider_id = ? AND last_seen_at < ? AND state <> 'gone'", arguments: [provider, listingStartedAt])
+                .filter(sql: "provider_id = ? AND last_seen_at < ? AND state <> 'gone'", arguments: [provider, listingStartedAt.millisecondsSince1970])
                 .fetchAll(db)
             var gone: [Token] = []
             for var record in missing {
@@ -67,8 +86,19 @@ extension TokenStore {
         }
     }
 
+    /// Keeps how the latest poll of `provider` ended on its row.
+    public func recordPoll(provider: String, _ outcome: PollOutcome) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE provider SET last_poll_started_at = ?, last_poll_finished_at = ?, last_poll_outcome = ?,
+                       last_poll_error = ?, token_count = ? WHERE id = ?
+                """, arguments: [outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, outcome.error == nil ? "succeeded" : "failed",
+                                 outcome.error, outcome.tokenCount, provider])
+        }
+    }
+
     func insertEvent(_ db: Database, provider: String, tokenID: String, kind: TokenEventKind, at now: Date, detail: String) throws {
-        try db.execute(sql: "INSERT INTO token_event (provider_id, token_id, occurred_at, kind, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [provider, tokenID, now, kind.rawValue, detail])
+        try db.cachedStatement(sql: "INSERT INTO token_event (provider_id, token_id, occurred_at, kind, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [provider, tokenID, now.millisecondsSince1970, kind.rawValue, detail])
     }
 }

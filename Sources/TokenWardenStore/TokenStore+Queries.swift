@@ -13,13 +13,13 @@ extension TokenStore {
         }
         if let span = query.expiringWithin {
             conditions.append("expires_at > ? AND expires_at <= ?")
-            arguments += [now, now.addingTimeInterval(span.timeInterval)]
+            arguments += [now.millisecondsSince1970, now.addingTimeInterval(span.timeInterval).millisecondsSince1970]
         }
         if let span = query.unusedFor {
             let kinds = ProviderKind.allCases.filter { $0.capabilities.contains(.lastUsed) }.map { "'\($0.rawValue)'" }
             conditions.append("provider_id IN (SELECT id FROM provider WHERE kind IN (\(kinds.joined(separator: ","))))")
             conditions.append("COALESCE(last_used_at, created_at) < ?")
-            arguments += [now.addingTimeInterval(-span.timeInterval)]
+            arguments += [now.addingTimeInterval(-span.timeInterval).millisecondsSince1970]
         }
         let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
         let sql = "SELECT * FROM token WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)"

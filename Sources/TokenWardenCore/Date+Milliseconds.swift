@@ -1,0 +1,14 @@
+import Foundation
+
+extension Date {
+    /// Milliseconds since 1970, rounded: the precision tokenwarden keeps every fact at, so a
+    /// timestamp read from a provider compares equal to the same timestamp read back from the store.
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1_000).rounded()) }
+
+    public init(millisecondsSince1970 milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    }
+
+    /// The same instant at millisecond precision.
+    public var atMillisecondPrecision: Date { Date(millisecondsSince1970: millisecondsSince1970) }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import TokenWardenStore
+
+/// What one poll of one provider did: counts when it succeeded, the reason when it failed.
+/// A failed poll still recorded the pages it got, but marked nothing gone.
+public struct PollResult: Sendable {
+    public var provider: String
+    public var summary: ObservationSummary
+    /// Tokens marked gone because a complete listing no longer had them.
+    public var gone: Int
+    public var error: String?
+    public var seconds: Double
+
+    public var succeeded: Bool { error == nil }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+/// Polls providers into the store: page by page, one transaction per page, gone-marking only after a
+/// listing that completed. Providers are polled concurrently, each one's pages in order.
+public struct ProviderPoller: Sendable {
+    let store: TokenStore
+    let clock: @Sendable () -> Date
+
+    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Polls every provider at once and returns their results in the order given.
+    public func pollAll(_ providers: [(config: ProviderConfig, driver: any ProviderDriver)]) async -> [PollResult] {
+        await withTaskGroup(of: (Int, PollResult).self) { group in
+            for (index, provider) in providers.enumerated() {
+                group.addTask { (index, await poll(provider.config, driver: provider.driver)) }
+            }
+            var results: [(Int, PollResult)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// One complete listing of one provider.
+    public func poll(_ provider: ProviderConfig, driver: any ProviderDriver) async -> PollResult {
+        let started = clock()
+        let timer = ContinuousClock.now
+        var result = PollResult(provider: provider.id, summary: ObservationSummary(), gone: 0, error: nil, seconds: 0)
+        do {
+            for try await page in driver.tokens() {
+                result.summary = result.summary + (try store.recordObservations(page, provider: provider.id, at: clock()))
+            }
+            result.gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock()).count
+        } catch {
+            result.error = String(describing: error)
+        }
+        result.seconds = Self.seconds(since: timer)
+        try? store.recordPoll(provider: provider.id, PollOutcome(startedAt: started, finishedAt: clock(), error: result.error,
+                                                                 tokenCount: result.summary.seen))
+        return result
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,25 @@
+/// Limits on every provider call: timeouts, retries and how large a response may be.
+/// The defaults suit real SaaS APIs; tests shorten them to keep fault runs quick.
+public struct HTTPPolicy: Sendable, Hashable {
+    /// Seconds to establish a connection.
+    public var connectTimeout: Double
+    /// Seconds one request may take from start to the end of its body.
+    public var requestTimeout: Double
+    /// Waits between retries of 429s, 5xx and timeouts, and their total cap.
+    public var backoff: BackoffPolicy
+    /// Requests made for one call at the most (the first try included).
+    public var maximumAttempts: Int
+    /// A larger response body is refused (a page of 200 AWX tokens is about 100 KB).
+    public var maximumBodyBytes: Int
+
+    public static let standard = HTTPPolicy(connectTimeout: 10, requestTimeout: 60, backoff: .standard,
+                                            maximumAttempts: 6, maximumBodyBytes: 32 << 20)
+
+    public init(connectTimeout: Double, requestTimeout: Double, backoff: BackoffPolicy, maximumAttempts: Int, maximumBodyBytes: Int) {
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.backoff = backoff
+        self.maximumAttempts = maximumAttempts
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}

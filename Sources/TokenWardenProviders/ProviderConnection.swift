@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Every HTTP exchange with one provider: authorization, pacing, retries, size caps, and errors an
+/// admin can act on. Drivers describe requests; this decides when to retry and when to give up.
+struct ProviderConnection: Sendable {
+    let providerID: String
+    let http: ProviderHTTPClient
+    let authorizer: (any RequestAuthorizer)?
+    let pacer = RatePacer()
+    /// Texts scrubbed from anything a server sends back into an error message.
+    let secrets: [String]
+
+    /// A response whose status the caller accepted.
+    struct Response: Sendable {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+
+        var data: Data { Data(body.readableBytesView) }
+    }
+
+    /// Sends a request, retrying what is safe to retry: 429 (after `Retry-After`), and for idempotent
+    /// methods 5xx, timeouts and dropped connections, with jittered backoff up to the policy's caps.
+    /// Statuses in `accepting` come back to the caller; any other non-2xx becomes a `ProviderError`.
+    /// `idempotent` defaults to every method but POST (12d Synergy deletes with a POST, and says so).
+    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, contentType: String? = nil,
+              accepting: Set<Int> = [], idempotent: Bool? = nil) async throws(ProviderError) -> Response {
+        let policy = http.policy
+        let idempotent = idempotent ?? (method != .POST)
+        let label = "\(method.rawValue) \(Self.path(of: url))"
+        var waited = 0.0
+        var refreshed = false
+        var refreshNext = false
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 0
+        while true {
+            attempt += 1
+            await pacer.waitForTurn()
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "tokenwarden")
+            if let authorizer {
+                request.headers.add(name: "Authorization", value: try await authorizer.authorization(refresh: refreshNext))
+                refreshNext = false
+            }
+            if let body {
+                request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+
+            let retryDelay: Double
+            let failure: ProviderError
+            do {
+                let response = try await http.client.execute(request, timeout: .milliseconds(Int64(policy.requestTimeout * 1_000)))
+                let collected = try await response.body.collect(upTo: policy.maximumBodyBytes)
+                await pacer.observe(response.headers)
+                let status = Int(response.status.code)
+                if (200..<300).contains(status) || accepting.contains(status) {
+                    return Response(status: status, headers: response.headers, body: collected)
+                }
+                let excerpt = excerpt(of: collected)
+                switch status {
+                case 401 where authorizer?.canRefresh == true && !refreshed:
+                    refreshed = true
+                    refreshNext = true
+                    continue
+                case 429:
+                    let advised = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: Date()) }
+                    retryDelay = advised ?? policy.backoff.delay(attempt: attempt - 1, using: &generator)
+                    failure = error(.rateLimited, "\(label) was rate-limited (429 Too Many Requests) \(attempt) times; giving up for this poll\(excerpt)")
+                    await pacer.postpone(by: retryDelay)
+                case 500...599 where idempotent:
+                    retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
+                    failure = error(.unavailable, "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, tokenwarden tries again next poll\(excerpt)")
+                default:
+                    throw Self.statusError(status: status, reason: response.status.reasonPhrase, label: label, excerpt: excerpt,
+                                           location: response.headers.first(name: "Location"), provider: providerID)
+                }
+            } catch let failure as ProviderError {
+                throw failure
+            } catch is NIOTooManyBytesError {
+                throw error(.responseTooLarge, "\(label) returned more than \(policy.maximumBodyBytes) bytes; refusing to read it")
+            } catch let transport {
+                let (kind, text, retryable) = Self.classify(transport, idempotent: idempotent, policy: policy)
+                guard retryable else { throw error(kind, "\(label): \(text)") }
+                retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
+                failure = error(kind, "\(label): \(text) (\(attempt) attempts)")
+            }
+            guard attempt < policy.maximumAttempts, policy.backoff.allows(waiting: retryDelay, after: waited) else { throw failure }
+            waited += retryDelay
+            try? await Task.sleep(for: .milliseconds(Int64(retryDelay * 1_000)))
+            if Task.isCancelled { throw error(.connection, "\(label): cancelled") }
+        }
+    }
+
+    func error(_ kind: ProviderError.Kind, _ message: String) -> ProviderError {
+        ProviderError(provider: providerID, kind: kind, message: message)
+    }
+
+    /// Decodes a JSON body, or says what was unreadable (never echoing values: they may be secrets).
+    func decode<T: Decodable>(_ type: T.Type, from response: Response, what: String) throws(ProviderError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.data)
+        } catch let decoding as DecodingError {
+            throw error(.malformedResponse, "\(what): the response is not what tokenwarden expects (\(Self.describe(decoding)))")
+        } catch {
+            throw self.error(.malformedResponse, "\(what): the response is not JSON")
+        }
+    }
+
+    /// ` (server said: …)`: the start of an error body, on one line, with known secrets removed.
+    private func excerpt(of body: ByteBuffer) -> String {
+        var text = String(decoding: body.readableBytesView.prefix(300), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+        return text.isEmpty ? "" : " (server said: \(text))"
+    }
+
+    static func statusError(status: Int, reason: String, label: String, excerpt: String, location: String?, provider: String) -> ProviderError {
+        let (kind, advice): (ProviderError.Kind, String) = switch status {
+        case 401: (.unauthorized, "the credential was not accepted; check that it is current and not revoked")
+        case 403: (.forbidden, "the credential lacks a permission this call needs")
+        case 404: (.notFound, "not found; check base_url (it goes in front of the documented API paths)")
+        case 300...399: (.redirected, "the provider redirects to \(location ?? "another address"); tokenwarden never follows redirects (they could carry the credential elsewhere), so set base_url to the final address")
+        case 500...599: (.unavailable, "the provider failed; this request is not retried because it may have taken effect")
+        default: (.http(status: status), "unexpected answer")
+        }
+        return ProviderError(provider: provider, kind: kind, message: "\(label) returned \(status) \(reason): \(advice)\(excerpt)")
+    }
+
+    /// What a transport failure means, and whether trying again is safe.
+    static func classify(_ error: any Error, idempotent: Bool, policy: HTTPPolicy) -> (ProviderError.Kind, String, Bool) {
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .connectTimeout:
+                return (.timeout, "no connection within \(Int(policy.connectTimeout))s; check base_url and that the provider is reachable from this host", true)
+            case .readTimeout, .deadlineExceeded:
+                return (.timeout, "no complete answer within \(Int(policy.requestTimeout))s", idempotent)
+            case .remoteConnectionClosed:
+                return (.connection, "the provider closed the connection before the answer was complete", idempotent)
+            default:
+                break
+            }
+        }
+        let text = String(describing: error)
+        if text.localizedCaseInsensitiveContains("refused") {
+            return (.connection, "connection refused; check base_url and that the provider is running", true)
+        }
+        return (.connection, "the exchange failed: \(text)", idempotent)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "at the top level" : "at \(keys)"
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "missing \"\(key.stringValue)\" \(path(context))"
+        case let .typeMismatch(type, context): return "expected \(type) \(path(context))"
+        case let .valueNotFound(type, context): return "null where \(type) was expected \(path(context))"
+        case let .dataCorrupted(context): return "unreadable JSON \(path(context))"
+        @unknown default: return "unreadable"
+        }
+    }
+
+    /// The path and query of a URL, for messages (the host is in the provider's config).
+    static func path(of url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        return components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+    }
+}

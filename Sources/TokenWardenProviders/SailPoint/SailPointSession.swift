@@ -1,0 +1,39 @@
+import Foundation
+import TokenWardenCore
+
+/// SailPoint's OAuth2 client-credentials flow: the PAT id and secret buy a JWT at `/oauth/token`,
+/// reused until shortly before it expires, and bought again after a 401.
+actor SailPointSession: RequestAuthorizer {
+    private let tokenURL: String
+    private let form: Data
+    private let connection: ProviderConnection
+    private var current: (header: String, expires: ContinuousClock.Instant)?
+
+    nonisolated var canRefresh: Bool { true }
+
+    init(tokenURL: String, clientID: String, clientSecret: String, connection: ProviderConnection) {
+        self.tokenURL = tokenURL
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "grant_type", value: "client_credentials"),
+                                 URLQueryItem(name: "client_id", value: clientID),
+                                 URLQueryItem(name: "client_secret", value: clientSecret)]
+        form = Data((components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B").utf8)
+        self.connection = connection
+    }
+
+    func authorization(refresh: Bool) async throws(ProviderError) -> String {
+        if !refresh, let current, current.expires > .now { return current.header }
+        let response = try await connection.send(.POST, tokenURL, body: form, contentType: "application/x-www-form-urlencoded")
+        let grant = try connection.decode(Grant.self, from: response, what: "getting an access token at /oauth/token")
+        // Renew a minute early so a token never expires between check and use.
+        let lifetime = max(0, Double(grant.expires_in ?? 43_200) - 60)
+        let header = "Bearer " + grant.access_token
+        current = (header, .now.advanced(by: .milliseconds(Int64(lifetime * 1_000))))
+        return header
+    }
+
+    struct Grant: Decodable {
+        let access_token: String
+        let expires_in: Int?
+    }
+}

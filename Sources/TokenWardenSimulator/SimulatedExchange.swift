@@ -1,0 +1,51 @@
+import Foundation
+
+/// A request as a simulated provider sees it, stripped of the server's plumbing.
+struct SimulatedRequest: Sendable {
+    let method: String
+    /// The path after the provider's prefix, e.g. `/api/v2/tokens/`.
+    let path: String
+    let query: [String: String]
+    let authorization: String?
+    let body: Data
+    /// `http://127.0.0.1:PORT/awx`: what absolute links are built from.
+    let base: String
+    /// `/awx`: what host-relative links start with.
+    let prefix: String
+
+    func int(_ name: String) -> Int? { query[name].flatMap(Int.init) }
+}
+
+/// What a simulated provider answers, including how to misbehave while sending it.
+struct SimulatedResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)] = [("Content-Type", "application/json")]
+    var body: Data
+    /// Seconds to wait before answering.
+    var delay: Double = 0
+    /// Close the connection half-way through the body.
+    var truncate = false
+
+    /// Payloads are `Encodable` structs: `JSONSerialization` of `[String: Any]` spends most of its
+    /// time bridging on Linux, and the simulator serves hundreds of thousands of tokens.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encoded<T: Encodable>(_ status: Int, _ value: T) -> SimulatedResponse {
+        // Encoding the simulator's own plain structs cannot fail.
+        SimulatedResponse(status: status, body: (try? encoder.encode(value)) ?? Data())
+    }
+
+    /// Small bodies (errors, grants) written as dictionaries.
+    static func json(_ status: Int, _ object: Any) -> SimulatedResponse {
+        // The simulator only serialises its own dictionaries, which are always valid JSON objects.
+        SimulatedResponse(status: status, body: (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data())
+    }
+
+    static func empty(_ status: Int) -> SimulatedResponse {
+        SimulatedResponse(status: status, headers: [], body: Data())
+    }
+}

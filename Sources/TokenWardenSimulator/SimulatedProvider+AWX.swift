@@ -1,0 +1,88 @@
+import Foundation
+import TokenWardenCore
+
+extension SimulatedProvider {
+    /// `/api/v2/tokens/` (`count/next/results`, `page` and `page_size` ≤ 200, host-relative `next`),
+    /// `/api/v2/me/`, `/api/v2/users/{id}/personal_tokens/` (create, 201), DELETE `/api/v2/tokens/{id}/`.
+    func awx(_ request: SimulatedRequest) -> SimulatedResponse {
+        func error(_ status: Int, _ detail: String) -> SimulatedResponse { .json(status, ["detail": detail]) }
+        guard request.authorization == "Bearer " + credential else { return error(401, "Authentication credentials were not provided.") }
+        func userID(_ owner: String?) -> Int { Int(owner.map { $0.hashValueStable % 900 } ?? 0) + 1 }
+        func item(_ token: ObservedToken, secret: String = "************") -> AWXToken {
+            let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 6) }) }
+            let user = userID(token.owner)
+            return AWXToken(id: Int(token.id) ?? 0, url: "/api/v2/tokens/\(token.id)/", related: ["user": "/api/v2/users/\(user)/"],
+                            summary_fields: .init(user: .init(id: user, username: token.owner ?? "admin")),
+                            created: stamp(token.createdAt), modified: stamp(token.createdAt), description: token.name, user: user,
+                            token: secret, expires: stamp(token.expiresAt), scope: token.scopes.first ?? "read")
+        }
+        let segments = request.path.split(separator: "/").map(String.init)
+        guard segments.count >= 3, segments[0] == "api", segments[1] == "v2" else { return error(404, "The requested resource could not be found.") }
+        switch (request.method, Array(segments.dropFirst(2))) {
+        case ("GET", ["tokens"]):
+            return listing(error) {
+                let size = min(200, max(1, request.int("page_size") ?? 25))
+                let page = max(1, request.int("page") ?? 1)
+                let items = self.page(offset: (page - 1) * size, limit: size)
+                var nextPage: Int? = page * size < tokens.count ? page + 1 : nil
+                if nextPage == nil, page > 1, active(.paginationLoop) { nextPage = 1 }
+                // AWX keeps the other query parameters and answers host-relative links.
+                func link(_ number: Int) -> String {
+                    var query = request.query
+                    query["page"] = String(number)
+                    return request.prefix + "/api/v2/tokens/?" + Self.query(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                }
+                return .encoded(200, AWXPage(count: tokens.count, next: JSONNull(nextPage.map(link)),
+                                             previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
+            }
+        case ("GET", ["me"]):
+            return .json(200, ["count": 1, "next": NSNull(), "previous": NSNull(), "results": [["id": 1, "username": "admin"]]])
+        case ("POST", let rest) where rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens":
+            let user = rest[1]
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else { return error(400, "JSON parse error") }
+            let scope = body["scope"] as? String ?? "write"
+            guard ["read", "write"].contains(scope) else { return .json(400, ["scope": ["Invalid scope"]]) }
+            let owner = user == "1" ? "admin" : tokens.first { String(userID($0.owner)) == user }?.owner ?? "user\(user)"
+            let created = append(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: owner, scopes: [scope],
+                                               createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000)))
+            return .encoded(201, item(created, secret: Self.randomSecret()))
+        case ("DELETE", let rest) where rest.count == 2 && rest[0] == "tokens":
+            return remove(id: rest[1]) ? .empty(204) : error(404, "Not found.")
+        default:
+            return error(404, "The requested resource could not be found.")
+        }
+    }
+}
+
+/// A token as `/api/v2/tokens/` lists it (the secret masked) or as create returns it (in clear, once).
+struct AWXToken: Encodable, Sendable {
+    struct Summary: Encodable, Sendable {
+        struct User: Encodable, Sendable {
+            let id: Int
+            let username: String
+        }
+        let user: User
+    }
+    let id: Int
+    var type = "o_auth2_access_token"
+    let url: String
+    let related: [String: String]
+    let summary_fields: Summary
+    let created: JSONNull<String>
+    let modified: JSONNull<String>
+    let description: String
+    let user: Int
+    let token: String
+    var refresh_token = JSONNull<String>(nil)
+    var application = JSONNull<Int>(nil)
+    let expires: JSONNull<String>
+    let scope: String
+}
+
+/// AWX's paginated envelope.
+struct AWXPage: Encodable, Sendable {
+    let count: Int
+    let next: JSONNull<String>
+    let previous: JSONNull<String>
+    let results: [AWXToken]
+}

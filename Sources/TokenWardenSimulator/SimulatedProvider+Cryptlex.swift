@@ -1,0 +1,76 @@
+import Foundation
+import TokenWardenCore
+
+extension SimulatedProvider {
+    /// `/v3/personal-access-tokens`: bearer PAT, `page` (1-based) and `limit` until an empty page,
+    /// revoke by PATCH `{"revoked": true}`, delete, create; `X-Rate-Limit-*` headers.
+    func cryptlex(_ request: SimulatedRequest) -> SimulatedResponse {
+        func error(_ status: Int, _ message: String) -> SimulatedResponse {
+            .json(status, ["message": message, "code": status == 401 ? "UNAUTHORIZED" : "ERROR", "reasonPhrase": message])
+        }
+        var response = cryptlexRoute(request, error: error)
+        response.headers += [("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Remaining", "50"),
+                             ("X-Rate-Limit-Reset", String(Int(now().timeIntervalSince1970) + 5))]
+        return response
+    }
+
+    private func cryptlexRoute(_ request: SimulatedRequest, error: (Int, String) -> SimulatedResponse) -> SimulatedResponse {
+        guard request.authorization == "Bearer " + credential else { return error(401, "Invalid access token") }
+        let collection = "/v3/personal-access-tokens"
+        func item(_ token: ObservedToken, secret: String? = nil) -> CryptlexToken {
+            let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 0) }) }
+            return CryptlexToken(id: token.id, createdAt: stamp(token.createdAt), updatedAt: stamp(token.lastUsedAt ?? token.createdAt),
+                                 name: token.name, expiresAt: stamp(token.expiresAt), revoked: token.revoked, scopes: token.scopes,
+                                 userId: JSONNull(token.owner), user: ["id": JSONNull(token.owner)], lastUsedAt: stamp(token.lastUsedAt),
+                                 token: secret)
+        }
+        let id = request.path.hasPrefix(collection + "/") ? String(request.path.dropFirst(collection.count + 1)) : nil
+        switch (request.method, id) {
+        case ("GET", nil) where request.path == collection:
+            return listing(error) {
+                let limit = min(100, max(1, request.int("limit") ?? 10))
+                let page = max(1, request.int("page") ?? 1)
+                // With the loop fault, a page past the end serves the first page again.
+                let offset = (page - 1) * limit >= tokens.count && active(.paginationLoop) ? 0 : (page - 1) * limit
+                return .encoded(200, self.page(offset: offset, limit: limit).map { item($0) })
+            }
+        case let ("GET", id?):
+            guard let token = tokens.first(where: { $0.id == id }) else { return error(404, "Personal access token not found") }
+            return .encoded(200, item(token))
+        case let ("PATCH", id?):
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], body["revoked"] as? Bool == true else {
+                return error(400, "Only {\"revoked\": true} is supported by this simulator")
+            }
+            guard let token = markRevoked(id: id) else { return error(404, "Personal access token not found") }
+            return .encoded(200, item(token))
+        case let ("DELETE", id?):
+            return remove(id: id) ? .empty(204) : error(404, "Personal access token not found")
+        case ("POST", nil) where request.path == collection:
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String, !name.isEmpty else {
+                return error(400, "name is required")
+            }
+            let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
+            let created = append(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: "u-tokenwarden",
+                                               scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires))
+            return .encoded(200, item(created, secret: "eyJhbGciOiJIUzI1NiJ9." + Self.randomSecret()))
+        default:
+            return error(404, "Not found")
+        }
+    }
+}
+
+/// The token object of Cryptlex's API reference; `token` (the value) only when just created.
+struct CryptlexToken: Encodable, Sendable {
+    let id: String
+    let createdAt: JSONNull<String>
+    let updatedAt: JSONNull<String>
+    let name: String
+    let expiresAt: JSONNull<String>
+    let revoked: Bool
+    let scopes: [String]
+    let userId: JSONNull<String>
+    let user: [String: JSONNull<String>]
+    let lastUsedAt: JSONNull<String>
+    var lastRotatedAt = JSONNull<String>(nil)
+    let token: String?
+}

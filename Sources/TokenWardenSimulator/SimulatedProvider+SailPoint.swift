@@ -1,0 +1,86 @@
+import Foundation
+import TokenWardenCore
+
+extension SimulatedProvider {
+    /// `/oauth/token` (client credentials) and `/v3/personal-access-tokens`: list with `limit` (≤ 250)
+    /// and `offset`, create (200, the secret once), delete (204). Errors are `ErrorResponseDto`s.
+    func sailPoint(_ request: SimulatedRequest) -> SimulatedResponse {
+        func error(_ status: Int, _ text: String) -> SimulatedResponse {
+            .json(status, ["detailCode": "\(status) \(text)", "trackingId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                           "messages": [["locale": "en-US", "localeOrigin": "DEFAULT", "text": text]], "causes": [Any]()])
+        }
+        if request.path == "/oauth/token" {
+            guard request.method == "POST" else { return error(405, "Method not allowed") }
+            var form = request.query
+            for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                if parts.count == 2 { form[parts[0]] = parts[1] }
+            }
+            guard form["grant_type"] == "client_credentials", "\(form["client_id"] ?? ""):\(form["client_secret"] ?? "")" == credential else {
+                return error(401, "Invalid client credentials")
+            }
+            let session = "eyJhbGciOiJSUzI1NiJ9." + Self.randomSecret()
+            sessions.insert(session)
+            return .json(200, ["access_token": session, "token_type": "bearer", "expires_in": 43_199, "scope": "sp:scopes:all"])
+        }
+        guard let authorization = request.authorization, authorization.hasPrefix("Bearer "),
+              sessions.contains(String(authorization.dropFirst(7))) else {
+            return error(401, "Unauthorized: a valid access token is required")
+        }
+        if active(.expiredSession) {
+            sessions.removeAll()
+            return error(401, "JWT expired")
+        }
+        let collection = "/v3/personal-access-tokens"
+        func item(_ token: ObservedToken, secret: String? = nil) -> SailPointToken {
+            let stamp = { (date: Date?) in date.map { SimulatedTimestamp.format($0, fractionDigits: 3) } }
+            let ownerID = token.extras["owner_id"] ?? "2c9180a46faadee4016fb4e018c2" + String((token.owner ?? "").hashValueStable % 10_000)
+            return SailPointToken(id: token.id, secret: secret, name: token.name, scope: token.scopes,
+                                  owner: .init(id: ownerID, name: token.owner ?? "unknown"), created: JSONNull(stamp(token.createdAt)),
+                                  lastUsed: stamp(token.lastUsedAt), managed: token.extras["managed"] == "true",
+                                  expirationDate: JSONNull(stamp(token.expiresAt)), userAwareTokenNeverExpires: token.expiresAt == nil)
+        }
+        switch (request.method, request.path) {
+        case ("GET", collection):
+            return listing(error) {
+                let limit = min(250, max(1, request.int("limit") ?? 250))
+                return .encoded(200, page(offset: request.int("offset") ?? 0, limit: limit).map { item($0) })
+            }
+        case ("POST", collection):
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String, !name.isEmpty else {
+                return error(400, "The request was syntactically correct but its content is semantically invalid.")
+            }
+            let expires = (body["expirationDate"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
+                ?? now().addingTimeInterval(183 * 86_400)
+            let created = append(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: "tokenwarden",
+                                               scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires))
+            return .encoded(200, item(created, secret: Self.randomSecret()))
+        case ("DELETE", _) where request.path.hasPrefix(collection + "/"):
+            return remove(id: String(request.path.dropFirst(collection.count + 1))) ? .empty(204) : error(404, "Object not found")
+        default:
+            return error(404, "Not found")
+        }
+    }
+}
+
+/// GetPersonalAccessTokenResponse; with `secret` it is the CreatePersonalAccessTokenResponse.
+struct SailPointToken: Encodable, Sendable {
+    struct Owner: Encodable, Sendable {
+        var type = "IDENTITY"
+        let id: String
+        let name: String
+    }
+    let id: String
+    /// Only in the create response.
+    let secret: String?
+    let name: String
+    let scope: [String]
+    let owner: Owner
+    let created: JSONNull<String>
+    /// Absent, not null, on never-used tokens.
+    let lastUsed: String?
+    let managed: Bool
+    var accessTokenValiditySeconds = 43_200
+    let expirationDate: JSONNull<String>
+    let userAwareTokenNeverExpires: Bool
+}

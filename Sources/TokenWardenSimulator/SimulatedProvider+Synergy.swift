@@ -1,0 +1,50 @@
+import Foundation
+import TokenWardenCore
+
+extension SimulatedProvider {
+    /// `/api/v1/auth/getPersonalAccessTokens` (plain array), `generate-pat` (answers a bare JSON
+    /// string), `delete-pat?id=` (a POST, empty 200). Timestamps carry `+08:00` and 2, 3 or 7 fraction digits.
+    func synergy(_ request: SimulatedRequest) -> SimulatedResponse {
+        func error(_ status: Int, _ message: String) -> SimulatedResponse { .json(status, ["Message": message]) }
+        guard request.authorization == "Bearer " + credential else { return error(401, "Authorization has been denied for this request.") }
+        func item(_ token: ObservedToken) -> SynergyToken {
+            let digits = [3, 2, 7][(Int(token.id) ?? 0) % 3]
+            let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: digits, offsetMinutes: 480) }) }
+            return SynergyToken(UserID: .init(IDString: token.owner ?? "1_1"), CreatedOn: stamp(token.createdAt), Expiry: stamp(token.expiresAt),
+                                Name: token.name, ExpiryReminderState: Int(token.extras["ExpiryReminderState"] ?? "0") ?? 0, ID: Int(token.id) ?? 0)
+        }
+        switch (request.method, request.path) {
+        case ("GET", "/api/v1/auth/getPersonalAccessTokens"):
+            return listing(error) { .encoded(200, tokens.map(item)) }
+        case ("POST", "/api/v1/auth/generate-pat"):
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["Name"] as? String, !name.isEmpty else {
+                return error(400, "Name is required")
+            }
+            let days = body["ExpireInDays"] as? Int ?? 30
+            _ = append(ObservedToken(id: String(nextID), name: name, owner: "1_1", createdAt: now(),
+                                     expiresAt: now().addingTimeInterval(Double(days) * 86_400), extras: ["ExpiryReminderState": "0"]))
+            return SimulatedResponse(status: 200, body: Data("\"\(Self.randomSecret())\"".utf8))
+        case ("POST", "/api/v1/auth/delete-pat"):
+            guard let id = request.query["id"] else { return error(400, "id is required") }
+            return remove(id: id) ? SimulatedResponse(status: 200, headers: [], body: Data()) : error(404, "Personal access token not found")
+        default:
+            return error(404, "No HTTP resource was found that matches the request URI.")
+        }
+    }
+}
+
+/// One PAT of `getPersonalAccessTokens`, field names as the vendor's sample has them.
+struct SynergyToken: Encodable, Sendable {
+    struct User: Encodable, Sendable {
+        var _id = 1
+        var _server_id = 1
+        var _server_guid = "b993c729-5d0c-4c1e-9f55-3a1a2b3c4d5e"
+        let IDString: String
+    }
+    let UserID: User
+    let CreatedOn: JSONNull<String>
+    let Expiry: JSONNull<String>
+    let Name: String
+    let ExpiryReminderState: Int
+    let ID: Int
+}

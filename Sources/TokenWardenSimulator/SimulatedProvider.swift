@@ -1,0 +1,157 @@
+import Foundation
+import TokenWardenCore
+
+/// One simulated provider API: its tokens, its credential, its injected faults and what it was asked.
+/// Each kind's routes live in `SimulatedProvider+<Kind>.swift`; state changes on create and revoke.
+public actor SimulatedProvider {
+    public let kind: ProviderKind
+    /// The credential file content the API accepts (`id:secret` or a bearer token).
+    public nonisolated let credential: String
+    /// Current tokens, in creation order (the listing order of every API here).
+    public private(set) var tokens: [ObservedToken]
+    private var faults: [SimulatorFault]
+    /// Listing requests served, faults included.
+    public private(set) var listRequests = 0
+    /// SailPoint access tokens handed out by `/oauth/token`.
+    var sessions: Set<String> = []
+    var nextID: Int
+    let now: @Sendable () -> Date
+
+    init(kind: ProviderKind, tokens: [ObservedToken], credential: String, faults: [SimulatorFault], now: @escaping @Sendable () -> Date) {
+        self.kind = kind
+        self.tokens = tokens
+        self.credential = credential
+        self.faults = faults.filter { $0.provider == kind }
+        self.now = now
+        nextID = tokens.count + 1
+    }
+
+    /// Adds a fault while running (tests use this between polls).
+    public func inject(_ fault: SimulatorFault) { faults.append(fault) }
+
+    public func removeAllFaults() { faults.removeAll() }
+
+    /// Replaces the token set (tests seed exact payloads).
+    public func replaceTokens(_ tokens: [ObservedToken]) {
+        self.tokens = tokens
+        nextID = (tokens.compactMap { Int($0.id) }.max() ?? tokens.count) + 1
+    }
+
+    func handle(_ request: SimulatedRequest) -> SimulatedResponse {
+        switch kind {
+        case .planningCenter: planningCenter(request)
+        case .sailPoint: sailPoint(request)
+        case .cryptlex: cryptlex(request)
+        case .synergy: synergy(request)
+        case .awx: awx(request)
+        }
+    }
+
+    // MARK: - Faults
+
+    /// What an active request fault does to one listing request.
+    enum FaultOutcome {
+        case none
+        /// Answer with this instead (an error status, a 429, a malformed body).
+        case replace(SimulatedResponse)
+        /// Answer normally, after this many seconds.
+        case delay(Double)
+        /// Answer normally, but close the connection half-way through the body.
+        case truncate
+    }
+
+    /// Counts a listing request and applies an active request fault; `errorBody` renders the
+    /// provider's own error envelope.
+    func listingFault(_ errorBody: (Int, String) -> SimulatedResponse) -> FaultOutcome {
+        listRequests += 1
+        guard let behaviour = take(where: { switch $0 { case .rateLimit, .status, .slow, .truncated, .malformed: true; default: false } }) else {
+            return .none
+        }
+        switch behaviour {
+        case let .rateLimit(seconds):
+            var response = errorBody(429, "Rate limit exceeded")
+            response.headers.append(("Retry-After", String(seconds)))
+            return .replace(response)
+        case let .status(code):
+            return .replace(errorBody(code, code >= 500 ? "Internal error (simulated)" : "Request refused (simulated)"))
+        case let .slow(seconds):
+            return .delay(seconds)
+        case .truncated:
+            return .truncate
+        case .malformed:
+            return .replace(SimulatedResponse(status: 200, body: Data(#"{"data": [{"id": "1", "attrib"#.utf8)))
+        default:
+            return .none
+        }
+    }
+
+    /// Runs a listing: a replacing fault answers instead of `answer`; a shaping fault alters its answer.
+    func listing(_ errorBody: (Int, String) -> SimulatedResponse, _ answer: () -> SimulatedResponse) -> SimulatedResponse {
+        switch listingFault(errorBody) {
+        case let .replace(response): return response
+        case .none: return answer()
+        case let .delay(seconds):
+            var response = answer()
+            response.delay = seconds
+            return response
+        case .truncate:
+            var response = answer()
+            response.truncate = true
+            return response
+        }
+    }
+
+    /// Whether a listing-shape fault is active (consuming one use).
+    func active(_ behaviour: SimulatorFault.Behaviour) -> Bool { take { $0 == behaviour } != nil }
+
+    private func take(where matches: (SimulatorFault.Behaviour) -> Bool) -> SimulatorFault.Behaviour? {
+        guard let index = faults.firstIndex(where: { matches($0.behaviour) }) else { return nil }
+        let behaviour = faults[index].behaviour
+        if let count = faults[index].count {
+            if count <= 1 { faults.remove(at: index) } else { faults[index].count = count - 1 }
+        }
+        return behaviour
+    }
+
+    // MARK: - State changes
+
+    /// Removes a token; false if there was none with that id. With `missing-on-delete` the token is
+    /// removed but the API answers as if it had not been there.
+    func remove(id: String) -> Bool {
+        let missing = active(.missingOnDelete)
+        guard let index = tokens.firstIndex(where: { $0.id == id }) else { return false }
+        tokens.remove(at: index)
+        return !missing
+    }
+
+    func markRevoked(id: String) -> ObservedToken? {
+        if active(.missingOnDelete) { return nil }
+        guard let index = tokens.firstIndex(where: { $0.id == id }) else { return nil }
+        tokens[index].revoked = true
+        return tokens[index]
+    }
+
+    func append(_ token: ObservedToken) -> ObservedToken {
+        tokens.append(token)
+        nextID += 1
+        return token
+    }
+
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<40).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
+    }
+
+    /// The page `[offset, offset + limit)`, with a token of the previous page repeated when the
+    /// `duplicates` fault is active.
+    func page(offset: Int, limit: Int) -> [ObservedToken] {
+        let start = min(max(0, offset), tokens.count)
+        var slice = Array(tokens[start..<min(tokens.count, start + max(0, limit))])
+        if start > 0, !slice.isEmpty, active(.duplicates) { slice.insert(tokens[start - 1], at: 0) }
+        return slice
+    }
+
+    static func query(_ items: [(String, String)]) -> String {
+        items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
+    }
+}

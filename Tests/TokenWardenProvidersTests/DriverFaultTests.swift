@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenProviders
+import TokenWardenSimulator
+
+/// Every injected fault, against the drivers over real loopback HTTP.
+@Suite struct DriverFaultTests {
+    func listing(_ kind: ProviderKind, faults: [SimulatorFault], tokens: Int = 12, pageSize: Int? = 5)
+        async throws -> (result: Result<[ObservedToken], ProviderError>, requests: Int, seconds: Double)
+    {
+        let harness = try await SimulatorHarness.start(tokens: tokens, faults: faults)
+        let start = ContinuousClock.now
+        var result: Result<[ObservedToken], ProviderError>
+        do {
+            result = .success(try await collect(try harness.driver(kind, pageSize: pageSize).tokens()).tokens)
+        } catch let error as ProviderError {
+            result = .failure(error)
+        }
+        let elapsed = ContinuousClock.now - start
+        let requests = await harness.simulator.provider(kind).listRequests
+        await harness.close()
+        return (result, requests, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    @Test(arguments: [ProviderKind.planningCenter, .sailPoint, .awx])
+    func aRateLimitIsWaitedOutAsRetryAfterSays(kind: ProviderKind) async throws {
+        let (result, requests, seconds) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .rateLimit(retryAfter: 1), count: 1)])
+        #expect(try result.get().count == 12)
+        #expect(seconds >= 1)
+        #expect(requests == 4)  // 3 pages of 5, one of them asked twice
+    }
+
+    @Test(arguments: ProviderKind.allCases)
+    func transientServerErrorsAreRetried(kind: ProviderKind) async throws {
+        let (result, _, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .status(503), count: 2)])
+        #expect(try result.get().count == 12)
+    }
+
+    @Test func aServerThatKeepsFailingGivesUpWithTheReason() async throws {
+        let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .status(500))])
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .unavailable)
+        #expect(error.description.contains("failed with 500 Internal Server Error 4 times"))
+        #expect(error.description.contains("server said: {\"detail\":\"Internal error (simulated)\"}"))
+        #expect(requests == SimulatorHarness.policy.maximumAttempts)
+    }
+
+    @Test func aRateLimitThatNeverLiftsGivesUp() async throws {
+        let (result, _, _) = try await listing(.cryptlex, faults: [SimulatorFault(provider: .cryptlex, behaviour: .rateLimit(retryAfter: 2))])
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .rateLimited)
+    }
+
+    @Test func aSlowAnswerTimesOutAndIsRetried() async throws {
+        let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)])
+        #expect(try result.get().count == 12)
+        #expect(requests == 4)
+    }
+
+    @Test func anAnswerThatNeverComesFailsAsATimeout() async throws {
+        let (result, _, _) = try await listing(.synergy, faults: [SimulatorFault(provider: .synergy, behaviour: .slow(seconds: 1.5))])
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .timeout)
+        #expect(error.description.contains("no complete answer within 1s"))
+    }
+
+    @Test(arguments: ProviderKind.allCases)
+    func aTruncatedBodyIsRetried(kind: ProviderKind) async throws {
+        let (result, _, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .truncated, count: 1)])
+        #expect(try result.get().count == 12)
+    }
+
+    @Test(arguments: ProviderKind.allCases)
+    func malformedJSONIsAClearError(kind: ProviderKind) async throws {
+        let (result, _, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .malformed, count: 1)])
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .malformedResponse)
+        #expect(error.description.contains("the response is not"))
+    }
+
+    @Test(arguments: [ProviderKind.planningCenter, .cryptlex, .awx])
+    func aPaginationLoopIsDetectedAndTheListingFails(kind: ProviderKind) async throws {
+        let (result, requests, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .paginationLoop)])
+        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .paginationLoop)
+        #expect(error.description.contains("the listing is incomplete"))
+        #expect(requests < 10)
+    }
+
+    @Test(arguments: [ProviderKind.planningCenter, .sailPoint, .cryptlex, .awx])
+    func tokensRepeatedAcrossPagesAreKeptOnce(kind: ProviderKind) async throws {
+        let (result, _, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .duplicates)])
+        let tokens = try result.get()
+        #expect(tokens.count == 12)
+        #expect(Set(tokens.map(\.id)).count == 12)
+    }
+
+    @Test func anExpiredSailPointSessionIsRenewedOnce() async throws {
+        let (result, _, _) = try await listing(.sailPoint, faults: [SimulatorFault(provider: .sailPoint, behaviour: .expiredSession, count: 1)])
+        #expect(try result.get().count == 12)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenProviders
+import TokenWardenSimulator
+
+/// A running simulator plus a client with test-sized timeouts and backoff, torn down by `close()`.
+struct SimulatorHarness {
+    static let policy = HTTPPolicy(connectTimeout: 2, requestTimeout: 1,
+                                   backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 3),
+                                   maximumAttempts: 4, maximumBodyBytes: 8 << 20)
+
+    let simulator: ProviderSimulator
+    let http: ProviderHTTPClient
+
+    static func start(tokens: Int = 30, faults: [SimulatorFault] = []) async throws -> SimulatorHarness {
+        SimulatorHarness(simulator: try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults)),
+                         http: ProviderHTTPClient(policy: policy))
+    }
+
+    func config(_ kind: ProviderKind) -> ProviderConfig {
+        ProviderConfig(id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "unused"))
+    }
+
+    func driver(_ kind: ProviderKind, credential: String? = nil, pageSize: Int? = nil) throws -> any ProviderDriver {
+        let content = credential ?? simulator.provider(kind).credential
+        let parsed = try Credential(content: content, format: kind.credentialFormat)
+        let provider = config(kind)
+        guard let pageSize else { return try ProviderDrivers.make(for: provider, credential: parsed, http: http) }
+        switch kind {
+        case .planningCenter: return PlanningCenterDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
+        case .sailPoint: return try SailPointDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
+        case .cryptlex: return try CryptlexDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
+        case .synergy: return try SynergyDriver(provider: provider, credential: parsed, http: http)
+        case .awx: return try AWXDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
+        }
+    }
+
+    func close() async {
+        try? await http.shutdown()
+        await simulator.stop()
+    }
+}
+
+/// Every page of a listing, and how many pages there were.
+func collect(_ pages: TokenPages) async throws -> (tokens: [ObservedToken], pages: Int) {
+    var tokens: [ObservedToken] = []
+    var count = 0
+    for try await page in pages {
+        tokens += page
+        count += 1
+    }
+    return (tokens, count)
+}
+
+/// Runs `body` and returns the `ProviderError` it threw (nil if it did not throw one).
+func providerError(_ body: () async throws -> Void) async -> ProviderError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as ProviderError {
+        return error
+    } catch {
+        return nil
+    }
+}
