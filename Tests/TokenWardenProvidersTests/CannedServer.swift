@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 
 /// Serves fixed JSON bodies on loopback, for contract tests built from documented payloads.
-/// A body is found by `path?query` first, then by path alone.
+/// A body is found by `path?query` first, then by path alone; a body starting with `redirect:` answers
+/// 302 to the URL that follows.
 struct CannedServer {
     let port: Int
     private let task: Task<Void, any Error>
@@ -17,6 +18,9 @@ struct CannedServer {
             responder: CallbackResponder<BasicRequestContext> { request, _ in
                 let exact = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 guard let body = bodies[exact] ?? bodies[request.uri.path] else { return Response(status: .notFound) }
+                if body.hasPrefix("redirect:") {
+                    return Response(status: .found, headers: [.location: String(body.dropFirst("redirect:".count))])
+                }
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
             },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -15,6 +15,19 @@ public enum BuiltProduct {
         return directory.appendingPathComponent("tokenwarden").path
     }
 
+    /// `run` for async tests: the wait happens on a Dispatch thread, not on Swift's cooperative pool,
+    /// which an in-process simulator serving this very subprocess needs free.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await offThePool { try run(arguments, environment: environment) }
+    }
+
+    /// Runs blocking work (waiting for a process, reading a pipe) on a Dispatch thread.
+    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
+
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,0 +1,59 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import TokenWardenCore
+@testable import TokenWardenProviders
+import TokenWardenSimulator
+
+/// What the HTTP plumbing refuses to do, whatever a server answers.
+@Suite struct ConnectionSafetyTests {
+    @Test func aRedirectIsNeverFollowedAndTheErrorSaysWhereItPointed() async throws {
+        let server = try await CannedServer.start(["/api/v2/tokens/": "redirect:https://elsewhere.example.com/api/v2/tokens/"])
+        let http = ProviderHTTPClient(policy: SimulatorHarness.policy)
+        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
+        let driver = try AWXDriver(provider: provider, credential: Credential(content: "PLANTED-bearer-77", format: .bearer), http: http)
+        let error = await providerError { _ = try await collect(driver.tokens()) }
+        try await http.shutdown()
+        await server.stop()
+        #expect(error?.kind == .redirected)
+        #expect(error?.description.contains("redirects to https://elsewhere.example.com/api/v2/tokens/") == true)
+        #expect(error?.description.contains("PLANTED-bearer-77") == false)
+    }
+
+    @Test func aLinkToAnotherHostIsNotFollowedWithTheCredential() async throws {
+        let server = try await CannedServer.start(["/api/v2/tokens/": #"{ "count": 2, "next": "https://evil.example.com/api/v2/tokens/?page=2", "results": [] }"#])
+        let http = ProviderHTTPClient(policy: SimulatorHarness.policy)
+        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
+        let driver = try AWXDriver(provider: provider, credential: Credential(content: "t", format: .bearer), http: http)
+        let error = await providerError { _ = try await collect(driver.tokens()) }
+        try await http.shutdown()
+        await server.stop()
+        #expect(error?.kind == .malformedResponse)
+        #expect(error?.description.contains("points to another host") == true)
+    }
+
+    @Test func aResponseLargerThanTheCapIsRefused() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 50))
+        var policy = SimulatorHarness.policy
+        policy.maximumBodyBytes = 2_000
+        let http = ProviderHTTPClient(policy: policy)
+        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: simulator.baseURL(for: .awx), credential: .systemd(name: "x"))
+        let driver = try AWXDriver(provider: provider, credential: Credential(content: simulator.provider(.awx).credential, format: .bearer), http: http)
+        let error = await providerError { _ = try await collect(driver.tokens()) }
+        try await http.shutdown()
+        await simulator.stop()
+        #expect(error?.kind == .responseTooLarge)
+        #expect(error?.description.contains("returned more than 2000 bytes") == true)
+    }
+
+    @Test(arguments: [
+        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")], 20.0),
+        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "42"), ("X-PCO-API-Request-Rate-Period", "20 seconds")], nil),
+        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000004")], 4.0),
+        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "sometime")], 5.0),
+        ([("X-Rate-Limit-Remaining", "12"), ("X-Rate-Limit-Reset", "1800000004")], nil),
+    ] as [([(String, String)], Double?)])
+    func ratePacingWaitsBeforeTheProviderHasToSay429(headers: [(String, String)], pause: Double?) {
+        #expect(RatePacer.pause(after: HTTPHeaders(headers), now: Date(timeIntervalSince1970: 1_800_000_000)) == pause)
+    }
+}
