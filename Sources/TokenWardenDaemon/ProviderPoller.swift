@@ -39,8 +39,13 @@ public struct ProviderPoller: Sendable {
             result.error = String(describing: error)
         }
         result.seconds = Self.seconds(since: timer)
-        try? store.recordPoll(provider: provider.id, PollOutcome(startedAt: started, finishedAt: clock(), error: result.error,
-                                                                 tokenCount: result.summary.seen))
+        do {
+            try store.recordPoll(provider: provider.id, PollOutcome(startedAt: started, finishedAt: clock(), error: result.error,
+                                                                    tokenCount: result.summary.seen))
+        } catch {
+            let note = "the poll's outcome could not be saved: \(error)"
+            result.error = result.error.map { "\($0); \(note)" } ?? note
+        }
         return result
     }
 

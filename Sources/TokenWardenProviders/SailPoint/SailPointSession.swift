@@ -23,7 +23,8 @@ actor SailPointSession: RequestAuthorizer {
 
     func authorization(refresh: Bool) async throws(ProviderError) -> String {
         if !refresh, let current, current.expires > .now { return current.header }
-        let response = try await connection.send(.POST, tokenURL, body: form, contentType: "application/x-www-form-urlencoded")
+        // Asking for an access token twice does no harm, so this POST may be retried.
+        let response = try await connection.send(.POST, tokenURL, body: form, contentType: "application/x-www-form-urlencoded", idempotent: true)
         let grant = try connection.decode(Grant.self, from: response, what: "getting an access token at /oauth/token")
         // Renew a minute early so a token never expires between check and use.
         let lifetime = max(0, Double(grant.expires_in ?? 43_200) - 60)
