@@ -1,19 +1,107 @@
 import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
 
-/// `tokenwarden plan`: Show what the next cycle would do.
-struct Plan: ParsableCommand {
+/// `tokenwarden plan`: what policy decides about the inventory now, grouped by rule.
+struct Plan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show what the next cycle would do (not available in this build yet)",
+        abstract: "Show what policy decides about the stored inventory now.",
         discussion: """
-            Evaluates the policies against the stored inventory and prints, per rule, which tokens would be notified about, revoked or rotated.
+            Evaluates every policy rule against the inventory the daemon keeps (with --refresh, after \
+            polling every provider first) and prints, per rule, which tokens it would notify about, \
+            revoke or rotate, and why. When several rules match a token the strongest action wins \
+            (revoke > rotate > notify). tokenwarden's own credentials are never revoked or rotated; \
+            providers without a revoke API need a person. Nothing is written to any provider.
 
-            This build does not have the policy engine yet, so the command exits 1 without doing anything.
+            Examples:
+              tokenwarden plan
+              tokenwarden plan --refresh --json
             """
     )
 
     @OptionGroup var options: ConfigOptions
 
-    func run() throws {
-        throw NotYetAvailable.refuse("plan", missing: "the policy engine")
+    @Flag(help: "Poll every provider first (as `tokenwarden sync` does).")
+    var refresh = false
+
+    @Flag(help: "Print a JSON array (provider, id, name, action, rule, matched_rules, reason, hold).")
+    var json = false
+
+    func run() async throws {
+        let configuration: Configuration
+        let policies: PolicySet
+        do {
+            configuration = try ConfigLoaderFacade.load(options.config)
+            policies = try Runtime.policies(for: configuration)
+        } catch {
+            throw Terminal.fail(error)
+        }
+        if refresh {
+            let (report, failed) = try await Sync.poll(configuration)
+            FileHandle.standardError.write(Data((report + "\n\n").utf8))
+            if failed { Terminal.warning("some providers failed to poll; planning on what the inventory has for them") }
+        }
+        try Terminal.reportingFailures {
+            let store = try Runtime.inventory(for: configuration)
+            let own = Runtime.ownTokens(of: configuration)
+            for provider in own.unknown {
+                Terminal.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
+            }
+            let tokens = try store.tokens(matching: TokenQuery(states: [.active, .expired]), at: Date())
+            let decisions = PolicyEngine.evaluate(tokens: tokens, rules: policies.rules, providers: configuration.providers,
+                                                  protected: own.references, now: Date())
+            if json {
+                try JSONOutput.print(decisions.map(DecisionJSON.init))
+                return
+            }
+            print(Self.render(decisions, rules: policies.rules, enforce: configuration.daemon.enforce))
+        }
+    }
+
+    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool) -> String {
+        guard !rules.isEmpty else { return "no policy rules: nothing to decide (policies go in policy_directory as *.toml)" }
+        var lines: [String] = []
+        for rule in rules {
+            let mine = decisions.filter { $0.rule == rule.name }
+            lines.append("\(rule.name) (\(rule.action.rawValue)): \(mine.isEmpty ? "no tokens" : mine.count == 1 ? "1 token" : "\(mine.count) tokens")")
+            for decision in mine {
+                var line = "  \(decision.token.reference)  \"\(decision.token.name)\"  \(decision.reason)"
+                switch decision.hold {
+                case .ownCredential?: line += "  [held: tokenwarden's own credential]"
+                case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
+                case nil: break
+                }
+                if decision.matchedRules.count > 1 { line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))" }
+                lines.append(line)
+            }
+        }
+        lines.append("")
+        lines.append(enforce ? "Enforcing (enforce = true): the daemon carries these out, within max_actions_per_cycle."
+                             : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One decision for scripts.
+struct DecisionJSON: Encodable {
+    let decision: Decision
+
+    enum Keys: String, CodingKey {
+        case provider, id, name, action, rule, reason, hold
+        case matchedRules = "matched_rules"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(decision.token.provider, forKey: .provider)
+        try container.encode(decision.token.id, forKey: .id)
+        try container.encode(decision.token.name, forKey: .name)
+        try container.encode(decision.action.rawValue, forKey: .action)
+        try container.encode(decision.rule, forKey: .rule)
+        try container.encode(decision.matchedRules, forKey: .matchedRules)
+        try container.encode(decision.reason, forKey: .reason)
+        try container.encode(decision.hold?.rawValue, forKey: .hold)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenWardenCore
 import TokenWardenDaemon
 import TokenWardenProviders
 
@@ -21,11 +22,19 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        let configuration: Configuration
+        do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
+        let (report, failed) = try await Self.poll(configuration)
+        print(report)
+        if failed { throw ExitCode.failure }
+    }
+
+    /// Polls every provider of `configuration` once into its store; returns a table and whether any failed.
+    static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
         let http = ProviderHTTPClient()
         let results: [PollResult]
         let unusable: [(provider: String, reason: String)]
         do {
-            let configuration = try ConfigLoaderFacade.load(options.config)
             let store = try Runtime.store(for: configuration)
             let drivers = Runtime.drivers(for: configuration, http: http)
             unusable = drivers.failed
@@ -42,7 +51,6 @@ struct Sync: AsyncParsableCommand {
                           result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded"])
         }
         for (provider, reason) in unusable { table.append([provider, "FAILED", reason]) }
-        print(table.render())
-        if !unusable.isEmpty || results.contains(where: { !$0.succeeded }) { throw ExitCode.failure }
+        return (table.render(), !unusable.isEmpty || results.contains { !$0.succeeded })
     }
 }

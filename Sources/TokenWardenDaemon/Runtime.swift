@@ -43,6 +43,32 @@ public enum Runtime {
         return (ready, failed)
     }
 
+    /// The validated policy set of a configuration, or every problem in it.
+    public static func policies(for configuration: Configuration) throws(ConfigError) -> PolicySet {
+        try PolicyLoader().load(directory: configuration.daemon.policyDirectory, providers: configuration.providers)
+    }
+
+    /// `provider/id` of every token tokenwarden itself authenticates with: each provider's
+    /// `self_token_id`, and for SailPoint the PAT id in the credential (its OAuth client id).
+    /// Also names the providers whose own token cannot be known (SailPoint with an unreadable credential).
+    public static func ownTokens(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (references: Set<String>, unknown: [String])
+    {
+        let loader = CredentialLoader(environment: environment)
+        var references: Set<String> = []
+        var unknown: [String] = []
+        for provider in configuration.providers {
+            if let id = provider.selfTokenID { references.insert("\(provider.id)/\(id)") }
+            guard provider.kind == .sailPoint else { continue }
+            if let id = (try? loader.load(provider.credential, kind: provider.kind))?.credential.publicIdentifier {
+                references.insert("\(provider.id)/\(id)")
+            } else {
+                unknown.append(provider.id)
+            }
+        }
+        return (references, unknown)
+    }
+
     /// The inventory, opened read-only: looking never creates, migrates or changes the database.
     public static func inventory(for configuration: Configuration) throws(StoreError) -> TokenStore {
         try TokenStore.openReadOnly(path: configuration.databasePath)

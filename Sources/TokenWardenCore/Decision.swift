@@ -1,0 +1,30 @@
+/// What policy says about one token at one moment: the action that wins, the rule behind it, every
+/// rule that matched, and why, in words an on-call can check.
+public struct Decision: Sendable, Hashable {
+    /// Why a decided action will not be carried out by tokenwarden.
+    public enum Hold: String, Sendable, Hashable, Codable {
+        /// The token tokenwarden itself authenticates with: never revoked or rotated by policy.
+        case ownCredential = "own-credential"
+        /// The provider has no API for the action (Planning Center): a person must do it.
+        case needsPerson = "needs-person"
+    }
+
+    public var token: Token
+    public var action: RuleAction
+    /// The rule whose action won (the first in policy order among the strongest).
+    public var rule: String
+    /// Every rule that matched, in policy order.
+    public var matchedRules: [String]
+    /// E.g. "unused for 412 days (last used 2025-10-07); rule revoke-stale allows 365d".
+    public var reason: String
+    public var hold: Hold?
+
+    public init(token: Token, action: RuleAction, rule: String, matchedRules: [String], reason: String, hold: Hold? = nil) {
+        self.token = token
+        self.action = action
+        self.rule = rule
+        self.matchedRules = matchedRules
+        self.reason = reason
+        self.hold = hold
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenStore
+import TokenWardenTestSupport
+
+/// `tokenwarden plan` over a stored inventory.
+@Suite struct PlanCommandTests {
+    static let policy = """
+        [[rule]]
+        name = "warn"
+        when.expires_within = "14d"
+        action = "notify"
+
+        [[rule]]
+        name = "rotate-old"
+        match.provider = "awx-main"
+        when.age_over = "60d"
+        action = "rotate"
+        deliver.file = "/etc/app/token"
+        """
+
+    func seeded() throws -> CLITests.Setup {
+        let setup = try CLITests.Setup(policy: Self.policy)
+        let now = Date()
+        let store = try TokenStore.open(path: setup.database)
+        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        try store.recordObservations([
+            ObservedToken(id: "4", name: "deploy-bot", createdAt: now - 90 * 86_400, expiresAt: now + 3 * 86_400),
+            ObservedToken(id: "5", name: "fresh", createdAt: now - 10 * 86_400, expiresAt: now + 300 * 86_400),
+            ObservedToken(id: "6", name: "reporting", createdAt: now - 10 * 86_400, expiresAt: now + 5 * 86_400),
+        ], provider: "awx-main", at: now)
+        return setup
+    }
+
+    @Test func plansByRuleWithReasonsAndSaysItIsReportOnly() throws {
+        let setup = try seeded()
+        let result = try setup.run("plan")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("warn (notify): 1 token\n  awx-main/6  \"reporting\"  expires in 4 days"))
+        #expect(result.stdout.contains("rotate-old (rotate): 1 token\n  awx-main/4  \"deploy-bot\"  created 90 days ago"))
+        #expect(result.stdout.contains("(also matched: warn)"))
+        #expect(result.stdout.contains("Report-only (enforce = false)"))
+        #expect(!result.stdout.contains("\"fresh\""))
+    }
+
+    @Test func printsDecisionsAsJSON() throws {
+        let setup = try seeded()
+        let result = try setup.run("plan", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["id"] as? String } == ["4", "6"])
+        #expect(rows[0]["action"] as? String == "rotate" && rows[0]["matched_rules"] as? [String] == ["warn", "rotate-old"])
+        #expect(rows[0]["hold"] is NSNull)
+    }
+
+    @Test func anInvalidPolicyStopsThePlanWithExitTwo() throws {
+        let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"x\"\naction = \"notify\"\n")
+        let result = try setup.run("plan")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("key \"when\": missing"))
+    }
+}
