@@ -29,18 +29,23 @@ public enum Runtime {
                                environment: [String: String] = ProcessInfo.processInfo.environment)
         -> (ready: [(config: ProviderConfig, driver: any ProviderDriver)], failed: [(provider: String, reason: String)])
     {
-        let loader = CredentialLoader(environment: environment)
         var ready: [(config: ProviderConfig, driver: any ProviderDriver)] = []
         var failed: [(provider: String, reason: String)] = []
         for provider in configuration.providers {
             do {
-                let credential = try loader.load(provider.credential, kind: provider.kind).credential
-                ready.append((provider, try ProviderDrivers.make(for: provider, credential: credential, http: http)))
+                ready.append((provider, try driver(for: provider, http: http, environment: environment)))
             } catch {
                 failed.append((provider.id, String(describing: error)))
             }
         }
         return (ready, failed)
+    }
+
+    /// The driver of one provider, with its credential loaded and checked.
+    public static func driver(for provider: ProviderConfig, http: ProviderHTTPClient,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ProviderDriver {
+        let credential = try CredentialLoader(environment: environment).load(provider.credential, kind: provider.kind).credential
+        return try ProviderDrivers.make(for: provider, credential: credential, http: http)
     }
 
     /// The validated policy set of a configuration, or every problem in it.

@@ -16,6 +16,13 @@ extension TokenStore {
         }
     }
 
+    /// Records how an action that was `planned` ended (written after the provider answered).
+    public func finishAction(id: Int64, outcome: ActionOutcome, error: String? = nil) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE action SET outcome = ?, error = ? WHERE id = ?", arguments: [outcome.rawValue, error, id])
+        }
+    }
+
     /// The history of one token (all of it) or of the whole inventory (the newest `limit` entries),
     /// oldest first.
     public func history(provider: String? = nil, tokenID: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {

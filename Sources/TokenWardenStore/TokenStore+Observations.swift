@@ -86,6 +86,20 @@ extension TokenStore {
         }
     }
 
+    /// Marks a token revoked by tokenwarden (before the next listing confirms it), with a history event.
+    public func markRevoked(provider: String, tokenID: String, at now: Date, detail: String) throws {
+        try writer.write { db in
+            guard var record = try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": tokenID]),
+                  record.token.state != .revoked else { return }
+            let previous = record.token.state
+            record.token.state = .revoked
+            record.token.revoked = true
+            try record.update(db)
+            try insertEvent(db, provider: provider, tokenID: tokenID, kind: .changed, at: now,
+                            detail: "state \(previous.rawValue) → revoked (\(detail))")
+        }
+    }
+
     /// Keeps how the latest poll of `provider` ended on its row.
     public func recordPoll(provider: String, _ outcome: PollOutcome) throws {
         try writer.write { db in

@@ -111,7 +111,7 @@ import TokenWardenTestSupport
         #expect(unknown.status == 1 && unknown.stderr.contains("no token \"awx-main/404\" in the inventory"))
     }
 
-    @Test(arguments: ["daemon", "demo", "revoke", "rotate"])
+    @Test(arguments: ["daemon", "demo", "rotate"])
     func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) throws {
         let result = try BuiltProduct.run([command])
         #expect(result.status == 1)

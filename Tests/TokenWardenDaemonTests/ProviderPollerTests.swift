@@ -11,72 +11,81 @@ import TokenWardenStore
     static let policy = HTTPPolicy(connectTimeout: 2, requestTimeout: 2, backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 1),
                                    maximumAttempts: 3, maximumBodyBytes: 64 << 20)
 
+    /// A simulator, a client and a fresh store; use it through `with`, which always shuts down
+    /// (AsyncHTTPClient traps on a client released without `shutdown()`).
     struct Setup {
         let simulator: ProviderSimulator
-        let http = ProviderHTTPClient(policy: ProviderPollerTests.policy)
+        let http: ProviderHTTPClient
         let store: TokenStore
         let providers: [(config: ProviderConfig, driver: any ProviderDriver)]
 
-        init(tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases) async throws {
-            simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3))
-            store = try TokenStore.inMemory()
-            var providers: [(config: ProviderConfig, driver: any ProviderDriver)] = []
-            for kind in kinds {
-                let config = ProviderConfig(id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "x"))
-                let credential = try Credential(content: simulator.provider(kind).credential, format: kind.credentialFormat)
-                providers.append((config, try ProviderDrivers.make(for: config, credential: credential, http: http)))
+        static func with<T>(tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases,
+                            _ body: (Setup) async throws -> T) async throws -> T {
+            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3))
+            let http = ProviderHTTPClient(policy: ProviderPollerTests.policy)
+            do {
+                let store = try TokenStore.inMemory()
+                var providers: [(config: ProviderConfig, driver: any ProviderDriver)] = []
+                for kind in kinds {
+                    let config = ProviderConfig(id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "x"))
+                    let credential = try Credential(content: simulator.provider(kind).credential, format: kind.credentialFormat)
+                    providers.append((config, try ProviderDrivers.make(for: config, credential: credential, http: http)))
+                }
+                try store.registerProviders(providers.map(\.config), at: Date())
+                let result = try await body(Setup(simulator: simulator, http: http, store: store, providers: providers))
+                try await http.shutdown()
+                await simulator.stop()
+                return result
+            } catch {
+                try? await http.shutdown()
+                await simulator.stop()
+                throw error
             }
-            self.providers = providers
-            try store.registerProviders(providers.map(\.config), at: Date())
-        }
-
-        func close() async {
-            try? await http.shutdown()
-            await simulator.stop()
         }
     }
 
     @Test func pollsEveryProviderAndMarksTokensMissingFromACompleteListingGone() async throws {
-        let setup = try await Setup()
-        let first = await ProviderPoller(store: setup.store).pollAll(setup.providers)
-        #expect(first.map(\.succeeded) == Array(repeating: true, count: 5))
-        #expect(first.map(\.summary.discovered) == Array(repeating: 20, count: 5))
-        #expect(try setup.store.tokenCounts().values.reduce(0, +) == 100)
+        try await Setup.with { (setup: Setup) async throws in
+            let first = await ProviderPoller(store: setup.store).pollAll(setup.providers)
+            #expect(first.map(\.succeeded) == Array(repeating: true, count: 5))
+            #expect(first.map(\.summary.discovered) == Array(repeating: 20, count: 5))
+            #expect(try setup.store.tokenCounts().values.reduce(0, +) == 100)
 
-        let awx = setup.simulator.provider(.awx)
-        let removed = await awx.tokens[7]
-        await awx.replaceTokens(await awx.tokens.filter { $0.id != removed.id })
-        let second = await ProviderPoller(store: setup.store).pollAll(setup.providers)
-        await setup.close()
-        #expect(second.first { $0.provider == "sim-awx" }?.gone == 1)
-        #expect(second.map(\.summary.discovered) == Array(repeating: 0, count: 5))
-        #expect(second.map(\.summary.changed) == Array(repeating: 0, count: 5))
-        #expect(try setup.store.token(provider: "sim-awx", id: removed.id)?.state == .gone)
+            let awx = setup.simulator.provider(.awx)
+            let removed = await awx.tokens[7]
+            await awx.replaceTokens(await awx.tokens.filter { $0.id != removed.id })
+            let second = await ProviderPoller(store: setup.store).pollAll(setup.providers)
+            #expect(second.first { $0.provider == "sim-awx" }?.gone == 1)
+            #expect(second.map(\.summary.discovered) == Array(repeating: 0, count: 5))
+            #expect(second.map(\.summary.changed) == Array(repeating: 0, count: 5))
+            #expect(try setup.store.token(provider: "sim-awx", id: removed.id)?.state == .gone)
+        }
     }
 
     @Test func aListingThatFailsPartWayMarksNothingGoneAndKeepsWhatItGot() async throws {
-        let setup = try await Setup(kinds: [.awx, .cryptlex])
-        _ = await ProviderPoller(store: setup.store).pollAll(setup.providers)
-        let awx = setup.simulator.provider(.awx)
-        await awx.replaceTokens(Array(await awx.tokens.prefix(5)))
-        await awx.inject(SimulatorFault(provider: .awx, behaviour: .status(500)))
-        let results = await ProviderPoller(store: setup.store).pollAll(setup.providers)
-        await setup.close()
-        let failed = try #require(results.first { $0.provider == "sim-awx" })
-        #expect(!failed.succeeded)
-        #expect(failed.error?.contains("provider sim-awx: GET /awx/api/v2/tokens/") == true, "\(failed.error ?? "")")
-        #expect(failed.gone == 0)
-        #expect(try setup.store.tokens(matching: TokenQuery(provider: "sim-awx", states: [.gone]), at: Date()).isEmpty)
-        #expect(results.first { $0.provider == "sim-cryptlex" }?.succeeded == true)
+        try await Setup.with(kinds: [.awx, .cryptlex]) { (setup: Setup) async throws in
+            _ = await ProviderPoller(store: setup.store).pollAll(setup.providers)
+            let awx = setup.simulator.provider(.awx)
+            await awx.replaceTokens(Array(await awx.tokens.prefix(5)))
+            await awx.inject(SimulatorFault(provider: .awx, behaviour: .status(500)))
+            let results = await ProviderPoller(store: setup.store).pollAll(setup.providers)
+            let failed = try #require(results.first { $0.provider == "sim-awx" })
+            #expect(!failed.succeeded)
+            #expect(failed.error?.contains("provider sim-awx: GET /awx/api/v2/tokens/") == true, "\(failed.error ?? "")")
+            #expect(failed.gone == 0)
+            #expect(try setup.store.tokens(matching: TokenQuery(provider: "sim-awx", states: [.gone]), at: Date()).isEmpty)
+            #expect(results.first { $0.provider == "sim-cryptlex" }?.succeeded == true)
+        }
     }
 
     /// The issue's scale check: 100k tokens, streamed page by page (release-mode timings belong to the benchmark).
     @Test func syncs100kTokens() async throws {
-        let setup = try await Setup(tokens: 0, counts: [.awx: 100_000], kinds: [.awx])
-        let result = await ProviderPoller(store: setup.store).poll(setup.providers[0].config, driver: setup.providers[0].driver)
-        await setup.close()
+        let (result, count) = try await Setup.with(tokens: 0, counts: [.awx: 100_000], kinds: [.awx]) { setup in
+            let result = await ProviderPoller(store: setup.store).poll(setup.providers[0].config, driver: setup.providers[0].driver)
+            return (result, try setup.store.tokenCounts().values.reduce(0, +))
+        }
         #expect(result.succeeded, "\(result.error ?? "")")
         #expect(result.summary.discovered == 100_000)
-        #expect(try setup.store.tokenCounts().values.reduce(0, +) == 100_000)
+        #expect(count == 100_000)
     }
 }

@@ -9,11 +9,11 @@ import TokenWardenSimulator
 @Suite struct ConnectionSafetyTests {
     @Test func aRedirectIsNeverFollowedAndTheErrorSaysWhereItPointed() async throws {
         let server = try await CannedServer.start(["/api/v2/tokens/": "redirect:https://elsewhere.example.com/api/v2/tokens/"])
-        let http = ProviderHTTPClient(policy: SimulatorHarness.policy)
-        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
-        let driver = try AWXDriver(provider: provider, credential: Credential(content: "PLANTED-bearer-77", format: .bearer), http: http)
-        let error = await providerError { _ = try await collect(driver.tokens()) }
-        try await http.shutdown()
+        let error = try await SimulatorHarness.withClient { http in
+            let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
+            let driver = try AWXDriver(provider: provider, credential: Credential(content: "PLANTED-bearer-77", format: .bearer), http: http)
+            return await providerError { _ = try await collect(driver.tokens()) }
+        }
         await server.stop()
         #expect(error?.kind == .redirected)
         #expect(error?.description.contains("redirects to https://elsewhere.example.com/api/v2/tokens/") == true)
@@ -22,26 +22,22 @@ import TokenWardenSimulator
 
     @Test func aLinkToAnotherHostIsNotFollowedWithTheCredential() async throws {
         let server = try await CannedServer.start(["/api/v2/tokens/": #"{ "count": 2, "next": "https://evil.example.com/api/v2/tokens/?page=2", "results": [] }"#])
-        let http = ProviderHTTPClient(policy: SimulatorHarness.policy)
-        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
-        let driver = try AWXDriver(provider: provider, credential: Credential(content: "t", format: .bearer), http: http)
-        let error = await providerError { _ = try await collect(driver.tokens()) }
-        try await http.shutdown()
+        let error = try await SimulatorHarness.withClient { http in
+            let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
+            let driver = try AWXDriver(provider: provider, credential: Credential(content: "t", format: .bearer), http: http)
+            return await providerError { _ = try await collect(driver.tokens()) }
+        }
         await server.stop()
         #expect(error?.kind == .malformedResponse)
         #expect(error?.description.contains("points to another host") == true)
     }
 
     @Test func aResponseLargerThanTheCapIsRefused() async throws {
-        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 50))
         var policy = SimulatorHarness.policy
         policy.maximumBodyBytes = 2_000
-        let http = ProviderHTTPClient(policy: policy)
-        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: simulator.baseURL(for: .awx), credential: .systemd(name: "x"))
-        let driver = try AWXDriver(provider: provider, credential: Credential(content: simulator.provider(.awx).credential, format: .bearer), http: http)
-        let error = await providerError { _ = try await collect(driver.tokens()) }
-        try await http.shutdown()
-        await simulator.stop()
+        let error = try await SimulatorHarness.withHarness(tokens: 50, policy: policy) { (harness: SimulatorHarness) async throws in
+            await providerError { _ = try await collect(try harness.driver(.awx).tokens()) }
+        }
         #expect(error?.kind == .responseTooLarge)
         #expect(error?.description.contains("returned more than 2000 bytes") == true)
     }

@@ -6,21 +6,21 @@ import TokenWardenSimulator
 
 /// Every injected fault, against the drivers over real loopback HTTP.
 @Suite struct DriverFaultTests {
-    func listing(_ kind: ProviderKind, faults: [SimulatorFault], tokens: Int = 12, pageSize: Int? = 5)
+    func listing(_ kind: ProviderKind, faults: [SimulatorFault], tokens: Int = 12, pageSize: Int? = 5, policy: HTTPPolicy = SimulatorHarness.policy)
         async throws -> (result: Result<[ObservedToken], ProviderError>, requests: Int, seconds: Double)
     {
-        let harness = try await SimulatorHarness.start(tokens: tokens, faults: faults)
-        let start = ContinuousClock.now
-        var result: Result<[ObservedToken], ProviderError>
-        do {
-            result = .success(try await collect(try harness.driver(kind, pageSize: pageSize).tokens()).tokens)
-        } catch let error as ProviderError {
-            result = .failure(error)
+        try await SimulatorHarness.withHarness(tokens: tokens, faults: faults, policy: policy) { (harness: SimulatorHarness) async throws in
+            let start = ContinuousClock.now
+            var result: Result<[ObservedToken], ProviderError>
+            do {
+                result = .success(try await collect(try harness.driver(kind, pageSize: pageSize).tokens()).tokens)
+            } catch let error as ProviderError {
+                result = .failure(error)
+            }
+            let elapsed = ContinuousClock.now - start
+            let requests = await harness.simulator.provider(kind).listRequests
+            return (result, requests, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
-        let elapsed = ContinuousClock.now - start
-        let requests = await harness.simulator.provider(kind).listRequests
-        await harness.close()
-        return (result, requests, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     @Test(arguments: [ProviderKind.planningCenter, .sailPoint, .awx])
@@ -53,13 +53,15 @@ import TokenWardenSimulator
     }
 
     @Test func aSlowAnswerTimesOutAndIsRetried() async throws {
-        let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)])
+        let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)],
+                                                      policy: SimulatorHarness.impatient)
         #expect(try result.get().count == 12)
         #expect(requests == 4)
     }
 
     @Test func anAnswerThatNeverComesFailsAsATimeout() async throws {
-        let (result, _, _) = try await listing(.synergy, faults: [SimulatorFault(provider: .synergy, behaviour: .slow(seconds: 1.5))])
+        let (result, _, _) = try await listing(.synergy, faults: [SimulatorFault(provider: .synergy, behaviour: .slow(seconds: 1.5))],
+                                               policy: SimulatorHarness.impatient)
         guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
         #expect(error.kind == .timeout)
         #expect(error.description.contains("no complete answer within 1s"))

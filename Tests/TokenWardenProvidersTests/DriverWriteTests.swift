@@ -8,42 +8,42 @@ import TokenWardenSimulator
 @Suite struct DriverWriteTests {
     @Test(arguments: [ProviderKind.sailPoint, .synergy, .awx])
     func revokingDeletesTheTokenAndASecondRevokeFindsItGone(kind: ProviderKind) async throws {
-        let harness = try await SimulatorHarness.start(tokens: 5)
-        let driver = try harness.driver(kind)
-        let target = await harness.simulator.provider(kind).tokens[2].id
-        #expect(try await driver.revoke(tokenID: target) == .revoked)
-        #expect(await harness.simulator.provider(kind).tokens.map(\.id).contains(target) == false)
-        #expect(try await driver.revoke(tokenID: target) == .alreadyGone)
-        await harness.close()
+        try await SimulatorHarness.withHarness(tokens: 5) { (harness: SimulatorHarness) async throws in
+            let driver = try harness.driver(kind)
+            let target = await harness.simulator.provider(kind).tokens[2].id
+            #expect(try await driver.revoke(tokenID: target) == .revoked)
+            #expect(await harness.simulator.provider(kind).tokens.map(\.id).contains(target) == false)
+            #expect(try await driver.revoke(tokenID: target) == .alreadyGone)
+        }
     }
 
     @Test func revokingOnCryptlexKeepsTheTokenListedAsRevoked() async throws {
-        let harness = try await SimulatorHarness.start(tokens: 5)
-        let driver = try harness.driver(.cryptlex)
-        let target = await harness.simulator.provider(.cryptlex).tokens.first { !$0.revoked }!.id
-        #expect(try await driver.revoke(tokenID: target) == .revoked)
-        let listed = try await collect(driver.tokens()).tokens
-        #expect(listed.first { $0.id == target }?.revoked == true)
-        #expect(try await driver.revoke(tokenID: "00000000-0000-0000-0000-000000000000") == .alreadyGone)
-        await harness.close()
+        try await SimulatorHarness.withHarness(tokens: 5) { (harness: SimulatorHarness) async throws in
+            let driver = try harness.driver(.cryptlex)
+            let target = try #require(await harness.simulator.provider(.cryptlex).tokens.first { !$0.revoked }).id
+            #expect(try await driver.revoke(tokenID: target) == .revoked)
+            let listed = try await collect(driver.tokens()).tokens
+            #expect(listed.first { $0.id == target }?.revoked == true)
+            #expect(try await driver.revoke(tokenID: "00000000-0000-0000-0000-000000000000") == .alreadyGone)
+        }
     }
 
     @Test(arguments: [ProviderKind.sailPoint, .cryptlex, .awx])
     func aRevokeTheProviderAnswersWith404CountsAsAlreadyGone(kind: ProviderKind) async throws {
-        let harness = try await SimulatorHarness.start(tokens: 3, faults: [SimulatorFault(provider: kind, behaviour: .missingOnDelete, count: 1)])
-        let target = await harness.simulator.provider(kind).tokens[0].id
-        #expect(try await harness.driver(kind).revoke(tokenID: target) == .alreadyGone)
-        await harness.close()
+        try await SimulatorHarness.withHarness(tokens: 3, faults: [SimulatorFault(provider: kind, behaviour: .missingOnDelete, count: 1)]) { (harness: SimulatorHarness) async throws in
+            let target = await harness.simulator.provider(kind).tokens[0].id
+            #expect(try await harness.driver(kind).revoke(tokenID: target) == .alreadyGone)
+        }
     }
 
     @Test(arguments: [ProviderKind.sailPoint, .cryptlex, .synergy, .awx])
     func creatingReturnsTheNewIdAndSecretOnce(kind: ProviderKind) async throws {
-        let harness = try await SimulatorHarness.start(tokens: 4)
-        let driver = try harness.driver(kind)
         let expires = Date().addingTimeInterval(30 * 86_400)
-        let created = try await driver.create(TokenCreation(name: "deploy-bot-next", scopes: kind == .awx ? ["write"] : [], expiresAt: expires))
-        let listed = try await collect(driver.tokens()).tokens
-        await harness.close()
+        let (created, listed) = try await SimulatorHarness.withHarness(tokens: 4) { (harness: SimulatorHarness) async throws in
+            let driver = try harness.driver(kind)
+            let created = try await driver.create(TokenCreation(name: "deploy-bot-next", scopes: kind == .awx ? ["write"] : [], expiresAt: expires))
+            return (created, try await collect(driver.tokens()).tokens)
+        }
         #expect(listed.count == 5)
         let new = try #require(listed.first { $0.id == created.id })
         #expect(new.name == "deploy-bot-next")
@@ -55,11 +55,11 @@ import TokenWardenSimulator
     }
 
     @Test func planningCenterCannotRevokeOrCreateAndSaysWhoMust() async throws {
-        let harness = try await SimulatorHarness.start(tokens: 2)
-        let driver = try harness.driver(.planningCenter)
-        let revoke = await providerError { _ = try await driver.revoke(tokenID: "400001") }
-        let create = await providerError { _ = try await driver.create(TokenCreation(name: "x")) }
-        await harness.close()
+        let (revoke, create) = try await SimulatorHarness.withHarness(tokens: 2) { (harness: SimulatorHarness) async throws in
+            let driver = try harness.driver(.planningCenter)
+            return (await providerError { _ = try await driver.revoke(tokenID: "400001") },
+                    await providerError { _ = try await driver.create(TokenCreation(name: "x")) })
+        }
         #expect(revoke?.kind == .unsupported && revoke?.description.contains("a person must revoke token 400001") == true)
         #expect(create?.kind == .unsupported)
     }

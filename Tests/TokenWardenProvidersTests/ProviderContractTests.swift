@@ -8,22 +8,20 @@ import TokenWardenProviders
 @Suite struct ProviderContractTests {
     func listed(_ kind: ProviderKind, credential: String, bodies: [String: String]) async throws -> [ObservedToken] {
         let server = try await CannedServer.start(bodies)
-        let http = ProviderHTTPClient(policy: SimulatorHarness.policy)
-        let provider = ProviderConfig(id: "contract", kind: kind, baseURL: server.base, credential: .systemd(name: "x"))
-        let driver = try ProviderDrivers.make(for: provider, credential: Credential(content: credential, format: kind.credentialFormat), http: http)
         do {
-            let tokens = try await collect(driver.tokens()).tokens
-            try await http.shutdown()
+            let tokens = try await SimulatorHarness.withClient { http in
+                let provider = ProviderConfig(id: "contract", kind: kind, baseURL: server.base, credential: .systemd(name: "x"))
+                let driver = try ProviderDrivers.make(for: provider, credential: Credential(content: credential, format: kind.credentialFormat), http: http)
+                return try await collect(driver.tokens()).tokens
+            }
             await server.stop()
             return tokens
         } catch {
-            try? await http.shutdown()
             await server.stop()
             throw error
         }
     }
 
-    /// The instant a documented timestamp means, at the full precision the driver must keep.
     static func date(_ text: String) -> Date { (try? ProviderTimestamp.parse(text).date)! }
 
     @Test func planningCenter() async throws {

@@ -3,18 +3,49 @@ import TokenWardenCore
 import TokenWardenProviders
 import TokenWardenSimulator
 
-/// A running simulator plus a client with test-sized timeouts and backoff, torn down by `close()`.
+/// A running simulator plus a client with test-sized backoff. Use it through `withHarness`, which
+/// always shuts both down: AsyncHTTPClient traps on a client released without `shutdown()`.
 struct SimulatorHarness {
-    static let policy = HTTPPolicy(connectTimeout: 2, requestTimeout: 1,
+    /// Short waits, but room for a loaded CI machine to answer.
+    static let policy = HTTPPolicy(connectTimeout: 5, requestTimeout: 10,
                                    backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 3),
                                    maximumAttempts: 4, maximumBodyBytes: 8 << 20)
+    /// For the timeout tests only: a 1 s request timeout against a simulator answering in 1.5 s.
+    static let impatient: HTTPPolicy = {
+        var policy = SimulatorHarness.policy
+        policy.requestTimeout = 1
+        return policy
+    }()
 
     let simulator: ProviderSimulator
     let http: ProviderHTTPClient
 
-    static func start(tokens: Int = 30, faults: [SimulatorFault] = []) async throws -> SimulatorHarness {
-        SimulatorHarness(simulator: try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults)),
-                         http: ProviderHTTPClient(policy: policy))
+    /// Runs `body` with a fresh harness and shuts it down however `body` ends.
+    static func withHarness<T>(tokens: Int = 30, faults: [SimulatorFault] = [], policy: HTTPPolicy = policy,
+                               _ body: (SimulatorHarness) async throws -> T) async throws -> T {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults))
+        let harness = SimulatorHarness(simulator: simulator, http: ProviderHTTPClient(policy: policy))
+        do {
+            let result = try await body(harness)
+            await harness.close()
+            return result
+        } catch {
+            await harness.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` with a bare client (no simulator), shut down however `body` ends.
+    static func withClient<T>(policy: HTTPPolicy = policy, _ body: (ProviderHTTPClient) async throws -> T) async throws -> T {
+        let http = ProviderHTTPClient(policy: policy)
+        do {
+            let result = try await body(http)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
     }
 
     func config(_ kind: ProviderKind) -> ProviderConfig {

@@ -38,6 +38,8 @@ public enum BuiltProduct {
         env.removeValue(forKey: "STATE_DIRECTORY")
         env.removeValue(forKey: "NOTIFY_SOCKET")
         process.environment = env.merging(environment) { $1 }
+        // Never a terminal: commands that would prompt must be told --yes.
+        process.standardInput = FileHandle.nullDevice
         // Files, not pipes: the child can never block on a full pipe while the test waits for it.
         let scratch = try TemporaryDirectory()
         let outPath = try scratch.write("stdout", ""), errPath = try scratch.write("stderr", "")

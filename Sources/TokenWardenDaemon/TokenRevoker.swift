@@ -1,0 +1,40 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+/// Revokes one token through its provider, with the audit trail written before and after the call:
+/// a crash in between leaves a `planned` entry that says what was attempted.
+/// The one revoke path for an admin's `tokenwarden revoke` and, later, for enforced policy.
+public struct TokenRevoker: Sendable {
+    /// How a revoke ended.
+    public enum Outcome: Sendable, Equatable {
+        case revoked
+        /// The provider no longer had it (404): nothing left to do.
+        case alreadyGone
+        case failed(String)
+    }
+
+    let store: TokenStore
+    let clock: @Sendable () -> Date
+
+    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func revoke(_ token: Token, with driver: any ProviderDriver, mode: ActionMode, rule: String?, reason: String) async throws -> Outcome {
+        let id = try store.recordAction(AuditedAction(provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: rule,
+                                                      action: .revoke, mode: mode, outcome: .planned, reason: reason))
+        do {
+            let result = try await driver.revoke(tokenID: token.id)
+            try store.finishAction(id: id, outcome: .succeeded)
+            let detail = result == .alreadyGone ? "the provider no longer had it" : "revoked by tokenwarden, \(mode.rawValue)"
+            try store.markRevoked(provider: token.provider, tokenID: token.id, at: clock(), detail: detail)
+            return result == .alreadyGone ? .alreadyGone : .revoked
+        } catch {
+            let message = String(describing: error)
+            try store.finishAction(id: id, outcome: .failed, error: message)
+            return .failed(message)
+        }
+    }
+}
