@@ -6,11 +6,6 @@ struct SourceLocator: Sendable {
 
     init(text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
 
-    /// 1-based line of the `index`th (0-based) `[[array]]` header, if written as a header.
-    func lineOfEntry(array: String, index: Int) -> Int? {
-        headerLines(array: array).dropFirst(index).first.map { $0 + 1 }
-    }
-
     /// 1-based line of `[table]`.
     func lineOfTable(_ name: String) -> Int? {
         lines.firstIndex { normalizedHeader($0) == "[\(name)]" }.map { $0 + 1 }

@@ -10,7 +10,4 @@ public enum RotationState: String, Sendable, Hashable, CaseIterable, Codable {
     case oldRevoked = "old_revoked"
     case done
     case failed
-
-    /// Whether the rotation still needs work (resumed or compensated on start-up).
-    public var isFinished: Bool { self == .done || self == .failed }
 }

@@ -86,9 +86,10 @@ struct ProviderConnection: Sendable {
                 throw error(.responseTooLarge, "\(label) returned more than \(policy.maximumBodyBytes) bytes; refusing to read it")
             } catch let transport {
                 let (kind, text, retryable) = Self.classify(transport, idempotent: idempotent, policy: policy)
-                guard retryable else { throw error(kind, "\(label): \(text)") }
+                let place = "\(label) at \(Self.origin(of: url))"
+                guard retryable else { throw error(kind, "\(place): \(text)") }
                 retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
-                failure = error(kind, "\(label): \(text) (\(attempt) attempts)")
+                failure = error(kind, "\(place): \(text) (\(attempt) attempts)")
             }
             guard attempt < policy.maximumAttempts, policy.backoff.allows(waiting: retryDelay, after: waited) else { throw failure }
             waited += retryDelay
@@ -165,6 +166,12 @@ struct ProviderConnection: Sendable {
         case let .dataCorrupted(context): return "unreadable JSON \(path(context))"
         @unknown default: return "unreadable"
         }
+    }
+
+    /// `https://host:port`, for messages about reaching a host.
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     /// The path and query of a URL, for messages (the host is in the provider's config).

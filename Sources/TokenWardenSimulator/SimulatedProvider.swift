@@ -29,8 +29,6 @@ public actor SimulatedProvider {
     /// Adds a fault while running (tests use this between polls).
     public func inject(_ fault: SimulatorFault) { faults.append(fault) }
 
-    public func removeAllFaults() { faults.removeAll() }
-
     /// Replaces the token set (tests seed exact payloads).
     public func replaceTokens(_ tokens: [ObservedToken]) {
         self.tokens = tokens
