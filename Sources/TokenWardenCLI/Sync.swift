@@ -46,7 +46,10 @@ struct Sync: AsyncParsableCommand {
         try? await http.shutdown()
         var table = TextTable("PROVIDER", "RESULT", "DETAIL")
         for result in results {
-            let counts = "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
+            var counts = "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
+            if result.goneHeld > 0 {
+                counts += "; \(result.goneHeld) missing NOT marked gone: the listing shrank by more than half since the last poll, so the next poll must confirm it"
+            }
             table.append([result.provider, result.succeeded ? "ok" : "FAILED",
                           result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded"])
         }

@@ -13,6 +13,16 @@ public struct ProviderPoller: Sendable {
         self.clock = clock
     }
 
+    /// A complete listing under half of the last successful one (of at least `minimumForDropCheck`
+    /// tokens) is suspicious: a provider returning a partial list, a permission change. Its missing
+    /// tokens are not marked gone in the same cycle; the next listing confirms or undoes the drop.
+    public static let minimumForDropCheck = 10
+
+    static func isSuddenDrop(from previous: Int?, to seen: Int) -> Bool {
+        guard let previous, previous >= minimumForDropCheck else { return false }
+        return seen * 2 < previous
+    }
+
     /// Polls every provider at once and returns their results in the order given.
     public func pollAll(_ providers: [(config: ProviderConfig, driver: any ProviderDriver)]) async -> [PollResult] {
         await withTaskGroup(of: (Int, PollResult).self) { group in
@@ -34,7 +44,11 @@ public struct ProviderPoller: Sendable {
             for try await page in driver.tokens() {
                 result.summary = result.summary + (try store.recordObservations(page, provider: provider.id, at: clock()))
             }
-            result.gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock()).count
+            if Self.isSuddenDrop(from: try store.lastSuccessfulTokenCount(provider: provider.id), to: result.summary.seen) {
+                result.goneHeld = try store.countUnseenTokens(provider: provider.id, notSeenSince: started)
+            } else {
+                result.gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock()).count
+            }
         } catch {
             result.error = String(describing: error)
         }

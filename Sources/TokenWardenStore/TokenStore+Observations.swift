@@ -100,6 +100,21 @@ extension TokenStore {
         }
     }
 
+    /// How many tokens of `provider` a complete listing starting at `listingStartedAt` did not contain.
+    public func countUnseenTokens(provider: String, notSeenSince listingStartedAt: Date) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token WHERE provider_id = ? AND last_seen_at < ? AND state <> 'gone'",
+                             arguments: [provider, listingStartedAt.millisecondsSince1970]) ?? 0
+        }
+    }
+
+    /// The token count of the provider's last successful poll, if any.
+    public func lastSuccessfulTokenCount(provider: String) throws -> Int? {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT token_count FROM provider WHERE id = ? AND last_poll_outcome = 'succeeded'", arguments: [provider])
+        }
+    }
+
     /// Keeps how the latest poll of `provider` ended on its row.
     public func recordPoll(provider: String, _ outcome: PollOutcome) throws {
         try writer.write { db in

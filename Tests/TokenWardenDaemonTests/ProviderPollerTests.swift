@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TokenWardenCore
-import TokenWardenDaemon
+@testable import TokenWardenDaemon
 import TokenWardenProviders
 import TokenWardenSimulator
 import TokenWardenStore
@@ -87,5 +87,28 @@ import TokenWardenStore
         #expect(result.succeeded, "\(result.error ?? "")")
         #expect(result.summary.discovered == 100_000)
         #expect(count == 100_000)
+    }
+
+    @Test(arguments: [(nil, 0, false), (9, 0, false), (10, 4, true), (10, 5, false), (100, 49, true), (100, 50, false), (100, 300, false)] as [(Int?, Int, Bool)])
+    func aListingUnderHalfOfTheLastIsASuddenDrop(previous: Int?, seen: Int, suspicious: Bool) {
+        #expect(ProviderPoller.isSuddenDrop(from: previous, to: seen) == suspicious)
+    }
+
+    @Test func aSuddenDropMarksNothingGoneUntilTheNextListingConfirmsIt() async throws {
+        try await Setup.with(tokens: 40, kinds: [.awx]) { (setup: Setup) async throws in
+            let poller = ProviderPoller(store: setup.store)
+            let (config, driver) = setup.providers[0]
+            #expect(await poller.poll(config, driver: driver).summary.discovered == 40)
+
+            let awx = setup.simulator.provider(.awx)
+            await awx.replaceTokens(Array(await awx.tokens.prefix(10)))
+            let dropped = await poller.poll(config, driver: driver)
+            #expect(dropped.succeeded && dropped.gone == 0 && dropped.goneHeld == 30)
+            #expect(try setup.store.tokens(matching: TokenQuery(provider: "sim-awx", states: [.gone]), at: Date()).isEmpty)
+
+            let confirmed = await poller.poll(config, driver: driver)
+            #expect(confirmed.gone == 30 && confirmed.goneHeld == 0)
+            #expect(try setup.store.tokens(matching: TokenQuery(provider: "sim-awx", states: [.gone]), at: Date()).count == 30)
+        }
     }
 }
