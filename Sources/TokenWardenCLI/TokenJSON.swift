@@ -30,33 +30,3 @@ struct TokenJSON: Encodable {
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
     }
 }
-
-/// One history entry for scripts.
-struct HistoryJSON: Encodable {
-    let entry: HistoryEntry
-
-    enum Keys: String, CodingKey {
-        case provider, id, name, source, event, detail, rule
-        case occurredAt = "occurred_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(ProviderTimestamp.format(entry.occurredAt), forKey: .occurredAt)
-        try container.encode(entry.provider, forKey: .provider)
-        try container.encode(entry.tokenID, forKey: .id)
-        try container.encode(entry.tokenName, forKey: .name)
-        try container.encode(entry.source.rawValue, forKey: .source)
-        try container.encode(entry.event, forKey: .event)
-        try container.encode(entry.detail, forKey: .detail)
-        try container.encode(entry.rule, forKey: .rule)
-    }
-}
-
-enum JSONOutput {
-    static func print<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-}
