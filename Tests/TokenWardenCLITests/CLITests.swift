@@ -36,14 +36,14 @@ import TokenWardenTestSupport
             try dir.write("policies.d/10-baseline.toml", policy)
         }
 
-        func run(_ arguments: String...) throws -> BuiltProduct.Result {
-            try BuiltProduct.run(arguments + ["--config", config])
+        func run(_ arguments: String...) async throws -> BuiltProduct.Result {
+            try await BuiltProduct.run(arguments + ["--config", config])
         }
     }
 
-    @Test func validateSummarisesAValidSetupAndExitsZero() throws {
+    @Test func validateSummarisesAValidSetupAndExitsZero() async throws {
         let setup = try Setup()
-        let result = try setup.run("validate")
+        let result = try await setup.run("validate")
         #expect(result.status == 0)
         #expect(result.stdout.contains("\(setup.config): valid"))
         #expect(result.stdout.contains("report-only (enforce = false), at most 10 actions per cycle"))
@@ -53,9 +53,9 @@ import TokenWardenTestSupport
         #expect(!(result.stdout + result.stderr).contains(Self.secret))
     }
 
-    @Test func validatePrintsEveryProblemAndExitsTwo() throws {
+    @Test func validatePrintsEveryProblemAndExitsTwo() async throws {
         let setup = try Setup(policy: "[[rule]]\nname = \"x\"\nwhen.unused_fr = \"1d\"\naction = \"notfy\"\n")
-        let result = try setup.run("validate")
+        let result = try await setup.run("validate")
         #expect(result.status == 2)
         #expect(result.stderr.contains("2 problems in the configuration:"))
         #expect(result.stderr.contains("10-baseline.toml:3: rule \"x\", key \"when.unused_fr\": unknown key"))
@@ -63,15 +63,15 @@ import TokenWardenTestSupport
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func readCommandsExplainAMissingDatabaseWithoutCreatingIt() throws {
+    @Test func readCommandsExplainAMissingDatabaseWithoutCreatingIt() async throws {
         let setup = try Setup()
-        let result = try setup.run("tokens")
+        let result = try await setup.run("tokens")
         #expect(result.status == 1)
         #expect(result.stderr.contains("no token database at \(setup.database) yet"))
         #expect(!FileManager.default.fileExists(atPath: setup.database))
     }
 
-    @Test func tokensPrintsJSONWithSnakeCaseKeysAndNulls() throws {
+    @Test func tokensPrintsJSONWithSnakeCaseKeysAndNulls() async throws {
         let setup = try Setup()
         let now = Date()
         let store = try TokenStore.open(path: setup.database)
@@ -82,7 +82,7 @@ import TokenWardenTestSupport
             ObservedToken(id: "5", name: "ci", createdAt: created, expiresAt: try ProviderTimestamp.parse("3024-06-25T14:39:32.618279Z").date),
         ], provider: "awx-main", at: now)
 
-        let result = try setup.run("tokens", "--expiring", "14d", "--json")
+        let result = try await setup.run("tokens", "--expiring", "14d", "--json")
         #expect(result.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1)
@@ -94,38 +94,38 @@ import TokenWardenTestSupport
         #expect(row["last_used_at"] is NSNull)
         #expect((row["expires_at"] as? String)?.hasSuffix("Z") == true)
 
-        let all = try setup.run("tokens")
+        let all = try await setup.run("tokens")
         #expect(all.status == 0)
         #expect(all.stdout.contains("deploy-bot") && all.stdout.contains("3024-06-25") && all.stdout.contains("2 tokens"))
 
-        let shown = try setup.run("show", "deploy-bot")
+        let shown = try await setup.run("show", "deploy-bot")
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("awx-main/4") && shown.stdout.contains("AWX / Tower") && shown.stdout.contains("discovered"))
 
-        let history = try setup.run("history", "awx-main/5", "--json")
+        let history = try await setup.run("history", "awx-main/5", "--json")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
         #expect(entries.map { $0["event"] as? String } == ["discovered"])
         #expect(entries.first?["rule"] is NSNull)
 
-        let unknown = try setup.run("show", "awx-main/404")
+        let unknown = try await setup.run("show", "awx-main/404")
         #expect(unknown.status == 1 && unknown.stderr.contains("no token \"awx-main/404\" in the inventory"))
     }
 
     @Test(arguments: ["daemon", "demo", "rotate"])
-    func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) throws {
-        let result = try BuiltProduct.run([command])
+    func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) async throws {
+        let result = try await BuiltProduct.run([command])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("tokenwarden: \(command) is not available in this build:"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func usageErrorsExitTwoAndHelpTeaches() throws {
-        let bad = try BuiltProduct.run(["tokens", "--expiring", "14"])
+    @Test func usageErrorsExitTwoAndHelpTeaches() async throws {
+        let bad = try await BuiltProduct.run(["tokens", "--expiring", "14"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("\"14\" is not a duration: it has no unit; write \"14d\""))
-        #expect(try BuiltProduct.run(["frobnicate"]).status == 2)
-        let help = try BuiltProduct.run(["tokens", "--help"])
+        #expect(try await BuiltProduct.run(["frobnicate"]).status == 2)
+        let help = try await BuiltProduct.run(["tokens", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("tokenwarden tokens --expiring 14d"))
     }
@@ -133,13 +133,13 @@ import TokenWardenTestSupport
 
 /// What ships in packaging/examples must be what `validate` accepts.
 @Suite struct ShippedExamplesTests {
-    @Test func theExampleConfigAndPoliciesAreValid() throws {
+    @Test func theExampleConfigAndPoliciesAreValid() async throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../packaging/examples/tokenwarden.toml").standardizedFileURL.path
         let credentials = try TemporaryDirectory()
         try credentials.write("sailpoint-prod", "client-id:client-secret\n", mode: 0o400)
         try credentials.write("awx-main", "awx-token\n", mode: 0o400)
-        let result = try BuiltProduct.run(["validate", "--config", examples],
+        let result = try await BuiltProduct.run(["validate", "--config", examples],
                                           environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 rules from 2 files"))

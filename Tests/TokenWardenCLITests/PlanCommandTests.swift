@@ -33,9 +33,9 @@ import TokenWardenTestSupport
         return setup
     }
 
-    @Test func plansByRuleWithReasonsAndSaysItIsReportOnly() throws {
+    @Test func plansByRuleWithReasonsAndSaysItIsReportOnly() async throws {
         let setup = try seeded()
-        let result = try setup.run("plan")
+        let result = try await setup.run("plan")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("warn (notify): 1 token\n  awx-main/6  \"reporting\"  expires in 4 days"))
         #expect(result.stdout.contains("rotate-old (rotate): 1 token\n  awx-main/4  \"deploy-bot\"  created 90 days ago"))
@@ -44,18 +44,18 @@ import TokenWardenTestSupport
         #expect(!result.stdout.contains("\"fresh\""))
     }
 
-    @Test func printsDecisionsAsJSON() throws {
+    @Test func printsDecisionsAsJSON() async throws {
         let setup = try seeded()
-        let result = try setup.run("plan", "--json")
+        let result = try await setup.run("plan", "--json")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(rows.map { $0["id"] as? String } == ["4", "6"])
         #expect(rows[0]["action"] as? String == "rotate" && rows[0]["matched_rules"] as? [String] == ["warn", "rotate-old"])
         #expect(rows[0]["hold"] is NSNull)
     }
 
-    @Test func anInvalidPolicyStopsThePlanWithExitTwo() throws {
+    @Test func anInvalidPolicyStopsThePlanWithExitTwo() async throws {
         let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"x\"\naction = \"notify\"\n")
-        let result = try setup.run("plan")
+        let result = try await setup.run("plan")
         #expect(result.status == 2)
         #expect(result.stderr.contains("key \"when\": missing"))
     }

@@ -15,10 +15,11 @@ public enum BuiltProduct {
         return directory.appendingPathComponent("tokenwarden").path
     }
 
-    /// `run` for async tests: the wait happens on a Dispatch thread, not on Swift's cooperative pool,
-    /// which an in-process simulator serving this very subprocess needs free.
+    /// Runs the binary and waits for it on a Dispatch thread, never on Swift's cooperative pool: the
+    /// pool has one thread per core, and in-process simulators serving other tests (or this very
+    /// subprocess) need it free. A blocking wait there stalled parallel tests into timeouts.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        try await offThePool { try run(arguments, environment: environment) }
+        try await offThePool { try runBlocking(arguments, environment: environment) }
     }
 
     /// Runs blocking work (waiting for a process, reading a pipe) on a Dispatch thread.
@@ -28,7 +29,7 @@ public enum BuiltProduct {
         }
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    private static func runBlocking(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
