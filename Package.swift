@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         .target(name: "TokenWardenCore"),
@@ -56,6 +57,7 @@ let package = Package(
             dependencies: [
                 "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
                 "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -83,11 +85,11 @@ let package = Package(
         .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenSimulator"]),
         .testTarget(
             name: "TokenWardenDaemonTests",
-            dependencies: ["TokenWardenDaemon", "TokenWardenSimulator", "TokenWardenTestSupport"]
+            dependencies: ["TokenWardenDaemon", "TokenWardenConfig", "TokenWardenSimulator", "TokenWardenTestSupport"]
         ),
         .testTarget(
             name: "TokenWardenCLITests",
-            dependencies: ["TokenWardenCLI", "TokenWardenStore", "TokenWardenSimulator", "TokenWardenTestSupport", "tokenwarden"]
+            dependencies: ["TokenWardenCLI", "TokenWardenDaemon", "TokenWardenStore", "TokenWardenSimulator", "TokenWardenTestSupport", "tokenwarden"]
         ),
     ],
     swiftLanguageModes: [.v6]

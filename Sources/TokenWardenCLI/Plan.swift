@@ -30,14 +30,7 @@ struct Plan: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let configuration: Configuration
-        let policies: PolicySet
-        do {
-            configuration = try ConfigLoaderFacade.load(options.config)
-            policies = try Runtime.policies(for: configuration)
-        } catch {
-            throw Terminal.fail(error)
-        }
+        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
         if refresh {
             let (report, failed) = try await Sync.poll(configuration)
             FileHandle.standardError.write(Data((report + "\n\n").utf8))
@@ -49,19 +42,21 @@ struct Plan: AsyncParsableCommand {
             for provider in own.unknown {
                 Terminal.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
             }
-            let tokens = try store.tokens(matching: TokenQuery(states: [.active, .expired]), at: Date())
-            let decisions = PolicyEngine.evaluate(tokens: tokens, rules: policies.rules, providers: configuration.providers,
-                                                  protected: own.references, now: Date())
+            let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies, now: Date())
             if json {
                 try JSONOutput.print(decisions.map(DecisionJSON.init))
                 return
             }
-            print(Self.render(decisions, rules: policies.rules, enforce: configuration.daemon.enforce))
+            print(Self.render(decisions, rules: policies.rules, enforce: configuration.daemon.enforce,
+                              budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers)))
         }
     }
 
-    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool) -> String {
+    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool, budget: ActionBudget) -> String {
         guard !rules.isEmpty else { return "no policy rules: nothing to decide (policies go in policy_directory as *.toml)" }
+        // The writes the next cycle would hold back, as `sync` and the daemon split them.
+        let writes = decisions.filter { $0.action != .notify && $0.hold == nil }
+        let beyond = Dictionary(budget.split(writes).beyond.map { ($0.decision.token.reference, $0.limit) }, uniquingKeysWith: { first, _ in first })
         var lines: [String] = []
         for rule in rules {
             let mine = decisions.filter { $0.rule == rule.name }
@@ -73,12 +68,13 @@ struct Plan: AsyncParsableCommand {
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
                 case nil: break
                 }
+                if enforce, let limit = beyond[decision.token.reference] { line += "  [held back next cycle: beyond \(limit)]" }
                 if decision.matchedRules.count > 1 { line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))" }
                 lines.append(line)
             }
         }
         lines.append("")
-        lines.append(enforce ? "Enforcing (enforce = true): the daemon carries these out, within max_actions_per_cycle."
+        lines.append(enforce ? "Enforcing (enforce = true): the next cycle carries out \(writes.count - beyond.count) of \(writes.count) revokes and rotations (max_actions_per_cycle = \(budget.total)\(beyond.isEmpty ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
                              : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
         return lines.joined(separator: "\n")
     }

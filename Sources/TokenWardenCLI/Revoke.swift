@@ -33,32 +33,17 @@ struct Revoke: AsyncParsableCommand {
     func run() async throws {
         let configuration: Configuration
         do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
-        let http = ProviderHTTPClient()
-        let outcome: TokenRevoker.Outcome
-        let target: Token
-        do {
+        let (target, outcome) = try await ProviderSession.run { http in
             let store = try Runtime.store(for: configuration)
-            target = try store.resolve(token)
-            guard let provider = configuration.provider(id: target.provider) else {
-                throw ValidationError("\(target.reference) belongs to provider \"\(target.provider)\", which is no longer in \(configuration.sourcePath)")
-            }
-            if Runtime.ownTokens(of: configuration).references.contains(target.reference) {
-                throw ValidationError("\(target.reference) is the credential tokenwarden itself uses for \(provider.id); tokenwarden will not revoke it")
-            }
-            guard try confirmed("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?") else {
+            let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "revoke")
+            guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke") else {
                 Terminal.error("not revoked")
                 throw ExitCode.failure
             }
             let driver = try Runtime.driver(for: provider, http: http)
-            outcome = try await TokenRevoker(store: store).revoke(target, with: driver, mode: .manual, rule: nil,
-                                                                  reason: "revoked by an admin with `tokenwarden revoke`")
-        } catch {
-            try? await http.shutdown()
-            if let exit = error as? ExitCode { throw exit }
-            if let usage = error as? ValidationError { Terminal.error(usage.message); throw ExitCode.failure }
-            throw Terminal.fail(error)
+            return (target, try await TokenRevoker(store: store).revoke(target, with: driver, mode: .manual, rule: nil,
+                                                                        reason: "revoked by an admin with `tokenwarden revoke`"))
         }
-        try? await http.shutdown()
         switch outcome {
         case .revoked: print("revoked \(target.reference) \"\(target.name)\"")
         case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider")
@@ -66,15 +51,5 @@ struct Revoke: AsyncParsableCommand {
             Terminal.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure
         }
-    }
-
-    /// Yes with --yes; otherwise asks on a terminal, and refuses when there is none to ask on.
-    private func confirmed(_ question: String) throws -> Bool {
-        if yes { return true }
-        guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("standard input is not a terminal, so tokenwarden cannot ask for confirmation; add --yes to revoke")
-        }
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
-        return ["y", "yes"].contains(readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
     }
 }

@@ -1,19 +1,91 @@
 import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenProviders
+import TokenWardenStore
 
-/// `tokenwarden rotate`: Rotate one token now: create, deliver, then revoke the old one.
-struct Rotate: ParsableCommand {
+/// `tokenwarden rotate TOKEN`: an admin's rotation, through the same state machine enforced policy uses.
+struct Rotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rotate one token now: create, deliver, then revoke the old one (not available in this build yet)",
+        abstract: "Rotate one token now: create its successor, deliver the secret, then revoke the old one.",
         discussion: """
-            TOKEN is PROVIDER/ID or a unique name; the new secret goes where the token's rotate rule says.
+            TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory. \
+            The new token gets the old one's name, scopes, owner and lifetime. Its secret goes where \
+            the first rotate rule matching the token says (deliver.file or deliver.command), or to \
+            --deliver-file. The old token stays valid for the rule's overlap (or --overlap); with an \
+            overlap the old token is revoked by the daemon, or by the next `tokenwarden sync`, once it \
+            has passed. With --overlap 0s it is revoked before this command returns.
 
-            This build does not have the rotation state machine yet, so the command exits 1 without doing anything.
+            Every step is committed to the token database before the next call, so a crash resumes \
+            or undoes the rotation on the next start. If delivery fails, the new token is revoked and \
+            the old one is untouched. `tokenwarden history TOKEN` shows each step.
+
+            Planning Center has no API to create tokens; tokenwarden never rotates its own credential.
+
+            Examples:
+              tokenwarden rotate awx-main/42 --yes
+              tokenwarden rotate deploy-bot --deliver-file /etc/deploy/token --overlap 10m
             """
     )
 
     @OptionGroup var options: ConfigOptions
 
-    func run() throws {
-        throw NotYetAvailable.refuse("rotate", missing: "the rotation state machine")
+    @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
+    var token: String
+
+    @Option(help: ArgumentHelp("Write the new secret atomically (mode 0600) to this absolute path instead of the rule's delivery.", valueName: "path"))
+    var deliverFile: String?
+
+    @Option(help: ArgumentHelp("How long the old token stays valid after delivery (e.g. 10m, 1h, 0s).", valueName: "span"))
+    var overlap: String?
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    func validate() throws {
+        if let deliverFile, !deliverFile.hasPrefix("/") || deliverFile.hasSuffix("/") {
+            throw ValidationError("--deliver-file must be an absolute path to a file, not \"\(deliverFile)\"")
+        }
+        if let overlap {
+            do { _ = try TimeSpan(parsing: overlap) } catch { throw ValidationError("--overlap: \(error)") }
+        }
+    }
+
+    func run() async throws {
+        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
+        let (record, store) = try await ProviderSession.run { http in
+            let store = try Runtime.store(for: configuration)
+            let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "rotate")
+            guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
+                throw ValidationError("\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface")
+            }
+            guard target.state == .active else {
+                throw ValidationError("\(target.reference) is \(target.state.rawValue); only an active token can be rotated")
+            }
+            let rule = policies.rules.first { $0.action == .rotate && $0.match.matches(target)
+                && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider } }
+            guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery else {
+                throw ValidationError("no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
+            }
+            let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
+            guard try Confirmation.ask("Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
+                                       yes: yes, verb: "rotate") else {
+                Terminal.error("not rotated")
+                throw ExitCode.failure
+            }
+            let driver = try Runtime.driver(for: provider, http: http)
+            let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+            guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
+                throw ValidationError("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
+            }
+            let record = try await TokenRotator(store: store, spool: spool)
+                .rotate(target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
+                        reason: "rotated by an admin with `tokenwarden rotate`", driver: driver)
+            withExtendedLifetime(lock) {}
+            return (record, store)
+        }
+        print(EventLine.render(try PolicyActuator.event(for: record, store: store)))
+        if record.state == .failed || record.state == .compensating { throw ExitCode.failure }
     }
 }

@@ -4,15 +4,23 @@ import TokenWardenCore
 import TokenWardenDaemon
 import TokenWardenProviders
 
-/// `tokenwarden sync`: one poll of every provider, recorded into the inventory.
+/// `tokenwarden sync`: one full cycle, as the daemon runs it: poll, resume rotations, apply policy.
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Poll every provider once and record what it sees.",
+        abstract: "Run one cycle now: poll every provider, then apply policy.",
         discussion: """
             Lists every configured provider's tokens (all providers at once, each one page by page) \
             and records them: new tokens are discovered, changed facts become history, and tokens a \
             complete listing no longer has become gone. A provider that fails keeps what it had; the \
-            others are still recorded. Exit 0 when every provider succeeded, 1 when any failed.
+            others are still recorded.
+
+            Then it does what the daemon does after each poll: resumes unfinished rotations, evaluates \
+            the policy files, notifies, and — only with [daemon] enforce = true — revokes and rotates, \
+            at most max_actions_per_cycle writes. Report-only decisions are printed once, when they \
+            first appear or the token's facts change (`tokenwarden plan` shows them all, every time).
+
+            Exit 0 when everything succeeded, 1 when a provider or an action failed, 2 when the \
+            configuration or a policy file is invalid (nothing is polled then).
 
             Example:
               tokenwarden sync --config /etc/tokenwarden/tokenwarden.toml
@@ -22,28 +30,36 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let configuration: Configuration
-        do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
-        let (report, failed) = try await Self.poll(configuration)
-        print(report)
+        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
+        let (report, unusable) = try await ProviderSession.run { http in
+            let store = try Runtime.store(for: configuration)
+            let drivers = Runtime.drivers(for: configuration, http: http)
+            let report = try await LifecycleCycle(configuration: configuration, policies: policies, store: store)
+                .run(drivers: drivers.ready, unusable: drivers.failed)
+            return (report, drivers.failed)
+        }
+        print(Self.render(report.polls, unusable: unusable))
+        if !report.events.isEmpty {
+            print("")
+            for event in report.events { print(EventLine.render(event)) }
+        }
+        let failed = !unusable.isEmpty || report.polls.contains { !$0.succeeded } || report.events.contains { $0.priority >= .error }
         if failed { throw ExitCode.failure }
     }
 
-    /// Polls every provider of `configuration` once into its store; returns a table and whether any failed.
+    /// Polls every provider of `configuration` once into its store, without applying policy
+    /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
-        let http = ProviderHTTPClient()
-        let results: [PollResult]
-        let unusable: [(provider: String, reason: String)]
-        do {
+        let (results, unusable) = try await ProviderSession.run { http in
             let store = try Runtime.store(for: configuration)
             let drivers = Runtime.drivers(for: configuration, http: http)
-            unusable = drivers.failed
-            results = await ProviderPoller(store: store).pollAll(drivers.ready)
-        } catch {
-            try? await http.shutdown()
-            throw Terminal.fail(error)
+            return (await ProviderPoller(store: store).pollAll(drivers.ready), drivers.failed)
         }
-        try? await http.shutdown()
+        return (render(results, unusable: unusable), !unusable.isEmpty || results.contains { !$0.succeeded })
+    }
+
+    /// One row per provider: counts when the poll succeeded, the reason when it failed.
+    static func render(_ results: [PollResult], unusable: [(provider: String, reason: String)]) -> String {
         var table = TextTable("PROVIDER", "RESULT", "DETAIL")
         for result in results {
             var counts = "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
@@ -54,6 +70,6 @@ struct Sync: AsyncParsableCommand {
                           result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded"])
         }
         for (provider, reason) in unusable { table.append([provider, "FAILED", reason]) }
-        return (table.render(), !unusable.isEmpty || results.contains { !$0.succeeded })
+        return table.render()
     }
 }

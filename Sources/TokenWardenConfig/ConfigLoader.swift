@@ -74,7 +74,7 @@ public struct ConfigLoader: Sendable {
 
     private func readProvider(_ reader: TableReader, seen: inout [String: Int], index: Int) -> ProviderConfig? {
         let before = reader.sink.problems.count
-        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id"])
+        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle"])
         let id = reader.string("id", required: true)
         if let id {
             if id.range(of: "^[a-z0-9-]+$", options: .regularExpression) == nil {
@@ -115,9 +115,10 @@ public struct ConfigLoader: Sendable {
         case .some: selfTokenID = reader.string("self_token_id")
         case nil: break
         }
+        let maxActions = reader.integer("max_actions_per_cycle", in: 0...100_000)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
         return ProviderConfig(id: id, kind: kind, baseURL: baseURL, credential: credential,
-                              pollInterval: pollInterval, selfTokenID: selfTokenID)
+                              pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions)
     }
 
     /// Scheme + host [+ port] [+ path prefix]; `http` only for loopback; no credentials, query or fragment.

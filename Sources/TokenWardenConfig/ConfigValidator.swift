@@ -36,6 +36,7 @@ public struct ConfigValidator: Sendable {
                                                               providers: configuration.providers)
         report.policies = policies
         report.problems += policyProblems
+        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         return report
     }
 }

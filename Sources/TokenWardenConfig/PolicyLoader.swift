@@ -7,7 +7,7 @@ public struct PolicyLoader: Sendable {
     static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap"]
     static let matchKeys = ["provider", "name", "owner", "scope"]
     static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
-    static let deliverKeys = ["file", "command"]
+    static let deliverKeys = ["file", "command", "owner", "mode", "timeout"]
 
     public init() {}
 
@@ -134,25 +134,53 @@ public struct PolicyLoader: Sendable {
             reader.report("deliver", "only applies to action = \"rotate\"")
             return nil
         }
-        var deliveries: [Delivery] = []
+        var target: Delivery.Target?
         if let path = table.string("file") {
             if !path.hasPrefix("/") || path.hasSuffix("/") { table.report("deliver.file", "must be an absolute path to a file") }
-            else { deliveries.append(.file(path: path)) }
+            else { target = .file(path: path) }
         }
         if case .string? = table.values["command"] {
             table.report("deliver.command", "is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]")
         } else if let argv = table.strings("command") {
-            if argv[0].hasPrefix("/") { deliveries.append(.command(argv: argv)) }
+            if argv[0].hasPrefix("/") { target = .command(argv: argv) }
             else { table.report("deliver.command", "the program \"\(argv[0])\" must be an absolute path (no shell, no $PATH lookup)") }
         }
         if table.has("file") && table.has("command") {
             reader.report("deliver", "give deliver.file or deliver.command, not both")
             return nil
         }
-        if deliveries.isEmpty && table.values.isEmpty {
-            reader.report("deliver", "is empty; give deliver.file or deliver.command")
+        if !table.has("file") && !table.has("command") {
+            reader.report("deliver", "give deliver.file or deliver.command")
         }
-        return deliveries.first
+        var delivery = target.map { Delivery(target: $0) }
+        readFileOptions(table, into: &delivery)
+        if let timeout = table.timeSpan("timeout") {
+            if table.has("file") { table.report("deliver.timeout", "only applies to deliver.command") }
+            else if timeout.seconds == 0 { table.report("deliver.timeout", "must be longer than 0s") }
+            else { delivery?.timeout = timeout }
+        }
+        return delivery
+    }
+
+    /// `deliver.owner` and `deliver.mode`, which only a file delivery has.
+    private func readFileOptions(_ table: TableReader, into delivery: inout Delivery?) {
+        if let owner = table.string("owner") {
+            let parts = owner.split(separator: ":", omittingEmptySubsequences: false)
+            if table.has("command") { table.report("deliver.owner", "only applies to deliver.file") }
+            else if parts.count > 2 || parts.contains(where: \.isEmpty) {
+                table.report("deliver.owner", "\"\(owner)\" is not \"user\" or \"user:group\"")
+            } else { delivery?.owner = owner }
+        }
+        if let text = table.string("mode") {
+            if table.has("command") { table.report("deliver.mode", "only applies to deliver.file"); return }
+            guard text.count == 4, text.hasPrefix("0"), let mode = Int(text, radix: 8) else {
+                table.report("deliver.mode", "\"\(text)\" is not an octal mode like \"0600\" or \"0640\" (write it as a string)")
+                return
+            }
+            if mode & 0o007 != 0 { table.report("deliver.mode", "\"\(text)\" lets every user read the secret; others may have no access (e.g. \"0640\")") }
+            else if mode & 0o400 == 0 { table.report("deliver.mode", "\"\(text)\" does not let the owner read the file") }
+            else { delivery?.mode = mode }
+        }
     }
 
     /// A rule naming providers must be servable by each of them; say which trigger or action needs what.

@@ -10,14 +10,17 @@ public struct ProviderConfig: Sendable, Hashable {
     public var pollInterval: TimeSpan?
     /// The provider's id of the token tokenwarden itself authenticates with: never revoked or rotated.
     public var selfTokenID: String?
+    /// A tighter blast-radius limit for this provider than `[daemon] max_actions_per_cycle`.
+    public var maxActionsPerCycle: Int?
 
     public init(id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
-                pollInterval: TimeSpan? = nil, selfTokenID: String? = nil) {
+                pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil) {
         self.id = id
         self.kind = kind
         self.baseURL = baseURL
         self.credential = credential
         self.pollInterval = pollInterval
         self.selfTokenID = selfTokenID
+        self.maxActionsPerCycle = maxActionsPerCycle
     }
 }

@@ -1,6 +1,6 @@
 /// A non-negative length of time written by an admin: `90d`, `12h`, `1h30m`, `0s`, or ISO-8601 `P90D`.
 /// Policy durations are whole seconds; Swift's `Duration` has no parser or admin-facing format.
-public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct TimeSpan: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let seconds: Int64
 
     public init(seconds: Int64) {

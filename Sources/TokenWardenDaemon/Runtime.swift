@@ -74,6 +74,16 @@ public enum Runtime {
         return (references, unknown)
     }
 
+    /// What policy decides now about the live tokens of `providers` (all when nil), with tokenwarden's
+    /// own credentials protected: what `plan` shows and what a cycle acts on.
+    public static func decisions(store: TokenStore, configuration: Configuration, policies: PolicySet, providers: Set<String>? = nil,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment, now: Date) throws -> [Decision] {
+        var tokens = try store.tokens(matching: TokenQuery(states: [.active, .expired]), at: now)
+        if let providers { tokens.removeAll { !providers.contains($0.provider) } }
+        return PolicyEngine.evaluate(tokens: tokens, rules: policies.rules, providers: configuration.providers,
+                                     protected: ownTokens(of: configuration, environment: environment).references, now: now)
+    }
+
     /// The inventory, opened read-only: looking never creates, migrates or changes the database.
     public static func inventory(for configuration: Configuration) throws(StoreError) -> TokenStore {
         try TokenStore.openReadOnly(path: configuration.databasePath)

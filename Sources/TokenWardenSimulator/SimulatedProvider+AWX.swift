@@ -43,9 +43,9 @@ extension SimulatedProvider {
             let scope = body["scope"] as? String ?? "write"
             guard ["read", "write"].contains(scope) else { return .json(400, ["scope": ["Invalid scope"]]) }
             let owner = user == "1" ? "admin" : tokens.first { String(userID($0.owner)) == user }?.owner ?? "user\(user)"
-            let created = append(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: owner, scopes: [scope],
+            let created = issue(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: owner, scopes: [scope],
                                                createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000)))
-            return .encoded(201, item(created, secret: Self.randomSecret()))
+            return .encoded(201, item(created.token, secret: created.secret))
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "tokens":
             return remove(id: rest[1]) ? .empty(204) : error(404, "Not found.")
         default:

@@ -50,9 +50,9 @@ extension SimulatedProvider {
                 return error(400, "name is required")
             }
             let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
-            let created = append(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: "u-tokenwarden",
-                                               scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires))
-            return .encoded(200, item(created, secret: "eyJhbGciOiJIUzI1NiJ9." + Self.randomSecret()))
+            let created = issue(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: "u-tokenwarden",
+                                               scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
+            return .encoded(200, item(created.token, secret: created.secret))
         default:
             return error(404, "Not found")
         }

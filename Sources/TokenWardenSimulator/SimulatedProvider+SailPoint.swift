@@ -52,9 +52,9 @@ extension SimulatedProvider {
             }
             let expires = (body["expirationDate"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
                 ?? now().addingTimeInterval(183 * 86_400)
-            let created = append(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: "tokenwarden",
+            let created = issue(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: "tokenwarden",
                                                scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires))
-            return .encoded(200, item(created, secret: Self.randomSecret()))
+            return .encoded(200, item(created.token, secret: created.secret))
         case ("DELETE", _) where request.path.hasPrefix(collection + "/"):
             return remove(id: String(request.path.dropFirst(collection.count + 1))) ? .empty(204) : error(404, "Object not found")
         default:

@@ -21,9 +21,9 @@ extension SimulatedProvider {
                 return error(400, "Name is required")
             }
             let days = body["ExpireInDays"] as? Int ?? 30
-            _ = append(ObservedToken(id: String(nextID), name: name, owner: "1_1", createdAt: now(),
+            let created = issue(ObservedToken(id: String(nextID), name: name, owner: "1_1", createdAt: now(),
                                      expiresAt: now().addingTimeInterval(Double(days) * 86_400), extras: ["ExpiryReminderState": "0"]))
-            return SimulatedResponse(status: 200, body: Data("\"\(Self.randomSecret())\"".utf8))
+            return SimulatedResponse(status: 200, body: Data("\"\(created.secret)\"".utf8))
         case ("POST", "/api/v1/auth/delete-pat"):
             guard let id = request.query["id"] else { return error(400, "id is required") }
             return remove(id: id) ? SimulatedResponse(status: 200, headers: [], body: Data()) : error(404, "Personal access token not found")

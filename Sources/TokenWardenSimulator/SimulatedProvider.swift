@@ -12,6 +12,11 @@ public actor SimulatedProvider {
     private var faults: [SimulatorFault]
     /// Listing requests served, faults included.
     public private(set) var listRequests = 0
+    /// Create, revoke and delete requests that changed something: zero proves report-only wrote nothing.
+    public private(set) var writes = 0
+    /// The secret of every token created through the API, by token id, so tests can tell which token a
+    /// delivered secret belongs to.
+    public private(set) var issuedSecrets: [String: String] = [:]
     /// SailPoint access tokens handed out by `/oauth/token`.
     var sessions: Set<String> = []
     var nextID: Int
@@ -119,6 +124,7 @@ public actor SimulatedProvider {
         let missing = active(.missingOnDelete)
         guard let index = tokens.firstIndex(where: { $0.id == id }) else { return false }
         tokens.remove(at: index)
+        writes += 1
         return !missing
     }
 
@@ -126,13 +132,24 @@ public actor SimulatedProvider {
         if active(.missingOnDelete) { return nil }
         guard let index = tokens.firstIndex(where: { $0.id == id }) else { return nil }
         tokens[index].revoked = true
+        writes += 1
         return tokens[index]
     }
 
-    func append(_ token: ObservedToken) -> ObservedToken {
+    /// Adds a token created through the API and makes its secret (`prefix` + 40 hex digits).
+    func issue(_ token: ObservedToken, secretPrefix: String = "") -> (token: ObservedToken, secret: String) {
         tokens.append(token)
         nextID += 1
-        return token
+        writes += 1
+        let secret = secretPrefix + Self.randomSecret()
+        issuedSecrets[token.id] = secret
+        return (token, secret)
+    }
+
+    /// The live (listed, not revoked) token whose secret this is, if any.
+    public func liveToken(withSecret secret: String) -> ObservedToken? {
+        guard let id = issuedSecrets.first(where: { $0.value == secret })?.key else { return nil }
+        return tokens.first { $0.id == id && !$0.revoked }
     }
 
     static func randomSecret() -> String {

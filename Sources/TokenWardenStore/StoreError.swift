@@ -13,6 +13,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case newerSchema(path: String)
     case tokenNotFound(reference: String)
     case ambiguousName(name: String, candidates: [String])
+    /// A second rotation of a token whose first has not finished.
+    case rotationInProgress(reference: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "no token \"\(reference)\" in the inventory (give PROVIDER/ID or a token name; `tokenwarden tokens` lists them)"
         case let .ambiguousName(name, candidates):
             "\(candidates.count) tokens are named \"\(name)\": \(candidates.joined(separator: ", ")); give PROVIDER/ID instead"
+        case let .rotationInProgress(reference):
+            "\(reference) is already being rotated; `tokenwarden history \(reference)` shows where that rotation stands"
         }
     }
 }

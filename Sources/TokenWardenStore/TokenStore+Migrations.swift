@@ -89,6 +89,25 @@ extension TokenStore {
                 t.column("detail", .text).notNull().defaults(to: "")
             }
         }
+        migrator.registerMigration("trackLifecycle") { db in
+            // One unfinished rotation per token at most: the database itself refuses a second one.
+            try db.create(index: "rotation_unfinished_per_token", on: "rotation", columns: ["provider_id", "token_id"],
+                          options: .unique, condition: !["done", "failed"].contains(Column("state")))
+            try db.alter(table: "rotation") { t in
+                t.add(column: "action_id", .integer).references("action")
+                t.add(column: "mode", .text).notNull().defaults(to: "enforce")
+            }
+            // The last decision reported for each token, so a decision is reported once per threshold
+            // crossing (and when its facts change) rather than every cycle.
+            try db.create(table: "reported_decision") { t in
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.primaryKey(["provider_id", "token_id"])
+                t.foreignKey(["provider_id", "token_id"], references: "token", onDelete: .cascade)
+                t.column("facts", .text).notNull()
+                t.column("reported_at", .integer).notNull()
+            }
+        }
         return migrator
     }()
 }

@@ -33,8 +33,8 @@ extension TokenStore {
 
     /// Finds the token an admin means by `PROVIDER/ID` or by a name that is unique in the inventory.
     public func resolve(_ reference: String) throws -> Token {
-        if let slash = reference.firstIndex(of: "/") {
-            let provider = String(reference[..<slash]), id = String(reference[reference.index(after: slash)...])
+        if reference.contains("/") {
+            let (provider, id) = Self.split(reference)
             guard let token = try token(provider: provider, id: id) else { throw StoreError.tokenNotFound(reference: reference) }
             return token
         }

@@ -111,7 +111,7 @@ import TokenWardenTestSupport
         #expect(unknown.status == 1 && unknown.stderr.contains("no token \"awx-main/404\" in the inventory"))
     }
 
-    @Test(arguments: ["daemon", "demo", "rotate"])
+    @Test(arguments: ["daemon", "demo"])
     func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) async throws {
         let result = try await BuiltProduct.run([command])
         #expect(result.status == 1)

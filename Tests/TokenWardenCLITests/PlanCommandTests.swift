@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TokenWardenCLI
 import TokenWardenCore
 import TokenWardenStore
 import TokenWardenTestSupport
@@ -58,5 +59,20 @@ import TokenWardenTestSupport
         let result = try await setup.run("plan")
         #expect(result.status == 2)
         #expect(result.stderr.contains("key \"when\": missing"))
+    }
+}
+
+@Suite struct PlanRenderingTests {
+    @Test func anEnforcingPlanMarksWhatTheBlastRadiusLimitWouldHoldBack() {
+        let now = Date()
+        let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .revoke)
+        let decisions = ["1", "2", "3"].map { id in
+            Decision(token: Token(provider: "awx", id: id, name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
+                     action: .revoke, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
+        }
+        let text = Plan.render(decisions, rules: [rule], enforce: true, budget: ActionBudget(total: 2))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
+        #expect(text.hasSuffix("the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."))
     }
 }

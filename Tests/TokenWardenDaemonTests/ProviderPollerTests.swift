@@ -21,9 +21,7 @@ import TokenWardenStore
 
         static func with<T>(tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases,
                             _ body: (Setup) async throws -> T) async throws -> T {
-            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3))
-            let http = ProviderHTTPClient(policy: ProviderPollerTests.policy)
-            do {
+            try await SimulatorScope.with(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3)) { simulator, http in
                 let store = try TokenStore.inMemory()
                 var providers: [(config: ProviderConfig, driver: any ProviderDriver)] = []
                 for kind in kinds {
@@ -32,14 +30,7 @@ import TokenWardenStore
                     providers.append((config, try ProviderDrivers.make(for: config, credential: credential, http: http)))
                 }
                 try store.registerProviders(providers.map(\.config), at: Date())
-                let result = try await body(Setup(simulator: simulator, http: http, store: store, providers: providers))
-                try await http.shutdown()
-                await simulator.stop()
-                return result
-            } catch {
-                try? await http.shutdown()
-                await simulator.stop()
-                throw error
+                return try await body(Setup(simulator: simulator, http: http, store: store, providers: providers))
             }
         }
     }

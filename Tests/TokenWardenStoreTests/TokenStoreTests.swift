@@ -146,10 +146,10 @@ import TokenWardenTestSupport
         try store.recordAction(AuditedAction(provider: "awx-main", tokenID: "1", occurredAt: Self.t0 + 60, rule: nil,
                                              action: .revoke, mode: .manual, outcome: .failed, reason: "asked by admin", error: "HTTP 503"))
         let history = try store.history(provider: "awx-main", tokenID: "1")
-        #expect(history.map(\.event) == ["discovered", "notify (report): skipped", "revoke (manual): failed"])
+        #expect(history.map(\.event) == ["discovered", "would notify (report-only)", "revoke (manual): failed"])
         #expect(history.map(\.rule) == [nil, "warn", nil])
         #expect(history[2].detail == "asked by admin — HTTP 503")
-        #expect(try store.history(limit: 2).map(\.event) == ["notify (report): skipped", "revoke (manual): failed"])
+        #expect(try store.history(limit: 2).map(\.event) == ["would notify (report-only)", "revoke (manual): failed"])
     }
 
     @Test func aDatabaseFromANewerTokenwardenIsRefusedForReading() throws {

@@ -7,6 +7,8 @@ public enum BuiltProduct {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// The signal that killed the process (then `status` is that number too), or nil when it exited.
+        public var signal: Int32? = nil
     }
 
     /// `.build/<triple>/debug/tokenwarden`, in the directory of the running test binary.
@@ -51,6 +53,7 @@ public enum BuiltProduct {
         let stdout = try Data(contentsOf: URL(fileURLWithPath: outPath))
         let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+                      stderr: String(decoding: stderr, as: UTF8.self),
+                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 }

@@ -1,0 +1,25 @@
+import TokenWardenCore
+
+/// Refuses `enforce = true` where a revoke or rotate rule could hit tokenwarden's own credential
+/// and tokenwarden cannot tell which token that is: revoking itself would stop every later cycle.
+public enum EnforcementCheck {
+    /// One problem per provider that needs `self_token_id` before enforcement is safe; empty when
+    /// `enforce` is off. SailPoint names its own PAT (the OAuth client id); Planning Center is never
+    /// written to, so neither needs it.
+    public static func problems(configuration: Configuration, rules: [Rule]) -> [ConfigProblem] {
+        guard configuration.daemon.enforce else { return [] }
+        var problems: [ConfigProblem] = []
+        for provider in configuration.providers where provider.selfTokenID == nil && provider.kind != .sailPoint {
+            guard provider.kind.capabilities.contains(.revoke) else { continue }
+            let writing = rules.filter { $0.action != .notify && $0.applicability(to: [provider]).providers.contains(provider) }
+            guard !writing.isEmpty else { continue }
+            let names = writing.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            problems.append(ConfigProblem(
+                file: configuration.sourcePath, subject: "provider \"\(provider.id)\"", key: "self_token_id",
+                message: "enforce = true, and rule\(writing.count == 1 ? "" : "s") \(names) could revoke or rotate the token tokenwarden "
+                    + "itself signs in to \(provider.id) with; set self_token_id to that token's id "
+                    + "(`tokenwarden tokens --provider \(provider.id)` lists them) so tokenwarden never acts on it"))
+        }
+        return problems
+    }
+}

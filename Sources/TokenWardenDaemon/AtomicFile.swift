@@ -1,0 +1,46 @@
+import Foundation
+
+/// Replaces a file's content all at once: a temp file in the same directory, fsync, rename over the
+/// target, fsync of the directory. A reader sees the old content or the new, never a torn mix, even
+/// across a power cut. Written with POSIX calls because Foundation's `.atomic` write neither fsyncs
+/// nor sets the mode and owner before the file becomes visible.
+enum AtomicFile {
+    static func write(_ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw DeliveryError("cannot create a temporary file in \(directory): \(DeliveryError.systemError())") }
+        let temporary = String(cString: template)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            // Mode and owner first, so the content is never readable by anyone else, even briefly.
+            guard fchmod(fd, mode_t(mode)) == 0 else { throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())") }
+            if let owner, fchown(fd, owner.uid, owner.gid) != 0 {
+                throw DeliveryError("cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError()) (changing a file's owner needs root)")
+            }
+            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw DeliveryError("cannot write \(temporary): \(DeliveryError.systemError())")
+                    }
+                    offset += written
+                }
+            }
+            guard fsync(fd) == 0 else { throw DeliveryError("cannot flush \(temporary) to disk: \(DeliveryError.systemError())") }
+        }
+        guard rename(temporary, path) == 0 else { throw DeliveryError("cannot move the new file into place at \(path): \(DeliveryError.systemError())") }
+        renamed = true
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
+        guard directoryFD >= 0 else { throw DeliveryError("cannot open \(directory) to flush the rename: \(DeliveryError.systemError())") }
+        defer { close(directoryFD) }
+        guard fsync(directoryFD) == 0 else { throw DeliveryError("cannot flush \(directory) to disk: \(DeliveryError.systemError())") }
+    }
+}

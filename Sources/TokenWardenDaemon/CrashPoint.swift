@@ -1,0 +1,29 @@
+import Foundation
+
+/// Places in a rotation where a test can make tokenwarden die with SIGKILL, named by the environment
+/// variable `TOKENWARDEN_TEST_CRASH_AT` (e.g. `after-create`). The SIGKILL tests kill the real process
+/// at each of them and prove that the next start resumes or compensates. Unset, nothing happens.
+public enum CrashPoint: String, Sendable, CaseIterable {
+    /// Planned and committed; the provider not yet asked.
+    case beforeCreate = "before-create"
+    /// The provider made the new token; its id is not yet committed.
+    case afterCreate = "after-create"
+    /// `created` committed; the secret not yet spooled.
+    case afterCreated = "after-created"
+    /// The secret spooled; not yet delivered.
+    case afterSpool = "after-spool"
+    /// Delivered; `delivered` not yet committed.
+    case afterDeliver = "after-deliver"
+    /// `delivered` committed.
+    case afterDelivered = "after-delivered"
+    /// The old token revoked at the provider; not yet committed.
+    case afterRevokeOld = "after-revoke-old"
+
+    static let environmentKey = "TOKENWARDEN_TEST_CRASH_AT"
+    private static let armed = ProcessInfo.processInfo.environment[environmentKey].flatMap(CrashPoint.init(rawValue:))
+
+    /// Dies here, at once and without cleanup, when this is the armed point.
+    func pass() {
+        if Self.armed == self { kill(getpid(), SIGKILL) }
+    }
+}

@@ -1,0 +1,182 @@
+import Dispatch
+import Foundation
+import TokenWardenCore
+
+/// Puts a new secret where a rotate rule says: an atomic 0600 file, or a program's standard input.
+/// Both are idempotent from tokenwarden's side, so a delivery interrupted by a crash is simply repeated.
+public struct SecretDeliverer: Sendable {
+    /// What the delivery is about, given to a command as `TOKENWARDEN_*` environment variables.
+    public struct Facts: Sendable {
+        public var provider: String
+        public var tokenName: String
+        public var oldTokenID: String
+        public var newTokenID: String
+        public var fingerprint: String
+        public var rule: String?
+        public var expiresAt: Date?
+    }
+
+    public init() {
+        // A command that exits without reading its input must fail the delivery, not kill tokenwarden.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    public func deliver(_ secret: Secret, as delivery: Delivery, facts: Facts) async throws {
+        switch delivery.target {
+        case let .file(path):
+            try AtomicFile.write(Data(secret.reveal().utf8), to: path, mode: delivery.mode, owner: try delivery.owner.map(Self.resolve))
+        case let .command(argv):
+            try await run(argv, input: secret, environment: environment(for: facts), timeout: delivery.timeout)
+        }
+    }
+
+    /// `PATH` and the facts, nothing inherited: the daemon's environment may name its own credentials.
+    func environment(for facts: Facts) -> [String: String] {
+        var environment = [
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "TOKENWARDEN_PROVIDER": facts.provider,
+            "TOKENWARDEN_TOKEN_NAME": facts.tokenName,
+            "TOKENWARDEN_TOKEN_ID": facts.newTokenID,
+            "TOKENWARDEN_OLD_TOKEN_ID": facts.oldTokenID,
+            "TOKENWARDEN_FINGERPRINT": facts.fingerprint,
+        ]
+        if let rule = facts.rule { environment["TOKENWARDEN_RULE"] = rule }
+        if let expires = facts.expiresAt { environment["TOKENWARDEN_EXPIRES_AT"] = ProviderTimestamp.format(expires) }
+        return environment
+    }
+
+    /// Runs `argv` with the secret on standard input; exit 0 within `timeout` is success. Output is kept
+    /// (the last 2 KiB of each stream) only to quote in the error, with the secret scrubbed out.
+    func run(_ argv: [String], input secret: Secret, environment: [String: String], timeout: TimeSpan) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let stdin = Pipe(), output = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = output
+        process.standardError = output
+        let collected = OutputTail()
+        let exited = ExitSignal()
+        process.terminationHandler = { _ in exited.fire() }
+        do {
+            try process.run()
+        } catch {
+            throw DeliveryError("cannot start \(argv[0]): \((error as NSError).localizedDescription)")
+        }
+        let pid = process.processIdentifier
+        // Read on a Dispatch thread until the pipe closes, so a talkative program never blocks on a full pipe.
+        let reader = output.fileHandleForReading
+        DispatchQueue.global().async {
+            while case let chunk = reader.availableData, !chunk.isEmpty { collected.append(chunk) }
+            collected.finish()
+        }
+        do {
+            try stdin.fileHandleForWriting.write(contentsOf: Data(secret.reveal().utf8))
+        } catch {
+            // The program closed its input early; its exit status tells what happened.
+        }
+        try? stdin.fileHandleForWriting.close()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + timeout.timeInterval)
+        timer.setEventHandler {
+            exited.markTimedOut()
+            kill(pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { kill(pid, SIGKILL) }
+        }
+        timer.resume()
+        await exited.wait()
+        timer.cancel()
+        // Output written just before exit may still be in flight; a program that left a child holding
+        // the pipe is not waited for.
+        await collected.waitForEnd(upTo: .milliseconds(500))
+        let said = collected.text(scrubbing: secret)
+        let quoted = said.isEmpty ? "" : "; it said: \(said)"
+        if exited.timedOut {
+            throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
+        }
+        switch process.terminationReason {
+        case .exit where process.terminationStatus == 0: return
+        case .exit: throw DeliveryError("\(argv[0]) exited with status \(process.terminationStatus)\(quoted)")
+        case .uncaughtSignal: throw DeliveryError("\(argv[0]) was killed by signal \(process.terminationStatus)\(quoted)")
+        @unknown default: throw DeliveryError("\(argv[0]) ended abnormally\(quoted)")
+        }
+    }
+
+    /// `user` or `user:group` to ids; a user alone gets its primary group.
+    static func resolve(_ owner: String) throws -> (uid: uid_t, gid: gid_t) {
+        let parts = owner.split(separator: ":").map(String.init)
+        guard let user = getpwnam(parts[0]) else { throw DeliveryError("deliver.owner: there is no user \"\(parts[0])\" on this system") }
+        var gid = user.pointee.pw_gid
+        if parts.count == 2 {
+            guard let group = getgrnam(parts[1]) else { throw DeliveryError("deliver.owner: there is no group \"\(parts[1])\" on this system") }
+            gid = group.pointee.gr_gid
+        }
+        return (user.pointee.pw_uid, gid)
+    }
+}
+
+/// The end of a command's output, collected from a reading thread.
+private final class OutputTail: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private static let limit = 2_048
+
+    private var ended = false
+
+    func append(_ chunk: Data) {
+        lock.withLock {
+            data.append(chunk)
+            if data.count > Self.limit * 2 { data = data.suffix(Self.limit) }
+        }
+    }
+
+    func finish() { lock.withLock { ended = true } }
+
+    func waitForEnd(upTo limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !lock.withLock({ ended }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// The last 2 KiB as one line, with every occurrence of the secret replaced.
+    func text(scrubbing secret: Secret) -> String {
+        let raw = lock.withLock { String(decoding: data.suffix(Self.limit), as: UTF8.self) }
+        var text = raw.replacingOccurrences(of: secret.reveal(), with: "<redacted>")
+        text = text.split(whereSeparator: \.isNewline).joined(separator: " / ")
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A process exit, awaited without holding a thread of Swift's cooperative pool.
+private final class ExitSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var expired = false
+
+    func fire() {
+        let continuation: CheckedContinuation<Void, Never>? = lock.withLock {
+            fired = true
+            defer { waiter = nil }
+            return waiter
+        }
+        continuation?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let done = lock.withLock {
+                if fired { return true }
+                waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    func markTimedOut() { lock.withLock { expired = true } }
+    var timedOut: Bool { lock.withLock { expired } }
+}

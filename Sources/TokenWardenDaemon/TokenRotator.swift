@@ -1,0 +1,195 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+/// Rotates a token as a journaled state machine: planned → created → delivered → (overlap) →
+/// old revoked → done, or compensating → failed with the new token revoked and the old one untouched.
+/// Every transition is committed before the next external call, so after a crash at any point
+/// `resume` either finishes the rotation or undoes it: no orphaned token, no secret delivered for a
+/// dead token, and never two live tokens past the overlap.
+public struct TokenRotator: Sendable {
+    let store: TokenStore
+    let spool: SecretSpool
+    let deliverer: SecretDeliverer
+    let clock: @Sendable () -> Date
+
+    /// How long before a rotation started a token the provider says it created may have been made by
+    /// it (clocks differ); older same-named tokens are never taken for tokenwarden's own.
+    static let clockSlack: TimeInterval = 300
+
+    public init(store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.spool = spool
+        self.deliverer = deliverer
+        self.clock = clock
+    }
+
+    /// Starts a rotation of `token` and carries it as far as it can go now: with an overlap, it stops at
+    /// `delivered` and a later `resume` revokes the old token once the overlap has passed.
+    public func rotate(_ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
+                       driver: any ProviderDriver) async throws -> RotationRecord {
+        let record = try store.beginRotation(of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason, at: clock())
+        let (created, secret) = try await create(record, token: token, driver: driver)
+        return try await carry(created, token: token, secret: secret, driver: driver)
+    }
+
+    /// Carries an unfinished rotation found in the store (after a restart, or waiting for its overlap)
+    /// forward: finishing it, undoing it, or leaving it for the next cycle when the provider is down.
+    public func resume(_ record: RotationRecord, driver: any ProviderDriver) async throws -> RotationRecord {
+        guard let token = try store.token(provider: record.provider, id: record.tokenID) else {
+            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "the old token is no longer in the inventory",
+                                             failure: "the old token \(record.reference) is no longer in the inventory")
+        }
+        var record = record
+        if record.state == .planned {
+            record = try await sweep(record, token: token, driver: driver,
+                                     because: "tokenwarden stopped before it recorded the new token")
+        }
+        return try await carry(record, token: token, secret: nil, driver: driver)
+    }
+
+    /// From `created` onwards: deliver, wait out the overlap, revoke the old token, or compensate.
+    private func carry(_ start: RotationRecord, token: Token, secret: Secret?, driver: any ProviderDriver) async throws -> RotationRecord {
+        var record = start
+        var secret = secret
+        while true {
+            switch record.state {
+            case .planned, .done, .failed:
+                if record.state.isFinished { spool.remove(rotation: record.id) }
+                return record
+            case .created:
+                record = try await deliver(record, token: token, secret: secret ?? spool.read(rotation: record.id))
+                secret = nil
+            case .compensating:
+                spool.remove(rotation: record.id)
+                let next = try await compensate(record, driver: driver)
+                if next.state == .compensating { return next }
+                record = next
+            case .delivered:
+                spool.remove(rotation: record.id)
+                let next = try await revokeOld(record, token: token, driver: driver)
+                if next.state == .delivered { return next }
+                record = next
+            case .oldRevoked:
+                record = try store.advanceRotation(record.id, to: .done, at: clock(), detail: "rotation complete")
+            }
+        }
+    }
+
+    /// planned → created: asks the provider for the successor and commits its id and fingerprint
+    /// before the secret is spooled. A failed create may still have made a token, so it is swept for.
+    private func create(_ record: RotationRecord, token: Token, driver: any ProviderDriver) async throws -> (RotationRecord, Secret?) {
+        CrashPoint.beforeCreate.pass()
+        let created: CreatedToken
+        do {
+            created = try await driver.create(token.successorRequest(now: clock()))
+        } catch {
+            return (try await sweep(record, token: token, driver: driver, because: "creating the new token failed: \(error)"), nil)
+        }
+        CrashPoint.afterCreate.pass()
+        let fingerprint = SecretFingerprint.of(created.secret)
+        var next = try store.advanceRotation(record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))",
+                                             newTokenID: created.id, fingerprint: fingerprint)
+        CrashPoint.afterCreated.pass()
+        do {
+            try spool.write(created.secret, rotation: record.id)
+        } catch {
+            next = try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "cannot hold the secret for delivery",
+                                             failure: "cannot keep the new secret safe during delivery: \(error)")
+            return (next, nil)
+        }
+        CrashPoint.afterSpool.pass()
+        return (next, created.secret)
+    }
+
+    /// created → delivered, or → compensating when the secret is gone or delivery fails.
+    private func deliver(_ record: RotationRecord, token: Token, secret: Secret?) async throws -> RotationRecord {
+        guard let secret, SecretFingerprint.of(secret) == record.newSecretFingerprint, let newID = record.newTokenID else {
+            return try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "the new secret was lost before delivery",
+                                             failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered")
+        }
+        let facts = SecretDeliverer.Facts(provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
+                                          fingerprint: record.newSecretFingerprint ?? "", rule: record.rule, expiresAt: nil)
+        do {
+            try await deliverer.deliver(secret, as: record.delivery, facts: facts)
+        } catch {
+            spool.remove(rotation: record.id)
+            return try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "delivery failed",
+                                             failure: "delivering the new secret to \(record.delivery) failed: \(error)")
+        }
+        CrashPoint.afterDeliver.pass()
+        let now = clock()
+        let next = try store.advanceRotation(record.id, to: .delivered, at: now,
+                                             detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)",
+                                             revokeOldAfter: now.addingTimeInterval(record.overlap.timeInterval))
+        spool.remove(rotation: record.id)
+        CrashPoint.afterDelivered.pass()
+        return next
+    }
+
+    /// compensating → failed: the undelivered new token is revoked; the old one is never touched.
+    private func compensate(_ record: RotationRecord, driver: any ProviderDriver) async throws -> RotationRecord {
+        guard let newID = record.newTokenID else {
+            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token to revoke", failure: record.failure)
+        }
+        do {
+            let result = try await driver.revoke(tokenID: newID)
+            let detail = result == .alreadyGone ? "the new token \(newID) was already gone" : "the new token \(newID) was revoked"
+            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: detail + "; the old token is untouched",
+                                             failure: record.failure)
+        } catch {
+            try store.noteRotationDelay(record.id, at: clock(), reason: (record.failure.map { $0 + "; " } ?? "")
+                + "revoking the undelivered new token \(newID) failed, retried next cycle: \(error)")
+            return try store.rotation(id: record.id) ?? record
+        }
+    }
+
+    /// delivered → old revoked once the overlap has passed; before that, or while the provider fails, it waits.
+    private func revokeOld(_ record: RotationRecord, token: Token, driver: any ProviderDriver) async throws -> RotationRecord {
+        // Compared in whole milliseconds, the precision the store keeps instants at.
+        guard let due = record.revokeOldAfter, clock().millisecondsSince1970 >= due.millisecondsSince1970 else { return record }
+        do {
+            let result = try await driver.revoke(tokenID: record.tokenID)
+            CrashPoint.afterRevokeOld.pass()
+            let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
+            try store.markRevoked(provider: record.provider, tokenID: record.tokenID, at: clock(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
+            return try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: detail)
+        } catch {
+            try store.noteRotationDelay(record.id, at: clock(), reason: "revoking the old token failed, retried next cycle: \(error)")
+            return record
+        }
+    }
+
+    /// After a create whose result is unknown: finds the token the provider may have made (same name,
+    /// not in the inventory before the rotation started) and revokes it, or ends the rotation when there
+    /// is none. Several candidates cannot be told apart, so a person must choose.
+    private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String) async throws -> RotationRecord {
+        var candidates: [ObservedToken] = []
+        do {
+            for try await page in driver.tokens() {
+                for listed in page where listed.name == token.name && listed.id != token.id && !listed.revoked {
+                    if let created = listed.createdAt, created < record.startedAt.addingTimeInterval(-Self.clockSlack) { continue }
+                    if try store.tokenKnownBefore(record.startedAt, provider: record.provider, tokenID: listed.id) { continue }
+                    candidates.append(listed)
+                }
+            }
+        } catch {
+            try store.noteRotationDelay(record.id, at: clock(), reason: "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
+            return record
+        }
+        switch candidates.count {
+        case 0:
+            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
+                                             failure: reason)
+        case 1:
+            return try store.advanceRotation(record.id, to: .compensating, at: clock(),
+                                             detail: "found the new token \(candidates[0].id), whose secret was never delivered",
+                                             newTokenID: candidates[0].id, failure: reason)
+        default:
+            let ids = candidates.map(\.id).joined(separator: ", ")
+            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
+                                             failure: "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched")
+        }
+    }
+}

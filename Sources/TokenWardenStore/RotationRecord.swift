@@ -1,0 +1,30 @@
+import Foundation
+import TokenWardenCore
+
+/// One rotation as the store keeps it: where it stands, the new token's id and secret fingerprint,
+/// and how to deliver. Never the secret itself.
+/// The rotator resumes from exactly this after a crash, so it holds everything a step needs.
+public struct RotationRecord: Sendable, Hashable {
+    public var id: Int64
+    public var provider: String
+    /// The token being replaced.
+    public var tokenID: String
+    public var rule: String?
+    public var mode: ActionMode
+    public var state: RotationState
+    public var newTokenID: String?
+    /// `sha256:` and the first 16 hex digits of the new secret's SHA-256.
+    public var newSecretFingerprint: String?
+    public var delivery: Delivery
+    public var overlap: TimeSpan
+    /// When the old token may be revoked: delivery time plus the overlap.
+    public var revokeOldAfter: Date?
+    public var startedAt: Date
+    public var updatedAt: Date
+    /// Why it failed, or what is holding it up; never contains a secret.
+    public var failure: String?
+    /// The audit-trail entry of the rotation as a whole.
+    public var actionID: Int64?
+
+    public var reference: String { "\(provider)/\(tokenID)" }
+}

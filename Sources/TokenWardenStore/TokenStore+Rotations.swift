@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+extension TokenStore {
+    /// Records a rotation as `planned`, with its audit entry, before anything is asked of the provider.
+    /// Throws `StoreError.rotationInProgress` when the token already has an unfinished rotation.
+    public func beginRotation(of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
+                              reason: String, at now: Date) throws -> RotationRecord {
+        do {
+            return try writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
+                    VALUES (?, ?, ?, ?, 'rotate', ?, 'planned', ?)
+                    """, arguments: [token.provider, token.id, now.millisecondsSince1970, rule, mode.rawValue, reason])
+                let actionID = db.lastInsertedRowID
+                try db.execute(sql: """
+                    INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode)
+                    VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
+                    """, arguments: [token.provider, token.id, rule, try JSONColumn.encode(delivery), overlap.seconds,
+                                     now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue])
+                let id = db.lastInsertedRowID
+                try insertStep(db, rotation: id, state: .planned, at: now, detail: "deliver to \(delivery), overlap \(overlap)")
+                return try fetchRotation(db, id: id)!
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.rotationInProgress(reference: token.reference)
+        }
+    }
+
+    /// Moves a rotation to its next state in one transaction with its step record; the rotator calls
+    /// this before its next external call. A finished rotation also settles its audit entry.
+    @discardableResult
+    public func advanceRotation(_ id: Int64, to state: RotationState, at now: Date, detail: String,
+                                newTokenID: String? = nil, fingerprint: String? = nil, revokeOldAfter: Date? = nil,
+                                failure: String? = nil) throws -> RotationRecord {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE rotation SET state = ?, updated_at = ?,
+                  new_token_id = COALESCE(?, new_token_id), new_secret_fingerprint = COALESCE(?, new_secret_fingerprint),
+                  revoke_old_after = COALESCE(?, revoke_old_after), failure = ?
+                WHERE id = ?
+                """, arguments: [state.rawValue, now.millisecondsSince1970, newTokenID, fingerprint,
+                                 revokeOldAfter?.millisecondsSince1970, failure, id])
+            try insertStep(db, rotation: id, state: state, at: now, detail: detail)
+            let record = try fetchRotation(db, id: id)!
+            if state.isFinished, let actionID = record.actionID {
+                try db.execute(sql: "UPDATE action SET outcome = ?, error = ? WHERE id = ?",
+                               arguments: [state == .done ? ActionOutcome.succeeded.rawValue : ActionOutcome.failed.rawValue, failure, actionID])
+            }
+            return record
+        }
+    }
+
+    /// Notes why an unfinished rotation cannot move on yet (the provider is down), keeping its state.
+    public func noteRotationDelay(_ id: Int64, at now: Date, reason: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE rotation SET failure = ?, updated_at = ? WHERE id = ?", arguments: [reason, now.millisecondsSince1970, id])
+        }
+    }
+
+    /// Every rotation that is neither done nor failed, oldest first: what start-up and each cycle resume.
+    public func unfinishedRotations() throws -> [RotationRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rotation WHERE state NOT IN ('done', 'failed') ORDER BY id").map(Self.rotation)
+        }
+    }
+
+    public func rotation(id: Int64) throws -> RotationRecord? {
+        try writer.read { db in try fetchRotation(db, id: id) }
+    }
+
+    /// When each token's latest rotation failed, for tokens whose latest rotation failed at or after `since`.
+    public func recentlyFailedRotations(since: Date) throws -> [String: Date] {
+        try writer.read { db in
+            var failed: [String: Date] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT provider_id, token_id, state, updated_at FROM rotation r
+                WHERE id = (SELECT MAX(id) FROM rotation WHERE provider_id = r.provider_id AND token_id = r.token_id)
+                  AND state = 'failed' AND updated_at >= ?
+                """, arguments: [since.millisecondsSince1970])
+            for row in rows {
+                failed["\(row["provider_id"] as String)/\(row["token_id"] as String)"] = Date(millisecondsSince1970: row["updated_at"])
+            }
+            return failed
+        }
+    }
+
+    /// The rotations of one token, oldest first.
+    public func rotations(provider: String, tokenID: String) throws -> [RotationRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rotation WHERE provider_id = ? AND token_id = ? ORDER BY id",
+                             arguments: [provider, tokenID]).map(Self.rotation)
+        }
+    }
+
+    /// Whether a token of the provider was already in the inventory before `instant`: the rotator
+    /// never takes such a token for one it created itself.
+    public func tokenKnownBefore(_ instant: Date, provider: String, tokenID: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT first_seen_at < ? FROM token WHERE provider_id = ? AND token_id = ?",
+                              arguments: [instant.millisecondsSince1970, provider, tokenID]) ?? false
+        }
+    }
+
+    private func insertStep(_ db: Database, rotation: Int64, state: RotationState, at now: Date, detail: String) throws {
+        try db.execute(sql: "INSERT INTO rotation_step (rotation_id, occurred_at, state, detail) VALUES (?, ?, ?, ?)",
+                       arguments: [rotation, now.millisecondsSince1970, state.rawValue, detail])
+    }
+
+    private func fetchRotation(_ db: Database, id: Int64) throws -> RotationRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM rotation WHERE id = ?", arguments: [id]).map(Self.rotation)
+    }
+
+    private static func rotation(_ row: Row) throws -> RotationRecord {
+        RotationRecord(id: row["id"], provider: row["provider_id"], tokenID: row["token_id"], rule: row["rule"],
+                       mode: ActionMode(rawValue: row["mode"]) ?? .enforce,
+                       state: RotationState(rawValue: row["state"]) ?? .failed, newTokenID: row["new_token_id"],
+                       newSecretFingerprint: row["new_secret_fingerprint"],
+                       delivery: try JSONColumn.decode(Delivery.self, from: row["delivery"]),
+                       overlap: TimeSpan(seconds: row["overlap_seconds"]),
+                       revokeOldAfter: (row["revoke_old_after"] as Int64?).map(Date.init(millisecondsSince1970:)),
+                       startedAt: Date(millisecondsSince1970: row["started_at"]), updatedAt: Date(millisecondsSince1970: row["updated_at"]),
+                       failure: row["failure"], actionID: row["action_id"])
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Synchronization
+import TokenWardenConfig
+import TokenWardenCore
+@testable import TokenWardenDaemon
+import TokenWardenProviders
+import TokenWardenSimulator
+import TokenWardenStore
+import TokenWardenTestSupport
+
+/// The whole lifecycle against the simulator: a real config and policy files on disk, a real store
+/// file, real HTTP. Tests set the tokens each provider has and run cycles with a clock they move.
+struct LifecycleHarness {
+    /// A clock tests move by hand (the overlap is an hour; tests do not wait for it).
+    final class Clock: Sendable {
+        private let instant = Mutex(Date())
+        var now: Date { instant.withLock { $0 } }
+        func advance(by seconds: TimeInterval) { instant.withLock { $0 += seconds } }
+    }
+
+    let simulator: ProviderSimulator
+    let http: ProviderHTTPClient
+    let directory: TemporaryDirectory
+    var configuration: Configuration
+    let clock = Clock()
+
+    /// A simulator whose providers of `kinds` have exactly `tokens`, a config with only those kinds
+    /// (each with a `self_token_id` no token has, so enforcement is allowed), and `policy` as the one policy file.
+    static func with<T>(kinds: [ProviderKind], tokens: [ProviderKind: [ObservedToken]], policy: String, enforce: Bool = false,
+                        maxActions: Int = 10, _ body: (LifecycleHarness) async throws -> T) async throws -> T {
+        try await SimulatorScope.with(.init(tokensPerProvider: 0)) { simulator, http in
+            for (kind, list) in tokens { await simulator.provider(kind).replaceTokens(list) }
+            let directory = try TemporaryDirectory()
+            let path = try SimulatorSetup.write(for: simulator, into: directory.subpath("sim"), enforce: enforce)
+            try directory.write("sim/policies.d/10-test.toml", policy)
+            var configuration = try ConfigLoader().load(path: path)
+            configuration.providers = configuration.providers.filter { kinds.contains($0.kind) }.map { provider in
+                var provider = provider
+                if provider.kind != .sailPoint { provider.selfTokenID = "999999" }
+                return provider
+            }
+            configuration.daemon.maxActionsPerCycle = maxActions
+            return try await body(LifecycleHarness(simulator: simulator, http: http, directory: directory, configuration: configuration))
+        }
+    }
+
+    var store: TokenStore { get throws { try Runtime.store(for: configuration, now: clock.now) } }
+
+    /// One cycle as `sync` runs it.
+    func cycle() async throws -> LifecycleCycle.Report {
+        let policies = try Runtime.policies(for: configuration)
+        let drivers = Runtime.drivers(for: configuration, http: http)
+        let now = clock
+        return try await LifecycleCycle(configuration: configuration, policies: policies, store: try store, clock: { now.now })
+            .run(drivers: drivers.ready, unusable: drivers.failed)
+    }
+
+    /// The live (listed, not revoked) tokens of a provider.
+    func live(_ kind: ProviderKind) async -> [ObservedToken] {
+        await simulator.provider(kind).tokens.filter { !$0.revoked }
+    }
+
+    /// Every byte of the database and its WAL files, for secret-leak checks.
+    func databaseBytes() -> [Data] {
+        ["", "-wal", "-shm"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: configuration.databasePath + $0)) }
+    }
+
+    /// A token created `days` ago with a year's lifetime.
+    static func token(_ id: String, _ name: String, createdDaysAgo days: Double, owner: String = "admin") -> ObservedToken {
+        let created = Date().addingTimeInterval(-days * 86_400).atMillisecondPrecision
+        return ObservedToken(id: id, name: name, owner: owner, scopes: ["write"], createdAt: created,
+                             expiresAt: created.addingTimeInterval(365 * 86_400))
+    }
+}

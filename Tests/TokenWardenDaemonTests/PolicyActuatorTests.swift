@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TokenWardenConfig
+import TokenWardenCore
+@testable import TokenWardenDaemon
+import TokenWardenSimulator
+import TokenWardenStore
+
+/// Notify, report-only, enforced revokes and the blast-radius limit, end to end against the simulator.
+@Suite struct PolicyActuatorTests {
+    static let policy = """
+        [[rule]]
+        name = "revoke-old-ci"
+        match.name = "ci-*"
+        when.age_over = "365d"
+        action = "revoke"
+
+        [[rule]]
+        name = "warn-expiry"
+        when.expires_within = "30d"
+        action = "notify"
+        """
+
+    static let awxTokens = [
+        LifecycleHarness.token("1", "ci-old", createdDaysAgo: 400),
+        LifecycleHarness.token("2", "ci-new", createdDaysAgo: 10),
+        LifecycleHarness.token("3", "deploy", createdDaysAgo: 350),  // expires in 15 days
+    ]
+
+    @Test func reportOnlyWritesNothingAndReportsEachDecisionOnce() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.awxTokens], policy: Self.policy) { harness async throws in
+            let first = try await harness.cycle()
+            #expect(first.events.map(\.kind) == [.wouldAct, .notified])
+            #expect(first.events[0].message.hasPrefix("would revoke sim-awx/1 \"ci-old\": created 400 days ago"))
+            #expect(first.events[0].message.hasSuffix("(report-only: [daemon] enforce = false)"))
+            #expect(first.events[1].message.contains("sim-awx/3 \"deploy\": expires in 14 days"))
+            #expect(await harness.simulator.provider(.awx).writes == 0)
+
+            let second = try await harness.cycle()
+            #expect(second.decisions.count == 2)
+            #expect(second.events.isEmpty)
+            let history = try harness.store.history(provider: "sim-awx", tokenID: "1")
+            #expect(history.filter { $0.source == .action }.map(\.event) == ["would revoke (report-only)"])
+        }
+    }
+
+    @Test func aNotificationIsRepeatedWhenTheTokensFactsChange() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.awxTokens], policy: Self.policy) { harness async throws in
+            _ = try await harness.cycle()
+            var renewed = Self.awxTokens
+            renewed[2].expiresAt = renewed[2].expiresAt!.addingTimeInterval(5 * 86_400)
+            await harness.simulator.provider(.awx).replaceTokens(renewed)
+            let events = try await harness.cycle().events
+            #expect(events.map(\.kind) == [.notified])
+            #expect(events.first?.message.contains("expires in 19 days") == true)
+        }
+    }
+
+    @Test func enforcementRevokesThroughEveryProviderWithARevokeAPI() async throws {
+        let kinds: [ProviderKind] = [.sailPoint, .cryptlex, .synergy, .awx]
+        let tokens: [ProviderKind: [ObservedToken]] = [
+            .sailPoint: [LifecycleHarness.token("0000000000000000000000000000000a", "ci-old", createdDaysAgo: 400)],
+            .cryptlex: [LifecycleHarness.token("00000000-0000-4000-8000-00000000000a", "ci-old", createdDaysAgo: 400)],
+            .synergy: [LifecycleHarness.token("10", "ci-old", createdDaysAgo: 400, owner: "1_1")],
+            .awx: [LifecycleHarness.token("10", "ci-old", createdDaysAgo: 400)],
+        ]
+        try await LifecycleHarness.with(kinds: kinds, tokens: tokens, policy: Self.policy, enforce: true) { harness async throws in
+            let report = try await harness.cycle()
+            #expect(report.events.map(\.kind) == Array(repeating: .revoked, count: 4), "\(report.events.map(\.message))")
+            for kind in kinds {
+                #expect(await harness.live(kind).isEmpty, "\(kind)")
+                #expect(await harness.simulator.provider(kind).writes == 1, "\(kind)")
+            }
+            let history = try harness.store.history(provider: "sim-awx", tokenID: "10")
+            #expect(history.filter { $0.source == .action }.map(\.event) == ["revoke (enforce): succeeded"])
+            // Revoked tokens are skipped from then on: nothing more to do or say.
+            #expect(try await harness.cycle().events.isEmpty)
+        }
+    }
+
+    @Test func theBlastRadiusLimitActsOnTheFirstInOrderAndHoldsBackTheRestLoudly() async throws {
+        let tokens = (1...5).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true, maxActions: 2) { harness async throws in
+            let first = try await harness.cycle()
+            #expect(first.events.map(\.kind) == [.deferred, .deferred, .deferred, .limitReached, .revoked, .revoked])
+            #expect(first.events.filter { $0.kind == .revoked }.compactMap(\.token?.id) == ["1", "2"])
+            let limit = try #require(first.events.first { $0.kind == .limitReached })
+            #expect(limit.priority == .critical)
+            #expect(limit.message.hasPrefix("5 revokes and rotations were due but the blast-radius limit allows 2 this cycle; 3 held back (sim-awx/3, sim-awx/4, sim-awx/5)"))
+            #expect(await harness.simulator.provider(.awx).writes == 2)
+
+            // Next cycle: two more; the one still held back is not re-reported, the limit is.
+            let second = try await harness.cycle()
+            #expect(second.events.map(\.kind) == [.limitReached, .revoked, .revoked])
+            #expect(await harness.live(.awx).map(\.id) == ["5"])
+        }
+    }
+
+    @Test func tokenwardensOwnCredentialIsHeldEvenWhenEnforcing() async throws {
+        try await LifecycleHarness.with(kinds: [.sailPoint], tokens: [:], policy: Self.policy, enforce: true) { harness async throws in
+            let clientID = String(harness.simulator.provider(.sailPoint).credential.split(separator: ":")[0])
+            await harness.simulator.provider(.sailPoint).replaceTokens([LifecycleHarness.token(clientID, "ci-tokenwarden", createdDaysAgo: 500)])
+            let events = try await harness.cycle().events
+            #expect(events.map(\.kind) == [.heldOwnCredential])
+            #expect(events.first?.message.contains("tokenwarden's own credential") == true)
+            #expect(await harness.simulator.provider(.sailPoint).writes == 0)
+        }
+    }
+
+    @Test func enforcementIsRefusedWhileTheOwnTokenIsUnknown() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.awxTokens], policy: Self.policy, enforce: true) { harness async throws in
+            var harness = harness
+            harness.configuration.providers[0].selfTokenID = nil
+            await #expect(throws: ConfigError.self) { try await harness.cycle() }
+            #expect(await harness.simulator.provider(.awx).listRequests == 0)
+            #expect(await harness.simulator.provider(.awx).writes == 0)
+        }
+    }
+
+    @Test func prioritiesAreOrderedBySeverity() {
+        typealias Priority = LifecycleEvent.Priority
+        #expect(Priority.critical > .error && Priority.error > .warning && Priority.warning > .notice && Priority.notice > .info)
+        #expect(Priority.error.rawValue == 3)
+    }
+}
