@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TokenWardenCore
+@testable import TokenWardenDaemon
+import TokenWardenTestSupport
+
+/// File delivery: atomic replacement, mode and owner, and failures that leave the old file alone.
+@Suite struct SecretDelivererTests {
+    static let facts = SecretDeliverer.Facts(provider: "p", tokenName: "n", oldTokenID: "1", newTokenID: "2", fingerprint: "sha256:0", rule: nil)
+
+    @Test func replacesTheFileAtomicallyAndLeavesNoTemporaryFileBehind() async throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("token", "old-secret", mode: 0o644)
+        try await SecretDeliverer().deliver(Secret("new-secret"), as: .file(path: path), facts: Self.facts)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new-secret")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["token"])
+    }
+
+    @Test(.enabled(if: getuid() == 0, "changing a file's owner needs root"))
+    func givesTheFileToTheNamedOwnerWithTheNamedMode() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("token")
+        try await SecretDeliverer().deliver(Secret("s3cret"), as: .file(path: path, owner: "nobody", mode: 0o640), facts: Self.facts)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attributes[.posixPermissions] as? Int == 0o640)
+        #expect(attributes[.ownerAccountName] as? String == "nobody")
+    }
+
+    @Test func anUnknownOwnerFailsAndTheOldFileIsUntouched() async throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("token", "old-secret", mode: 0o600)
+        await #expect(throws: DeliveryError.self) {
+            try await SecretDeliverer().deliver(Secret("new-secret"), as: .file(path: path, owner: "no-such-user-tw"), facts: Self.facts)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old-secret")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["token"])
+    }
+
+    @Test func aMissingDirectoryIsAClearError() async throws {
+        let error = await #expect(throws: DeliveryError.self) {
+            try await SecretDeliverer().deliver(Secret("new-secret"), as: .file(path: "/nonexistent-tw/dir/token"), facts: Self.facts)
+        }
+        #expect(error?.message.hasPrefix("cannot create a temporary file in /nonexistent-tw/dir: No such file or directory") == true)
+        #expect(error?.message.contains("new-secret") == false)
+    }
+}
