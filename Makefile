@@ -5,7 +5,13 @@ SWIFT        ?= swift
 APT_PACKAGES := libsqlite3-dev libsystemd-dev pkg-config
 BIN          := .build/debug/tokenwarden
 
-.PHONY: demo test build deps clean
+PREFIX       ?= /usr
+DESTDIR      ?=
+# install builds a release binary; CONFIG=debug installs the debug build (tests use it: faster).
+CONFIG       ?= release
+SYSCONFDIR   ?= /etc
+
+.PHONY: demo test build deps install clean
 
 ## demo: build, then run the daemon against the built-in simulated providers.
 demo: deps
@@ -36,6 +42,25 @@ deps:
 	    exit 1; \
 	  fi; \
 	fi
+
+## install: the binary, unit, sysusers/tmpfiles snippets, journal catalog; example config only if absent.
+install: deps
+	$(SWIFT) build -c $(CONFIG) --product tokenwarden
+	install -D -m 0755 .build/$(CONFIG)/tokenwarden $(DESTDIR)$(PREFIX)/bin/tokenwarden
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's#/usr/bin/tokenwarden#$(PREFIX)/bin/tokenwarden#; s#/etc/tokenwarden#$(SYSCONFDIR)/tokenwarden#g' \
+	  packaging/systemd/tokenwarden.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/tokenwarden.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/tokenwarden.service
+	install -D -m 0644 packaging/sysusers.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/tokenwarden.conf
+	install -D -m 0644 packaging/tmpfiles.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tokenwarden.conf
+	install -D -m 0644 packaging/journald/tokenwarden.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/tokenwarden.catalog
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d
+	[ -e $(DESTDIR)$(SYSCONFDIR)/tokenwarden/tokenwarden.toml ] || \
+	  install -m 0640 packaging/examples/tokenwarden.toml $(DESTDIR)$(SYSCONFDIR)/tokenwarden/tokenwarden.toml
+	for f in packaging/examples/policies.d/*.toml; do \
+	  [ -e $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d/$$(basename $$f) ] || \
+	    install -m 0640 $$f $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d/; \
+	done
 
 clean:
 	rm -rf .build

@@ -42,7 +42,7 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .target(name: "TokenWardenJournal", dependencies: ["CSystemd"]),
+        .target(name: "TokenWardenJournal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TokenWardenSimulator",
             dependencies: [
@@ -58,6 +58,7 @@ let package = Package(
                 "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
                 "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -1,19 +1,39 @@
 import ArgumentParser
+import Foundation
+import TokenWardenDaemon
 
-/// `tokenwarden daemon`: Run the token-lifecycle daemon under systemd.
-struct Daemon: ParsableCommand {
+/// `tokenwarden daemon`: the long-running service systemd starts.
+struct Daemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the token-lifecycle daemon under systemd (not available in this build yet)",
+        abstract: "Run the token-lifecycle daemon (systemd starts it as tokenwarden.service).",
         discussion: """
-            Polls every configured provider on its own timer, records what it sees, applies policy and reports to the journal; systemd starts it as tokenwarden.service (Type=notify).
+            Polls every configured provider on its own timer (poll_interval, first polls spread \
+            over a jitter window), records what it sees, resumes unfinished rotations and applies \
+            policy after each poll, exactly as `tokenwarden sync` does once. A provider that keeps \
+            failing is polled less often (up to 8× its interval) until it recovers.
 
-            This build does not have the scheduler and journald reporting yet, so the command exits 1 without doing anything.
+            Signals: SIGHUP reloads the configuration and policies (a bad file keeps the previous \
+            ones running and says why); SIGTERM or SIGINT stops after running cycles finish.
+
+            Under systemd (Type=notify) it reports READY=1, STATUS= after each cycle, RELOADING=1, \
+            STOPPING=1 and, with WatchdogSec=, WATCHDOG=1. Events go to the journal with a \
+            MESSAGE_ID per kind and TOKENWARDEN_* fields, e.g.:
+              journalctl -u tokenwarden TOKENWARDEN_PROVIDER=awx-main
+            Run by hand, they are printed to stderr.
+
+            Exit 0 after a stop, 2 when the configuration or a policy is invalid at start.
             """
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var log: LogOptions
 
-    func run() throws {
-        throw NotYetAvailable.refuse("daemon", missing: "the scheduler and journald reporting")
+    func run() async throws {
+        let service = DaemonService(options: .init(configPath: options.config), logger: log.logger)
+        do {
+            try await service.run()
+        } catch {
+            throw Terminal.fail(error)
+        }
     }
 }

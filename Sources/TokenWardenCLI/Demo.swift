@@ -1,19 +1,104 @@
 import ArgumentParser
+import Foundation
+import TokenWardenDaemon
+import TokenWardenSimulator
 
-/// `tokenwarden demo`: Run the daemon against built-in simulated providers.
-struct Demo: ParsableCommand {
+/// `tokenwarden demo`: the real daemon against built-in simulated providers, no credentials needed.
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the daemon against built-in simulated providers (not available in this build yet)",
+        abstract: "Run the daemon against built-in simulated providers (no credentials needed).",
         discussion: """
-            Starts simulated Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX servers on loopback and runs the real daemon against them, with no credentials needed.
-
-            This build does not have the simulator and the daemon loop yet, so the command exits 1 without doing anything.
+            Starts simulated Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on \
+            127.0.0.1, writes a config and a policy into a temporary directory (notify before \
+            expiry, revoke unused CI tokens, rotate one AWX token into a file), turns enforcement \
+            on (against the simulator only) and runs the real daemon loop with a short interval, \
+            printing its events. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
+            been polled N times. The directory is printed, so you can look with \
+            `tokenwarden tokens --config DIR/tokenwarden.toml` and `tokenwarden history`.
             """
     )
 
-    @OptionGroup var options: ConfigOptions
+    @Option(help: ArgumentHelp("Exit 0 after every provider has been polled this many times.", valueName: "n"))
+    var cycles: Int?
 
-    func run() throws {
-        throw NotYetAvailable.refuse("demo", missing: "the simulator and the daemon loop")
+    @Option(help: ArgumentHelp("Simulated tokens per provider.", valueName: "n"))
+    var tokens: Int = 40
+
+    @Option(help: ArgumentHelp("Seconds between polls of each provider.", valueName: "seconds"))
+    var interval: Int = 5
+
+    @Option(help: ArgumentHelp("Where to write the demo's config, policy, credentials and state (default: a new temporary directory).", valueName: "path"))
+    var directory: String?
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        if let cycles, cycles < 1 { throw ValidationError("--cycles must be at least 1") }
+        if tokens < 0 || tokens > 100_000 { throw ValidationError("--tokens must be between 0 and 100000") }
+        if interval < 1 { throw ValidationError("--interval must be at least 1 second") }
+    }
+
+    func run() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 7))
+        let root = directory ?? NSTemporaryDirectory() + "tokenwarden-demo-\(ProcessInfo.processInfo.processIdentifier)"
+        let config: String
+        do {
+            // The simulator's own credentials are never listed as tokens, so a placeholder id keeps
+            // enforcement allowed without protecting any real token.
+            config = try SimulatorSetup.write(for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
+                                              selfTokenID: "0", maxActionsPerCycle: 5)
+            try FileManager.default.createDirectory(atPath: root + "/policies.d", withIntermediateDirectories: true)
+            try Data(Self.policy(root: root).utf8).write(to: URL(fileURLWithPath: root + "/policies.d/10-demo.toml"))
+        } catch {
+            await simulator.stop()
+            throw Terminal.fail(error)
+        }
+        // Written unbuffered, so it comes before the daemon's first events even through a pipe.
+        FileHandle.standardOutput.write(Data("""
+            tokenwarden demo: simulated providers on 127.0.0.1:\(simulator.port), \(tokens) tokens each
+              config:  \(config)
+              policy:  \(root)/policies.d/10-demo.toml (enforce = true, at most 5 writes per cycle)
+              inspect: tokenwarden tokens --config \(config)
+                       tokenwarden history --config \(config)
+            \(cycles.map { "Stops after \($0) polls of every provider." } ?? "Ctrl-C to stop.")
+
+
+            """.utf8))
+        let service = DaemonService(options: .init(configPath: config, rounds: cycles), logger: log.logger)
+        do {
+            try await service.run()
+        } catch {
+            await simulator.stop()
+            throw Terminal.fail(error)
+        }
+        await simulator.stop()
+    }
+
+    /// One of each action, against names the simulator seeds (`ci-build-3`, `deploy-bot-1`, …).
+    static func policy(root: String) -> String {
+        """
+        # tokenwarden demo policy: one rule of each action.
+
+        [[rule]]
+        name = "warn-before-expiry"
+        when.expires_within = "14d"
+        action = "notify"
+
+        [[rule]]
+        name = "revoke-unused-ci"
+        match.name = "ci-*"
+        when.unused_for = "180d"
+        action = "revoke"
+
+        [[rule]]
+        name = "rotate-deploy-bot"
+        match.provider = "sim-awx"
+        match.name = "deploy-bot-1"
+        when.age_over = "30d"
+        action = "rotate"
+        deliver.file = "\(root)/deploy-bot-1.token"
+        overlap = "10s"
+
+        """
     }
 }

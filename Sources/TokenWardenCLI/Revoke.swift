@@ -44,6 +44,7 @@ struct Revoke: AsyncParsableCommand {
             return (target, try await TokenRevoker(store: store).revoke(target, with: driver, mode: .manual, rule: nil,
                                                                         reason: "revoked by an admin with `tokenwarden revoke`"))
         }
+        CommandJournal.record([PolicyActuator.event(for: outcome, token: target, rule: nil)])
         switch outcome {
         case .revoked: print("revoked \(target.reference) \"\(target.name)\"")
         case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider")

@@ -85,7 +85,9 @@ struct Rotate: AsyncParsableCommand {
             withExtendedLifetime(lock) {}
             return (record, store)
         }
-        print(EventLine.render(try PolicyActuator.event(for: record, store: store)))
+        let event = try PolicyActuator.event(for: record, store: store)
+        CommandJournal.record([event])
+        print(EventLine.render(event))
         if record.state == .failed || record.state == .compensating { throw ExitCode.failure }
     }
 }

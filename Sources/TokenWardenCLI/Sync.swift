@@ -39,6 +39,7 @@ struct Sync: AsyncParsableCommand {
             return (report, drivers.failed)
         }
         print(Self.render(report.polls, unusable: unusable))
+        CommandJournal.record(report.events)
         if !report.events.isEmpty {
             print("")
             for event in report.events { print(EventLine.render(event)) }

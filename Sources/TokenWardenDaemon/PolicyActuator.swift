@@ -171,7 +171,8 @@ public struct PolicyActuator: Sendable {
         return events
     }
 
-    static func event(for outcome: TokenRevoker.Outcome, token: Token, rule: String?) -> LifecycleEvent {
+    /// The event that tells how a revoke ended.
+    public static func event(for outcome: TokenRevoker.Outcome, token: Token, rule: String?) -> LifecycleEvent {
         switch outcome {
         case .revoked:
             LifecycleEvent(.revoked, .notice, token: token, rule: rule, action: .revoke, message: "revoked \(token.reference) \"\(token.name)\"")

@@ -66,12 +66,13 @@ public struct SecretDeliverer: Sendable {
             throw DeliveryError("cannot start \(argv[0]): \((error as NSError).localizedDescription)")
         }
         let pid = process.processIdentifier
-        // Read on a Dispatch thread until the pipe closes, so a talkative program never blocks on a full pipe.
+        // Read on a thread of its own until the pipe closes, so a talkative program never blocks on a
+        // full pipe. Not a Dispatch global queue: on Linux its threads also run Swift's executor.
         let reader = output.fileHandleForReading
-        DispatchQueue.global().async {
+        Thread {
             while case let chunk = reader.availableData, !chunk.isEmpty { collected.append(chunk) }
             collected.finish()
-        }
+        }.start()
         do {
             try stdin.fileHandleForWriting.write(contentsOf: Data(secret.reveal().utf8))
         } catch {

@@ -56,7 +56,8 @@ public final class ProviderSimulator: Sendable {
         let routes = providers
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "tokenwarden.simulator")
-        logger.logLevel = .error
+        // Critical only: Hummingbird logs a graceful stop's cancelled child channels as errors.
+        logger.logLevel = .critical
         let application = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in try await respond(to: request, providers: routes) },
             configuration: .init(address: .hostname("127.0.0.1", port: options.port), serverName: "tokenwarden-simulator"),

@@ -6,7 +6,7 @@ import TokenWardenCore
 public enum SimulatorSetup {
     /// Writes into `directory` (created 0700) and returns the config file's path.
     public static func write(for simulator: ProviderSimulator, into directory: String, pollInterval: String = "15m",
-                             enforce: Bool = false) throws -> String {
+                             enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10) throws -> String {
         let files = FileManager.default
         try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var providers: [String] = []
@@ -23,7 +23,7 @@ public enum SimulatorSetup {
                 kind = "\(kind.rawValue)"
                 base_url = "\(simulator.baseURL(for: kind))"
                 credential = "\(credential)"
-                """)
+                """ + (selfTokenID.map { kind == .sailPoint ? "" : "\nself_token_id = \"\($0)\"" } ?? ""))
         }
         let config = directory + "/tokenwarden.toml"
         let text = """
@@ -33,6 +33,7 @@ public enum SimulatorSetup {
             policy_directory = "\(directory)/policies.d"
             poll_interval = "\(pollInterval)"
             enforce = \(enforce)
+            max_actions_per_cycle = \(maxActionsPerCycle)
 
             \(providers.joined(separator: "\n\n"))
 

@@ -111,15 +111,6 @@ import TokenWardenTestSupport
         #expect(unknown.status == 1 && unknown.stderr.contains("no token \"awx-main/404\" in the inventory"))
     }
 
-    @Test(arguments: ["daemon", "demo"])
-    func commandsNotBuiltYetRefuseInOneLineWithExitOne(command: String) async throws {
-        let result = try await BuiltProduct.run([command])
-        #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("tokenwarden: \(command) is not available in this build:"))
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(result.stdout.isEmpty)
-    }
-
     @Test func usageErrorsExitTwoAndHelpTeaches() async throws {
         let bad = try await BuiltProduct.run(["tokens", "--expiring", "14"])
         #expect(bad.status == 2)

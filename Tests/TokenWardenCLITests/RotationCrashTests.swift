@@ -10,9 +10,9 @@ import TokenWardenTestSupport
 /// sync` starts and must resume or undo it. After that: no orphaned token at the provider, the
 /// delivered secret (if any) belongs to a live token, one live token (the overlap is 0s), nothing
 /// left in the spool, and no secret in any output or in the database.
-/// Serialized: seven at once (21 debug processes on two cores) starved the in-process simulators of
-/// other suites into request timeouts.
-@Suite(.serialized) struct RotationCrashTests {
+extension SubprocessSuites {
+/// One at a time (see `SubprocessSuites`).
+@Suite struct RotationCrashTests {
     /// Where each crash must end: replaced (`done`) or untouched (`failed`, the new token revoked).
     static let expected: [CrashPoint: RotationState] = [
         .beforeCreate: .failed, .afterCreate: .failed, .afterCreated: .failed,
@@ -72,4 +72,5 @@ import TokenWardenTestSupport
             #expect(database.allSatisfy { $0.range(of: Data(secret.utf8)) == nil })
         }
     }
+}
 }

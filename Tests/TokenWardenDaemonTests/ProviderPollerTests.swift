@@ -8,7 +8,8 @@ import TokenWardenStore
 
 /// Polling the simulated providers into a real store.
 @Suite struct ProviderPollerTests {
-    static let policy = HTTPPolicy(connectTimeout: 2, requestTimeout: 2, backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 1),
+    /// Quick retries, but a minute for an answer from a simulator starved by the rest of the suite.
+    static let policy = HTTPPolicy(connectTimeout: 10, requestTimeout: 60, backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 1),
                                    maximumAttempts: 3, maximumBodyBytes: 64 << 20)
 
     /// A simulator, a client and a fresh store; use it through `with`, which always shuts down

@@ -9,6 +9,8 @@ public enum BuiltProduct {
         public let stderr: String
         /// The signal that killed the process (then `status` is that number too), or nil when it exited.
         public var signal: Int32? = nil
+        /// The process id it ran as (journal entries carry it as `_PID`).
+        public var pid: Int32 = 0
     }
 
     /// `.build/<triple>/debug/tokenwarden`, in the directory of the running test binary.
@@ -24,10 +26,12 @@ public enum BuiltProduct {
         try await offThePool { try runBlocking(arguments, environment: environment) }
     }
 
-    /// Runs blocking work (waiting for a process, reading a pipe) on a Dispatch thread.
+    /// Runs blocking work (waiting for a process, reading a pipe) on a thread of its own. Not on a
+    /// Dispatch global queue: on Linux those share their threads with Swift's executor, and a few
+    /// long waits there (a daemon test waits minutes) stalled every in-process simulator.
     public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
+            Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
         }
     }
 
@@ -54,6 +58,7 @@ public enum BuiltProduct {
         let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self),
-                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
+                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
+                      pid: process.processIdentifier)
     }
 }

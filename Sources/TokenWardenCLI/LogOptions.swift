@@ -1,0 +1,25 @@
+import ArgumentParser
+import Logging
+import TokenWardenJournal
+
+/// `--log-level` and `--log-format` for commands that report events.
+struct LogOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Least severe events to report: debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    @Option(help: ArgumentHelp("auto (the journal when run by systemd, else readable lines on stderr), journal or text.", valueName: "format"))
+    var logFormat: String = "auto"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \"\(logLevel)\" is not one of debug, info, notice, warning, error, critical")
+        }
+        guard LogDestination(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format \"\(logFormat)\" is not one of auto, journal, text")
+        }
+    }
+
+    var logger: Logger {
+        (LogDestination(rawValue: logFormat) ?? .automatic).logger(level: Logger.Level(rawValue: logLevel) ?? .info)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TokenWardenJournal
+import TokenWardenTestSupport
+
+extension SubprocessSuites {
+/// The daemon's events as native journal entries, read back from a real journald with journalctl.
+@Suite struct JournalReportingTests {
+    @Test func theDemoWritesStructuredEntriesWithMessageIDsAndNoSecret() async throws {
+        try Journald.ensureRunning()
+        let dir = try TemporaryDirectory()
+        let demo = try await BuiltProduct.run(["demo", "--cycles", "1", "--tokens", "30", "--interval", "1", "--log-format", "journal",
+                                               "--directory", dir.subpath("demo")])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let pid = demo.pid
+
+        let stopping = JournalEvent.daemonStopping.messageID
+        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], until: { $0.contains(stopping) }) }
+        let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        func first(_ event: JournalEvent) -> [String: Any]? { entries.first { $0["MESSAGE_ID"] as? String == event.messageID } }
+
+        let started = try #require(first(.daemonStarted), "\(entries.count) entries")
+        #expect(started["SYSLOG_IDENTIFIER"] as? String == "tokenwarden")
+        #expect(started["PRIORITY"] as? String == "5")
+        #expect((started["MESSAGE"] as? String)?.hasPrefix("tokenwarden started: 5 providers, 3 rules, enforcing") == true)
+        #expect((started["CODE_FILE"] as? String)?.hasSuffix("DaemonService.swift") == true)
+        #expect(started["CODE_FUNC"] != nil && started["CODE_LINE"] != nil)
+
+        let revoked = try #require(first(.tokenRevoked))
+        #expect(revoked["TOKENWARDEN_RULE"] as? String == "revoke-unused-ci")
+        #expect(revoked["TOKENWARDEN_ACTION"] as? String == "revoke")
+        #expect((revoked["TOKENWARDEN_PROVIDER"] as? String)?.hasPrefix("sim-") == true)
+        #expect((revoked["TOKENWARDEN_TOKEN_NAME"] as? String)?.hasPrefix("ci-") == true)
+        #expect(revoked["TOKENWARDEN_TOKEN_ID"] != nil)
+        let polled = try #require(first(.pollSucceeded))
+        #expect(polled["PRIORITY"] as? String == "6")
+        #expect(first(.tokenNotified)?["TOKENWARDEN_EXPIRES_AT"] != nil)
+        #expect(first(.daemonStopping) != nil)
+        #expect(first(.rotationDelivered)?["TOKENWARDEN_TOKEN_NAME"] as? String == "deploy-bot-1")
+
+        // No credential the demo wrote and no secret it delivered is in any entry.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.subpath("demo"))
+        let secrets = try files.filter { $0.hasSuffix(".credential") || $0.hasSuffix(".token") }.map { name in
+            let content = try String(contentsOfFile: dir.subpath("demo/\(name)"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(content.split(separator: ":").last ?? Substring(content))
+        }
+        #expect(secrets.count == 6, "\(files)")
+        let journal = lines.joined(separator: "\n")
+        for secret in secrets { #expect(!journal.contains(secret)) }
+    }
+}
+
+@Suite struct ManualActionJournalTests {
+    @Test func anAdminsRevokeIsInTheJournalToo() async throws {
+        try Journald.ensureRunning()
+        let (simulator, dir, config) = try await RevokeCommandTests().synced()
+        let revoke = try await BuiltProduct.run(["revoke", "sim-awx/4", "--yes", "--config", config])
+        let pid = revoke.pid
+        await simulator.stop()
+        _ = dir
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let revoked = JournalEvent.tokenRevoked.messageID
+        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], until: { $0.contains(revoked) }) }
+        let entry = try #require(lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["MESSAGE_ID"] as? String == revoked })
+        #expect(entry["TOKENWARDEN_PROVIDER"] as? String == "sim-awx")
+        #expect(entry["TOKENWARDEN_TOKEN_ID"] as? String == "4")
+        #expect(entry["MESSAGE"] as? String == "revoked sim-awx/4 \"\(entry["TOKENWARDEN_TOKEN_NAME"] as? String ?? "")\"")
+    }
+}
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TokenWardenJournal
+import TokenWardenTestSupport
+
+/// The shipped unit, sysusers and tmpfiles snippets, checked by systemd's own tools.
+@Suite struct PackagingTests {
+    static let packaging = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("packaging").path
+
+    /// Runs a system tool off the cooperative pool; stdout and stderr together.
+    static func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await BuiltProduct.offThePool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = arguments
+            let scratch = try TemporaryDirectory()
+            let path = try scratch.write("output", "")
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            return (process.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        }
+    }
+
+    /// The unit with ExecStart pointing at the binary under test (verify checks that it exists).
+    static func unitUnderTest(in dir: TemporaryDirectory) throws -> String {
+        let unit = try String(contentsOfFile: packaging + "/systemd/tokenwarden.service", encoding: .utf8)
+            .replacingOccurrences(of: "ExecStart=/usr/bin/tokenwarden", with: "ExecStart=\(BuiltProduct.executable)")
+        return try dir.write("tokenwarden.service", unit)
+    }
+
+    @Test func theUnitPassesSystemdAnalyzeVerify() async throws {
+        let dir = try TemporaryDirectory()
+        let result = try await Self.run("/usr/bin/systemd-analyze", ["verify", try Self.unitUnderTest(in: dir)])
+        #expect(result.status == 0 && result.output.isEmpty, "\(result.output)")
+    }
+
+    @Test func theUnitsExposureIsAtMostOnePointFive() async throws {
+        let dir = try TemporaryDirectory()
+        let result = try await Self.run("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", try Self.unitUnderTest(in: dir)])
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level for tokenwarden.service:") })
+        let score = try #require(Double(line.split(separator: ":").last?.split(separator: " ").first ?? ""))
+        #expect(score <= 1.5, "\(line)")
+    }
+
+    @Test func sysusersCreatesTheUserAndTmpfilesItsDirectories() async throws {
+        let root = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root.subpath("etc"), withIntermediateDirectories: true)
+        let users = try await Self.run("/usr/bin/systemd-sysusers", ["--root=\(root.path)", Self.packaging + "/sysusers.d/tokenwarden.conf"])
+        #expect(users.status == 0, "\(users.output)")
+        #expect(try String(contentsOfFile: root.subpath("etc/passwd"), encoding: .utf8).contains("tokenwarden:x:"))
+        let files = try await Self.run("/usr/bin/systemd-tmpfiles", ["--create", "--root=\(root.path)", Self.packaging + "/tmpfiles.d/tokenwarden.conf"])
+        #expect(files.status == 0, "\(files.output)")
+        #expect(try FileManager.default.attributesOfItem(atPath: root.subpath("var/lib/tokenwarden"))[.posixPermissions] as? Int == 0o700)
+        #expect(FileManager.default.fileExists(atPath: root.subpath("etc/tokenwarden/policies.d")))
+    }
+
+    @Test func journalctlCompilesTheCatalogWithAnEntryPerMessageID() async throws {
+        let root = try TemporaryDirectory()
+        for directory in ["usr/lib/systemd/catalog", "var/lib/systemd/catalog"] {
+            try FileManager.default.createDirectory(atPath: root.subpath(directory), withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(atPath: Self.packaging + "/journald/tokenwarden.catalog",
+                                         toPath: root.subpath("usr/lib/systemd/catalog/tokenwarden.catalog"))
+        let update = try await Self.run("/usr/bin/journalctl", ["--root=\(root.path)", "--update-catalog"])
+        #expect(update.status == 0, "\(update.output)")
+        let list = try await Self.run("/usr/bin/journalctl", ["--root=\(root.path)", "--list-catalog"])
+        let ids = Set(list.output.split(separator: "\n").filter { $0.contains(" tokenwarden: ") }.compactMap { $0.split(separator: " ").first.map(String.init) })
+        #expect(ids == Set(JournalEvent.allCases.map(\.messageID)), "\(list.output)")
+    }
+}
