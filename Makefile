@@ -11,7 +11,7 @@ DESTDIR      ?=
 CONFIG       ?= release
 SYSCONFDIR   ?= /etc
 
-.PHONY: demo test build deps install clean
+.PHONY: demo test build deps install install-files deb clean
 
 ## demo: build, then run the daemon against the built-in simulated providers.
 demo: deps
@@ -43,10 +43,16 @@ deps:
 	  fi; \
 	fi
 
-## install: the binary, unit, sysusers/tmpfiles snippets, journal catalog; example config only if absent.
+## install: a release build, then install-files.
 install: deps
-	$(SWIFT) build -c $(CONFIG) --product tokenwarden
-	install -D -m 0755 .build/$(CONFIG)/tokenwarden $(DESTDIR)$(PREFIX)/bin/tokenwarden
+	$(SWIFT) build -c $(CONFIG) --product tokenwarden $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
+	$(MAKE) install-files BINARY=.build/$(CONFIG)/tokenwarden
+
+## install-files: BINARY, the unit, sysusers/tmpfiles snippets, journal catalog, man page, shell
+## completions; the example config and policies only where no file is there yet.
+BINARY       ?= .build/$(CONFIG)/tokenwarden
+install-files:
+	install -D -m 0755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/tokenwarden
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's#/usr/bin/tokenwarden#$(PREFIX)/bin/tokenwarden#; s#/etc/tokenwarden#$(SYSCONFDIR)/tokenwarden#g' \
 	  packaging/systemd/tokenwarden.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/tokenwarden.service
@@ -54,6 +60,12 @@ install: deps
 	install -D -m 0644 packaging/sysusers.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/tokenwarden.conf
 	install -D -m 0644 packaging/tmpfiles.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tokenwarden.conf
 	install -D -m 0644 packaging/journald/tokenwarden.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/tokenwarden.catalog
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz
+	$(BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
+	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_tokenwarden
+	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tokenwarden.fish
 	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d
 	[ -e $(DESTDIR)$(SYSCONFDIR)/tokenwarden/tokenwarden.toml ] || \
 	  install -m 0640 packaging/examples/tokenwarden.toml $(DESTDIR)$(SYSCONFDIR)/tokenwarden/tokenwarden.toml
@@ -61,6 +73,11 @@ install: deps
 	  [ -e $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d/$$(basename $$f) ] || \
 	    install -m 0640 $$f $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d/; \
 	done
+
+## deb: a release build packed as build/tokenwarden_VERSION_ARCH.deb (see packaging/debian/build-deb).
+deb: deps
+	$(SWIFT) build -c release --product tokenwarden --static-swift-stdlib
+	packaging/debian/build-deb .build/release/tokenwarden build
 
 clean:
 	rm -rf .build

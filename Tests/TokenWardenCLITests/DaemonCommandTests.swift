@@ -77,6 +77,23 @@ extension SubprocessSuites {
         #expect(log.contains("tokenwarden stopping (SIGTERM)"))
     }
 
+    @Test func pingsTheWatchdogAtHalfItsIntervalWhileHealthy() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 2))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "1h")
+        let listener = try NotifyListener(path: dir.subpath("notify.sock"))
+        let service = try Service(["daemon", "--config", config, "--log-format", "text"],
+                                  environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"], scratch: dir)
+        let pings = try await BuiltProduct.offThePool {
+            try listener.receive(until: { $0 == "WATCHDOG=1" }) + listener.receive(until: { $0 == "WATCHDOG=1" })
+        }
+        service.signal(SIGTERM)
+        let status = try await service.waitForExit()
+        await simulator.stop()
+        #expect(pings.filter { $0 == "WATCHDOG=1" }.count == 2)
+        #expect(status == 0)
+    }
+
     @Test func refusesToStartOnAnInvalidConfigWithExitTwo() async throws {
         let dir = try TemporaryDirectory()
         let config = try dir.write("tokenwarden.toml", "[daemon]\nenforce = \"yes\"\n")
