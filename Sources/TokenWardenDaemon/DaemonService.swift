@@ -178,9 +178,13 @@ public actor DaemonService {
         nextPoll[provider] = nil
         let cycle = LifecycleCycle(configuration: loaded.configuration, policies: loaded.policies, store: store)
         let logger = logger
+        let started = Date()
+        // A provider's first inventory is reported as one count, not one entry per token.
+        let firstPoll = (try? store.lastSuccessfulTokenCount(provider: provider)) == nil
         let task = Task {
             let outcome: Result<LifecycleCycle.Report, any Error>
             do { outcome = .success(try await cycle.run(drivers: [entry])) } catch { outcome = .failure(error) }
+            if !firstPoll { self.reportObservations(of: provider, since: started) }
             if case let .success(report) = outcome { for event in report.events { event.log(to: logger) } }
             self.finish(provider, outcome)
         }
@@ -218,6 +222,33 @@ public actor DaemonService {
         arm(provider, after: backoff(provider))
         updateStatus()
     }
+
+    /// Journal entries for what the poll saw change: a token discovered, changed, disappeared or
+    /// back. At most `observationLimit` per cycle; beyond that one line points to `history`.
+    func reportObservations(of provider: String, since started: Date) {
+        guard let store, let seen = try? store.observations(provider: provider, since: started, limit: Self.observationLimit + 1) else { return }
+        for entry in seen.prefix(Self.observationLimit) {
+            guard let kind = TokenEventKind(rawValue: entry.event) else { continue }
+            let event: JournalEvent = switch kind {
+            case .discovered: .tokenDiscovered
+            case .changed: .tokenChanged
+            case .disappeared: .tokenDisappeared
+            case .reappeared: .tokenReappeared
+            }
+            var metadata: Logger.Metadata = ["message_id": .string(event.messageID), "event": .string(event.rawValue),
+                                             "provider": .string(provider), "token_id": .string(entry.tokenID), "token_name": .string(entry.tokenName)]
+            if !entry.detail.isEmpty { metadata["detail"] = .string(entry.detail) }
+            logger.log(level: kind == .changed || kind == .discovered ? .info : .notice,
+                       "\(provider)/\(entry.tokenID) \"\(entry.tokenName)\" \(kind.rawValue)\(entry.detail.isEmpty ? "" : ": " + entry.detail)",
+                       metadata: metadata)
+        }
+        if seen.count > Self.observationLimit {
+            logger.event(.pollSucceeded, .notice, "provider \(provider): more than \(Self.observationLimit) tokens changed in one poll; "
+                         + "`tokenwarden history` lists them all", provider: provider)
+        }
+    }
+
+    static let observationLimit = 100
 
     /// The poll interval, ±10% jitter; while a provider keeps failing, doubled per failure up to 8×.
     func backoff(_ provider: String) -> TimeInterval {

@@ -23,6 +23,20 @@ extension TokenStore {
         }
     }
 
+    /// What polls of `provider` observed (discovered, changed, disappeared, reappeared) at or after
+    /// `since`, oldest first, at most `limit`; the daemon reports them to the journal.
+    public func observations(provider: String, since: Date, limit: Int) throws -> [HistoryEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT x.occurred_at, x.token_id, x.kind, x.detail, t.name FROM token_event x JOIN token t USING (provider_id, token_id)
+                WHERE x.provider_id = ? AND x.occurred_at >= ? ORDER BY x.id LIMIT ?
+                """, arguments: [provider, since.millisecondsSince1970, limit]).map { row in
+                HistoryEntry(occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: provider, tokenID: row["token_id"],
+                             tokenName: row["name"], source: .observation, event: row["kind"], detail: row["detail"], rule: nil)
+            }
+        }
+    }
+
     /// The history of one token (all of it) or of the whole inventory (the newest `limit` entries),
     /// oldest first.
     public func history(provider: String? = nil, tokenID: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TokenWardenCore
 import TokenWardenSimulator
 import TokenWardenTestSupport
 
@@ -92,6 +93,36 @@ extension SubprocessSuites {
         await simulator.stop()
         #expect(pings.filter { $0 == "WATCHDOG=1" }.count == 2)
         #expect(status == 0)
+    }
+
+    @Test func reportsEachTokenThatChangedDisappearedOrAppearedAfterTheFirstPoll() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 4))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "2s")
+        let listener = try NotifyListener(path: dir.subpath("notify.sock"))
+        let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
+        let awx = simulator.provider(.awx)
+        // Every provider polled once: five STATUS lines.
+        for _ in 0..<5 { _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") && $0.contains("tokens") }) } }
+        var tokens = await awx.tokens
+        let removed = tokens.removeLast()
+        tokens[0].expiresAt = tokens[0].expiresAt?.addingTimeInterval(86_400)
+        tokens.append(ObservedToken(id: "77", name: "brand-new", owner: "alice", scopes: ["read"], createdAt: Date().addingTimeInterval(-60),
+                                    expiresAt: Date().addingTimeInterval(86_400 * 30)))
+        await awx.replaceTokens(tokens)
+        let polls = await awx.listRequests
+        while await awx.listRequests == polls { try await Task.sleep(for: .milliseconds(200)) }
+        // The next STATUS after AWX's second poll.
+        _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") }) }
+        service.signal(SIGTERM)
+        #expect(try await service.waitForExit() == 0)
+        await simulator.stop()
+        let log = service.stderr
+        #expect(log.contains("sim-awx/\(removed.id) \"\(removed.name)\" disappeared"), "\(log)")
+        #expect(log.contains("sim-awx/\(tokens[0].id) \"\(tokens[0].name)\" changed: expires_at "))
+        #expect(log.contains("sim-awx/77 \"brand-new\" discovered"))
+        // The first inventory was one count per provider, not one line per token: one "discovered" line.
+        #expect(log.components(separatedBy: "\" discovered").count == 2)
     }
 
     @Test func refusesToStartOnAnInvalidConfigWithExitTwo() async throws {
