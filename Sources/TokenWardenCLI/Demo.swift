@@ -46,7 +46,7 @@ struct Demo: AsyncParsableCommand {
             // The simulator's own credentials are never listed as tokens, so a placeholder id keeps
             // enforcement allowed without protecting any real token.
             config = try SimulatorSetup.write(for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
-                                              selfTokenID: "0", maxActionsPerCycle: 5)
+                                              selfTokenID: "0", maxActionsPerCycle: 25)
             try FileManager.default.createDirectory(atPath: root + "/policies.d", withIntermediateDirectories: true)
             try Data(Self.policy(root: root).utf8).write(to: URL(fileURLWithPath: root + "/policies.d/10-demo.toml"))
         } catch {
@@ -57,7 +57,7 @@ struct Demo: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("""
             tokenwarden demo: simulated providers on 127.0.0.1:\(simulator.port), \(tokens) tokens each
               config:  \(config)
-              policy:  \(root)/policies.d/10-demo.toml (enforce = true, at most 5 writes per cycle)
+              policy:  \(root)/policies.d/10-demo.toml (enforce = true, at most 25 writes per interval)
               inspect: tokenwarden tokens --config \(config)
                        tokenwarden history --config \(config)
             \(cycles.map { "Stops after \($0) polls of every provider." } ?? "Ctrl-C to stop.")

@@ -44,6 +44,9 @@ public actor DaemonService {
     var running: Set<String> = []
     var failures: [String: Int] = [:]
     var rounds: [String: Int] = [:]
+    /// When each recent revoke or rotation was attempted: the daemon's providers share one
+    /// `max_actions_per_cycle` per `[daemon] poll_interval`.
+    var recentWrites: [Date] = []
     var stopping = false
     var inFlight: [String: Task<Void, Never>] = [:]
     var finished: CheckedContinuation<Void, Never>?
@@ -183,7 +186,11 @@ public actor DaemonService {
         let firstPoll = (try? store.lastSuccessfulTokenCount(provider: provider)) == nil
         let task = Task {
             let outcome: Result<LifecycleCycle.Report, any Error>
-            do { outcome = .success(try await cycle.run(drivers: [entry])) } catch { outcome = .failure(error) }
+            do {
+                outcome = .success(try await cycle.run(drivers: [entry], reserve: { wanted in await self.reserveWrites(wanted) }))
+            } catch {
+                outcome = .failure(error)
+            }
             if !firstPoll { self.reportObservations(of: provider, since: started) }
             if case let .success(report) = outcome { for event in report.events { event.log(to: logger) } }
             self.finish(provider, outcome)
@@ -221,6 +228,18 @@ public actor DaemonService {
         guard !stopping else { return }
         arm(provider, after: backoff(provider))
         updateStatus()
+    }
+
+    /// Grants up to `wanted` writes from `[daemon] max_actions_per_cycle`, shared by every provider's
+    /// cycle within one `poll_interval`, and charges them at once, so two cycles running side by side
+    /// cannot both spend the same budget.
+    func reserveWrites(_ wanted: Int) -> Int {
+        guard let loaded else { return 0 }
+        let now = Date()
+        recentWrites.removeAll { now.timeIntervalSince($0) >= loaded.configuration.daemon.pollInterval.timeInterval }
+        let granted = min(wanted, max(0, loaded.configuration.daemon.maxActionsPerCycle - recentWrites.count))
+        recentWrites += Array(repeating: now, count: granted)
+        return granted
     }
 
     /// Journal entries for what the poll saw change: a token discovered, changed, disappeared or

@@ -12,6 +12,8 @@ public struct LifecycleCycle: Sendable {
         public var polls: [PollResult]
         public var decisions: [Decision]
         public var events: [LifecycleEvent]
+        /// Revokes and rotations attempted (charged to the blast-radius budget).
+        public var writes: Int
     }
 
     let configuration: Configuration
@@ -28,9 +30,10 @@ public struct LifecycleCycle: Sendable {
 
     /// Runs the cycle for `drivers` (the providers whose credentials loaded); `unusable` names the
     /// others and why, so a write due there fails with the reason instead of silently waiting.
+    /// `reserve` shares the blast-radius limit with other cycles (see `PolicyActuator.apply`).
     /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`): nothing is polled.
     public func run(drivers: [(config: ProviderConfig, driver: any ProviderDriver)],
-                    unusable: [(provider: String, reason: String)] = [],
+                    unusable: [(provider: String, reason: String)] = [], reserve: (@Sendable (Int) async -> Int)? = nil,
                     environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Report {
         let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
@@ -42,9 +45,11 @@ public struct LifecycleCycle: Sendable {
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies,
                                               providers: scope, environment: environment, now: clock())
-        events += try await actuator.apply(decisions, rules: policies.rules, providers: scope, enforce: configuration.daemon.enforce,
-                                           budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers),
-                                           drivers: writable, unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }))
-        return Report(polls: polls, decisions: decisions, events: events)
+        let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
+        let applied = try await actuator.apply(decisions, rules: policies.rules, providers: scope, enforce: configuration.daemon.enforce,
+                                               budget: budget, drivers: writable,
+                                               unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
+                                               reserve: reserve)
+        return Report(polls: polls, decisions: decisions, events: events + applied.events, writes: applied.writes)
     }
 }

@@ -29,10 +29,20 @@ public struct PolicyActuator: Sendable {
     /// otherwise create and revoke a token every cycle. An admin's `rotate` is not held back.
     public static let rotationRetryDelay: TimeInterval = 6 * 3_600
 
+    /// What applying a cycle's decisions did.
+    public struct Applied: Sendable {
+        public var events: [LifecycleEvent]
+        /// Revokes and rotations attempted: what the blast-radius budget was charged.
+        public var writes: Int
+    }
+
     /// Applies `decisions` (the engine's, for the tokens of `providers`). `drivers` are the providers
     /// that can be written to; a write for any other fails with the reason.
+    /// `reserve`, when given, is asked for the writes within the limits and answers how many of them
+    /// may go ahead: the daemon's providers, each on its own timer, share one limit per interval.
     public func apply(_ decisions: [Decision], rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
-                      drivers: [String: any ProviderDriver], unusable: [String: String] = [:]) async throws -> [LifecycleEvent] {
+                      drivers: [String: any ProviderDriver], unusable: [String: String] = [:],
+                      reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> Applied {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
         let current = decisions.filter { !rotating.contains($0.token.reference) }
@@ -45,7 +55,14 @@ public struct PolicyActuator: Sendable {
             else if decision.action == .rotate, failedAt[decision.token.reference] != nil { handling[decision.token.reference] = .waiting }
             else { writes.append(decision) }
         }
-        let (within, beyond) = budget.split(writes)
+        var (within, beyond) = budget.split(writes)
+        if let reserve, !within.isEmpty {
+            let granted = max(0, min(within.count, await reserve(within.count)))
+            for decision in within[granted...] {
+                beyond.append((decision, "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval"))
+            }
+            within.removeSubrange(granted...)
+        }
         var limits: [String: String] = [:]
         for (decision, limit) in beyond {
             handling[decision.token.reference] = .deferred
@@ -70,7 +87,7 @@ public struct PolicyActuator: Sendable {
                 + "Check the rules and the provider before raising max_actions_per_cycle: this many at once is usually a bug, not policy"))
         }
         events += try await write(within, rules: rules, drivers: drivers, unusable: unusable)
-        return events
+        return Applied(events: events, writes: within.count)
     }
 
     /// Resumes every unfinished rotation of `drivers`' providers (after a restart, or when an overlap ends).

@@ -47,12 +47,12 @@ struct LifecycleHarness {
     var store: TokenStore { get throws { try Runtime.store(for: configuration, now: clock.now) } }
 
     /// One cycle as `sync` runs it.
-    func cycle() async throws -> LifecycleCycle.Report {
+    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> LifecycleCycle.Report {
         let policies = try Runtime.policies(for: configuration)
         let drivers = Runtime.drivers(for: configuration, http: http)
         let now = clock
         return try await LifecycleCycle(configuration: configuration, policies: policies, store: try store, clock: { now.now })
-            .run(drivers: drivers.ready, unusable: drivers.failed)
+            .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve)
     }
 
     /// The live (listed, not revoked) tokens of a provider.

@@ -96,6 +96,22 @@ import TokenWardenStore
         }
     }
 
+    @Test func cyclesSharingOneLimitActOnlyOnWhatIsGrantedAndHoldBackTheRest() async throws {
+        let tokens = (1...3).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true) { harness async throws in
+            let report = try await harness.cycle(reserve: { wanted in
+                #expect(wanted == 3)
+                return 1
+            })
+            #expect(report.writes == 1)
+            #expect(report.events.filter { $0.kind == .revoked }.compactMap(\.token?.id) == ["1"])
+            let deferred = report.events.filter { $0.kind == .deferred }
+            #expect(deferred.count == 2)
+            #expect(deferred.allSatisfy { $0.message.contains("shared by all providers within one poll_interval") })
+            #expect(await harness.simulator.provider(.awx).writes == 1)
+        }
+    }
+
     @Test func tokenwardensOwnCredentialIsHeldEvenWhenEnforcing() async throws {
         try await LifecycleHarness.with(kinds: [.sailPoint], tokens: [:], policy: Self.policy, enforce: true) { harness async throws in
             let clientID = String(harness.simulator.provider(.sailPoint).credential.split(separator: ":")[0])
