@@ -226,7 +226,7 @@ public actor DaemonService {
             return
         }
         guard !stopping else { return }
-        arm(provider, after: backoff(provider))
+        arm(provider, after: min(backoff(provider), untilOldTokenDue(provider)))
         updateStatus()
     }
 
@@ -268,6 +268,14 @@ public actor DaemonService {
     }
 
     static let observationLimit = 100
+
+    /// Seconds until the first delivered rotation of `provider` may revoke its old token (plus a
+    /// second), so the old token lives no longer than its overlap rather than until the next poll.
+    func untilOldTokenDue(_ provider: String) -> TimeInterval {
+        let due = ((try? store?.unfinishedRotations()) ?? [])
+            .filter { $0.provider == provider && $0.state == .delivered }.compactMap(\.revokeOldAfter).min()
+        return due.map { max(1, $0.timeIntervalSinceNow + 1) } ?? .infinity
+    }
 
     /// The poll interval, ±10% jitter; while a provider keeps failing, doubled per failure up to 8×.
     func backoff(_ provider: String) -> TimeInterval {

@@ -125,6 +125,44 @@ extension SubprocessSuites {
         #expect(log.components(separatedBy: "\" discovered").count == 2)
     }
 
+    @Test func theOldTokenOfARotationIsRevokedWhenTheOverlapEndsNotAtTheNextPoll() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
+        let awx = simulator.provider(.awx)
+        let created = Date().addingTimeInterval(-100 * 86_400)
+        await awx.replaceTokens([ObservedToken(id: "10", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: created,
+                                               expiresAt: created.addingTimeInterval(365 * 86_400))])
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "60s", enforce: true, selfTokenID: "0")
+        try dir.write("sim/policies.d/10.toml", """
+            [[rule]]
+            name = "roll"
+            match.name = "deploy-bot"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.file = "\(dir.subpath("token"))"
+            overlap = "1s"
+            """)
+        let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: [:], scratch: dir)
+        // The first poll comes within the 15 s jitter window and rotates; the next regular poll is
+        // 54 s or more after it. Revoking the old token within 40 s of delivery proves the daemon
+        // polled again when the 1 s overlap ended.
+        var delivered: Date?
+        var revoked = false
+        for _ in 0..<600 where !revoked {
+            try await Task.sleep(for: .milliseconds(100))
+            let live = await awx.tokens.filter { !$0.revoked }.map(\.id)
+            if delivered == nil, live.count == 2 { delivered = Date() }
+            if live.count == 1, live != ["10"] { revoked = true }
+            if let delivered, Date().timeIntervalSince(delivered) > 40 { break }
+        }
+        service.signal(SIGTERM)
+        _ = try await service.waitForExit()
+        await simulator.stop()
+        #expect(delivered != nil, "\(service.stderr)")
+        #expect(revoked, "\(service.stderr)")
+        #expect(service.stderr.contains("NOTICE   rotated sim-awx/10"))
+    }
+
     @Test func refusesToStartOnAnInvalidConfigWithExitTwo() async throws {
         let dir = try TemporaryDirectory()
         let config = try dir.write("tokenwarden.toml", "[daemon]\nenforce = \"yes\"\n")
