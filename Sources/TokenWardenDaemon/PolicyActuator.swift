@@ -95,7 +95,7 @@ public struct PolicyActuator: Sendable {
         let unfinished = try store.unfinishedRotations().filter { drivers[$0.provider] != nil }
         guard !unfinished.isEmpty else { return [] }
         guard let lock = try await RotationLock.acquire(spool: spool) else {
-            return [LifecycleEvent(.rotationStalled, .notice, message: "another tokenwarden process is rotating; unfinished rotations are resumed next cycle")]
+            return [LifecycleEvent(.rotationStalled, .notice, message: "another rotation is running (another provider's cycle, or an admin's `tokenwarden rotate`); unfinished rotations are resumed next cycle")]
         }
         defer { withExtendedLifetime(lock) {} }
         var events: [LifecycleEvent] = []
@@ -174,12 +174,18 @@ public struct PolicyActuator: Sendable {
                 if lock == nil { lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) }
                 guard lock != nil else {
                     events.append(LifecycleEvent(.deferred, .warning, token: token, rule: rule.name, action: .rotate,
-                                                 message: "not rotating \(token.reference) this cycle: another tokenwarden process is rotating"))
+                                                 message: "not rotating \(token.reference) this cycle: another rotation has been running for 30 seconds"))
                     continue
                 }
-                let record = try await rotator.rotate(token, delivery: delivery, overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
-                                                      mode: .enforce, reason: decision.reason, driver: driver)
-                events.append(try Self.event(for: record, store: store))
+                do {
+                    let record = try await rotator.rotate(token, delivery: delivery, overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
+                                                          mode: .enforce, reason: decision.reason, driver: driver)
+                    events.append(try Self.event(for: record, store: store))
+                } catch let error as StoreError {
+                    // An admin's `tokenwarden rotate` of the same token got there first.
+                    guard case .rotationInProgress = error else { throw error }
+                    events.append(LifecycleEvent(.deferred, .notice, token: token, rule: rule.name, action: .rotate, message: error.description))
+                }
             case .notify:
                 continue
             }

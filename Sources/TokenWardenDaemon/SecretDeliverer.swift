@@ -13,7 +13,6 @@ public struct SecretDeliverer: Sendable {
         public var newTokenID: String
         public var fingerprint: String
         public var rule: String?
-        public var expiresAt: Date?
     }
 
     public init() {
@@ -41,7 +40,6 @@ public struct SecretDeliverer: Sendable {
             "TOKENWARDEN_FINGERPRINT": facts.fingerprint,
         ]
         if let rule = facts.rule { environment["TOKENWARDEN_RULE"] = rule }
-        if let expires = facts.expiresAt { environment["TOKENWARDEN_EXPIRES_AT"] = ProviderTimestamp.format(expires) }
         return environment
     }
 

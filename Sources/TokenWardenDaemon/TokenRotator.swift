@@ -110,7 +110,7 @@ public struct TokenRotator: Sendable {
                                              failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered")
         }
         let facts = SecretDeliverer.Facts(provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
-                                          fingerprint: record.newSecretFingerprint ?? "", rule: record.rule, expiresAt: nil)
+                                          fingerprint: record.newSecretFingerprint ?? "", rule: record.rule)
         do {
             try await deliverer.deliver(secret, as: record.delivery, facts: facts)
         } catch {
