@@ -254,12 +254,9 @@ public actor DaemonService {
             case .disappeared: .tokenDisappeared
             case .reappeared: .tokenReappeared
             }
-            var metadata: Logger.Metadata = ["message_id": .string(event.messageID), "event": .string(event.rawValue),
-                                             "provider": .string(provider), "token_id": .string(entry.tokenID), "token_name": .string(entry.tokenName)]
-            if !entry.detail.isEmpty { metadata["detail"] = .string(entry.detail) }
-            logger.log(level: kind == .changed || kind == .discovered ? .info : .notice,
-                       "\(provider)/\(entry.tokenID) \"\(entry.tokenName)\" \(kind.rawValue)\(entry.detail.isEmpty ? "" : ": " + entry.detail)",
-                       metadata: metadata)
+            logger.event(event, kind == .changed || kind == .discovered ? .info : .notice,
+                         "\(provider)/\(entry.tokenID) \"\(entry.tokenName)\" \(kind.rawValue)\(entry.detail.isEmpty ? "" : ": " + entry.detail)",
+                         provider: provider, token: (entry.tokenID, entry.tokenName), detail: entry.detail.isEmpty ? nil : entry.detail)
         }
         if seen.count > Self.observationLimit {
             logger.event(.pollSucceeded, .notice, "provider \(provider): more than \(Self.observationLimit) tokens changed in one poll; "

@@ -57,10 +57,15 @@ extension LifecycleEvent {
 extension Logger {
     /// Logs a daemon event that is not about one token (started, reloaded, a provider's poll).
     /// `CODE_FILE`/`CODE_LINE`/`CODE_FUNC` name the caller.
-    public func event(_ event: JournalEvent, _ level: Logger.Level, _ message: String, provider: String? = nil, detail: String? = nil,
+    public func event(_ event: JournalEvent, _ level: Logger.Level, _ message: String, provider: String? = nil,
+                      token: (id: String, name: String)? = nil, detail: String? = nil,
                       file: String = #fileID, function: String = #function, line: UInt = #line) {
         var metadata: Logger.Metadata = ["message_id": .string(event.messageID), "event": .string(event.rawValue)]
         if let provider { metadata["provider"] = .string(provider) }
+        if let token {
+            metadata["token_id"] = .string(token.id)
+            metadata["token_name"] = .string(token.name)
+        }
         if let detail { metadata["detail"] = .string(detail) }
         log(level: level, "\(message)", metadata: metadata, file: file, function: function, line: line)
     }

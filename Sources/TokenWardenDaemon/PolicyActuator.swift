@@ -101,10 +101,9 @@ public struct PolicyActuator: Sendable {
         var events: [LifecycleEvent] = []
         for record in unfinished {
             guard let driver = drivers[record.provider] else { continue }
-            let before = record.state
             let after = try await rotator.resume(record, driver: driver)
-            if after.state != before || after.state.isFinished { events.append(try Self.event(for: after, store: store)) }
-            else if after.failure != nil { events.append(try Self.event(for: after, store: store)) }
+            // A rotation quietly waiting out its overlap says nothing; any step or stall is reported.
+            if after.state != record.state || after.failure != nil { events.append(try Self.event(for: after, store: store)) }
         }
         return events
     }
