@@ -70,7 +70,7 @@ let package = Package(
         ),
         .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI"]),
 
-        .target(name: "TokenWardenTestSupport", path: "Tests/TokenWardenTestSupport"),
+        .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
         .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore"]),
         .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenConfig", "TokenWardenTestSupport"]),
         .testTarget(

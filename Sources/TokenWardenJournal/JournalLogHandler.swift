@@ -6,12 +6,25 @@ import Logging
 /// `PRIORITY`, `SYSLOG_IDENTIFIER`, `CODE_FILE`/`CODE_LINE`/`CODE_FUNC`, and every metadata key as
 /// its own field (`message_id` → `MESSAGE_ID`, `provider` → `TOKENWARDEN_PROVIDER`), so admins
 /// filter with `journalctl TOKENWARDEN_PROVIDER=awx-main` instead of grepping text.
+/// An entry journald does not take (it stopped, its socket is stale) is written to stderr as a
+/// text line instead, so no event is lost.
 public struct JournalLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     let identifier: String
+    /// Sends one entry's fields; a negative errno when journald did not take it.
+    let sender: @Sendable ([String]) -> Int32
+    let fallback: TextLogHandler
 
-    public init(identifier: String = "tokenwarden") { self.identifier = identifier }
+    public init(identifier: String = "tokenwarden") {
+        self.init(identifier: identifier, sender: Self.send, fallback: TextLogHandler())
+    }
+
+    init(identifier: String, sender: @escaping @Sendable ([String]) -> Int32, fallback: TextLogHandler) {
+        self.identifier = identifier
+        self.sender = sender
+        self.fallback = fallback
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -30,7 +43,11 @@ public struct JournalLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             fields.append("\(Self.fieldName(key))=\(value)")
         }
-        Self.send(fields)
+        if sender(fields) < 0 {
+            var text = fallback
+            text.metadata = metadata
+            text.log(event: event)
+        }
     }
 
     /// syslog levels, as journald stores them.
@@ -58,7 +75,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// One entry; each field is its own iovec, so values may hold any bytes, newlines included.
-    static func send(_ fields: [String]) {
+    static func send(_ fields: [String]) -> Int32 {
         // Copied into buffers we own: pointers into Swift arrays are valid only inside their closures.
         let buffers = fields.map { field -> UnsafeMutableRawBufferPointer in
             let bytes = Array(field.utf8)
@@ -68,6 +85,6 @@ public struct JournalLogHandler: LogHandler {
         }
         defer { buffers.forEach { $0.deallocate() } }
         var vectors = buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
-        _ = sd_journal_sendv(&vectors, Int32(vectors.count))
+        return sd_journal_sendv(&vectors, Int32(vectors.count))
     }
 }

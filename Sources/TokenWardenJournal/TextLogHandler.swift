@@ -8,8 +8,17 @@ public struct TextLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     /// Metadata keys shown after the message; the others are for the journal only.
     let shown: Set<String>
+    /// Where finished lines go: stderr, but for tests.
+    let output: @Sendable (String) -> Void
 
-    public init(shown: Set<String> = []) { self.shown = shown }
+    public init(shown: Set<String> = []) {
+        self.init(shown: shown) { FileHandle.standardError.write(Data($0.utf8)) }
+    }
+
+    init(shown: Set<String> = [], output: @escaping @Sendable (String) -> Void) {
+        self.shown = shown
+        self.output = output
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -21,7 +30,7 @@ public struct TextLogHandler: LogHandler {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let extra = all.filter { shown.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         if !extra.isEmpty { line += "  " + extra.joined(separator: " ") }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        output(line + "\n")
     }
 
     /// The syslog words admins know, not swift-log's.
@@ -41,7 +50,7 @@ public struct TextLogHandler: LogHandler {
         var parts = tm()
         gmtime_r(&now, &parts)
         var buffer = [CChar](repeating: 0, count: 32)
-        strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
-        return String(cString: buffer)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,23 +1,24 @@
 import Foundation
+import TokenWardenJournal
 
 /// A real systemd-journald for tests: the one already running, or one started standalone from
-/// /lib/systemd/systemd-journald when its socket is missing (as on these build machines).
+/// /lib/systemd/systemd-journald when none listens (as on these build machines, where a journald
+/// of an earlier session may have left its socket file behind; journald replaces a stale one).
 public enum Journald {
-    public static let socket = "/run/systemd/journal/socket"
     private static let lock = NSLock()
 
     /// Makes sure journald is listening; throws with the reason when it cannot be started.
     public static func ensureRunning() throws {
         try lock.withLock {
-            if FileManager.default.fileExists(atPath: socket) { return }
+            if JournalSocket.isListening() { return }
             let daemon = Process()
             daemon.executableURL = URL(fileURLWithPath: "/lib/systemd/systemd-journald")
             daemon.standardOutput = FileHandle.nullDevice
             daemon.standardError = FileHandle.nullDevice
             try daemon.run()
-            for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
-            guard FileManager.default.fileExists(atPath: socket) else {
-                throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "systemd-journald started but \(socket) did not appear"])
+            for _ in 0..<100 where !JournalSocket.isListening() { usleep(50_000) }
+            guard JournalSocket.isListening() else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "systemd-journald started but does not listen on \(JournalSocket.path)"])
             }
         }
     }
