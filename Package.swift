@@ -69,6 +69,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI"]),
+        // The benchmark's fetch-only limit (scripts/bench/bench.py); not installed.
+        .executableTarget(
+            name: "tokenwarden-fetch-only",
+            dependencies: ["TokenWardenProviders", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Benchmarks/FetchOnly"
+        ),
 
         .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
         .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore"]),

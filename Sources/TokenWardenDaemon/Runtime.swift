@@ -78,10 +78,17 @@ public enum Runtime {
     /// own credentials protected: what `plan` shows and what a cycle acts on.
     public static func decisions(store: TokenStore, configuration: Configuration, policies: PolicySet, providers: Set<String>? = nil,
                                  environment: [String: String] = ProcessInfo.processInfo.environment, now: Date) throws -> [Decision] {
-        var tokens = try store.tokens(matching: TokenQuery(states: [.active, .expired]), at: now)
-        if let providers { tokens.removeAll { !providers.contains($0.provider) } }
-        return PolicyEngine.evaluate(tokens: tokens, rules: policies.rules, providers: configuration.providers,
-                                     protected: ownTokens(of: configuration, environment: environment).references, now: now)
+        // Only providers some rule runs on; with none, nothing is read.
+        var evaluated = Set(policies.rules.flatMap { $0.applicability(to: configuration.providers).providers.map(\.id) })
+        if let providers { evaluated.formIntersection(providers) }
+        guard !evaluated.isEmpty else { return [] }
+        let protected = ownTokens(of: configuration, environment: environment).references
+        var decisions: [Decision] = []
+        try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
+            decisions += PolicyEngine.evaluate(tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
+                                               providers: configuration.providers, protected: protected, now: now)
+        }
+        return decisions
     }
 
     /// The inventory, opened read-only: looking never creates, migrates or changes the database.

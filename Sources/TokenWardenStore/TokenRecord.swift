@@ -33,10 +33,10 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     /// Inserts with an already prepared `insertSQL` statement: the hot path of discovering tokens.
     func insert(_ db: Database, using statement: Statement) throws {
         try statement.execute(arguments: [
-            token.provider, token.id, token.name, token.owner, try JSONColumn.encode(token.scopes),
+            token.provider, token.id, token.name, token.owner, JSONColumn.encode(token.scopes),
             token.createdAt?.millisecondsSince1970, token.expiresAt?.millisecondsSince1970, token.lastUsedAt?.millisecondsSince1970,
             token.revoked, token.state.rawValue, token.firstSeenAt.millisecondsSince1970, token.lastSeenAt.millisecondsSince1970,
-            try JSONColumn.encode(token.extras),
+            JSONColumn.encode(token.extras),
         ])
     }
 
@@ -45,7 +45,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         container["token_id"] = token.id
         container["name"] = token.name
         container["owner"] = token.owner
-        container["scopes"] = try JSONColumn.encode(token.scopes)
+        container["scopes"] = JSONColumn.encode(token.scopes)
         container["created_at"] = token.createdAt?.millisecondsSince1970
         container["expires_at"] = token.expiresAt?.millisecondsSince1970
         container["last_used_at"] = token.lastUsedAt?.millisecondsSince1970
@@ -53,6 +53,6 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         container["state"] = token.state.rawValue
         container["first_seen_at"] = token.firstSeenAt.millisecondsSince1970
         container["last_seen_at"] = token.lastSeenAt.millisecondsSince1970
-        container["extras"] = try JSONColumn.encode(token.extras)
+        container["extras"] = JSONColumn.encode(token.extras)
     }
 }

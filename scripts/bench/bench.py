@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""tokenwarden's benchmarks (issue 6), run by `make bench` against release builds.
+
+Everything runs on loopback against `tokenwarden simulate`, in one invocation, so the goals are
+checked as ratios between runs made side by side on the same (noisy) machine:
+
+  sync       full `tokenwarden sync` of 1k/10k/100k tokens (AWX pages of 200, Planning Center pages
+             of 100) vs the fetch-only limit (tokenwarden-fetch-only: same pages, same HTTP client,
+             bodies thrown away) and vs cron_sync.py (requests + sqlite3). Goals: <= 1.15x the
+             limit, >= 5x faster than the script. Each run starts from an empty database.
+  rss        peak RSS of `sync` at 1k vs 100k tokens (wait4's ru_maxrss). Goal: <= 1.5x.
+  idle       the daemon between polls for 60 s: CPU from /proc/PID/stat (utime+stime, 10 ms ticks)
+             and /proc/PID/task/*/schedstat (ns), RSS from /proc/PID/status. Goal: < 10 ms/min, <= 40 MB.
+  store      a 1M-token store (5 providers x 200k): `tokens --expiring 14d` and `plan` with 20 rules.
+             Goals: <= 100 ms and <= 1 s. Baseline: `tokenwarden --version` (process start).
+  startup    daemon start to READY=1 on a NOTIFY_SOCKET datagram listener. Goal: <= 200 ms.
+
+Times are medians over --repeat runs. Usage: bench.py [--quick] [--only NAME ...] [--repeat N]
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CRON_SYNC = os.path.join(ROOT, "scripts", "bench", "cron_sync.py")
+KINDS = ("planningcenter", "sailpoint", "cryptlex", "synergy", "awx")
+
+
+class Failure(Exception):
+    """A run that did not do what it must; the benchmark stops rather than print a wrong figure."""
+
+
+def run_measured(command, env=None):
+    """Runs a command with its output in a temporary file: (wall seconds, peak RSS KiB, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise Failure(f"{' '.join(command)} exited {process.returncode}: {err.read().decode()[-2000:]}")
+        return elapsed, usage.ru_maxrss, out.read().decode()
+
+
+class Simulator:
+    """`tokenwarden simulate` in its own process, serving all five APIs on loopback."""
+
+    def __init__(self, binary, tokens, directory):
+        self.directory = directory
+        self.process = subprocess.Popen([binary, "simulate", "--tokens", str(tokens), "--directory", directory],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = self.process.stdout.readline().decode()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
+        if not match:
+            raise Failure(f"the simulator did not start: {first}{self.process.stderr.read().decode()}")
+        self.port = int(match.group(1))
+
+    def base_url(self, kind):
+        return f"http://127.0.0.1:{self.port}/{kind}"
+
+    def credential(self, kind):
+        return os.path.join(self.directory, f"{kind}.credential")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def write_config(path, simulator, kinds, state, policies, poll_interval="15m"):
+    os.makedirs(policies, exist_ok=True)
+    lines = ["[daemon]", f'state_directory = "{state}"', f'policy_directory = "{policies}"',
+             f'poll_interval = "{poll_interval}"', ""]
+    for kind in kinds:
+        lines += ["[[provider]]", f'id = "sim-{kind}"', f'kind = "{kind}"', f'base_url = "{simulator.base_url(kind)}"',
+                  f'credential = "{simulator.credential(kind)}"', ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    return path
+
+
+class Table:
+    def __init__(self, title, header):
+        self.title, self.header, self.rows = title, header, []
+
+    def add(self, *row):
+        self.rows.append([str(cell) for cell in row])
+        print("  " + " | ".join(self.rows[-1]), file=sys.stderr, flush=True)
+
+    def render(self):
+        widths = [max(len(r[i]) for r in [self.header] + self.rows) for i in range(len(self.header))]
+        line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
+        return "\n".join([f"\n{self.title}", line(self.header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+                         + [line(r) for r in self.rows])
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+def bench_sync(args, work, tables):
+    sync = Table("1. sync vs fetch-only limit vs cron script (median wall seconds, each from an empty database)",
+                 ["provider", "tokens", "fetch-only", "sync", "cron_sync.py", "sync/fetch", "goal <=1.15", "script/sync", "goal >=5"])
+    rss = Table("2. peak RSS of sync (wait4 ru_maxrss)", ["provider", "tokens", "sync peak RSS", "ratio to 1k", "goal <=1.5"])
+    base_rss = {}
+    for tokens in args.sizes:
+        simulator = Simulator(args.binary, tokens, os.path.join(work, f"sim-{tokens}"))
+        try:
+            for kind in ("awx", "planningcenter"):
+                times = {"fetch": [], "sync": [], "script": []}
+                peaks = []
+                for rep in range(args.repeat + 1):  # run 0 warms the simulator's caches and is dropped
+                    directory = os.path.join(work, f"sync-{kind}-{tokens}-{rep}")
+                    config = write_config(directory + ".toml", simulator, [kind], directory, directory + "-policies")
+                    order = [("fetch", [args.fetch_only, kind, simulator.base_url(kind), simulator.credential(kind), str(tokens)]),
+                             ("sync", [args.binary, "sync", "--config", config]),
+                             ("script", [sys.executable, CRON_SYNC, kind, simulator.base_url(kind), simulator.credential(kind),
+                                         directory + "-cron.sqlite"])]
+                    order = order[rep % 3:] + order[:rep % 3]  # rotate who goes first
+                    for name, command in order:
+                        elapsed, peak, out = run_measured(command)
+                        check_sync_output(name, out, tokens)
+                        if rep > 0:
+                            times[name].append(elapsed)
+                            if name == "sync":
+                                peaks.append(peak)
+                    shutil.rmtree(directory, ignore_errors=True)
+                median = {name: statistics.median(values) for name, values in times.items()}
+                ratio_fetch = median["sync"] / median["fetch"]
+                ratio_script = median["script"] / median["sync"]
+                sync.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", f"{median['script']:.3f}",
+                         f"{ratio_fetch:.2f}x", verdict(ratio_fetch <= 1.15), f"{ratio_script:.1f}x", verdict(ratio_script >= 5))
+                peak = max(peaks)
+                base_rss.setdefault(kind, peak)
+                ratio = peak / base_rss[kind]
+                rss.add(kind, tokens, f"{peak / 1024:.1f} MiB", f"{ratio:.2f}x", verdict(ratio <= 1.5) if tokens != args.sizes[0] else "(base)")
+        finally:
+            simulator.stop()
+    tables += [sync, rss]
+
+
+def check_sync_output(name, out, tokens):
+    """Each run must have seen every token, or its time means nothing."""
+    if name == "sync":
+        match = re.search(r"(\d+) tokens: ", out)
+        seen = int(match.group(1)) if match else -1
+    elif name == "script":
+        seen = int(out.strip() or -1)
+    else:
+        match = re.search(r"pages=(\d+)", out)
+        seen = tokens if match else -1
+    if seen != tokens:
+        raise Failure(f"{name} saw {seen} tokens, not {tokens}: {out[-500:]}")
+
+
+class NotifyListener:
+    """A NOTIFY_SOCKET datagram socket, as systemd gives a Type=notify service."""
+
+    def __init__(self, path):
+        self.path = path
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.socket.bind(path)
+
+    def wait_for(self, text, timeout=30):
+        self.socket.settimeout(timeout)
+        while True:
+            message = self.socket.recv(4096).decode()
+            if text in message.split("\n"):
+                return time.perf_counter()
+
+    def close(self):
+        self.socket.close()
+        os.unlink(self.path)
+
+
+def daemon_env(notify_path):
+    env = dict(os.environ, NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="300000000")  # the unit's WatchdogSec=5min
+    env.pop("WATCHDOG_PID", None)
+    return env
+
+
+def bench_startup(args, work, tables):
+    table = Table("5. daemon start to READY=1 (median ms; first start creates the database)",
+                  ["case", "median", "runs", "baseline `--version`", "goal <=200 ms"])
+    simulator = Simulator(args.binary, 1000, os.path.join(work, "sim-startup"))
+    try:
+        version = [run_measured([args.binary, "--version"])[0] for _ in range(args.repeat_short)]
+        for case in ("new database", "existing database"):
+            samples = []
+            for rep in range(args.repeat_short):
+                directory = os.path.join(work, f"startup-{rep}" if case == "new database" else "startup-kept")
+                config = write_config(directory + ".toml", simulator, KINDS, directory, directory + "-policies", "1h")
+                listener = NotifyListener(os.path.join(work, "notify.sock"))
+                start = time.perf_counter()
+                daemon = subprocess.Popen([args.binary, "daemon", "--config", config, "--log-format", "text"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=daemon_env(listener.path))
+                try:
+                    samples.append(listener.wait_for("READY=1") - start)
+                finally:
+                    daemon.send_signal(signal.SIGTERM)
+                    daemon.wait(timeout=30)
+                    listener.close()
+            median = statistics.median(samples)
+            table.add(case, f"{median * 1000:.1f} ms", ", ".join(f"{s * 1000:.0f}" for s in samples),
+                      f"{statistics.median(version) * 1000:.1f} ms", verdict(median <= 0.2))
+    finally:
+        simulator.stop()
+    tables.append(table)
+
+
+def proc_stat_seconds(pid):
+    """utime + stime of the whole process (exited threads included), in seconds: 10 ms ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # fields 14 and 15 of proc(5)
+
+
+class ThreadClock:
+    """On-CPU nanoseconds of a process from /proc/PID/task/*/schedstat, sampled every 50 ms and kept
+    per thread, so threads that end in the window (Dispatch retires idle workers) still count; a
+    thread's last < 50 ms before it ends may be missed."""
+
+    def __init__(self, pid):
+        self.pid, self.last = pid, {}
+
+    def sample(self):
+        for task in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{task}/schedstat") as f:
+                    self.last[task] = max(self.last.get(task, 0), int(f.read().split()[0]))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        return sum(self.last.values())
+
+    def run_for(self, seconds):
+        start = self.sample()
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            time.sleep(0.05)
+            self.sample()
+        # A thread born in the window counts from zero; one alive at the start from its start value.
+        return sum(self.last.values()) - start
+
+
+def proc_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def bench_idle(args, work, tables):
+    table = Table("3. daemon idle between polls (5 providers x 1k tokens, poll_interval 2m)",
+                  ["window", "CPU /proc stat", "CPU schedstat", "per minute", "goal <10 ms/min", "RSS", "goal <=40 MB"])
+    simulator = Simulator(args.binary, 1000, os.path.join(work, "sim-idle"))
+    directory = os.path.join(work, "idle")
+    config = write_config(directory + ".toml", simulator, KINDS, directory, directory + "-policies", "2m")
+    listener = NotifyListener(os.path.join(work, "notify-idle.sock"))
+    log = open(os.path.join(work, "idle.log"), "w+")
+    daemon = subprocess.Popen([args.binary, "daemon", "--config", config, "--log-format", "text"],
+                              stdout=subprocess.DEVNULL, stderr=log, env=daemon_env(listener.path))
+    try:
+        listener.wait_for("READY=1")
+        # The first polls are spread over a quarter of poll_interval (30 s); wait for all five.
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            log.seek(0)
+            polled = set(re.findall(r"provider (sim-\w+): \d+ tokens", log.read()))
+            if len(polled) == len(KINDS):
+                break
+            time.sleep(0.5)
+        else:
+            raise Failure(f"the daemon polled only {sorted(polled)} in 90 s")
+        time.sleep(2)  # let the last cycle's writes settle
+        log.seek(0)
+        lines_before = len(log.read().splitlines())
+        stat_before = proc_stat_seconds(daemon.pid)
+        ns = ThreadClock(daemon.pid).run_for(args.idle)
+        stat_after = proc_stat_seconds(daemon.pid)
+        rss = proc_rss_kib(daemon.pid)
+        log.seek(0)
+        lines_after = len(log.read().splitlines())
+        if lines_after != lines_before:
+            raise Failure("the daemon logged during the idle window, so it was not idle; see " + log.name)
+        per_minute = ns / 1e6 * 60 / args.idle
+        table.add(f"{args.idle:.0f} s", f"{(stat_after - stat_before) * 1000:.0f} ms", f"{ns / 1e6:.2f} ms",
+                  f"{per_minute:.2f} ms", verdict(per_minute < 10), f"{rss / 1024:.1f} MiB", verdict(rss / 1024 <= 40))
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=30)
+        listener.close()
+        simulator.stop()
+    tables.append(table)
+
+
+def policy_rules():
+    """20 rules of every action, over the four providers that report timestamps (Planning Center
+    lists names only), as an admin's policy directory might hold them."""
+    rules = []
+    for index in range(20):
+        kind = ("sailpoint", "cryptlex", "synergy", "awx")[index % 4]
+        rule = ['[[rule]]', f'name = "rule-{index:02d}"', f'match.provider = "sim-{kind}"']
+        rule += {
+            0: [f'when.expires_within = "{7 + index}d"', 'action = "notify"'],
+            1: ['match.name = "ci-*"', f'when.age_over = "{30 + index}d"', 'action = "revoke"'],
+            2: [f'when.unused_for = "{60 + index}d"' if kind in ("sailpoint", "cryptlex") else f'when.age_over = "{200 + index}d"',
+                'action = "revoke"' if kind in ("sailpoint", "cryptlex") else 'action = "notify"'],
+            3: ['match.name = "deploy-*"', f'when.age_over = "{60 + index}d"', 'action = "rotate"',
+                f'deliver.file = "/tmp/tokenwarden-bench-{index}.token"', 'overlap = "1h"'],
+            4: ['match.name = "*bot*"', f'when.age_over = "{365 + index}d"', 'action = "notify"'],
+        }[index // 4]
+        rules.append("\n".join(rule))
+    return "\n\n".join(rules) + "\n"
+
+
+def bench_store(args, work, tables):
+    table = Table(f"4. a {args.store_tokens * 5 // 1000}k-token store (median wall ms)",
+                  ["command", "median", "runs", "output lines", "baseline `--version`", "goal"])
+    simulator = Simulator(args.binary, args.store_tokens, os.path.join(work, "sim-store"))
+    try:
+        directory = os.path.join(work, "store")
+        config = write_config(directory + ".toml", simulator, KINDS, directory, directory + "-policies")
+        with open(os.path.join(directory + "-policies", "10-bench.toml"), "w") as f:
+            f.write(policy_rules())
+        elapsed, peak, out = run_measured([args.binary, "sync", "--config", config])
+        stored = sum(int(n) for n in re.findall(r"(\d+) tokens: ", out))
+        if stored != args.store_tokens * 5:
+            raise Failure(f"the store holds {stored} tokens, not {args.store_tokens * 5}: {out[-800:]}")
+        table.add(f"sync 5 x {args.store_tokens} (fills the store)", f"{elapsed * 1000:.0f}", "1", "-", "-",
+                  f"(peak RSS {peak / 1024:.0f} MiB)")
+    finally:
+        simulator.stop()
+    version = statistics.median(run_measured([args.binary, "--version"])[0] for _ in range(args.repeat_short))
+    for name, command, goal in (("tokens --expiring 14d", ["tokens", "--expiring", "14d"], 0.1),
+                                ("plan (20 rules)", ["plan"], 1.0)):
+        samples, lines = [], 0
+        for _ in range(args.repeat_short):
+            elapsed, _, out = run_measured([args.binary] + command + ["--config", config])
+            samples.append(elapsed)
+            lines = len(out.splitlines())
+        median = statistics.median(samples)
+        table.add(name, f"{median * 1000:.0f}", ", ".join(f"{s * 1000:.0f}" for s in samples), lines,
+                  f"{version * 1000:.1f}", f"<= {goal * 1000:.0f} ms: {verdict(median <= goal)}")
+    tables.append(table)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "tokenwarden"))
+    parser.add_argument("--fetch-only", default=os.path.join(ROOT, ".build", "release", "tokenwarden-fetch-only"))
+    parser.add_argument("--only", nargs="+", choices=["sync", "startup", "idle", "store"], default=["sync", "startup", "idle", "store"])
+    parser.add_argument("--repeat", type=int, default=3, help="measured runs per sync case (after one warm-up run)")
+    parser.add_argument("--quick", action="store_true", help="small sizes and short windows: checks the harness, proves no goal")
+    args = parser.parse_args()
+    args.sizes = [1000, 10000, 100000]
+    args.repeat_short = 5
+    args.idle = 60.0
+    args.store_tokens = 200000
+    if args.quick:
+        args.sizes, args.repeat, args.repeat_short, args.idle, args.store_tokens = [200, 2000], 1, 2, 5.0, 2000
+    for path in (args.binary, args.fetch_only):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"{path} is missing: run `make bench` (it builds both in release mode)")
+
+    work = tempfile.mkdtemp(prefix="tokenwarden-bench-")
+    tables = []
+    version = subprocess.run([args.binary, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"tokenwarden {version}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
+          f"{' (--quick: no goal is proven)' if args.quick else ''}", flush=True)
+    try:
+        for name in args.only:
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            {"sync": bench_sync, "startup": bench_startup, "idle": bench_idle, "store": bench_store}[name](args, work, tables)
+    except Failure as failure:
+        for table in tables:
+            print(table.render())
+        sys.exit(f"benchmark failed: {failure}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for table in tables:
+        print(table.render())
+
+
+if __name__ == "__main__":
+    main()
