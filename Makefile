@@ -11,7 +11,7 @@ DESTDIR      ?=
 CONFIG       ?= release
 SYSCONFDIR   ?= /etc
 
-.PHONY: demo test build deps install install-files deb clean
+.PHONY: demo test build deps bench install install-files deb clean
 
 ## demo: build, then run the daemon against the built-in simulated providers.
 demo: deps
@@ -25,6 +25,14 @@ test: deps
 
 build: deps
 	$(SWIFT) build
+
+## bench: release builds of tokenwarden and the fetch-only limit, then scripts/bench/bench.py
+## (about 10 minutes; BENCH_ARGS="--quick" checks the harness in one, BENCH_ARGS="--only sync" one part).
+bench: deps
+	@python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet requests
+	$(SWIFT) build -c release --product tokenwarden --static-swift-stdlib
+	$(SWIFT) build -c release --product tokenwarden-fetch-only --static-swift-stdlib
+	python3 scripts/bench/bench.py $(BENCH_ARGS)
 
 ## deps: install the Debian packages the build needs, when missing (as root; otherwise say how).
 deps:

@@ -49,7 +49,7 @@ def run_measured(command, env=None):
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
-            raise Failure(f"{' '.join(command)} exited {process.returncode}: {err.read().decode()[-2000:]}")
+            raise Failure(f"{' '.join(command)} exited {process.returncode}:\n{out.read().decode()[-2000:]}{err.read().decode()[-2000:]}")
         return elapsed, usage.ru_maxrss, out.read().decode()
 
 
