@@ -228,13 +228,6 @@ public actor DaemonService {
         guard !stopping else { return }
         arm(provider, after: min(backoff(provider), untilOldTokenDue(provider)))
         updateStatus()
-        if running.isEmpty { releaseMemory() }
-    }
-
-    /// Between polls the daemon only waits: give SQLite's page caches back (`make bench` measured
-    /// idle RSS 41.8 MiB against the 40 MB goal before this).
-    func releaseMemory() {
-        store?.releaseMemory()
     }
 
     /// Grants up to `wanted` writes from `[daemon] max_actions_per_cycle`, shared by every provider's

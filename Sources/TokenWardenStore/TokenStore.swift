@@ -15,12 +15,6 @@ public struct TokenStore: Sendable {
 
     private init(unmigrated writer: any DatabaseWriter) { self.writer = writer }
 
-    /// Hands SQLite's page caches back (GRDB closes idle reader connections; they reopen on demand),
-    /// for a daemon about to sleep until its next poll. Does not wait for running accesses.
-    public func releaseMemory() {
-        (writer as? DatabasePool)?.releaseMemoryEventually()
-    }
-
     /// A private in-memory database, for tests and dry runs.
     public static func inMemory() throws -> TokenStore {
         try TokenStore(DatabaseQueue(configuration: configuration(readonly: false)))
