@@ -15,9 +15,9 @@ extension TokenStore {
         }
     }
 
-    /// Records one page of a listing in one transaction: new tokens are discovered, changed facts
-    /// become history events, and every listed token's `last_seen_at` moves to `now`.
-    /// The page's known tokens are loaded with one query; an unchanged token costs one small UPDATE.
+    /// Records listed tokens (a page, or several) in one transaction: new tokens are discovered,
+    /// changed facts become history events, and every listed token's `last_seen_at` moves to `now`.
+    /// The known tokens are loaded with one query per 500; an unchanged token costs one small UPDATE.
     @discardableResult
     public func recordObservations(_ page: [ObservedToken], provider: String, at now: Date) throws -> ObservationSummary {
         try writer.write { db in
