@@ -5,6 +5,7 @@ import TokenWardenDaemon
 /// `tokenwarden daemon`: the long-running service systemd starts.
 struct Daemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "daemon",
         abstract: "Run the token-lifecycle daemon (systemd starts it as tokenwarden.service).",
         discussion: """
             Polls every configured provider on its own timer (poll_interval, first polls spread \

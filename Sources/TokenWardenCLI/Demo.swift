@@ -6,6 +6,7 @@ import TokenWardenSimulator
 /// `tokenwarden demo`: the real daemon against built-in simulated providers, no credentials needed.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the daemon against built-in simulated providers (no credentials needed).",
         discussion: """
             Starts simulated Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on \

@@ -7,6 +7,7 @@ import TokenWardenStore
 /// `tokenwarden history [TOKEN]`: the audit trail, oldest first.
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Show the audit trail of one token or of the whole inventory.",
         discussion: """
             Each line is an observation (discovered, changed, disappeared, reappeared, with the facts that \

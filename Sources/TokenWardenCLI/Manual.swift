@@ -6,6 +6,7 @@ import ArgumentParser
 /// whole dependency graph (minutes) just to print this.
 struct Manual: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "manual",
         abstract: "Print the tokenwarden(1) man page in roff.",
         shouldDisplay: false
     )

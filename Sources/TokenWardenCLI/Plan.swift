@@ -7,6 +7,7 @@ import TokenWardenStore
 /// `tokenwarden plan`: what policy decides about the inventory now, grouped by rule.
 struct Plan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Show what policy decides about the stored inventory now.",
         discussion: """
             Evaluates every policy rule against the inventory the daemon keeps (with --refresh, after \
@@ -29,6 +30,12 @@ struct Plan: AsyncParsableCommand {
     @Flag(help: "Print a JSON array (provider, id, name, action, rule, matched_rules, reason, hold).")
     var json = false
 
+    @Flag(help: "List every token under each rule (by default the first \(Plan.listedPerRule); the counts are always whole).")
+    var all = false
+
+    /// Tokens listed under a rule unless `--all`: a plan over a large inventory is read by a person.
+    static let listedPerRule = 25
+
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
         if refresh {
@@ -48,20 +55,23 @@ struct Plan: AsyncParsableCommand {
                 return
             }
             print(Self.render(decisions, rules: policies.rules, enforce: configuration.daemon.enforce,
-                              budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers)))
+                              budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers),
+                              listing: all ? nil : Self.listedPerRule))
         }
     }
 
-    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool, budget: ActionBudget) -> String {
+    /// The plan as text: per rule its count and, up to `listing` (all when nil), its tokens.
+    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool, budget: ActionBudget, listing: Int? = nil) -> String {
         guard !rules.isEmpty else { return "no policy rules: nothing to decide (policies go in policy_directory as *.toml)" }
         // The writes the next cycle would hold back, as `sync` and the daemon split them.
         let writes = decisions.filter { $0.action != .notify && $0.hold == nil }
         let beyond = Dictionary(budget.split(writes).beyond.map { ($0.decision.token.reference, $0.limit) }, uniquingKeysWith: { first, _ in first })
+        let byRule = Dictionary(grouping: decisions, by: \.rule)
         var lines: [String] = []
         for rule in rules {
-            let mine = decisions.filter { $0.rule == rule.name }
+            let mine = byRule[rule.name] ?? []
             lines.append("\(rule.name) (\(rule.action.rawValue)): \(mine.isEmpty ? "no tokens" : mine.count == 1 ? "1 token" : "\(mine.count) tokens")")
-            for decision in mine {
+            for decision in mine.prefix(listing ?? mine.count) {
                 var line = "  \(decision.token.reference)  \"\(decision.token.name)\"  \(decision.reason)"
                 switch decision.hold {
                 case .ownCredential?: line += "  [held: tokenwarden's own credential]"
@@ -71,6 +81,9 @@ struct Plan: AsyncParsableCommand {
                 if enforce, let limit = beyond[decision.token.reference] { line += "  [held back next cycle: beyond \(limit)]" }
                 if decision.matchedRules.count > 1 { line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))" }
                 lines.append(line)
+            }
+            if let listing, mine.count > listing {
+                lines.append("  … and \(mine.count - listing) more (--all lists them, --json prints every decision)")
             }
         }
         lines.append("")

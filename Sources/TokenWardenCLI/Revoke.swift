@@ -7,6 +7,7 @@ import TokenWardenProviders
 /// `tokenwarden revoke TOKEN`: an admin's revoke, through the same path enforced policy uses.
 struct Revoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "revoke",
         abstract: "Revoke one token now, through its provider's API.",
         discussion: """
             TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory. \

@@ -8,6 +8,7 @@ import TokenWardenStore
 /// `tokenwarden rotate TOKEN`: an admin's rotation, through the same state machine enforced policy uses.
 struct Rotate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rotate",
         abstract: "Rotate one token now: create its successor, deliver the secret, then revoke the old one.",
         discussion: """
             TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory. \

@@ -7,6 +7,7 @@ import TokenWardenStore
 /// `tokenwarden show TOKEN`: every fact about one token and its recent history.
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show everything tokenwarden knows about one token.",
         discussion: """
             TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory.

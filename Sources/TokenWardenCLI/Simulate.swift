@@ -5,6 +5,7 @@ import TokenWardenSimulator
 /// `tokenwarden simulate`: the simulated provider APIs, standalone, with a config that points at them.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "Serve simulated provider APIs on loopback.",
         discussion: """
             Serves fake Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on 127.0.0.1, \

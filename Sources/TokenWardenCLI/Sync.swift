@@ -7,6 +7,7 @@ import TokenWardenProviders
 /// `tokenwarden sync`: one full cycle, as the daemon runs it: poll, resume rotations, apply policy.
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sync",
         abstract: "Run one cycle now: poll every provider, then apply policy.",
         discussion: """
             Lists every configured provider's tokens (all providers at once, each one page by page) \

@@ -7,6 +7,7 @@ import TokenWardenStore
 /// `tokenwarden tokens`: the inventory, filtered, as a table or JSON.
 struct Tokens: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tokens",
         abstract: "List tokens in the inventory.",
         discussion: """
             Reads the inventory the daemon keeps (it never calls a provider). Gone tokens are left out \

@@ -6,6 +6,7 @@ import TokenWardenCore
 /// `tokenwarden validate`: checks the config, credentials and every policy file, reporting all problems.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check the config file, provider credentials and all policy files.",
         discussion: """
             Reads the main config file, checks that each provider's credential file exists and is \

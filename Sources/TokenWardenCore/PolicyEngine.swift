@@ -14,23 +14,28 @@ public enum PolicyEngine {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         let runsOn = rules.map { Set($0.applicability(to: providers).providers.map(\.id)) }
         var decisions: [Decision] = []
+        var fired: [Int] = []
         for token in tokens where token.state != .revoked && token.state != .gone {
             guard let kind = kinds[token.provider] else { continue }
-            var fired: [(rule: Rule, reason: String)] = []
-            for (index, rule) in rules.enumerated() where runsOn[index].contains(token.provider) && rule.match.matches(token) {
-                if rule.action == .rotate && token.state == .expired { continue }
-                guard let reasons = holds(rule.triggers, for: token, kind: kind, now: now) else { continue }
-                fired.append((rule, reasons.joined(separator: " and ") + "; rule \(rule.name) allows \(limits(of: rule))"))
+            // Which rules fire is decided without words; only the winner's reason is written out
+            // (on a 800k-token store, formatting every firing rule's reason was most of `plan`).
+            fired.removeAll(keepingCapacity: true)
+            for index in rules.indices where runsOn[index].contains(token.provider) && rules[index].match.matches(token) {
+                if rules[index].action == .rotate && token.state == .expired { continue }
+                guard rules[index].triggers.allSatisfy({ reason($0, token: token, kind: kind, now: now, words: false) != nil }) else { continue }
+                fired.append(index)
             }
-            guard let strongest = fired.map(\.rule.action).max(),
-                  let winner = fired.first(where: { $0.rule.action == strongest }) else { continue }
+            guard let strongest = fired.map({ rules[$0].action }).max(),
+                  let winner = fired.first(where: { rules[$0].action == strongest }).map({ rules[$0] }),
+                  let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
             var hold: Decision.Hold?
             if strongest != .notify {
                 if protected.contains(token.reference) { hold = .ownCredential }
                 else if !kind.capabilities.contains(.revoke) { hold = .needsPerson }
             }
-            decisions.append(Decision(token: token, action: strongest, rule: winner.rule.name, matchedRules: fired.map(\.rule.name),
-                                      reason: winner.reason, hold: hold))
+            decisions.append(Decision(token: token, action: strongest, rule: winner.name, matchedRules: fired.map { rules[$0].name },
+                                      reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
+                                      hold: hold))
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
     }
@@ -39,31 +44,33 @@ public enum PolicyEngine {
     static func holds(_ triggers: [Trigger], for token: Token, kind: ProviderKind, now: Date) -> [String]? {
         var reasons: [String] = []
         for trigger in triggers {
-            guard let reason = reason(trigger, token: token, kind: kind, now: now) else { return nil }
+            guard let reason = reason(trigger, token: token, kind: kind, now: now, words: true) else { return nil }
             reasons.append(reason)
         }
         return reasons
     }
 
-    static func reason(_ trigger: Trigger, token: Token, kind: ProviderKind, now: Date) -> String? {
+    /// Why `trigger` holds, or nil when it does not; with `words: false` only whether it holds
+    /// (an empty reason), for deciding without formatting dates.
+    static func reason(_ trigger: Trigger, token: Token, kind: ProviderKind, now: Date, words: Bool) -> String? {
         switch trigger {
         case let .expiresWithin(span):
             guard let expires = token.expiresAt, expires > now, expires.timeIntervalSince(now) <= span.timeInterval else { return nil }
-            return "expires in \(days(expires.timeIntervalSince(now))) (\(ProviderTimestamp.formatDay(expires)))"
+            return words ? "expires in \(days(expires.timeIntervalSince(now))) (\(ProviderTimestamp.formatDay(expires)))" : ""
         case .expired:
             guard let expires = token.expiresAt, expires <= now else { return nil }
-            return "expired \(days(now.timeIntervalSince(expires))) ago (\(ProviderTimestamp.formatDay(expires)))"
+            return words ? "expired \(days(now.timeIntervalSince(expires))) ago (\(ProviderTimestamp.formatDay(expires)))" : ""
         case let .unusedFor(span):
             guard kind.capabilities.contains(.lastUsed) else { return nil }
             if let used = token.lastUsedAt {
                 guard now.timeIntervalSince(used) >= span.timeInterval else { return nil }
-                return "unused for \(days(now.timeIntervalSince(used))) (last used \(ProviderTimestamp.formatDay(used)))"
+                return words ? "unused for \(days(now.timeIntervalSince(used))) (last used \(ProviderTimestamp.formatDay(used)))" : ""
             }
             guard let created = token.createdAt, now.timeIntervalSince(created) >= span.timeInterval else { return nil }
-            return "never used in the \(days(now.timeIntervalSince(created))) since it was created"
+            return words ? "never used in the \(days(now.timeIntervalSince(created))) since it was created" : ""
         case let .ageOver(span):
             guard let created = token.createdAt, now.timeIntervalSince(created) > span.timeInterval else { return nil }
-            return "created \(days(now.timeIntervalSince(created))) ago (\(ProviderTimestamp.formatDay(created)))"
+            return words ? "created \(days(now.timeIntervalSince(created))) ago (\(ProviderTimestamp.formatDay(created)))" : ""
         }
     }
 

@@ -75,4 +75,20 @@ import TokenWardenTestSupport
         #expect(lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
         #expect(text.hasSuffix("the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."))
     }
+
+    @Test func aRuleWithManyTokensListsTheFirstAndCountsTheRest() {
+        let now = Date()
+        let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .notify)
+        let decisions = (1...30).map { id in
+            Decision(token: Token(provider: "awx", id: String(id), name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
+                     action: .notify, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
+        }
+        let short = Plan.render(decisions, rules: [rule], enforce: false, budget: ActionBudget(total: 2), listing: 25)
+        #expect(short.hasPrefix("stale (notify): 30 tokens\n"))
+        #expect(short.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 25)
+        #expect(short.contains("\n  … and 5 more (--all lists them, --json prints every decision)\n"))
+        let all = Plan.render(decisions, rules: [rule], enforce: false, budget: ActionBudget(total: 2), listing: nil)
+        #expect(all.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 30)
+        #expect(!all.contains("more (--all"))
+    }
 }
