@@ -12,15 +12,19 @@ public enum PolicyEngine {
     public static func evaluate(tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
                                 now: Date) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
-        let runsOn = rules.map { Set($0.applicability(to: providers).providers.map(\.id)) }
+        // The rules each provider runs, in rule order: one lookup per token, not one per rule.
+        var rulesOf: [String: [Int]] = [:]
+        for (index, rule) in rules.enumerated() {
+            for provider in rule.applicability(to: providers).providers { rulesOf[provider.id, default: []].append(index) }
+        }
         var decisions: [Decision] = []
         var fired: [Int] = []
         for token in tokens where token.state != .revoked && token.state != .gone {
-            guard let kind = kinds[token.provider] else { continue }
+            guard let kind = kinds[token.provider], let candidates = rulesOf[token.provider] else { continue }
             // Which rules fire is decided without words; only the winner's reason is written out
             // (on a 800k-token store, formatting every firing rule's reason was most of `plan`).
             fired.removeAll(keepingCapacity: true)
-            for index in rules.indices where runsOn[index].contains(token.provider) && rules[index].match.matches(token) {
+            for index in candidates where rules[index].match.matches(token) {
                 if rules[index].action == .rotate && token.state == .expired { continue }
                 guard rules[index].triggers.allSatisfy({ reason($0, token: token, kind: kind, now: now, words: false) != nil }) else { continue }
                 fired.append(index)
