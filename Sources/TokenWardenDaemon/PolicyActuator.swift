@@ -75,11 +75,15 @@ public struct PolicyActuator: Sendable {
         let fresh = try store.rememberDecisions(facts, providers: providers, at: clock())
 
         var events: [LifecycleEvent] = []
+        var audited: [AuditedAction] = []
         for decision in current where fresh.contains(decision.token.reference) {
             guard let how = handling[decision.token.reference] else { continue }
-            events.append(try report(decision, how, enforce: enforce, limit: limits[decision.token.reference],
-                                     failedAt: failedAt[decision.token.reference]))
+            let (event, action) = report(decision, how, enforce: enforce, limit: limits[decision.token.reference],
+                                         failedAt: failedAt[decision.token.reference])
+            events.append(event)
+            audited.append(action)
         }
+        try store.recordActions(audited)
         if !beyond.isEmpty {
             events.append(LifecycleEvent(.limitReached, .critical, message:
                 "\(writes.count) revokes and rotations were due but the blast-radius limit allows \(within.count) this cycle; "
@@ -108,7 +112,8 @@ public struct PolicyActuator: Sendable {
         return events
     }
 
-    private func report(_ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?) throws -> LifecycleEvent {
+    /// The event of a reported decision and its audit record (written with the cycle's others).
+    private func report(_ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?) -> (LifecycleEvent, AuditedAction) {
         let token = decision.token
         let mode: ActionMode = enforce ? .enforce : .report
         var audited = AuditedAction(provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
@@ -144,8 +149,7 @@ public struct PolicyActuator: Sendable {
         case .write:
             preconditionFailure("writes are carried out, not reported")
         }
-        try store.recordAction(audited)
-        return event
+        return (event, audited)
     }
 
     private func write(_ decisions: [Decision], rules: [Rule], drivers: [String: any ProviderDriver],

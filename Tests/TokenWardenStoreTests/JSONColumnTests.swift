@@ -42,12 +42,3 @@ struct JSONColumnTests {
         #expect(throws: (any Error).self) { try JSONColumn.decode([String].self, from: "") }
     }
 }
-
-/// Token rows are read by position; the table must keep the order `TokenRecord` reads.
-struct TokenRecordLayoutTests {
-    @Test func theTokenTableHasTheColumnsTokenRecordReadsInThatOrder() throws {
-        let store = try TokenStore.inMemory()
-        let columns = try store.writer.read { db in try db.columns(in: "token").map(\.name) }
-        #expect(columns == TokenRecord.columnsInTableOrder)
-    }
-}
