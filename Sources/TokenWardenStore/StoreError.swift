@@ -3,7 +3,7 @@
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No database yet at the path (read-only commands never create one).
     case missing(path: String)
-    /// The file is not a SQLite database or failed `PRAGMA integrity_check`.
+    /// The file is not a SQLite database or failed `PRAGMA quick_check`.
     case damaged(path: String, detail: String)
     /// SQLite could not open or write it (permissions, full disk, …).
     case unavailable(path: String, detail: String)

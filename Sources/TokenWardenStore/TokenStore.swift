@@ -21,7 +21,10 @@ public struct TokenStore: Sendable {
     }
 
     /// Opens (creating if needed) the database at `path` for the daemon and acting commands:
-    /// WAL, a busy timeout, foreign keys, `PRAGMA integrity_check`, then migrations.
+    /// WAL, a busy timeout, foreign keys, `PRAGMA quick_check`, then migrations.
+    /// `quick_check` finds damaged pages and records but does not compare indexes with their tables;
+    /// `integrity_check` also does, and took 10.8 s on a 680 MB store (1M tokens with history)
+    /// against 1.8 s, in front of every start and every acting command.
     public static func open(path: String) throws(StoreError) -> TokenStore {
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -32,9 +35,9 @@ public struct TokenStore: Sendable {
         }
         return try translatingErrors(path: path) {
             let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
-            let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+            let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
             guard problems == ["ok"] else {
-                throw StoreError.damaged(path: path, detail: "integrity check: " + problems.prefix(3).joined(separator: "; "))
+                throw StoreError.damaged(path: path, detail: "quick check: " + problems.prefix(3).joined(separator: "; "))
             }
             return try TokenStore(pool)
         }

@@ -9,13 +9,14 @@ extension SubprocessSuites {
     @Test func theDemoWritesStructuredEntriesWithMessageIDsAndNoSecret() async throws {
         try Journald.ensureRunning()
         let dir = try TemporaryDirectory()
+        let ranAt = Date()
         let demo = try await BuiltProduct.run(["demo", "--cycles", "1", "--tokens", "30", "--interval", "1", "--log-format", "journal",
                                                "--directory", dir.subpath("demo")])
         #expect(demo.status == 0, "\(demo.stderr)")
         let pid = demo.pid
 
         let stopping = JournalEvent.daemonStopping.messageID
-        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], until: { $0.contains(stopping) }) }
+        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], since: ranAt, until: { $0.contains(stopping) }) }
         let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         func first(_ event: JournalEvent) -> [String: Any]? { entries.first { $0["MESSAGE_ID"] as? String == event.messageID } }
 
@@ -54,13 +55,14 @@ extension SubprocessSuites {
     @Test func anAdminsRevokeIsInTheJournalToo() async throws {
         try Journald.ensureRunning()
         let (simulator, dir, config) = try await RevokeCommandTests().synced()
+        let ranAt = Date()
         let revoke = try await BuiltProduct.run(["revoke", "sim-awx/4", "--yes", "--config", config])
         let pid = revoke.pid
         await simulator.stop()
         _ = dir
         #expect(revoke.status == 0, "\(revoke.stderr)")
         let revoked = JournalEvent.tokenRevoked.messageID
-        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], until: { $0.contains(revoked) }) }
+        let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], since: ranAt, until: { $0.contains(revoked) }) }
         let entry = try #require(lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             .first { $0["MESSAGE_ID"] as? String == revoked })
         #expect(entry["TOKENWARDEN_PROVIDER"] as? String == "sim-awx")

@@ -23,15 +23,15 @@ public enum Journald {
         }
     }
 
-    /// The entries `journalctl -o json` shows for these matches (e.g. `_PID=123`), one JSON object
-    /// per line, retrying for up to five seconds until one line satisfies `done` (journald writes
-    /// asynchronously).
-    public static func entries(_ matches: [String], until done: @Sendable (String) -> Bool) throws -> [String] {
+    /// The entries `journalctl -o json` shows for these matches (e.g. `_PID=123`) written at or after
+    /// `since` (a PID is reused, and the journal outlives test runs), one JSON object per line,
+    /// retrying for up to five seconds until one line satisfies `done` (journald writes asynchronously).
+    public static func entries(_ matches: [String], since: Date, until done: @Sendable (String) -> Bool) throws -> [String] {
         var lines: [String] = []
         for _ in 0..<50 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-            process.arguments = ["-o", "json", "--no-pager"] + matches
+            process.arguments = ["-o", "json", "--no-pager", "--since=@\(Int(since.timeIntervalSince1970) - 1)"] + matches
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
