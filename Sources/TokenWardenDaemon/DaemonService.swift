@@ -50,6 +50,10 @@ public actor DaemonService {
     var stopping = false
     var inFlight: [String: Task<Void, Never>] = [:]
     var finished: CheckedContinuation<Void, Never>?
+    /// Set once the database check after start passed; cycles wait for it.
+    var storeChecked = false
+    /// Why the daemon stopped on its own (a damaged database): `run()` throws it.
+    var fatal: (any Error)?
     var signalSources: [any DispatchSourceSignal] = []
     var watchdog: (any DispatchSourceTimer)?
 
@@ -67,7 +71,8 @@ public actor DaemonService {
         let first: Loaded
         do {
             first = try load()
-            store = try Runtime.store(for: first.configuration)
+            // Checked after READY=1 (`checkStore`): on a large store the check takes seconds.
+            store = try Runtime.store(for: first.configuration, checking: false)
         } catch {
             try? await http.shutdown()
             throw error
@@ -82,9 +87,32 @@ public actor DaemonService {
         for (provider, reason) in first.unusable {
             logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
         }
+        checkStore(at: first.configuration.databasePath)
         await withCheckedContinuation { continuation in finished = continuation }
         for task in inFlight.values { await task.value }
         try? await http.shutdown()
+        if let fatal { throw fatal }
+    }
+
+    /// Runs the database check on a thread of its own (it reads the whole file; Swift's executor
+    /// threads must not block that long), then lets cycles run, or stops on damage.
+    func checkStore(at path: String) {
+        guard let store else { return }
+        Thread {
+            let outcome = Result { () throws(StoreError) in try store.check(path: path) }
+            Task { await self.storeCheckFinished(outcome) }
+        }.start()
+    }
+
+    func storeCheckFinished(_ outcome: Result<Void, StoreError>) {
+        switch outcome {
+        case .success:
+            storeChecked = true
+        case let .failure(error):
+            logger.event(.storeDamaged, .critical, "\(error)")
+            fatal = error
+            stop(reason: "the database failed its check")
+        }
     }
 
     /// Stops starting work, lets running cycles finish (a rotation reaches a committed state), and
@@ -177,6 +205,10 @@ public actor DaemonService {
     func tick(_ provider: String) {
         guard !stopping, !running.contains(provider), let loaded, let store,
               let entry = loaded.drivers.first(where: { $0.config.id == provider }) else { return }
+        guard storeChecked else {
+            arm(provider, after: 1)
+            return
+        }
         running.insert(provider)
         nextPoll[provider] = nil
         let cycle = LifecycleCycle(configuration: loaded.configuration, policies: loaded.policies, store: store)

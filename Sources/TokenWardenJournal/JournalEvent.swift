@@ -25,6 +25,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case rotationStalled = "rotation-stalled"
     case limitReached = "limit-reached"
     case actionDeferred = "action-deferred"
+    case storeDamaged = "store-damaged"
 
     /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
     public var messageID: String {
@@ -52,6 +53,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .rotationStalled: "3438be61338741069fccd4e20b06dcad"
         case .limitReached: "f31773fbc0c5464eab7ed0e0b9fefc60"
         case .actionDeferred: "ee0adc52db1948abbcbf8cc04533d9c1"
+        case .storeDamaged: "ac37cc138db54bde85506c1a349cff91"
         }
     }
 }

@@ -39,6 +39,36 @@ extension SubprocessSuites {
         }
     }
 
+    @Test func aDatabaseThatFailsItsCheckAfterStartStopsTheDaemonBeforeAnyPoll() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 300))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "4s")
+        let sync = try await BuiltProduct.run(["sync", "--config", config])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        // A page in the middle of the file is overwritten; the schema on page 1 stays readable.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: dir.subpath("sim/state/tokenwarden.sqlite")))
+        let pages = try handle.seekToEnd() / 4096
+        try handle.seek(toOffset: pages / 2 * 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        var listedBefore = 0
+        for kind in ProviderKind.allCases { listedBefore += await simulator.provider(kind).listRequests }
+
+        let listener = try NotifyListener(path: dir.subpath("notify.sock"))
+        let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
+        _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.contains("READY=1") }) }
+        let status = try await service.waitForExit()
+        var listedAfter = 0
+        for kind in ProviderKind.allCases { listedAfter += await simulator.provider(kind).listRequests }
+        await simulator.stop()
+
+        #expect(status == 1)
+        #expect(service.stderr.contains("CRITICAL"), "\(service.stderr)")
+        #expect(service.stderr.contains("quick check"))
+        #expect(service.stderr.contains("move the file aside"))
+        #expect(listedAfter == listedBefore)
+    }
+
     @Test func tellsSystemdEachStepReloadsOnSIGHUPKeepsTheOldPolicyOnABadOneAndStopsOnSIGTERM() async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 5))
         let dir = try TemporaryDirectory()
