@@ -18,6 +18,7 @@ extension LifecycleEvent {
         case .rotationStalled: .rotationStalled
         case .limitReached: .limitReached
         case .deferred: .actionDeferred
+        case .reportsPending: .reportsPending
         }
     }
 

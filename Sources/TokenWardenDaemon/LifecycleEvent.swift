@@ -25,6 +25,8 @@ public struct LifecycleEvent: Sendable, Hashable {
         case limitReached = "limit-reached"
         /// A write held back by the blast-radius limit.
         case deferred
+        /// More new decisions than one cycle reports: the count of those left for later cycles.
+        case reportsPending = "reports-pending"
     }
 
     /// Severity, as syslog and the journal grade it (the raw value is the syslog level). Ordered by

@@ -11,12 +11,19 @@ public struct PolicyActuator: Sendable {
     let rotator: TokenRotator
     let spool: SecretSpool
     let clock: @Sendable () -> Date
+    let reportsPerCycle: Int
 
-    public init(store: TokenStore, spool: SecretSpool, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// New or changed decisions reported per cycle; the rest wait for the next cycles, with one line
+    /// that counts them. A 1M-token store's first report was 600k entries (`make bench`).
+    public static let reportsPerCycle = 100
+
+    public init(store: TokenStore, spool: SecretSpool, clock: @escaping @Sendable () -> Date = { Date() },
+                reportsPerCycle: Int = PolicyActuator.reportsPerCycle) {
         self.store = store
         self.spool = spool
         self.rotator = TokenRotator(store: store, spool: spool, clock: clock)
         self.clock = clock
+        self.reportsPerCycle = reportsPerCycle
     }
 
     /// What a decision comes to this cycle.
@@ -72,7 +79,8 @@ public struct PolicyActuator: Sendable {
         for decision in current {
             if let how = handling[decision.token.reference] { facts[decision.token.reference] = decision.factsKey + "|" + how.rawValue }
         }
-        let fresh = try store.rememberDecisions(facts, providers: providers, at: clock())
+        let remembered = try store.rememberDecisions(facts, providers: providers, at: clock(), limit: reportsPerCycle)
+        let fresh = remembered.fresh
 
         var events: [LifecycleEvent] = []
         var audited: [AuditedAction] = []
@@ -84,6 +92,11 @@ public struct PolicyActuator: Sendable {
             audited.append(action)
         }
         try store.recordActions(audited)
+        if remembered.pending > 0 {
+            events.append(LifecycleEvent(.reportsPending, .notice, message:
+                "\(remembered.pending) more decisions to report; they follow, \(reportsPerCycle) per cycle "
+                + "(`tokenwarden plan` lists every decision now)"))
+        }
         if !beyond.isEmpty {
             events.append(LifecycleEvent(.limitReached, .critical, message:
                 "\(writes.count) revokes and rotations were due but the blast-radius limit allows \(within.count) this cycle; "

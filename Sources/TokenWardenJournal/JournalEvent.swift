@@ -26,6 +26,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case limitReached = "limit-reached"
     case actionDeferred = "action-deferred"
     case storeDamaged = "store-damaged"
+    case reportsPending = "reports-pending"
 
     /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
     public var messageID: String {
@@ -54,6 +55,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .limitReached: "f31773fbc0c5464eab7ed0e0b9fefc60"
         case .actionDeferred: "ee0adc52db1948abbcbf8cc04533d9c1"
         case .storeDamaged: "ac37cc138db54bde85506c1a349cff91"
+        case .reportsPending: "718b8a7ec7d543adb130b9770c154159"
         }
     }
 }

@@ -44,6 +44,21 @@ import TokenWardenStore
         }
     }
 
+    @Test func aCycleReportsAtMostItsShareOfNewDecisionsAndTheNextCyclesTheRest() async throws {
+        let many = (1...(PolicyActuator.reportsPerCycle + 30)).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: many], policy: Self.policy) { harness async throws in
+            let first = try await harness.cycle()
+            #expect(first.events.filter { $0.kind == .wouldAct }.count == PolicyActuator.reportsPerCycle)
+            #expect(first.events.last?.kind == .reportsPending)
+            #expect(first.events.last?.message.hasPrefix("30 more decisions to report") == true)
+            let second = try await harness.cycle()
+            #expect(second.events.map(\.kind) == Array(repeating: .wouldAct, count: 30))
+            let reported = Set((first.events + second.events).compactMap { $0.token?.id })
+            #expect(reported == Set(many.map(\.id)))
+            #expect(try await harness.cycle().events.isEmpty)
+        }
+    }
+
     @Test func aNotificationIsRepeatedWhenTheTokensFactsChange() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.awxTokens], policy: Self.policy) { harness async throws in
             _ = try await harness.cycle()

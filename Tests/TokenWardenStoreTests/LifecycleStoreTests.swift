@@ -17,17 +17,28 @@ import TokenWardenStore
     @Test func aDecisionIsReportedOncePerCrossingAndAgainWhenItsFactsChange() throws {
         let store = try store()
         let awx: Set<String> = ["awx-main"]
-        #expect(try store.rememberDecisions(["sp/9": "revoke|x"], providers: ["sp"], at: Self.t0) == ["sp/9"])
-        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|b"], providers: awx, at: Self.t0)
+        #expect(try store.rememberDecisions(["sp/9": "revoke|x"], providers: ["sp"], at: Self.t0).fresh == ["sp/9"])
+        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|b"], providers: awx, at: Self.t0).fresh
                 == ["awx-main/1", "awx-main/2"])
         // The next cycle, nothing new: nothing to report.
-        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|b"], providers: awx, at: Self.t0).isEmpty)
+        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|b"], providers: awx, at: Self.t0).fresh.isEmpty)
         // Facts changed for 2; 1 stopped matching (its memory is dropped).
-        #expect(try store.rememberDecisions(["awx-main/2": "notify|c"], providers: awx, at: Self.t0) == ["awx-main/2"])
+        #expect(try store.rememberDecisions(["awx-main/2": "notify|c"], providers: awx, at: Self.t0).fresh == ["awx-main/2"])
         // 1 crosses the threshold again: reported again.
-        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|c"], providers: awx, at: Self.t0) == ["awx-main/1"])
+        #expect(try store.rememberDecisions(["awx-main/1": "notify|a", "awx-main/2": "notify|c"], providers: awx, at: Self.t0).fresh == ["awx-main/1"])
         // Another provider's memory was left alone by all of that.
-        #expect(try store.rememberDecisions(["sp/9": "revoke|x"], providers: ["sp"], at: Self.t0).isEmpty)
+        #expect(try store.rememberDecisions(["sp/9": "revoke|x"], providers: ["sp"], at: Self.t0).fresh.isEmpty)
+    }
+
+    @Test func decisionsBeyondTheLimitWaitForALaterCallAndAreCounted() throws {
+        let store = try store()
+        let awx: Set<String> = ["awx-main"]
+        let facts = ["awx-main/1": "notify|a", "awx-main/2": "notify|b", "awx-main/3": "notify|c"]
+        #expect(try store.rememberDecisions(facts, providers: awx, at: Self.t0, limit: 2)
+                == RememberedDecisions(fresh: ["awx-main/1", "awx-main/2"], pending: 1))
+        #expect(try store.rememberDecisions(facts, providers: awx, at: Self.t0, limit: 2)
+                == RememberedDecisions(fresh: ["awx-main/3"], pending: 0))
+        #expect(try store.rememberDecisions(facts, providers: awx, at: Self.t0, limit: 2) == RememberedDecisions(fresh: [], pending: 0))
     }
 
     @Test func aTokenHasAtMostOneUnfinishedRotation() throws {
