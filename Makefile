@@ -29,7 +29,9 @@ build: deps
 ## bench: release builds of tokenwarden and the fetch-only limit, then scripts/bench/bench.py
 ## (about 10 minutes; BENCH_ARGS="--quick" checks the harness in one, BENCH_ARGS="--only sync" one part).
 bench: deps
-	@python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet requests
+	@python3 -c "import requests" 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-requests; \
+	  else echo "the Python baseline needs requests: sudo apt-get install -y python3-requests"; exit 1; fi; }
 	$(SWIFT) build -c release --product tokenwarden --static-swift-stdlib
 	$(SWIFT) build -c release --product tokenwarden-fetch-only --static-swift-stdlib
 	python3 scripts/bench/bench.py $(BENCH_ARGS)
