@@ -87,7 +87,7 @@ public actor DaemonService {
         for (provider, reason) in first.unusable {
             logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
         }
-        checkStore(at: first.configuration.databasePath)
+        checkStore()
         await withCheckedContinuation { continuation in finished = continuation }
         for task in inFlight.values { await task.value }
         try? await http.shutdown()
@@ -96,10 +96,10 @@ public actor DaemonService {
 
     /// Runs the database check on a thread of its own (it reads the whole file; Swift's executor
     /// threads must not block that long), then lets cycles run, or stops on damage.
-    func checkStore(at path: String) {
+    func checkStore() {
         guard let store else { return }
         Thread {
-            let outcome = Result { () throws(StoreError) in try store.check(path: path) }
+            let outcome = Result { () throws(StoreError) in try store.check() }
             Task { await self.storeCheckFinished(outcome) }
         }.start()
     }

@@ -43,8 +43,8 @@ public struct TokenStore: Sendable {
 
     /// Runs `PRAGMA quick_check`; throws `StoreError.damaged` with its first findings.
     /// Blocks for as long as the check reads the whole file (seconds on a large store).
-    public func check(path: String) throws(StoreError) {
-        try Self.translatingErrors(path: path) { try Self.check(writer, path: path) }
+    public func check() throws(StoreError) {
+        try Self.translatingErrors(path: writer.path) { try Self.check(writer, path: writer.path) }
     }
 
     private static func check(_ writer: any DatabaseWriter, path: String) throws {
