@@ -76,8 +76,8 @@ let package = Package(
             path: "Benchmarks/FetchOnly"
         ),
 
-        .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
-        .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore"]),
+        .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenCore", "TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
+        .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore", "TokenWardenTestSupport"]),
         .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenConfig", "TokenWardenTestSupport"]),
         .testTarget(
             name: "TokenWardenStoreTests",

@@ -49,45 +49,51 @@ struct Plan: AsyncParsableCommand {
             for provider in own.unknown {
                 Terminal.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
             }
-            let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies, now: Date())
-            if json {
-                try JSONOutput.print(decisions.map(DecisionJSON.init))
-                return
+            let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
+            if json || all {
+                let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies, now: Date())
+                if json { return try JSONOutput.print(decisions.map(DecisionJSON.init)) }
+                return print(Self.render(PlanOutline(decisions: decisions, budget: budget, listing: nil), rules: policies.rules,
+                                         enforce: configuration.daemon.enforce, budget: budget))
             }
-            print(Self.render(decisions, rules: policies.rules, enforce: configuration.daemon.enforce,
-                              budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers),
-                              listing: all ? nil : Self.listedPerRule))
+            // Counted in one SQL pass; only the listed tokens are decided one by one (1M tokens, 20 rules:
+            // 8.7 s and 860 MB deciding every token, 0.6 s and 35 MB this way).
+            let (outline, agreed) = try Runtime.outline(store: store, configuration: configuration, policies: policies,
+                                                        listing: Self.listedPerRule, now: Date())
+            if !agreed {
+                Terminal.warning("the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug")
+            }
+            print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
         }
     }
 
-    /// The plan as text: per rule its count and, up to `listing` (all when nil), its tokens.
-    static func render(_ decisions: [Decision], rules: [Rule], enforce: Bool, budget: ActionBudget, listing: Int? = nil) -> String {
+    /// The plan as text: per rule its count and its listed tokens.
+    static func render(_ outline: PlanOutline, rules: [Rule], enforce: Bool, budget: ActionBudget) -> String {
         guard !rules.isEmpty else { return "no policy rules: nothing to decide (policies go in policy_directory as *.toml)" }
-        // The writes the next cycle would hold back, as `sync` and the daemon split them.
-        let writes = decisions.filter { $0.action != .notify && $0.hold == nil }
-        let beyond = Dictionary(budget.split(writes).beyond.map { ($0.decision.token.reference, $0.limit) }, uniquingKeysWith: { first, _ in first })
-        let byRule = Dictionary(grouping: decisions, by: \.rule)
         var lines: [String] = []
         for rule in rules {
-            let mine = byRule[rule.name] ?? []
-            lines.append("\(rule.name) (\(rule.action.rawValue)): \(mine.isEmpty ? "no tokens" : mine.count == 1 ? "1 token" : "\(mine.count) tokens")")
-            for decision in mine.prefix(listing ?? mine.count) {
+            let count = outline.counts[rule.name] ?? 0
+            let listed = outline.listed[rule.name] ?? []
+            lines.append("\(rule.name) (\(rule.action.rawValue)): \(count == 0 ? "no tokens" : count == 1 ? "1 token" : "\(count) tokens")")
+            for entry in listed {
+                let decision = entry.decision
                 var line = "  \(decision.token.reference)  \"\(decision.token.name)\"  \(decision.reason)"
                 switch decision.hold {
                 case .ownCredential?: line += "  [held: tokenwarden's own credential]"
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
                 case nil: break
                 }
-                if enforce, let limit = beyond[decision.token.reference] { line += "  [held back next cycle: beyond \(limit)]" }
+                if enforce, let limit = entry.heldBack { line += "  [held back next cycle: beyond \(limit)]" }
                 if decision.matchedRules.count > 1 { line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))" }
                 lines.append(line)
             }
-            if let listing, mine.count > listing {
-                lines.append("  … and \(mine.count - listing) more (--all lists them, --json prints every decision)")
+            if count > listed.count {
+                lines.append("  … and \(count - listed.count) more (--all lists them, --json prints every decision)")
             }
         }
         lines.append("")
-        lines.append(enforce ? "Enforcing (enforce = true): the next cycle carries out \(writes.count - beyond.count) of \(writes.count) revokes and rotations (max_actions_per_cycle = \(budget.total)\(beyond.isEmpty ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
+        let writes = outline.writes, carriedOut = outline.carriedOut
+        lines.append(enforce ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations (max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
                              : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
         return lines.joined(separator: "\n")
     }

@@ -17,22 +17,55 @@ public struct ActionBudget: Sendable, Hashable {
                                           uniquingKeysWith: min))
     }
 
-    /// Splits writes, in the order given (the engine's stable provider, name, id order), into those
+    /// How many of one provider's writes a cycle carries out, and the limit that holds back the rest.
+    public struct Allowance: Sendable, Hashable {
+        public var carriedOut: Int
+        /// Why the writes past `carriedOut` wait for a later cycle; nil when none do.
+        public var limit: String?
+
+        public init(carriedOut: Int, limit: String?) {
+            self.carriedOut = carriedOut
+            self.limit = limit
+        }
+    }
+
+    /// The allowance of each provider, given how many writes each has, taken in the order given
+    /// (the engine's provider order): the budget is spent on earlier providers first.
+    public func allowances(writes: [(provider: String, count: Int)]) -> [String: Allowance] {
+        var result: [String: Allowance] = [:]
+        var spent = 0
+        for (provider, count) in writes {
+            let carriedOut = min(count, total - spent, perProvider[provider] ?? .max)
+            spent += carriedOut
+            let limit = carriedOut == count ? nil
+                : spent >= total ? "[daemon] max_actions_per_cycle = \(total)"
+                : "max_actions_per_cycle = \(perProvider[provider] ?? 0) of provider \"\(provider)\""
+            result[provider] = Allowance(carriedOut: carriedOut, limit: limit)
+        }
+        return result
+    }
+
+    /// Splits writes, given grouped by provider in the engine's provider, name, id order, into those
     /// within the limits and those beyond them; `beyond` keeps, for each, the limit that stopped it.
     public func split(_ decisions: [Decision]) -> (within: [Decision], beyond: [(decision: Decision, limit: String)]) {
+        var counts: [(provider: String, count: Int)] = []
+        for decision in decisions {
+            if counts.last?.provider == decision.token.provider { counts[counts.count - 1].count += 1 }
+            else { counts.append((decision.token.provider, 1)) }
+        }
+        let allowances = allowances(writes: counts)
         var within: [Decision] = []
         var beyond: [(decision: Decision, limit: String)] = []
-        var used: [String: Int] = [:]
+        var rank: [String: Int] = [:]
         for decision in decisions {
             let provider = decision.token.provider
-            if within.count >= total {
-                beyond.append((decision, "[daemon] max_actions_per_cycle = \(total)"))
-            } else if let cap = perProvider[provider], used[provider, default: 0] >= cap {
-                beyond.append((decision, "max_actions_per_cycle = \(cap) of provider \"\(provider)\""))
-            } else {
+            defer { rank[provider, default: 0] += 1 }
+            guard let allowance = allowances[provider], rank[provider, default: 0] >= allowance.carriedOut,
+                  let limit = allowance.limit else {
                 within.append(decision)
-                used[provider, default: 0] += 1
+                continue
             }
+            beyond.append((decision, limit))
         }
         return (within, beyond)
     }

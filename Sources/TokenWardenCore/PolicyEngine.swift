@@ -12,11 +12,8 @@ public enum PolicyEngine {
     public static func evaluate(tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
                                 now: Date) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
-        // The rules each provider runs, in rule order: one lookup per token, not one per rule.
-        var rulesOf: [String: [Int]] = [:]
-        for (index, rule) in rules.enumerated() {
-            for provider in rule.applicability(to: providers).providers { rulesOf[provider.id, default: []].append(index) }
-        }
+        // The rules each provider runs: one lookup per token, not one per rule.
+        let rulesOf = rulesByProvider(rules, providers: providers)
         var decisions: [Decision] = []
         var fired: [Int] = []
         for token in tokens where token.state != .revoked && token.state != .gone {
@@ -25,23 +22,41 @@ public enum PolicyEngine {
             // (on a 800k-token store, formatting every firing rule's reason was most of `plan`).
             fired.removeAll(keepingCapacity: true)
             for index in candidates where rules[index].match.matches(token) {
-                if rules[index].action == .rotate && token.state == .expired { continue }
+                if !rules[index].action.applies(to: token.state) { continue }
                 guard rules[index].triggers.allSatisfy({ reason($0, token: token, kind: kind, now: now, words: false) != nil }) else { continue }
                 fired.append(index)
             }
-            guard let strongest = fired.map({ rules[$0].action }).max(),
-                  let winner = fired.first(where: { rules[$0].action == strongest }).map({ rules[$0] }),
-                  let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
-            var hold: Decision.Hold?
-            if strongest != .notify {
-                if protected.contains(token.reference) { hold = .ownCredential }
-                else if !kind.capabilities.contains(.revoke) { hold = .needsPerson }
-            }
-            decisions.append(Decision(token: token, action: strongest, rule: winner.name, matchedRules: fired.map { rules[$0].name },
+            guard let won = fired.min(by: { outranks($0, $1, in: rules) }) else { continue }
+            let winner = rules[won]
+            guard let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
+            decisions.append(Decision(token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
                                       reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
-                                      hold: hold))
+                                      hold: hold(of: winner.action, ownCredential: protected.contains(token.reference), kind: kind)))
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
+    }
+
+    /// The indices of the rules each provider runs, in policy order (see `Rule.applicability`).
+    public static func rulesByProvider(_ rules: [Rule], providers: [ProviderConfig]) -> [String: [Int]] {
+        var rulesOf: [String: [Int]] = [:]
+        for (index, rule) in rules.enumerated() {
+            for provider in rule.applicability(to: providers).providers { rulesOf[provider.id, default: []].append(index) }
+        }
+        return rulesOf
+    }
+
+    /// Whether rule `a` wins over rule `b` when both fire: the stronger action, then policy order.
+    public static func outranks(_ a: Int, _ b: Int, in rules: [Rule]) -> Bool {
+        let (strengthA, strengthB) = (rules[a].action.strength, rules[b].action.strength)
+        return strengthA != strengthB ? strengthA > strengthB : a < b
+    }
+
+    /// Why a winning action is not carried out: own credentials are never revoked or rotated, and a
+    /// provider without a revoke API needs a person; notifications are never held.
+    public static func hold(of action: RuleAction, ownCredential: Bool, kind: ProviderKind) -> Decision.Hold? {
+        guard action != .notify else { return nil }
+        if ownCredential { return .ownCredential }
+        return kind.capabilities.contains(.revoke) ? nil : .needsPerson
     }
 
     /// The reason each trigger holds, or nil as soon as one does not.

@@ -16,6 +16,10 @@ public enum RuleAction: String, Sendable, Hashable, CaseIterable, Codable, Compa
 
     public static func < (lhs: RuleAction, rhs: RuleAction) -> Bool { lhs.strength < rhs.strength }
 
+    /// Whether a rule with this action may fire on a token in `state`: an expired token is never
+    /// rotated (nothing depends on it any more; a revoke or a notice still may).
+    public func applies(to state: TokenState) -> Bool { !(self == .rotate && state == .expired) }
+
     /// What the provider must offer for the action to be carried out. A revoke on a provider without
     /// a revoke API (Planning Center) is still allowed: it becomes a request to a human.
     public var requiredCapabilities: ProviderCapabilities {

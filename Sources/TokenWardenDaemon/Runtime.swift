@@ -80,7 +80,7 @@ public enum Runtime {
     public static func decisions(store: TokenStore, configuration: Configuration, policies: PolicySet, providers: Set<String>? = nil,
                                  environment: [String: String] = ProcessInfo.processInfo.environment, now: Date) throws -> [Decision] {
         // Only providers some rule runs on; with none, nothing is read.
-        var evaluated = Set(policies.rules.flatMap { $0.applicability(to: configuration.providers).providers.map(\.id) })
+        var evaluated = Set(PolicyEngine.rulesByProvider(policies.rules, providers: configuration.providers).keys)
         if let providers { evaluated.formIntersection(providers) }
         guard !evaluated.isEmpty else { return [] }
         let protected = ownTokens(of: configuration, environment: environment).references
@@ -90,6 +90,28 @@ public enum Runtime {
                                                providers: configuration.providers, protected: protected, now: now)
         }
         return decisions
+    }
+
+    /// What `plan` prints about the whole inventory at `now`, listing up to `listing` tokens per rule.
+    /// SQLite finds the winning rule of every token in one pass (`TokenStore.forEachFiring`), and only the
+    /// listed tokens are decided in full; `agreed` is false when the engine decided one of those otherwise
+    /// than the pass (a bug to report), in which case the outline comes from deciding every token.
+    public static func outline(store: TokenStore, configuration: Configuration, policies: PolicySet, listing: Int,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               now: Date) throws -> (outline: PlanOutline, agreed: Bool) {
+        let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
+        let protected = ownTokens(of: configuration, environment: environment).references
+        var tally = DecisionTally(rules: policies.rules, providers: configuration.providers, protected: protected,
+                                  budget: budget, listing: listing)
+        try store.forEachFiring(PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)) {
+            tally.add(provider: $0, rule: $1, name: $2, id: $3)
+        }
+        let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
+        let decided = PolicyEngine.evaluate(tokens: listed, rules: policies.rules, providers: configuration.providers,
+                                            protected: protected, now: now)
+        if let outline = tally.outline(decided) { return (outline, true) }
+        let every = try decisions(store: store, configuration: configuration, policies: policies, environment: environment, now: now)
+        return (PlanOutline(decisions: every, budget: budget, listing: listing), false)
     }
 
     /// The inventory, opened read-only: looking never creates, migrates or changes the database.

@@ -53,6 +53,13 @@ extension TokenStore {
         try writer.read { db in try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": id])?.token }
     }
 
+    /// The tokens named by `keys` (provider id, token id) that the store holds, read in one transaction.
+    public func tokens(keys: [(provider: String, id: String)]) throws -> [Token] {
+        try writer.read { db in
+            try keys.compactMap { key in try TokenRecord.fetchOne(db, key: ["provider_id": key.provider, "token_id": key.id])?.token }
+        }
+    }
+
     /// Finds the token an admin means by `PROVIDER/ID` or by a name that is unique in the inventory.
     public func resolve(_ reference: String) throws -> Token {
         if reference.contains("/") {

@@ -70,7 +70,8 @@ import TokenWardenTestSupport
             Decision(token: Token(provider: "awx", id: id, name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
                      action: .revoke, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
         }
-        let text = Plan.render(decisions, rules: [rule], enforce: true, budget: ActionBudget(total: 2))
+        let text = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: true,
+                               budget: ActionBudget(total: 2))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
         #expect(text.hasSuffix("the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."))
@@ -83,11 +84,13 @@ import TokenWardenTestSupport
             Decision(token: Token(provider: "awx", id: String(id), name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
                      action: .notify, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
         }
-        let short = Plan.render(decisions, rules: [rule], enforce: false, budget: ActionBudget(total: 2), listing: 25)
+        let short = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: 25), rules: [rule], enforce: false,
+                                budget: ActionBudget(total: 2))
         #expect(short.hasPrefix("stale (notify): 30 tokens\n"))
         #expect(short.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 25)
         #expect(short.contains("\n  … and 5 more (--all lists them, --json prints every decision)\n"))
-        let all = Plan.render(decisions, rules: [rule], enforce: false, budget: ActionBudget(total: 2), listing: nil)
+        let all = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: false,
+                              budget: ActionBudget(total: 2))
         #expect(all.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 30)
         #expect(!all.contains("more (--all"))
     }

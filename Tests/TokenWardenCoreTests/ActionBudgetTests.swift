@@ -48,3 +48,14 @@ import TokenWardenCore
         #expect(ActionBudget(settings: settings, providers: providers) == ActionBudget(total: 7, perProvider: ["a": 2]))
     }
 }
+
+@Suite struct ActionBudgetAllowanceTests {
+    @Test func earlierProvidersSpendTheBudgetFirstAndEachNamesTheLimitThatStoppedIt() {
+        let budget = ActionBudget(total: 5, perProvider: ["b": 1])
+        let allowances = budget.allowances(writes: [("a", 2), ("b", 3), ("c", 4), ("d", 0)])
+        #expect(allowances["a"] == .init(carriedOut: 2, limit: nil))
+        #expect(allowances["b"] == .init(carriedOut: 1, limit: "max_actions_per_cycle = 1 of provider \"b\""))
+        #expect(allowances["c"] == .init(carriedOut: 2, limit: "[daemon] max_actions_per_cycle = 5"))
+        #expect(allowances["d"] == .init(carriedOut: 0, limit: nil))
+    }
+}

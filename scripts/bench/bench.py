@@ -368,6 +368,7 @@ def main():
     parser.add_argument("--only", nargs="+", choices=["sync", "startup", "idle", "store"], default=["sync", "startup", "idle", "store"])
     parser.add_argument("--repeat", type=int, default=3, help="measured runs per sync case (after one warm-up run)")
     parser.add_argument("--quick", action="store_true", help="small sizes and short windows: checks the harness, proves no goal")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (stores, configs) for profiling by hand")
     args = parser.parse_args()
     args.sizes = [1000, 10000, 100000]
     args.repeat_short = 5
@@ -379,7 +380,8 @@ def main():
         if not os.access(path, os.X_OK):
             sys.exit(f"{path} is missing: run `make bench` (it builds both in release mode)")
 
-    work = tempfile.mkdtemp(prefix="tokenwarden-bench-")
+    work = args.keep or tempfile.mkdtemp(prefix="tokenwarden-bench-")
+    os.makedirs(work, exist_ok=True)
     tables = []
     version = subprocess.run([args.binary, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"tokenwarden {version}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
@@ -393,7 +395,8 @@ def main():
             print(table.render())
         sys.exit(f"benchmark failed: {failure}")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     for table in tables:
         print(table.render())
 

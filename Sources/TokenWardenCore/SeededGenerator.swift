@@ -1,6 +1,7 @@
 /// SplitMix64: a tiny seedable random number generator.
 /// Hand-written because Swift's `SystemRandomNumberGenerator` cannot be seeded, and simulated
-/// inventories must be identical run after run for tests and benchmarks to compare like with like.
+/// inventories and generated policy cases must be identical run after run, so tests and benchmarks
+/// compare like with like and a failing case repeats from its seed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

@@ -1,0 +1,114 @@
+/// Counts decisions handed over one token at a time, keeping only what `plan` prints: the first
+/// `listing` tokens of each rule and the first writes of each provider the budget could take.
+/// Why: on a million tokens, one `Decision` per firing token was most of `plan`'s time and memory;
+/// the few listed tokens are then decided in full by `PolicyEngine` and checked against the tally.
+public struct DecisionTally: Sendable {
+    /// A token's place in the engine's provider, name, id order.
+    public struct Key: Sendable, Hashable, Comparable {
+        public var provider: String
+        public var name: String
+        public var id: String
+
+        public var reference: String { "\(provider)/\(id)" }
+
+        public static func < (lhs: Key, rhs: Key) -> Bool { (lhs.provider, lhs.name, lhs.id) < (rhs.provider, rhs.name, rhs.id) }
+    }
+
+    /// The `limit` smallest keys offered, in order.
+    struct Smallest: Sendable {
+        let limit: Int
+        private(set) var keys: [Key] = []
+
+        init(limit: Int) { self.limit = limit }
+
+        mutating func offer(_ key: Key) {
+            if keys.count == limit, let last = keys.last, !(key < last) { return }
+            var low = 0, high = keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            keys.insert(key, at: low)
+            if keys.count > limit { keys.removeLast() }
+        }
+    }
+
+    /// What the tally keeps per provider: looked up once per run of rows of one provider.
+    struct ProviderTally: Sendable {
+        let id: String
+        let kind: ProviderKind
+        /// Ids of tokenwarden's own tokens there.
+        let ownIDs: Set<String>
+        var writes = 0
+        var firstWrites: Smallest
+    }
+
+    private let rules: [Rule]
+    private let budget: ActionBudget
+    private var counts: [Int]
+    private var firstOfRule: [Smallest]
+    private var providers: [ProviderTally]
+    private let providerIndex: [String: Int]
+    private var current = 0
+
+    public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, budget: ActionBudget, listing: Int) {
+        self.rules = rules
+        self.budget = budget
+        counts = Array(repeating: 0, count: rules.count)
+        firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
+        self.providers = providers.map { provider in
+            let prefix = provider.id + "/"
+            return ProviderTally(id: provider.id, kind: provider.kind,
+                                 ownIDs: Set(protected.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }),
+                                 firstWrites: Smallest(limit: min(budget.total, budget.perProvider[provider.id] ?? .max)))
+        }
+        providerIndex = Dictionary(providers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Counts one token of `provider` on which `rule` (an index into the rules) wins.
+    public mutating func add(provider: String, rule: Int, name: String, id: String) {
+        // Rows arrive in runs of one provider: compare before hashing.
+        if providers.indices.contains(current) && providers[current].id != provider {
+            guard let index = providerIndex[provider] else { return }
+            current = index
+        }
+        guard providers.indices.contains(current) else { return }
+        let key = Key(provider: provider, name: name, id: id)
+        counts[rule] += 1
+        firstOfRule[rule].offer(key)
+        let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(id)
+        guard rules[rule].action != .notify,
+              PolicyEngine.hold(of: rules[rule].action, ownCredential: own, kind: providers[current].kind) == nil else { return }
+        providers[current].writes += 1
+        providers[current].firstWrites.offer(key)
+    }
+
+    /// The tokens whose full decisions `outline` needs.
+    public var listedKeys: [Key] { firstOfRule.flatMap(\.keys) }
+
+    /// The outline, given the engine's decisions for `listedKeys`; nil when the engine decides any of
+    /// them otherwise than the tally (which would be a bug: the caller then decides every token).
+    public func outline(_ decisions: [Decision]) -> PlanOutline? {
+        let byReference = Dictionary(decisions.map { ($0.token.reference, $0) }, uniquingKeysWith: { first, _ in first })
+        let writing = providers.filter { $0.writes > 0 }.sorted { $0.id < $1.id }
+        let allowances = budget.allowances(writes: writing.map { ($0.id, $0.writes) })
+        var within: Set<String> = []
+        for provider in writing {
+            within.formUnion(provider.firstWrites.keys.prefix(allowances[provider.id]?.carriedOut ?? 0).map(\.reference))
+        }
+        var listed: [String: [PlanOutline.Entry]] = [:]
+        for (rule, first) in firstOfRule.enumerated() where !first.keys.isEmpty {
+            var entries: [PlanOutline.Entry] = []
+            for key in first.keys {
+                guard let decision = byReference[key.reference], decision.rule == rules[rule].name else { return nil }
+                let heldBack = decision.isWrite && !within.contains(key.reference) ? allowances[key.provider]?.limit : nil
+                entries.append(PlanOutline.Entry(decision: decision, heldBack: heldBack))
+            }
+            listed[rules[rule].name] = entries
+        }
+        let decided = counts.enumerated().filter { $0.element > 0 }
+        return PlanOutline(counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
+                           listed: listed, writes: writing.map(\.writes).reduce(0, +),
+                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +))
+    }
+}

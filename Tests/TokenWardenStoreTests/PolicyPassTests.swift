@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Testing
+import TokenWardenCore
+@testable import TokenWardenStore
+import TokenWardenTestSupport
+
+/// `TokenStore.forEachFiring` (SQLite picks each token's winning rule) against `PolicyEngine.evaluate`
+/// (Swift decides token by token) on the same stored inventory.
+@Suite struct PolicyPassTests {
+    static func stored(_ example: RandomPolicyCase) throws -> (TokenStore, [Token]) {
+        let store = try TokenStore.inMemory()
+        try store.registerProviders(example.providers, at: RandomPolicyCase.now)
+        try store.writer.write { db in
+            for token in example.tokens { try TokenRecord(token).insert(db) }
+        }
+        // The engine decides on what the store holds: timestamps at millisecond precision.
+        let states: Set<TokenState> = [.active, .expired, .revoked, .gone]
+        return (store, try store.tokens(matching: TokenQuery(states: states), at: RandomPolicyCase.now))
+    }
+
+    @Test(arguments: 0..<40)
+    func sqlitePicksTheWinningRuleTheEnginePicksForEveryToken(seed: UInt64) throws {
+        let example = RandomPolicyCase(seed: seed)
+        let (store, tokens) = try Self.stored(example)
+        #expect(tokens.count == example.tokens.count)
+        let now = RandomPolicyCase.now
+        let engine = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers, now: now)
+        var fired: [String: String] = [:]
+        try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) { provider, rule, _, id in
+            #expect(fired.updateValue(example.rules[rule].name, forKey: "\(provider)/\(id)") == nil, "a token reported twice")
+        }
+        #expect(fired == Dictionary(uniqueKeysWithValues: engine.map { ($0.token.reference, $0.rule) }), "seed \(seed)")
+    }
+
+    @Test func theTalliedOutlineOfAStoreIsTheOutlineOfEveryDecision() throws {
+        for seed in UInt64(100)..<110 {
+            let example = RandomPolicyCase(seed: seed, tokenCount: 600)
+            let (store, tokens) = try Self.stored(example)
+            let now = RandomPolicyCase.now
+            var tally = DecisionTally(rules: example.rules, providers: example.providers, protected: example.protected,
+                                      budget: example.budget, listing: 4)
+            try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) {
+                tally.add(provider: $0, rule: $1, name: $2, id: $3)
+            }
+            let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
+            let outline = tally.outline(PolicyEngine.evaluate(tokens: listed, rules: example.rules, providers: example.providers,
+                                                              protected: example.protected, now: now))
+            let every = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers,
+                                              protected: example.protected, now: now)
+            #expect(outline == PlanOutline(decisions: every, budget: example.budget, listing: 4), "seed \(seed)")
+        }
+    }
+
+    @Test func noRuleMeansNoPassOverTheStore() throws {
+        let store = try TokenStore.inMemory()
+        var calls = 0
+        try store.forEachFiring([]) { _, _, _, _ in calls += 1 }
+        #expect(calls == 0)
+    }
+}
