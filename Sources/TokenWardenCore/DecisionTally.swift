@@ -21,6 +21,13 @@ public struct DecisionTally: Sendable {
 
         init(limit: Int) { self.limit = limit }
 
+        /// Whether a key of this provider and name could be kept, decided without its id.
+        func admits(_ provider: String, _ name: String) -> Bool {
+            guard keys.count == limit else { return true }
+            guard let last = keys.last else { return false }
+            return (provider, name) <= (last.provider, last.name)
+        }
+
         mutating func offer(_ key: Key) {
             if keys.count == limit, let last = keys.last, !(key < last) { return }
             var low = 0, high = keys.count
@@ -65,22 +72,41 @@ public struct DecisionTally: Sendable {
         providerIndex = Dictionary(providers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Counts one token of `provider` on which `rule` (an index into the rules) wins.
-    public mutating func add(provider: String, rule: Int, name: String, id: String) {
+    /// Counts one token of `provider` on which `rule` (an index into the rules) wins; `id` is asked
+    /// for only when the token may be among those kept (on 1M tokens, most ids are never needed).
+    public mutating func add(provider: String, rule: Int, name: String, id: () -> String) {
         // Rows arrive in runs of one provider: compare before hashing.
         if providers.indices.contains(current) && providers[current].id != provider {
             guard let index = providerIndex[provider] else { return }
             current = index
         }
         guard providers.indices.contains(current) else { return }
-        let key = Key(provider: provider, name: name, id: id)
         counts[rule] += 1
-        firstOfRule[rule].offer(key)
-        let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(id)
-        guard rules[rule].action != .notify,
-              PolicyEngine.hold(of: rules[rule].action, ownCredential: own, kind: providers[current].kind) == nil else { return }
+        var known: String?
+        func key() -> Key {
+            let value = known ?? id()
+            known = value
+            return Key(provider: provider, name: name, id: value)
+        }
+        if firstOfRule[rule].admits(provider, name) { firstOfRule[rule].offer(key()) }
+        let action = rules[rule].action
+        guard action != .notify else { return }
+        let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
+        guard PolicyEngine.hold(of: action, ownCredential: own, kind: providers[current].kind) == nil else { return }
         providers[current].writes += 1
-        providers[current].firstWrites.offer(key)
+        if providers[current].firstWrites.admits(provider, name) { providers[current].firstWrites.offer(key()) }
+    }
+
+    /// Adds the tokens another tally of the same rules and providers counted (a slice of the same store).
+    public mutating func merge(_ other: DecisionTally) {
+        for rule in counts.indices {
+            counts[rule] += other.counts[rule]
+            for key in other.firstOfRule[rule].keys { firstOfRule[rule].offer(key) }
+        }
+        for index in providers.indices {
+            providers[index].writes += other.providers[index].writes
+            for key in other.providers[index].firstWrites.keys { providers[index].firstWrites.offer(key) }
+        }
     }
 
     /// The tokens whose full decisions `outline` needs.

@@ -16,7 +16,7 @@ import TokenWardenTestSupport
         // A store hands rows over in its own order, not the engine's.
         var random = SeededGenerator(seed: seed)
         for decision in decisions.shuffled(using: &random) {
-            tally.add(provider: decision.token.provider, rule: ruleIndex[decision.rule]!, name: decision.token.name, id: decision.token.id)
+            tally.add(provider: decision.token.provider, rule: ruleIndex[decision.rule]!, name: decision.token.name, id: { decision.token.id })
         }
         let listed = Set(tally.listedKeys.map(\.reference))
         let outline = tally.outline(decisions.filter { listed.contains($0.token.reference) })
@@ -29,7 +29,7 @@ import TokenWardenTestSupport
                      Rule(name: "b", sourceFile: "10.toml", triggers: [.expired], action: .revoke)]
         let providers = [ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))]
         var tally = DecisionTally(rules: rules, providers: providers, protected: [], budget: ActionBudget(total: 5), listing: 5)
-        tally.add(provider: "awx", rule: 0, name: "ci", id: "1")
+        tally.add(provider: "awx", rule: 0, name: "ci", id: { "1" })
         let token = Token(provider: "awx", id: "1", name: "ci", state: .expired, firstSeenAt: now, lastSeenAt: now)
         let engine = Decision(token: token, action: .revoke, rule: "b", matchedRules: ["a", "b"], reason: "r")
         #expect(tally.outline([engine]) == nil)

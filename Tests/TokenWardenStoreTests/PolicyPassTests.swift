@@ -28,7 +28,7 @@ import TokenWardenTestSupport
         let engine = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers, now: now)
         var fired: [String: String] = [:]
         try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) { provider, rule, _, id in
-            #expect(fired.updateValue(example.rules[rule].name, forKey: "\(provider)/\(id)") == nil, "a token reported twice")
+            #expect(fired.updateValue(example.rules[rule].name, forKey: "\(provider)/\(id())") == nil, "a token reported twice")
         }
         #expect(fired == Dictionary(uniqueKeysWithValues: engine.map { ($0.token.reference, $0.rule) }), "seed \(seed)")
     }
@@ -38,10 +38,16 @@ import TokenWardenTestSupport
             let example = RandomPolicyCase(seed: seed, tokenCount: 600)
             let (store, tokens) = try Self.stored(example)
             let now = RandomPolicyCase.now
-            var tally = DecisionTally(rules: example.rules, providers: example.providers, protected: example.protected,
+            let empty = DecisionTally(rules: example.rules, providers: example.providers, protected: example.protected,
                                       budget: example.budget, listing: 4)
-            try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) {
-                tally.add(provider: $0, rule: $1, name: $2, id: $3)
+            // Read in slices and merged, as `plan` does on a machine with several cores.
+            var tally = empty
+            for slice in try store.slices(Int(seed % 4) + 1) {
+                var part = empty
+                try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now), slice: slice) {
+                    part.add(provider: $0, rule: $1, name: $2, id: $3)
+                }
+                tally.merge(part)
             }
             let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
             let outline = tally.outline(PolicyEngine.evaluate(tokens: listed, rules: example.rules, providers: example.providers,
@@ -50,6 +56,19 @@ import TokenWardenTestSupport
                                               protected: example.protected, now: now)
             #expect(outline == PlanOutline(decisions: every, budget: example.budget, listing: 4), "seed \(seed)")
         }
+    }
+
+    @Test func slicesCoverEveryRowOnce() throws {
+        let example = RandomPolicyCase(seed: 7, tokenCount: 101)
+        let (store, _) = try Self.stored(example)
+        for count in [1, 2, 3, 4, 7, 200] {
+            let slices = try store.slices(count)
+            #expect(slices.first?.lowerBound == 1)
+            #expect(slices.last?.upperBound == 101)
+            #expect(zip(slices, slices.dropFirst()).allSatisfy { $0.upperBound + 1 == $1.lowerBound }, "\(count): \(slices)")
+            #expect(slices.count <= count)
+        }
+        #expect(try TokenStore.inMemory().slices(2).isEmpty)
     }
 
     @Test func noRuleMeansNoPassOverTheStore() throws {
