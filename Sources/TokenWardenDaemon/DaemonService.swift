@@ -78,7 +78,7 @@ public actor DaemonService {
             throw error
         }
         loaded = first
-        installSignalHandlers()
+        await installSignalHandlers()
         schedule(first, initial: true)
         startWatchdog()
         _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(Self.spread(first))")])
@@ -88,7 +88,9 @@ public actor DaemonService {
             logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
         }
         checkStore()
-        await withCheckedContinuation { continuation in finished = continuation }
+        // A SIGTERM may have come while the signal sources were being installed: then `stop` ran
+        // already, and waiting for it to resume `finished` would wait forever.
+        if !stopping { await withCheckedContinuation { continuation in finished = continuation } }
         for task in inFlight.values { await task.value }
         try? await http.shutdown()
         if let fatal { throw fatal }
@@ -326,18 +328,28 @@ public actor DaemonService {
 
     // MARK: - Signals and watchdog
 
-    func installSignalHandlers() {
-        for number in [SIGHUP, SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                Task {
-                    if number == SIGHUP { await self.reload() } else { await self.stop(reason: number == SIGTERM ? "SIGTERM" : "SIGINT") }
+    /// Handles SIGHUP, SIGTERM and SIGINT through dispatch sources, and returns once the sources are
+    /// live. libdispatch on Linux takes the signals over (its handler and a signalfd) on its manager
+    /// thread after `resume()`; `READY=1` goes out only after that. The signals are not set to
+    /// SIG_IGN first: one arriving in that window was ignored, and a SIGTERM right after `READY=1`
+    /// left the daemon running (2 starts in 60 by a script). Before the handover a SIGTERM or SIGINT
+    /// ends the process the default way, which is all a stop can mean before start-up finished.
+    func installSignalHandlers() async {
+        await withTaskGroup(of: Void.self) { group in
+            for number in [SIGHUP, SIGTERM, SIGINT] {
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [weak self] in
+                    guard let self else { return }
+                    Task {
+                        if number == SIGHUP { await self.reload() } else { await self.stop(reason: number == SIGTERM ? "SIGTERM" : "SIGINT") }
+                    }
                 }
+                let registered = AsyncStream<Void>.makeStream()
+                source.setRegistrationHandler { registered.continuation.finish() }
+                source.resume()
+                signalSources.append(source)
+                group.addTask { for await _ in registered.stream {} }
             }
-            source.resume()
-            signalSources.append(source)
         }
     }
 

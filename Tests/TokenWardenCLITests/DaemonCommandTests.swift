@@ -109,6 +109,24 @@ extension SubprocessSuites {
         #expect(log.contains("tokenwarden stopping (SIGTERM)"))
     }
 
+    /// systemd may stop a unit the moment it reports `READY=1`; a SIGTERM sent then was once lost
+    /// (the signals were ignored until libdispatch took them over) and the daemon ran on.
+    @Test func aSIGTERMRightAfterReadyStopsTheDaemon() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 1))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "1h")
+        for attempt in 1...12 {
+            let listener = try NotifyListener(path: dir.subpath("notify-\(attempt).sock"))
+            let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
+            _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.contains("READY=1") }) }
+            service.signal(SIGTERM)
+            let stopped = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STOPPING=1") }, seconds: 10) }
+            #expect(stopped.last?.hasPrefix("STOPPING=1\nSTATUS=stopping: SIGTERM") == true, "attempt \(attempt)")
+            #expect(try await service.waitForExit() == 0, "attempt \(attempt): \(service.stderr)")
+        }
+        await simulator.stop()
+    }
+
     @Test func pingsTheWatchdogAtHalfItsIntervalWhileHealthy() async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 2))
         let dir = try TemporaryDirectory()
