@@ -60,16 +60,11 @@ public enum ProviderTimestamp {
         let total = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = Int(total.floorDivided(by: 86_400))
         let secondOfDay = Int(total - Int64(days) * 86_400)
-        let (year, month, day) = civilFromDays(days)
         // Assembled by hand: `String(format:)` costs microseconds per call on Linux, and the simulator
         // and the CLI format hundreds of thousands of these.
         var text = ""
         text.reserveCapacity(20)
-        append(year, digits: 4, to: &text)
-        text.append("-")
-        append(month, digits: 2, to: &text)
-        text.append("-")
-        append(day, digits: 2, to: &text)
+        appendDay(days, to: &text)
         text.append("T")
         append(secondOfDay / 3_600, digits: 2, to: &text)
         text.append(":")
@@ -83,12 +78,28 @@ public enum ProviderTimestamp {
     /// Appends `value` zero-padded to at least `digits` digits.
     public static func append(_ value: Int, digits: Int, to text: inout String) {
         let plain = String(value)
-        if plain.count < digits { text.append(String(repeating: "0", count: digits - plain.count)) }
+        // utf8.count, not count: digits are ASCII, and counting Characters was a tenth of `tokens`.
+        if plain.utf8.count < digits { text.append(String(repeating: "0", count: digits - plain.utf8.count)) }
         text.append(plain)
     }
 
     /// `2025-07-11`: the UTC calendar day, for tables.
-    public static func formatDay(_ date: Date) -> String { String(format(date).prefix(10)) }
+    public static func formatDay(_ date: Date) -> String {
+        var text = ""
+        text.reserveCapacity(10)
+        appendDay(Int(Int64(date.timeIntervalSince1970.rounded(.down)).floorDivided(by: 86_400)), to: &text)
+        return text
+    }
+
+    /// Appends the calendar day `days` after 1970-01-01 as `YYYY-MM-DD`.
+    static func appendDay(_ days: Int, to text: inout String) {
+        let (year, month, day) = civilFromDays(days)
+        append(year, digits: 4, to: &text)
+        text.append("-")
+        append(month, digits: 2, to: &text)
+        text.append("-")
+        append(day, digits: 2, to: &text)
+    }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
