@@ -50,6 +50,9 @@ extension TokenStore {
     }
 
     /// The token table's row ids cut into `count` ranges of about equal width, for reading at once.
+    /// A token's row id never changes (rows are updated in place, never replaced or deleted), so each
+    /// token falls in exactly one slice even while the daemon writes; slices read at once may see
+    /// the store a few milliseconds apart, and tokens added after this call are left out.
     public func slices(_ count: Int) throws -> [ClosedRange<Int64>] {
         guard let last = try writer.read({ db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM token") }) else { return [] }
         let parts = Int64(max(1, count))
