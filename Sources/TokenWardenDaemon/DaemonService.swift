@@ -79,18 +79,20 @@ public actor DaemonService {
         }
         loaded = first
         await installSignalHandlers()
-        schedule(first, initial: true)
-        startWatchdog()
-        _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(Self.spread(first))")])
-        logger.event(.daemonStarted, .notice, "tokenwarden started: \(first.drivers.count) providers, \(first.policies.rules.count) rules, "
-                     + (first.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: first.configuration.sourcePath)
-        for (provider, reason) in first.unusable {
-            logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
-        }
-        checkStore()
         // A SIGTERM may have come while the signal sources were being installed: then `stop` ran
-        // already, and waiting for it to resume `finished` would wait forever.
-        if !stopping { await withCheckedContinuation { continuation in finished = continuation } }
+        // already (STOPPING=1 is out), so nothing is started and nothing waits for it to resume `finished`.
+        if !stopping {
+            schedule(first, initial: true)
+            startWatchdog()
+            _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(Self.spread(first))")])
+            logger.event(.daemonStarted, .notice, "tokenwarden started: \(first.drivers.count) providers, \(first.policies.rules.count) rules, "
+                         + (first.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: first.configuration.sourcePath)
+            for (provider, reason) in first.unusable {
+                logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
+            }
+            checkStore()
+            await withCheckedContinuation { continuation in finished = continuation }
+        }
         for task in inFlight.values { await task.value }
         try? await http.shutdown()
         if let fatal { throw fatal }

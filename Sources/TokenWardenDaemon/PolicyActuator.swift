@@ -95,7 +95,7 @@ public struct PolicyActuator: Sendable {
         if remembered.pending > 0 {
             events.append(LifecycleEvent(.reportsPending, .notice, message:
                 "\(remembered.pending) more decisions to report; they follow, \(reportsPerCycle) per cycle "
-                + "(`tokenwarden plan` lists every decision now)"))
+                + "(`tokenwarden plan --all` lists every decision now)"))
         }
         if !beyond.isEmpty {
             events.append(LifecycleEvent(.limitReached, .critical, message:
