@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TokenWardenCore
 import NIOCore
 import NIOHTTP1
 
@@ -106,11 +107,23 @@ struct ProviderConnection: Sendable {
     func decode<T: Decodable>(_ type: T.Type, from response: Response, what: String) throws(ProviderError) -> T {
         do {
             return try JSONDecoder().decode(type, from: response.data)
-        } catch let decoding as DecodingError {
-            throw error(.malformedResponse, "\(what): the response is not what tokenwarden expects (\(Self.describe(decoding)))")
         } catch {
-            throw self.error(.malformedResponse, "\(what): the response is not JSON")
+            throw unreadable(error, what: what)
         }
+    }
+
+    /// Reads a JSON body field by field with `JSONReader` (listing pages); errors as from `decode`.
+    func read<T>(_ response: Response, what: String, _ read: (inout JSONReader) throws -> T) throws(ProviderError) -> T {
+        do {
+            return try JSONReader.read(Array(response.body.readableBytesView), read)
+        } catch {
+            throw unreadable(error, what: what)
+        }
+    }
+
+    private func unreadable(_ error: any Error, what: String) -> ProviderError {
+        guard let decoding = error as? DecodingError else { return self.error(.malformedResponse, "\(what): the response is not JSON") }
+        return self.error(.malformedResponse, "\(what): the response is not what tokenwarden expects (\(Self.describe(decoding)))")
     }
 
     /// ` (server said: …)`: the start of an error body, on one line, with known secrets removed.

@@ -13,7 +13,7 @@ public struct TokenStore: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    private init(unmigrated writer: any DatabaseWriter) { self.writer = writer }
+    init(unmigrated writer: any DatabaseWriter) { self.writer = writer }
 
     /// A private in-memory database, for tests and dry runs.
     public static func inMemory() throws -> TokenStore {
@@ -68,7 +68,7 @@ public struct TokenStore: Sendable {
         }
     }
 
-    private static func configuration(readonly: Bool) -> GRDB.Configuration {
+    static func configuration(readonly: Bool) -> GRDB.Configuration {
         var configuration = GRDB.Configuration()
         configuration.label = "tokenwarden"
         configuration.readonly = readonly

@@ -22,11 +22,31 @@ public struct AWXDriver: ProviderDriver {
     }
 
     /// One `count/next/results` page; `next` is host-relative and resolved against the base (same host only).
-    @Sendable func page(_ url: String) async throws -> (tokens: [ObservedToken], next: String?) {
-        let page = try connection.decode(Page<Item>.self, from: try await connection.send(.GET, url), what: "listing tokens")
-        let next = try page.next.map { link throws(ProviderError) in try endpoint.resolve(link: link, provider: connection.providerID) }
-        // The filter is a query parameter; a server that ignores it still must not mix in app tokens.
-        return (page.results.filter { $0.application == nil }.map(\.observed), next)
+    /// The tokens are read later, while the next page is fetched.
+    @Sendable func page(_ url: String) async throws -> FetchedPage {
+        let response = try await connection.send(.GET, url)
+        let link = try connection.read(response, what: "listing tokens") { reader in
+            var next: String?
+            try reader.readObject { reader, key in
+                if key == "next" { next = try reader.readOptionalString() } else { try reader.skipValue() }
+            }
+            return next
+        }
+        let next = try link.map { link throws(ProviderError) in try endpoint.resolve(link: link, provider: connection.providerID) }
+        return FetchedPage(next: next) { [connection] in
+            try connection.read(response, what: "listing tokens") { reader in
+                var items: [Item]?
+                try reader.readObject { reader, key in
+                    guard key == "results" else { return try reader.skipValue() }
+                    var results: [Item] = []
+                    try reader.readArray { reader, _ in results.append(try Item(reading: &reader)) }
+                    items = results
+                }
+                guard let items else { throw JSONReader.missing("results") }
+                // The filter is a query parameter; a server that ignores it still must not mix in app tokens.
+                return items.filter { $0.application == nil }.map(\.observed)
+            }
+        }
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
@@ -51,26 +71,53 @@ public struct AWXDriver: ProviderDriver {
         return CreatedToken(id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"))
     }
 
-    struct Page<Result: Decodable>: Decodable {
-        let next: String?
-        let results: [Result]
-    }
+    struct Page<Result: Decodable>: Decodable { let results: [Result] }
 
     struct User: Decodable { let id: Int }
 
-    struct Item: Decodable {
-        struct Summary: Decodable {
-            struct User: Decodable { let username: String? }
-            let user: User?
+    /// A token of a listing page: the fields tokenwarden keeps.
+    struct Item {
+        var id = 0
+        var description: String?
+        var user: Int?
+        var username: String?
+        var created: String?
+        var expires: String?
+        var scope: String?
+        var application: Int?
+
+        init(reading reader: inout JSONReader) throws {
+            var id: Int?
+            try reader.readObject { reader, key in
+                switch key {
+                case "id": id = try reader.readInt()
+                case "description": description = try reader.readOptionalString()
+                case "user": user = try reader.readOptionalInt()
+                case "created": created = try reader.readOptionalString()
+                case "expires": expires = try reader.readOptionalString()
+                case "scope": scope = try reader.readOptionalString()
+                case "application": application = try reader.readOptionalInt()
+                case "summary_fields": username = try Self.username(in: &reader)
+                default: try reader.skipValue()
+                }
+            }
+            guard let id else { throw JSONReader.missing("id") }
+            self.id = id
         }
-        let id: Int
-        let description: String?
-        let user: Int?
-        let summary_fields: Summary?
-        let created: String?
-        let expires: String?
-        let scope: String?
-        let application: Int?
+
+        /// `summary_fields.user.username`, when there.
+        static func username(in reader: inout JSONReader) throws -> String? {
+            var username: String?
+            guard !reader.readNull() else { return nil }
+            try reader.readObject { reader, key in
+                guard key == "user" else { return try reader.skipValue() }
+                guard !reader.readNull() else { return }
+                try reader.readObject { reader, key in
+                    if key == "username" { username = try reader.readOptionalString() } else { try reader.skipValue() }
+                }
+            }
+            return username
+        }
 
         var observed: ObservedToken {
             var timestamps = TimestampReader()
@@ -79,7 +126,7 @@ public struct AWXDriver: ProviderDriver {
             var extras = timestamps.extras
             if let user { extras["user_id"] = String(user) }
             let name = (description ?? "").isEmpty ? "#\(id)" : description!
-            return ObservedToken(id: String(id), name: name, owner: summary_fields?.user?.username ?? user.map { "user \($0)" },
+            return ObservedToken(id: String(id), name: name, owner: username ?? user.map { "user \($0)" },
                                  scopes: (scope ?? "").split(separator: " ").map(String.init), createdAt: createdAt, expiresAt: expiresAt,
                                  extras: extras)
         }

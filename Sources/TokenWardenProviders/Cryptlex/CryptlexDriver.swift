@@ -25,11 +25,12 @@ public struct CryptlexDriver: ProviderDriver {
         endpoint.url("/v3/personal-access-tokens", [("page", String(number)), ("limit", String(pageSize))])
     }
 
-    @Sendable func page(_ url: String) async throws -> (tokens: [ObservedToken], next: String?) {
+    /// Only an empty page ends the listing, so a page is read at once.
+    @Sendable func page(_ url: String) async throws -> FetchedPage {
         let items = try connection.decode([Item].self, from: try await connection.send(.GET, url), what: "listing personal access tokens")
         let number = Int(URLComponents(string: url)?.queryItems?.first { $0.name == "page" }?.value ?? "") ?? 1
         // An empty page ends the listing.
-        return (items.map(\.observed), items.isEmpty ? nil : pageURL(number + 1))
+        return FetchedPage(tokens: items.map(\.observed), next: items.isEmpty ? nil : pageURL(number + 1))
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {

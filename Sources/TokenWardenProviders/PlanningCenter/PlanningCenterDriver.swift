@@ -32,15 +32,66 @@ public struct PlanningCenterDriver: ProviderDriver {
     }
 
     /// One JSON:API page; the next one from `meta.next.offset`, else `links.next` (same host only).
-    @Sendable func page(_ url: String) async throws -> (tokens: [ObservedToken], next: String?) {
-        let page = try connection.decode(Page.self, from: try await connection.send(.GET, url), what: "listing personal access tokens")
+    /// The tokens are read later, while the next page is fetched.
+    @Sendable func page(_ url: String) async throws -> FetchedPage {
+        let response = try await connection.send(.GET, url)
+        let (offset, link) = try connection.read(response, what: "listing personal access tokens") { reader in
+            var offset: Int?, link: String?
+            try reader.readObject { reader, key in
+                switch key {
+                case "meta": offset = try Self.member(of: &reader, "next") { reader in try Self.member(of: &reader, "offset") { try $0.readOptionalInt() } }
+                case "links": link = try Self.member(of: &reader, "next") { try $0.readOptionalString() }
+                default: try reader.skipValue()
+                }
+            }
+            return (offset, link)
+        }
         var next: String?
-        if let offset = page.meta?.next?.offset {
+        if let offset {
             next = pageURL(offset: offset)
-        } else if let link = page.links?.next {
+        } else if let link {
             next = try endpoint.resolve(link: link, provider: connection.providerID)
         }
-        return (page.data.map { ObservedToken(id: $0.id, name: $0.attributes.name) }, next)
+        return FetchedPage(next: next) { [connection] in
+            try connection.read(response, what: "listing personal access tokens") { reader in
+                var tokens: [ObservedToken]?
+                try reader.readObject { reader, key in
+                    guard key == "data" else { return try reader.skipValue() }
+                    var resources: [ObservedToken] = []
+                    try reader.readArray { reader, _ in resources.append(try Self.resource(&reader)) }
+                    tokens = resources
+                }
+                guard let tokens else { throw JSONReader.missing("data") }
+                return tokens
+            }
+        }
+    }
+
+    /// A `PersonalAccessToken` resource: its `id` and `attributes.name`.
+    static func resource(_ reader: inout JSONReader) throws -> ObservedToken {
+        var id: String?, name: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "id": id = try reader.readString()
+            case "attributes":
+                name = try member(of: &reader, "name") { try $0.readString() }
+                guard name != nil else { throw JSONReader.missing("name") }
+            default: try reader.skipValue()
+            }
+        }
+        guard let id else { throw JSONReader.missing("id") }
+        guard let name else { throw JSONReader.missing("attributes") }
+        return ObservedToken(id: id, name: name)
+    }
+
+    /// One member of an object that may be absent or null (nil then), the others skipped.
+    static func member<T>(of reader: inout JSONReader, _ name: String, _ read: (inout JSONReader) throws -> T?) throws -> T? {
+        guard !reader.readNull() else { return nil }
+        var value: T?
+        try reader.readObject { reader, key in
+            if key == name { value = try read(&reader) } else { try reader.skipValue() }
+        }
+        return value
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
@@ -51,22 +102,5 @@ public struct PlanningCenterDriver: ProviderDriver {
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
         throw ProviderError(provider: connection.providerID, kind: .unsupported,
                             message: "Planning Center has no API to create personal access tokens, so they cannot be rotated")
-    }
-
-    /// A JSON:API page: `data`, `links.next`, `meta.next.offset`.
-    struct Page: Decodable {
-        struct Resource: Decodable {
-            struct Attributes: Decodable { let name: String }
-            let id: String
-            let attributes: Attributes
-        }
-        struct Links: Decodable { let next: String? }
-        struct Meta: Decodable {
-            struct Next: Decodable { let offset: Int? }
-            let next: Next?
-        }
-        let data: [Resource]
-        let links: Links?
-        let meta: Meta?
     }
 }

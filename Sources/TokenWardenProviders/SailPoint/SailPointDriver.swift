@@ -31,10 +31,11 @@ public struct SailPointDriver: ProviderDriver {
         endpoint.url("/v3/personal-access-tokens", [("limit", String(pageSize)), ("offset", String(offset))])
     }
 
-    @Sendable func page(_ url: String) async throws -> (tokens: [ObservedToken], next: String?) {
+    /// A page's length decides whether there is a next one, so it is read at once.
+    @Sendable func page(_ url: String) async throws -> FetchedPage {
         let items = try connection.decode([Item].self, from: try await connection.send(.GET, url), what: "listing personal access tokens")
         let offset = Int(URLComponents(string: url)?.queryItems?.first { $0.name == "offset" }?.value ?? "") ?? 0
-        return (items.map(\.observed), items.count < pageSize ? nil : pageURL(offset: offset + items.count))
+        return FetchedPage(tokens: items.map(\.observed), next: items.count < pageSize ? nil : pageURL(offset: offset + items.count))
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Testing
+import TokenWardenCore
+@testable import TokenWardenStore
+
+/// The `checkTokenStateByComparison` migration rebuilds the token table: nothing it held may be lost,
+/// no history may cascade away, and the state rule must still hold.
+@Suite struct TokenStateCheckMigrationTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aStoreFromBeforeTheRebuildKeepsTokensHistoryAndTheStateRule() throws {
+        let queue = try DatabaseQueue(configuration: TokenStore.configuration(readonly: false))
+        try TokenStore.migrator.migrate(queue, upTo: "trackLifecycle")
+        let old = TokenStore(unmigrated: queue)
+        try old.registerProviders([ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))], at: Self.t0)
+        let tokens = (1...50).map { ObservedToken(id: String($0), name: "ci-\($0)", owner: "dave", scopes: ["read"],
+                                                  createdAt: Self.t0, expiresAt: Self.t0 + Double($0) * 86_400) }
+        try old.recordObservations(tokens, provider: "awx", at: Self.t0)
+        try old.markRevoked(provider: "awx", tokenID: "7", at: Self.t0 + 60, detail: "by hand")
+        let before = try queue.read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+             try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id"))
+        }
+        #expect(try queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'token'") }?.contains(" IN (") == true)
+
+        let store = try TokenStore(queue)
+
+        let after = try queue.read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+             try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id"))
+        }
+        #expect(after.0 == before.0)
+        #expect(after.1 == before.1)
+        #expect(after.1.count == 51)  // 50 discovered, 1 revoked
+        let schema = try queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'token'") } ?? ""
+        #expect(!schema.contains(" IN ("))
+        let indexes = try queue.read { db in try db.indexes(on: "token").map(\.name).sorted() }
+        #expect(indexes.contains("token_on_expires_at") && indexes.contains("token_on_name"))
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try db.execute(sql: "UPDATE token SET state = 'lost' WHERE token_id = '1'") }
+        }
+        // The history still belongs to its token: deleting a token cascades to its events.
+        try queue.write { db in try db.execute(sql: "DELETE FROM token WHERE token_id = '2'") }
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token_event WHERE token_id = '2'") } == 0)
+        #expect(try store.token(provider: "awx", id: "7")?.state == .revoked)
+    }
+}
