@@ -11,7 +11,7 @@ enum AtomicFile {
         var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw DeliveryError("cannot create a temporary file in \(directory): \(DeliveryError.systemError())") }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }

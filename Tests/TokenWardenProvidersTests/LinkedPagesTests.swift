@@ -1,0 +1,52 @@
+import Dispatch
+import Synchronization
+import Testing
+import TokenWardenCore
+@testable import TokenWardenProviders
+
+/// The listing loop with drivers whose pages are read later: the next request overlaps the reading,
+/// and the guards against loops keep working.
+@Suite struct LinkedPagesTests {
+    @Test func theNextPageIsRequestedWhileThisOneIsRead() async throws {
+        let nextRequested = DispatchSemaphore(value: 0)
+        let overlapped = Mutex<[Bool]>([])
+        var cursor = LinkedPages(provider: "p", first: "1") { url in
+            if url == "2" { nextRequested.signal() }
+            return FetchedPage(next: url == "1" ? "2" : nil) {
+                // Page 1 is read only while page 2 is being requested; without the overlap this waits in vain.
+                if url == "1" { overlapped.withLock { $0.append(nextRequested.wait(timeout: .now() + 10) == .success) } }
+                return [ObservedToken(id: url, name: "token \(url)")]
+            }
+        }
+        #expect(try await cursor.nextPage()?.map(\.id) == ["1"])
+        #expect(try await cursor.nextPage()?.map(\.id) == ["2"])
+        #expect(try await cursor.nextPage() == nil)
+        #expect(overlapped.withLock { $0 } == [true])
+    }
+
+    @Test func aLoopingNextLinkStillHandsOverThePageBeforeTheError() async throws {
+        let requested = Mutex<[String]>([])
+        var cursor = LinkedPages(provider: "p", first: "a") { url in
+            requested.withLock { $0.append(url) }
+            return FetchedPage(next: url == "a" ? "b" : "a") { [ObservedToken(id: url, name: url)] }
+        }
+        #expect(try await cursor.nextPage()?.map(\.id) == ["a"])
+        #expect(try await cursor.nextPage()?.map(\.id) == ["b"])
+        await #expect { try await cursor.nextPage() } throws: { error in
+            (error as? ProviderError)?.kind == .paginationLoop
+        }
+        #expect(requested.withLock { $0 } == ["a", "b"])  // the looping link was never requested
+    }
+
+    @Test func aPageThatCannotBeReadFailsTheListing() async throws {
+        struct Unreadable: Error {}
+        var cursor = LinkedPages(provider: "p", first: "1") { url in
+            FetchedPage(next: String(Int(url)! + 1)) {
+                if url == "2" { throw Unreadable() }
+                return [ObservedToken(id: url, name: url)]
+            }
+        }
+        #expect(try await cursor.nextPage()?.map(\.id) == ["1"])
+        await #expect(throws: Unreadable.self) { try await cursor.nextPage() }
+    }
+}
