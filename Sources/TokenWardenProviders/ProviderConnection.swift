@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
-import TokenWardenCore
 import NIOCore
 import NIOHTTP1
+import TokenWardenCore
 
 /// Every HTTP exchange with one provider: authorization, pacing, retries, size caps, and errors an
 /// admin can act on. Drivers describe requests; this decides when to retry and when to give up.
