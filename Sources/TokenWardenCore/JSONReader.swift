@@ -25,6 +25,26 @@ public struct JSONReader {
         return value
     }
 
+    /// Reads the value of the top-level object's first `key` field with `read`, and stops there;
+    /// nil when the object has no such field. Nothing after that value is read or checked, so the
+    /// caller must read the whole document later: for an envelope field ahead of a long list (AWX
+    /// puts `next` before `results`), found without scanning the list twice.
+    public static func readLeadingField<T>(_ key: String, of bytes: [UInt8], _ read: (inout JSONReader) throws -> T) throws -> T? {
+        var reader = JSONReader(bytes)
+        var value: T?
+        do {
+            try reader.readObject { reader, field in
+                guard field == key else { return try reader.skipValue() }
+                value = try read(&reader)
+                throw LeadingFieldFound()
+            }
+        } catch is LeadingFieldFound {}
+        return value
+    }
+
+    /// Ends `readLeadingField`'s walk once the field is read.
+    private struct LeadingFieldFound: Error {}
+
     // MARK: Structure
 
     /// Reads an object, calling `field` once per key in document order; `field` must read or skip

@@ -76,7 +76,7 @@ public struct ProviderPoller: Sendable {
             var batch: [ObservedToken] = []
             func commit(_ tokens: [ObservedToken]) async throws {
                 if let stored = try await group.next() { summary = summary + stored }
-                group.addTask { try store.recordObservations(tokens, provider: provider, at: clock()) }
+                group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock()) }
             }
             do {
                 for try await page in driver.tokens() {

@@ -121,6 +121,15 @@ struct ProviderConnection: Sendable {
         }
     }
 
+    /// `JSONReader.readLeadingField` on a response body, with `read`'s errors for a bad body.
+    func readLeadingField<T>(_ key: String, of response: Response, what: String, _ read: (inout JSONReader) throws -> T) throws(ProviderError) -> T? {
+        do {
+            return try JSONReader.readLeadingField(key, of: Array(response.body.readableBytesView), read)
+        } catch {
+            throw unreadable(error, what: what)
+        }
+    }
+
     private func unreadable(_ error: any Error, what: String) -> ProviderError {
         guard let decoding = error as? DecodingError else { return self.error(.malformedResponse, "\(what): the response is not JSON") }
         return self.error(.malformedResponse, "\(what): the response is not what tokenwarden expects (\(Self.describe(decoding)))")

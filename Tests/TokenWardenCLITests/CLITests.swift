@@ -77,7 +77,7 @@ import TokenWardenTestSupport
         let store = try TokenStore.open(path: setup.database)
         try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
         let created = try ProviderTimestamp.parse("2025-02-23T14:39:32.618932Z").date
-        try store.recordObservations([
+        try await store.recordObservations([
             ObservedToken(id: "4", name: "deploy-bot", owner: "root", scopes: ["write"], createdAt: created, expiresAt: now + 3 * 86_400),
             ObservedToken(id: "5", name: "ci", createdAt: created, expiresAt: try ProviderTimestamp.parse("3024-06-25T14:39:32.618279Z").date),
         ], provider: "awx-main", at: now)

@@ -62,6 +62,29 @@ import TokenWardenCore
         }
     }
 
+    @Test func aLeadingFieldIsReadWithoutReadingWhatFollowsIt() throws {
+        // Whatever follows the field is left for the full read: here it is not even JSON.
+        let page = Array(#"{"count":2,"next":"/api/v2/tokens/?page=2","results":[{"id":1}, oops"#.utf8)
+        #expect(try JSONReader.readLeadingField("next", of: page) { try $0.readOptionalString() } == "/api/v2/tokens/?page=2")
+        #expect(throws: DecodingError.self) { try JSONReader.read(page) { try $0.skipValue() } }
+
+        let last = Array(#"{"count":2,"next":null,"results":[]}"#.utf8)
+        #expect(try JSONReader.readLeadingField("next", of: last) { try $0.readOptionalString() } == .some(nil))
+        let without = Array(#"{"count":2,"results":[{"id":1,"next":"not this one"}]}"#.utf8)
+        #expect(try JSONReader.readLeadingField("next", of: without) { try $0.readOptionalString() } == nil)
+    }
+
+    @Test func aLeadingFieldInABrokenPrefixIsAnErrorWithItsPath() throws {
+        #expect(throws: DecodingError.self) { try JSONReader.readLeadingField("next", of: Array(#"[1,2]"#.utf8)) { try $0.readOptionalString() } }
+        #expect(throws: DecodingError.self) { try JSONReader.readLeadingField("next", of: Array(#"{"count":2 "next":null}"#.utf8)) { try $0.readOptionalString() } }
+        #expect {
+            try JSONReader.readLeadingField("next", of: Array(#"{"next":42,"results":[]}"#.utf8)) { try $0.readOptionalString() }
+        } throws: { error in
+            guard case let .typeMismatch(_, context) = error as? DecodingError else { return false }
+            return context.codingPath.map(\.stringValue) == ["next"]
+        }
+    }
+
     @Test func errorsCarryTheCodingPath() throws {
         let page = #"{"next":null,"results":[{"id":1},{"id":"two"}]}"#
         #expect {

@@ -80,6 +80,24 @@ import TokenWardenTestSupport
         #expect(history[1].detail == "expires_at 2027-02-14T08:00:00Z → 2027-03-16T08:00:00Z")
     }
 
+    @Test func idsThatNeedEscapingInJSONAreRecognisedOnTheNextListing() async throws {
+        // The known tokens are looked up through one JSON array of ids: quotes, backslashes, control
+        // characters and non-ASCII must come back as the same ids, or every poll would rediscover them.
+        let store = try store()
+        let ids = [#"a"b"#, #"back\slash"#, "tab\there", "line\nbreak", "caf\u{E9}", "\u{1F511}", "bell\u{07}", "/api/v2/tokens/7/", " ", "1"]
+        let page = ids.map { ObservedToken(id: $0, name: "n-" + $0) }
+        var summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0)
+        #expect(summary.discovered == ids.count)
+        summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0 + 60)
+        #expect(summary.seen == ids.count && summary.discovered == 0 && summary.changed == 0)
+        for id in ids {
+            #expect(try store.token(provider: "awx-main", id: id)?.lastSeenAt == Self.t0 + 60, "\(id)")
+            #expect(try store.history(provider: "awx-main", tokenID: id).map(\.event) == ["discovered"], "\(id)")
+        }
+        // The same ids under another provider are other tokens.
+        #expect(try await store.recordObservations(page, provider: "sp", at: Self.t0 + 60).discovered == ids.count)
+    }
+
     @Test func tokensMissingFromACompleteListingBecomeGoneAndCanReappear() throws {
         let store = try store()
         try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)

@@ -25,13 +25,8 @@ public struct AWXDriver: ProviderDriver {
     /// The tokens are read later, while the next page is fetched.
     @Sendable func page(_ url: String) async throws -> FetchedPage {
         let response = try await connection.send(.GET, url)
-        let link = try connection.read(response, what: "listing tokens") { reader in
-            var next: String?
-            try reader.readObject { reader, key in
-                if key == "next" { next = try reader.readOptionalString() } else { try reader.skipValue() }
-            }
-            return next
-        }
+        // `next` comes before `results` in AWX's pages: found without skipping the tokens.
+        let link = try connection.readLeadingField("next", of: response, what: "listing tokens") { try $0.readOptionalString() } ?? nil
         let next = try link.map { link throws(ProviderError) in try endpoint.resolve(link: link, provider: connection.providerID) }
         return FetchedPage(next: next) { [connection] in
             try connection.read(response, what: "listing tokens") { reader in
