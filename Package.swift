@@ -31,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "TokenWardenStore",
-            dependencies: ["TokenWardenCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TokenWardenCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "TokenWardenProviders",

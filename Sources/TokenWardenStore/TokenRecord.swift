@@ -36,13 +36,21 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         """
 
     /// Inserts with an already prepared `insertSQL` statement: the hot path of discovering tokens.
-    func insert(_ db: Database, using statement: Statement) throws {
-        try statement.execute(arguments: [
-            token.provider, token.id, token.name, token.owner, JSONColumn.encode(token.scopes),
-            token.createdAt?.millisecondsSince1970, token.expiresAt?.millisecondsSince1970, token.lastUsedAt?.millisecondsSince1970,
-            token.revoked, token.state.rawValue, token.firstSeenAt.millisecondsSince1970, token.lastSeenAt.millisecondsSince1970,
-            JSONColumn.encode(token.extras),
-        ])
+    func insert(using statement: inout DirectStatement) throws {
+        statement.bind(token.provider)
+        statement.bind(token.id)
+        statement.bind(token.name)
+        statement.bind(token.owner)
+        statement.bind(JSONColumn.encode(token.scopes))
+        statement.bind(token.createdAt?.millisecondsSince1970)
+        statement.bind(token.expiresAt?.millisecondsSince1970)
+        statement.bind(token.lastUsedAt?.millisecondsSince1970)
+        statement.bind(token.revoked)
+        statement.bind(token.state.rawValue)
+        statement.bind(token.firstSeenAt.millisecondsSince1970)
+        statement.bind(token.lastSeenAt.millisecondsSince1970)
+        statement.bind(JSONColumn.encode(token.extras))
+        try statement.execute()
     }
 
     func encode(to container: inout PersistenceContainer) throws {

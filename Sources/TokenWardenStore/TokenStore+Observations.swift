@@ -34,16 +34,21 @@ extension TokenStore {
     private func recordObservations(_ db: Database, _ page: [ObservedToken], provider: String, at now: Date) throws -> ObservationSummary {
         var summary = ObservationSummary()
         var known = try tokens(db, provider: provider, ids: page.map(\.id))
-        let touch = try db.cachedStatement(sql: "UPDATE token SET last_seen_at = ? WHERE provider_id = ? AND token_id = ?")
-        let insert = try db.cachedStatement(sql: TokenRecord.insertSQL)
-        let event = try eventInsert(db)
+        var touch = DirectStatement(try db.cachedStatement(sql: "UPDATE token SET last_seen_at = ? WHERE provider_id = ? AND token_id = ?"))
+        var insert = DirectStatement(try db.cachedStatement(sql: TokenRecord.insertSQL))
+        var discovered = DirectStatement(try eventInsert(db))
         let seenAt = now.millisecondsSince1970
         for observed in page {
             summary.seen += 1
             guard var token = known[observed.id] else {
                 let token = Token(provider: provider, observed: observed, seenAt: now)
-                try TokenRecord(token).insert(db, using: insert)
-                try event.execute(arguments: [provider, observed.id, seenAt, TokenEventKind.discovered.rawValue, ""])
+                try TokenRecord(token).insert(using: &insert)
+                discovered.bind(provider)
+                discovered.bind(observed.id)
+                discovered.bind(seenAt)
+                discovered.bind(TokenEventKind.discovered.rawValue)
+                discovered.bind("")
+                try discovered.execute()
                 known[observed.id] = token
                 summary.discovered += 1
                 continue
@@ -52,7 +57,10 @@ extension TokenStore {
             let changes = token.absorb(observed, seenAt: now)
             known[observed.id] = token
             guard wasGone || !changes.isEmpty else {
-                try touch.execute(arguments: [seenAt, provider, observed.id])
+                touch.bind(seenAt)
+                touch.bind(provider)
+                touch.bind(observed.id)
+                try touch.execute()
                 continue
             }
             try TokenRecord(token).update(db)

@@ -98,6 +98,39 @@ import TokenWardenTestSupport
         #expect(try await store.recordObservations(page, provider: "sp", at: Self.t0 + 60).discovered == ids.count)
     }
 
+    @Test func everyColumnOfANewTokenIsStoredAsObservedIncludingEmptyAndMissingValues() throws {
+        // New tokens are bound straight through SQLite's C API: '' must stay '' (not NULL), nil NULL.
+        let store = try store()
+        let year3000 = try ProviderTimestamp.parse("3000-01-01T00:00:00Z").date
+        let full = ObservedToken(id: "full", name: "Zürich 🔑 \"ops\"", owner: "", scopes: ["read", "write"], createdAt: Self.t0 - Self.day,
+                                 expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true, extras: ["user_id": "7", "note": ""])
+        let bare = ObservedToken(id: "bare", name: "")
+        try store.recordObservations([full, bare], provider: "awx-main", at: Self.t0)
+        let stored = try #require(try store.token(provider: "awx-main", id: "full"))
+        #expect(stored == Token(provider: "awx-main", id: "full", name: full.name, owner: "", scopes: ["read", "write"],
+                                createdAt: Self.t0 - Self.day, expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true,
+                                state: .revoked, firstSeenAt: Self.t0, lastSeenAt: Self.t0, extras: ["user_id": "7", "note": ""]))
+        let bareStored = try #require(try store.token(provider: "awx-main", id: "bare"))
+        #expect(bareStored.name == "" && bareStored.owner == nil && bareStored.scopes.isEmpty && bareStored.extras.isEmpty)
+        #expect(bareStored.createdAt == nil && bareStored.expiresAt == nil && bareStored.lastUsedAt == nil && !bareStored.revoked)
+        #expect(try store.history(provider: "awx-main", tokenID: "bare").map(\.event) == ["discovered"])
+    }
+
+    @Test func aRefusedInsertFailsTheWholeBatchAndTheStoreKeepsWorking() throws {
+        let store = try store()
+        // "nobody" is not a registered provider: the token row breaks its foreign key.
+        #expect {
+            try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "nobody", at: Self.t0)
+        } throws: { error in
+            (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY
+        }
+        #expect(try store.tokens(matching: TokenQuery(), at: Self.t0).isEmpty)
+        // The same prepared statements serve the next batch.
+        let summary = try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
+        #expect(summary.discovered == 2)
+        #expect(try store.tokens(matching: TokenQuery(), at: Self.t0).map(\.id) == ["1", "2"])
+    }
+
     @Test func tokensMissingFromACompleteListingBecomeGoneAndCanReappear() throws {
         let store = try store()
         try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
