@@ -42,6 +42,8 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // glibc's <malloc.h> (malloc_trim) for the daemon; part of libc, nothing to link or install.
+        .systemLibrary(name: "CGlibcMalloc"),
         .target(name: "TokenWardenJournal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TokenWardenSimulator",
@@ -56,7 +58,7 @@ let package = Package(
             name: "TokenWardenDaemon",
             dependencies: [
                 "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
-                "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator",
+                "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator", "CGlibcMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

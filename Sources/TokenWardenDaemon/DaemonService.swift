@@ -230,6 +230,7 @@ public actor DaemonService {
             if !firstPoll { self.reportObservations(of: provider, since: started) }
             if case let .success(report) = outcome { for event in report.events { event.log(to: logger) } }
             self.finish(provider, outcome)
+            if self.running.isEmpty { IdleMemory.release(store) }
         }
         inFlight[provider] = task
     }

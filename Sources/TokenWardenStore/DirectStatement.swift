@@ -17,9 +17,17 @@ struct DirectStatement {
     /// SQLite copies the value before the call returns (its `SQLITE_TRANSIENT`, which Swift cannot import).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+    /// The next parameter's index. Before the first, the statement is reset: GRDB leaves a statement
+    /// it ran stepped to its end, and SQLite refuses to bind to one that is not reset.
+    private mutating func nextIndex() -> Int32 {
+        if index == 0 { sqlite3_reset(handle) }
+        index += 1
+        return index
+    }
+
     /// Binds the next parameter (parameters are bound in order, from the first).
     mutating func bind(_ text: String) {
-        index += 1
+        let index = nextIndex()
         var text = text
         let code = text.withUTF8 { bytes in
             // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
@@ -36,7 +44,7 @@ struct DirectStatement {
 
     mutating func bind(_ integer: Int64?) {
         guard let integer else { return bindNull() }
-        index += 1
+        let index = nextIndex()
         let code = sqlite3_bind_int64(handle, index, integer)
         precondition(code == SQLITE_OK, "binding parameter \(index) of \(statement.sql) failed (\(code))")
     }
@@ -44,7 +52,7 @@ struct DirectStatement {
     mutating func bind(_ flag: Bool) { bind(Int64(flag ? 1 : 0)) }
 
     private mutating func bindNull() {
-        index += 1
+        let index = nextIndex()
         let code = sqlite3_bind_null(handle, index)
         precondition(code == SQLITE_OK, "binding parameter \(index) of \(statement.sql) failed (\(code))")
     }

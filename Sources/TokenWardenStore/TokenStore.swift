@@ -41,6 +41,12 @@ public struct TokenStore: Sendable {
         }
     }
 
+    /// Frees what SQLite keeps between uses: each connection's page cache, and the idle reader
+    /// connections (reopened by the next read). The daemon calls it when no cycle is running.
+    public func releaseMemory() {
+        if let pool = writer as? DatabasePool { pool.releaseMemory() } else if let queue = writer as? DatabaseQueue { queue.releaseMemory() }
+    }
+
     /// Runs `PRAGMA quick_check`; throws `StoreError.damaged` with its first findings.
     /// Blocks for as long as the check reads the whole file (seconds on a large store).
     public func check() throws(StoreError) {

@@ -32,7 +32,7 @@ extension SubprocessSuites {
             #expect(postinst.contains(step))
         }
         #expect(try await PackagingTests.run("/usr/bin/dpkg-deb", ["-f", path, "Package", "Depends"]).output
-                == "Package: tokenwarden\nDepends: libc6, libsqlite3-0, libsystemd0\n")
+                == "Package: tokenwarden\nDepends: libc6 (>= 2.36), libsqlite3-0, libsystemd0\n")
 
         // The man page is the CLI's own help, rendered.
         let extracted = try TemporaryDirectory()

@@ -37,6 +37,24 @@ import TokenWardenTestSupport
         #expect(mode == 0o700)
     }
 
+    @Test func aStoreThatReleasedItsMemoryReadsAndWritesAsBefore() throws {
+        // The idle daemon releases SQLite's caches and closes reader connections between polls.
+        let dir = try TemporaryDirectory()
+        let store = try TokenStore.open(path: dir.subpath("tokenwarden.sqlite"))
+        try store.registerProviders(Self.providers, at: Self.t0)
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: Self.t0)
+        #expect(try store.token(provider: "awx-main", id: "1")?.name == "a")
+        store.releaseMemory()
+        #expect(try store.token(provider: "awx-main", id: "1")?.name == "a")
+        try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0 + 60)
+        store.releaseMemory()
+        #expect(try store.tokens(matching: TokenQuery(), at: Self.t0 + 60).map(\.id) == ["1", "2"])
+        let memory = try TokenStore.inMemory()
+        try memory.registerProviders(Self.providers, at: Self.t0)
+        memory.releaseMemory()  // an in-memory store keeps its data
+        #expect(try memory.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: Self.t0).discovered == 1)
+    }
+
     @Test func readOnlyOpeningNeverCreatesADatabase() throws {
         let dir = try TemporaryDirectory()
         let path = dir.subpath("tokenwarden.sqlite")
@@ -114,6 +132,21 @@ import TokenWardenTestSupport
         #expect(bareStored.name == "" && bareStored.owner == nil && bareStored.scopes.isEmpty && bareStored.extras.isEmpty)
         #expect(bareStored.createdAt == nil && bareStored.expiresAt == nil && bareStored.lastUsedAt == nil && !bareStored.revoked)
         #expect(try store.history(provider: "awx-main", tokenID: "bare").map(\.event) == ["discovered"])
+    }
+
+    @Test func aBatchMixingChangedAndNewTokensRecordsEachWithItsEvent() throws {
+        // A changed token's event goes through GRDB and a new token's through the same prepared
+        // statement bound directly, one after the other, in both orders.
+        let store = try store()
+        try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "3", name: "c")], provider: "awx-main", at: Self.t0)
+        let batch = [ObservedToken(id: "1", name: "a2"), ObservedToken(id: "2", name: "b"), ObservedToken(id: "3", name: "c2"),
+                     ObservedToken(id: "4", name: "d")]
+        let summary = try store.recordObservations(batch, provider: "awx-main", at: Self.t0 + 60)
+        #expect(summary.changed == 2 && summary.discovered == 2)
+        #expect(try store.history(provider: "awx-main", tokenID: "1").map(\.event) == ["discovered", "changed"])
+        #expect(try store.history(provider: "awx-main", tokenID: "2").map(\.event) == ["discovered"])
+        #expect(try store.history(provider: "awx-main", tokenID: "3").map(\.event) == ["discovered", "changed"])
+        #expect(try store.history(provider: "awx-main", tokenID: "4").map(\.event) == ["discovered"])
     }
 
     @Test func aRefusedInsertFailsTheWholeBatchAndTheStoreKeepsWorking() throws {
