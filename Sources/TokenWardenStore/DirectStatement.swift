@@ -31,7 +31,7 @@ struct DirectStatement {
         var text = text
         let code = text.withUTF8 { bytes in
             // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
-            bytes.isEmpty ? sqlite3_bind_text(handle, index, "", 0, nil)
+            bytes.isEmpty ? sqlite3_bind_text(handle, index, "", 0, Self.transient)
                           : sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
         precondition(code == SQLITE_OK, "binding parameter \(index) of \(statement.sql) failed (\(code))")
