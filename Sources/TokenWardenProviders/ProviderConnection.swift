@@ -105,26 +105,23 @@ struct ProviderConnection: Sendable {
 
     /// Decodes a JSON body, or says what was unreadable (never echoing values: they may be secrets).
     func decode<T: Decodable>(_ type: T.Type, from response: Response, what: String) throws(ProviderError) -> T {
-        do {
-            return try JSONDecoder().decode(type, from: response.data)
-        } catch {
-            throw unreadable(error, what: what)
-        }
+        try readable(what) { try JSONDecoder().decode(type, from: response.data) }
     }
 
     /// Reads a JSON body field by field with `JSONReader` (listing pages); errors as from `decode`.
     func read<T>(_ response: Response, what: String, _ read: (inout JSONReader) throws -> T) throws(ProviderError) -> T {
-        do {
-            return try JSONReader.read(Array(response.body.readableBytesView), read)
-        } catch {
-            throw unreadable(error, what: what)
-        }
+        try readable(what) { try JSONReader.read(Array(response.body.readableBytesView), read) }
     }
 
-    /// `JSONReader.readLeadingField` on a response body, with `read`'s errors for a bad body.
+    /// `JSONReader.readLeadingField` on a response body; errors as from `decode`.
     func readLeadingField<T>(_ key: String, of response: Response, what: String, _ read: (inout JSONReader) throws -> T) throws(ProviderError) -> T? {
+        try readable(what) { try JSONReader.readLeadingField(key, of: Array(response.body.readableBytesView), read) }
+    }
+
+    /// Runs a body reader, turning what it throws into the `malformedResponse` error of `what`.
+    private func readable<T>(_ what: String, _ body: () throws -> T) throws(ProviderError) -> T {
         do {
-            return try JSONReader.readLeadingField(key, of: Array(response.body.readableBytesView), read)
+            return try body()
         } catch {
             throw unreadable(error, what: what)
         }

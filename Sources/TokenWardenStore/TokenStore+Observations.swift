@@ -37,19 +37,14 @@ extension TokenStore {
         var known = try tokens(db, provider: provider, ids: page.map(\.id))
         var touch = DirectStatement(try db.cachedStatement(sql: "UPDATE token SET last_seen_at = ? WHERE provider_id = ? AND token_id = ?"))
         var insert = DirectStatement(try db.cachedStatement(sql: TokenRecord.insertSQL))
-        var discovered = DirectStatement(try eventInsert(db))
+        var events = DirectStatement(try eventInsert(db))
         let seenAt = now.millisecondsSince1970
         for observed in page {
             summary.seen += 1
             guard var token = known[observed.id] else {
                 let token = Token(provider: provider, observed: observed, seenAt: now)
                 try TokenRecord(token).insert(using: &insert)
-                discovered.bind(provider)
-                discovered.bind(observed.id)
-                discovered.bind(seenAt)
-                discovered.bind(TokenEventKind.discovered.rawValue)
-                discovered.bind("")
-                try discovered.execute()
+                try insertEvent(using: &events, provider: provider, tokenID: observed.id, kind: .discovered, at: seenAt, detail: "")
                 known[observed.id] = token
                 summary.discovered += 1
                 continue
@@ -66,7 +61,8 @@ extension TokenStore {
             }
             try TokenRecord(token).update(db)
             let detail = changes.map(\.description).joined(separator: "; ")
-            try insertEvent(db, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: now, detail: detail)
+            try insertEvent(using: &events, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: seenAt,
+                            detail: detail)
             if wasGone { summary.reappeared += 1 } else { summary.changed += 1 }
         }
         return summary
@@ -151,11 +147,23 @@ extension TokenStore {
     }
 
     func insertEvent(_ db: Database, provider: String, tokenID: String, kind: TokenEventKind, at now: Date, detail: String) throws {
-        try eventInsert(db).execute(arguments: [provider, tokenID, now.millisecondsSince1970, kind.rawValue, detail])
+        var events = DirectStatement(try eventInsert(db))
+        try insertEvent(using: &events, provider: provider, tokenID: tokenID, kind: kind, at: now.millisecondsSince1970, detail: detail)
     }
 
-    /// The prepared history insert, arguments in `insertEvent`'s order; hold it across a loop rather
-    /// than hashing its SQL to find it in the statement cache once per row.
+    /// One history row through a held `eventInsert` statement: the per-token path of a listing,
+    /// which keeps the statement rather than hashing its SQL to find it in the cache once per row.
+    private func insertEvent(using events: inout DirectStatement, provider: String, tokenID: String, kind: TokenEventKind,
+                             at milliseconds: Int64, detail: String) throws {
+        events.bind(provider)
+        events.bind(tokenID)
+        events.bind(milliseconds)
+        events.bind(kind.rawValue)
+        events.bind(detail)
+        try events.execute()
+    }
+
+    /// The prepared history insert, parameters in `insertEvent`'s order.
     private func eventInsert(_ db: Database) throws -> Statement {
         try db.cachedStatement(sql: "INSERT INTO token_event (provider_id, token_id, occurred_at, kind, detail) VALUES (?, ?, ?, ?, ?)")
     }
