@@ -7,7 +7,10 @@ checked as ratios between runs made side by side on the same (noisy) machine:
   sync       full `tokenwarden sync` of 1k/10k/100k tokens (AWX pages of 200, Planning Center pages
              of 100) vs the fetch-only limit (tokenwarden-fetch-only: same pages, same HTTP client,
              bodies thrown away) and vs cron_sync.py (requests + sqlite3). Goals: <= 1.15x the
-             limit, >= 5x faster than the script. Each run starts from an empty database.
+             limit, >= 5x faster than the script. Each run starts from an empty database. The three
+             run back to back in each round (who goes first rotates), and the goals are checked on
+             the median of each round's own ratios: the machine's speed drifts by 10-30% within
+             minutes, which a ratio of medians taken from different rounds carries into the result.
   rss        peak RSS of `sync` at 1k vs 100k tokens (wait4's ru_maxrss). Goal: <= 1.5x.
   idle       the daemon between polls for 60 s: CPU from /proc/PID/stat (utime+stime, 10 ms ticks)
              and /proc/PID/task/*/schedstat (ns), RSS from /proc/PID/status (the binary read
@@ -114,7 +117,8 @@ def verdict(ok):
 
 
 def bench_sync(args, work, tables):
-    sync = Table("1. sync vs fetch-only limit vs cron script (median wall seconds, each from an empty database)",
+    sync = Table("1. sync vs fetch-only limit vs cron script (median wall seconds, each from an empty database; "
+                 "ratios: median of each round's, range in brackets)",
                  ["provider", "tokens", "fetch-only", "sync", "cron_sync.py", "sync/fetch", "goal <=1.15", "script/sync", "goal >=5"])
     rss = Table("2. peak RSS of sync (wait4 ru_maxrss)", ["provider", "tokens", "sync peak RSS", "ratio to 1k", "goal <=1.5"])
     base_rss = {}
@@ -124,6 +128,7 @@ def bench_sync(args, work, tables):
             for kind in ("awx", "planningcenter"):
                 times = {"fetch": [], "sync": [], "script": []}
                 peaks = []
+                ratios = {"fetch": [], "script": []}  # per round: sync / fetch-only, cron_sync.py / sync
                 for rep in range(args.repeat + 1):  # run 0 warms the simulator's caches and is dropped
                     directory = os.path.join(work, f"sync-{kind}-{tokens}-{rep}")
                     config = write_config(directory + ".toml", simulator, [kind], directory, directory + "-policies")
@@ -139,12 +144,16 @@ def bench_sync(args, work, tables):
                             times[name].append(elapsed)
                             if name == "sync":
                                 peaks.append(peak)
+                    if rep > 0:
+                        ratios["fetch"].append(times["sync"][-1] / times["fetch"][-1])
+                        ratios["script"].append(times["script"][-1] / times["sync"][-1])
                     shutil.rmtree(directory, ignore_errors=True)
                 median = {name: statistics.median(values) for name, values in times.items()}
-                ratio_fetch = median["sync"] / median["fetch"]
-                ratio_script = median["script"] / median["sync"]
+                ratio_fetch = statistics.median(ratios["fetch"])
+                ratio_script = statistics.median(ratios["script"])
                 sync.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", f"{median['script']:.3f}",
-                         f"{ratio_fetch:.2f}x", verdict(ratio_fetch <= 1.15), f"{ratio_script:.1f}x", verdict(ratio_script >= 5))
+                         f"{ratio_fetch:.2f}x [{min(ratios['fetch']):.2f}-{max(ratios['fetch']):.2f}]", verdict(ratio_fetch <= 1.15),
+                         f"{ratio_script:.1f}x [{min(ratios['script']):.1f}-{max(ratios['script']):.1f}]", verdict(ratio_script >= 5))
                 peak = max(peaks)
                 base_rss.setdefault(kind, peak)
                 ratio = peak / base_rss[kind]
@@ -386,7 +395,7 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "tokenwarden"))
     parser.add_argument("--fetch-only", default=os.path.join(ROOT, ".build", "release", "tokenwarden-fetch-only"))
     parser.add_argument("--only", nargs="+", choices=["sync", "startup", "idle", "store"], default=["sync", "startup", "idle", "store"])
-    parser.add_argument("--repeat", type=int, default=3, help="measured runs per sync case (after one warm-up run)")
+    parser.add_argument("--repeat", type=int, default=5, help="measured rounds per sync case (after one warm-up round)")
     parser.add_argument("--quick", action="store_true", help="small sizes and short windows: checks the harness, proves no goal")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (stores, configs) for profiling by hand")
     args = parser.parse_args()
