@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenConfig", "TokenWardenTestSupport"]),
         .testTarget(
             name: "TokenWardenStoreTests",
-            dependencies: ["TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TokenWardenProvidersTests",
