@@ -11,6 +11,9 @@ checked as ratios between runs made side by side on the same (noisy) machine:
              run back to back in each round (who goes first rotates), and the goals are checked on
              the median of each round's own ratios: the machine's speed drifts by 10-30% within
              minutes, which a ratio of medians taken from different rounds carries into the result.
+             Then, as information (no goal): `sync` again onto the warm-up round's database, where
+             every token is known already, as in the daemon's usual poll, against the limit (`sync`
+             also runs `PRAGMA quick_check` over the existing store first; the daemon, once a start).
   rss        peak RSS of `sync` at 1k vs 100k tokens (wait4's ru_maxrss). Goal: <= 1.5x.
   idle       the daemon between polls for 60 s: CPU from /proc/PID/stat (utime+stime, 10 ms ticks)
              and /proc/PID/task/*/schedstat (ns), RSS from /proc/PID/status (the binary read
@@ -120,6 +123,8 @@ def bench_sync(args, work, tables):
     sync = Table("1. sync vs fetch-only limit vs cron script (median wall seconds, each from an empty database; "
                  "ratios: median of each round's, range in brackets)",
                  ["provider", "tokens", "fetch-only", "sync", "cron_sync.py", "sync/fetch", "goal <=1.15", "script/sync", "goal >=5"])
+    resync = Table("1b. sync with every token known already (the daemon's usual poll; no goal), against the same limit",
+                   ["provider", "tokens", "fetch-only", "re-sync", "re-sync/fetch"])
     rss = Table("2. peak RSS of sync (wait4 ru_maxrss)", ["provider", "tokens", "sync peak RSS", "ratio to 1k", "goal <=1.5"])
     base_rss = {}
     for tokens in args.sizes:
@@ -147,20 +152,44 @@ def bench_sync(args, work, tables):
                     if rep > 0:
                         ratios["fetch"].append(times["sync"][-1] / times["fetch"][-1])
                         ratios["script"].append(times["script"][-1] / times["sync"][-1])
-                    shutil.rmtree(directory, ignore_errors=True)
+                        shutil.rmtree(directory, ignore_errors=True)
+                    else:
+                        known = config  # the warm-up round's store: every token in it
                 median = {name: statistics.median(values) for name, values in times.items()}
                 ratio_fetch = statistics.median(ratios["fetch"])
                 ratio_script = statistics.median(ratios["script"])
                 sync.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", f"{median['script']:.3f}",
                          f"{ratio_fetch:.2f}x [{min(ratios['fetch']):.2f}-{max(ratios['fetch']):.2f}]", verdict(ratio_fetch <= 1.15),
                          f"{ratio_script:.1f}x [{min(ratios['script']):.1f}-{max(ratios['script']):.1f}]", verdict(ratio_script >= 5))
+                bench_resync(args, resync, simulator, kind, tokens, known)
+                shutil.rmtree(os.path.join(work, f"sync-{kind}-{tokens}-0"), ignore_errors=True)
                 peak = max(peaks)
                 base_rss.setdefault(kind, peak)
                 ratio = peak / base_rss[kind]
                 rss.add(kind, tokens, f"{peak / 1024:.1f} MiB", f"{ratio:.2f}x", verdict(ratio <= 1.5) if tokens != args.sizes[0] else "(base)")
         finally:
             simulator.stop()
-    tables += [sync, rss]
+    tables += [sync, resync, rss]
+
+
+def bench_resync(args, table, simulator, kind, tokens, config):
+    """`sync` onto a store that holds every token already, against the limit, in paired rounds."""
+    fetch, resync, ratios = [], [], []
+    for rep in range(args.repeat):
+        order = [("fetch", [args.fetch_only, kind, simulator.base_url(kind), simulator.credential(kind), str(tokens)]),
+                 ("sync", [args.binary, "sync", "--config", config])]
+        times = {}
+        for name, command in order[rep % 2:] + order[:rep % 2]:
+            elapsed, _, out = run_measured(command)
+            check_sync_output(name, out, tokens)
+            if name == "sync" and not re.search(r"\d+ tokens: 0 new, 0 changed", out):
+                raise Failure(f"a re-sync found new or changed tokens, so not every token was known: {out[-500:]}")
+            times[name] = elapsed
+        fetch.append(times["fetch"])
+        resync.append(times["sync"])
+        ratios.append(times["sync"] / times["fetch"])
+    table.add(kind, tokens, f"{statistics.median(fetch):.3f}", f"{statistics.median(resync):.3f}",
+              f"{statistics.median(ratios):.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]")
 
 
 def check_sync_output(name, out, tokens):
