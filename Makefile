@@ -31,7 +31,7 @@ build: deps
 	$(SWIFT) build
 
 ## bench: release builds of tokenwarden and the fetch-only limit, then scripts/bench/bench.py
-## (4 to 16 minutes, as fast as the machine is; BENCH_ARGS="--quick" checks the harness in one, BENCH_ARGS="--only sync" one part).
+## (5 to 20 minutes, as fast as the machine is; BENCH_ARGS="--quick" checks the harness in one, BENCH_ARGS="--only sync" one part).
 bench: deps
 	@python3 -c "import requests" 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-requests; \
