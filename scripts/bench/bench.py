@@ -119,6 +119,16 @@ def verdict(ok):
     return "met" if ok else "MISSED"
 
 
+def spread(ratios, digits):
+    """A goal's figure: the median of the rounds' own ratios, their range in brackets."""
+    return f"{statistics.median(ratios):.{digits}f}x [{min(ratios):.{digits}f}-{max(ratios):.{digits}f}]"
+
+
+def fetch_command(args, simulator, kind, tokens):
+    """The limit: the same listing pages as `sync`, bodies thrown away."""
+    return [args.fetch_only, kind, simulator.base_url(kind), simulator.credential(kind), str(tokens)]
+
+
 def bench_sync(args, work, tables):
     sync = Table("1. sync vs fetch-only limit vs cron script (median wall seconds, each from an empty database; "
                  "ratios: median of each round's, range in brackets)",
@@ -137,7 +147,7 @@ def bench_sync(args, work, tables):
                 for rep in range(args.repeat + 1):  # run 0 warms the simulator's caches and is dropped
                     directory = os.path.join(work, f"sync-{kind}-{tokens}-{rep}")
                     config = write_config(directory + ".toml", simulator, [kind], directory, directory + "-policies")
-                    order = [("fetch", [args.fetch_only, kind, simulator.base_url(kind), simulator.credential(kind), str(tokens)]),
+                    order = [("fetch", fetch_command(args, simulator, kind, tokens)),
                              ("sync", [args.binary, "sync", "--config", config]),
                              ("script", [sys.executable, CRON_SYNC, kind, simulator.base_url(kind), simulator.credential(kind),
                                          directory + "-cron.sqlite"])]
@@ -154,15 +164,13 @@ def bench_sync(args, work, tables):
                         ratios["script"].append(times["script"][-1] / times["sync"][-1])
                         shutil.rmtree(directory, ignore_errors=True)
                     else:
-                        known = config  # the warm-up round's store: every token in it
+                        known = (directory, config)  # the warm-up round's store: every token in it
                 median = {name: statistics.median(values) for name, values in times.items()}
-                ratio_fetch = statistics.median(ratios["fetch"])
-                ratio_script = statistics.median(ratios["script"])
                 sync.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", f"{median['script']:.3f}",
-                         f"{ratio_fetch:.2f}x [{min(ratios['fetch']):.2f}-{max(ratios['fetch']):.2f}]", verdict(ratio_fetch <= 1.15),
-                         f"{ratio_script:.1f}x [{min(ratios['script']):.1f}-{max(ratios['script']):.1f}]", verdict(ratio_script >= 5))
-                bench_resync(args, resync, simulator, kind, tokens, known)
-                shutil.rmtree(os.path.join(work, f"sync-{kind}-{tokens}-0"), ignore_errors=True)
+                         spread(ratios["fetch"], 2), verdict(statistics.median(ratios["fetch"]) <= 1.15),
+                         spread(ratios["script"], 1), verdict(statistics.median(ratios["script"]) >= 5))
+                bench_resync(args, resync, simulator, kind, tokens, known[1])
+                shutil.rmtree(known[0], ignore_errors=True)
                 peak = max(peaks)
                 base_rss.setdefault(kind, peak)
                 ratio = peak / base_rss[kind]
@@ -176,8 +184,7 @@ def bench_resync(args, table, simulator, kind, tokens, config):
     """`sync` onto a store that holds every token already, against the limit, in paired rounds."""
     fetch, resync, ratios = [], [], []
     for rep in range(args.repeat):
-        order = [("fetch", [args.fetch_only, kind, simulator.base_url(kind), simulator.credential(kind), str(tokens)]),
-                 ("sync", [args.binary, "sync", "--config", config])]
+        order = [("fetch", fetch_command(args, simulator, kind, tokens)), ("sync", [args.binary, "sync", "--config", config])]
         times = {}
         for name, command in order[rep % 2:] + order[:rep % 2]:
             elapsed, _, out = run_measured(command)
@@ -190,8 +197,7 @@ def bench_resync(args, table, simulator, kind, tokens, config):
         fetch.append(times["fetch"])
         resync.append(times["sync"])
         ratios.append(times["sync"] / times["fetch"])
-    table.add(kind, tokens, f"{statistics.median(fetch):.3f}", f"{statistics.median(resync):.3f}",
-              f"{statistics.median(ratios):.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]")
+    table.add(kind, tokens, f"{statistics.median(fetch):.3f}", f"{statistics.median(resync):.3f}", spread(ratios, 2))
 
 
 def check_sync_output(name, out, tokens):
