@@ -11,7 +11,8 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             Starts simulated Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on \
             127.0.0.1, writes a config and a policy into a temporary directory (notify before \
-            expiry, revoke unused CI tokens, rotate one AWX token into a file), turns enforcement \
+            expiry, revoke unused CI tokens, rotate one AWX token into a file, with a credential of \
+            that token's owner, since a provider creates tokens only for whoever signs in), turns enforcement \
             on (against the simulator only) and runs the real daemon loop with a short interval, \
             printing its events. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
             been polled N times. The directory is printed, so you can look with \
@@ -48,8 +49,11 @@ struct Demo: AsyncParsableCommand {
             // enforcement allowed without protecting any real token.
             config = try SimulatorSetup.write(for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
                                               selfTokenID: "0", maxActionsPerCycle: 25)
+            // A successor belongs to whoever signs in: the rotated token's owner gets a credential.
+            let owner = await simulator.provider(.awx).tokens.first { $0.name == "deploy-bot-1" }?.owner ?? "admin"
+            try await SimulatorSetup.addOwner(owner, kind: .awx, of: simulator, config: config)
             try FileManager.default.createDirectory(atPath: root + "/policies.d", withIntermediateDirectories: true)
-            try Data(Self.policy(root: root).utf8).write(to: URL(fileURLWithPath: root + "/policies.d/10-demo.toml"))
+            try Data(Self.policy(root: root, owner: owner).utf8).write(to: URL(fileURLWithPath: root + "/policies.d/10-demo.toml"))
         } catch {
             await simulator.stop()
             throw Terminal.fail(error)
@@ -76,7 +80,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     /// One of each action, against names the simulator seeds (`ci-build-3`, `deploy-bot-1`, …).
-    static func policy(root: String) -> String {
+    static func policy(root: String, owner: String) -> String {
         """
         # tokenwarden demo policy: one rule of each action.
 
@@ -95,6 +99,7 @@ struct Demo: AsyncParsableCommand {
         name = "rotate-deploy-bot"
         match.provider = "sim-awx"
         match.name = "deploy-bot-1"
+        match.owner = "\(owner)"
         when.age_over = "30d"
         action = "rotate"
         deliver.file = "\(root)/deploy-bot-1.token"

@@ -81,6 +81,10 @@ struct Plan: AsyncParsableCommand {
                 switch decision.hold {
                 case .ownCredential?: line += "  [held: tokenwarden's own credential]"
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
+                case .ownerCredentialMissing?:
+                    let owner = decision.token.owner ?? decision.token.ownerID ?? "?"
+                    line += "  [needs a person: tokenwarden holds no credential of its owner \"\(owner)\"; a new token would be someone else's. "
+                        + "Add [[provider.owner]] name = \"\(owner)\" credential = \"…\" to provider \(decision.token.provider)]"
                 case nil: break
                 }
                 if enforce, let limit = entry.heldBack { line += "  [held back next cycle: beyond \(limit)]" }

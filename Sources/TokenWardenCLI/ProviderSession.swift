@@ -5,8 +5,8 @@ import TokenWardenProviders
 /// (AsyncHTTPClient traps on a client released without `shutdown()`), with errors turned into
 /// messages and exit codes the same way for every such command.
 enum ProviderSession {
-    static func run<T>(_ body: (ProviderHTTPClient) async throws -> T) async throws -> T {
-        let http = ProviderHTTPClient()
+    static func run<T>(policy: HTTPPolicy, _ body: (ProviderHTTPClient) async throws -> T) async throws -> T {
+        let http = ProviderHTTPClient(policy: policy)
         do {
             let value = try await body(http)
             try? await http.shutdown()

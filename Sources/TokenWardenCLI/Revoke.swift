@@ -34,7 +34,7 @@ struct Revoke: AsyncParsableCommand {
     func run() async throws {
         let configuration: Configuration
         do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
-        let (target, outcome) = try await ProviderSession.run { http in
+        let (target, outcome) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "revoke")
             guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke") else {

@@ -12,7 +12,12 @@ struct Rotate: AsyncParsableCommand {
         abstract: "Rotate one token now: create its successor, deliver the secret, then revoke the old one.",
         discussion: """
             TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory. \
-            The new token gets the old one's name, scopes, owner and lifetime. Its secret goes where \
+            The new token gets the old one's name, exactly its scopes, and its lifetime where the \
+            provider allows it. A provider creates a token only for whoever signs in, so the new token \
+            belongs to the old one's owner only when tokenwarden signs in as that owner: with the \
+            provider's main credential when that is the owner's, or with a [[provider.owner]] \
+            credential for it; otherwise the rotation is refused, and a new token found to belong to \
+            anyone else is revoked at once, undelivered. Its secret goes where \
             the first rotate rule matching the token says (deliver.file or deliver.command), or to \
             --deliver-file. The old token stays valid for the rule's overlap (or --overlap); with an \
             overlap the old token is revoked by the daemon, or by the next `tokenwarden sync`, once it \
@@ -55,7 +60,7 @@ struct Rotate: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (record, store) = try await ProviderSession.run { http in
+        let (record, store) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "rotate")
             guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
@@ -75,14 +80,19 @@ struct Rotate: AsyncParsableCommand {
                 Terminal.error("not rotated")
                 throw ExitCode.failure
             }
+            let signers = try Runtime.signers(of: configuration, store: store)
+            guard signers.covers(target) else {
+                throw ValidationError("cannot rotate \(target.reference): \(signers.missingCredential(for: target))")
+            }
             let driver = try Runtime.driver(for: provider, http: http)
+            let creator = try Runtime.creator(for: target, provider: provider, main: driver, http: http)
             let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
             guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
                 throw ValidationError("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
             }
-            let record = try await TokenRotator(store: store, spool: spool)
+            let record = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
                 .rotate(target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-                        reason: "rotated by an admin with `tokenwarden rotate`", driver: driver)
+                        reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
             withExtendedLifetime(lock) {}
             return (record, store)
         }

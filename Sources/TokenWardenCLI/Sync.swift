@@ -32,11 +32,12 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (report, unusable) = try await ProviderSession.run { http in
+        let (report, unusable) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
             let drivers = Runtime.drivers(for: configuration, http: http)
-            let report = try await LifecycleCycle(configuration: configuration, policies: policies, store: store)
-                .run(drivers: drivers.ready, unusable: drivers.failed)
+            let report = try await LifecycleCycle(configuration: configuration, policies: policies, store: store,
+                                                  createSettles: http.policy.createSettles)
+                .run(drivers: drivers.ready, unusable: drivers.failed, creator: Runtime.creators(for: configuration, http: http))
             return (report, drivers.failed)
         }
         print(Self.render(report.polls, unusable: unusable))
@@ -52,7 +53,7 @@ struct Sync: AsyncParsableCommand {
     /// Polls every provider of `configuration` once into its store, without applying policy
     /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
-        let (results, unusable) = try await ProviderSession.run { http in
+        let (results, unusable) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
             let drivers = Runtime.drivers(for: configuration, http: http)
             return (await ProviderPoller(store: store).pollAll(drivers.ready), drivers.failed)

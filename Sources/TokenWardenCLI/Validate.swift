@@ -38,7 +38,7 @@ struct Validate: ParsableCommand {
         lines.append("  providers: \(configuration.providers.count)")
         var providers = TextTable("", "ID", "KIND", "POLL", "BASE URL", "CREDENTIAL")
         for provider in configuration.providers {
-            let credential = report.credentials.first { $0.provider == provider.id }
+            let credential = report.credentials.first { $0.provider == provider.id && $0.owner == nil }
                 .map { "\($0.path) (mode \(String(format: "%04o", $0.mode)))" } ?? "-"
             providers.append(["   ", provider.id, provider.kind.rawValue, (provider.pollInterval ?? daemon.pollInterval).description,
                               provider.baseURL, credential])

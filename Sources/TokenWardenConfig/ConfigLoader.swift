@@ -47,7 +47,7 @@ public struct ConfigLoader: Sendable {
         }
         let reader = TableReader(values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
                                  locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
-        reader.rejectUnknownKeys(allowed: ["state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle"])
+        reader.rejectUnknownKeys(allowed: ["state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout"])
         if let state = reader.string("state_directory") {
             if state.hasPrefix("/") { settings.stateDirectory = Self.trimmingTrailingSlash(state) }
             else { reader.report("state_directory", "must be an absolute path, e.g. \"/var/lib/tokenwarden\"") }
@@ -62,6 +62,10 @@ public struct ConfigLoader: Sendable {
         }
         if let enforce = reader.boolean("enforce") { settings.enforce = enforce }
         if let limit = reader.integer("max_actions_per_cycle", in: 0...100_000) { settings.maxActionsPerCycle = limit }
+        if let timeout = reader.timeSpan("request_timeout") {
+            if (1...3_600).contains(timeout.seconds) { settings.requestTimeout = timeout }
+            else { reader.report("request_timeout", "must be between 1s and 1h (the default is \(DaemonSettings.defaultRequestTimeout))") }
+        }
         return settings
     }
 
@@ -74,7 +78,8 @@ public struct ConfigLoader: Sendable {
 
     private func readProvider(_ reader: TableReader, seen: inout [String: Int], index: Int) -> ProviderConfig? {
         let before = reader.sink.problems.count
-        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle"])
+        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
+                                           "identity", "owner"])
         let id = reader.string("id", required: true)
         if let id {
             if id.range(of: "^[a-z0-9-]+$", options: .regularExpression) == nil {
@@ -97,14 +102,7 @@ public struct ConfigLoader: Sendable {
         let baseURL = reader.string("base_url", required: true).flatMap { text in
             Self.validateBaseURL(text, report: { reader.report("base_url", $0) })
         }
-        let credential = reader.string("credential", required: true).flatMap { text -> CredentialReference? in
-            if text.hasPrefix("/") { return .file(path: text) }
-            if text.contains("/") {
-                reader.report("credential", "\"\(text)\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=")
-                return nil
-            }
-            return .systemd(name: text)
-        }
+        let credential = Self.credential(reader)
         var pollInterval: TimeSpan?
         if let interval = reader.timeSpan("poll_interval") {
             if interval.seconds >= 1 { pollInterval = interval } else { reader.report("poll_interval", "must be at least 1s") }
@@ -116,9 +114,54 @@ public struct ConfigLoader: Sendable {
         case nil: break
         }
         let maxActions = reader.integer("max_actions_per_cycle", in: 0...100_000)
+        let identity = reader.string("identity")
+        let owners = readOwners(reader, kind: kind)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
         return ProviderConfig(id: id, kind: kind, baseURL: baseURL, credential: credential,
-                              pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions)
+                              pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions,
+                              identity: identity, owners: owners)
+    }
+
+    /// `credential = "…"`: an absolute path, or a bare name passed with `LoadCredential=`.
+    static func credential(_ reader: TableReader) -> CredentialReference? {
+        reader.string("credential", required: true).flatMap { text -> CredentialReference? in
+            if text.hasPrefix("/") { return .file(path: text) }
+            if text.contains("/") {
+                reader.report(reader.prefix + "credential", "\"\(text)\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=")
+                return nil
+            }
+            return .systemd(name: text)
+        }
+    }
+
+    /// The `[[provider.owner]]` tables: one credential per token owner, names unique.
+    private func readOwners(_ reader: TableReader, kind: ProviderKind?) -> [OwnerCredential] {
+        guard let value = reader.values["owner"] else { return [] }
+        guard case let .array(items) = value else {
+            reader.report("owner", "owner credentials are written as [[provider.owner]] tables, found \(value.typeName)")
+            return []
+        }
+        if let kind, kind.listsOnlyOwnTokens {
+            reader.report("owner", "\(kind.displayName) lists only the tokens of the credential that signs in, so every token it shows is the main credential's own: remove the [[provider.owner]] tables")
+            return []
+        }
+        var owners: [OwnerCredential] = []
+        for (index, item) in items.enumerated() {
+            guard case let .table(values) = item else {
+                reader.report("owner", "owner #\(index + 1) must be a [[provider.owner]] table")
+                continue
+            }
+            let owner = TableReader(values: values, document: reader.document, sink: reader.sink,
+                                    subject: (reader.subject.map { $0 + ", " } ?? "") + "owner #\(index + 1)", prefix: "owner.", locate: reader.locate)
+            owner.rejectUnknownKeys(allowed: ["name", "credential"])
+            guard let name = owner.string("name", required: true), let credential = Self.credential(owner) else { continue }
+            if owners.contains(where: { $0.name == name }) {
+                owner.report("owner.name", "\"\(name)\" already has a credential in this provider; give each owner one")
+                continue
+            }
+            owners.append(OwnerCredential(name: name, credential: credential))
+        }
+        return owners
     }
 
     /// Scheme + host [+ port] [+ path prefix]; `http` only for loopback; no credentials, query or fragment.

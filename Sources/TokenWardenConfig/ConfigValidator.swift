@@ -30,6 +30,16 @@ public struct ConfigValidator: Sendable {
                     report.problems.append(ConfigProblem(file: configuration.sourcePath, subject: "provider \"\(provider.id)\"",
                                                          key: "credential", message: error.description))
                 }
+                // Owner credentials follow the same file-mode rules as the main one.
+                for owner in provider.owners {
+                    do {
+                        let loaded = try loader.load(owner.credential, kind: provider.kind)
+                        report.credentials.append(.init(provider: provider.id, path: loaded.path, mode: UInt32(loaded.mode), owner: owner.name))
+                    } catch {
+                        report.problems.append(ConfigProblem(file: configuration.sourcePath, subject: "provider \"\(provider.id)\", owner \"\(owner.name)\"",
+                                                             key: "owner.credential", message: error.description))
+                    }
+                }
             }
         }
         let (policies, policyProblems) = PolicyLoader().read(directory: configuration.daemon.policyDirectory,

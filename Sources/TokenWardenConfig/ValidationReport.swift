@@ -8,6 +8,8 @@ public struct ValidationReport: Sendable {
         public var provider: String
         public var path: String
         public var mode: UInt32
+        /// The `[[provider.owner]]` it belongs to; nil for the provider's main credential.
+        public var owner: String? = nil
     }
 
     public var configuration: Configuration?

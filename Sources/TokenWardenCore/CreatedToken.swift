@@ -6,10 +6,16 @@ public struct CreatedToken: Sendable {
     public var id: String
     public var secret: Secret
     public var expiresAt: Date?
+    /// Whom the provider says the token belongs to (its owner id), when the answer says.
+    public var ownerID: String?
+    /// Said when the driver had to ask for less than requested (a shorter lifetime, say): for the history.
+    public var adjustments: [String]
 
-    public init(id: String, secret: Secret, expiresAt: Date?) {
+    public init(id: String, secret: Secret, expiresAt: Date?, ownerID: String? = nil, adjustments: [String] = []) {
         self.id = id
         self.secret = secret
         self.expiresAt = expiresAt
+        self.ownerID = ownerID
+        self.adjustments = adjustments
     }
 }

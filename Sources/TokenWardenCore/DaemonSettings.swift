@@ -7,17 +7,22 @@ public struct DaemonSettings: Sendable, Hashable {
     /// `false` (the default): decisions are reported, never carried out.
     public var enforce: Bool
     public var maxActionsPerCycle: Int
+    /// `request_timeout`: how long one provider request may take (a slow on-premise server wants more).
+    /// It also decides how long a create whose answer never came is awaited before it counts as lost.
+    public var requestTimeout: TimeSpan
 
+    public static let defaultRequestTimeout = TimeSpan(seconds: 60)
     public static let defaultPollInterval = TimeSpan.minutes(15)
     public static let defaultMaxActionsPerCycle = 10
     public static let defaultStateDirectory = "/var/lib/tokenwarden"
 
     public init(stateDirectory: String, policyDirectory: String, pollInterval: TimeSpan = defaultPollInterval,
-                enforce: Bool = false, maxActionsPerCycle: Int = defaultMaxActionsPerCycle) {
+                enforce: Bool = false, maxActionsPerCycle: Int = defaultMaxActionsPerCycle, requestTimeout: TimeSpan = defaultRequestTimeout) {
         self.stateDirectory = stateDirectory
         self.policyDirectory = policyDirectory
         self.pollInterval = pollInterval
         self.enforce = enforce
         self.maxActionsPerCycle = maxActionsPerCycle
+        self.requestTimeout = requestTimeout
     }
 }

@@ -7,6 +7,9 @@ public struct Decision: Sendable, Hashable {
         case ownCredential = "own-credential"
         /// The provider has no API for the action (Planning Center): a person must do it.
         case needsPerson = "needs-person"
+        /// A rotation whose token belongs to an owner tokenwarden holds no credential of: the
+        /// successor would belong to whoever signs in, so a person must add the owner's credential.
+        case ownerCredentialMissing = "owner-credential-missing"
     }
 
     public var token: Token

@@ -52,15 +52,18 @@ public struct DecisionTally: Sendable {
 
     private let rules: [Rule]
     private let budget: ActionBudget
+    private let signers: RotationSigners
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
     private let providerIndex: [String: Int]
     private var current = 0
 
-    public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, budget: ActionBudget, listing: Int) {
+    public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
+                budget: ActionBudget, listing: Int) {
         self.rules = rules
         self.budget = budget
+        self.signers = signers
         counts = Array(repeating: 0, count: rules.count)
         firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
         self.providers = providers.map { provider in
@@ -73,8 +76,10 @@ public struct DecisionTally: Sendable {
     }
 
     /// Counts one token of `provider` on which `rule` (an index into the rules) wins; `id` is asked
-    /// for only when the token may be among those kept (on 1M tokens, most ids are never needed).
-    public mutating func add(provider: String, rule: Int, name: String, id: () -> String) {
+    /// for only when the token may be among those kept (on 1M tokens, most ids are never needed),
+    /// `owner` (listed owner, provider's owner id) only when a rotation depends on it.
+    public mutating func add(provider: String, rule: Int, name: String, id: () -> String,
+                             owner: () -> (owner: String?, ownerID: String?) = { (nil, nil) }) {
         // Rows arrive in runs of one provider: compare before hashing.
         if providers.indices.contains(current) && providers[current].id != provider {
             guard let index = providerIndex[provider] else { return }
@@ -92,7 +97,8 @@ public struct DecisionTally: Sendable {
         let action = rules[rule].action
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
-        guard PolicyEngine.hold(of: action, ownCredential: own, kind: providers[current].kind) == nil else { return }
+        let covered = action != .rotate || { let (owner, ownerID) = owner(); return signers.covers(provider: provider, owner: owner, ownerID: ownerID) }()
+        guard PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, kind: providers[current].kind) == nil else { return }
         providers[current].writes += 1
         if providers[current].firstWrites.admits(provider, name) { providers[current].firstWrites.offer(key()) }
     }

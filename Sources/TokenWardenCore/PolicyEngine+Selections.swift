@@ -18,7 +18,8 @@ extension PolicyEngine {
                     return window
                 }
                 guard !ruleWindows.contains(.never) else { return nil }
-                return .init(rule: index, match: rule.match, windows: ruleWindows, skipsExpired: !rule.action.applies(to: .expired))
+                return .init(rule: index, match: rule.match, windows: ruleWindows, skipsExpired: !rule.action.applies(to: .expired),
+                             rotates: rule.action == .rotate)
             }
             return candidates.isEmpty ? nil : PolicySelection(provider: provider.id, candidates: candidates)
         }

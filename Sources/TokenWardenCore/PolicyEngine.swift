@@ -10,7 +10,7 @@ import Foundation
 /// - tokenwarden's own credentials (`protected`) are held from revoke and rotate.
 public enum PolicyEngine {
     public static func evaluate(tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
-                                now: Date) -> [Decision] {
+                                signers: RotationSigners, now: Date) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
         let rulesOf = rulesByProvider(rules, providers: providers)
@@ -31,7 +31,8 @@ public enum PolicyEngine {
             guard let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
             decisions.append(Decision(token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
                                       reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
-                                      hold: hold(of: winner.action, ownCredential: protected.contains(token.reference), kind: kind)))
+                                      hold: hold(of: winner.action, ownCredential: protected.contains(token.reference),
+                                                 ownerCovered: winner.action != .rotate || signers.covers(token), kind: kind)))
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
     }
@@ -51,12 +52,14 @@ public enum PolicyEngine {
         return strengthA != strengthB ? strengthA > strengthB : a < b
     }
 
-    /// Why a winning action is not carried out: own credentials are never revoked or rotated, and a
-    /// provider without a revoke API needs a person; notifications are never held.
-    public static func hold(of action: RuleAction, ownCredential: Bool, kind: ProviderKind) -> Decision.Hold? {
+    /// Why a winning action is not carried out: own credentials are never revoked or rotated, a
+    /// provider without a revoke API needs a person, and so does a rotation of a token whose owner
+    /// tokenwarden cannot sign in as (`ownerCovered`); notifications are never held.
+    public static func hold(of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, kind: ProviderKind) -> Decision.Hold? {
         guard action != .notify else { return nil }
         if ownCredential { return .ownCredential }
-        return kind.capabilities.contains(.revoke) ? nil : .needsPerson
+        guard kind.capabilities.contains(.revoke) else { return .needsPerson }
+        return action == .rotate && !ownerCovered ? .ownerCredentialMissing : nil
     }
 
     /// The reason each trigger holds, or nil as soon as one does not.

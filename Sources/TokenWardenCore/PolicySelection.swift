@@ -12,6 +12,8 @@ public struct PolicySelection: Sendable, Hashable {
         public var windows: [TriggerWindow]
         /// Whether expired tokens are left out (a rotate rule: see `RuleAction.applies(to:)`).
         public var skipsExpired: Bool
+        /// Whether the rule rotates (whose tokens' owners then matter).
+        public var rotates: Bool
     }
 
     public var provider: String

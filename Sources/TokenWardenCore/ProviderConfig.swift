@@ -12,9 +12,14 @@ public struct ProviderConfig: Sendable, Hashable {
     public var selfTokenID: String?
     /// A tighter blast-radius limit for this provider than `[daemon] max_actions_per_cycle`.
     public var maxActionsPerCycle: Int?
+    /// `identity`: who the main credential signs in as (owner name or id), where the API cannot say.
+    public var identity: String?
+    /// `[[provider.owner]]`: credentials of other token owners, for rotating their tokens.
+    public var owners: [OwnerCredential]
 
     public init(id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
-                pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil) {
+                pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil,
+                identity: String? = nil, owners: [OwnerCredential] = []) {
         self.id = id
         self.kind = kind
         self.baseURL = baseURL
@@ -22,5 +27,13 @@ public struct ProviderConfig: Sendable, Hashable {
         self.pollInterval = pollInterval
         self.selfTokenID = selfTokenID
         self.maxActionsPerCycle = maxActionsPerCycle
+        self.identity = identity
+        self.owners = owners
+    }
+
+    /// The credential that signs in as `token`'s owner, as the config names it: an owner
+    /// credential by name, else nil (the main credential, when its identity owns the token).
+    public func ownerCredential(for token: Token) -> OwnerCredential? {
+        owners.first { $0.names(ownerOf: token) }
     }
 }

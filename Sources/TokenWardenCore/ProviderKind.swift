@@ -29,6 +29,17 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The API lists only the tokens of whoever signs in (Planning Center's 2019-02-13 changelog,
+    /// 12d Synergy's `getPersonalAccessTokens`): every listed token is the main credential's own.
+    public var listsOnlyOwnTokens: Bool { self == .planningCenter || self == .synergy }
+
+    /// Its tokens carry scopes that a successor must copy (12d Synergy's and Planning Center's have none).
+    public var tokensCarryScopes: Bool { self == .sailPoint || self == .cryptlex || self == .awx }
+
+    /// A token listed without an expiry really never expires, and one like it can be created
+    /// (SailPoint's newer API, Cryptlex's `expiresAt: null`), so a successor keeps "never".
+    public var reportsNeverExpiring: Bool { self == .sailPoint || self == .cryptlex }
+
     /// How the credential file's content is read for this kind.
     public var credentialFormat: Credential.Format {
         switch self {

@@ -36,7 +36,8 @@ public actor DaemonService {
     let options: Options
     let logger: Logger
     let notifier: SystemdNotifier
-    let http: ProviderHTTPClient
+    /// Made at the first load with its `request_timeout` (a reload keeps it: restart to change it).
+    var http: ProviderHTTPClient?
     var loaded: Loaded?
     var store: TokenStore?
     var timers: [String: any DispatchSourceTimer] = [:]
@@ -58,7 +59,7 @@ public actor DaemonService {
     var watchdog: (any DispatchSourceTimer)?
 
     public init(options: Options, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-                http: ProviderHTTPClient = ProviderHTTPClient()) {
+                http: ProviderHTTPClient? = nil) {
         self.options = options
         self.logger = logger
         self.notifier = notifier
@@ -74,7 +75,7 @@ public actor DaemonService {
             // Checked after READY=1 (`checkStore`): on a large store the check takes seconds.
             store = try Runtime.store(for: first.configuration, checking: false)
         } catch {
-            try? await http.shutdown()
+            try? await http?.shutdown()
             throw error
         }
         loaded = first
@@ -94,7 +95,7 @@ public actor DaemonService {
             await withCheckedContinuation { continuation in finished = continuation }
         }
         for task in inFlight.values { await task.value }
-        try? await http.shutdown()
+        try? await http?.shutdown()
         if let fatal { throw fatal }
     }
 
@@ -163,6 +164,8 @@ public actor DaemonService {
         let policies = try Runtime.policies(for: configuration)
         let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
+        let http = self.http ?? ProviderHTTPClient(policy: configuration.httpPolicy)
+        self.http = http
         let drivers = Runtime.drivers(for: configuration, http: http, environment: options.environment)
         return Loaded(configuration: configuration, policies: policies, drivers: drivers.ready, unusable: drivers.failed)
     }
@@ -215,7 +218,10 @@ public actor DaemonService {
         }
         running.insert(provider)
         nextPoll[provider] = nil
-        let cycle = LifecycleCycle(configuration: loaded.configuration, policies: loaded.policies, store: store)
+        guard let http else { return }
+        let cycle = LifecycleCycle(configuration: loaded.configuration, policies: loaded.policies, store: store,
+                                   createSettles: http.policy.createSettles)
+        let creator = Runtime.creators(for: loaded.configuration, http: http, environment: options.environment)
         let logger = logger
         let started = Date()
         // A provider's first inventory is reported as one count, not one entry per token.
@@ -223,7 +229,8 @@ public actor DaemonService {
         let task = Task {
             let outcome: Result<LifecycleCycle.Report, any Error>
             do {
-                outcome = .success(try await cycle.run(drivers: [entry], reserve: { wanted in await self.reserveWrites(wanted) }))
+                outcome = .success(try await cycle.run(drivers: [entry], reserve: { wanted in await self.reserveWrites(wanted) },
+                                                       creator: creator))
             } catch {
                 outcome = .failure(error)
             }

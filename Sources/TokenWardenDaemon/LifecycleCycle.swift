@@ -20,11 +20,15 @@ public struct LifecycleCycle: Sendable {
     let policies: PolicySet
     let store: TokenStore
     let clock: @Sendable () -> Date
+    /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
+    let createSettles: TimeInterval
 
-    public init(configuration: Configuration, policies: PolicySet, store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(configuration: Configuration, policies: PolicySet, store: TokenStore, createSettles: TimeInterval,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.policies = policies
         self.store = store
+        self.createSettles = createSettles
         self.clock = clock
     }
 
@@ -34,13 +38,14 @@ public struct LifecycleCycle: Sendable {
     /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`): nothing is polled.
     public func run(drivers: [(config: ProviderConfig, driver: any ProviderDriver)],
                     unusable: [(provider: String, reason: String)] = [], reserve: (@Sendable (Int) async -> Int)? = nil,
+                    creator: PolicyActuator.Creator? = nil,
                     environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Report {
         let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
         let polls = await ProviderPoller(store: store, clock: clock).pollAll(drivers)
         let writable = Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        let actuator = PolicyActuator(store: store, spool: spool, clock: clock)
+        let actuator = PolicyActuator(store: store, spool: spool, createSettles: createSettles, clock: clock)
         let events = try await actuator.resumeRotations(drivers: writable)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies,
@@ -49,7 +54,7 @@ public struct LifecycleCycle: Sendable {
         let applied = try await actuator.apply(decisions, rules: policies.rules, providers: scope, enforce: configuration.daemon.enforce,
                                                budget: budget, drivers: writable,
                                                unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
-                                               reserve: reserve)
+                                               reserve: reserve, creator: creator)
         return Report(polls: polls, decisions: decisions, events: events + applied.events, writes: applied.writes)
     }
 }

@@ -17,11 +17,11 @@ public struct PolicyActuator: Sendable {
     /// that counts them. A 1M-token store's first report was 600k entries (`make bench`).
     public static let reportsPerCycle = 100
 
-    public init(store: TokenStore, spool: SecretSpool, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: TokenStore, spool: SecretSpool, createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() },
                 reportsPerCycle: Int = PolicyActuator.reportsPerCycle) {
         self.store = store
         self.spool = spool
-        self.rotator = TokenRotator(store: store, spool: spool, clock: clock)
+        self.rotator = TokenRotator(store: store, spool: spool, createSettles: createSettles, clock: clock)
         self.clock = clock
         self.reportsPerCycle = reportsPerCycle
     }
@@ -36,6 +36,10 @@ public struct PolicyActuator: Sendable {
     /// otherwise create and revoke a token every cycle. An admin's `rotate` is not held back.
     public static let rotationRetryDelay: TimeInterval = 6 * 3_600
 
+    /// The driver that creates `token`'s successor, signed in as its owner, given the provider's main
+    /// driver (see `Runtime.creator`); without one, the main driver creates.
+    public typealias Creator = @Sendable (_ token: Token, _ main: any ProviderDriver) throws -> any ProviderDriver
+
     /// What applying a cycle's decisions did.
     public struct Applied: Sendable {
         public var events: [LifecycleEvent]
@@ -49,7 +53,7 @@ public struct PolicyActuator: Sendable {
     /// may go ahead: the daemon's providers, each on its own timer, share one limit per interval.
     public func apply(_ decisions: [Decision], rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
                       drivers: [String: any ProviderDriver], unusable: [String: String] = [:],
-                      reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> Applied {
+                      reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil) async throws -> Applied {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
         let current = decisions.filter { !rotating.contains($0.token.reference) }
@@ -103,7 +107,7 @@ public struct PolicyActuator: Sendable {
                 + "\(beyond.count) held back (\(beyond.prefix(5).map { $0.decision.token.reference }.joined(separator: ", "))\(beyond.count > 5 ? ", …" : "")). "
                 + "Check the rules and the provider before raising max_actions_per_cycle: this many at once is usually a bug, not policy"))
         }
-        events += try await write(within, rules: rules, drivers: drivers, unusable: unusable)
+        events += try await write(within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
         return Applied(events: events, writes: within.count)
     }
 
@@ -141,6 +145,10 @@ public struct PolicyActuator: Sendable {
             audited.error = "held: this is the credential tokenwarden itself signs in with"
             event = LifecycleEvent(.heldOwnCredential, .warning, token: token, rule: decision.rule, action: decision.action,
                                    message: "not \(Self.verb(decision.action)) \(token.reference) \"\(token.name)\", tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file")
+        case .held where decision.hold == .ownerCredentialMissing:
+            audited.error = "held: tokenwarden holds no credential of the token's owner"
+            event = LifecycleEvent(.needsPerson, .warning, token: token, rule: decision.rule, action: decision.action,
+                                   message: "not rotating \(token.reference) \"\(token.name)\" (\(decision.reason)): \(RotationSigners.missingCredential(for: token))")
         case .held:
             audited.error = "held: \(token.provider) has no API to \(decision.action.rawValue) tokens; a person must do it"
             event = LifecycleEvent(.needsPerson, .warning, token: token, rule: decision.rule, action: decision.action,
@@ -166,7 +174,7 @@ public struct PolicyActuator: Sendable {
     }
 
     private func write(_ decisions: [Decision], rules: [Rule], drivers: [String: any ProviderDriver],
-                       unusable: [String: String]) async throws -> [LifecycleEvent] {
+                       unusable: [String: String], creator: Creator?) async throws -> [LifecycleEvent] {
         guard !decisions.isEmpty else { return [] }
         let byName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var lock: RotationLock?
@@ -193,9 +201,20 @@ public struct PolicyActuator: Sendable {
                                                  message: "not rotating \(token.reference) this cycle: another rotation has been running for 30 seconds"))
                     continue
                 }
+                let signer: any ProviderDriver
+                do {
+                    signer = try creator?(token, driver) ?? driver
+                } catch {
+                    try store.recordAction(AuditedAction(provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+                                                         action: .rotate, mode: .enforce, outcome: .failed, reason: decision.reason,
+                                                         error: "the owner's credential cannot be used: \(error)"))
+                    events.append(LifecycleEvent(.rotationFailed, .error, token: token, rule: rule.name, action: .rotate,
+                                                 message: "cannot rotate \(token.reference): the credential of its owner \(token.owner ?? "?") cannot be used: \(error)"))
+                    continue
+                }
                 do {
                     let record = try await rotator.rotate(token, delivery: delivery, overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
-                                                          mode: .enforce, reason: decision.reason, driver: driver)
+                                                          mode: .enforce, reason: decision.reason, driver: driver, creator: signer)
                     events.append(try Self.event(for: record, store: store))
                 } catch let error as StoreError {
                     // An admin's `tokenwarden rotate` of the same token got there first.

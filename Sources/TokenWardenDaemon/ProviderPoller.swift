@@ -47,6 +47,9 @@ public struct ProviderPoller: Sendable {
             } else {
                 result.gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock()).count
             }
+            // Who the credential signs in as decides whose tokens can be rotated: learned at each
+            // poll where the API says (AWX's /api/v2/me/), so `plan` knows it offline.
+            if let identity = try await driver.identity() { try store.recordIdentity(identity, provider: provider.id, at: clock()) }
         } catch {
             result.error = String(describing: error)
         }

@@ -61,19 +61,54 @@ public enum Runtime {
     public static func ownTokens(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> (references: Set<String>, unknown: [String])
     {
+        let (ids, unknown) = ownTokenIDs(of: configuration, environment: environment)
+        return (Set(ids.map { "\($0.key)/\($0.value)" }), unknown)
+    }
+
+    /// The id of the token each provider's main credential is, where known (provider id → token id).
+    public static func ownTokenIDs(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (ids: [String: String], unknown: [String])
+    {
         let loader = CredentialLoader(environment: environment)
-        var references: Set<String> = []
+        var ids: [String: String] = [:]
         var unknown: [String] = []
         for provider in configuration.providers {
-            if let id = provider.selfTokenID { references.insert("\(provider.id)/\(id)") }
+            if let id = provider.selfTokenID { ids[provider.id] = id }
             guard provider.kind == .sailPoint else { continue }
             if let id = (try? loader.load(provider.credential, kind: provider.kind))?.credential.publicIdentifier {
-                references.insert("\(provider.id)/\(id)")
+                ids[provider.id] = id
             } else {
                 unknown.append(provider.id)
             }
         }
-        return (references, unknown)
+        return (ids, unknown)
+    }
+
+    /// Whose tokens tokenwarden can rotate: the owners its credentials sign in as, from the config and
+    /// from what the providers said (stored at each poll, or the owner of the credential's own token).
+    public static func signers(of configuration: Configuration, store: TokenStore,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RotationSigners {
+        let identities = try store.identities(ownTokens: ownTokenIDs(of: configuration, environment: environment).ids)
+        return RotationSigners(providers: configuration.providers, identities: identities)
+    }
+
+    /// The driver that signs in as `token`'s owner to create its successor: the `[[provider.owner]]`
+    /// credential the config names for that owner, else the provider's main `driver` (whose identity
+    /// the policy has checked owns the token; the rotation checks the provider's answer either way).
+    public static func creator(for token: Token, provider: ProviderConfig, main driver: any ProviderDriver, http: ProviderHTTPClient,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ProviderDriver {
+        guard let owner = provider.ownerCredential(for: token) else { return driver }
+        let credential = try CredentialLoader(environment: environment).load(owner.credential, kind: provider.kind).credential
+        return try ProviderDrivers.make(for: provider, credential: credential, http: http)
+    }
+
+    /// `creator(for:…)` for every provider of `configuration`: what a cycle's rotations create with.
+    public static func creators(for configuration: Configuration, http: ProviderHTTPClient,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> PolicyActuator.Creator {
+        { token, main in
+            guard let provider = configuration.provider(id: token.provider) else { return main }
+            return try creator(for: token, provider: provider, main: main, http: http, environment: environment)
+        }
     }
 
     /// What policy decides now about the live tokens of `providers` (all when nil), with tokenwarden's
@@ -85,10 +120,11 @@ public enum Runtime {
         if let providers { evaluated.formIntersection(providers) }
         guard !evaluated.isEmpty else { return [] }
         let protected = ownTokens(of: configuration, environment: environment).references
+        let signers = try signers(of: configuration, store: store, environment: environment)
         var decisions: [Decision] = []
         try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
             decisions += PolicyEngine.evaluate(tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
-                                               providers: configuration.providers, protected: protected, now: now)
+                                               providers: configuration.providers, protected: protected, signers: signers, now: now)
         }
         return decisions
     }
@@ -102,7 +138,8 @@ public enum Runtime {
                                now: Date) throws -> (outline: PlanOutline, agreed: Bool) {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let protected = ownTokens(of: configuration, environment: environment).references
-        let empty = DecisionTally(rules: policies.rules, providers: configuration.providers, protected: protected,
+        let signers = try signers(of: configuration, store: store, environment: environment)
+        let empty = DecisionTally(rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
                                   budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
@@ -112,7 +149,7 @@ public enum Runtime {
         DispatchQueue.concurrentPerform(iterations: slices.count) { index in
             var tally = empty
             let result = Result { () throws -> DecisionTally in
-                try store.forEachFiring(selections, slice: slices[index]) { tally.add(provider: $0, rule: $1, name: $2, id: $3) }
+                try store.forEachFiring(selections, slice: slices[index]) { tally.add(provider: $0, rule: $1, name: $2, id: $3, owner: $4) }
                 return tally
             }
             results.withLock { $0.append(result) }
@@ -121,7 +158,7 @@ public enum Runtime {
         for result in results.withLock({ $0 }) { tally.merge(try result.get()) }
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
         let decided = PolicyEngine.evaluate(tokens: listed, rules: policies.rules, providers: configuration.providers,
-                                            protected: protected, now: now)
+                                            protected: protected, signers: signers, now: now)
         if let outline = tally.outline(decided) { return (outline, true) }
         let every = try decisions(store: store, configuration: configuration, policies: policies, environment: environment, now: now)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)

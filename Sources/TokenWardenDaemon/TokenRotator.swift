@@ -12,25 +12,31 @@ public struct TokenRotator: Sendable {
     let spool: SecretSpool
     let deliverer: SecretDeliverer
     let clock: @Sendable () -> Date
+    /// How long after a rotation started a create whose answer never came may still land at the
+    /// provider: until then, finding no new token proves nothing (`HTTPPolicy.createSettles`).
+    let createSettles: TimeInterval
 
     /// How long before a rotation started a token the provider says it created may have been made by
     /// it (clocks differ); older same-named tokens are never taken for tokenwarden's own.
     static let clockSlack: TimeInterval = 300
 
     public init(store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.spool = spool
         self.deliverer = deliverer
+        self.createSettles = createSettles
         self.clock = clock
     }
 
     /// Starts a rotation of `token` and carries it as far as it can go now: with an overlap, it stops at
     /// `delivered` and a later `resume` revokes the old token once the overlap has passed.
+    /// `creator` signs in as the token's owner and creates the successor (a provider creates tokens
+    /// only for whoever signs in); `driver`, the provider's main credential, lists and revokes.
     public func rotate(_ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
-                       driver: any ProviderDriver) async throws -> RotationRecord {
+                       driver: any ProviderDriver, creator: any ProviderDriver) async throws -> RotationRecord {
         let record = try store.beginRotation(of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason, at: clock())
-        let (created, secret) = try await create(record, token: token, driver: driver)
+        let (created, secret) = try await create(record, token: token, driver: driver, creator: creator)
         return try await carry(created, token: token, secret: secret, driver: driver)
     }
 
@@ -79,19 +85,43 @@ public struct TokenRotator: Sendable {
 
     /// planned → created: asks the provider for the successor and commits its id and fingerprint
     /// before the secret is spooled. A failed create may still have made a token, so it is swept for.
-    private func create(_ record: RotationRecord, token: Token, driver: any ProviderDriver) async throws -> (RotationRecord, Secret?) {
+    /// The successor must belong to the old token's owner: the signer is checked before the create
+    /// where the API says who it is, and the answer after it; a successor of anyone else's is
+    /// revoked at once and never delivered.
+    private func create(_ record: RotationRecord, token: Token, driver: any ProviderDriver,
+                        creator: any ProviderDriver) async throws -> (RotationRecord, Secret?) {
         CrashPoint.beforeCreate.pass()
+        let request: TokenCreation
+        do {
+            request = try token.successorRequest(kind: driver.kind, now: clock())
+            if let signer = try await creator.identity(), !signer.owns(token) {
+                throw Token.SuccessorError(description: "the credential for this rotation signs in as \(signer), not as \(token.owner ?? token.ownerID ?? "the token's owner"), "
+                    + "and a provider creates a token only for whoever signs in; check the owner credentials of provider \(token.provider)")
+            }
+        } catch {
+            return (try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token was created; the old token is untouched",
+                                              failure: "\(error)"), nil)
+        }
         let created: CreatedToken
         do {
-            created = try await driver.create(token.successorRequest(now: clock()))
+            try store.markCreateSent(record.id, at: clock())
+            created = try await creator.create(request)
         } catch {
             return (try await sweep(record, token: token, driver: driver, because: "creating the new token failed: \(error)"), nil)
         }
         CrashPoint.afterCreate.pass()
         let fingerprint = SecretFingerprint.of(created.secret)
-        var next = try store.advanceRotation(record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))",
+        let notes = (created.adjustments + Self.shortening(requested: request, created: created)).map { "; \($0)" }.joined()
+        var next = try store.advanceRotation(record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))\(notes)",
                                              newTokenID: created.id, fingerprint: fingerprint)
         CrashPoint.afterCreated.pass()
+        guard let owner = created.ownerID, owner == request.ownerID else {
+            let said = created.ownerID.map { "belongs to \($0)" } ?? "came without an owner"
+            next = try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "the new token \(said), not to the old token's owner",
+                                             failure: "the provider made the new token \(created.id) for \(created.ownerID ?? "an owner it did not name"), "
+                                                + "not for \(request.ownerID ?? "the old token's owner"); it is revoked undelivered")
+            return (next, nil)
+        }
         do {
             try spool.write(created.secret, rotation: record.id)
         } catch {
@@ -101,6 +131,18 @@ public struct TokenRotator: Sendable {
         }
         CrashPoint.afterSpool.pass()
         return (next, created.secret)
+    }
+
+    /// What the provider gave less of than asked: a shorter lifetime, or an expiry on a token whose
+    /// predecessor never expired (a day's difference is rounding, not shortening).
+    static func shortening(requested: TokenCreation, created: CreatedToken) -> [String] {
+        if requested.neverExpires, let expires = created.expiresAt {
+            return ["the old token never expired, but the provider gave the new one an expiry: \(ProviderTimestamp.format(expires))"]
+        }
+        if let wanted = requested.expiresAt, let got = created.expiresAt, got < wanted.addingTimeInterval(-86_400) {
+            return ["the new token expires \(ProviderTimestamp.format(got)), earlier than the old token's lifetime asked for (\(ProviderTimestamp.format(wanted)))"]
+        }
+        return []
     }
 
     /// created → delivered, or → compensating when the secret is gone or delivery fails.
@@ -164,11 +206,16 @@ public struct TokenRotator: Sendable {
     /// After a create whose result is unknown: finds the token the provider may have made (same name,
     /// not in the inventory before the rotation started) and revokes it, or ends the rotation when there
     /// is none. Several candidates cannot be told apart, so a person must choose.
+    /// Until `createSettles` has passed since the rotation began, finding none proves nothing (the
+    /// create may still be landing on a slow provider): the rotation stays unresolved, swept again
+    /// each cycle. A candidate must have the old token's name and owner.
     private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String) async throws -> RotationRecord {
         var candidates: [ObservedToken] = []
+        let owner = token.ownerID ?? token.owner
         do {
             for try await page in driver.tokens() {
-                for listed in page where listed.name == token.name && listed.id != token.id && !listed.revoked {
+                for listed in page where listed.name == token.name && listed.id != token.id && !listed.revoked
+                    && (owner == nil || (listed.ownerID ?? listed.owner) == owner) {
                     if let created = listed.createdAt, created < record.startedAt.addingTimeInterval(-Self.clockSlack) { continue }
                     if try store.tokenKnownBefore(record.startedAt, provider: record.provider, tokenID: listed.id) { continue }
                     candidates.append(listed)
@@ -178,7 +225,15 @@ public struct TokenRotator: Sendable {
             try store.noteRotationDelay(record.id, at: clock(), reason: "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
             return record
         }
+        // Current values: the record passed in may predate `markCreateSent`.
+        let sentAt = try store.rotation(id: record.id)?.createSentAt
+        let settled = sentAt.map { clock().timeIntervalSince($0) >= createSettles } ?? true
         switch candidates.count {
+        case 0 where !settled:
+            let until = ProviderTimestamp.format((sentAt ?? record.startedAt).addingTimeInterval(createSettles))
+            try store.noteRotationDelay(record.id, at: clock(), reason: "\(reason); no new token has appeared yet, but the create may still land "
+                + "until \(until): swept again next cycle")
+            return try store.rotation(id: record.id) ?? record
         case 0:
             return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
                                              failure: reason)

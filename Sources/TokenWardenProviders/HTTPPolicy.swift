@@ -15,6 +15,20 @@ public struct HTTPPolicy: Sendable, Hashable {
     public static let standard = HTTPPolicy(connectTimeout: 10, requestTimeout: 60, backoff: .standard,
                                             maximumAttempts: 6, maximumBodyBytes: 32 << 20)
 
+    /// The standard policy with another request timeout (`[daemon] request_timeout`); connecting
+    /// never takes longer than a whole request may.
+    public static func standard(requestTimeout: Double) -> HTTPPolicy {
+        var policy = standard
+        policy.requestTimeout = requestTimeout
+        policy.connectTimeout = min(policy.connectTimeout, requestTimeout)
+        return policy
+    }
+
+    /// How long after a create was sent it may still land at the provider: a client gives up after
+    /// connecting and one request timeout, and a server may finish what it started for as long again.
+    /// A rotation whose create went unanswered is not concluded before this has passed.
+    public var createSettles: Double { connectTimeout + 2 * requestTimeout }
+
     public init(connectTimeout: Double, requestTimeout: Double, backoff: BackoffPolicy, maximumAttempts: Int, maximumBodyBytes: Int) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout

@@ -103,6 +103,11 @@ struct ProviderConnection: Sendable {
         ProviderError(provider: providerID, kind: kind, message: message)
     }
 
+    /// A request body: every body tokenwarden sends is an `Encodable` struct.
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        try JSONEncoder().encode(value)
+    }
+
     /// Decodes a JSON body, or says what was unreadable (never echoing values: they may be secrets).
     func decode<T: Decodable>(_ type: T.Type, from response: Response, what: String) throws(ProviderError) -> T {
         try readable(what) { try JSONDecoder().decode(type, from: response.data) }

@@ -6,11 +6,13 @@ extension SimulatedProvider {
     /// `/api/v2/me/`, `/api/v2/users/{id}/personal_tokens/` (create, 201), DELETE `/api/v2/tokens/{id}/`.
     func awx(_ request: SimulatedRequest) -> SimulatedResponse {
         func error(_ status: Int, _ detail: String) -> SimulatedResponse { .json(status, ["detail": detail]) }
-        guard request.authorization == "Bearer " + credential else { return error(401, "Authentication credentials were not provided.") }
-        func userID(_ owner: String?) -> Int { Int(owner.map { $0.hashValueStable % 900 } ?? 0) + 1 }
+        guard let account = account(bearer: request.authorization) else { return error(401, "Authentication credentials were not provided.") }
+        func userID(_ token: ObservedToken) -> Int {
+            Int(token.extras["user_id"] ?? SimulatedAccount.identity(of: token.owner ?? "admin", kind: .awx).id) ?? 1
+        }
         func item(_ token: ObservedToken, secret: String = "************") -> AWXToken {
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 6) }) }
-            let user = userID(token.owner)
+            let user = userID(token)
             return AWXToken(id: Int(token.id) ?? 0, url: "/api/v2/tokens/\(token.id)/", related: ["user": "/api/v2/users/\(user)/"],
                             summary_fields: .init(user: .init(id: user, username: token.owner ?? "admin")),
                             created: stamp(token.createdAt), modified: stamp(token.createdAt), description: token.name, user: user,
@@ -36,15 +38,18 @@ extension SimulatedProvider {
                                              previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
             }
         case ("GET", ["me"]):
-            return .json(200, ["count": 1, "next": NSNull(), "previous": NSNull(), "results": [["id": 1, "username": "admin"]]])
+            return .json(200, ["count": 1, "next": NSNull(), "previous": NSNull(),
+                               "results": [["id": Int(account.ownerID) ?? 1, "username": account.ownerName]]])
         case ("POST", let rest) where rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens":
-            let user = rest[1]
+            // As AWX's BaseOAuth2TokenSerializer.create: the user in the URL is ignored, the token is
+            // the caller's ("I can only create a PAT for myself", OAuth2TokenAccess).
             guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else { return error(400, "JSON parse error") }
             let scope = body["scope"] as? String ?? "write"
-            guard ["read", "write"].contains(scope) else { return .json(400, ["scope": ["Invalid scope"]]) }
-            let owner = user == "1" ? "admin" : tokens.first { String(userID($0.owner)) == user }?.owner ?? "user\(user)"
-            let created = issue(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: owner, scopes: [scope],
-                                               createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000)))
+            let words = scope.split(separator: " ")
+            guard !words.isEmpty, words.allSatisfy({ $0 == "read" || $0 == "write" }) else { return .json(400, ["scope": ["Invalid scope"]]) }
+            let created = issue(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: account.ownerName,
+                                               scopes: [scope], createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000),
+                                               extras: ["user_id": account.ownerID]))
             return .encoded(201, item(created.token, secret: created.secret))
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "tokens":
             return remove(id: rest[1]) ? .empty(204) : error(404, "Not found.")

@@ -15,7 +15,7 @@ extension SimulatedProvider {
     }
 
     private func cryptlexRoute(_ request: SimulatedRequest, error: (Int, String) -> SimulatedResponse) -> SimulatedResponse {
-        guard request.authorization == "Bearer " + credential else { return error(401, "Invalid access token") }
+        guard let account = account(bearer: request.authorization) else { return error(401, "Invalid access token") }
         let collection = "/v3/personal-access-tokens"
         func item(_ token: ObservedToken, secret: String? = nil) -> CryptlexToken {
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 0) }) }
@@ -50,7 +50,7 @@ extension SimulatedProvider {
                 return error(400, "name is required")
             }
             let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
-            let created = issue(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: "u-tokenwarden",
+            let created = issue(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: account.ownerID,
                                                scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
             return .encoded(200, item(created.token, secret: created.secret))
         default:

@@ -16,15 +16,16 @@ extension SimulatedProvider {
                 let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
                 if parts.count == 2 { form[parts[0]] = parts[1] }
             }
-            guard form["grant_type"] == "client_credentials", "\(form["client_id"] ?? ""):\(form["client_secret"] ?? "")" == credential else {
+            let presented = "\(form["client_id"] ?? ""):\(form["client_secret"] ?? "")"
+            guard form["grant_type"] == "client_credentials", let account = accounts.first(where: { $0.credential == presented }) else {
                 return error(401, "Invalid client credentials")
             }
             let session = "eyJhbGciOiJSUzI1NiJ9." + Self.randomSecret()
-            sessions.insert(session)
+            sessions[session] = account
             return .json(200, ["access_token": session, "token_type": "bearer", "expires_in": 43_199, "scope": "sp:scopes:all"])
         }
         guard let authorization = request.authorization, authorization.hasPrefix("Bearer "),
-              sessions.contains(String(authorization.dropFirst(7))) else {
+              let account = sessions[String(authorization.dropFirst(7))] else {
             return error(401, "Unauthorized: a valid access token is required")
         }
         if active(.expiredSession) {
@@ -34,10 +35,11 @@ extension SimulatedProvider {
         let collection = "/v3/personal-access-tokens"
         func item(_ token: ObservedToken, secret: String? = nil) -> SailPointToken {
             let stamp = { (date: Date?) in date.map { SimulatedTimestamp.format($0, fractionDigits: 3) } }
-            let ownerID = token.extras["owner_id"] ?? "2c9180a46faadee4016fb4e018c2" + String((token.owner ?? "").hashValueStable % 10_000)
+            let ownerID = token.extras["owner_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: .sailPoint).id
             return SailPointToken(id: token.id, secret: secret, name: token.name, scope: token.scopes,
                                   owner: .init(id: ownerID, name: token.owner ?? "unknown"), created: JSONNull(stamp(token.createdAt)),
                                   lastUsed: stamp(token.lastUsedAt), managed: token.extras["managed"] == "true",
+                                  accessTokenValiditySeconds: token.extras["access_token_validity_seconds"].flatMap(Int.init) ?? 43_200,
                                   expirationDate: JSONNull(stamp(token.expiresAt)), userAwareTokenNeverExpires: token.expiresAt == nil)
         }
         switch (request.method, request.path) {
@@ -46,14 +48,28 @@ extension SimulatedProvider {
                 let limit = min(250, max(1, request.int("limit") ?? 250))
                 return .encoded(200, page(offset: request.int("offset") ?? 0, limit: limit).map { item($0) })
             }
-        case ("POST", collection):
+        case ("POST", collection), ("POST", "/v2025/personal-access-tokens"):
+            // The caller's own token (no owner is taken); scope defaults to sp:scopes:all, "all the
+            // rights of the owner who created it"; v3 allows an expiry at most six months ahead, v2025
+            // any future date, or none with userAwareTokenNeverExpires (sailpoint-oss api-specs).
             guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String, !name.isEmpty else {
                 return error(400, "The request was syntactically correct but its content is semantically invalid.")
             }
-            let expires = (body["expirationDate"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
-                ?? now().addingTimeInterval(183 * 86_400)
-            let created = issue(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: "tokenwarden",
-                                               scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires))
+            let v3 = request.path == collection
+            let requested = (body["expirationDate"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
+            let sixMonths = Calendar(identifier: .gregorian).date(byAdding: .month, value: 6, to: now()) ?? now()
+            if let requested, requested <= now() { return error(400, "expirationDate must be in the future") }
+            if v3, let requested, requested > sixMonths.addingTimeInterval(86_400) {
+                return error(400, "expirationDate must be within 6 months of the creation date")
+            }
+            let neverExpires = body["userAwareTokenNeverExpires"] as? Bool == true
+            if !v3, requested == nil, !neverExpires { return error(400, "expirationDate is required unless userAwareTokenNeverExpires is true") }
+            let expires = requested ?? (v3 ? sixMonths : nil)
+            var extras = ["owner_id": account.ownerID]
+            if let seconds = body["accessTokenValiditySeconds"] as? Int { extras["access_token_validity_seconds"] = String(seconds) }
+            let created = issue(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: account.ownerName,
+                                               scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires,
+                                               extras: extras))
             return .encoded(200, item(created.token, secret: created.secret))
         case ("DELETE", _) where request.path.hasPrefix(collection + "/"):
             return remove(id: String(request.path.dropFirst(collection.count + 1))) ? .empty(204) : error(404, "Object not found")
@@ -80,7 +96,7 @@ struct SailPointToken: Encodable, Sendable {
     /// Absent, not null, on never-used tokens.
     let lastUsed: String?
     let managed: Bool
-    var accessTokenValiditySeconds = 43_200
+    let accessTokenValiditySeconds: Int
     let expirationDate: JSONNull<String>
     let userAwareTokenNeverExpires: Bool
 }

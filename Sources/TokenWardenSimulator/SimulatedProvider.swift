@@ -5,8 +5,10 @@ import TokenWardenCore
 /// Each kind's routes live in `SimulatedProvider+<Kind>.swift`; state changes on create and revoke.
 public actor SimulatedProvider {
     public let kind: ProviderKind
-    /// The credential file content the API accepts (`id:secret` or a bearer token).
+    /// The main credential's file content (`id:secret` or a bearer token): an admin account.
     public nonisolated let credential: String
+    /// Every credential the API accepts, the main one first.
+    public private(set) var accounts: [SimulatedAccount]
     /// Current tokens, in creation order (the listing order of every API here).
     public private(set) var tokens: [ObservedToken]
     private var faults: [SimulatorFault]
@@ -17,8 +19,8 @@ public actor SimulatedProvider {
     /// The secret of every token created through the API, by token id, so tests can tell which token a
     /// delivered secret belongs to.
     public private(set) var issuedSecrets: [String: String] = [:]
-    /// SailPoint access tokens handed out by `/oauth/token`.
-    var sessions: Set<String> = []
+    /// SailPoint access tokens handed out by `/oauth/token`, and whom each signs in as.
+    var sessions: [String: SimulatedAccount] = [:]
     var nextID: Int
     let now: @Sendable () -> Date
 
@@ -26,18 +28,59 @@ public actor SimulatedProvider {
         self.kind = kind
         self.tokens = tokens
         self.credential = credential
+        let main = SimulatedAccount.identity(of: SimulatedAccount.mainOwner(of: kind), kind: kind)
+        accounts = [SimulatedAccount(credential: credential, ownerID: main.id, ownerName: main.name)]
         self.faults = faults.filter { $0.provider == kind }
         self.now = now
         nextID = tokens.count + 1
+        if kind == .sailPoint, let clientID = credential.split(separator: ":").first {
+            // A SailPoint credential is a PAT: the tenant's listing shows it, owned by whoever made it.
+            self.tokens.append(ObservedToken(id: String(clientID), name: "tokenwarden", owner: main.name, scopes: ["sp:scopes:all"],
+                                             createdAt: Self.wholeSecond(now()), extras: ["owner_id": main.id]))
+        }
+    }
+
+    /// A credential of `owner` (a name as the seeded tokens list it), so tests can give tokenwarden
+    /// an owner's credential; tokens created with it are that owner's. Returns the file content.
+    public func addAccount(forOwner owner: String) -> String {
+        let identity = SimulatedAccount.identity(of: owner, kind: kind)
+        let secret = Self.randomSecret()
+        let credential: String
+        switch kind.credentialFormat {
+        case .pair:
+            let clientID = String(secret.prefix(32))
+            credential = clientID + ":" + Self.randomSecret()
+            if kind == .sailPoint {
+                tokens.append(ObservedToken(id: clientID, name: "\(owner)-tokenwarden", owner: identity.name, scopes: ["sp:scopes:all"],
+                                            createdAt: Self.wholeSecond(now()), extras: ["owner_id": identity.id]))
+            }
+        case .bearer: credential = "sim-\(kind.rawValue)-\(owner)-" + secret
+        }
+        accounts.append(SimulatedAccount(credential: credential, ownerID: identity.id, ownerName: identity.name))
+        return credential
+    }
+
+    /// The account a bearer `Authorization` header signs in as.
+    func account(bearer authorization: String?) -> SimulatedAccount? {
+        guard let authorization, authorization.hasPrefix("Bearer ") else { return nil }
+        let presented = authorization.dropFirst(7)
+        return accounts.first { $0.credential == presented }
     }
 
     /// Adds a fault while running (tests use this between polls).
     public func inject(_ fault: SimulatorFault) { faults.append(fault) }
 
-    /// Replaces the token set (tests seed exact payloads).
+    /// Replaces the token set (tests seed exact payloads); SailPoint's own PATs of the accounts stay
+    /// listed, as the tenant's listing always shows them.
     public func replaceTokens(_ tokens: [ObservedToken]) {
-        self.tokens = tokens
+        let credentials = accountTokenIDs
+        self.tokens = tokens + self.tokens.filter { credentials.contains($0.id) }
         nextID = (tokens.compactMap { Int($0.id) }.max() ?? tokens.count) + 1
+    }
+
+    /// The ids of the tokens that are the accounts' credentials themselves (SailPoint's client ids).
+    public var accountTokenIDs: Set<String> {
+        kind == .sailPoint ? Set(accounts.compactMap { $0.credential.split(separator: ":").first.map(String.init) }) : []
     }
 
     func handle(_ request: SimulatedRequest) -> SimulatedResponse {
@@ -151,6 +194,8 @@ public actor SimulatedProvider {
         guard let id = issuedSecrets.first(where: { $0.value == secret })?.key else { return nil }
         return tokens.first { $0.id == id && !$0.revoked }
     }
+
+    static func wholeSecond(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -23,7 +23,9 @@ public enum SimulatorSetup {
                 kind = "\(kind.rawValue)"
                 base_url = "\(simulator.baseURL(for: kind))"
                 credential = "\(credential)"
-                """ + (selfTokenID.map { kind == .sailPoint ? "" : "\nself_token_id = \"\($0)\"" } ?? ""))
+                """ + (selfTokenID.map { kind == .sailPoint ? "" : "\nself_token_id = \"\($0)\"" } ?? "")
+                // Cryptlex has no endpoint that says whom a PAT signs in as: the admin says it.
+                + (kind == .cryptlex ? "\nidentity = \"\(SimulatedAccount.mainOwner(of: kind))\"" : ""))
         }
         let config = directory + "/tokenwarden.toml"
         let text = """
@@ -40,5 +42,29 @@ public enum SimulatorSetup {
             """
         try Data(text.utf8).write(to: URL(fileURLWithPath: config))
         return config
+    }
+
+    /// Gives the config at `config` (written by `write`) a `[[provider.owner]]` credential of `owner`
+    /// for the provider of `kind`: a 0600 file holding a new credential of that owner at the simulator.
+    /// Returns the credential file's path.
+    @discardableResult
+    public static func addOwner(_ owner: String, kind: ProviderKind, of simulator: ProviderSimulator, config: String) async throws -> String {
+        let directory = (config as NSString).deletingLastPathComponent
+        let credential = directory + "/\(kind.rawValue)-\(owner).credential"
+        let content = await simulator.provider(kind).addAccount(forOwner: owner)
+        guard FileManager.default.createFile(atPath: credential, contents: Data((content + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw SimulatorError(description: "cannot write \(credential)")
+        }
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        let table = "[[provider.owner]]\nname = \"\(owner)\"\ncredential = \"\(credential)\"\n"
+        // The owner table belongs right after its provider's table, before the next [[provider]].
+        guard let start = text.range(of: "id = \"sim-\(kind.rawValue)\"\n") else {
+            throw SimulatorError(description: "\(config) has no provider sim-\(kind.rawValue)")
+        }
+        let next = text.range(of: "\n[[provider]]", range: start.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
+        var edited = text
+        edited.insert(contentsOf: "\n" + table, at: next)
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: config))
+        return credential
     }
 }

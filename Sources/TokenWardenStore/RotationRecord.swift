@@ -20,6 +20,8 @@ public struct RotationRecord: Sendable, Hashable {
     /// When the old token may be revoked: delivery time plus the overlap.
     public var revokeOldAfter: Date?
     public var startedAt: Date
+    /// When the create request went out; nil while it has not (a crash before it sent nothing).
+    public var createSentAt: Date? = nil
     public var updatedAt: Date
     /// Why it failed, or what is holding it up; never contains a secret.
     public var failure: String?

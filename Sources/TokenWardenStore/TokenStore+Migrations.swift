@@ -136,6 +136,19 @@ extension TokenStore {
             try db.create(index: "token_on_expires_at", on: "token", columns: ["expires_at"])
             try db.create(index: "token_on_name", on: "token", columns: ["name"])
         }
+        migrator.registerMigration("rotateForTheOwner") { db in
+            // Who each provider's main credential signs in as (AWX's /api/v2/me/), learned at each
+            // poll: a successor belongs to whoever signs in, so `plan` must know it offline.
+            try db.create(table: "provider_identity") { t in
+                t.primaryKey("provider_id", .text).references("provider", onDelete: .cascade)
+                t.column("owner_id", .text).notNull()
+                t.column("owner_name", .text)
+                t.column("learned_at", .integer).notNull()
+            }
+            // When a rotation's create request went out: a create whose answer never came is swept
+            // for until it can no longer land; one never sent needs no wait.
+            try db.alter(table: "rotation") { t in t.add(column: "create_sent_at", .integer) }
+        }
         return migrator
     }()
 }

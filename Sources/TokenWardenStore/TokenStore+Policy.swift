@@ -9,8 +9,11 @@ extension TokenStore {
     /// (their windows are the engine's own boundaries); tests compare the two on the same store.
     /// Tokens arrive in no particular order. With `slice`, only the rows of that range of row ids
     /// (see `slices(_:)`): slices can be read at once, each on a reader connection of its own.
+    /// `owner` gives the token's listed owner and the provider's owner id (what rotation signers are
+    /// matched on); its columns are read only when some candidate rule rotates.
     public func forEachFiring(_ selections: [PolicySelection], slice: ClosedRange<Int64>? = nil,
-                              _ body: (_ provider: String, _ rule: Int, _ name: String, _ id: () -> String) throws -> Void) throws {
+                              _ body: (_ provider: String, _ rule: Int, _ name: String, _ id: () -> String,
+                                       _ owner: () -> (owner: String?, ownerID: String?)) throws -> Void) throws {
         let candidates = selections.flatMap { selection in selection.candidates.map { (selection.provider, $0.rule) } }
         guard !candidates.isEmpty else { return }
         var arguments: StatementArguments = []
@@ -28,7 +31,9 @@ extension TokenStore {
         // The CASE is on the provider first, so each row tries only its provider's rules (one CASE of
         // 20 rules took twice as long). Rows of providers without rules get NULL: filtering them with
         // `provider_id IN (...)` cost more than it saved (SQLite tests IN through a temporary index).
-        var sql = "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id FROM token WHERE state IN ('active', 'expired')"
+        let rotates = selections.contains { $0.candidates.contains(where: \.rotates) }
+        let ownerColumns = rotates ? "owner, extras" : "NULL, NULL"
+        var sql = "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id, \(ownerColumns) FROM token WHERE state IN ('active', 'expired')"
         if let slice {
             sql += " AND rowid BETWEEN ? AND ?"
             arguments += [slice.lowerBound, slice.upperBound]
@@ -44,7 +49,10 @@ extension TokenStore {
                 guard let code: Int = row[0] else { continue }
                 let (provider, rule) = candidates[code]
                 // Most ids are never looked at (only a few tokens per rule are listed): read on demand.
-                try body(provider, rule, row[1], { row[2] })
+                try body(provider, rule, row[1], { row[2] }, {
+                    let extras = (row[4] as String?).flatMap { try? JSONColumn.decode([String: String].self, from: $0) } ?? [:]
+                    return (row[3], extras["owner_id"] ?? extras["user_id"])
+                })
             }
         }
     }

@@ -52,6 +52,15 @@ extension TokenStore {
         }
     }
 
+    /// Commits that the create request is about to go out: from here on a crash leaves a create
+    /// whose outcome is unknown, which is not concluded until it can no longer land.
+    public func markCreateSent(_ id: Int64, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE rotation SET create_sent_at = ?, updated_at = ? WHERE id = ?",
+                           arguments: [now.millisecondsSince1970, now.millisecondsSince1970, id])
+        }
+    }
+
     /// Notes why an unfinished rotation cannot move on yet (the provider is down), keeping its state.
     public func noteRotationDelay(_ id: Int64, at now: Date, reason: String) throws {
         try writer.write { db in
@@ -120,7 +129,8 @@ extension TokenStore {
                        delivery: try JSONColumn.decode(Delivery.self, from: row["delivery"]),
                        overlap: TimeSpan(seconds: row["overlap_seconds"]),
                        revokeOldAfter: (row["revoke_old_after"] as Int64?).map(Date.init(millisecondsSince1970:)),
-                       startedAt: Date(millisecondsSince1970: row["started_at"]), updatedAt: Date(millisecondsSince1970: row["updated_at"]),
-                       failure: row["failure"], actionID: row["action_id"])
+                       startedAt: Date(millisecondsSince1970: row["started_at"]),
+                       createSentAt: (row["create_sent_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+                       updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"])
     }
 }

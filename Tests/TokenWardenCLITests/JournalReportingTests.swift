@@ -45,7 +45,8 @@ extension SubprocessSuites {
             let content = try String(contentsOfFile: dir.subpath("demo/\(name)"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             return String(content.split(separator: ":").last ?? Substring(content))
         }
-        #expect(secrets.count == 6, "\(files)")
+        // Five provider credentials, the rotated token's owner's credential, and the delivered token.
+        #expect(secrets.count == 7, "\(files)")
         let journal = lines.joined(separator: "\n")
         for secret in secrets { #expect(!journal.contains(secret)) }
     }

@@ -21,13 +21,17 @@ import TokenWardenTestSupport
         deliver.file = "/etc/app/token"
         """
 
-    func seeded() throws -> CLITests.Setup {
+    /// A stored inventory as a sync leaves it: tokenwarden signs in to awx-main as admin (user 1),
+    /// who owns the deploy-bot token; `extra` tokens are added to it.
+    func seeded(extra: [ObservedToken] = []) throws -> CLITests.Setup {
         let setup = try CLITests.Setup(policy: Self.policy)
         let now = Date()
         let store = try TokenStore.open(path: setup.database)
         try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
-        try store.recordObservations([
-            ObservedToken(id: "4", name: "deploy-bot", createdAt: now - 90 * 86_400, expiresAt: now + 3 * 86_400),
+        try store.recordIdentity(ProviderIdentity(id: "1", name: "admin"), provider: "awx-main", at: now)
+        try store.recordObservations(extra + [
+            ObservedToken(id: "4", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: now - 90 * 86_400, expiresAt: now + 3 * 86_400,
+                          extras: ["user_id": "1"]),
             ObservedToken(id: "5", name: "fresh", createdAt: now - 10 * 86_400, expiresAt: now + 300 * 86_400),
             ObservedToken(id: "6", name: "reporting", createdAt: now - 10 * 86_400, expiresAt: now + 5 * 86_400),
         ], provider: "awx-main", at: now)
@@ -52,6 +56,21 @@ import TokenWardenTestSupport
         #expect(rows.map { $0["id"] as? String } == ["4", "6"])
         #expect(rows[0]["action"] as? String == "rotate" && rows[0]["matched_rules"] as? [String] == ["warn", "rotate-old"])
         #expect(rows[0]["hold"] is NSNull)
+    }
+
+    @Test func aRotationOfAnotherOwnersTokenIsShownAsNeedingAPersonAndIsNoWrite() async throws {
+        let now = Date()
+        let setup = try seeded(extra: [ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
+                                                     expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])])
+        let result = try await setup.run("plan")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("awx-main/7  \"carols-bot\"  created 90 days ago"))
+        #expect(result.stdout.contains("[needs a person: tokenwarden holds no credential of its owner \"carol\"; a new token would be someone else's. "
+            + "Add [[provider.owner]] name = \"carol\" credential = \"…\" to provider awx-main]"), "\(result.stdout)")
+        let json = try await setup.run("plan", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first { $0["id"] as? String == "7" }?["hold"] as? String == "owner-credential-missing")
+        #expect(rows.first { $0["id"] as? String == "4" }?["hold"] is NSNull)
     }
 
     @Test func anInvalidPolicyStopsThePlanWithExitTwo() async throws {

@@ -10,17 +10,27 @@ import TokenWardenTestSupport
         let (simulator, dir, config) = try await RevokeCommandTests().synced()
         let target = dir.subpath("out/new.token")
         try FileManager.default.createDirectory(atPath: dir.subpath("out"), withIntermediateDirectories: true)
-        let result = try await BuiltProduct.run(["rotate", "sim-cryptlex/\(await simulator.provider(.cryptlex).tokens[0].id)", "--yes",
-                                                 "--deliver-file", target, "--overlap", "0s", "--config", config])
+        let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() })
+        let reference = "sim-awx/\(old.id)"
+        // Only the admin's credential: a successor would be the admin's, so nothing is created.
+        let refused = try await BuiltProduct.run(["rotate", reference, "--yes", "--deliver-file", target, "--overlap", "0s", "--config", config])
+        let writesBefore = await simulator.provider(.awx).writes
+        // The owner's credential, added as an admin would: a [[provider.owner]] table under AWX.
+        try await SimulatorSetup.addOwner(old.owner ?? "", kind: .awx, of: simulator, config: config)
+        let result = try await BuiltProduct.run(["rotate", reference, "--yes", "--deliver-file", target, "--overlap", "0s", "--config", config])
         let secret = (try? String(contentsOfFile: target, encoding: .utf8)) ?? "missing"
-        let owner = await simulator.provider(.cryptlex).liveToken(withSecret: secret)
-        let old = await simulator.provider(.cryptlex).tokens[0]
-        let history = try await BuiltProduct.run(["history", "sim-cryptlex/\(old.id)", "--config", config])
+        let successor = await simulator.provider(.awx).liveToken(withSecret: secret)
+        let history = try await BuiltProduct.run(["history", reference, "--config", config])
+        let oldLive = await simulator.provider(.awx).tokens.contains { $0.id == old.id }
         await simulator.stop()
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("belongs to \(old.owner ?? "")") && refused.stderr.contains("[[provider.owner]]"), "\(refused.stderr)")
+        #expect(writesBefore == 0)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasPrefix("NOTICE    rotated sim-cryptlex/\(old.id)"))
-        #expect(owner != nil && owner?.id != old.id)
-        #expect(old.revoked)
+        #expect(result.stdout.hasPrefix("NOTICE    rotated \(reference)"))
+        #expect(successor != nil && successor?.id != old.id)
+        #expect(successor?.owner == old.owner, "the successor is the owner's, not the admin's")
+        #expect(!oldLive)
         for step in ["planned", "created", "delivered", "old_revoked", "done", "rotate (manual): succeeded"] {
             #expect(history.stdout.contains(step), "history lacks \(step)")
         }

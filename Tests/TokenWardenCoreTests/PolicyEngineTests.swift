@@ -72,7 +72,8 @@ import TokenWardenCore
 
     @Test(arguments: cases)
     func decides(_ example: Case) {
-        let decisions = PolicyEngine.evaluate(tokens: [example.token], rules: example.rules, providers: Self.providers, now: Self.now)
+        let decisions = PolicyEngine.evaluate(tokens: [example.token], rules: example.rules, providers: Self.providers,
+                                              signers: .everyOwner(of: Self.providers), now: Self.now)
         guard let (action, rule, matched, reason) = example.expected else {
             #expect(decisions.isEmpty)
             return
@@ -88,10 +89,12 @@ import TokenWardenCore
     @Test func tokenwardensOwnCredentialIsHeldFromRevokeAndRotateButStillNotified() {
         let own = Self.token(used: -400)
         let rules = [Self.rule("stale", .revoke, [.unusedFor(.days(90))])]
-        let held = PolicyEngine.evaluate(tokens: [own], rules: rules, providers: Self.providers, protected: ["sp/1"], now: Self.now)
+        let held = PolicyEngine.evaluate(tokens: [own], rules: rules, providers: Self.providers, protected: ["sp/1"],
+                                         signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(held.first?.hold == .ownCredential)
         let notify = PolicyEngine.evaluate(tokens: [Self.token(expires: 3)], rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
-                                           providers: Self.providers, protected: ["sp/1"], now: Self.now)
+                                           providers: Self.providers, protected: ["sp/1"],
+                                         signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(notify.first?.hold == nil)
     }
 
@@ -99,7 +102,7 @@ import TokenWardenCore
         let tokens = [Self.token("sp", id: "2", name: "b", expires: 1), Self.token("awx", id: "9", name: "z", expires: 1),
                       Self.token("sp", id: "1", name: "a", expires: 1)]
         let decisions = PolicyEngine.evaluate(tokens: tokens, rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
-                                              providers: Self.providers, now: Self.now)
+                                              providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(decisions.map(\.token.reference) == ["awx/9", "sp/1", "sp/2"])
     }
 }

@@ -51,14 +51,29 @@ struct LifecycleHarness {
         let policies = try Runtime.policies(for: configuration)
         let drivers = Runtime.drivers(for: configuration, http: http)
         let now = clock
-        return try await LifecycleCycle(configuration: configuration, policies: policies, store: try store, clock: { now.now })
-            .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve)
+        return try await LifecycleCycle(configuration: configuration, policies: policies, store: try store,
+                                        createSettles: http.policy.createSettles, clock: { now.now })
+            .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve, creator: Runtime.creators(for: configuration, http: http))
     }
 
-    /// The live (listed, not revoked) tokens of a provider.
+    /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs
+    /// in with (SailPoint lists its own PATs).
     func live(_ kind: ProviderKind) async -> [ObservedToken] {
-        await simulator.provider(kind).tokens.filter { !$0.revoked }
+        let own = await simulator.provider(kind).accountTokenIDs
+        return await simulator.provider(kind).tokens.filter { !$0.revoked && !own.contains($0.id) }
     }
+
+    /// Gives tokenwarden a `[[provider.owner]]` credential named `owner` whose file holds a credential
+    /// of `signsInAs` at the simulator (the same owner unless a test wants a mismatch).
+    mutating func addOwnerCredential(_ kind: ProviderKind, owner: String, signsInAs: String? = nil) async throws {
+        let content = await simulator.provider(kind).addAccount(forOwner: signsInAs ?? owner)
+        let path = try directory.write("sim/\(kind.rawValue)-\(owner).credential", content + "\n", mode: 0o600)
+        guard let index = configuration.providers.firstIndex(where: { $0.kind == kind }) else { return }
+        configuration.providers[index].owners.append(OwnerCredential(name: owner, credential: .file(path: path)))
+    }
+
+    /// The owner the simulator's main credential of `kind` signs in as: whose tokens it can rotate.
+    static func mainOwner(_ kind: ProviderKind) -> String { SimulatedAccount.mainOwner(of: kind) }
 
     /// Every byte of the database and its WAL files, for secret-leak checks.
     func databaseBytes() -> [Data] {

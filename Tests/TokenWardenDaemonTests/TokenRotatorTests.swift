@@ -29,7 +29,8 @@ import TokenWardenTestSupport
     @Test func rotationDeliversToAFileAndRevokesTheOldTokenOnEveryProviderThatCanCreate() async throws {
         var tokens: [ProviderKind: [ObservedToken]] = [:]
         for kind in Self.kinds {
-            tokens[kind] = [LifecycleHarness.token(Self.oldIDs[kind]!, "deploy-bot", createdDaysAgo: 100, owner: kind == .synergy ? "1_1" : "admin")]
+            tokens[kind] = [LifecycleHarness.token(Self.oldIDs[kind]!, "deploy-bot", createdDaysAgo: 100,
+                                                   owner: LifecycleHarness.mainOwner(kind))]
         }
         let directory = try TemporaryDirectory()
         let policy = Self.kinds.map { Self.policy("{ file = \"\(directory.subpath($0.rawValue + ".token"))\" }", provider: "sim-\($0.rawValue)") }.joined()

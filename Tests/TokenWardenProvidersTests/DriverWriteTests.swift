@@ -41,10 +41,11 @@ import TokenWardenSimulator
         let expires = Date().addingTimeInterval(30 * 86_400)
         let (created, listed) = try await SimulatorHarness.withHarness(tokens: 4) { (harness: SimulatorHarness) async throws in
             let driver = try harness.driver(kind)
-            let created = try await driver.create(TokenCreation(name: "deploy-bot-next", scopes: kind == .awx ? ["write"] : [], expiresAt: expires))
+            let scopes: [ProviderKind: [String]] = [.awx: ["write"], .sailPoint: ["sp:search:read"], .cryptlex: ["license:read"], .synergy: []]
+            let created = try await driver.create(TokenCreation(name: "deploy-bot-next", scopes: scopes[kind]!, expiresAt: expires))
             return (created, try await collect(driver.tokens()).tokens)
         }
-        #expect(listed.count == 5)
+        #expect(listed.count == SimulatorHarness.listed(5, kind))
         let new = try #require(listed.first { $0.id == created.id })
         #expect(new.name == "deploy-bot-next")
         #expect(!created.secret.reveal().isEmpty)
@@ -52,6 +53,29 @@ import TokenWardenSimulator
         if kind == .sailPoint || kind == .cryptlex {
             #expect(abs((created.expiresAt ?? .distantPast).timeIntervalSince(expires)) < 1)
         }
+    }
+
+    @Test(arguments: [ProviderKind.sailPoint, .cryptlex, .awx])
+    func aCreateWithoutScopesIsRefusedBeforeAskingForTheProvidersDefault(kind: ProviderKind) async throws {
+        let (error, writes) = try await SimulatorHarness.withHarness(tokens: 2) { (harness: SimulatorHarness) async throws in
+            let error = await providerError { _ = try await harness.driver(kind).create(TokenCreation(name: "no-scopes")) }
+            return (error, await harness.simulator.provider(kind).writes)
+        }
+        #expect(error?.kind == .unsupported)
+        #expect(writes == 0)
+    }
+
+    @Test func aSailPointSuccessorBeyondSixMonthsOrNeverExpiringIsCreatedThroughV2025WithItsAccessTokenValidity() async throws {
+        let far = Date().addingTimeInterval(300 * 86_400)
+        let (long, never, listed) = try await SimulatorHarness.withHarness(tokens: 1) { (harness: SimulatorHarness) async throws in
+            let driver = try harness.driver(.sailPoint)
+            let long = try await driver.create(TokenCreation(name: "year", scopes: ["sp:search:read"], expiresAt: far, validitySeconds: 3600))
+            let never = try await driver.create(TokenCreation(name: "never", scopes: ["sp:search:read"], neverExpires: true))
+            return (long, never, try await collect(driver.tokens()).tokens)
+        }
+        #expect(abs((long.expiresAt ?? .distantPast).timeIntervalSince(far)) < 1, "not cut to v3's six months")
+        #expect(never.expiresAt == nil)
+        #expect(listed.first { $0.id == long.id }?.extras["access_token_validity_seconds"] == "3600")
     }
 
     @Test func planningCenterCannotRevokeOrCreateAndSaysWhoMust() async throws {

@@ -49,7 +49,8 @@ import TokenWardenProviders
         ])
         #expect(tokens == [ObservedToken(id: "86f1dc6f…", name: "inventory-daemon", owner: "Jane Doe", scopes: ["sp:scopes:all"],
                                          createdAt: Self.date("2025-07-11T18:45:37.098Z"), expiresAt: Self.date("2026-01-11T18:45:37.098Z"),
-                                         lastUsedAt: Self.date("2025-09-02T00:00:00.000Z"), extras: ["managed": "false", "owner_id": "2c91…"])])
+                                         lastUsedAt: Self.date("2025-09-02T00:00:00.000Z"),
+                                         extras: ["managed": "false", "owner_id": "2c91…", "access_token_validity_seconds": "43200"])])
     }
 
     @Test func cryptlex() async throws {
@@ -60,7 +61,8 @@ import TokenWardenProviders
                 "lastUsedAt": "2025-06-30T12:00:00Z", "lastRotatedAt": null } ]
             """])
         #expect(tokens == [ObservedToken(id: "a1b2c3d4-…", name: "ci-release", owner: "u-123", scopes: ["license:read", "release:write"],
-                                              createdAt: Self.date("2025-01-10T08:00:00Z"), lastUsedAt: Self.date("2025-06-30T12:00:00Z"))])
+                                              createdAt: Self.date("2025-01-10T08:00:00Z"), lastUsedAt: Self.date("2025-06-30T12:00:00Z"),
+                                              extras: ["owner_id": "u-123"])])
     }
 
     @Test func synergy() async throws {
@@ -70,7 +72,7 @@ import TokenWardenProviders
                 "Name": "Teams integ", "ExpiryReminderState": 0, "ID": 1 } ]
             """])
         #expect(tokens == [ObservedToken(id: "1", name: "Teams integ", owner: "1_1", createdAt: Self.date("2025-03-14T02:53:38.823Z"),
-                                         expiresAt: Self.date("2025-09-10T02:53:38.670Z"), extras: ["ExpiryReminderState": "0"])])
+                                         expiresAt: Self.date("2025-09-10T02:53:38.670Z"), extras: ["ExpiryReminderState": "0", "owner_id": "1_1"])])
     }
 
     @Test func awx() async throws {

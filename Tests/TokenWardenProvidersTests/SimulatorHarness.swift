@@ -6,6 +6,10 @@ import TokenWardenSimulator
 /// A running simulator plus a client with test-sized backoff. Use it through `withHarness`, which
 /// always shuts both down: AsyncHTTPClient traps on a client released without `shutdown()`.
 struct SimulatorHarness {
+    /// How many tokens a provider seeded with `seeded` lists: SailPoint's tenant listing also shows
+    /// the PAT tokenwarden signs in with.
+    static func listed(_ seeded: Int, _ kind: ProviderKind) -> Int { seeded + (kind == .sailPoint ? 1 : 0) }
+
     /// Short backoff, but a minute for an answer: the whole suite runs at once on two cores, and a
     /// starved simulator answering late must not look like a fault (a retried DELETE finds 404).
     static let policy = HTTPPolicy(connectTimeout: 10, requestTimeout: 60,

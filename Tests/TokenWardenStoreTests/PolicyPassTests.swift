@@ -25,9 +25,10 @@ import TokenWardenTestSupport
         let (store, tokens) = try Self.stored(example)
         #expect(tokens.count == example.tokens.count)
         let now = RandomPolicyCase.now
-        let engine = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers, now: now)
+        let engine = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers,
+                                           signers: example.signers, now: now)
         var fired: [String: String] = [:]
-        try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) { provider, rule, _, id in
+        try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) { provider, rule, _, id, _ in
             #expect(fired.updateValue(example.rules[rule].name, forKey: "\(provider)/\(id())") == nil, "a token reported twice")
         }
         #expect(fired == Dictionary(uniqueKeysWithValues: engine.map { ($0.token.reference, $0.rule) }), "seed \(seed)")
@@ -39,21 +40,21 @@ import TokenWardenTestSupport
             let (store, tokens) = try Self.stored(example)
             let now = RandomPolicyCase.now
             let empty = DecisionTally(rules: example.rules, providers: example.providers, protected: example.protected,
-                                      budget: example.budget, listing: 4)
+                                      signers: example.signers, budget: example.budget, listing: 4)
             // Read in slices and merged, as `plan` does on a machine with several cores.
             var tally = empty
             for slice in try store.slices(Int(seed % 4) + 1) {
                 var part = empty
                 try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now), slice: slice) {
-                    part.add(provider: $0, rule: $1, name: $2, id: $3)
+                    part.add(provider: $0, rule: $1, name: $2, id: $3, owner: $4)
                 }
                 tally.merge(part)
             }
             let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
             let outline = tally.outline(PolicyEngine.evaluate(tokens: listed, rules: example.rules, providers: example.providers,
-                                                              protected: example.protected, now: now))
+                                                              protected: example.protected, signers: example.signers, now: now))
             let every = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers,
-                                              protected: example.protected, now: now)
+                                              protected: example.protected, signers: example.signers, now: now)
             #expect(outline == PlanOutline(decisions: every, budget: example.budget, listing: 4), "seed \(seed)")
         }
     }
@@ -74,7 +75,7 @@ import TokenWardenTestSupport
     @Test func noRuleMeansNoPassOverTheStore() throws {
         let store = try TokenStore.inMemory()
         var calls = 0
-        try store.forEachFiring([]) { _, _, _, _ in calls += 1 }
+        try store.forEachFiring([]) { _, _, _, _, _ in calls += 1 }
         #expect(calls == 0)
     }
 }

@@ -13,6 +13,9 @@ public struct RandomPolicyCase: Sendable {
     public let tokens: [Token]
     public let rules: [Rule]
     public let protected: Set<String>
+    /// Whose tokens may be rotated: an owner credential on awx, a learned identity on sp (matched by
+    /// owner id where a token has one, else by name), none on cl.
+    public let signers: RotationSigners
     public let budget: ActionBudget
 
     static let spans: [TimeSpan] = [.days(7), .days(30), .hours(1), .days(365)]
@@ -27,7 +30,8 @@ public struct RandomPolicyCase: Sendable {
         var random = SeededGenerator(seed: seed)
         providers = [
             ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"),
-                           maxActionsPerCycle: Bool.random(using: &random) ? 2 : nil),
+                           maxActionsPerCycle: Bool.random(using: &random) ? 2 : nil,
+                           owners: [OwnerCredential(name: "alice", credential: .systemd(name: "a-alice"))]),
             ProviderConfig(id: "cl", kind: .cryptlex, baseURL: "https://cl", credential: .systemd(name: "c")),
             ProviderConfig(id: "pc", kind: .planningCenter, baseURL: "https://pc", credential: .systemd(name: "p")),
             ProviderConfig(id: "sp", kind: .sailPoint, baseURL: "https://sp", credential: .systemd(name: "s")),
@@ -48,11 +52,13 @@ public struct RandomPolicyCase: Sendable {
             let provider = providers.randomElement(using: &random)!
             let id = index.isMultiple(of: 3) ? "\(index)" : "token-\(index)-\(String(repeating: "f", count: 24))"
             let state: TokenState = [.active, .active, .active, .expired, .expired, .revoked, .gone].randomElement(using: &random)!
+            let owner = Self.owners.randomElement(using: &random)!
+            let extras = owner.map { Int.random(in: 0..<3, using: &random) == 0 ? ["owner_id": "id-\($0)"] : [:] } ?? [:]
             tokens.append(Token(provider: provider.id, id: id, name: Self.names.randomElement(using: &random)!,
-                                owner: Self.owners.randomElement(using: &random)!,
+                                owner: owner,
                                 scopes: Self.scopes.filter { _ in Int.random(in: 0..<3, using: &random) == 0 },
                                 createdAt: date(&random), expiresAt: date(&random), lastUsedAt: date(&random),
-                                revoked: state == .revoked, state: state, firstSeenAt: Self.now, lastSeenAt: Self.now))
+                                revoked: state == .revoked, state: state, firstSeenAt: Self.now, lastSeenAt: Self.now, extras: extras))
         }
         self.tokens = tokens
         func trigger(_ random: inout SeededGenerator) -> Trigger {
@@ -70,6 +76,7 @@ public struct RandomPolicyCase: Sendable {
                         triggers: (0..<Int.random(in: 1...2, using: &random)).map { _ in trigger(&random) },
                         action: RuleAction.allCases.randomElement(using: &random)!)
         }
+        signers = RotationSigners(providers: providers, identities: ["sp": ProviderIdentity(id: "id-alice", name: "bob-ops")])
         protected = Set((0..<2).map { _ in tokens.randomElement(using: &random)!.reference } + ["sp/not-in-the-store"])
         budget = ActionBudget(settings: DaemonSettings(stateDirectory: "/s", policyDirectory: "/p",
                                                        maxActionsPerCycle: Int.random(in: 0...6, using: &random)),

@@ -49,26 +49,51 @@ public struct AWXDriver: ProviderDriver {
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
+    /// Posts to the signed-in user's own `personal_tokens/`: AWX creates a PAT only for the caller,
+    /// whatever user id the URL names (§0 of the provider reference), so naming anyone else's
+    /// would only mislead. The scope is the old token's, exactly (`read`, `write` or both).
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
-        let userID: String
-        if let ownerID = request.ownerID {
-            userID = ownerID
-        } else {
-            let me = try connection.decode(Page<User>.self, from: try await connection.send(.GET, endpoint.url("/api/v2/me/")), what: "finding tokenwarden's own user")
-            guard let id = me.results.first?.id else { throw connection.error(.malformedResponse, "/api/v2/me/ listed no user") }
-            userID = String(id)
+        let scopes = Set(request.scopes)
+        guard !scopes.isEmpty, scopes.isSubset(of: ["read", "write"]) else {
+            throw connection.error(.unsupported, "AWX scopes are \"read\" and \"write\"; refusing to create a token with scopes \(request.scopes)")
         }
-        let scope = request.scopes.contains("write") ? "write" : "read"
-        let body = try JSONSerialization.data(withJSONObject: ["description": request.name, "application": NSNull(), "scope": scope] as [String: Any])
-        let response = try await connection.send(.POST, endpoint.url("/api/v2/users/\(SailPointDriver.escape(userID))/personal_tokens/"), body: body)
+        guard let me = try await identity() else { throw connection.error(.malformedResponse, "/api/v2/me/ listed no user") }
+        let body = try ProviderConnection.encode(CreateBody(description: request.name, scope: request.scopes.joined(separator: " ")))
+        let response = try await connection.send(.POST, endpoint.url("/api/v2/users/\(SailPointDriver.escape(me.id))/personal_tokens/"), body: body)
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()
-        return CreatedToken(id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"))
+        return CreatedToken(id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"),
+                            ownerID: created.user.map(String.init))
+    }
+
+    /// `/api/v2/me/`: the user the credential signs in as.
+    public func identity() async throws -> ProviderIdentity? {
+        let me = try connection.decode(Page<User>.self, from: try await connection.send(.GET, endpoint.url("/api/v2/me/")),
+                                       what: "finding the user tokenwarden signs in as")
+        return me.results.first.map { ProviderIdentity(id: String($0.id), name: $0.username) }
+    }
+
+    /// `application` is sent as an explicit null: a personal token belongs to no application.
+    struct CreateBody: Encodable {
+        let description: String
+        let scope: String
+
+        enum CodingKeys: String, CodingKey { case description, application, scope }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(description, forKey: .description)
+            try container.encodeNil(forKey: .application)
+            try container.encode(scope, forKey: .scope)
+        }
     }
 
     struct Page<Result: Decodable>: Decodable { let results: [Result] }
 
-    struct User: Decodable { let id: Int }
+    struct User: Decodable {
+        let id: Int
+        let username: String?
+    }
 
     /// A token of a listing page: the fields tokenwarden keeps.
     struct Item {
@@ -131,5 +156,6 @@ public struct AWXDriver: ProviderDriver {
         let id: Int
         let token: String
         let expires: String?
+        let user: Int?
     }
 }

@@ -12,7 +12,8 @@ public struct CryptlexDriver: ProviderDriver {
     public init(provider: ProviderConfig, credential: Credential, http: ProviderHTTPClient, pageSize: Int = 100) throws {
         connection = try .bearer(provider: provider, credential: credential, http: http)
         endpoint = Endpoint(base: provider.baseURL)
-        self.pageSize = max(1, pageSize)
+        // The API reference allows `limit` 1..100.
+        self.pageSize = min(100, max(1, pageSize))
     }
 
     /// Pages until an empty one; a server that ignores `page` repeats the first page forever, which is
@@ -39,17 +40,31 @@ public struct CryptlexDriver: ProviderDriver {
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
+    /// Creates with exactly the requested scopes. The field that carries the new token's value is
+    /// documented nowhere (provider reference §0.4): an answer without a recognisable value leaves a
+    /// live token nobody holds, so it is revoked at once and the create reported failed.
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
-        var body: [String: Any] = ["name": request.name, "scopes": request.scopes]
-        if let expiresAt = request.expiresAt { body["expiresAt"] = ProviderTimestamp.format(expiresAt) }
-        let response = try await connection.send(.POST, endpoint.url("/v3/personal-access-tokens"),
-                                                 body: try JSONSerialization.data(withJSONObject: body))
+        guard !request.scopes.isEmpty else {
+            throw connection.error(.unsupported, "refusing to create a token without scopes (the old token's are not known)")
+        }
+        let body = CreateBody(name: request.name, scopes: request.scopes, expiresAt: request.expiresAt.map(ProviderTimestamp.format))
+        let response = try await connection.send(.POST, endpoint.url("/v3/personal-access-tokens"), body: try ProviderConnection.encode(body))
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         guard let secret = created.secret else {
-            throw connection.error(.malformedResponse, "creating a personal access token: the response holds no token value (looked for token, accessToken, value, secret); the token \(created.id) exists and must be revoked by hand")
+            let undone = (try? await revoke(tokenID: created.id)) != nil
+            throw connection.error(.malformedResponse, "creating a personal access token: the answer holds no token value (looked for token, accessToken, value, secret); "
+                + (undone ? "the new token \(created.id) was revoked at once" : "revoking the new token \(created.id) failed too: revoke it by hand"))
         }
         var timestamps = TimestampReader()
-        return CreatedToken(id: created.id, secret: Secret(secret), expiresAt: timestamps.read(created.expiresAt, field: "expiresAt"))
+        return CreatedToken(id: created.id, secret: Secret(secret), expiresAt: timestamps.read(created.expiresAt, field: "expiresAt"),
+                            ownerID: created.userId ?? created.user?.id)
+    }
+
+    /// The create body of the third-party .NET client; `expiresAt` left out means no expiry.
+    struct CreateBody: Encodable {
+        let name: String
+        let scopes: [String]
+        let expiresAt: String?
     }
 
     /// The token object of the API reference; `user` beyond `id` is undocumented.
@@ -73,6 +88,7 @@ public struct CryptlexDriver: ProviderDriver {
             let used = timestamps.read(lastUsedAt, field: "lastUsedAt")
             var extras = timestamps.extras
             if let rotated = timestamps.read(lastRotatedAt, field: "lastRotatedAt") { extras["last_rotated_at"] = ProviderTimestamp.format(rotated) }
+            if let owner = userId ?? user?.id { extras["owner_id"] = owner }
             return ObservedToken(id: id, name: name, owner: userId ?? user?.id, scopes: scopes ?? [], createdAt: created,
                                  expiresAt: expires, lastUsedAt: used, revoked: revoked ?? false, extras: extras)
         }
@@ -83,14 +99,18 @@ public struct CryptlexDriver: ProviderDriver {
         let id: String
         let expiresAt: String?
         let secret: String?
+        let userId: String?
+        let user: Item.User?
 
-        enum Keys: String, CodingKey { case id, expiresAt, token, accessToken, value, secret }
+        enum Keys: String, CodingKey { case id, expiresAt, token, accessToken, value, secret, userId, user }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             id = try container.decode(String.self, forKey: .id)
             expiresAt = try container.decodeIfPresent(String.self, forKey: .expiresAt)
             secret = try [Keys.token, .accessToken, .value, .secret].lazy.compactMap { try container.decodeIfPresent(String.self, forKey: $0) }.first
+            userId = try container.decodeIfPresent(String.self, forKey: .userId)
+            user = try container.decodeIfPresent(Item.User.self, forKey: .user)
         }
     }
 }

@@ -43,15 +43,35 @@ public struct SailPointDriver: ProviderDriver {
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
+    /// Creates with exactly the requested scopes (never the `sp:scopes:all` default: all the rights
+    /// of whoever signs in) and the old token's `accessTokenValiditySeconds`. v3 refuses an
+    /// `expirationDate` more than six months ahead and cannot make a never-expiring token, so such a
+    /// successor is created through v2025, which accepts any future date and, with
+    /// `userAwareTokenNeverExpires`, none (sailpoint-oss api-specs, CreatePersonalAccessTokenRequest).
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
-        var body: [String: Any] = ["name": request.name, "scope": request.scopes.isEmpty ? ["sp:scopes:all"] : request.scopes]
-        if let expiresAt = request.expiresAt { body["expirationDate"] = ProviderTimestamp.format(expiresAt) }
-        let response = try await connection.send(.POST, endpoint.url("/v3/personal-access-tokens"),
-                                                 body: try JSONSerialization.data(withJSONObject: body))
+        guard !request.scopes.isEmpty else {
+            throw connection.error(.unsupported, "refusing to create a token without scopes: SailPoint would grant sp:scopes:all, all the rights of whoever signs in")
+        }
+        let v3Limit = Calendar(identifier: .gregorian).date(byAdding: .month, value: 6, to: Date()) ?? Date()
+        let newer = request.neverExpires || (request.expiresAt.map { $0 > v3Limit } ?? false)
+        let body = CreateBody(name: request.name, scope: request.scopes, accessTokenValiditySeconds: request.validitySeconds,
+                              expirationDate: request.expiresAt.map(ProviderTimestamp.format),
+                              userAwareTokenNeverExpires: request.neverExpires && request.expiresAt == nil ? true : nil)
+        let response = try await connection.send(.POST, endpoint.url(newer ? "/v2025/personal-access-tokens" : "/v3/personal-access-tokens"),
+                                                 body: try ProviderConnection.encode(body))
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()
         return CreatedToken(id: created.id, secret: Secret(created.secret),
-                            expiresAt: timestamps.read(created.expirationDate, field: "expirationDate"))
+                            expiresAt: timestamps.read(created.expirationDate, field: "expirationDate"), ownerID: created.owner?.id)
+    }
+
+    /// CreatePersonalAccessTokenRequest; absent fields are left out, not sent as null.
+    struct CreateBody: Encodable {
+        let name: String
+        let scope: [String]
+        let accessTokenValiditySeconds: Int?
+        let expirationDate: String?
+        let userAwareTokenNeverExpires: Bool?
     }
 
     static func escape(_ id: String) -> String {
@@ -72,6 +92,7 @@ public struct SailPointDriver: ProviderDriver {
         let lastUsed: String?
         let managed: Bool?
         let expirationDate: String?
+        let accessTokenValiditySeconds: Int?
 
         var observed: ObservedToken {
             var timestamps = TimestampReader()
@@ -81,6 +102,7 @@ public struct SailPointDriver: ProviderDriver {
             var extras = timestamps.extras
             extras["managed"] = String(managed ?? false)
             if let ownerID = owner?.id { extras["owner_id"] = ownerID }
+            if let seconds = accessTokenValiditySeconds { extras["access_token_validity_seconds"] = String(seconds) }
             return ObservedToken(id: id, name: name, owner: owner?.name ?? owner?.id, scopes: scope ?? [],
                                  createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, extras: extras)
         }
@@ -91,5 +113,6 @@ public struct SailPointDriver: ProviderDriver {
         let id: String
         let secret: String
         let expirationDate: String?
+        let owner: Item.Owner?
     }
 }

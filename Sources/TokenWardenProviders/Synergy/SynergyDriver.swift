@@ -35,19 +35,28 @@ public struct SynergyDriver: ProviderDriver {
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
         let before = Set(try await list().map(\.ID))
         let days = request.expiresAt.map { max(1, min(180, Int(($0.timeIntervalSinceNow / 86_400).rounded(.up)))) } ?? 180
-        let body = try JSONSerialization.data(withJSONObject: ["ClientId": "tokenwarden", "Name": request.name, "ExpireInDays": days] as [String: Any])
+        let body = try ProviderConnection.encode(GenerateBody(ClientId: "tokenwarden", Name: request.name, ExpireInDays: days))
         let response = try await connection.send(.POST, endpoint.url("/api/v1/auth/generate-pat"), body: body)
         let secret = try connection.decode(String.self, from: response, what: "generating a personal access token")
         let new = try await list().filter { !before.contains($0.ID) && $0.Name == request.name }
         guard new.count == 1, let token = new.first else {
             throw connection.error(.malformedResponse, "a token named \"\(request.name)\" was generated but \(new.count) new tokens have that name, so its id is unknown; delete the extra token by hand")
         }
-        return CreatedToken(id: String(token.ID), secret: Secret(secret), expiresAt: token.observed.expiresAt)
+        let clamped = request.expiresAt.map { Int(($0.timeIntervalSinceNow / 86_400).rounded(.up)) }.map { $0 != days } ?? false
+        return CreatedToken(id: String(token.ID), secret: Secret(secret), expiresAt: token.observed.expiresAt, ownerID: token.UserID?.IDString,
+                            adjustments: clamped ? ["12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in \(days) days"] : [])
     }
 
     func list() async throws(ProviderError) -> [Item] {
         let response = try await connection.send(.GET, endpoint.url(Self.listPath))
         return try connection.decode([Item].self, from: response, what: "listing personal access tokens")
+    }
+
+    /// `generate-pat`'s body; the UI allows 1..180 days.
+    struct GenerateBody: Encodable {
+        let ClientId: String
+        let Name: String
+        let ExpireInDays: Int
     }
 
     /// One PAT of `getPersonalAccessTokens`.
@@ -67,6 +76,7 @@ public struct SynergyDriver: ProviderDriver {
             var extras = timestamps.extras
             // Undocumented: probably 0 none sent, 1 one-week reminder sent, 2 expiry notice sent. Kept raw.
             if let state = ExpiryReminderState { extras["ExpiryReminderState"] = String(state) }
+            if let owner = UserID?.IDString { extras["owner_id"] = owner }
             return ObservedToken(id: String(ID), name: Name, owner: UserID?.IDString, createdAt: created, expiresAt: expires, extras: extras)
         }
     }

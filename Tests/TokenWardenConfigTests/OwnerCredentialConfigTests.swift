@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenTestSupport
+
+/// `[[provider.owner]]` and `identity`: the credentials that let tokenwarden rotate other owners' tokens.
+@Suite struct OwnerCredentialConfigTests {
+    func load(_ text: String) throws -> (Configuration?, [String]) {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("tokenwarden.toml", text)
+        let (configuration, problems) = ConfigLoader(environment: [:]).read(path: path)
+        return (configuration, problems.map { $0.description.replacingOccurrences(of: path, with: "CONFIG") })
+    }
+
+    @Test func ownerCredentialsAndAnIdentityAreReadPerProvider() throws {
+        let (configuration, problems) = try load("""
+            [[provider]]
+            id = "awx-main"
+            kind = "awx"
+            base_url = "https://awx.example.com"
+            credential = "awx-main"
+
+            [[provider.owner]]
+            name = "deploy-bot"
+            credential = "awx-deploy-bot"
+
+            [[provider.owner]]
+            name = "ci"
+            credential = "/etc/tokenwarden/credentials/awx-ci"
+
+            [[provider]]
+            id = "cl"
+            kind = "cryptlex"
+            base_url = "https://api.cryptlex.com"
+            credential = "cl"
+            identity = "u-123"
+            """)
+        #expect(problems.isEmpty)
+        let awx = try #require(configuration?.provider(id: "awx-main"))
+        #expect(awx.owners == [OwnerCredential(name: "deploy-bot", credential: .systemd(name: "awx-deploy-bot")),
+                               OwnerCredential(name: "ci", credential: .file(path: "/etc/tokenwarden/credentials/awx-ci"))])
+        #expect(configuration?.provider(id: "cl")?.identity == "u-123")
+    }
+
+    @Test func aBadOwnerTableIsNamedWithWhatToFix() throws {
+        let (_, problems) = try load("""
+            [[provider]]
+            id = "awx-main"
+            kind = "awx"
+            base_url = "https://awx.example.com"
+            credential = "awx-main"
+
+            [[provider.owner]]
+            name = "deploy-bot"
+            credential = "awx-deploy-bot"
+
+            [[provider.owner]]
+            name = "deploy-bot"
+            credential = "relative/path"
+            secret = "x"
+
+            [[provider.owner]]
+            credential = "c"
+            """)
+        #expect(problems.contains { $0.contains("owner #2, key \"owner.secret\": unknown key (valid keys here: owner.name, owner.credential)") }, "\(problems)")
+        #expect(problems.contains { $0.contains("owner #2, key \"owner.credential\": \"relative/path\" is a relative path") }, "\(problems)")
+        #expect(problems.contains { $0.contains("owner #3, key \"owner.name\": missing") }, "\(problems)")
+    }
+
+    @Test func aSecondCredentialForOneOwnerIsRefused() throws {
+        let (_, problems) = try load("""
+            [[provider]]
+            id = "awx-main"
+            kind = "awx"
+            base_url = "https://awx.example.com"
+            credential = "awx-main"
+
+            [[provider.owner]]
+            name = "deploy-bot"
+            credential = "a"
+
+            [[provider.owner]]
+            name = "deploy-bot"
+            credential = "b"
+            """)
+        #expect(problems.contains { $0.contains("\"deploy-bot\" already has a credential in this provider") }, "\(problems)")
+    }
+
+    @Test func providersThatListOnlyTheirOwnTokensTakeNoOwnerCredentials() throws {
+        let (_, problems) = try load("""
+            [[provider]]
+            id = "synergy"
+            kind = "synergy"
+            base_url = "https://synergy.example.com"
+            credential = "s"
+
+            [[provider.owner]]
+            name = "1_2"
+            credential = "o"
+            """)
+        #expect(problems.contains { $0.contains("12d Synergy lists only the tokens of the credential that signs in") }, "\(problems)")
+    }
+
+    @Test func requestTimeoutIsReadAndBounded() throws {
+        let (configuration, problems) = try load("[daemon]\nrequest_timeout = \"2m\"\n" + ConfigLoaderTests.minimal)
+        #expect(problems.isEmpty && configuration?.daemon.requestTimeout == .minutes(2))
+        let (_, bad) = try load("[daemon]\nrequest_timeout = \"2h\"\n" + ConfigLoaderTests.minimal)
+        #expect(bad.contains { $0.contains("request_timeout\": must be between 1s and 1h") }, "\(bad)")
+    }
+}
