@@ -99,6 +99,7 @@ struct Rotate: AsyncParsableCommand {
         let event = try PolicyActuator.event(for: record, store: store)
         CommandJournal.record([event])
         print(EventLine.render(event))
-        if record.state == .failed || record.state == .compensating { throw ExitCode.failure }
+        // Planned: the create's outcome is not known yet; the next sync or daemon cycle settles it.
+        if [.failed, .compensating, .planned].contains(record.state) { throw ExitCode.failure }
     }
 }

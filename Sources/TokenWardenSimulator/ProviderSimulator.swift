@@ -113,7 +113,13 @@ public final class ProviderSimulator: Sendable {
             method: request.method.rawValue, path: String(path.dropFirst(first.count + 1)), query: query,
             authorization: request.headers[.authorization], body: Data(body.readableBytesView),
             base: "http://\(host)/\(first)", prefix: "/\(first)")
-        let answer = await provider.handle(simulated)
+        let hold = await provider.createDelay(for: simulated)
+        // Not a child task: a client that gives up or dies cancels this handler, but a real provider
+        // still makes the token it was asked for.
+        let answer = await Task {
+            if hold > 0 { try? await Task.sleep(for: .milliseconds(Int64(hold * 1_000))) }
+            return await provider.handle(simulated)
+        }.value
         if answer.delay > 0 { try await Task.sleep(for: .milliseconds(Int64(answer.delay * 1_000))) }
         var headers = HTTPFields()
         for (name, value) in answer.headers {

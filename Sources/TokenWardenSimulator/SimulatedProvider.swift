@@ -67,6 +67,17 @@ public actor SimulatedProvider {
         return accounts.first { $0.credential == presented }
     }
 
+    /// Create requests received, answered or not (a test kills the client while one is held).
+    public private(set) var createRequests = 0
+
+    /// Counts a create request and says how long to hold it (`slow-create`), consuming one use.
+    func createDelay(for request: SimulatedRequest) -> Double {
+        guard request.isCreate(at: kind) else { return 0 }
+        createRequests += 1
+        guard case let .slowCreate(seconds)? = take(where: { if case .slowCreate = $0 { true } else { false } }) else { return 0 }
+        return seconds
+    }
+
     /// Adds a fault while running (tests use this between polls).
     public func inject(_ fault: SimulatorFault) { faults.append(fault) }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TokenWardenCore
 
 /// A request as a simulated provider sees it, stripped of the server's plumbing.
 struct SimulatedRequest: Sendable {
@@ -14,4 +15,16 @@ struct SimulatedRequest: Sendable {
     let prefix: String
 
     func int(_ name: String) -> Int? { query[name].flatMap(Int.init) }
+
+    /// Whether this asks `kind`'s API to create a token.
+    func isCreate(at kind: ProviderKind) -> Bool {
+        guard method == "POST" else { return false }
+        switch kind {
+        case .awx: return path.hasSuffix("/personal_tokens/")
+        case .sailPoint: return path == "/v3/personal-access-tokens" || path == "/v2025/personal-access-tokens"
+        case .cryptlex: return path == "/v3/personal-access-tokens"
+        case .synergy: return path == "/api/v1/auth/generate-pat"
+        case .planningCenter: return false
+        }
+    }
 }

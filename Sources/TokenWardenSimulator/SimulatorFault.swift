@@ -2,7 +2,7 @@ import TokenWardenCore
 
 /// One injected misbehaviour of a simulated provider, written `KIND:FAULT[=VALUE][*COUNT]` on the
 /// command line (`awx:status=503*2`, `sailpoint:rate-limit=1*1`, `cryptlex:loop`).
-/// Request faults hit listing requests; without `*COUNT` a fault never wears off.
+/// Request faults hit listing requests (`slow-create`, create requests); without `*COUNT` a fault never wears off.
 public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     public enum Behaviour: Sendable, Hashable {
         /// 429 with `Retry-After: seconds`.
@@ -23,6 +23,9 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case missingOnDelete
         /// SailPoint: the next API call answers 401 "JWT expired", forcing a new access token.
         case expiredSession
+        /// A create is held this many seconds before the provider makes the token and answers; it is
+        /// made even when the client has given up or gone (a real server finishes what it started).
+        case slowCreate(seconds: Double)
     }
 
     public var provider: ProviderKind
@@ -36,7 +39,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         self.count = count
     }
 
-    static let names = ["rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session"]
+    static let names = ["rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create"]
 
     /// Why a fault spec was refused.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -71,6 +74,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "duplicates": behaviour = .duplicates
         case "missing-on-delete": behaviour = .missingOnDelete
         case "expired-session": behaviour = .expiredSession
+        case "slow-create": behaviour = .slowCreate(seconds: value.flatMap(Double.init) ?? 5)
         default: throw ParseError(description: "fault \"\(spec)\": unknown fault; \(usage)")
         }
         self.init(provider: kind, behaviour: behaviour, count: count)
@@ -87,6 +91,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .duplicates: "duplicates"
         case .missingOnDelete: "missing-on-delete"
         case .expiredSession: "expired-session"
+        case let .slowCreate(seconds): "slow-create=\(seconds)"
         }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }

@@ -36,29 +36,56 @@ public enum BuiltProduct {
     }
 
     private static func runBlocking(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "TOKENWARDEN_CONFIG")
-        env.removeValue(forKey: "CREDENTIALS_DIRECTORY")
-        env.removeValue(forKey: "STATE_DIRECTORY")
-        env.removeValue(forKey: "NOTIFY_SOCKET")
-        process.environment = env.merging(environment) { $1 }
-        // Never a terminal: commands that would prompt must be told --yes.
-        process.standardInput = FileHandle.nullDevice
-        // Files, not pipes: the child can never block on a full pipe while the test waits for it.
-        let scratch = try TemporaryDirectory()
-        let outPath = try scratch.write("stdout", ""), errPath = try scratch.write("stderr", "")
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        try process.run()
-        process.waitUntilExit()
-        let stdout = try Data(contentsOf: URL(fileURLWithPath: outPath))
-        let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self),
-                      signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
-                      pid: process.processIdentifier)
+        try Running(arguments, environment: environment).waitBlocking()
+    }
+
+    /// Starts the binary without waiting, so a test can act while it runs (kill it mid-request).
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        try Running(arguments, environment: environment)
+    }
+
+    /// A started `tokenwarden` process.
+    public final class Running: @unchecked Sendable {
+        private let process = Process()
+        private let scratch: TemporaryDirectory
+        private let outPath: String
+        private let errPath: String
+
+        public var pid: Int32 { process.processIdentifier }
+
+        init(_ arguments: [String], environment: [String: String]) throws {
+            process.executableURL = URL(fileURLWithPath: BuiltProduct.executable)
+            process.arguments = arguments
+            var env = ProcessInfo.processInfo.environment
+            env.removeValue(forKey: "TOKENWARDEN_CONFIG")
+            env.removeValue(forKey: "CREDENTIALS_DIRECTORY")
+            env.removeValue(forKey: "STATE_DIRECTORY")
+            env.removeValue(forKey: "NOTIFY_SOCKET")
+            process.environment = env.merging(environment) { $1 }
+            // Never a terminal: commands that would prompt must be told --yes.
+            process.standardInput = FileHandle.nullDevice
+            // Files, not pipes: the child can never block on a full pipe while the test waits for it.
+            scratch = try TemporaryDirectory()
+            outPath = try scratch.write("stdout", "")
+            errPath = try scratch.write("stderr", "")
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+            try process.run()
+        }
+
+        /// Waits for it to end, off Swift's cooperative pool (see `offThePool`).
+        public func wait() async throws -> Result {
+            try await BuiltProduct.offThePool { try self.waitBlocking() }
+        }
+
+        func waitBlocking() throws -> Result {
+            process.waitUntilExit()
+            let stdout = try Data(contentsOf: URL(fileURLWithPath: outPath))
+            let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
+            return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self),
+                          signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
+                          pid: process.processIdentifier)
+        }
     }
 }
