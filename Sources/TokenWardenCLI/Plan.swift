@@ -81,6 +81,8 @@ struct Plan: AsyncParsableCommand {
                 switch decision.hold {
                 case .ownCredential?: line += "  [held: tokenwarden's own credential]"
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
+                case .sharedDestination?:
+                    line += "  [needs a person: rule \(decision.rule) delivers every token it selects to one destination, and it selects several; narrow it]"
                 case .ownerCredentialMissing?:
                     let owner = decision.token.owner ?? decision.token.ownerID ?? "?"
                     line += "  [needs a person: tokenwarden holds no credential of its owner \"\(owner)\"; a new token would be someone else's. "

@@ -71,8 +71,12 @@ struct Rotate: AsyncParsableCommand {
             }
             let rule = policies.rules.first { $0.action == .rotate && $0.match.matches(target)
                 && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider } }
-            guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery else {
+            guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery.map({ $0.resolved(for: target) }) else {
                 throw ValidationError("no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
+            }
+            if deliverFile == nil, let rule, let served = try Runtime.sharedDestinations(store: store, configuration: configuration, policies: policies)[rule.name] {
+                throw ValidationError("rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
+                    + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
             }
             let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
             guard try Confirmation.ask("Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",

@@ -40,7 +40,24 @@ public struct PolicyLoader: Sendable {
                 policies.rules += readRules(document, providers: providers, sink: sink, seenNames: &ruleFiles)
             }
         }
+        Self.checkSharedDestinations(policies.rules, sink: sink)
         return (policies, sink.problems)
+    }
+
+    /// Two rotate rules delivering to one file (or one command that does not name its token) would
+    /// overwrite each other's secrets: the consumer gets one, the other successor is delivered nowhere.
+    static func checkSharedDestinations(_ rules: [Rule], sink: ProblemSink) {
+        var first: [String: Rule] = [:]
+        for rule in rules {
+            guard let delivery = rule.delivery, !delivery.isPerToken else { continue }
+            if let earlier = first[delivery.destination] {
+                sink.add(ConfigProblem(file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver",
+                                       message: "delivers to the same \(delivery.destination) as rule \"\(earlier.name)\" (\(earlier.sourceFile)); "
+                                           + "each rotated token needs a destination of its own"))
+            } else {
+                first[delivery.destination] = rule
+            }
+        }
     }
 
     private func readRules(_ document: TOMLDocument, providers: [ProviderConfig], sink: ProblemSink,

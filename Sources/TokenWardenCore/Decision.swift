@@ -10,6 +10,9 @@ public struct Decision: Sendable, Hashable {
         /// A rotation whose token belongs to an owner tokenwarden holds no credential of: the
         /// successor would belong to whoever signs in, so a person must add the owner's credential.
         case ownerCredentialMissing = "owner-credential-missing"
+        /// A rotate rule whose one destination (a file, or a command that does not name its token)
+        /// serves several live tokens: each successor would overwrite the other's secret.
+        case sharedDestination = "shared-destination"
     }
 
     public var token: Token

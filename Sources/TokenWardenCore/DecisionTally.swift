@@ -53,6 +53,7 @@ public struct DecisionTally: Sendable {
     private let rules: [Rule]
     private let budget: ActionBudget
     private let signers: RotationSigners
+    private let colliding: Set<String>
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
@@ -60,10 +61,11 @@ public struct DecisionTally: Sendable {
     private var current = 0
 
     public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
-                budget: ActionBudget, listing: Int) {
+                colliding: Set<String> = [], budget: ActionBudget, listing: Int) {
         self.rules = rules
         self.budget = budget
         self.signers = signers
+        self.colliding = colliding
         counts = Array(repeating: 0, count: rules.count)
         firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
         self.providers = providers.map { provider in
@@ -98,7 +100,8 @@ public struct DecisionTally: Sendable {
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
         let covered = action != .rotate || { let (owner, ownerID) = owner(); return signers.covers(provider: provider, owner: owner, ownerID: ownerID) }()
-        guard PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, kind: providers[current].kind) == nil else { return }
+        guard PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
+                                kind: providers[current].kind) == nil else { return }
         providers[current].writes += 1
         if providers[current].firstWrites.admits(provider, name) { providers[current].firstWrites.offer(key()) }
     }

@@ -9,8 +9,10 @@ import Foundation
 /// - when several rules fire, the strongest action wins (revoke > rotate > notify), and all are recorded;
 /// - tokenwarden's own credentials (`protected`) are held from revoke and rotate.
 public enum PolicyEngine {
+    /// `colliding`: rotate rules whose one destination serves several live tokens (see
+    /// `Decision.Hold.sharedDestination`); their rotations are held.
     public static func evaluate(tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
-                                signers: RotationSigners, now: Date) -> [Decision] {
+                                signers: RotationSigners, colliding: Set<String> = [], now: Date) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
         let rulesOf = rulesByProvider(rules, providers: providers)
@@ -32,7 +34,8 @@ public enum PolicyEngine {
             decisions.append(Decision(token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
                                       reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
                                       hold: hold(of: winner.action, ownCredential: protected.contains(token.reference),
-                                                 ownerCovered: winner.action != .rotate || signers.covers(token), kind: kind)))
+                                                 ownerCovered: winner.action != .rotate || signers.covers(token),
+                                                 sharedDestination: colliding.contains(winner.name), kind: kind)))
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
     }
@@ -55,11 +58,14 @@ public enum PolicyEngine {
     /// Why a winning action is not carried out: own credentials are never revoked or rotated, a
     /// provider without a revoke API needs a person, and so does a rotation of a token whose owner
     /// tokenwarden cannot sign in as (`ownerCovered`); notifications are never held.
-    public static func hold(of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, kind: ProviderKind) -> Decision.Hold? {
+    public static func hold(of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, sharedDestination: Bool = false,
+                            kind: ProviderKind) -> Decision.Hold? {
         guard action != .notify else { return nil }
         if ownCredential { return .ownCredential }
         guard kind.capabilities.contains(.revoke) else { return .needsPerson }
-        return action == .rotate && !ownerCovered ? .ownerCredentialMissing : nil
+        guard action == .rotate else { return nil }
+        if sharedDestination { return .sharedDestination }
+        return ownerCovered ? nil : .ownerCredentialMissing
     }
 
     /// The reason each trigger holds, or nil as soon as one does not.

@@ -14,6 +14,14 @@ public struct PolicySelection: Sendable, Hashable {
         public var skipsExpired: Bool
         /// Whether the rule rotates (whose tokens' owners then matter).
         public var rotates: Bool
+
+        public init(rule: Int, match: TokenMatch, windows: [TriggerWindow], skipsExpired: Bool, rotates: Bool) {
+            self.rule = rule
+            self.match = match
+            self.windows = windows
+            self.skipsExpired = skipsExpired
+            self.rotates = rotates
+        }
     }
 
     public var provider: String

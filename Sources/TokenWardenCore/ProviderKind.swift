@@ -1,4 +1,4 @@
-/// One of the five token APIs tokenwarden speaks, as written in `kind = "…"` in the config.
+/// One of the six token APIs tokenwarden speaks, as written in `kind = "…"` in the config.
 /// The kind decides the driver, the credential format and what facts the provider can report.
 public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
     case planningCenter = "planningcenter"
@@ -6,6 +6,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
     case cryptlex = "cryptlex"
     case synergy = "synergy"
     case awx = "awx"
+    /// Ansible Automation Platform 2.5 and later: tokens are managed at the platform gateway.
+    case aap = "aap"
 
     /// The product name an admin recognises, for messages.
     public var displayName: String {
@@ -14,7 +16,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .sailPoint: "SailPoint IdentityNow v3"
         case .cryptlex: "Cryptlex v3"
         case .synergy: "12d Synergy"
-        case .awx: "AWX / Tower"
+        case .awx: "AWX / Tower / AAP ≤ 2.4"
+        case .aap: "AAP 2.5+ platform gateway"
         }
     }
 
@@ -23,7 +26,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         // Planning Center lists names only: no timestamps, no create/revoke endpoints.
         case .planningCenter: []
-        case .sailPoint, .cryptlex: [.creationTime, .lastUsed, .expiry, .revoke, .create]
+        // The gateway's token serializer emits every concrete model field, `last_used` among them.
+        case .sailPoint, .cryptlex, .aap: [.creationTime, .lastUsed, .expiry, .revoke, .create]
         // Synergy and AWX have no last-used field in their APIs.
         case .synergy, .awx: [.creationTime, .expiry, .revoke, .create]
         }
@@ -34,7 +38,7 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
     public var listsOnlyOwnTokens: Bool { self == .planningCenter || self == .synergy }
 
     /// Its tokens carry scopes that a successor must copy (12d Synergy's and Planning Center's have none).
-    public var tokensCarryScopes: Bool { self == .sailPoint || self == .cryptlex || self == .awx }
+    public var tokensCarryScopes: Bool { self == .sailPoint || self == .cryptlex || self == .awx || self == .aap }
 
     /// A token listed without an expiry really never expires, and one like it can be created
     /// (SailPoint's newer API, Cryptlex's `expiresAt: null`), so a successor keeps "never".
@@ -45,7 +49,7 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .planningCenter: .pair(left: "APPLICATION_ID", right: "SECRET")
         case .sailPoint: .pair(left: "CLIENT_ID", right: "CLIENT_SECRET")
-        case .cryptlex, .synergy, .awx: .bearer
+        case .cryptlex, .synergy, .awx, .aap: .bearer
         }
     }
 }

@@ -88,10 +88,14 @@ public struct PolicyActuator: Sendable {
 
         var events: [LifecycleEvent] = []
         var audited: [AuditedAction] = []
+        let sharing = Dictionary(grouping: current.filter { $0.hold == .sharedDestination }, by: \.rule).mapValues { $0.map(\.token.reference) }
+        let destinations = Dictionary(rules.map { ($0.name, $0.delivery?.destination ?? "its destination") }, uniquingKeysWith: { first, _ in first })
         for decision in current where fresh.contains(decision.token.reference) {
             guard let how = handling[decision.token.reference] else { continue }
             let (event, action) = report(decision, how, enforce: enforce, limit: limits[decision.token.reference],
-                                         failedAt: failedAt[decision.token.reference])
+                                         failedAt: failedAt[decision.token.reference],
+                                         sharedWith: (sharing[decision.rule] ?? []).filter { $0 != decision.token.reference },
+                                         destination: destinations[decision.rule] ?? "its destination")
             events.append(event)
             audited.append(action)
         }
@@ -130,7 +134,8 @@ public struct PolicyActuator: Sendable {
     }
 
     /// The event of a reported decision and its audit record (written with the cycle's others).
-    private func report(_ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?) -> (LifecycleEvent, AuditedAction) {
+    private func report(_ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?,
+                        sharedWith: [String], destination: String) -> (LifecycleEvent, AuditedAction) {
         let token = decision.token
         let mode: ActionMode = enforce ? .enforce : .report
         var audited = AuditedAction(provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
@@ -145,6 +150,13 @@ public struct PolicyActuator: Sendable {
             audited.error = "held: this is the credential tokenwarden itself signs in with"
             event = LifecycleEvent(.heldOwnCredential, .warning, token: token, rule: decision.rule, action: decision.action,
                                    message: "not \(Self.verb(decision.action)) \(token.reference) \"\(token.name)\", tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file")
+        case .held where decision.hold == .sharedDestination:
+            audited.error = "held: rule \(decision.rule) delivers every token it selects to one \(destination)"
+            let others = sharedWith.isEmpty ? "other live tokens it selects" : sharedWith.prefix(5).joined(separator: ", ") + (sharedWith.count > 5 ? ", …" : "")
+            event = LifecycleEvent(.needsPerson, .error, token: token, rule: decision.rule, action: .rotate,
+                                   message: "not rotating \(token.reference) \"\(token.name)\": rule \(decision.rule) would deliver it to \(destination), "
+                                    + "which also serves \(others); each successor would overwrite the other's secret and the rest would be delivered nowhere. "
+                                    + "Narrow the rule (match.owner, match.provider) to one token, or deliver with a command naming \(Delivery.tokenPlaceholder)")
         case .held where decision.hold == .ownerCredentialMissing:
             audited.error = "held: tokenwarden holds no credential of the token's owner"
             event = LifecycleEvent(.needsPerson, .warning, token: token, rule: decision.rule, action: decision.action,
@@ -213,7 +225,7 @@ public struct PolicyActuator: Sendable {
                     continue
                 }
                 do {
-                    let record = try await rotator.rotate(token, delivery: delivery, overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
+                    let record = try await rotator.rotate(token, delivery: delivery.resolved(for: token), overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
                                                           mode: .enforce, reason: decision.reason, driver: driver, creator: signer)
                     events.append(try Self.event(for: record, store: store))
                 } catch let error as StoreError {

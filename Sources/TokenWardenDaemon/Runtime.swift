@@ -102,6 +102,20 @@ public enum Runtime {
         return try ProviderDrivers.make(for: provider, credential: credential, http: http)
     }
 
+    /// The rotate rules whose one destination (a file, or a command that does not name `{token_id}`)
+    /// serves more than one live token, with up to ten of those tokens each: every successor would
+    /// overwrite the last one's secret, and all but one would be delivered nowhere.
+    public static func sharedDestinations(store: TokenStore, configuration: Configuration, policies: PolicySet) throws -> [String: [String]] {
+        var collisions: [String: [String]] = [:]
+        for rule in policies.rules where rule.action == .rotate {
+            guard let delivery = rule.delivery, !delivery.isPerToken else { continue }
+            let providers = rule.applicability(to: configuration.providers).providers.map(\.id)
+            let served = try store.activeTokens(matching: rule.match, providers: providers, limit: 10)
+            if served.count > 1 { collisions[rule.name] = served }
+        }
+        return collisions
+    }
+
     /// `creator(for:…)` for every provider of `configuration`: what a cycle's rotations create with.
     public static func creators(for configuration: Configuration, http: ProviderHTTPClient,
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> PolicyActuator.Creator {
@@ -121,10 +135,12 @@ public enum Runtime {
         guard !evaluated.isEmpty else { return [] }
         let protected = ownTokens(of: configuration, environment: environment).references
         let signers = try signers(of: configuration, store: store, environment: environment)
+        let colliding = Set(try sharedDestinations(store: store, configuration: configuration, policies: policies).keys)
         var decisions: [Decision] = []
         try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
             decisions += PolicyEngine.evaluate(tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
-                                               providers: configuration.providers, protected: protected, signers: signers, now: now)
+                                               providers: configuration.providers, protected: protected, signers: signers,
+                                               colliding: colliding, now: now)
         }
         return decisions
     }
@@ -139,8 +155,9 @@ public enum Runtime {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let protected = ownTokens(of: configuration, environment: environment).references
         let signers = try signers(of: configuration, store: store, environment: environment)
+        let colliding = Set(try sharedDestinations(store: store, configuration: configuration, policies: policies).keys)
         let empty = DecisionTally(rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
-                                  budget: budget, listing: listing)
+                                  colliding: colliding, budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
@@ -158,7 +175,7 @@ public enum Runtime {
         for result in results.withLock({ $0 }) { tally.merge(try result.get()) }
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
         let decided = PolicyEngine.evaluate(tokens: listed, rules: policies.rules, providers: configuration.providers,
-                                            protected: protected, signers: signers, now: now)
+                                            protected: protected, signers: signers, colliding: colliding, now: now)
         if let outline = tally.outline(decided) { return (outline, true) }
         let every = try decisions(store: store, configuration: configuration, policies: policies, environment: environment, now: now)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)

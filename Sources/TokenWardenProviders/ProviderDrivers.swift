@@ -9,6 +9,7 @@ public enum ProviderDrivers {
         case .cryptlex: try CryptlexDriver(provider: provider, credential: credential, http: http)
         case .synergy: try SynergyDriver(provider: provider, credential: credential, http: http)
         case .awx: try AWXDriver(provider: provider, credential: credential, http: http)
+        case .aap: try AWXDriver(provider: provider, credential: credential, http: http, api: .gateway)
         }
     }
 }

@@ -13,7 +13,7 @@ public struct SimulatedAccount: Sendable, Hashable {
     /// The identity a seeded token's `owner` stands for at `kind`: the ids the simulated APIs list.
     public static func identity(of owner: String, kind: ProviderKind) -> (id: String, name: String) {
         switch kind {
-        case .awx: (owner == "admin" ? "1" : String(owner.hashValueStable % 900 + 2), owner)
+        case .awx, .aap: (owner == "admin" ? "1" : String(owner.hashValueStable % 900 + 2), owner)
         case .sailPoint: ("2c9180a46faadee4016fb4e018c2" + String(format: "%04d", owner.hashValueStable % 10_000), owner)
         case .cryptlex, .synergy, .planningCenter: (owner, owner)
         }
@@ -22,7 +22,7 @@ public struct SimulatedAccount: Sendable, Hashable {
     /// Who the main credential of each kind signs in as: an admin account, as tokenwarden is usually given.
     public static func mainOwner(of kind: ProviderKind) -> String {
         switch kind {
-        case .awx: "admin"
+        case .awx, .aap: "admin"
         case .sailPoint: "tokenwarden"
         case .cryptlex: "u-tokenwarden"
         // Both list only the caller's own tokens: every seeded token is the main credential's.

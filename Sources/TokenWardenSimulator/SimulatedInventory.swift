@@ -49,11 +49,13 @@ public enum SimulatedInventory {
             let reminder = expires <= now ? "2" : (expires.timeIntervalSince(now) <= 7 * day ? "1" : "0")
             return ObservedToken(id: String(index + 1), name: name, owner: "1_1", createdAt: created, expiresAt: expires,
                                  extras: ["ExpiryReminderState": reminder])
-        case .awx:
+        case .awx, .aap:
             // AWX's default expiry is a thousand years; a tenth of tokens come from a lowered setting.
             let lifetime = roll < 0.1 ? Double.random(in: 1...400, using: &random) * day : 31_536_000_000
+            // Only the AAP gateway reports last use.
+            let used = kind == .aap ? lastUsed(created: created, now: now, dayGranular: false, random: &random) : nil
             return ObservedToken(id: String(index + 1), name: name, owner: owner, scopes: [roll < 0.5 ? "read" : "write"],
-                                 createdAt: created, expiresAt: created.addingTimeInterval(lifetime))
+                                 createdAt: created, expiresAt: created.addingTimeInterval(lifetime), lastUsedAt: used)
         }
     }
 

@@ -2,9 +2,12 @@ import Foundation
 import TokenWardenCore
 
 extension SimulatedProvider {
-    /// `/api/v2/tokens/` (`count/next/results`, `page` and `page_size` ≤ 200, host-relative `next`),
-    /// `/api/v2/me/`, `/api/v2/users/{id}/personal_tokens/` (create, 201), DELETE `/api/v2/tokens/{id}/`.
-    func awx(_ request: SimulatedRequest) -> SimulatedResponse {
+    /// AWX's controller API v2: `/api/v2/tokens/` (`count/next/results`, `page` and `page_size` ≤ 200,
+    /// host-relative `next`), `/api/v2/me/`, `/api/v2/users/{id}/personal_tokens/` (create, 201),
+    /// DELETE `/api/v2/tokens/{id}/`. With `gateway`, AAP 2.5+'s platform gateway instead:
+    /// `/api/gateway/v1/tokens/` (list, create, delete) and `/api/gateway/v1/me/`, tokens with `last_used`.
+    /// Both create a token for the caller only (django-ansible-base's and AWX's serializers).
+    func awx(_ request: SimulatedRequest, gateway: Bool = false) -> SimulatedResponse {
         func error(_ status: Int, _ detail: String) -> SimulatedResponse { .json(status, ["detail": detail]) }
         guard let account = account(bearer: request.authorization) else { return error(401, "Authentication credentials were not provided.") }
         func userID(_ token: ObservedToken) -> Int {
@@ -13,14 +16,19 @@ extension SimulatedProvider {
         func item(_ token: ObservedToken, secret: String = "************") -> AWXToken {
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 6) }) }
             let user = userID(token)
-            return AWXToken(id: Int(token.id) ?? 0, url: "/api/v2/tokens/\(token.id)/", related: ["user": "/api/v2/users/\(user)/"],
+            return AWXToken(id: Int(token.id) ?? 0, url: (gateway ? "/api/gateway/v1/tokens/" : "/api/v2/tokens/") + "\(token.id)/", related: ["user": "/api/v2/users/\(user)/"],
                             summary_fields: .init(user: .init(id: user, username: token.owner ?? "admin")),
                             created: stamp(token.createdAt), modified: stamp(token.createdAt), description: token.name, user: user,
-                            token: secret, expires: stamp(token.expiresAt), scope: token.scopes.first ?? "read")
+                            token: secret, expires: stamp(token.expiresAt), scope: token.scopes.joined(separator: " "),
+                            last_used: gateway ? stamp(token.lastUsedAt) : nil)
         }
         let segments = request.path.split(separator: "/").map(String.init)
-        guard segments.count >= 3, segments[0] == "api", segments[1] == "v2" else { return error(404, "The requested resource could not be found.") }
-        switch (request.method, Array(segments.dropFirst(2))) {
+        let prefix = gateway ? ["api", "gateway", "v1"] : ["api", "v2"]
+        let tokensPath = "/" + prefix.joined(separator: "/") + "/tokens/"
+        guard segments.count > prefix.count, Array(segments.prefix(prefix.count)) == prefix else {
+            return error(404, "The requested resource could not be found.")
+        }
+        switch (request.method, Array(segments.dropFirst(prefix.count))) {
         case ("GET", ["tokens"]):
             return listing(error) {
                 let size = min(200, max(1, request.int("page_size") ?? 25))
@@ -32,7 +40,7 @@ extension SimulatedProvider {
                 func link(_ number: Int) -> String {
                     var query = request.query
                     query["page"] = String(number)
-                    return request.prefix + "/api/v2/tokens/?" + Self.query(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                    return request.prefix + tokensPath + "?" + Self.query(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
                 }
                 return .encoded(200, AWXPage(count: tokens.count, next: JSONNull(nextPage.map(link)),
                                              previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
@@ -40,7 +48,7 @@ extension SimulatedProvider {
         case ("GET", ["me"]):
             return .json(200, ["count": 1, "next": NSNull(), "previous": NSNull(),
                                "results": [["id": Int(account.ownerID) ?? 1, "username": account.ownerName]]])
-        case ("POST", let rest) where rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens":
+        case ("POST", let rest) where gateway ? rest == ["tokens"] : (rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens"):
             // As AWX's BaseOAuth2TokenSerializer.create: the user in the URL is ignored, the token is
             // the caller's ("I can only create a PAT for myself", OAuth2TokenAccess).
             guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else { return error(400, "JSON parse error") }
@@ -82,6 +90,8 @@ struct AWXToken: Encodable, Sendable {
     var application = JSONNull<Int>(nil)
     let expires: JSONNull<String>
     let scope: String
+    /// The gateway's serializer emits it (every concrete field); the controller's does not.
+    let last_used: JSONNull<String>?
 }
 
 /// AWX's paginated envelope.

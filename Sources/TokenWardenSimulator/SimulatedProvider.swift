@@ -101,6 +101,7 @@ public actor SimulatedProvider {
         case .cryptlex: cryptlex(request)
         case .synergy: synergy(request)
         case .awx: awx(request)
+        case .aap: awx(request, gateway: true)
         }
     }
 

@@ -21,6 +21,7 @@ struct SimulatedRequest: Sendable {
         guard method == "POST" else { return false }
         switch kind {
         case .awx: return path.hasSuffix("/personal_tokens/")
+        case .aap: return path == "/api/gateway/v1/tokens/"
         case .sailPoint: return path == "/v3/personal-access-tokens" || path == "/v2025/personal-access-tokens"
         case .cryptlex: return path == "/v3/personal-access-tokens"
         case .synergy: return path == "/api/v1/auth/generate-pat"

@@ -57,6 +57,24 @@ extension TokenStore {
         }
     }
 
+    /// Up to `limit` live (active) tokens of `providers` that `match` selects, as `provider/id`: who
+    /// a rotate rule's one destination would serve (a rule selecting two collides with itself).
+    public func activeTokens(matching match: TokenMatch, providers: [String], limit: Int) throws -> [String] {
+        guard !providers.isEmpty else { return [] }
+        var arguments = StatementArguments(providers)
+        let condition = Self.condition(PolicySelection.Candidate(rule: 0, match: match, windows: [], skipsExpired: true, rotates: true),
+                                       arguments: &arguments)
+        arguments += [limit]
+        return try writer.read { db in
+            db.add(function: Self.fnmatchFunction)
+            return try Row.fetchAll(db, sql: """
+                SELECT provider_id, token_id FROM token
+                WHERE provider_id IN (\(databaseQuestionMarks(count: providers.count))) AND state = 'active' AND \(condition)
+                ORDER BY provider_id, token_id LIMIT ?
+                """, arguments: arguments).map { "\($0[0] as String)/\($0[1] as String)" }
+        }
+    }
+
     /// The token table's row ids cut into `count` ranges of about equal width, for reading at once.
     /// A token's row id never changes (rows are updated in place, never replaced or deleted), so each
     /// token falls in exactly one slice even while the daemon writes; slices read at once may see

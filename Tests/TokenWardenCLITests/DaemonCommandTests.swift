@@ -102,8 +102,8 @@ extension SubprocessSuites {
         #expect(stopping.last?.hasPrefix("STOPPING=1\nSTATUS=stopping: SIGTERM") == true)
         #expect(status0 == 0, "\(service.stderr)")
         let log = service.stderr
-        #expect(log.contains("NOTICE   tokenwarden started: 5 providers, 1 rules, report-only"))
-        #expect(log.contains("NOTICE   reloaded: 5 providers, 1 rules"))
+        #expect(log.contains("NOTICE   tokenwarden started: 6 providers, 1 rules, report-only"))
+        #expect(log.contains("NOTICE   reloaded: 6 providers, 1 rules"))
         #expect(log.contains("ERROR    reload refused, the previous configuration stays in effect:"))
         #expect(log.contains("20-broken.toml:3: rule \"oops\", key \"action\": unknown action \"explode\""))
         #expect(log.contains("tokenwarden stopping (SIGTERM)"))
@@ -227,7 +227,7 @@ extension SubprocessSuites {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("tokenwarden demo: simulated providers on 127.0.0.1:"))
         #expect(result.stdout.contains("config:  \(dir.subpath("demo"))/tokenwarden.toml"))
-        for expected in ["NOTICE   tokenwarden started: 5 providers, 3 rules, enforcing", "expires in", "NOTICE   revoked sim-",
+        for expected in ["NOTICE   tokenwarden started: 6 providers, 3 rules, enforcing", "expires in", "NOTICE   revoked sim-",
                          "NOTICE   rotating sim-awx/", "delivered to file \(dir.subpath("demo"))/deploy-bot-1.token", "tokenwarden stopping (2 rounds done)"] {
             #expect(result.stderr.contains(expected), "missing: \(expected)")
         }

@@ -23,7 +23,7 @@ extension SubprocessSuites {
         let started = try #require(first(.daemonStarted), "\(entries.count) entries")
         #expect(started["SYSLOG_IDENTIFIER"] as? String == "tokenwarden")
         #expect(started["PRIORITY"] as? String == "5")
-        #expect((started["MESSAGE"] as? String)?.hasPrefix("tokenwarden started: 5 providers, 3 rules, enforcing") == true)
+        #expect((started["MESSAGE"] as? String)?.hasPrefix("tokenwarden started: 6 providers, 3 rules, enforcing") == true)
         #expect((started["CODE_FILE"] as? String)?.hasSuffix("DaemonService.swift") == true)
         #expect(started["CODE_FUNC"] != nil && started["CODE_LINE"] != nil)
 
@@ -45,8 +45,8 @@ extension SubprocessSuites {
             let content = try String(contentsOfFile: dir.subpath("demo/\(name)"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             return String(content.split(separator: ":").last ?? Substring(content))
         }
-        // Five provider credentials, the rotated token's owner's credential, and the delivered token.
-        #expect(secrets.count == 7, "\(files)")
+        // Six provider credentials, the rotated token's owner's credential, and the delivered token.
+        #expect(secrets.count == 8, "\(files)")
         let journal = lines.joined(separator: "\n")
         for secret in secrets { #expect(!journal.contains(secret)) }
     }

@@ -18,7 +18,7 @@ import TokenWardenTestSupport
         match.provider = "awx-main"
         when.age_over = "60d"
         action = "rotate"
-        deliver.file = "/etc/app/token"
+        deliver.command = ["/usr/local/bin/reload-app", "{token_id}"]
         """
 
     /// A stored inventory as a sync leaves it: tokenwarden signs in to awx-main as admin (user 1),

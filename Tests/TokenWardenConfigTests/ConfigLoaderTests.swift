@@ -134,7 +134,7 @@ import TokenWardenTestSupport
             "CONFIG:2: [daemon], key \"enforce\": expected true or false (without quotes), found a string",
             "CONFIG:4: [daemon], key \"max_actions_per_cycle\": -1 is out of range (0…100000)",
             "CONFIG:8: provider \"Bad_ID\", key \"id\": \"Bad_ID\" may contain only a-z, 0-9 and \"-\"",
-            "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, synergy, awx); did you mean \"planningcenter\"?",
+            "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, synergy, awx, aap); did you mean \"planningcenter\"?",
             "CONFIG:10: provider \"Bad_ID\", key \"base_url\": scheme \"ftp\" is not supported; use https",
             "CONFIG:11: provider \"Bad_ID\", key \"credential\": \"etc/creds\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=",
             "CONFIG:16: provider \"dup\", key \"base_url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https for \"awx.example.com\"",

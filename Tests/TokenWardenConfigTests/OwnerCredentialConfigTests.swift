@@ -109,3 +109,49 @@ import TokenWardenTestSupport
         #expect(bad.contains { $0.contains("request_timeout\": must be between 1s and 1h") }, "\(bad)")
     }
 }
+
+@Suite struct SharedDestinationPolicyTests {
+    @Test func twoRulesDeliveringToOneFileAreAnError() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("p/10-a.toml", """
+            [[rule]]
+            name = "a"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.file = "/etc/app/token"
+
+            [[rule]]
+            name = "b"
+            when.age_over = "90d"
+            action = "rotate"
+            deliver.command = ["/usr/local/bin/reload", "{token_id}"]
+
+            [[rule]]
+            name = "c"
+            when.age_over = "90d"
+            action = "rotate"
+            deliver.command = ["/usr/local/bin/reload", "{token_id}"]
+            """)
+        try dir.write("p/20-b.toml", """
+            [[rule]]
+            name = "d"
+            when.age_over = "30d"
+            action = "rotate"
+            deliver.file = "/etc/app/token"
+            """)
+        let providers = [ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))]
+        let problems = PolicyLoader().read(directory: dir.subpath("p"), providers: providers).problems.map(\.description)
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.contains("rule \"d\", key \"deliver\": delivers to the same file /etc/app/token as rule \"a\"") == true, "\(problems)")
+    }
+
+    @Test func aDeliveryCommandNamesItsTokenThroughThePlaceholder() {
+        let now = Date()
+        let token = Token(provider: "awx", id: "42", name: "x", state: .active, firstSeenAt: now, lastSeenAt: now)
+        let command = Delivery.command(argv: ["/bin/reload", "--token={token_id}"])
+        #expect(command.isPerToken)
+        #expect(command.resolved(for: token).target == .command(argv: ["/bin/reload", "--token=42"]))
+        #expect(!Delivery.command(argv: ["/bin/reload"]).isPerToken)
+        #expect(!Delivery.file(path: "/etc/{token_id}").isPerToken)
+    }
+}

@@ -171,7 +171,7 @@ import TokenWardenTestSupport
             deliver.file = "/etc/app/token"
             """])
         #expect(found == [
-            "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower) has no last-used data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
+            "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
             "10-x.toml:10: rule \"rotate-pco\", key \"when.age_over\": provider \"pco\" (Planning Center) has no creation time, which this trigger needs; remove \"pco\" from match.provider or change the rule",
             "10-x.toml:11: rule \"rotate-pco\", key \"action\": provider \"pco\" (Planning Center) has no revoke API or create API, which action = \"rotate\" needs; remove \"pco\" from match.provider or change the rule",
         ])

@@ -47,7 +47,7 @@ import TokenWardenCore
         }
         let stale = Rule(name: "stale", sourceFile: "f", triggers: [.unusedFor(.days(90))], action: .revoke)
         let applicability = stale.applicability(to: providers)
-        #expect(applicability.providers.map(\.kind) == [.sailPoint, .cryptlex])
+        #expect(applicability.providers.map(\.kind) == [.sailPoint, .cryptlex, .aap])
         #expect(applicability.skipped.map(\.provider.kind) == [.planningCenter, .synergy, .awx])
         #expect(applicability.skipped.first { $0.provider.kind == .awx }?.missing == .lastUsed)
 

@@ -25,7 +25,7 @@ import TokenWardenTestSupport
     }
 
     static let oldIDs: [ProviderKind: String] = [.sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
-                                                 .awx: "10"]
+                                                 .awx: "10", .aap: "10"]
 
     /// The owner as each simulated API names a user's tokens (Cryptlex lists user ids).
     static func owner(_ name: String, _ kind: ProviderKind) -> String { kind == .cryptlex ? "u-\(name)" : name }
@@ -41,7 +41,7 @@ import TokenWardenTestSupport
                                         enforce: true) { harness async throws in try await body(harness, file) }
     }
 
-    @Test(arguments: [ProviderKind.awx, .sailPoint, .cryptlex])
+    @Test(arguments: [ProviderKind.awx, .aap, .sailPoint, .cryptlex])
     func anotherUsersTokenNeedsAPersonWhenOnlyTheAdminCredentialIsThere(kind: ProviderKind) async throws {
         let alice = Self.owner("alice", kind)
         try await Self.withDeployBot(of: alice, at: kind) { harness, file in
@@ -55,7 +55,7 @@ import TokenWardenTestSupport
         }
     }
 
-    @Test(arguments: [ProviderKind.awx, .sailPoint, .cryptlex])
+    @Test(arguments: [ProviderKind.awx, .aap, .sailPoint, .cryptlex])
     func withTheOwnersCredentialTheSuccessorIsTheOwnersAndTheAdminsTokensStayTheAdmins(kind: ProviderKind) async throws {
         let alice = Self.owner("alice", kind)
         try await Self.withDeployBot(of: alice, at: kind) { harness, file in
@@ -107,7 +107,9 @@ import TokenWardenTestSupport
         let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
                       LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "alice"),
                       LifecycleHarness.token("12", "deploy-bot", createdDaysAgo: 100, owner: "carol")]
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy("/nonexistent/x", provider: "sim-awx")) { harness async throws in
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy("/nonexistent/x", provider: "sim-awx")
+                                            .replacingOccurrences(of: "deliver = { file = \"/nonexistent/x\" }",
+                                                                  with: "deliver.command = [\"/bin/true\", \"{token_id}\"]")) { harness async throws in
             var harness = harness
             try await harness.addOwnerCredential(.awx, owner: "alice")
             let report = try await harness.cycle()
@@ -118,6 +120,50 @@ import TokenWardenTestSupport
                                                         listing: 10, now: harness.clock.now)
             #expect(agreed)
             #expect(outline.writes == 2, "the carol token is no write: it needs a person")
+        }
+    }
+}
+
+/// One destination, one token: a rotate rule whose file (or command without `{token_id}`) serves
+/// several live tokens rotates none of them and says which collided.
+@Suite struct SharedDestinationTests {
+    static let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
+                         LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "admin")]
+
+    @Test func aFileServingTwoLiveTokensRotatesNeitherAndNamesBoth() async throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.subpath("deploy.token")
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: OwnerRotationTests.policy(file, provider: "sim-awx"),
+                                        enforce: true) { harness async throws in
+            let report = try await harness.cycle()
+            #expect(report.decisions.map(\.hold) == [.sharedDestination, .sharedDestination])
+            #expect(report.events.map(\.kind) == [.needsPerson, .needsPerson])
+            #expect(report.events.allSatisfy { $0.priority == .error })
+            #expect(report.events.first?.message.contains("which also serves sim-awx/11") == true, "\(report.events.map(\.message))")
+            #expect(await harness.simulator.provider(.awx).writes == 0)
+            #expect(!FileManager.default.fileExists(atPath: file))
+        }
+    }
+
+    @Test func aCommandNamingItsTokenGivesEachTokenItsOwnDestination() async throws {
+        let directory = try TemporaryDirectory()
+        let script = try directory.write("deliver.sh", "#!/bin/sh\ncat > \"\(directory.path)/$1.token\"\n", mode: 0o755)
+        let policy = """
+            [[rule]]
+            name = "rotate-deploy"
+            match.name = "deploy-bot"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.command = ["\(script)", "{token_id}"]
+            overlap = "0s"
+            """
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: policy, enforce: true) { harness async throws in
+            let report = try await harness.cycle()
+            #expect(report.events.map(\.kind) == [.rotated, .rotated], "\(report.events.map(\.message))")
+            for old in ["10", "11"] {
+                let secret = try String(contentsOfFile: directory.subpath("\(old).token"), encoding: .utf8)
+                #expect(await harness.simulator.provider(.awx).liveToken(withSecret: secret)?.name == "deploy-bot")
+            }
         }
     }
 }

@@ -153,4 +153,23 @@ import TokenWardenStore
         #expect(Priority.critical > .error && Priority.error > .warning && Priority.warning > .notice && Priority.notice > .info)
         #expect(Priority.error.rawValue == 3)
     }
+
+    @Test func anUnusedForRuleRunsOnTheAAPGatewayWhichReportsLastUse() async throws {
+        var stale = LifecycleHarness.token("21", "ci-stale", createdDaysAgo: 500)
+        stale.lastUsedAt = Date().addingTimeInterval(-400 * 86_400).atMillisecondPrecision
+        var used = LifecycleHarness.token("22", "ci-used", createdDaysAgo: 500)
+        used.lastUsedAt = Date().addingTimeInterval(-3 * 86_400).atMillisecondPrecision
+        let policy = """
+            [[rule]]
+            name = "revoke-unused"
+            when.unused_for = "365d"
+            action = "revoke"
+            """
+        try await LifecycleHarness.with(kinds: [.aap], tokens: [.aap: [stale, used]], policy: policy, enforce: true) { harness async throws in
+            let report = try await harness.cycle()
+            #expect(report.events.map(\.kind) == [.revoked], "\(report.events.map(\.message))")
+            #expect(report.events.first?.message.contains("sim-aap/21") == true)
+            #expect(await harness.live(.aap).map(\.id) == ["22"])
+        }
+    }
 }

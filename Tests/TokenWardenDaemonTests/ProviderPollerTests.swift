@@ -39,18 +39,18 @@ import TokenWardenStore
     @Test func pollsEveryProviderAndMarksTokensMissingFromACompleteListingGone() async throws {
         try await Setup.with { (setup: Setup) async throws in
             let first = await ProviderPoller(store: setup.store).pollAll(setup.providers)
-            #expect(first.map(\.succeeded) == Array(repeating: true, count: 5))
+            #expect(first.map(\.succeeded) == Array(repeating: true, count: ProviderKind.allCases.count))
             // SailPoint's tenant listing also shows the PAT tokenwarden signs in with.
             #expect(first.map(\.summary.discovered) == ProviderKind.allCases.map { $0 == .sailPoint ? 21 : 20 })
-            #expect(try setup.store.tokenCounts().values.reduce(0, +) == 101)
+            #expect(try setup.store.tokenCounts().values.reduce(0, +) == 20 * ProviderKind.allCases.count + 1)
 
             let awx = setup.simulator.provider(.awx)
             let removed = await awx.tokens[7]
             await awx.replaceTokens(await awx.tokens.filter { $0.id != removed.id })
             let second = await ProviderPoller(store: setup.store).pollAll(setup.providers)
             #expect(second.first { $0.provider == "sim-awx" }?.gone == 1)
-            #expect(second.map(\.summary.discovered) == Array(repeating: 0, count: 5))
-            #expect(second.map(\.summary.changed) == Array(repeating: 0, count: 5))
+            #expect(second.map(\.summary.discovered) == Array(repeating: 0, count: ProviderKind.allCases.count))
+            #expect(second.map(\.summary.changed) == Array(repeating: 0, count: ProviderKind.allCases.count))
             #expect(try setup.store.token(provider: "sim-awx", id: removed.id)?.state == .gone)
         }
     }

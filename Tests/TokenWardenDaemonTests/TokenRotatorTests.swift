@@ -22,9 +22,9 @@ import TokenWardenTestSupport
         """
     }
 
-    static let kinds: [ProviderKind] = [.sailPoint, .cryptlex, .synergy, .awx]
+    static let kinds: [ProviderKind] = [.sailPoint, .cryptlex, .synergy, .awx, .aap]
     static let oldIDs: [ProviderKind: String] = [.sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
-                                                 .synergy: "10", .awx: "10"]
+                                                 .synergy: "10", .awx: "10", .aap: "10"]
 
     @Test func rotationDeliversToAFileAndRevokesTheOldTokenOnEveryProviderThatCanCreate() async throws {
         var tokens: [ProviderKind: [ObservedToken]] = [:]
@@ -36,7 +36,7 @@ import TokenWardenTestSupport
         let policy = Self.kinds.map { Self.policy("{ file = \"\(directory.subpath($0.rawValue + ".token"))\" }", provider: "sim-\($0.rawValue)") }.joined()
         try await LifecycleHarness.with(kinds: Self.kinds, tokens: tokens, policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == Array(repeating: .rotated, count: 4), "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == Array(repeating: .rotated, count: Self.kinds.count), "\(report.events.map(\.message))")
             for kind in Self.kinds {
                 let path = directory.subpath(kind.rawValue + ".token")
                 let secret = try String(contentsOfFile: path, encoding: .utf8)

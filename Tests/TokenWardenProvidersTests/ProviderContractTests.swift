@@ -89,6 +89,39 @@ import TokenWardenProviders
                                          extras: ["user_id": "1"])])
     }
 
+    /// AAP 2.5+'s gateway: django-ansible-base's token serializer emits every concrete field of the
+    /// token model, `last_used` among them; the value is `$encrypted$` outside the create answer.
+    @Test func aapGateway() async throws {
+        let tokens = try await listed(.aap, credential: "pat", bodies: ["/api/gateway/v1/tokens/": """
+            { "count": 1, "next": null, "previous": null, "results": [
+              { "id": 12, "url": "/api/gateway/v1/tokens/12/", "related": { "user": "/api/gateway/v1/users/3/" },
+                "summary_fields": { "user": { "id": 3, "username": "deploy-bot" } },
+                "created": "2025-05-02T08:01:02.123456Z", "modified": "2025-05-02T08:01:02.123456Z",
+                "user": 3, "application": null, "description": "ci", "last_used": "2025-09-30T11:12:13.000001Z",
+                "scope": "read write", "expires": "3025-05-02T08:01:02.123456Z", "token": "$encrypted$", "refresh_token": null } ] }
+            """])
+        #expect(tokens == [ObservedToken(id: "12", name: "ci", owner: "deploy-bot", scopes: ["read", "write"],
+                                         createdAt: Self.date("2025-05-02T08:01:02.123456Z"), expiresAt: Self.date("3025-05-02T08:01:02.123456Z"),
+                                         lastUsedAt: Self.date("2025-09-30T11:12:13.000001Z"), extras: ["user_id": "3"])])
+    }
+
+    @Test func anAnsibleBaseURLThatAnswersLikeTheOtherKindSaysWhichKindToUse() async throws {
+        func failure(_ kind: ProviderKind, served path: String) async throws -> ProviderError? {
+            let server = try await CannedServer.start([path: #"{ "count": 0, "next": null, "results": [] }"#])
+            let error = try await SimulatorHarness.withClient { http in
+                let provider = ProviderConfig(id: "ansible", kind: kind, baseURL: server.base, credential: .systemd(name: "x"))
+                let driver = try ProviderDrivers.make(for: provider, credential: Credential(content: "pat", format: .bearer), http: http)
+                return await providerError { _ = try await collect(driver.tokens()) }
+            }
+            await server.stop()
+            return error
+        }
+        let awxAtGateway = try await failure(.awx, served: "/api/gateway/v1/tokens/")
+        #expect(awxAtGateway?.kind == .notFound && awxAtGateway?.message.contains("use kind = \"aap\"") == true, "\(String(describing: awxAtGateway))")
+        let aapAtController = try await failure(.aap, served: "/api/v2/tokens/")
+        #expect(aapAtController?.message.contains("use kind = \"awx\"") == true, "\(String(describing: aapAtController))")
+    }
+
     @Test func aTimestampWithoutOffsetIsReadAsUTCAndFlagged() async throws {
         let tokens = try await listed(.synergy, credential: "pat", bodies: ["/api/v1/auth/getPersonalAccessTokens": """
             [ { "CreatedOn": "2024-12-17T22:51:58.097", "Expiry": "not a date", "Name": "jobs", "ID": 7 } ]

@@ -68,6 +68,7 @@ struct SimulatorHarness {
         case .cryptlex: return try CryptlexDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
         case .synergy: return try SynergyDriver(provider: provider, credential: parsed, http: http)
         case .awx: return try AWXDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
+        case .aap: return try AWXDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize, api: .gateway)
         }
     }
 

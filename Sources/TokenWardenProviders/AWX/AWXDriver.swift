@@ -1,30 +1,62 @@
 import Foundation
+import NIOHTTP1
 import TokenWardenCore
 
-/// AWX / Tower / AAP ≤ 2.4 controller API v2: bearer token, `count/next/results` pages of up to 200,
-/// host-relative `next` links. Application tokens share the endpoint; only PATs (`application: null`)
-/// are inventoried. The API does not return last use, and expiries default to a thousand years.
+/// The Ansible token APIs, which share one serializer family (DRF `count/next/results` pages of up
+/// to 200, host-relative `next` links, create-for-self): AWX / Tower / AAP ≤ 2.4's controller API v2,
+/// and AAP 2.5+'s platform gateway (django-ansible-base's oauth2_provider), which also reports
+/// `last_used`. Application tokens share the endpoint; only PATs (`application: null`) are
+/// inventoried. Expiries default to a thousand years.
 public struct AWXDriver: ProviderDriver {
-    public var kind: ProviderKind { .awx }
+    /// Where an Ansible API keeps its tokens.
+    public enum API: Sendable {
+        /// AWX ≤ 24.x, Tower, AAP ≤ 2.4: `/api/v2/`.
+        case controller
+        /// AAP 2.5+: `/api/gateway/v1/` (AWX's development branch removed `/api/v2/tokens/`).
+        case gateway
+
+        var tokens: String { self == .controller ? "/api/v2/tokens/" : "/api/gateway/v1/tokens/" }
+        var me: String { self == .controller ? "/api/v2/me/" : "/api/gateway/v1/me/" }
+        /// What an admin should have written instead when this API's paths answer 404.
+        var otherKind: String {
+            self == .controller
+                ? "AAP 2.5 and later manage tokens at the platform gateway, and current AWX has no /api/v2/tokens/: if GET /api/ lists \"gateway\", use kind = \"aap\""
+                : "AWX 24.x and older, Tower and AAP 2.4 and older serve tokens at /api/v2/tokens/: use kind = \"awx\""
+        }
+    }
+
+    public var kind: ProviderKind { api == .controller ? .awx : .aap }
     let connection: ProviderConnection
     let endpoint: Endpoint
     let pageSize: Int
+    let api: API
 
-    public init(provider: ProviderConfig, credential: Credential, http: ProviderHTTPClient, pageSize: Int = 200) throws {
+    public init(provider: ProviderConfig, credential: Credential, http: ProviderHTTPClient, pageSize: Int = 200, api: API = .controller) throws {
         connection = try .bearer(provider: provider, credential: credential, http: http)
         endpoint = Endpoint(base: provider.baseURL)
         self.pageSize = min(200, max(1, pageSize))
+        self.api = api
     }
 
     public func tokens() -> TokenPages {
-        let first = endpoint.url("/api/v2/tokens/", [("application__isnull", "true"), ("order_by", "id"), ("page_size", String(pageSize))])
+        let first = endpoint.url(api.tokens, [("application__isnull", "true"), ("order_by", "id"), ("page_size", String(pageSize))])
         return TokenPages { [self] in LinkedPages(provider: connection.providerID, first: first, fetch: page) }
+    }
+
+    /// Sends, saying which kind to use when the paths of this one are not there.
+    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, accepting: Set<Int> = []) async throws(ProviderError) -> ProviderConnection.Response {
+        do {
+            return try await connection.send(method, url, body: body, accepting: accepting)
+        } catch {
+            guard error.kind == .notFound else { throw error }
+            throw ProviderError(provider: error.provider, kind: .notFound, message: "\(error.message). \(api.otherKind)")
+        }
     }
 
     /// One `count/next/results` page; `next` is host-relative and resolved against the base (same host only).
     /// The tokens are read later, while the next page is fetched.
     @Sendable func page(_ url: String) async throws -> FetchedPage {
-        let response = try await connection.send(.GET, url)
+        let response = try await send(.GET, url)
         // `next` comes before `results` in AWX's pages: found without skipping the tokens.
         let link = try connection.readLeadingField("next", of: response, what: "listing tokens") { try $0.readOptionalString() } ?? nil
         let next = try link.map { link throws(ProviderError) in try endpoint.resolve(link: link, provider: connection.providerID) }
@@ -45,30 +77,31 @@ public struct AWXDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        let response = try await connection.send(.DELETE, endpoint.url("/api/v2/tokens/\(SailPointDriver.escape(tokenID))/"), accepting: [404])
+        let response = try await connection.send(.DELETE, endpoint.url(api.tokens + "\(SailPointDriver.escape(tokenID))/"), accepting: [404])
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
-    /// Posts to the signed-in user's own `personal_tokens/`: AWX creates a PAT only for the caller,
-    /// whatever user id the URL names (§0 of the provider reference), so naming anyone else's
-    /// would only mislead. The scope is the old token's, exactly (`read`, `write` or both).
+    /// Posts to the signed-in user's own `personal_tokens/` (the gateway: `tokens/`): both create a
+    /// token only for the caller, whatever user the URL or body names (§0 of the provider reference),
+    /// so naming anyone else would only mislead. The scope is the old token's, exactly.
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
         let scopes = Set(request.scopes)
         guard !scopes.isEmpty, scopes.isSubset(of: ["read", "write"]) else {
             throw connection.error(.unsupported, "AWX scopes are \"read\" and \"write\"; refusing to create a token with scopes \(request.scopes)")
         }
-        guard let me = try await identity() else { throw connection.error(.malformedResponse, "/api/v2/me/ listed no user") }
+        guard let me = try await identity() else { throw connection.error(.malformedResponse, "\(api.me) listed no user") }
         let body = try ProviderConnection.encode(CreateBody(description: request.name, scope: request.scopes.joined(separator: " ")))
-        let response = try await connection.send(.POST, endpoint.url("/api/v2/users/\(SailPointDriver.escape(me.id))/personal_tokens/"), body: body)
+        let path = api == .controller ? "/api/v2/users/\(SailPointDriver.escape(me.id))/personal_tokens/" : api.tokens
+        let response = try await send(.POST, endpoint.url(path), body: body)
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()
         return CreatedToken(id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"),
                             ownerID: created.user.map(String.init))
     }
 
-    /// `/api/v2/me/`: the user the credential signs in as.
+    /// `me/`: the user the credential signs in as.
     public func identity() async throws -> ProviderIdentity? {
-        let me = try connection.decode(Page<User>.self, from: try await connection.send(.GET, endpoint.url("/api/v2/me/")),
+        let me = try connection.decode(Page<User>.self, from: try await send(.GET, endpoint.url(api.me)),
                                        what: "finding the user tokenwarden signs in as")
         return me.results.first.map { ProviderIdentity(id: String($0.id), name: $0.username) }
     }
@@ -103,6 +136,7 @@ public struct AWXDriver: ProviderDriver {
         var username: String?
         var created: String?
         var expires: String?
+        var lastUsed: String?
         var scope: String?
         var application: Int?
 
@@ -115,6 +149,7 @@ public struct AWXDriver: ProviderDriver {
                 case "user": user = try reader.readOptionalInt()
                 case "created": created = try reader.readOptionalString()
                 case "expires": expires = try reader.readOptionalString()
+                case "last_used": lastUsed = try reader.readOptionalString()
                 case "scope": scope = try reader.readOptionalString()
                 case "application": application = try reader.readOptionalInt()
                 case "summary_fields": username = try Self.username(in: &reader)
@@ -143,12 +178,13 @@ public struct AWXDriver: ProviderDriver {
             var timestamps = TimestampReader()
             let createdAt = timestamps.read(created, field: "created")
             let expiresAt = timestamps.read(expires, field: "expires")
+            let lastUsedAt = timestamps.read(lastUsed, field: "last_used")
             var extras = timestamps.extras
             if let user { extras["user_id"] = String(user) }
             let name = (description ?? "").isEmpty ? "#\(id)" : description!
             return ObservedToken(id: String(id), name: name, owner: username ?? user.map { "user \($0)" },
                                  scopes: (scope ?? "").split(separator: " ").map(String.init), createdAt: createdAt, expiresAt: expiresAt,
-                                 extras: extras)
+                                 lastUsedAt: lastUsedAt, extras: extras)
         }
     }
 
