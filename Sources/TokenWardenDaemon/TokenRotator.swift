@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenProviders
 import TokenWardenStore
 
 /// Rotates a token as a journaled state machine: planned → created → delivered → (overlap) →
@@ -107,7 +108,11 @@ public struct TokenRotator: Sendable {
             try store.markCreateSent(record.id, at: clock())
             created = try await creator.create(request)
         } catch {
-            return (try await sweep(record, token: token, driver: driver, because: "creating the new token failed: \(error)"), nil)
+            // An answer, even a refusal or a garbled one, means the provider is done with the request;
+            // without one (a timeout, a dropped connection) it may still be making the token.
+            let answered = (error as? ProviderError).map { $0.kind != .timeout && $0.kind != .connection } ?? false
+            return (try await sweep(record, token: token, driver: driver, because: "creating the new token failed: \(error)",
+                                    mayStillLand: !answered), nil)
         }
         CrashPoint.afterCreate.pass()
         let fingerprint = SecretFingerprint.of(created.secret)
@@ -209,7 +214,8 @@ public struct TokenRotator: Sendable {
     /// Until `createSettles` has passed since the rotation began, finding none proves nothing (the
     /// create may still be landing on a slow provider): the rotation stays unresolved, swept again
     /// each cycle. A candidate must have the old token's name and owner.
-    private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String) async throws -> RotationRecord {
+    private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String,
+                       mayStillLand: Bool = true) async throws -> RotationRecord {
         var candidates: [ObservedToken] = []
         let owner = token.ownerID ?? token.owner
         do {
@@ -227,7 +233,7 @@ public struct TokenRotator: Sendable {
         }
         // Current values: the record passed in may predate `markCreateSent`.
         let sentAt = try store.rotation(id: record.id)?.createSentAt
-        let settled = sentAt.map { clock().timeIntervalSince($0) >= createSettles } ?? true
+        let settled = !mayStillLand || (sentAt.map { clock().timeIntervalSince($0) >= createSettles } ?? true)
         switch candidates.count {
         case 0 where !settled:
             let until = ProviderTimestamp.format((sentAt ?? record.startedAt).addingTimeInterval(createSettles))

@@ -1,8 +1,10 @@
 import Foundation
 import NIOHTTP1
+import TokenWardenCore
 
 /// Slows requests down before a provider has to say 429, from the rate headers it sends:
-/// Planning Center's `X-PCO-API-Request-Rate-*` and Cryptlex's `X-Rate-Limit-*`.
+/// Planning Center's `X-PCO-API-Request-Rate-*` and Cryptlex's `X-Rate-Limit-*`. Every number in
+/// them is untrusted (`ProviderDuration`).
 actor RatePacer {
     private var notBefore: ContinuousClock.Instant?
 
@@ -20,7 +22,7 @@ actor RatePacer {
 
     /// Also used after a 429: nothing is sent before `seconds` have passed.
     func postpone(by seconds: Double) {
-        let until = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1_000)))
+        let until = ContinuousClock.now.advanced(by: ProviderDuration.duration(seconds))
         if notBefore.map({ $0 < until }) ?? true { notBefore = until }
     }
 
@@ -28,16 +30,35 @@ actor RatePacer {
         // Planning Center: "100 per 20 seconds", count so far in the window.
         if let limit = headers.first(name: "X-PCO-API-Request-Rate-Limit").flatMap(Int.init),
            let count = headers.first(name: "X-PCO-API-Request-Rate-Count").flatMap(Int.init), count >= limit - 1 {
-            let period = headers.first(name: "X-PCO-API-Request-Rate-Period")?.split(separator: " ").first.flatMap { Double($0) }
+            let period = headers.first(name: "X-PCO-API-Request-Rate-Period")?.split(separator: " ").first
+                .flatMap { Double($0) }.flatMap { ProviderDuration.seconds($0, atMost: 3_600) }
             return period ?? 20
         }
-        // Cryptlex: remaining in the window, reset as epoch seconds or a date (its format is not documented).
+        // Cryptlex (cryptlex.com/reference/web-api/introduction): `X-Rate-Limit-Remaining` left in the
+        // window, `X-Rate-Limit-Reset` the UTC time it resets, `X-Rate-Limit-Limit` the window's
+        // length (`1m`, `12h`, `1d`). At zero remaining, wait for the reset, else a whole window.
         if let remaining = headers.first(name: "X-Rate-Limit-Remaining").flatMap(Int.init), remaining <= 0 {
-            let reset = headers.first(name: "X-Rate-Limit-Reset")
-            if let epoch = reset.flatMap(Double.init), epoch > 1_000_000_000 { return max(0, min(60, epoch - now.timeIntervalSince1970)) }
-            if let reset, let delay = RetryAfter.delay(from: reset, now: now) { return min(60, delay) }
-            return 5  // the documented window
+            let window = headers.first(name: "X-Rate-Limit-Limit").flatMap(cryptlexWindow) ?? 5
+            if let reset = headers.first(name: "X-Rate-Limit-Reset"), let at = cryptlexReset(reset) {
+                return ProviderDuration.seconds(at.timeIntervalSince(now), atMost: window) ?? 0
+            }
+            return window
         }
         return nil
+    }
+
+    /// `X-Rate-Limit-Limit`: a period such as `5s`, `1m`, `12h` or `1d`, in seconds (at most a day).
+    static func cryptlexWindow(_ text: String) -> Double? {
+        guard let span = try? TimeSpan(parsing: text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return ProviderDuration.seconds(Double(span.seconds))
+    }
+
+    /// `X-Rate-Limit-Reset`: a UTC time; read as ISO 8601, as an HTTP date, or as Unix seconds.
+    static func cryptlexReset(_ text: String) -> Date? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let parsed = try? ProviderTimestamp.parse(text) { return parsed.date }
+        if let epoch = Double(text), epoch.isFinite, epoch > 1_000_000_000, epoch < 100_000_000_000 { return Date(timeIntervalSince1970: epoch) }
+        let now = Date()
+        return RetryAfter.delay(from: text, now: now).map { now.addingTimeInterval($0) }
     }
 }

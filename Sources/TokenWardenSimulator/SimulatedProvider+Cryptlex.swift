@@ -9,8 +9,9 @@ extension SimulatedProvider {
             .json(status, ["message": message, "code": status == 401 ? "UNAUTHORIZED" : "ERROR", "reasonPhrase": message])
         }
         var response = cryptlexRoute(request, error: error)
+        // As documented: the window's length, what is left of it, and the UTC time it resets.
         response.headers += [("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Remaining", "50"),
-                             ("X-Rate-Limit-Reset", String(Int(now().timeIntervalSince1970) + 5))]
+                             ("X-Rate-Limit-Reset", SimulatedTimestamp.format(now().addingTimeInterval(5), fractionDigits: 0))]
         return response
     }
 
@@ -52,7 +53,7 @@ extension SimulatedProvider {
             let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
             let created = issue(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: account.ownerID,
                                                scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
-            return .encoded(200, item(created.token, secret: created.secret))
+            return .encoded(200, item(created.token, secret: active(.createWithoutSecret) ? nil : created.secret))
         default:
             return error(404, "Not found")
         }

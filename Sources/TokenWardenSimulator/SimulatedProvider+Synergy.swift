@@ -3,7 +3,9 @@ import TokenWardenCore
 
 extension SimulatedProvider {
     /// `/api/v1/auth/getPersonalAccessTokens` (plain array), `generate-pat` (answers a bare JSON
-    /// string), `delete-pat?id=` (a POST, empty 200). Timestamps carry `+08:00` and 2, 3 or 7 fraction digits.
+    /// string; `ExpireInDays` 1..180, as the UI allows), `delete-pat?id=` (a POST, empty 200).
+    /// What `delete-pat` answers for an unknown id is undocumented: this answers the same empty 200,
+    /// the least telling answer a driver must cope with. Timestamps carry `+08:00` and 2, 3 or 7 fraction digits.
     func synergy(_ request: SimulatedRequest) -> SimulatedResponse {
         func error(_ status: Int, _ message: String) -> SimulatedResponse { .json(status, ["Message": message]) }
         guard request.authorization == "Bearer " + credential else { return error(401, "Authorization has been denied for this request.") }
@@ -21,12 +23,14 @@ extension SimulatedProvider {
                 return error(400, "Name is required")
             }
             let days = body["ExpireInDays"] as? Int ?? 30
+            guard (1...180).contains(days) else { return error(400, "ExpireInDays must be between 1 and 180") }
             let created = issue(ObservedToken(id: String(nextID), name: name, owner: "1_1", createdAt: now(),
                                      expiresAt: now().addingTimeInterval(Double(days) * 86_400), extras: ["ExpiryReminderState": "0"]))
             return SimulatedResponse(status: 200, body: Data("\"\(created.secret)\"".utf8))
         case ("POST", "/api/v1/auth/delete-pat"):
             guard let id = request.query["id"] else { return error(400, "id is required") }
-            return remove(id: id) ? SimulatedResponse(status: 200, headers: [], body: Data()) : error(404, "Personal access token not found")
+            _ = remove(id: id)
+            return SimulatedResponse(status: 200, headers: [], body: Data())
         default:
             return error(404, "No HTTP resource was found that matches the request URI.")
         }

@@ -26,6 +26,8 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         /// A create is held this many seconds before the provider makes the token and answers; it is
         /// made even when the client has given up or gone (a real server finishes what it started).
         case slowCreate(seconds: Double)
+        /// Cryptlex: a create answers 2xx without the new token's value (its field is undocumented).
+        case createWithoutSecret
     }
 
     public var provider: ProviderKind
@@ -39,7 +41,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         self.count = count
     }
 
-    static let names = ["rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create"]
+    static let names = ["rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create", "no-secret"]
 
     /// Why a fault spec was refused.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -75,6 +77,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "missing-on-delete": behaviour = .missingOnDelete
         case "expired-session": behaviour = .expiredSession
         case "slow-create": behaviour = .slowCreate(seconds: value.flatMap(Double.init) ?? 5)
+        case "no-secret": behaviour = .createWithoutSecret
         default: throw ParseError(description: "fault \"\(spec)\": unknown fault; \(usage)")
         }
         self.init(provider: kind, behaviour: behaviour, count: count)
@@ -92,6 +95,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .missingOnDelete: "missing-on-delete"
         case .expiredSession: "expired-session"
         case let .slowCreate(seconds): "slow-create=\(seconds)"
+        case .createWithoutSecret: "no-secret"
         }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }

@@ -78,6 +78,16 @@ import TokenWardenSimulator
         #expect(listed.first { $0.id == long.id }?.extras["access_token_validity_seconds"] == "3600")
     }
 
+    @Test func aCryptlexCreateAnsweredWithoutTheTokensValueIsRevokedAtOnce() async throws {
+        let (error, made) = try await SimulatorHarness.withHarness(tokens: 1, faults: [SimulatorFault(provider: .cryptlex, behaviour: .createWithoutSecret)]) {
+            (harness: SimulatorHarness) async throws in
+            let error = await providerError { _ = try await harness.driver(.cryptlex).create(TokenCreation(name: "x", scopes: ["license:read"])) }
+            return (error, await harness.simulator.provider(.cryptlex).tokens.filter { $0.name == "x" })
+        }
+        #expect(error?.kind == .malformedResponse && error?.message.contains("was revoked at once") == true, "\(String(describing: error))")
+        #expect(made.count == 1 && made.allSatisfy(\.revoked), "the token nobody holds is not left live")
+    }
+
     @Test func planningCenterCannotRevokeOrCreateAndSaysWhoMust() async throws {
         let (revoke, create) = try await SimulatorHarness.withHarness(tokens: 2) { (harness: SimulatorHarness) async throws in
             let driver = try harness.driver(.planningCenter)

@@ -122,6 +122,23 @@ import TokenWardenProviders
         #expect(aapAtController?.message.contains("use kind = \"awx\"") == true, "\(String(describing: aapAtController))")
     }
 
+    /// `delete-pat`'s answer for an unknown id is undocumented: an OK for a token still listed
+    /// afterwards must not be reported as a revoke.
+    @Test func aSynergyDeleteThatLeavesTheTokenListedIsAFailureNotARevoke() async throws {
+        let server = try await CannedServer.start([
+            "/api/v1/auth/getPersonalAccessTokens": #"[ { "Name": "jobs", "ID": 7, "UserID": { "IDString": "1_1" } } ]"#,
+            "/api/v1/auth/delete-pat?id=7": "",
+        ])
+        let (kept, missing) = try await SimulatorHarness.withClient { http in
+            let provider = ProviderConfig(id: "synergy", kind: .synergy, baseURL: server.base, credential: .systemd(name: "x"))
+            let driver = try ProviderDrivers.make(for: provider, credential: Credential(content: "pat", format: .bearer), http: http)
+            return (await providerError { _ = try await driver.revoke(tokenID: "7") }, try await driver.revoke(tokenID: "8"))
+        }
+        await server.stop()
+        #expect(kept?.message.contains("still listed; it was not deleted") == true, "\(String(describing: kept))")
+        #expect(missing == .alreadyGone, "a token the listing does not hold is not deleted, and not reported revoked")
+    }
+
     @Test func aTimestampWithoutOffsetIsReadAsUTCAndFlagged() async throws {
         let tokens = try await listed(.synergy, credential: "pat", bodies: ["/api/v1/auth/getPersonalAccessTokens": """
             [ { "CreatedOn": "2024-12-17T22:51:58.097", "Expiry": "not a date", "Name": "jobs", "ID": 7 } ]

@@ -27,9 +27,10 @@ actor SailPointSession: RequestAuthorizer {
         let response = try await connection.send(.POST, tokenURL, body: form, contentType: "application/x-www-form-urlencoded", idempotent: true)
         let grant = try connection.decode(Grant.self, from: response, what: "getting an access token at /oauth/token")
         // Renew a minute early so a token never expires between check and use.
+        // `expires_in` is the server's word, not to be trusted with a conversion: capped at a day.
         let lifetime = max(0, Double(grant.expires_in ?? 43_200) - 60)
         let header = "Bearer " + grant.access_token
-        current = (header, .now.advanced(by: .milliseconds(Int64(lifetime * 1_000))))
+        current = (header, .now.advanced(by: ProviderDuration.duration(lifetime)))
         return header
     }
 

@@ -23,11 +23,16 @@ public struct SynergyDriver: ProviderDriver {
 
     static let listPath = "/api/v1/auth/getPersonalAccessTokens"
 
+    /// What `delete-pat` answers for an id it does not know is undocumented (an empty 200 would be
+    /// indistinguishable from success), so the listing decides: a token not listed is already gone,
+    /// and one still listed after the delete was not deleted, whatever the answer said.
     public func revoke(tokenID: String) async throws -> RevocationResult {
+        guard try await list().contains(where: { String($0.ID) == tokenID }) else { return .alreadyGone }
         // Deleting twice has the same effect as once, so this POST may be retried.
         let response = try await connection.send(.POST, endpoint.url("/api/v1/auth/delete-pat", [("id", tokenID)]),
                                                  accepting: [404], idempotent: true)
-        return response.status == 404 ? .alreadyGone : .revoked
+        guard try await list().contains(where: { String($0.ID) == tokenID }) else { return response.status == 404 ? .alreadyGone : .revoked }
+        throw connection.error(.malformedResponse, "delete-pat answered \(response.status) for token \(tokenID), but it is still listed; it was not deleted")
     }
 
     /// `generate-pat` answers with the secret only, so the new token's id is found by listing
