@@ -98,6 +98,11 @@ struct Plan: AsyncParsableCommand {
             }
         }
         lines.append("")
+        if outline.rotationsForAPerson > 0 {
+            let one = outline.rotationsForAPerson == 1
+            lines.append("\(outline.rotationsForAPerson) rotation\(one ? " needs" : "s need") a person (marked above): "
+                + "tokenwarden will not make a token that is not its owner's, nor deliver two tokens to one destination.")
+        }
         let writes = outline.writes, carriedOut = outline.carriedOut
         lines.append(enforce ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations (max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
                              : "Report-only (enforce = false): these are reported; nothing is written to any provider.")

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
 
 /// `tokenwarden validate`: checks the config, credentials and every policy file, reporting all problems.
 struct Validate: ParsableCommand {
@@ -44,6 +46,7 @@ struct Validate: ParsableCommand {
                               provider.baseURL, credential])
         }
         lines.append(providers.render())
+        lines += signers(of: configuration, report: report)
         guard let policies = report.policies else { return lines.joined(separator: "\n") }
         if policies.files.isEmpty {
             let exists = FileManager.default.fileExists(atPath: policies.directory)
@@ -59,7 +62,43 @@ struct Validate: ParsableCommand {
                 lines.append("      skips \(provider.id): \(provider.kind.displayName) has no \(missing.names.joined(separator: " or "))")
             }
         }
+        if let store = try? Runtime.inventory(for: configuration),
+           let (outline, _) = try? Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: Date()),
+           outline.rotationsForAPerson > 0 {
+            lines.append("  warning: \(count(outline.rotationsForAPerson, "rotation")) in the inventory \(outline.rotationsForAPerson == 1 ? "needs" : "need") a person: the owner's credential is missing, "
+                + "or one destination serves several tokens; `tokenwarden plan` says which and what to add")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whom each provider's credentials sign in as: a provider creates tokens only for whoever signs
+    /// in, so these are the only owners whose tokens can be rotated. Read from the inventory, which
+    /// every poll updates; nothing is asked of the providers here.
+    static func signers(of configuration: Configuration, report: ValidationReport) -> [String] {
+        let rotating = configuration.providers.filter { $0.kind.capabilities.contains(.create) }
+        guard !rotating.isEmpty else { return [] }
+        let store = try? Runtime.inventory(for: configuration)
+        let learned = (try? store?.identities(ownTokens: Runtime.ownTokenIDs(of: configuration).ids)) ?? nil
+        var lines = ["  signs in as (a provider creates tokens only for whoever signs in; only these owners' tokens can be rotated):"]
+        for provider in rotating {
+            var line = "    \(provider.id): "
+            if provider.kind.listsOnlyOwnTokens {
+                line += "the owner of every token it lists (it lists only its own)"
+            } else if let identity = learned?[provider.id] {
+                line += "\(identity), as the provider said"
+            } else if let identity = provider.identity {
+                line += "\(identity), as identity = says"
+            } else {
+                line += "not known yet (`tokenwarden sync` learns it\(provider.kind == .cryptlex ? "; Cryptlex cannot say: set identity = or self_token_id" : ""))"
+            }
+            let owners = provider.owners.map { owner in
+                let file = report.credentials.first { $0.provider == provider.id && $0.owner == owner.name }
+                return file.map { "\(owner.name) (\($0.path), mode \(String(format: "%04o", $0.mode)))" } ?? owner.name
+            }
+            if !owners.isEmpty { line += "; owner credentials: " + owners.joined(separator: ", ") }
+            lines.append(line)
+        }
+        return lines
     }
 
     static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

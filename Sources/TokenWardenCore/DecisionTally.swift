@@ -59,6 +59,7 @@ public struct DecisionTally: Sendable {
     private var providers: [ProviderTally]
     private let providerIndex: [String: Int]
     private var current = 0
+    private var rotationsForAPerson = 0
 
     public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
                 colliding: Set<String> = [], budget: ActionBudget, listing: Int) {
@@ -100,8 +101,10 @@ public struct DecisionTally: Sendable {
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
         let covered = action != .rotate || { let (owner, ownerID) = owner(); return signers.covers(provider: provider, owner: owner, ownerID: ownerID) }()
-        guard PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
-                                kind: providers[current].kind) == nil else { return }
+        let hold = PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
+                                     kind: providers[current].kind)
+        if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
+        guard hold == nil else { return }
         providers[current].writes += 1
         if providers[current].firstWrites.admits(provider, name) { providers[current].firstWrites.offer(key()) }
     }
@@ -112,6 +115,7 @@ public struct DecisionTally: Sendable {
             counts[rule] += other.counts[rule]
             for key in other.firstOfRule[rule].keys { firstOfRule[rule].offer(key) }
         }
+        rotationsForAPerson += other.rotationsForAPerson
         for index in providers.indices {
             providers[index].writes += other.providers[index].writes
             for key in other.providers[index].firstWrites.keys { providers[index].firstWrites.offer(key) }
@@ -144,6 +148,6 @@ public struct DecisionTally: Sendable {
         let decided = counts.enumerated().filter { $0.element > 0 }
         return PlanOutline(counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
                            listed: listed, writes: writing.map(\.writes).reduce(0, +),
-                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +))
+                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson)
     }
 }

@@ -17,12 +17,15 @@ public struct PlanOutline: Sendable, Hashable {
     public var writes: Int
     /// How many of `writes` the next cycle carries out within the budget.
     public var carriedOut: Int
+    /// Rotations held for a person: no credential of the token's owner, or a destination other tokens share.
+    public var rotationsForAPerson: Int
 
-    public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int) {
+    public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int, rotationsForAPerson: Int = 0) {
         self.counts = counts
         self.listed = listed
         self.writes = writes
         self.carriedOut = carriedOut
+        self.rotationsForAPerson = rotationsForAPerson
     }
 
     /// The outline of every decision (in the engine's order), listing up to `listing` per rule (all when nil).
@@ -38,11 +41,15 @@ public struct PlanOutline: Sendable, Hashable {
                 listed[decision.rule, default: []].append(Entry(decision: decision, heldBack: heldBack[decision.token.reference]))
             }
         }
-        self.init(counts: counts, listed: listed, writes: writes.count, carriedOut: within.count)
+        self.init(counts: counts, listed: listed, writes: writes.count, carriedOut: within.count,
+                  rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count)
     }
 }
 
 extension Decision {
     /// A revoke or rotate tokenwarden itself would make: not a notification, not held.
     public var isWrite: Bool { action != .notify && hold == nil }
+
+    /// A rotation only a person can unblock: an owner's credential to add, or a rule to narrow.
+    public var isRotationForAPerson: Bool { hold == .ownerCredentialMissing || hold == .sharedDestination }
 }

@@ -73,6 +73,18 @@ import TokenWardenTestSupport
         #expect(rows.first { $0["id"] as? String == "4" }?["hold"] is NSNull)
     }
 
+    @Test func validateSaysWhomEachCredentialSignsInAsAndHowManyRotationsNeedAPerson() async throws {
+        let now = Date()
+        let setup = try seeded(extra: [ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
+                                                     expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])])
+        let result = try await setup.run("validate")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("    awx-main: admin (id 1), as the provider said"), "\(result.stdout)")
+        #expect(result.stdout.contains("warning: 1 rotation in the inventory needs a person"), "\(result.stdout)")
+        let plan = try await setup.run("plan")
+        #expect(plan.stdout.contains("1 rotation needs a person (marked above)"), "\(plan.stdout)")
+    }
+
     @Test func anInvalidPolicyStopsThePlanWithExitTwo() async throws {
         let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"x\"\naction = \"notify\"\n")
         let result = try await setup.run("plan")
