@@ -130,10 +130,12 @@ import TokenWardenTestSupport
         let credentials = try TemporaryDirectory()
         try credentials.write("sailpoint-prod", "client-id:client-secret\n", mode: 0o400)
         try credentials.write("awx-main", "awx-token\n", mode: 0o400)
+        try credentials.write("awx-deploy-bot", "deploy-bot-token\n", mode: 0o400)
         let result = try await BuiltProduct.run(["validate", "--config", examples],
                                           environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 rules from 2 files"))
         #expect(result.stdout.contains("rotate-deploy-bot: rotate when older than 60d; on awx-main"))
+        #expect(result.stdout.contains("owner credentials: deploy-bot (\(credentials.path)/awx-deploy-bot, mode 0400)"), "\(result.stdout)")
     }
 }
