@@ -8,17 +8,24 @@ struct Simulate: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Serve simulated provider APIs on loopback.",
         discussion: """
-            Serves fake Planning Center, SailPoint, Cryptlex, 12d Synergy and AWX APIs on 127.0.0.1, \
-            each under its own path prefix, with seeded tokens, the real auth schemes, envelopes, \
-            pagination and error bodies. It writes credential files and a tokenwarden.toml pointing at \
+            Serves fake Planning Center, SailPoint, Cryptlex, 12d Synergy, AWX and AAP gateway APIs \
+            on 127.0.0.1, each under its own path prefix, with seeded tokens, the real auth schemes, \
+            envelopes, pagination and error bodies. Like the real APIs, each creates a token only for \
+            the credential that signs in. It writes credential files and a tokenwarden.toml pointing at \
             them into --directory and prints that config. Runs until Ctrl-C.
 
             Faults (repeatable --fault KIND:FAULT[=VALUE][*COUNT]; without *COUNT they never wear off):
-              rate-limit[=SECONDS]  429 with Retry-After     status=CODE      an error status (e.g. 503)
-              slow[=SECONDS]        answer late (timeouts)    truncated        connection drops mid-body
-              malformed             invalid JSON              loop             next page loops to the first
-              duplicates            tokens repeated across pages
-              missing-on-delete     revoke/delete answer 404  expired-session  SailPoint JWT expires
+              rate-limit[=SECONDS]   429 with Retry-After
+              status=CODE            an error status (e.g. 503)
+              slow[=SECONDS]         a listing answers late (timeouts)
+              truncated              the connection drops mid-body
+              malformed              invalid JSON
+              loop                   the next page loops to the first
+              duplicates             tokens repeated across pages
+              missing-on-delete      revoke/delete answer 404
+              expired-session        SailPoint's JWT expires
+              slow-create[=SECONDS]  a create is held, then made even if the client left
+              no-secret              Cryptlex answers a create without the token's value
 
             Example, in two terminals:
               tokenwarden simulate --tokens 1000 --fault awx:status=503*2 --directory /tmp/sim
