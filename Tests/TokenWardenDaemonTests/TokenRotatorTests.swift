@@ -160,3 +160,23 @@ import TokenWardenTestSupport
         }
     }
 }
+
+/// A successor's lifetime within what the provider allows, any shortening said in the history.
+@Suite struct SuccessorLifetimeTests {
+    @Test func aLifetimeTheProviderCannotGiveIsShortenedAndTheHistorySaysSo() async throws {
+        // The old 12d Synergy token lived a year; generate-pat takes 1 to 180 days.
+        let directory = try TemporaryDirectory()
+        let policy = TokenRotatorTests.policy("{ file = \"\(directory.subpath("synergy.token"))\" }")
+        let old = LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: LifecycleHarness.mainOwner(.synergy))
+        try await LifecycleHarness.with(kinds: [.synergy], tokens: [.synergy: [old]], policy: policy, enforce: true) { harness async throws in
+            let report = try await harness.cycle()
+            #expect(report.events.map(\.kind) == [.rotated], "\(report.events.map(\.message))")
+            let created = try harness.store.history(provider: "sim-synergy", tokenID: "10").first { $0.source == .rotation && $0.event == "created" }
+            #expect(created?.detail.contains("12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in 180 days") == true,
+                    "\(String(describing: created))")
+            let successor = try #require(await harness.live(.synergy).first)
+            let days = (successor.expiresAt ?? .distantPast).timeIntervalSinceNow / 86_400
+            #expect((179...181).contains(days))
+        }
+    }
+}
