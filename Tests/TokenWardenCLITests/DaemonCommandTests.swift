@@ -151,8 +151,8 @@ extension SubprocessSuites {
         let listener = try NotifyListener(path: dir.subpath("notify.sock"))
         let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
         let awx = simulator.provider(.awx)
-        // Every provider polled once: five STATUS lines.
-        for _ in 0..<5 { _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") && $0.contains("tokens") }) } }
+        // Every provider polled once: a STATUS line each.
+        for _ in ProviderKind.allCases { _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") && $0.contains("tokens") }) } }
         var tokens = await awx.tokens
         let removed = tokens.removeLast()
         tokens[0].expiresAt = tokens[0].expiresAt?.addingTimeInterval(86_400)
