@@ -22,7 +22,9 @@ demo: deps
 	$(SWIFT) build --product tokenwarden
 	$(BIN) demo
 
-## test: build everything once, then run the whole test suite.
+## test: build everything once, then run the whole test suite. The package test boots the .deb
+## under a real systemd in a container, so the test run also needs Debian's systemd-container.
+test: APT_PACKAGES += systemd-container
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

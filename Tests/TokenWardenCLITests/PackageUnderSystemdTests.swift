@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenSimulator
+import TokenWardenTestSupport
+
+extension SubprocessSuites {
+/// The `.deb` under a real systemd: installed with `dpkg -i` into a booted container, configured by
+/// editing the shipped files in place as an admin would, then started, reloaded and stopped with
+/// `systemctl`, and its journal read back. The package once installed its config root:root 0640,
+/// which the service's own user could not read: it never started.
+@Suite struct PackageUnderSystemdTests {
+    static let kinds = ProviderKind.allCases
+
+    @Test(.enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")))
+    func theInstalledServiceStartsPollsEveryProviderReloadsAndStopsCleanly() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 10))
+        let out = try TemporaryDirectory()
+        let build = try await PackagingTests.run("/usr/bin/env", ["DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb",
+                                                                 BuiltProduct.executable, out.path])
+        try #require(build.status == 0, "\(build.output)")
+        let deb = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".deb") })
+
+        let container = try NspawnContainer()
+        do {
+            try await BuiltProduct.offThePool { try container.waitUntilBooted() }
+            try await drive(container, deb: out.subpath(deb), simulator: simulator)
+        } catch {
+            Issue.record(error)
+        }
+        _ = try? await BuiltProduct.offThePool { container.stop() }
+        await simulator.stop()
+    }
+
+    func drive(_ container: NspawnContainer, deb: String, simulator: ProviderSimulator) async throws {
+        let root = container.root
+        try FileManager.default.copyItem(atPath: deb, toPath: root + "/root/tokenwarden.deb")
+        let install = try container.run("dpkg -i /root/tokenwarden.deb")
+        try #require(install.status == 0, "\(install.output)")
+        let shipped = try container.run("stat -c '%U:%G %a %n' /etc/tokenwarden/tokenwarden.toml /etc/tokenwarden/policies.d/*.toml").output
+        #expect(shipped.split(separator: "\n").allSatisfy { $0.hasPrefix("root:tokenwarden 640 ") }, "\(shipped)")
+
+        // The admin's edits, made as an editor makes them: the shipped files rewritten in place.
+        var config = "[daemon]\npoll_interval = \"20s\"\n"
+        var dropIn = "[Service]\n"
+        try FileManager.default.createDirectory(atPath: root + "/etc/tokenwarden/credentials", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        for kind in Self.kinds {
+            let name = "sim-\(kind.rawValue)"
+            config += "\n[[provider]]\nid = \"\(name)\"\nkind = \"\(kind.rawValue)\"\nbase_url = \"\(simulator.baseURL(for: kind))\"\ncredential = \"\(name)\"\n"
+            if kind == .cryptlex { config += "identity = \"\(SimulatedAccount.mainOwner(of: kind))\"\n" }
+            let credential = root + "/etc/tokenwarden/credentials/" + name
+            guard FileManager.default.createFile(atPath: credential, contents: Data((simulator.provider(kind).credential + "\n").utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else { throw NspawnContainer.Failure("cannot write \(credential)") }
+            dropIn += "LoadCredential=\(name):/etc/tokenwarden/credentials/\(name)\n"
+        }
+        try Self.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", config)
+        try Self.rewrite(root + "/etc/tokenwarden/policies.d/10-baseline.toml",
+                         "[[rule]]\nname = \"warn-before-expiry\"\nwhen.expires_within = \"30d\"\naction = \"notify\"\n")
+        try Self.rewrite(root + "/etc/tokenwarden/policies.d/20-rotation.toml", "# No rotation on this host yet.\n")
+        try FileManager.default.createDirectory(atPath: root + "/etc/systemd/system/tokenwarden.service.d", withIntermediateDirectories: true)
+        try Data(dropIn.utf8).write(to: URL(fileURLWithPath: root + "/etc/systemd/system/tokenwarden.service.d/credentials.conf"))
+
+        let start = try container.run("systemctl daemon-reload && systemctl start tokenwarden && systemctl is-active tokenwarden")
+        let startLog = start.status == 0 ? "" : try container.run("journalctl -u tokenwarden --no-pager").output
+        #expect(start.status == 0 && start.output.contains("active"), "\(start.output)\n\(startLog)")
+
+        // Every provider polled, read back from the journal as JSON.
+        let polled = try await Self.until(container, "every provider polled") { entries in
+            let providers = Set(entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.pollSucceeded.messageID }
+                .compactMap { $0["TOKENWARDEN_PROVIDER"] as? String })
+            return providers.isSuperset(of: Self.kinds.map { "sim-\($0.rawValue)" })
+        }
+        #expect(polled, "not every provider's poll-succeeded entry was in the journal within 90 s")
+        let reload = try container.run("systemctl reload tokenwarden")
+        #expect(reload.status == 0, "\(reload.output)")
+        #expect(try await Self.until(container, "reloaded") { $0.contains { $0["MESSAGE_ID"] as? String == JournalEvent.daemonReloaded.messageID } },
+                "no daemon-reloaded entry in the journal within 90 s")
+        let stop = try container.run("systemctl stop tokenwarden && systemctl show tokenwarden -p Result -p ExecMainStatus -p ActiveState")
+        #expect(stop.status == 0)
+        for line in ["Result=success", "ExecMainStatus=0", "ActiveState=inactive"] { #expect(stop.output.contains(line), "\(stop.output)") }
+
+        let explained = try container.run("journalctl -x -u tokenwarden --no-pager").output
+        #expect(explained.contains("tokenwarden loaded its configuration and policies"), "the catalog's text under journalctl -x")
+        let journal = try container.run("journalctl -u tokenwarden --no-pager -o cat").output
+        var refused = ["EPERM", "SIGSYS", "ermission denied", "errno=1 ", "errno=1\n"]
+        // Where the container's PID 1 cannot raise RLIMIT_NICE (no CAP_SYS_RESOURCE), Dispatch's one
+        // request for a higher thread priority is refused with EACCES; anywhere else it must not be.
+        let limits = try container.run("prlimit --nice --noheadings --output SOFT -p 1").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        if limits != "0" { refused += ["EACCES", "errno=13"] }
+        for word in refused { #expect(!journal.contains(word), "the service's journal holds \"\(word)\":\n\(journal)") }
+    }
+
+    /// Truncates and rewrites a file, keeping its inode, owner and mode, as an editor saving in place does.
+    static func rewrite(_ path: String, _ content: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(content.utf8))
+        try handle.close()
+    }
+
+    /// Reads the unit's journal as JSON until `done` holds, for at most 90 s.
+    static func until(_ container: NspawnContainer, _ what: String, _ done: @escaping @Sendable ([[String: Any]]) -> Bool) async throws -> Bool {
+        try await BuiltProduct.offThePool {
+            let deadline = Date().addingTimeInterval(90)
+            while Date() < deadline {
+                let lines = try container.run("journalctl -u tokenwarden -o json --no-pager").output.split(separator: "\n")
+                let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                if done(entries) { return true }
+                Thread.sleep(forTimeInterval: 1)
+            }
+            return false
+        }
+    }
+}
+}
