@@ -10,19 +10,7 @@ import TokenWardenTestSupport
 
     /// Runs a system tool off the cooperative pool; stdout and stderr together.
     static func run(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await BuiltProduct.offThePool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            let scratch = try TemporaryDirectory()
-            let path = try scratch.write("output", "")
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-            return (process.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
-        }
+        try await BuiltProduct.offThePool { try BuiltProduct.capture(tool, arguments) }
     }
 
     /// The unit with ExecStart pointing at the binary under test (verify checks that it exists).

@@ -39,6 +39,23 @@ public enum BuiltProduct {
         try Running(arguments, environment: environment).waitBlocking()
     }
 
+    /// Runs any program to its end, blocking; stdout and stderr together, through a file (never a
+    /// pipe the child could block on).
+    public static func capture(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let scratch = try TemporaryDirectory()
+        let path = try scratch.write("output", "")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    }
+
     /// Starts the binary without waiting, so a test can act while it runs (kill it mid-request).
     public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         try Running(arguments, environment: environment)

@@ -60,7 +60,7 @@ public final class NspawnContainer: @unchecked Sendable {
     @discardableResult
     public func run(_ command: String) throws -> (status: Int32, output: String) {
         guard leader != 0 else { throw Failure("the container has not booted") }
-        return try Self.capture("/usr/bin/nsenter", ["--target", String(leader), "--all", "/bin/sh", "-c", command])
+        return try BuiltProduct.capture("/usr/bin/nsenter", ["--target", String(leader), "--all", "/bin/sh", "-c", command])
     }
 
     /// Powers the container off, then unmounts and removes its overlay.
@@ -82,23 +82,8 @@ public final class NspawnContainer: @unchecked Sendable {
     }
 
     static func host(_ program: String, _ arguments: [String]) throws {
-        let (status, output) = try capture(program, arguments)
+        let (status, output) = try BuiltProduct.capture(program, arguments)
         guard status == 0 else { throw Failure("\(program) \(arguments.joined(separator: " ")) failed (\(status)): \(output)") }
-    }
-
-    static func capture(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let scratch = try TemporaryDirectory()
-        let out = try scratch.write("out", "")
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
     }
 
     public struct Failure: Error, CustomStringConvertible {
