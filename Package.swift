@@ -44,6 +44,8 @@ let package = Package(
         ),
         // glibc's <malloc.h> (malloc_trim) for the daemon; part of libc, nothing to link or install.
         .systemLibrary(name: "CGlibcMalloc"),
+        // prctl(PR_SET_DUMPABLE) for every tokenwarden process; part of libc, header-only.
+        .systemLibrary(name: "CGlibcProcess"),
         .target(name: "TokenWardenJournal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TokenWardenSimulator",
@@ -70,7 +72,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI"]),
+        .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI", "CGlibcProcess"]),
         // The benchmark's fetch-only limit (scripts/bench/bench.py); not installed.
         .executableTarget(
             name: "tokenwarden-fetch-only",

@@ -73,6 +73,9 @@ extension SubprocessSuites {
             return providers.isSuperset(of: Self.kinds.map { "sim-\($0.rawValue)" })
         }
         #expect(polled, "not every provider's poll-succeeded entry was in the journal within 90 s")
+        // No core file, and not dumpable: its /proc files belong to root, not to the service's user.
+        let dumps = try container.run("systemctl show tokenwarden -p LimitCORE --value; stat -c %U /proc/$(systemctl show -p MainPID --value tokenwarden)/environ").output
+        #expect(dumps == "0\nroot\n", "\(dumps)")
         let reload = try container.run("systemctl reload tokenwarden")
         #expect(reload.status == 0, "\(reload.output)")
         #expect(try await Self.until(container, "reloaded") { $0.contains { $0["MESSAGE_ID"] as? String == JournalEvent.daemonReloaded.messageID } },
