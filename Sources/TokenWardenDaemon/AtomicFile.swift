@@ -4,8 +4,15 @@ import Foundation
 /// target, fsync of the directory. A reader sees the old content or the new, never a torn mix, even
 /// across a power cut. Written with POSIX calls because Foundation's `.atomic` write neither fsyncs
 /// nor sets the mode and owner before the file becomes visible.
+/// Once the rename has happened the new content is in place and readers may have it, so a failure
+/// after it (flushing the directory) is returned as a warning, never thrown: a caller that took it for
+/// a failed delivery would revoke a token whose secret its consumer already holds.
 enum AtomicFile {
-    static func write(_ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil) throws {
+    /// Writes `data` to `path`; returns what went wrong after the content was in place (`syncDirectory`
+    /// is fsync(2), replaceable so a test can make it fail).
+    @discardableResult
+    static func write(_ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
+                      syncDirectory: (Int32) -> Int32 = { fsync($0) }) throws -> [String] {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
@@ -39,8 +46,13 @@ enum AtomicFile {
         guard rename(temporary, path) == 0 else { throw DeliveryError("cannot move the new file into place at \(path): \(DeliveryError.systemError())") }
         renamed = true
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
-        guard directoryFD >= 0 else { throw DeliveryError("cannot open \(directory) to flush the rename: \(DeliveryError.systemError())") }
+        guard directoryFD >= 0 else {
+            return ["\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a power cut now could bring the old file back"]
+        }
         defer { close(directoryFD) }
-        guard fsync(directoryFD) == 0 else { throw DeliveryError("cannot flush \(directory) to disk: \(DeliveryError.systemError())") }
+        guard syncDirectory(directoryFD) == 0 else {
+            return ["\(path) is in place, but flushing \(directory) to disk failed (\(DeliveryError.systemError())): a power cut now could bring the old file back"]
+        }
+        return []
     }
 }

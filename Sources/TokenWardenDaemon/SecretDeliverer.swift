@@ -20,12 +20,16 @@ public struct SecretDeliverer: Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    public func deliver(_ secret: Secret, as delivery: Delivery, facts: Facts) async throws {
+    /// Delivers, or throws when the consumer does not have the secret; returns warnings about a
+    /// delivery that did reach it (a file in place whose directory could not be flushed).
+    @discardableResult
+    public func deliver(_ secret: Secret, as delivery: Delivery, facts: Facts) async throws -> [String] {
         switch delivery.target {
         case let .file(path):
-            try AtomicFile.write(Data(secret.reveal().utf8), to: path, mode: delivery.mode, owner: try delivery.owner.map(Self.resolve))
+            return try AtomicFile.write(Data(secret.reveal().utf8), to: path, mode: delivery.mode, owner: try delivery.owner.map(Self.resolve))
         case let .command(argv):
             try await run(argv, input: secret, environment: environment(for: facts), timeout: delivery.timeout)
+            return []
         }
     }
 

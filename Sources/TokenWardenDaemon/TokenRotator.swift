@@ -158,8 +158,9 @@ public struct TokenRotator: Sendable {
         }
         let facts = SecretDeliverer.Facts(provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
                                           fingerprint: record.newSecretFingerprint ?? "", rule: record.rule)
+        let warnings: [String]
         do {
-            try await deliverer.deliver(secret, as: record.delivery, facts: facts)
+            warnings = try await deliverer.deliver(secret, as: record.delivery, facts: facts)
         } catch {
             spool.remove(rotation: record.id)
             return try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "delivery failed",
@@ -168,7 +169,8 @@ public struct TokenRotator: Sendable {
         CrashPoint.afterDeliver.pass()
         let now = clock()
         let next = try store.advanceRotation(record.id, to: .delivered, at: now,
-                                             detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)",
+                                             detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)"
+                                                + warnings.map { " (warning: \($0))" }.joined(),
                                              revokeOldAfter: now.addingTimeInterval(record.overlap.timeInterval))
         spool.remove(rotation: record.id)
         CrashPoint.afterDelivered.pass()

@@ -17,6 +17,16 @@ import TokenWardenTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["token"])
     }
 
+    @Test func aFailureAfterTheRenameIsAWarningNotAFailedDelivery() throws {
+        // The consumer may already have read the new file: calling this a failed delivery would
+        // revoke the token whose secret it holds.
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("token", "old-secret", mode: 0o600)
+        let warnings = try AtomicFile.write(Data("new-secret".utf8), to: path, mode: 0o600, syncDirectory: { _ in errno = EIO; return -1 })
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new-secret")
+        #expect(warnings.count == 1 && warnings[0].contains("is in place, but flushing") && warnings[0].contains("Input/output error"), "\(warnings)")
+    }
+
     @Test(.enabled(if: getuid() == 0, "changing a file's owner needs root"))
     func givesTheFileToTheNamedOwnerWithTheNamedMode() async throws {
         let dir = try TemporaryDirectory()
