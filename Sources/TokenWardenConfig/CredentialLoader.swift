@@ -27,21 +27,56 @@ public struct CredentialLoader: Sendable {
     /// The file's permission bits, after checking it exists, is a regular file and is private to its owner.
     @discardableResult
     public func checkPermissions(of reference: CredentialReference) throws(CredentialError) -> mode_t {
-        let path = try path(of: reference)
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = errno == ENOENT ? "does not exist" : "cannot be examined: \(String(cString: strerror(errno)))"
-            throw CredentialError("credential file \(path) \(reason)")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw CredentialError("credential file \(path) is not a regular file")
-        }
-        let mode = info.st_mode & 0o7777
-        guard mode & 0o077 == 0 else {
-            throw CredentialError("credential file \(path) has mode \(String(format: "%04o", mode)): group or others may access it; run: chmod 600 \(path)")
-        }
+        let (fd, mode) = try openChecked(reference)
+        close(fd)
         return mode
     }
+
+    /// Opens the credential file without following a symbolic link and checks the open file itself
+    /// (`fstat` on the descriptor, so nothing can swap the file between the check and the read): a
+    /// regular file, no access for group or others, owned by the user tokenwarden runs as or by root.
+    /// A systemd credential may also show the overflow uid: under `PrivateUsers=` the root-owned
+    /// files systemd places there appear so.
+    func openChecked(_ reference: CredentialReference) throws(CredentialError) -> (fd: Int32, mode: mode_t) {
+        let path = try path(of: reference)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            let reason = switch errno {
+            case ENOENT: "does not exist"
+            case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
+            case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
+            default: "cannot be opened: \(String(cString: strerror(errno)))"
+            }
+            throw CredentialError("credential file \(path) \(reason)")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw CredentialError("credential file \(path) cannot be examined: \(reason)")
+        }
+        let mode = info.st_mode & 0o7777
+        var owners: Set<uid_t> = [geteuid(), 0]
+        if case .systemd = reference, let overflow = Self.overflowUID { owners.insert(overflow) }
+        let problem: String? = if info.st_mode & S_IFMT != S_IFREG {
+            "is not a regular file"
+        } else if mode & 0o077 != 0 {
+            "has mode \(String(format: "%04o", mode)): group or others may access it; run: chmod 600 \(path)"
+        } else if !owners.contains(info.st_uid) {
+            "belongs to uid \(info.st_uid); it must belong to the user tokenwarden runs as (uid \(geteuid())) or to root: run chown \(geteuid()) \(path)"
+        } else {
+            nil
+        }
+        if let problem {
+            close(fd)
+            throw CredentialError("credential file \(path) \(problem)")
+        }
+        return (fd, mode)
+    }
+
+    /// The uid unmapped owners appear as inside a user namespace (`/proc/sys/kernel/overflowuid`).
+    static let overflowUID: uid_t? = (try? String(contentsOfFile: "/proc/sys/kernel/overflowuid", encoding: .utf8))
+        .flatMap { uid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
 
     /// A credential with where it came from, for summaries (`validate`) and messages.
     public struct Loaded: Sendable {
@@ -50,12 +85,14 @@ public struct CredentialLoader: Sendable {
         public let mode: mode_t
     }
 
-    /// Checks permissions, then reads and parses the content in the format `kind` expects.
+    /// Checks the open file, then reads it and parses the content in the format `kind` expects.
     public func load(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Loaded {
-        let mode = try checkPermissions(of: reference)
+        let (fd, mode) = try openChecked(reference)
         let path = try path(of: reference)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CredentialError("credential file \(path) cannot be read (permission denied? tokenwarden must run as its owner)")
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        // A credential is one line; a larger file is not one.
+        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data() else {
+            throw CredentialError("credential file \(path) cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CredentialError("credential file \(path) is not UTF-8 text")

@@ -63,4 +63,23 @@ import TokenWardenTestSupport
                 && !message.contains(Self.secret)
         }
     }
+
+    @Test func aSymbolicLinkIsRefusedEvenToAPrivateFile() throws {
+        let dir = try TemporaryDirectory()
+        let target = try dir.write("real", "token\n", mode: 0o600)
+        try FileManager.default.createSymbolicLink(atPath: dir.subpath("link"), withDestinationPath: target)
+        #expect(throws: CredentialError("credential file \(dir.path)/link is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link")) {
+            try CredentialLoader(environment: [:]).load(.file(path: dir.subpath("link")), kind: .awx)
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "giving a file to another user needs root"))
+    func aFileOfAnotherUserIsRefusedAndTheMessageSaysWhatToRun() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("awx", "token\n", mode: 0o600)
+        #expect(chown(path, 12_345, 12_345) == 0)
+        #expect(throws: CredentialError("credential file \(path) belongs to uid 12345; it must belong to the user tokenwarden runs as (uid 0) or to root: run chown 0 \(path)")) {
+            try CredentialLoader(environment: [:]).load(.file(path: path), kind: .awx)
+        }
+    }
 }

@@ -7,6 +7,11 @@ import TokenWardenSimulator
 
 /// What the HTTP plumbing refuses to do, whatever a server answers.
 @Suite struct ConnectionSafetyTests {
+    @Test(arguments: [("..", "%2E%2E"), (".", "%2E"), ("a/../b", "a%2F..%2Fb"), ("42", "42"), ("x y?#", "x%20y%3F%23"), ("..a", "..a")])
+    func aTokenIdIsOnePathSegmentAndCannotClimbThePath(id: String, segment: String) {
+        #expect(Endpoint.segment(id) == segment)
+    }
+
     @Test func aRedirectIsNeverFollowedAndTheErrorSaysWhereItPointed() async throws {
         let server = try await CannedServer.start(["/api/v2/tokens/": "redirect:https://elsewhere.example.com/api/v2/tokens/"])
         let error = try await SimulatorHarness.withClient { http in

@@ -77,7 +77,7 @@ public struct AWXDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        let response = try await connection.send(.DELETE, endpoint.url(api.tokens + "\(SailPointDriver.escape(tokenID))/"), accepting: [404])
+        let response = try await connection.send(.DELETE, endpoint.url(api.tokens + "\(Endpoint.segment(tokenID))/"), accepting: [404])
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
@@ -91,7 +91,7 @@ public struct AWXDriver: ProviderDriver {
         }
         guard let me = try await identity() else { throw connection.error(.malformedResponse, "\(api.me) listed no user") }
         let body = try ProviderConnection.encode(CreateBody(description: request.name, scope: request.scopes.joined(separator: " ")))
-        let path = api == .controller ? "/api/v2/users/\(SailPointDriver.escape(me.id))/personal_tokens/" : api.tokens
+        let path = api == .controller ? "/api/v2/users/\(Endpoint.segment(me.id))/personal_tokens/" : api.tokens
         let response = try await send(.POST, endpoint.url(path), body: body)
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()

@@ -35,7 +35,7 @@ public struct CryptlexDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        let response = try await connection.send(.PATCH, endpoint.url("/v3/personal-access-tokens/" + SailPointDriver.escape(tokenID)),
+        let response = try await connection.send(.PATCH, endpoint.url("/v3/personal-access-tokens/" + Endpoint.segment(tokenID)),
                                                  body: Data(#"{"revoked":true}"#.utf8), accepting: [404])
         return response.status == 404 ? .alreadyGone : .revoked
     }

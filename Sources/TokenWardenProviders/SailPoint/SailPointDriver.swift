@@ -39,7 +39,7 @@ public struct SailPointDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        let response = try await connection.send(.DELETE, endpoint.url("/v3/personal-access-tokens/" + Self.escape(tokenID)), accepting: [404])
+        let response = try await connection.send(.DELETE, endpoint.url("/v3/personal-access-tokens/" + Endpoint.segment(tokenID)), accepting: [404])
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
@@ -72,10 +72,6 @@ public struct SailPointDriver: ProviderDriver {
         let accessTokenValiditySeconds: Int?
         let expirationDate: String?
         let userAwareTokenNeverExpires: Bool?
-    }
-
-    static func escape(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
     }
 
     /// GetPersonalAccessTokenResponse.

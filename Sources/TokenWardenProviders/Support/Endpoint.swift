@@ -15,6 +15,14 @@ struct Endpoint: Sendable {
         return base + path + "?" + encoded
     }
 
+    /// A provider's id as one path segment: everything but unreserved characters percent-encoded,
+    /// and `.` and `..` too, which would otherwise climb the path (`/tokens/..` is `/`). Ids are
+    /// provider data.
+    static func segment(_ id: String) -> String {
+        if id == "." || id == ".." { return String(repeating: "%2E", count: id.count) }
+        return id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? id
+    }
+
     /// A `next` link resolved against the base's scheme and host (AWX sends host-relative links).
     /// A link to another host is refused: it must never receive the credential.
     func resolve(link: String, provider: String) throws(ProviderError) -> String {
