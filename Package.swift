@@ -46,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CGlibcMalloc"),
         // prctl(PR_SET_DUMPABLE) for every tokenwarden process; part of libc, header-only.
         .systemLibrary(name: "CGlibcProcess"),
-        .target(name: "TokenWardenJournal", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "TokenWardenJournal", dependencies: ["TokenWardenCore", "CSystemd", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TokenWardenSimulator",
             dependencies: [

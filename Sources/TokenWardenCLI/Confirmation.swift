@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenWardenCore
 
 /// The yes/no question before an admin's command writes to a provider.
 /// Scripts pass `--yes`; without a terminal to ask on, the command refuses rather than guess.
@@ -10,7 +11,7 @@ enum Confirmation {
         guard isatty(STDIN_FILENO) == 1 else {
             throw ValidationError("standard input is not a terminal, so tokenwarden cannot ask for confirmation; add --yes to \(verb)")
         }
-        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        FileHandle.standardError.write(Data("\(question.terminalSafe) [y/N] ".utf8))
         return ["y", "yes"].contains(readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
     }
 }

@@ -1,3 +1,4 @@
+import TokenWardenCore
 import TokenWardenDaemon
 
 /// A lifecycle event as one line of command output: `NOTICE  would-act  message`.
@@ -11,6 +12,6 @@ enum EventLine {
         case .notice: "NOTICE"
         case .info: "INFO"
         }
-        return "\(level.padding(toLength: 8, withPad: " ", startingAt: 0))  \(event.message)"
+        return "\(level.padding(toLength: 8, withPad: " ", startingAt: 0))  \(event.message.terminalSafe)"
     }
 }

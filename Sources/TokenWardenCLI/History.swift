@@ -52,7 +52,7 @@ struct History: ParsableCommand {
                 return
             }
             guard !entries.isEmpty else { print("no history yet"); return }
-            for entry in entries { print(Self.line(for: entry, showToken: true)) }
+            for entry in entries { print(Self.line(for: entry, showToken: true).terminalSafe) }
         }
     }
 

@@ -47,8 +47,8 @@ struct Revoke: AsyncParsableCommand {
         }
         CommandJournal.record([PolicyActuator.event(for: outcome, token: target, rule: nil)])
         switch outcome {
-        case .revoked: print("revoked \(target.reference) \"\(target.name)\"")
-        case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider")
+        case .revoked: print("revoked \(target.reference) \"\(target.name)\"".terminalSafe)
+        case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe)
         case let .failed(reason):
             Terminal.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure

@@ -48,10 +48,10 @@ struct Show: ParsableCommand {
             }
             facts += found.extras.sorted { $0.key < $1.key }.map { ("extra \($0.key)", $0.value) }
             let width = facts.map(\.0.count).max() ?? 0
-            for (label, value) in facts { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
+            for (label, value) in facts { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value.terminalSafe)") }
             let history = try store.history(provider: found.provider, tokenID: found.id)
             print("\nhistory (\(history.count) entries, newest last; `tokenwarden history \(found.reference)` for all):")
-            for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false)) }
+            for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false).terminalSafe) }
         }
     }
 }

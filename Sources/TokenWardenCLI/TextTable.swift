@@ -1,3 +1,5 @@
+import TokenWardenCore
+
 /// Left-aligned columns for terminal output.
 /// Hand-written: fifteen lines, against a dependency for the same (ordo-one/TextTable) in every build.
 struct TextTable {
@@ -6,7 +8,8 @@ struct TextTable {
 
     init(_ header: String...) { self.header = header }
 
-    mutating func append(_ row: [String]) { rows.append(row) }
+    /// Cells are shown as they are safe on a terminal (`terminalSafe`): they hold provider data.
+    mutating func append(_ row: [String]) { rows.append(row.map(\.terminalSafe)) }
 
     func render() -> String {
         let all = [header] + rows

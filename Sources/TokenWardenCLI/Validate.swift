@@ -28,7 +28,8 @@ struct Validate: ParsableCommand {
         guard report.isValid, let configuration = report.configuration else {
             throw Terminal.fail(ConfigError(problems: report.problems))
         }
-        print(Self.summary(of: report, configuration: configuration))
+        print(Self.summary(of: report, configuration: configuration).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0).terminalSafe }.joined(separator: "\n"))
     }
 
     static func summary(of report: ValidationReport, configuration: Configuration) -> String {

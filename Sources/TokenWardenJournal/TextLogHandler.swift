@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TokenWardenCore
 
 /// Log lines for a terminal or a plain log file: `2026-11-23T14:05:00Z NOTICE  message  key=value …`.
 /// Used when there is no journal to write to, or stderr is a terminal a person is watching.
@@ -26,9 +27,11 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = Self.timestamp() + " " + Self.label(event.level).padding(toLength: 8, withPad: " ", startingAt: 0) + " " + "\(event.message)"
+        // Messages and metadata carry provider data: shown terminal-safe, one entry one line.
+        var line = Self.timestamp() + " " + Self.label(event.level).padding(toLength: 8, withPad: " ", startingAt: 0) + " "
+            + "\(event.message)".terminalSafe
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let extra = all.filter { shown.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let extra = all.filter { shown.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)".terminalSafe }
         if !extra.isEmpty { line += "  " + extra.joined(separator: " ") }
         output(line + "\n")
     }

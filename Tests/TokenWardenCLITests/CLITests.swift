@@ -122,6 +122,32 @@ import TokenWardenTestSupport
     }
 }
 
+/// A token name from a provider is shown escaped on the terminal and exact in JSON.
+@Suite struct HostileProviderTextTests {
+    @Test func aNameWithEscapesCannotForgeRowsOnTheTerminalButJSONKeepsItExact() async throws {
+        let setup = try CLITests.Setup()
+        let now = Date()
+        let store = try TokenStore.open(path: setup.database)
+        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        let hostile = "ci\u{1B}[2K\r\nawx-main/9  fake-row\u{202E}"
+        _ = try await store.recordObservations([ObservedToken(id: "1", name: hostile, owner: "eve\u{07}", createdAt: now, expiresAt: now + 86_400)],
+                                     provider: "awx-main", at: now)
+        let table = try await setup.run("tokens")
+        let show = try await setup.run("show", "awx-main/1")
+        let history = try await setup.run("history", "awx-main/1")
+        let plan = try await setup.run("plan")
+        let json = try await setup.run("tokens", "--json")
+        for output in [table, show, history, plan] {
+            #expect(output.status == 0, "\(output.stderr)")
+            for raw in ["\u{1B}", "\r", "\u{07}", "\u{202E}"] { #expect(!output.stdout.contains(raw), "raw \(raw.unicodeScalars.first!.value) in \(output.stdout)") }
+        }
+        #expect(table.stdout.contains("ci\\u{1B}[2K\\u{D}\\u{A}awx-main/9  fake-row\\u{202E}"), "\(table.stdout)")
+        #expect(table.stdout.split(separator: "\n").count == 3, "a header, one row, the count: no forged row")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["name"] as? String == hostile && rows.first?["owner"] as? String == "eve\u{07}")
+    }
+}
+
 /// What ships in packaging/examples must be what `validate` accepts.
 @Suite struct ShippedExamplesTests {
     @Test func theExampleConfigAndPoliciesAreValid() async throws {

@@ -27,6 +27,10 @@ import TokenWardenJournal
         #expect(Set(entries.keys) == Set(JournalEvent.allCases.map(\.messageID)))
         for (id, lines) in entries {
             #expect(lines.first?.hasPrefix("Subject: ") == true, "\(id) has no Subject line first")
+            // A Subject is a title: provider data (token names, owners) stays out of it.
+            for field in ["@TOKENWARDEN_TOKEN_NAME@", "@TOKENWARDEN_OWNER@", "@TOKENWARDEN_TOKEN_ID@"] {
+                #expect(lines.first?.contains(field) == false, "\(id)'s Subject names \(field)")
+            }
             #expect(lines.contains("Defined-By: tokenwarden"), "\(id)")
         }
     }
