@@ -47,8 +47,9 @@ public struct SecretDeliverer: Sendable {
         return environment
     }
 
-    /// Runs `argv` with the secret on standard input; exit 0 within `timeout` is success. Output is kept
-    /// (the last 2 KiB of each stream) only to quote in the error, with the secret scrubbed out.
+    /// Runs `argv` with the secret on standard input; exit 0 within `timeout` is success. Its output is
+    /// read and dropped, never quoted or stored: a program may echo the secret in forms no scrubbing
+    /// can know (encoded, split, partial).
     func run(_ argv: [String], input secret: Secret, environment: [String: String], timeout: TimeSpan) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
@@ -59,7 +60,7 @@ public struct SecretDeliverer: Sendable {
         process.standardInput = stdin
         process.standardOutput = output
         process.standardError = output
-        let collected = OutputTail()
+        let collected = OutputDrain()
         let exited = ExitSignal()
         process.terminationHandler = { _ in exited.fire() }
         do {
@@ -72,7 +73,7 @@ public struct SecretDeliverer: Sendable {
         // full pipe. Not a Dispatch global queue: on Linux its threads also run Swift's executor.
         let reader = output.fileHandleForReading
         Thread {
-            while case let chunk = reader.availableData, !chunk.isEmpty { collected.append(chunk) }
+            while case let chunk = reader.availableData, !chunk.isEmpty { _ = chunk }
             collected.finish()
         }.start()
         do {
@@ -94,8 +95,7 @@ public struct SecretDeliverer: Sendable {
         // Output written just before exit may still be in flight; a program that left a child holding
         // the pipe is not waited for.
         await collected.waitForEnd(upTo: .milliseconds(500))
-        let said = collected.text(scrubbing: secret)
-        let quoted = said.isEmpty ? "" : "; it said: \(said)"
+        let quoted = "; its output is not kept, since it may hold the secret: run it by hand to see what it says"
         if exited.timedOut {
             throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
         }
@@ -120,20 +120,10 @@ public struct SecretDeliverer: Sendable {
     }
 }
 
-/// The end of a command's output, collected from a reading thread.
-private final class OutputTail: @unchecked Sendable {
+/// Whether a command's output has ended (it is read and dropped on a thread of its own).
+private final class OutputDrain: @unchecked Sendable {
     private let lock = NSLock()
-    private var data = Data()
-    private static let limit = 2_048
-
     private var ended = false
-
-    func append(_ chunk: Data) {
-        lock.withLock {
-            data.append(chunk)
-            if data.count > Self.limit * 2 { data = data.suffix(Self.limit) }
-        }
-    }
 
     func finish() { lock.withLock { ended = true } }
 
@@ -142,14 +132,6 @@ private final class OutputTail: @unchecked Sendable {
         while !lock.withLock({ ended }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-    }
-
-    /// The last 2 KiB as one line, with every occurrence of the secret replaced.
-    func text(scrubbing secret: Secret) -> String {
-        let raw = lock.withLock { String(decoding: data.suffix(Self.limit), as: UTF8.self) }
-        var text = raw.replacingOccurrences(of: secret.reveal(), with: "<redacted>")
-        text = text.split(whereSeparator: \.isNewline).joined(separator: " / ")
-        return text.trimmingCharacters(in: .whitespaces)
     }
 }
 

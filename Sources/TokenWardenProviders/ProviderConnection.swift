@@ -63,7 +63,7 @@ struct ProviderConnection: Sendable {
                 if (200..<300).contains(status) || accepting.contains(status) {
                     return Response(status: status, headers: response.headers, body: collected)
                 }
-                let excerpt = excerpt(of: collected)
+                let excerpt = excerpt(of: collected, authorization: request.headers.first(name: "Authorization"))
                 switch status {
                 case 401 where authorizer?.canRefresh == true && !refreshed:
                     refreshed = true
@@ -137,12 +137,15 @@ struct ProviderConnection: Sendable {
         return self.error(.malformedResponse, "\(what): the response is not what tokenwarden expects (\(Self.describe(decoding)))")
     }
 
-    /// ` (server said: …)`: the start of an error body, on one line, with known secrets removed.
-    private func excerpt(of body: ByteBuffer) -> String {
-        var text = String(decoding: body.readableBytesView.prefix(300), as: UTF8.self)
-            .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
-        for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
-        return text.isEmpty ? "" : " (server said: \(text))"
+    /// ` (server said: …)`: the start of an error body, on one line, with every form of the known
+    /// secrets and of the request's own `Authorization` value removed before it is cut.
+    private func excerpt(of body: ByteBuffer, authorization: String?) -> String {
+        var known = secrets
+        if let authorization {
+            known.append(authorization)
+            if let space = authorization.firstIndex(of: " ") { known.append(String(authorization[authorization.index(after: space)...])) }
+        }
+        return SecretScrubber(known).excerpt(of: body.readableBytesView)
     }
 
     static func statusError(status: Int, reason: String, label: String, excerpt: String, location: String?, provider: String) -> ProviderError {

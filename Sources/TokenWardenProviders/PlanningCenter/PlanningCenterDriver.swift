@@ -12,12 +12,17 @@ public struct PlanningCenterDriver: ProviderDriver {
 
     public init(provider: ProviderConfig, credential: Credential, http: ProviderHTTPClient, pageSize: Int = 100) {
         let basic: String
+        let secrets: [String]
         switch credential.value {
-        case let .pair(id, secret): basic = Data("\(id):\(secret)".utf8).base64EncodedString()
-        case let .bearer(token): basic = Data(token.utf8).base64EncodedString()
+        case let .pair(id, secret):
+            basic = Data("\(id):\(secret)".utf8).base64EncodedString()
+            secrets = [secret, "\(id):\(secret)"]
+        case let .bearer(token):
+            basic = Data(token.utf8).base64EncodedString()
+            secrets = [token]
         }
         connection = ProviderConnection(providerID: provider.id, http: http,
-                                        authorizer: FixedAuthorization(header: "Basic " + basic), secrets: [basic])
+                                        authorizer: FixedAuthorization(header: "Basic " + basic), secrets: secrets + [basic])
         endpoint = Endpoint(base: provider.baseURL)
         self.pageSize = min(100, max(1, pageSize))
     }
