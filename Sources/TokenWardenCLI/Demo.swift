@@ -42,9 +42,10 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 7))
-        let root = directory ?? NSTemporaryDirectory() + "tokenwarden-demo-\(ProcessInfo.processInfo.processIdentifier)"
+        let root: String
         let config: String
         do {
+            root = try directory ?? PrivateDirectory.fresh(prefix: "tokenwarden-demo").path
             // The simulator's own credentials are never listed as tokens, so a placeholder id keeps
             // enforcement allowed without protecting any real token.
             config = try SimulatorSetup.write(for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
@@ -52,8 +53,7 @@ struct Demo: AsyncParsableCommand {
             // A successor belongs to whoever signs in: the rotated token's owner gets a credential.
             let owner = await simulator.provider(.awx).tokens.first { $0.name == "deploy-bot-1" }?.owner ?? "admin"
             try await SimulatorSetup.addOwner(owner, kind: .awx, of: simulator, config: config)
-            try FileManager.default.createDirectory(atPath: root + "/policies.d", withIntermediateDirectories: true)
-            try Data(Self.policy(root: root, owner: owner).utf8).write(to: URL(fileURLWithPath: root + "/policies.d/10-demo.toml"))
+            try PrivateDirectory(root + "/policies.d").create("10-demo.toml", Self.policy(root: root, owner: owner))
         } catch {
             await simulator.stop()
             throw Terminal.fail(error)

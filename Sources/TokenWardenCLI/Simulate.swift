@@ -61,8 +61,8 @@ struct Simulate: AsyncParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
-        let target = directory ?? NSTemporaryDirectory() + "tokenwarden-simulator-\(simulator.port)"
         do {
+            let target = try directory ?? PrivateDirectory.fresh(prefix: "tokenwarden-simulator").path
             let config = try SimulatorSetup.write(for: simulator, into: target)
             var text = "simulated providers on http://127.0.0.1:\(simulator.port)/<kind>, \(tokens) tokens each\n"
             if !faults.isEmpty { text += "faults: \(faults.map(\.description).joined(separator: ", "))\n" }

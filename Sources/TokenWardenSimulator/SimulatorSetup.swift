@@ -4,19 +4,14 @@ import TokenWardenCore
 /// Writes what a tokenwarden needs to talk to a running simulator: one 0600 credential file per
 /// provider and a `tokenwarden.toml` pointing at the simulator's loopback URLs.
 public enum SimulatorSetup {
-    /// Writes into `directory` (created 0700) and returns the config file's path.
+    /// Writes into `directory` (created 0700, or checked: see `PrivateDirectory`) and returns the config file's path.
     public static func write(for simulator: ProviderSimulator, into directory: String, pollInterval: String = "15m",
                              enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10) throws -> String {
-        let files = FileManager.default
-        try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let target = try PrivateDirectory(directory)
         var providers: [String] = []
         for kind in ProviderKind.allCases {
-            let credential = directory + "/\(kind.rawValue).credential"
             // Created with 0600 from the start: the content never exists in a readable file.
-            guard files.createFile(atPath: credential, contents: Data((simulator.provider(kind).credential + "\n").utf8),
-                                   attributes: [.posixPermissions: 0o600]) else {
-                throw SimulatorError(description: "cannot write \(credential)")
-            }
+            let credential = try target.create("\(kind.rawValue).credential", simulator.provider(kind).credential + "\n")
             providers.append("""
                 [[provider]]
                 id = "sim-\(kind.rawValue)"
@@ -27,7 +22,6 @@ public enum SimulatorSetup {
                 // Cryptlex has no endpoint that says whom a PAT signs in as: the admin says it.
                 + (kind == .cryptlex ? "\nidentity = \"\(SimulatedAccount.mainOwner(of: kind))\"" : ""))
         }
-        let config = directory + "/tokenwarden.toml"
         let text = """
             # Points tokenwarden at the simulated providers on 127.0.0.1:\(simulator.port).
             [daemon]
@@ -40,8 +34,7 @@ public enum SimulatorSetup {
             \(providers.joined(separator: "\n\n"))
 
             """
-        try Data(text.utf8).write(to: URL(fileURLWithPath: config))
-        return config
+        return try target.create("tokenwarden.toml", text, mode: 0o600)
     }
 
     /// Gives the config at `config` (written by `write`) a `[[provider.owner]]` credential of `owner`
@@ -49,12 +42,9 @@ public enum SimulatorSetup {
     /// Returns the credential file's path.
     @discardableResult
     public static func addOwner(_ owner: String, kind: ProviderKind, of simulator: ProviderSimulator, config: String) async throws -> String {
-        let directory = (config as NSString).deletingLastPathComponent
-        let credential = directory + "/\(kind.rawValue)-\(owner).credential"
+        let directory = try PrivateDirectory((config as NSString).deletingLastPathComponent)
         let content = await simulator.provider(kind).addAccount(forOwner: owner)
-        guard FileManager.default.createFile(atPath: credential, contents: Data((content + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw SimulatorError(description: "cannot write \(credential)")
-        }
+        let credential = try directory.create("\(kind.rawValue)-\(owner).credential", content + "\n")
         let text = try String(contentsOfFile: config, encoding: .utf8)
         let table = "[[provider.owner]]\nname = \"\(owner)\"\ncredential = \"\(credential)\"\n"
         // The owner table belongs right after its provider's table, before the next [[provider]].
