@@ -23,6 +23,12 @@ public struct ConfigLoader: Sendable {
     /// Best effort: a configuration built from the valid parts (nil if the file is unusable) and all problems.
     public func read(path rawPath: String) -> (configuration: Configuration?, problems: [ConfigProblem]) {
         let path = URL(fileURLWithPath: rawPath).standardizedFileURL.path
+        // A config anyone else could rewrite is not read at all (see `WriteAccess`).
+        for checked in [(path as NSString).deletingLastPathComponent, path] {
+            if let problem = WriteAccess.problem(checked) {
+                return (nil, [ConfigProblem(file: checked, message: problem)])
+            }
+        }
         let document: TOMLDocument
         switch TOMLDocument.load(path: path) {
         case let .success(loaded): document = loaded

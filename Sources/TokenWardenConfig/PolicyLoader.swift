@@ -29,11 +29,18 @@ public struct PolicyLoader: Sendable {
             return (policies, [ConfigProblem(file: directory, message: "cannot list the policy directory: \((error as NSError).localizedDescription)")])
         }
         let sink = ProblemSink()
+        if let problem = WriteAccess.problem(directory) {
+            return (policies, [ConfigProblem(file: directory, message: problem)])
+        }
         var ruleFiles: [String: String] = [:]
         // Byte order, so "10-x" runs before "20-y" whatever the locale; dot-files are editor leftovers.
         for name in entries.filter({ $0.hasSuffix(".toml") && !$0.hasPrefix(".") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
             let path = directory + "/" + name
             policies.files.append(path)
+            if let problem = WriteAccess.problem(path) {
+                sink.add(ConfigProblem(file: path, message: problem))
+                continue
+            }
             switch TOMLDocument.load(path: path) {
             case let .failure(problem): sink.add(problem)
             case let .success(document):

@@ -155,3 +155,35 @@ import TokenWardenTestSupport
         #expect(!Delivery.file(path: "/etc/{token_id}").isPerToken)
     }
 }
+
+/// Files that decide what tokenwarden does are refused when someone else could rewrite them.
+@Suite struct WriteAccessTests {
+    @Test func aConfigOthersCanWriteIsNotReadAndTheMessageSaysWhatToRun() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("tokenwarden.toml", ConfigLoaderTests.minimal, mode: 0o666)
+        let (configuration, problems) = ConfigLoader(environment: [:]).read(path: path)
+        #expect(configuration == nil)
+        #expect(problems.map(\.description) == ["\(path): this file has mode 0666: group or others may change it, and with it what tokenwarden revokes and which commands it runs; run: chmod 0640 \(path)"])
+    }
+
+    @Test func aPolicyDirectoryOthersCanWriteIsRefusedButAStickyOneIsNot() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("p/10.toml", "[[rule]]\nname = \"w\"\nwhen.expired = true\naction = \"notify\"\n")
+        #expect(chmod(dir.subpath("p"), 0o777) == 0)
+        let open = PolicyLoader().read(directory: dir.subpath("p"), providers: []).problems.map(\.description)
+        #expect(open.count == 1 && open[0].contains("this directory has mode 0777") && open[0].contains("chmod go-w"), "\(open)")
+        #expect(chmod(dir.subpath("p"), 0o1777) == 0)
+        #expect(PolicyLoader().read(directory: dir.subpath("p"), providers: []).problems.isEmpty)
+    }
+
+    @Test(.enabled(if: getuid() == 0, "giving a file to another user needs root"))
+    func aPolicyFileOfAnotherUserIsRefusedWhenRootReadsIt() throws {
+        // The daemon's own user could otherwise choose the commands root's `tokenwarden sync` runs.
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("p/10.toml", "[[rule]]\nname = \"w\"\nwhen.expired = true\naction = \"notify\"\n")
+        #expect(chown(path, 995, 995) == 0)
+        let (policies, problems) = PolicyLoader().read(directory: dir.subpath("p"), providers: [])
+        #expect(policies.rules.isEmpty)
+        #expect(problems.map(\.description) == ["\(path): this file belongs to uid 995, so someone other than root can change what tokenwarden does; run: chown root \(path)"])
+    }
+}
