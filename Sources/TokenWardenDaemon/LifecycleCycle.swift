@@ -46,7 +46,7 @@ public struct LifecycleCycle: Sendable {
         let writable = Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
         let actuator = PolicyActuator(store: store, spool: spool, createSettles: createSettles, clock: clock)
-        let events = try await actuator.resumeRotations(drivers: writable)
+        let events = try await actuator.resumeRotations(drivers: writable, rules: policies.rules, enforce: configuration.daemon.enforce)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies,
                                               providers: scope, environment: environment, now: clock())

@@ -21,6 +21,7 @@ public enum Runtime {
     /// The store for commands that poll or act: created and migrated if needed, providers registered;
     /// checked first unless `checking` is false (the daemon checks after `READY=1`).
     public static func store(for configuration: Configuration, checking: Bool = true, now: Date = Date()) throws -> TokenStore {
+        try StateOwnershipError.check(configuration.daemon.stateDirectory)
         let store = try TokenStore.open(path: configuration.databasePath, checking: checking)
         try store.registerProviders(configuration.providers, at: now)
         return store

@@ -81,3 +81,17 @@ import TokenWardenTestSupport
         #expect(history.stdout.contains("revoke (manual): failed"))
     }
 }
+
+/// Root acting on another user's state directory would run what that user's files say with root's rights.
+@Suite struct StateOwnershipTests {
+    @Test(.enabled(if: getuid() == 0, "only root is refused here"))
+    func rootRefusesToActOnAStateDirectoryAnotherUserOwns() async throws {
+        let setup = try CLITests.Setup()
+        try FileManager.default.createDirectory(atPath: setup.dir.subpath("state"), withIntermediateDirectories: true)
+        #expect(chown(setup.dir.subpath("state"), 995, 995) == 0)
+        let sync = try await setup.run("sync")
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("\(setup.dir.subpath("state")) belongs to") && sync.stderr.contains("run this command as that user"), "\(sync.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: setup.dir.subpath("state")).isEmpty, "nothing written there")
+    }
+}

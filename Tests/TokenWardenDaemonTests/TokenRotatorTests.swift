@@ -181,3 +181,54 @@ import TokenWardenTestSupport
         }
     }
 }
+
+/// The store is tokenwarden's own user's to write: a rotation found in it does not decide where a
+/// secret goes, nor whether to act while enforcement is off.
+@Suite struct PlantedRotationTests {
+    static let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100), LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 0)]
+
+    /// A rotation of token 10 to token 11 as if written into the store by someone else, at `state`.
+    static func plant(_ harness: LifecycleHarness, delivery: Delivery, state: RotationState, mode: ActionMode = .enforce) throws -> Int64 {
+        let store = try harness.store
+        let token = try #require(try store.token(provider: "sim-awx", id: "10"))
+        let record = try store.beginRotation(of: token, rule: "rotate-deploy", mode: mode, delivery: delivery, overlap: .hours(0),
+                                             reason: "planted", at: harness.clock.now)
+        // With its secret in the spool, so that only the check stops the delivery.
+        let secret = Secret("planted-secret")
+        try store.advanceRotation(record.id, to: .created, at: harness.clock.now, detail: "planted", newTokenID: "11",
+                                  fingerprint: SecretFingerprint.of(secret))
+        try SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory).write(secret, rotation: record.id)
+        if state == .delivered {
+            try store.advanceRotation(record.id, to: .delivered, at: harness.clock.now, detail: "planted", revokeOldAfter: harness.clock.now)
+        }
+        return record.id
+    }
+
+    @Test func aPendingDeliveryThatIsNotTheRulesIsUndoneNotRun() async throws {
+        let directory = try TemporaryDirectory()
+        let marker = directory.subpath("ran")
+        let policy = TokenRotatorTests.policy("{ file = \"\(directory.subpath("deploy.token"))\" }")
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: policy, enforce: true) { harness async throws in
+            _ = try await harness.cycle()
+            _ = try Self.plant(harness, delivery: .command(argv: ["/bin/sh", "-c", "touch \(marker)"]), state: .created)
+            let report = try await harness.cycle()
+            #expect(!FileManager.default.fileExists(atPath: marker), "the planted command never runs")
+            let message = report.events.first { $0.kind == .rotationFailed }?.message ?? ""
+            #expect(message.contains("is not what rule rotate-deploy says now"), "\(report.events.map(\.message))")
+            #expect(await harness.live(.awx).map(\.id) == ["10"], "the planted successor is revoked, the old token untouched")
+        }
+    }
+
+    @Test func aRotationBegunByPolicyWaitsWhileEnforcementIsOff() async throws {
+        let directory = try TemporaryDirectory()
+        let policy = TokenRotatorTests.policy("{ file = \"\(directory.subpath("deploy.token"))\" }")
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: policy, enforce: false) { harness async throws in
+            _ = try await harness.cycle()
+            let id = try Self.plant(harness, delivery: .file(path: directory.subpath("deploy.token")), state: .delivered)
+            _ = try await harness.cycle()
+            #expect(await harness.simulator.provider(.awx).writes == 0, "report-only: nothing revoked")
+            let record = try #require(try harness.store.rotation(id: id))
+            #expect(record.state == .delivered && record.failure?.contains("enforcement is off") == true, "\(record)")
+        }
+    }
+}
