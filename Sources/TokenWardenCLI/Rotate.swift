@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenDaemon
 import TokenWardenProviders
@@ -68,6 +69,9 @@ struct Rotate: AsyncParsableCommand {
             }
             guard target.state == .active else {
                 throw ValidationError("\(target.reference) is \(target.state.rawValue); only an active token can be rotated")
+            }
+            if let deliverFile, PolicyLoader.isInside(deliverFile, configuration.daemon.stateDirectory) {
+                throw ValidationError("--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere")
             }
             let rule = policies.rules.first { $0.action == .rotate && $0.match.matches(target)
                 && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider } }

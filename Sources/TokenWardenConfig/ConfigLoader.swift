@@ -196,11 +196,37 @@ public struct ConfigLoader: Sendable {
         return trimmingTrailingSlash(text)
     }
 
+    /// A loopback address, or `localhost` when every address it resolves to is loopback (an
+    /// `/etc/hosts` pointing it elsewhere would send the credential over plain http).
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "::1" { return true }
+        if bare == "localhost" { return resolvesToLoopbackOnly(bare) }
+        if bare == "::1" { return true }
         let octets = bare.split(separator: ".")
         return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    static func resolvesToLoopbackOnly(_ name: String) -> Bool {
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(name, nil, nil, &result) == 0, let first = result else { return false }
+        defer { freeaddrinfo(first) }
+        var any = false
+        for info in sequence(first: first, next: { $0.pointee.ai_next }) {
+            any = true
+            switch info.pointee.ai_family {
+            case AF_INET:
+                let address = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+                if UInt32(bigEndian: address) >> 24 != 127 { return false }
+            case AF_INET6:
+                let loopback = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+                }
+                if !loopback { return false }
+            default:
+                return false
+            }
+        }
+        return any
     }
 
     static func trimmingTrailingSlash(_ text: String) -> String {

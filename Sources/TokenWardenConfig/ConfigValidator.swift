@@ -46,6 +46,7 @@ public struct ConfigValidator: Sendable {
                                                               providers: configuration.providers)
         report.policies = policies
         report.problems += policyProblems
+        report.problems += PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
         report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         return report
     }

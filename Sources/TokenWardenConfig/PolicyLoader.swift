@@ -51,6 +51,22 @@ public struct PolicyLoader: Sendable {
         return (policies, sink.problems)
     }
 
+    /// A `deliver.file` inside the state directory could overwrite the token database or the spool.
+    public static func deliveriesIntoState(_ rules: [Rule], stateDirectory: String) -> [ConfigProblem] {
+        rules.compactMap { rule in
+            guard case let .file(path)? = rule.delivery?.target, isInside(path, stateDirectory) else { return nil }
+            return ConfigProblem(file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver.file",
+                                 message: "\(path) is inside the state directory \(stateDirectory), where it could overwrite the token database; deliver elsewhere")
+        }
+    }
+
+    /// Whether `path` is `directory` or below it (compared after standardizing both).
+    public static func isInside(_ path: String, _ directory: String) -> Bool {
+        let path = URL(fileURLWithPath: path).standardizedFileURL.path
+        let directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        return path == directory || path.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/")
+    }
+
     /// Two rotate rules delivering to one file (or one command that does not name its token) would
     /// overwrite each other's secrets: the consumer gets one, the other successor is delivered nowhere.
     static func checkSharedDestinations(_ rules: [Rule], sink: ProblemSink) {

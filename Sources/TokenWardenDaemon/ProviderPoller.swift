@@ -83,7 +83,7 @@ public struct ProviderPoller: Sendable {
             }
             do {
                 for try await page in driver.tokens() {
-                    batch += page
+                    batch += page.map(\.capped)
                     if batch.count >= Self.tokensPerTransaction {
                         try await commit(batch)
                         batch.removeAll()

@@ -53,7 +53,10 @@ public enum Runtime {
 
     /// The validated policy set of a configuration, or every problem in it.
     public static func policies(for configuration: Configuration) throws(ConfigError) -> PolicySet {
-        try PolicyLoader().load(directory: configuration.daemon.policyDirectory, providers: configuration.providers)
+        let policies = try PolicyLoader().load(directory: configuration.daemon.policyDirectory, providers: configuration.providers)
+        let problems = PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return policies
     }
 
     /// `provider/id` of every token tokenwarden itself authenticates with: each provider's

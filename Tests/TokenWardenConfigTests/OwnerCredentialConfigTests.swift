@@ -187,3 +187,19 @@ import TokenWardenTestSupport
         #expect(problems.map(\.description) == ["\(path): this file belongs to uid 995, so someone other than root can change what tokenwarden does; run: chown root \(path)"])
     }
 }
+
+@Suite struct LoopbackAndStateDeliveryTests {
+    @Test func localhostCountsAsLoopbackOnlyWhenItResolvesToLoopbackAlone() {
+        #expect(ConfigLoader.resolvesToLoopbackOnly("localhost"))
+        #expect(!ConfigLoader.resolvesToLoopbackOnly("no-such-host.invalid"))
+    }
+
+    @Test func aDeliveryIntoTheStateDirectoryIsRefused() {
+        let rules = [Rule(name: "r", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
+                          delivery: .file(path: "/var/lib/tokenwarden/../tokenwarden/tokenwarden.sqlite")),
+                     Rule(name: "ok", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
+                          delivery: .file(path: "/var/lib/tokenwarden-other/token"))]
+        let problems = PolicyLoader.deliveriesIntoState(rules, stateDirectory: "/var/lib/tokenwarden").map(\.description)
+        #expect(problems.count == 1 && problems[0].contains("rule \"r\", key \"deliver.file\"") && problems[0].contains("inside the state directory"), "\(problems)")
+    }
+}

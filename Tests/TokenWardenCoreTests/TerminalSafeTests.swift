@@ -16,3 +16,19 @@ import TokenWardenCore
         #expect(raw.terminalSafe == shown)
     }
 }
+
+/// Provider strings are kept to a sane size before they are stored.
+@Suite struct ObservedTokenCapTests {
+    @Test func hugeProviderStringsAreCutButTheIdIsKept() {
+        let huge = String(repeating: "x", count: 5_000)
+        let token = ObservedToken(id: "42", name: huge, owner: huge, scopes: Array(repeating: huge, count: 500),
+                                  extras: Dictionary(uniqueKeysWithValues: (0..<500).map { ("k\($0)", huge) }))
+        let capped = token.capped
+        #expect(capped.id == "42")
+        #expect(capped.name.count == ObservedToken.fieldLimit && capped.name.hasSuffix("…"))
+        #expect(capped.owner?.count == ObservedToken.fieldLimit)
+        #expect(capped.scopes.count == ObservedToken.countLimit && capped.extras.count == ObservedToken.countLimit)
+        let small = ObservedToken(id: "1", name: "deploy-bot", owner: "alice")
+        #expect(small.capped == small)
+    }
+}
