@@ -213,9 +213,10 @@ public struct TokenRotator: Sendable {
     /// After a create whose result is unknown: finds the token the provider may have made (same name,
     /// not in the inventory before the rotation started) and revokes it, or ends the rotation when there
     /// is none. Several candidates cannot be told apart, so a person must choose.
-    /// Until `createSettles` has passed since the rotation began, finding none proves nothing (the
+    /// Until `createSettles` has passed since the create was sent, finding none proves nothing (the
     /// create may still be landing on a slow provider): the rotation stays unresolved, swept again
-    /// each cycle. A candidate must have the old token's name and owner.
+    /// each cycle. A create that was never sent, or that the provider answered, needs no wait. A
+    /// candidate must have the old token's name and owner.
     private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String,
                        mayStillLand: Bool = true) async throws -> RotationRecord {
         var candidates: [ObservedToken] = []
