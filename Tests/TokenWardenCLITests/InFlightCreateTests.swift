@@ -19,28 +19,9 @@ extension SubprocessSuites {
 
     @Test(arguments: Stop.allCases)
     func aCreateStillInFlightWhenTokenwardenStopsLeavesNoOrphan(_ stop: Stop) async throws {
-        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0, faults: [
-            SimulatorFault(provider: .awx, behaviour: .slowCreate(seconds: Self.hold), count: 1),
-        ]))
-        let awx = simulator.provider(.awx)
-        let created = Date().addingTimeInterval(-100 * 86_400).atMillisecondPrecision
-        await awx.replaceTokens([ObservedToken(id: "10", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: created,
-                                               expiresAt: created.addingTimeInterval(365 * 86_400))])
-        let dir = try TemporaryDirectory()
-        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
-        let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nrequest_timeout = \"2s\"\n")
-        try text.write(toFile: config, atomically: true, encoding: .utf8)
-        let delivered = dir.subpath("deploy.token")
-        try dir.write("sim/policies.d/10-rotate.toml", """
-            [[rule]]
-            name = "rotate-deploy"
-            match.name = "deploy-bot"
-            match.owner = "admin"
-            when.age_over = "60d"
-            action = "rotate"
-            deliver.file = "\(delivered)"
-            overlap = "0s"
-            """)
+        let scenario = try await DeployBotScenario.start(faults: [SimulatorFault(provider: .awx, behaviour: .slowCreate(seconds: Self.hold), count: 1)],
+                                                         daemon: "request_timeout = \"2s\"")
+        let (simulator, awx, dir, config, delivered) = (scenario.simulator, scenario.awx, scenario.dir, scenario.config, scenario.delivered)
         let first = try await BuiltProduct.run(["sync", "--config", config])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
 

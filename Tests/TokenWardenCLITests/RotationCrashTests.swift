@@ -21,23 +21,8 @@ extension SubprocessSuites {
 
     @Test(arguments: CrashPoint.allCases)
     func aRotationKilledAtAnyStepIsResumedOrUndoneOnTheNextStart(_ point: CrashPoint) async throws {
-        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
-        let awx = simulator.provider(.awx)
-        let created = Date().addingTimeInterval(-100 * 86_400).atMillisecondPrecision
-        await awx.replaceTokens([ObservedToken(id: "10", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: created,
-                                               expiresAt: created.addingTimeInterval(365 * 86_400))])
-        let dir = try TemporaryDirectory()
-        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
-        let delivered = dir.subpath("deploy.token")
-        try dir.write("sim/policies.d/10-rotate.toml", """
-            [[rule]]
-            name = "rotate-deploy"
-            match.name = "deploy-bot"
-            when.age_over = "60d"
-            action = "rotate"
-            deliver.file = "\(delivered)"
-            overlap = "0s"
-            """)
+        let scenario = try await DeployBotScenario.start()
+        let (simulator, awx, dir, config, delivered) = (scenario.simulator, scenario.awx, scenario.dir, scenario.config, scenario.delivered)
 
         let first = try await BuiltProduct.run(["sync", "--config", config])
         let killed = try await BuiltProduct.run(["rotate", "sim-awx/10", "--yes", "--config", config],
@@ -73,4 +58,41 @@ extension SubprocessSuites {
         }
     }
 }
+}
+
+/// AWX with one token to rotate, "deploy-bot" of admin (whose credential tokenwarden has), 100 days
+/// old, and a rotate rule delivering it to a file: what the SIGKILL suites rotate.
+struct DeployBotScenario {
+    let simulator: ProviderSimulator
+    let awx: SimulatedProvider
+    let dir: TemporaryDirectory
+    let config: String
+    let delivered: String
+
+    /// `daemon` is added to the config's `[daemon]` table.
+    static func start(faults: [SimulatorFault] = [], daemon: String = "") async throws -> DeployBotScenario {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0, faults: faults))
+        let awx = simulator.provider(.awx)
+        let created = Date().addingTimeInterval(-100 * 86_400).atMillisecondPrecision
+        await awx.replaceTokens([ObservedToken(id: "10", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: created,
+                                               expiresAt: created.addingTimeInterval(365 * 86_400))])
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+        if !daemon.isEmpty {
+            let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "[daemon]\n", with: "[daemon]\n\(daemon)\n")
+            try text.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        let delivered = dir.subpath("deploy.token")
+        try dir.write("sim/policies.d/10-rotate.toml", """
+            [[rule]]
+            name = "rotate-deploy"
+            match.name = "deploy-bot"
+            match.owner = "admin"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.file = "\(delivered)"
+            overlap = "0s"
+            """)
+        return DeployBotScenario(simulator: simulator, awx: awx, dir: dir, config: config, delivered: delivered)
+    }
 }
