@@ -21,6 +21,12 @@ import TokenWardenTestSupport
         deliver.command = ["/usr/local/bin/reload-app", "{token_id}"]
         """
 
+    /// An old rotatable token of carol (user 9), whose credential tokenwarden does not hold.
+    static func carolsToken(now: Date = Date()) -> ObservedToken {
+        ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
+                      expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])
+    }
+
     /// A stored inventory as a sync leaves it: tokenwarden signs in to awx-main as admin (user 1),
     /// who owns the deploy-bot token; `extra` tokens are added to it.
     func seeded(extra: [ObservedToken] = []) throws -> CLITests.Setup {
@@ -59,9 +65,7 @@ import TokenWardenTestSupport
     }
 
     @Test func aRotationOfAnotherOwnersTokenIsShownAsNeedingAPersonAndIsNoWrite() async throws {
-        let now = Date()
-        let setup = try seeded(extra: [ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
-                                                     expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])])
+        let setup = try seeded(extra: [Self.carolsToken()])
         let result = try await setup.run("plan")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("awx-main/7  \"carols-bot\"  created 90 days ago"))
@@ -74,9 +78,7 @@ import TokenWardenTestSupport
     }
 
     @Test func validateSaysWhomEachCredentialSignsInAsAndHowManyRotationsNeedAPerson() async throws {
-        let now = Date()
-        let setup = try seeded(extra: [ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
-                                                     expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])])
+        let setup = try seeded(extra: [Self.carolsToken()])
         let result = try await setup.run("validate")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("    awx-main: admin (id 1), as the provider said"), "\(result.stdout)")
