@@ -12,7 +12,7 @@ struct ProviderConnection: Sendable {
     let authorizer: (any RequestAuthorizer)?
     let pacer = RatePacer()
     /// Texts scrubbed from anything a server sends back into an error message.
-    let secrets: [String]
+    let secrets: [Secret]
 
     /// A response whose status the caller accepted.
     struct Response: Sendable {
@@ -45,7 +45,7 @@ struct ProviderConnection: Sendable {
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "tokenwarden")
             if let authorizer {
-                request.headers.add(name: "Authorization", value: try await authorizer.authorization(refresh: refreshNext))
+                request.headers.add(name: "Authorization", value: try await authorizer.authorization(refresh: refreshNext).reveal())
                 refreshNext = false
             }
             if let body {
@@ -140,7 +140,7 @@ struct ProviderConnection: Sendable {
     /// ` (server said: …)`: the start of an error body, on one line, with every form of the known
     /// secrets and of the request's own `Authorization` value removed before it is cut.
     private func excerpt(of body: ByteBuffer, authorization: String?) -> String {
-        var known = secrets
+        var known = secrets.map { $0.reveal() }
         if let authorization {
             known.append(authorization)
             if let space = authorization.firstIndex(of: " ") { known.append(String(authorization[authorization.index(after: space)...])) }

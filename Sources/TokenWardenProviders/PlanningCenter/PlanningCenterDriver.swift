@@ -22,7 +22,7 @@ public struct PlanningCenterDriver: ProviderDriver {
             secrets = [token]
         }
         connection = ProviderConnection(providerID: provider.id, http: http,
-                                        authorizer: FixedAuthorization(header: "Basic " + basic), secrets: secrets + [basic])
+                                        authorizer: FixedAuthorization(header: Secret("Basic " + basic)), secrets: (secrets + [basic]).map(Secret.init))
         endpoint = Endpoint(base: provider.baseURL)
         self.pageSize = min(100, max(1, pageSize))
     }

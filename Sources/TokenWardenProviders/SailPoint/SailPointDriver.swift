@@ -15,9 +15,9 @@ public struct SailPointDriver: ProviderDriver {
             throw ProviderError(provider: provider.id, kind: .unauthorized, message: "the SailPoint credential must be CLIENT_ID:CLIENT_SECRET")
         }
         endpoint = Endpoint(base: provider.baseURL)
-        let plain = ProviderConnection(providerID: provider.id, http: http, authorizer: nil, secrets: [clientSecret])
+        let plain = ProviderConnection(providerID: provider.id, http: http, authorizer: nil, secrets: [Secret(clientSecret)])
         let session = SailPointSession(tokenURL: endpoint.url("/oauth/token"), clientID: clientID, clientSecret: clientSecret, connection: plain)
-        connection = ProviderConnection(providerID: provider.id, http: http, authorizer: session, secrets: [clientSecret])
+        connection = ProviderConnection(providerID: provider.id, http: http, authorizer: session, secrets: [Secret(clientSecret)])
         self.pageSize = min(250, max(1, pageSize))
     }
 

@@ -7,6 +7,6 @@ extension ProviderConnection {
         guard case let .bearer(token) = credential.value else {
             throw ProviderError(provider: provider.id, kind: .unauthorized, message: "this provider's credential file must hold only the bearer token")
         }
-        return ProviderConnection(providerID: provider.id, http: http, authorizer: FixedAuthorization(header: "Bearer " + token), secrets: [token])
+        return ProviderConnection(providerID: provider.id, http: http, authorizer: FixedAuthorization(header: Secret("Bearer " + token)), secrets: [Secret(token)])
     }
 }
