@@ -1,5 +1,6 @@
-import Dispatch
 import Foundation
+import Subprocess
+import SystemPackage
 import TokenWardenCore
 
 /// Puts a new secret where a rotate rule says: an atomic 0600 file, or a program's standard input.
@@ -47,63 +48,55 @@ public struct SecretDeliverer: Sendable {
         return environment
     }
 
-    /// Runs `argv` with the secret on standard input; exit 0 within `timeout` is success. Its output is
-    /// read and dropped, never quoted or stored: a program may echo the secret in forms no scrubbing
-    /// can know (encoded, split, partial).
+    /// Runs `argv` with the secret on standard input; exit 0 of that program within `timeout` is success.
+    ///
+    /// Through swift-subprocess rather than Foundation's `Process`, which hands the child its own
+    /// descriptors (a background `sleep 120 &` then held the rotation past its timeout) and lets it
+    /// inherit the daemon's ignored SIGPIPE. Here the program starts in a process group of its own,
+    /// with every descriptor but 0-2 closed, default signal dispositions and an empty signal mask.
+    /// Success is judged by that program's own exit, whatever it left running in the background (the
+    /// unit's `KillMode=control-group` ends such leftovers when tokenwarden stops). At the timeout
+    /// the whole group gets SIGTERM, then SIGKILL two seconds later.
+    ///
+    /// Its output goes to /dev/null, never quoted or stored: a program may echo the secret in forms
+    /// no scrubbing can know (encoded, split, partial).
     func run(_ argv: [String], input secret: Secret, environment: [String: String], timeout: TimeSpan) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let stdin = Pipe(), output = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = output
-        process.standardError = output
-        let collected = OutputDrain()
-        let exited = ExitSignal()
-        process.terminationHandler = { _ in exited.fire() }
-        do {
-            try process.run()
-        } catch {
-            throw DeliveryError("cannot start \(argv[0]): \((error as NSError).localizedDescription)")
-        }
-        let pid = process.processIdentifier
-        // Read on a thread of its own until the pipe closes, so a talkative program never blocks on a
-        // full pipe. Not a Dispatch global queue: on Linux its threads also run Swift's executor.
-        let reader = output.fileHandleForReading
-        Thread {
-            while case let chunk = reader.availableData, !chunk.isEmpty { _ = chunk }
-            collected.finish()
-        }.start()
-        do {
-            try stdin.fileHandleForWriting.write(contentsOf: Data(secret.reveal().utf8))
-        } catch {
-            // The program closed its input early; its exit status tells what happened.
-        }
-        try? stdin.fileHandleForWriting.close()
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + timeout.timeInterval)
-        timer.setEventHandler {
-            exited.markTimedOut()
-            kill(pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { kill(pid, SIGKILL) }
-        }
-        timer.resume()
-        await exited.wait()
-        timer.cancel()
-        // Output written just before exit may still be in flight; a program that left a child holding
-        // the pipe is not waited for.
-        await collected.waitForEnd(upTo: .milliseconds(500))
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
+        let configuration = Configuration(
+            executable: .path(FilePath(argv[0])),
+            arguments: Arguments(Array(argv.dropFirst())),
+            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            workingDirectory: FilePath("/"),
+            platformOptions: options)
         let quoted = "; its output is not kept, since it may hold the secret: run it by hand to see what it says"
-        if exited.timedOut {
-            throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
+        let status: TerminationStatus? = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(configuration, input: .inputWriter, output: .discarded, error: .discarded) { execution in
+                    let writer = execution.standardInputWriter
+                    // A program that closes its input early is judged by its exit status, not by this write.
+                    _ = try? await writer.write(Array(secret.reveal().utf8))
+                    _ = try? await writer.finish()
+                }
+                return result.terminationStatus
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout.timeInterval))
+                return nil   // the timeout won: cancelling the run sends the group the teardown above
+            }
+            defer { group.cancelAll() }
+            do {
+                return try await group.next() ?? nil
+            } catch let error as SubprocessError {
+                throw DeliveryError("cannot start \(argv[0]): \(error.underlyingError.map { "\($0)" } ?? "\(error)")")
+            }
         }
-        switch process.terminationReason {
-        case .exit where process.terminationStatus == 0: return
-        case .exit: throw DeliveryError("\(argv[0]) exited with status \(process.terminationStatus)\(quoted)")
-        case .uncaughtSignal: throw DeliveryError("\(argv[0]) was killed by signal \(process.terminationStatus)\(quoted)")
-        @unknown default: throw DeliveryError("\(argv[0]) ended abnormally\(quoted)")
+        switch status {
+        case nil: throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
+        case .exited(0): return
+        case let .exited(code): throw DeliveryError("\(argv[0]) exited with status \(code)\(quoted)")
+        case let .signaled(signal): throw DeliveryError("\(argv[0]) was killed by signal \(signal)\(quoted)")
         }
     }
 
@@ -118,50 +111,4 @@ public struct SecretDeliverer: Sendable {
         }
         return (user.pointee.pw_uid, gid)
     }
-}
-
-/// Whether a command's output has ended (it is read and dropped on a thread of its own).
-private final class OutputDrain: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ended = false
-
-    func finish() { lock.withLock { ended = true } }
-
-    func waitForEnd(upTo limit: Duration) async {
-        let deadline = ContinuousClock.now + limit
-        while !lock.withLock({ ended }), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-}
-
-/// A process exit, awaited without holding a thread of Swift's cooperative pool.
-private final class ExitSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-    private var waiter: CheckedContinuation<Void, Never>?
-    private var expired = false
-
-    func fire() {
-        let continuation: CheckedContinuation<Void, Never>? = lock.withLock {
-            fired = true
-            defer { waiter = nil }
-            return waiter
-        }
-        continuation?.resume()
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let done = lock.withLock {
-                if fired { return true }
-                waiter = continuation
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
-
-    func markTimedOut() { lock.withLock { expired = true } }
-    var timedOut: Bool { lock.withLock { expired } }
 }
