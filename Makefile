@@ -76,6 +76,7 @@ install-files:
 	install -D -m 0644 packaging/sysusers.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/tokenwarden.conf
 	install -D -m 0644 packaging/tmpfiles.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tokenwarden.conf
 	install -D -m 0644 packaging/journald/tokenwarden.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/tokenwarden.catalog
+	install -D -m 0644 packaging/systemd/deliver-owner.conf $(DESTDIR)$(PREFIX)/share/doc/tokenwarden/examples/deliver-owner.conf
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz

@@ -208,7 +208,7 @@ public struct PolicyLoader: Sendable {
             let parts = owner.split(separator: ":", omittingEmptySubsequences: false)
             if table.has("command") { table.report("deliver.owner", "only applies to deliver.file") }
             else if parts.count > 2 || parts.contains(where: \.isEmpty) {
-                table.report("deliver.owner", "\"\(owner)\" is not \"user\" or \"user:group\"")
+                table.report("deliver.owner", "\"\(owner)\" is not \"user\" or \"user:group\" (names or numeric ids)")
             } else { delivery?.owner = owner }
         }
         if let text = table.string("mode") {

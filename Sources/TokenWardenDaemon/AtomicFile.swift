@@ -28,7 +28,9 @@ enum AtomicFile {
             // Mode and owner first, so the content is never readable by anyone else, even briefly.
             guard fchmod(fd, mode_t(mode)) == 0 else { throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())") }
             if let owner, fchown(fd, owner.uid, owner.gid) != 0 {
-                throw DeliveryError("cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError()) (changing a file's owner needs root)")
+                let code = errno
+                throw DeliveryError("cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
+                    + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the deliver-owner drop-in the README shows)")
             }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
                 var offset = 0

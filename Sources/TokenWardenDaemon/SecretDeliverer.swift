@@ -100,15 +100,31 @@ public struct SecretDeliverer: Sendable {
         }
     }
 
-    /// `user` or `user:group` to ids; a user alone gets its primary group.
+    /// `user` or `user:group` to ids; a user alone gets its primary group. Either part may be a
+    /// number, taken as the id itself (a user or group that exists only as an id, e.g. in a container).
     static func resolve(_ owner: String) throws -> (uid: uid_t, gid: gid_t) {
         let parts = owner.split(separator: ":").map(String.init)
-        guard let user = getpwnam(parts[0]) else { throw DeliveryError("deliver.owner: there is no user \"\(parts[0])\" on this system") }
-        var gid = user.pointee.pw_gid
-        if parts.count == 2 {
-            guard let group = getgrnam(parts[1]) else { throw DeliveryError("deliver.owner: there is no group \"\(parts[1])\" on this system") }
-            gid = group.pointee.gr_gid
+        let uid: uid_t, primaryGroup: gid_t?
+        if let number = uid_t(parts[0]) {
+            // (uid_t)-1 tells chown "leave it as it is", which is not what an admin wrote.
+            guard number != uid_t.max else { throw DeliveryError("deliver.owner: \(number) is not a user id") }
+            uid = number
+            primaryGroup = getpwuid(number)?.pointee.pw_gid
+        } else if let user = getpwnam(parts[0]) {
+            uid = user.pointee.pw_uid
+            primaryGroup = user.pointee.pw_gid
+        } else {
+            throw DeliveryError("deliver.owner: there is no user \"\(parts[0])\" on this system")
         }
-        return (user.pointee.pw_uid, gid)
+        guard parts.count == 2 else {
+            guard let primaryGroup else { throw DeliveryError("deliver.owner: uid \(uid) has no entry on this system to take a group from; write \"\(uid):GROUP\"") }
+            return (uid, primaryGroup)
+        }
+        if let number = gid_t(parts[1]) {
+            guard number != gid_t.max else { throw DeliveryError("deliver.owner: \(number) is not a group id") }
+            return (uid, number)
+        }
+        guard let group = getgrnam(parts[1]) else { throw DeliveryError("deliver.owner: there is no group \"\(parts[1])\" on this system") }
+        return (uid, group.pointee.gr_gid)
     }
 }

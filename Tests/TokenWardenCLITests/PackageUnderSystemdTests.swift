@@ -9,7 +9,9 @@ extension SubprocessSuites {
 /// The `.deb` under a real systemd: installed with `dpkg -i` into a booted container, configured by
 /// editing the shipped files in place as an admin would, then started, reloaded and stopped with
 /// `systemctl`, and its journal read back. The package once installed its config root:root 0640,
-/// which the service's own user could not read: it never started.
+/// which the service's own user could not read: it never started. Then two rotations inside the
+/// sandbox: one delivers a file to another user through the shipped deliver-owner drop-in, one hands
+/// the secret to a command that leaves a process behind.
 @Suite struct PackageUnderSystemdTests {
     static let kinds = ProviderKind.allCases
 
@@ -25,7 +27,8 @@ extension SubprocessSuites {
         let container = try NspawnContainer()
         do {
             try await BuiltProduct.offThePool { try container.waitUntilBooted() }
-            try await drive(container, deb: out.subpath(deb), simulator: simulator)
+            let config = try await drive(container, deb: out.subpath(deb), simulator: simulator)
+            try await rotateInTheSandbox(container, config: config, simulator: simulator)
         } catch {
             Issue.record(error)
         }
@@ -33,7 +36,8 @@ extension SubprocessSuites {
         await simulator.stop()
     }
 
-    func drive(_ container: NspawnContainer, deb: String, simulator: ProviderSimulator) async throws {
+    /// Installs, configures, starts, reloads and stops; returns the config it wrote.
+    func drive(_ container: NspawnContainer, deb: String, simulator: ProviderSimulator) async throws -> String {
         let root = container.root
         try FileManager.default.copyItem(atPath: deb, toPath: root + "/root/tokenwarden.deb")
         let install = try container.run("dpkg -i /root/tokenwarden.deb")
@@ -86,8 +90,81 @@ extension SubprocessSuites {
 
         let explained = try container.run("journalctl -x -u tokenwarden --no-pager").output
         #expect(explained.contains("tokenwarden loaded its configuration and policies"), "the catalog's text under journalctl -x")
+        try Self.expectACleanJournal(container)
+        return config
+    }
+
+    /// Rotations under the shipped unit's sandbox, with the README's `deliver.owner` drop-in: a file
+    /// given to another user, and a delivery command that leaves `sleep 300 &` running (which once held
+    /// the rotation until its timeout, after which the delivered token was revoked).
+    func rotateInTheSandbox(_ container: NspawnContainer, config: String, simulator: ProviderSimulator) async throws {
+        let root = container.root
+        let awx = simulator.provider(.awx)
+        let created = Date().addingTimeInterval(-100 * 86_400)
+        await awx.replaceTokens(["910": "deploy-bot", "911": "ci-runner"].map { id, name in
+            ObservedToken(id: id, name: name, owner: SimulatedAccount.mainOwner(of: .awx), scopes: ["write"], createdAt: created,
+                          expiresAt: created.addingTimeInterval(365 * 86_400))
+        })
+        let setup = try container.run("""
+            useradd --system --no-create-home deploy && install -d -o tokenwarden -g deploy -m 0750 /etc/deploy &&
+            cp /usr/share/doc/tokenwarden/examples/deliver-owner.conf /etc/systemd/system/tokenwarden.service.d/ &&
+            printf '#!/bin/sh\\ncat > /etc/deploy/ci-runner.token\\nsleep 300 &\\n' > /usr/local/bin/take-token && chmod 0755 /usr/local/bin/take-token
+            """)
+        try #require(setup.status == 0, "\(setup.output)")
+        // Enforcing: then the credential's own token must be named where rules write (it is not listed here).
+        let enforcing = config.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nenforce = true\n")
+            .replacingOccurrences(of: "credential = \"sim-awx\"\n", with: "credential = \"sim-awx\"\nself_token_id = \"0\"\n")
+        try Self.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", enforcing)
+        try Self.rewrite(root + "/etc/tokenwarden/policies.d/20-rotation.toml", """
+            [[rule]]
+            name = "rotate-deploy-bot"
+            match.provider = "sim-awx"
+            match.name = "deploy-bot"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.file = "/etc/deploy/token"
+            deliver.owner = "deploy:deploy"
+            deliver.mode = "0640"
+            overlap = "1s"
+
+            [[rule]]
+            name = "rotate-ci-runner"
+            match.provider = "sim-awx"
+            match.name = "ci-runner"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.command = ["/usr/local/bin/take-token"]
+            deliver.timeout = "30s"
+            overlap = "1s"
+            """)
+        let start = try container.run("systemctl daemon-reload && systemctl start tokenwarden")
+        #expect(start.status == 0, "\(start.output)")
+        let rotated = try await Self.until(container, "both tokens rotated") { entries in
+            let done = Set(entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.tokenRotated.messageID }
+                .compactMap { $0["TOKENWARDEN_TOKEN_ID"] as? String })
+            return done.isSuperset(of: ["910", "911"])
+        }
+        let log = try container.run("journalctl -u tokenwarden --no-pager -o cat").output
+        #expect(rotated, "no token-rotated entries for 910 and 911 within 90 s:\n\(log)")
+
+        let owned = try container.run("stat -c '%U:%G %a' /etc/deploy/token").output
+        #expect(owned == "deploy:deploy 640\n", "\(owned)")
+        for (file, name) in [("token", "deploy-bot"), ("ci-runner.token", "ci-runner")] {
+            let secret = try String(contentsOfFile: root + "/etc/deploy/" + file, encoding: .utf8)
+            #expect(await awx.liveToken(withSecret: secret)?.name == name, "/etc/deploy/\(file) holds the secret of the live new \(name)")
+            #expect(!secret.isEmpty && !log.contains(secret), "the delivered secret is in the journal")
+        }
+        #expect(await awx.tokens.filter { ["910", "911"].contains($0.id) }.allSatisfy(\.revoked), "the old tokens are revoked after the overlap")
+        // The command's leftover runs in the service's cgroup: stopping the service ends it.
+        let stop = try container.run("systemctl stop tokenwarden; pgrep -x sleep || echo none")
+        #expect(stop.output == "none\n", "\(stop.output)")
+        try Self.expectACleanJournal(container)
+    }
+
+    /// No refused system call, missing permission or capability in the service's journal.
+    static func expectACleanJournal(_ container: NspawnContainer) throws {
         let journal = try container.run("journalctl -u tokenwarden --no-pager -o cat").output
-        var refused = ["EPERM", "SIGSYS", "ermission denied", "errno=1 ", "errno=1\n"]
+        var refused = ["EPERM", "SIGSYS", "ermission denied", "errno=1 ", "errno=1\n", "Operation not permitted"]
         // Where the container's PID 1 cannot raise RLIMIT_NICE (no CAP_SYS_RESOURCE), Dispatch's one
         // request for a higher thread priority is refused with EACCES; anywhere else it must not be.
         let limits = try container.run("prlimit --nice --noheadings --output SOFT -p 1").output.trimmingCharacters(in: .whitespacesAndNewlines)

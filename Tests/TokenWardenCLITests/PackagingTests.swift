@@ -34,6 +34,21 @@ import TokenWardenTestSupport
         #expect(score <= 1.5, "\(line)")
     }
 
+    /// The drop-in for `deliver.owner` passes `verify`, and costs the exposure its comment states (a
+    /// drop-in's lines apply after the unit's, as appending them does).
+    @Test func theDeliverOwnerDropInVerifiesAndCostsWhatItSays() async throws {
+        let dir = try TemporaryDirectory()
+        let dropIn = try String(contentsOfFile: Self.packaging + "/systemd/deliver-owner.conf", encoding: .utf8)
+        let unit = try String(contentsOfFile: try Self.unitUnderTest(in: dir), encoding: .utf8)
+        let combined = try dir.write("tokenwarden.service", unit + "\n" + dropIn)
+        let verify = try await Self.run("/usr/bin/systemd-analyze", ["verify", combined])
+        #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+        let result = try await Self.run("/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", combined])
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level for tokenwarden.service:") })
+        let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.map(String.init))
+        #expect(dropIn.contains("exposure 1.4 becomes \(score)."), "\(line)")
+    }
+
     @Test func sysusersCreatesTheUserAndTmpfilesItsDirectories() async throws {
         let root = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: root.subpath("etc"), withIntermediateDirectories: true)

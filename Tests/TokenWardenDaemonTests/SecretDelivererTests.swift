@@ -37,6 +37,27 @@ import TokenWardenTestSupport
         #expect(attributes[.ownerAccountName] as? String == "nobody")
     }
 
+    @Test(.enabled(if: getuid() == 0, "changing a file's owner needs root"))
+    func numericIdsNeedNoEntryInThePasswordFile() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("token")
+        try await SecretDeliverer().deliver(Secret("s3cret"), as: .file(path: path, owner: "4242:4343", mode: 0o640), facts: Self.facts)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_uid == 4242 && info.st_gid == 4343)
+    }
+
+    @Test func anOwnerIsANameOrANumberForEitherPart() throws {
+        let nobody = try #require(getpwnam("nobody")?.pointee)
+        #expect(try SecretDeliverer.resolve("1234:5678") == (1234, 5678))
+        #expect(try SecretDeliverer.resolve("nobody") == (nobody.pw_uid, nobody.pw_gid))
+        #expect(try SecretDeliverer.resolve("\(nobody.pw_uid)") == (nobody.pw_uid, nobody.pw_gid), "a known uid alone gets its primary group")
+        #expect(try SecretDeliverer.resolve("nobody:0") == (nobody.pw_uid, 0))
+        let unknown = #expect(throws: DeliveryError.self) { try SecretDeliverer.resolve("4242") }
+        #expect(unknown?.message == "deliver.owner: uid 4242 has no entry on this system to take a group from; write \"4242:GROUP\"")
+        #expect(throws: DeliveryError.self) { try SecretDeliverer.resolve("4294967295:0") }
+        #expect(throws: DeliveryError.self) { try SecretDeliverer.resolve("0:4294967295") }
+    }
+
     @Test func anUnknownOwnerFailsAndTheOldFileIsUntouched() async throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("token", "old-secret", mode: 0o600)
