@@ -7,8 +7,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case damaged(path: String, detail: String)
     /// SQLite could not open or write it (permissions, full disk, …).
     case unavailable(path: String, detail: String)
-    /// Written by an older tokenwarden and not yet migrated (read-only commands do not migrate).
-    case outdatedSchema(path: String)
+    /// Not fully set up: `applied` of `total` schema steps done, by an older tokenwarden or by a
+    /// setup that stopped part-way (read-only commands do not migrate).
+    case incompleteSchema(path: String, applied: Int, total: Int)
     /// Written by a newer tokenwarden than this one.
     case newerSchema(path: String)
     case tokenNotFound(reference: String)
@@ -24,8 +25,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the token database \(path) is damaged (\(detail)); stop tokenwarden, move the file aside (keep it for inspection) and restart: the inventory is rebuilt by the next poll, its history stays in the old file"
         case let .unavailable(path, detail):
             "cannot use the token database \(path): \(detail)"
-        case let .outdatedSchema(path):
-            "the token database \(path) was written by an older tokenwarden; start the daemon (or run `tokenwarden sync`) once to upgrade it"
+        case let .incompleteSchema(path, 0, _):
+            "the token database \(path) was never set up: its creation stopped before the first step (the disk was full, or tokenwarden was stopped); "
+                + "run `tokenwarden sync` (or start the daemon) to create it, after freeing disk space if it is full"
+        case let .incompleteSchema(path, applied, total):
+            "the token database \(path) is only partly set up (\(applied) of \(total) steps): an older tokenwarden wrote it, or its setup stopped part-way "
+                + "(the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, after freeing disk space "
+                + "if it is full; nothing in it is lost"
         case let .newerSchema(path):
             "the token database \(path) was written by a newer tokenwarden than this one; upgrade tokenwarden"
         case let .tokenNotFound(reference):

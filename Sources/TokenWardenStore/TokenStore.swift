@@ -68,7 +68,9 @@ public struct TokenStore: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
             try pool.read { db in
                 if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
-                if try !migrator.hasCompletedMigrations(db) { throw StoreError.outdatedSchema(path: path) }
+                if try !migrator.hasCompletedMigrations(db) {
+                    throw StoreError.incompleteSchema(path: path, applied: try migrator.appliedIdentifiers(db).count, total: migrator.migrations.count)
+                }
             }
             return TokenStore(unmigrated: pool)
         }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TokenWardenCore
-import TokenWardenStore
+@testable import TokenWardenStore
 import TokenWardenTestSupport
 
 @Suite struct TokenStoreTests {
@@ -246,11 +246,30 @@ import TokenWardenTestSupport
         #expect(throws: StoreError.newerSchema(path: path)) { try TokenStore.openReadOnly(path: path) }
     }
 
-    @Test func aDatabaseFromAnOlderTokenwardenIsNotMigratedByReaders() throws {
+    @Test func aDatabaseWhoseSetupNeverStartedIsNotMigratedByReadersAndSaysSo() throws {
         let dir = try TemporaryDirectory()
         let path = dir.subpath("tokenwarden.sqlite")
         try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE unrelated (x)") }
-        #expect(throws: StoreError.outdatedSchema(path: path)) { try TokenStore.openReadOnly(path: path) }
+        let total = TokenStore.migrator.migrations.count
+        #expect(throws: StoreError.incompleteSchema(path: path, applied: 0, total: total)) { try TokenStore.openReadOnly(path: path) }
+        #expect(StoreError.incompleteSchema(path: path, applied: 0, total: total).description.contains("was never set up"))
         #expect(try DatabaseQueue(path: path).read { db in try db.tableExists("token") } == false)
+    }
+
+    /// A first sync that stopped part-way (a full disk) leaves some steps done: the message says
+    /// both causes it could be and what to do, not only "an older tokenwarden".
+    @Test func aPartlySetUpDatabaseSaysWhatCouldHaveHappenedAndWhatToDo() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("tokenwarden.sqlite")
+        let first = try #require(TokenStore.migrator.migrations.first)
+        try TokenStore.migrator.migrate(try DatabaseQueue(path: path), upTo: first)
+        let total = TokenStore.migrator.migrations.count
+        let error = #expect(throws: StoreError.self) { try TokenStore.openReadOnly(path: path) }
+        #expect(error == .incompleteSchema(path: path, applied: 1, total: total))
+        #expect(error?.description == "the token database \(path) is only partly set up (1 of \(total) steps): an older tokenwarden wrote it, or its setup "
+                + "stopped part-way (the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, "
+                + "after freeing disk space if it is full; nothing in it is lost")
+        _ = try TokenStore.open(path: path)   // and sync's open does finish it
+        #expect(throws: Never.self) { try TokenStore.openReadOnly(path: path) }
     }
 }
