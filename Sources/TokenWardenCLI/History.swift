@@ -38,7 +38,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         try Terminal.reportingFailures {
-            let (configuration, _) = try Runtime.configurationForReading(path: options.config)
+            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
             let store = try Runtime.inventory(for: configuration)
             let entries: [HistoryEntry]
             if let token {

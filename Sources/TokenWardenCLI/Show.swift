@@ -28,7 +28,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try Terminal.reportingFailures {
-            let (configuration, _) = try Runtime.configurationForReading(path: options.config)
+            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
             let store = try Runtime.inventory(for: configuration)
             let found = try store.resolve(token)
             if json {

@@ -45,7 +45,7 @@ struct Tokens: ParsableCommand {
 
     func run() throws {
         try Terminal.reportingFailures {
-            let (configuration, problems) = try Runtime.configurationForReading(path: options.config)
+            let (configuration, problems) = try ConfigLoaderFacade.forReading(options.config)
             if !problems.isEmpty { Terminal.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
             if let provider, configuration.provider(id: provider) == nil {
                 let known = configuration.providers.map(\.id).joined(separator: ", ")

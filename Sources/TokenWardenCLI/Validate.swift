@@ -24,6 +24,10 @@ struct Validate: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
+        if let (configuration, _) = try? Runtime.configurationForReading(path: options.config) {
+            do { try CommandPrivileges.prepare(configuration) } catch { throw Terminal.fail(error) }
+        }
         let report = ConfigValidator().validate(path: options.config)
         guard report.isValid, let configuration = report.configuration else {
             throw Terminal.fail(ConfigError(problems: report.problems))

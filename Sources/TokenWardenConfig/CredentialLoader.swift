@@ -6,9 +6,17 @@ import TokenWardenCore
 public struct CredentialLoader: Sendable {
     /// Consulted for `$CREDENTIALS_DIRECTORY` (set by systemd's `LoadCredential=`).
     public var environment: [String: String]
+    /// The installed unit's `LoadCredential=` entries: where a bare name points when
+    /// `$CREDENTIALS_DIRECTORY` is not set (a command run from the admin's shell).
+    public var unit: UnitCredentials?
+    /// Credentials read before the command gave up root; consulted before any file.
+    public var vault: CredentialVault
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, unit: UnitCredentials? = nil,
+                vault: CredentialVault = .process) {
         self.environment = environment
+        self.unit = unit
+        self.vault = vault
     }
 
     /// The file a reference points to.
@@ -17,11 +25,24 @@ public struct CredentialLoader: Sendable {
         case let .file(path):
             return path
         case let .systemd(name):
-            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
-                throw CredentialError("\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set (not running under systemd with LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead")
+            if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty { return directory + "/" + name }
+            guard let unit else {
+                throw CredentialError("\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and no installed tokenwarden.service says where it comes from (LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead")
             }
-            return directory + "/" + name
+            if unit.encrypted.contains(name) {
+                throw CredentialError("\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`")
+            }
+            guard let path = unit.path(of: name, exists: { access($0, F_OK) == 0 }) else {
+                throw CredentialError("\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and \(unit.unit) has no LoadCredential=\(name):…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead")
+            }
+            return path
         }
+    }
+
+    /// Whether `reference` is read from a `LoadCredential=` source file, from a shell.
+    private func readsUnitSource(_ reference: CredentialReference) -> Bool {
+        guard case .systemd = reference else { return false }
+        return (environment["CREDENTIALS_DIRECTORY"] ?? "").isEmpty && unit != nil
     }
 
     /// The file's permission bits, after checking it exists, is a regular file and is private to its owner.
@@ -44,6 +65,8 @@ public struct CredentialLoader: Sendable {
             let reason = switch errno {
             case ENOENT: "does not exist"
             case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
+            case EACCES where readsUnitSource(reference):
+                "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run this command with sudo; it reads the credentials as root, then works as the state directory's owner"
             case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
             default: "cannot be opened: \(String(cString: strerror(errno)))"
             }
@@ -85,8 +108,14 @@ public struct CredentialLoader: Sendable {
         public let mode: mode_t
     }
 
-    /// Checks the open file, then reads it and parses the content in the format `kind` expects.
+    /// The credential, from the vault when the command preloaded it, else read now (`reading`).
     public func load(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Loaded {
+        if let preloaded = vault.lookup(reference, kind: kind) { return try preloaded.get() }
+        return try reading(reference, kind: kind)
+    }
+
+    /// Checks the open file, then reads it and parses the content in the format `kind` expects.
+    func reading(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Loaded {
         let (fd, mode) = try openChecked(reference)
         let path = try path(of: reference)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)

@@ -82,16 +82,43 @@ import TokenWardenTestSupport
     }
 }
 
-/// Root acting on another user's state directory would run what that user's files say with root's rights.
+/// Root acting on another user's state directory would run what that user's files say with root's
+/// rights, and leave files that user cannot change: it becomes that user first, or refuses.
 @Suite struct StateOwnershipTests {
-    @Test(.enabled(if: getuid() == 0, "only root is refused here"))
-    func rootRefusesToActOnAStateDirectoryAnotherUserOwns() async throws {
+    @Test(.enabled(if: getuid() == 0, "only root changes user"))
+    func rootRefusesAStateDirectoryWhoseOwnerHasNoUserEntry() async throws {
         let setup = try CLITests.Setup()
         try FileManager.default.createDirectory(atPath: setup.dir.subpath("state"), withIntermediateDirectories: true)
-        #expect(chown(setup.dir.subpath("state"), 995, 995) == 0)
+        #expect(getpwuid(4995) == nil && chown(setup.dir.subpath("state"), 4995, 4995) == 0)
         let sync = try await setup.run("sync")
         #expect(sync.status == 1)
-        #expect(sync.stderr.contains("\(setup.dir.subpath("state")) belongs to") && sync.stderr.contains("run this command as that user"), "\(sync.stderr)")
+        #expect(sync.stderr.contains("\(setup.dir.subpath("state")) belongs to uid 4995, which has no entry in the user database"), "\(sync.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: setup.dir.subpath("state")).isEmpty, "nothing written there")
+    }
+
+    /// `sudo tokenwarden sync` on an installed system: the credentials are read as root, then the
+    /// command works as the state directory's owner; everything it leaves there is that user's.
+    @Test(.enabled(if: getuid() == 0 && getpwnam("nobody") != nil, "only root changes user"))
+    func rootWorksAsTheStateDirectorysOwnerAndLeavesNoRootOwnedFile() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+        // The service's user can reach its state directory, as under /var/lib; the credentials stay root's (0600).
+        let nobody = try #require(getpwnam("nobody")?.pointee)
+        #expect(chmod(dir.path, 0o711) == 0 && chmod(dir.subpath("sim"), 0o711) == 0)
+        try FileManager.default.createDirectory(atPath: dir.subpath("sim/state"), withIntermediateDirectories: false)
+        #expect(chown(dir.subpath("sim/state"), nobody.pw_uid, nobody.pw_gid) == 0)
+
+        let sync = try await BuiltProduct.run(["sync", "--config", config])
+        let tokens = try await BuiltProduct.run(["tokens", "--config", config])
+        await simulator.stop()
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(tokens.status == 0 && tokens.stdout.contains("sim-awx"), "\(tokens.stderr)")
+        let files = try #require(FileManager.default.enumerator(atPath: dir.subpath("sim/state"))?.allObjects as? [String])
+        #expect(files.contains("tokenwarden.sqlite"))
+        for file in files {
+            var info = stat()
+            #expect(lstat(dir.subpath("sim/state/" + file), &info) == 0 && info.st_uid == nobody.pw_uid, "\(file) does not belong to nobody")
+        }
     }
 }

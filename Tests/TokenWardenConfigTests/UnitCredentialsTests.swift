@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenTestSupport
+
+/// A bare credential name, used from the admin's shell, resolves to the file the unit's
+/// `LoadCredential=` gives the service.
+@Suite struct UnitCredentialsTests {
+    @Test(arguments: [
+        ("LoadCredential=awx-main:/etc/tokenwarden/credentials/awx-main\nLoadCredentialEncrypted=\n",
+         ["awx-main": "/etc/tokenwarden/credentials/awx-main"], [String]()),
+        ("LoadCredential=a:/x/a\nLoadCredential=b:/y/b\n", ["a": "/x/a", "b": "/y/b"], []),
+        ("LoadCredential=stored\n", ["stored": "stored"], []),                       // no path: the credential stores
+        ("LoadCredential=rel:awx-prod\n", ["rel": "awx-prod"], []),
+        ("LoadCredential=\nLoadCredentialEncrypted=sealed:/etc/credstore.encrypted/sealed\n", [:], ["sealed"]),
+        ("LoadCredential=odd:/path:with:colons\n", ["odd": "/path:with:colons"], []),
+        ("ActiveState=active\nLoadCredential=:/nameless\n", [:], []),
+    ] as [(String, [String: String], [String])])
+    func parsesSystemctlShow(text: String, sources: [String: String], encrypted: [String]) {
+        let parsed = UnitCredentials.parse(systemctlShow: text, unit: "tokenwarden.service")
+        #expect(parsed.sources == sources)
+        #expect(parsed.encrypted == Set(encrypted))
+    }
+
+    @Test func aRelativeSourceIsTheFirstCredentialStoreThatHasIt() {
+        let unit = UnitCredentials(unit: "tokenwarden.service", sources: ["a": "awx-prod", "b": "/abs/b"])
+        #expect(unit.path(of: "a", exists: { $0 == "/run/credstore/awx-prod" }) == "/run/credstore/awx-prod")
+        #expect(unit.path(of: "a", exists: { _ in false }) == "/etc/credstore/awx-prod", "named where systemd looks first")
+        #expect(unit.path(of: "b", exists: { _ in false }) == "/abs/b")
+        #expect(unit.path(of: "c", exists: { _ in true }) == nil)
+    }
+
+    @Test func aBareNameReadsTheUnitsSourceFileWhenNoCredentialsDirectoryIsSet() throws {
+        let dir = try TemporaryDirectory()
+        let source = try dir.write("awx-main", "bearer-from-source-7\n", mode: 0o600)
+        let loader = CredentialLoader(environment: [:], unit: UnitCredentials(unit: "tokenwarden.service", sources: ["awx-main": source]),
+                                      vault: CredentialVault())
+        let loaded = try loader.load(.systemd(name: "awx-main"), kind: .awx)
+        #expect(loaded.path == source)
+        guard case let .bearer(token) = loaded.credential.value else { Issue.record("not a bearer credential"); return }
+        #expect(token == "bearer-from-source-7")
+        // Under the service, $CREDENTIALS_DIRECTORY still wins.
+        let service = CredentialLoader(environment: ["CREDENTIALS_DIRECTORY": dir.path + "/missing"],
+                                       unit: loader.unit, vault: CredentialVault())
+        #expect(throws: CredentialError.self) { try service.load(.systemd(name: "awx-main"), kind: .awx) }
+    }
+
+    @Test func whatTheUnitDoesNotLoadOrOnlySystemdCanDecryptIsSaid() {
+        let unit = UnitCredentials(unit: "tokenwarden.service", sources: [:], encrypted: ["sealed"])
+        let loader = CredentialLoader(environment: [:], unit: unit, vault: CredentialVault())
+        let missing = #expect(throws: CredentialError.self) { try loader.load(.systemd(name: "awx-main"), kind: .awx) }
+        #expect(missing?.description == "\"awx-main\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and tokenwarden.service has no "
+                + "LoadCredential=awx-main:…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead")
+        let sealed = #expect(throws: CredentialError.self) { try loader.load(.systemd(name: "sealed"), kind: .awx) }
+        #expect(sealed?.description.hasPrefix("\"sealed\" is a LoadCredentialEncrypted= credential of tokenwarden.service: only systemd can decrypt it") == true)
+        let noUnit = #expect(throws: CredentialError.self) {
+            try CredentialLoader(environment: [:], vault: CredentialVault()).load(.systemd(name: "awx-main"), kind: .awx)
+        }
+        #expect(noUnit?.description.contains("no installed tokenwarden.service says where it comes from") == true)
+    }
+
+    /// Read once, before the command gives up root: later loads get the same answer without the file.
+    @Test func aPreloadedCredentialIsServedFromTheVaultAfterItsFileIsGone() throws {
+        let dir = try TemporaryDirectory()
+        let source = try dir.write("awx-main", "bearer-vaulted-9\n", mode: 0o600)
+        let vault = CredentialVault()
+        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "awx-main"),
+                                      owners: [OwnerCredential(name: "bob", credential: .systemd(name: "awx-bob"))])
+        let configuration = Configuration(sourcePath: dir.subpath("tokenwarden.toml"), daemon: DaemonSettings(stateDirectory: dir.subpath("state"), policyDirectory: dir.subpath("policies.d")), providers: [provider])
+        vault.preload(configuration, with: CredentialLoader(environment: [:], unit: UnitCredentials(unit: "tokenwarden.service",
+                                                                                                    sources: ["awx-main": source]), vault: vault))
+        try FileManager.default.removeItem(atPath: source)
+        let later = CredentialLoader(environment: [:], vault: vault)
+        #expect(try later.load(.systemd(name: "awx-main"), kind: .awx).path == source)
+        let owner = #expect(throws: CredentialError.self) { try later.load(.systemd(name: "awx-bob"), kind: .awx) }
+        #expect(owner?.description.contains("tokenwarden.service has no LoadCredential=awx-bob") == true, "the preload's own answer, kept")
+    }
+}
