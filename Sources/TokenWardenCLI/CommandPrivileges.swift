@@ -15,6 +15,12 @@ enum CommandPrivileges {
         try StateDirectoryOwner.become(configuration.daemon.stateDirectory)
     }
 
+    /// An argument as a shell reads it back.
+    static func quoted(_ argument: String) -> String {
+        argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) } && !argument.isEmpty
+            ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Reads every credential now, through the unit's `LoadCredential=` where a name needs it; the
     /// results (failures too) stay in the process's vault for the rest of the command.
     static func preloadCredentials(_ configuration: Configuration, environment: [String: String]) {
@@ -22,9 +28,11 @@ enum CommandPrivileges {
         let systemdNames = references.contains { if case .systemd = $0 { true } else { false } }
         var unit: UnitCredentials?
         if systemdNames, (environment["CREDENTIALS_DIRECTORY"] ?? "").isEmpty,
-           let shown = SystemdUnit.show(["LoadCredential", "LoadCredentialEncrypted"]) {
-            unit = UnitCredentials.parse(systemctlShow: shown, unit: SystemdUnit.name)
+           let files = SystemdUnit.files() {
+            unit = UnitCredentials.parse(unitFiles: files, unit: SystemdUnit.name)
         }
-        CredentialVault.process.preload(configuration, with: CredentialLoader(environment: environment, unit: unit))
+        var loader = CredentialLoader(environment: environment, unit: unit)
+        loader.asRoot = (["sudo", "tokenwarden"] + CommandLine.arguments.dropFirst().map(Self.quoted)).joined(separator: " ")
+        CredentialVault.process.preload(configuration, with: loader)
     }
 }

@@ -13,7 +13,9 @@ struct Validate: ParsableCommand {
         discussion: """
             Reads the main config file, checks that each provider's credential file exists and is \
             readable only by its owner (mode 0600 or 0400), then reads every *.toml in the policy \
-            directory in name order. Every problem is printed, each with its file, line, rule and key, \
+            directory in name order. From a shell, a bare credential name is the file the installed \
+            unit's LoadCredential= names (`systemctl cat tokenwarden`); those files are root's, so run \
+            it with sudo. Every problem is printed, each with its file, line, rule and key, \
             and a suggestion for misspelt words. Exit 0 when valid, 2 when not.
 
             Run it after every edit, before `systemctl reload tokenwarden`:

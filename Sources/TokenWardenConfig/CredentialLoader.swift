@@ -11,6 +11,8 @@ public struct CredentialLoader: Sendable {
     public var unit: UnitCredentials?
     /// Credentials read before the command gave up root; consulted before any file.
     public var vault: CredentialVault
+    /// The command to suggest when a `LoadCredential=` source is root's alone, e.g. `sudo tokenwarden validate`.
+    public var asRoot: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, unit: UnitCredentials? = nil,
                 vault: CredentialVault = .process) {
@@ -66,7 +68,7 @@ public struct CredentialLoader: Sendable {
             case ENOENT: "does not exist"
             case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
             case EACCES where readsUnitSource(reference):
-                "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run this command with sudo; it reads the credentials as root, then works as the state directory's owner"
+                "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run `\(asRoot ?? "sudo tokenwarden …")` instead; it reads the credentials as root, then works as the state directory's owner"
             case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
             default: "cannot be opened: \(String(cString: strerror(errno)))"
             }

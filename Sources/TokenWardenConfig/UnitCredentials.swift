@@ -1,5 +1,5 @@
 /// The credentials the installed unit hands the service (`LoadCredential=` in `tokenwarden.service`
-/// and its drop-ins), read from `systemctl show` so that the admin's shell resolves a bare
+/// and its drop-ins), read from `systemctl cat` so that the admin's shell resolves a bare
 /// `credential = "awx-main"` to the same file the service gets.
 public struct UnitCredentials: Sendable, Equatable {
     /// The unit they came from, for messages.
@@ -19,23 +19,44 @@ public struct UnitCredentials: Sendable, Equatable {
         self.encrypted = encrypted
     }
 
-    /// Reads `systemctl show UNIT -p LoadCredential -p LoadCredentialEncrypted`: one `KEY=ID:PATH` line
-    /// per entry (`KEY=ID` for an entry without a path).
-    public static func parse(systemctlShow text: String, unit: String) -> UnitCredentials {
+    /// Reads the unit as `systemctl cat` prints it (the unit file, then each drop-in): the
+    /// `LoadCredential=` and `LoadCredentialEncrypted=` lines of its `[Service]` sections, in order,
+    /// where an empty assignment clears the list as systemd does. (`systemctl show -p LoadCredential`
+    /// prints "[unprintable]" on systemd 252, Debian 12's.) `ID:PATH`, or `ID` alone for a credential
+    /// store entry of that name.
+    public static func parse(unitFiles text: String, unit: String) -> UnitCredentials {
         var sources: [String: String] = [:]
         var encrypted: Set<String> = []
-        for line in text.split(whereSeparator: \.isNewline) {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals], value = line[line.index(after: equals)...]
-            guard key == "LoadCredential" || key == "LoadCredentialEncrypted", !value.isEmpty else { continue }
+        var section: Substring?
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                section = Substring(line.dropFirst().dropLast())
+                continue
+            }
+            guard section == nil || section == "Service", let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard key == "LoadCredential" || key == "LoadCredentialEncrypted" else { continue }
+            if value.isEmpty {
+                if key == "LoadCredential" { sources = [:] } else { encrypted = [] }
+                continue
+            }
             let name: Substring, source: Substring
             if let colon = value.firstIndex(of: ":") {
                 (name, source) = (value[..<colon], value[value.index(after: colon)...])
             } else {
-                (name, source) = (value, value)
+                (name, source) = (Substring(value), Substring(value))
             }
             guard !name.isEmpty else { continue }
-            if key == "LoadCredentialEncrypted" { encrypted.insert(String(name)) } else { sources[String(name)] = String(source.isEmpty ? name : source) }
+            if key == "LoadCredentialEncrypted" {
+                encrypted.insert(String(name))
+                sources[String(name)] = nil
+            } else {
+                sources[String(name)] = String(source.isEmpty ? name : source)
+                encrypted.remove(String(name))
+            }
         }
         return UnitCredentials(unit: unit, sources: sources, encrypted: encrypted)
     }

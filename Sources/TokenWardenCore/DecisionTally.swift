@@ -60,6 +60,7 @@ public struct DecisionTally: Sendable {
     private let providerIndex: [String: Int]
     private var current = 0
     private var rotationsForAPerson = 0
+    private var held = 0
 
     public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
                 colliding: Set<String> = [], budget: ActionBudget, listing: Int) {
@@ -104,7 +105,10 @@ public struct DecisionTally: Sendable {
         let hold = PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
                                      kind: providers[current].kind)
         if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
-        guard hold == nil else { return }
+        guard hold == nil else {
+            held += 1
+            return
+        }
         providers[current].writes += 1
         if providers[current].firstWrites.admits(provider, name) { providers[current].firstWrites.offer(key()) }
     }
@@ -116,6 +120,7 @@ public struct DecisionTally: Sendable {
             for key in other.firstOfRule[rule].keys { firstOfRule[rule].offer(key) }
         }
         rotationsForAPerson += other.rotationsForAPerson
+        held += other.held
         for index in providers.indices {
             providers[index].writes += other.providers[index].writes
             for key in other.providers[index].firstWrites.keys { providers[index].firstWrites.offer(key) }
@@ -148,6 +153,7 @@ public struct DecisionTally: Sendable {
         let decided = counts.enumerated().filter { $0.element > 0 }
         return PlanOutline(counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
                            listed: listed, writes: writing.map(\.writes).reduce(0, +),
-                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson)
+                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson,
+                           held: held)
     }
 }

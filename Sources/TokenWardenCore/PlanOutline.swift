@@ -19,13 +19,16 @@ public struct PlanOutline: Sendable, Hashable {
     public var carriedOut: Int
     /// Rotations held for a person: no credential of the token's owner, or a destination other tokens share.
     public var rotationsForAPerson: Int
+    /// Revokes and rotations held for any reason (`Decision.Hold`), those for a person included.
+    public var held: Int
 
-    public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int, rotationsForAPerson: Int = 0) {
+    public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int, rotationsForAPerson: Int = 0, held: Int = 0) {
         self.counts = counts
         self.listed = listed
         self.writes = writes
         self.carriedOut = carriedOut
         self.rotationsForAPerson = rotationsForAPerson
+        self.held = held
     }
 
     /// The outline of every decision (in the engine's order), listing up to `listing` per rule (all when nil).
@@ -42,7 +45,7 @@ public struct PlanOutline: Sendable, Hashable {
             }
         }
         self.init(counts: counts, listed: listed, writes: writes.count, carriedOut: within.count,
-                  rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count)
+                  rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count, held: decisions.filter { $0.hold != nil }.count)
     }
 }
 

@@ -205,6 +205,8 @@ public actor DaemonService {
         }
         timers[provider] = timer
         nextPoll[provider] = Date().addingTimeInterval(delay)
+        // For `tokenwarden status`; a failed write only leaves that line out of date.
+        try? store?.recordNextPoll(provider: provider, at: nextPoll[provider])
         timer.resume()
     }
 

@@ -149,6 +149,19 @@ extension TokenStore {
             // for until it can no longer land; one never sent needs no wait.
             try db.alter(table: "rotation") { t in t.add(column: "create_sent_at", .integer) }
         }
+        migrator.registerMigration("recordHealth") { db in
+            // For `tokenwarden status`: failures in a row and the next poll the daemon has armed, per
+            // provider; and the last database check, on a one-row table.
+            try db.alter(table: "provider") { t in
+                t.add(column: "consecutive_failures", .integer).notNull().defaults(to: 0)
+                t.add(column: "next_poll_at", .integer)
+            }
+            try db.create(table: "store_check") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("checked_at", .integer).notNull()
+                t.column("result", .text).notNull()
+            }
+        }
         return migrator
     }()
 }

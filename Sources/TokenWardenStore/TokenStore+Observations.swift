@@ -140,9 +140,10 @@ extension TokenStore {
         try writer.write { db in
             try db.execute(sql: """
                 UPDATE provider SET last_poll_started_at = ?, last_poll_finished_at = ?, last_poll_outcome = ?,
-                       last_poll_error = ?, token_count = ? WHERE id = ?
+                       last_poll_error = ?, token_count = ?,
+                       consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END WHERE id = ?
                 """, arguments: [outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, outcome.error == nil ? "succeeded" : "failed",
-                                 outcome.error, outcome.tokenCount, provider])
+                                 outcome.error, outcome.tokenCount, outcome.error == nil, provider])
         }
     }
 

@@ -37,7 +37,9 @@ public struct TokenStore: Sendable {
         return try translatingErrors(path: path) {
             let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
             if checking { try check(pool, path: path) }
-            return try TokenStore(pool)
+            let store = try TokenStore(pool)
+            if checking { try store.recordCheck(passed: true, detail: "ok", at: Date()) }
+            return store
         }
     }
 
@@ -50,7 +52,13 @@ public struct TokenStore: Sendable {
     /// Runs `PRAGMA quick_check`; throws `StoreError.damaged` with its first findings.
     /// Blocks for as long as the check reads the whole file (seconds on a large store).
     public func check() throws(StoreError) {
-        try Self.translatingErrors(path: writer.path) { try Self.check(writer, path: writer.path) }
+        do {
+            try Self.translatingErrors(path: writer.path) { try Self.check(writer, path: writer.path) }
+            try? recordCheck(passed: true, detail: "ok", at: Date())
+        } catch {
+            if case let .damaged(_, detail) = error { try? recordCheck(passed: false, detail: detail, at: Date()) }
+            throw error
+        }
     }
 
     private static func check(_ writer: any DatabaseWriter, path: String) throws {

@@ -19,21 +19,36 @@ extension SubprocessSuites {
     func theInstalledServiceStartsPollsEveryProviderReloadsAndStopsCleanly() async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 10))
         let out = try TemporaryDirectory()
+        let deb = try await Self.buildPackage(into: out)
+        await Self.inBootedContainer { container in
+            let config = try await drive(container, deb: deb, simulator: simulator)
+            try await rotateInTheSandbox(container, config: config, simulator: simulator)
+        }
+        await simulator.stop()
+    }
+
+    /// The `.deb` that `build-deb` makes from the test build (uncompressed: a debug binary is large).
+    static func buildPackage(into out: TemporaryDirectory) async throws -> String {
         let build = try await PackagingTests.run("/usr/bin/env", ["DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb",
                                                                  BuiltProduct.executable, out.path])
         try #require(build.status == 0, "\(build.output)")
-        let deb = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".deb") })
+        return out.subpath(try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".deb") }))
+    }
 
-        let container = try NspawnContainer()
+    /// Boots a container, runs `body` in it (recording what it throws), and always powers it off.
+    static func inBootedContainer(_ body: (NspawnContainer) async throws -> Void) async {
         do {
-            try await BuiltProduct.offThePool { try container.waitUntilBooted() }
-            let config = try await drive(container, deb: out.subpath(deb), simulator: simulator)
-            try await rotateInTheSandbox(container, config: config, simulator: simulator)
+            let container = try NspawnContainer()
+            do {
+                try await BuiltProduct.offThePool { try container.waitUntilBooted() }
+                try await body(container)
+            } catch {
+                Issue.record(error)
+            }
+            _ = try? await BuiltProduct.offThePool { container.stop() }
         } catch {
             Issue.record(error)
         }
-        _ = try? await BuiltProduct.offThePool { container.stop() }
-        await simulator.stop()
     }
 
     /// Installs, configures, starts, reloads and stops; returns the config it wrote.

@@ -7,20 +7,31 @@ import TokenWardenTestSupport
 /// A bare credential name, used from the admin's shell, resolves to the file the unit's
 /// `LoadCredential=` gives the service.
 @Suite struct UnitCredentialsTests {
+    static let shipped = """
+        # /usr/lib/systemd/system/tokenwarden.service
+        [Unit]
+        Description=tokenwarden token-lifecycle daemon
+        [Service]
+        ExecStart=/usr/bin/tokenwarden daemon
+        # LoadCredential=awx-main:/etc/tokenwarden/credentials/awx-main
+
+        """
+
     @Test(arguments: [
-        ("LoadCredential=awx-main:/etc/tokenwarden/credentials/awx-main\nLoadCredentialEncrypted=\n",
-         ["awx-main": "/etc/tokenwarden/credentials/awx-main"], [String]()),
-        ("LoadCredential=a:/x/a\nLoadCredential=b:/y/b\n", ["a": "/x/a", "b": "/y/b"], []),
-        ("LoadCredential=stored\n", ["stored": "stored"], []),                       // no path: the credential stores
-        ("LoadCredential=rel:awx-prod\n", ["rel": "awx-prod"], []),
-        ("LoadCredential=\nLoadCredentialEncrypted=sealed:/etc/credstore.encrypted/sealed\n", [:], ["sealed"]),
-        ("LoadCredential=odd:/path:with:colons\n", ["odd": "/path:with:colons"], []),
-        ("ActiveState=active\nLoadCredential=:/nameless\n", [:], []),
-    ] as [(String, [String: String], [String])])
-    func parsesSystemctlShow(text: String, sources: [String: String], encrypted: [String]) {
-        let parsed = UnitCredentials.parse(systemctlShow: text, unit: "tokenwarden.service")
-        #expect(parsed.sources == sources)
-        #expect(parsed.encrypted == Set(encrypted))
+        ("the shipped unit alone loads nothing", shipped, [String: String](), [String]()),
+        ("a drop-in adds one per line", shipped + "# /etc/systemd/system/tokenwarden.service.d/credentials.conf\n[Service]\n"
+            + "LoadCredential=a:/x/a\nLoadCredential = b:/y/b\n", ["a": "/x/a", "b": "/y/b"], []),
+        ("an empty assignment clears what came before", "[Service]\nLoadCredential=a:/x/a\n# /etc/…/override.conf\n[Service]\nLoadCredential=\nLoadCredential=c:/z/c\n",
+         ["c": "/z/c"], []),
+        ("no path: the credential stores", "[Service]\nLoadCredential=stored\nLoadCredential=rel:awx-prod\n", ["stored": "stored", "rel": "awx-prod"], []),
+        ("a path may hold colons", "[Service]\nLoadCredential=odd:/path:with:colons\n", ["odd": "/path:with:colons"], []),
+        ("encrypted ones only systemd reads", "[Service]\nLoadCredentialEncrypted=sealed:/etc/credstore.encrypted/sealed\n", [:], ["sealed"]),
+        ("other sections and nameless entries are not the service's", "[Install]\nLoadCredential=x:/x\n[Service]\nLoadCredential=:/nameless\n", [:], []),
+    ] as [(String, String, [String: String], [String])])
+    func readsLoadCredentialFromTheUnitAndItsDropIns(_ situation: String, text: String, sources: [String: String], encrypted: [String]) {
+        let parsed = UnitCredentials.parse(unitFiles: text, unit: "tokenwarden.service")
+        #expect(parsed.sources == sources, "\(situation)")
+        #expect(parsed.encrypted == Set(encrypted), "\(situation)")
     }
 
     @Test func aRelativeSourceIsTheFirstCredentialStoreThatHasIt() {

@@ -14,7 +14,9 @@ import TokenWardenCore
             if url == "2" { nextRequested.signal() }
             return FetchedPage(next: url == "1" ? "2" : nil) {
                 // Page 1 is read only while page 2 is being requested; without the overlap this waits in vain.
-                if url == "1" { overlapped.withLock { $0.append(nextRequested.wait(timeout: .now() + 10) == .success) } }
+                // The wait holds one of the cooperative threads, so on a loaded two-core machine the request
+                // may wait for the other: a minute is never reached when the overlap works (CI once missed 10 s).
+                if url == "1" { overlapped.withLock { $0.append(nextRequested.wait(timeout: .now() + 60) == .success) } }
                 return [ObservedToken(id: url, name: "token \(url)")]
             }
         }

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import TokenWardenCore
+import TokenWardenDaemon
+import TokenWardenStore
+
+/// `tokenwarden status`: is the daemon doing its job, and what waits for a person.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show whether tokenwarden is running, polling and healthy.",
+        discussion: """
+            Reads the token database and, where systemd runs, the state of tokenwarden.service. \
+            Shows whether the service is running and since when; per provider the last poll, its \
+            result, failures in a row and the next poll the daemon has armed; rotations in progress; \
+            decisions policy holds back (`tokenwarden plan` lists them); the database's size and its \
+            last check.
+
+            Something needs attention when the service is not running, a provider's last poll failed \
+            or is older than 3 poll intervals, a provider was never polled, a rotation has been \
+            unfinished for over an hour, or the database check found damage. Held decisions are shown \
+            but are policy at work, not a fault.
+
+            Exit 0 when healthy, 1 when something needs attention (so it can serve as a monitoring \
+            check), 2 when the configuration cannot be read.
+
+            Examples:
+              tokenwarden status
+              tokenwarden status --json
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Print JSON (the report, what needs attention, and healthy: true/false) instead of text.")
+    var json = false
+
+    func run() throws {
+        let now = Date()
+        // Asked before root becomes the service's user: without a D-Bus system bus (a minimal host or
+        // container), only root reaches systemd, through its private socket.
+        let service = SystemdUnit.service()
+        let report: StatusReport
+        let database: String
+        do {
+            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
+            database = configuration.databasePath
+            report = Self.report(configuration: configuration, service: service, now: now)
+        } catch {
+            throw Terminal.fail(error)
+        }
+        let attention = report.attention(now: now)
+        if json {
+            try Self.printJSON(Output(healthy: attention.isEmpty, attention: attention, report: report))
+        } else {
+            print(Self.render(report, attention: attention, database: database, now: now).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { String($0).terminalSafe }.joined(separator: "\n"))
+        }
+        if !attention.isEmpty { throw ExitCode.failure }
+    }
+
+    /// What the store and the policies say, with `service` from systemd.
+    static func report(configuration: Configuration, service: StatusReport.Service?, now: Date) -> StatusReport {
+        let intervals = Dictionary(configuration.providers.map { ($0.id, $0.pollInterval ?? configuration.daemon.pollInterval) }, uniquingKeysWith: { a, _ in a })
+        var report = StatusReport(service: service, providers: configuration.providers.map { StatusReport.Provider(id: $0.id, pollInterval: intervals[$0.id]!) })
+        let store: TokenStore
+        do {
+            store = try Runtime.inventory(for: configuration)
+        } catch StoreError.missing {
+            return report
+        } catch {
+            report.lastCheckResult = "\(error)"
+            return report
+        }
+        if let health = try? store.providerHealth() {
+            for (index, provider) in report.providers.enumerated() {
+                guard let row = health.first(where: { $0.provider == provider.id }) else { continue }
+                report.providers[index] = StatusReport.Provider(id: provider.id, pollInterval: provider.pollInterval, lastPollAt: row.lastPollAt,
+                                                                succeeded: row.succeeded, error: row.error, tokens: row.tokenCount,
+                                                                consecutiveFailures: row.consecutiveFailures,
+                                                                nextPollAt: service.map { ["active", "reloading"].contains($0.state) } ?? true ? row.nextPollAt : nil)
+            }
+        }
+        report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
+            StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
+        }
+        do {
+            let policies = try Runtime.policies(for: configuration)
+            let (outline, _) = try Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: now)
+            report.held = outline.held
+            report.rotationsForAPerson = outline.rotationsForAPerson
+        } catch {
+            report.policyProblem = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+        }
+        report.databaseBytes = store.sizeOnDisk
+        if let check = try? store.lastCheck() {
+            report.lastCheckAt = check.at
+            report.lastCheckResult = check.detail
+        }
+        return report
+    }
+
+    static func render(_ report: StatusReport, attention: [String], database: String, now: Date) -> String {
+        var lines: [String] = []
+        if let service = report.service {
+            let since = service.since.map { " since \(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? ""
+            lines.append("tokenwarden.service: \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))")\(since)")
+        } else {
+            lines.append("tokenwarden.service: no systemd to ask (not booted with systemd, or no systemctl)")
+        }
+        let check = report.lastCheckAt.map { "last check \(HumanTime.instant($0)): \(report.lastCheckResult ?? "-")" }
+            ?? (report.lastCheckResult.map { "cannot be read: \($0)" } ?? "not checked yet")
+        if report.databaseBytes == 0 && report.lastCheckAt == nil && report.lastCheckResult == nil {
+            lines.append("database: \(database) does not exist yet (the first poll creates it)")
+        } else {
+            lines.append("database: \(database), \(ByteCountFormatter.string(fromByteCount: report.databaseBytes, countStyle: .binary)); \(check)")
+        }
+        lines.append("")
+        var table = TextTable("PROVIDER", "LAST POLL", "RESULT", "TOKENS", "FAILURES", "NEXT POLL")
+        for provider in report.providers {
+            let result = switch provider.succeeded {
+            case nil: "never polled"
+            case true?: "ok"
+            case false?: "FAILED: \(provider.error ?? "")"
+            }
+            table.append([provider.id, provider.lastPollAt.map { "\(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
+                          result, provider.tokens.map(String.init) ?? "-", String(provider.consecutiveFailures), HumanTime.instant(provider.nextPollAt)])
+        }
+        lines.append(table.render())
+        lines.append("")
+        if report.rotations.isEmpty {
+            lines.append("rotations in progress: none")
+        } else {
+            lines.append("rotations in progress:")
+            for rotation in report.rotations {
+                lines.append("  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
+            }
+        }
+        if let problem = report.policyProblem {
+            lines.append("held decisions: unknown (\(problem))")
+        } else {
+            let person = report.rotationsForAPerson > 0 ? ", \(report.rotationsForAPerson) of them rotations waiting for a person" : ""
+            lines.append("held decisions: \(report.held)\(person)\(report.held > 0 ? " (`tokenwarden plan` lists them)" : "")")
+        }
+        lines.append("")
+        if attention.isEmpty {
+            lines.append("healthy")
+        } else {
+            lines.append("needs attention:")
+            lines += attention.map { "  - \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct Output: Encodable {
+        let healthy: Bool
+        let attention: [String]
+        let report: StatusReport
+    }
+
+    static func printJSON(_ output: Output) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(output), as: UTF8.self))
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// The daemon's state as an admin asks for it (`tokenwarden status`), and whether anything needs
+/// attention. Built from the store and systemd by the CLI; judged here, without I/O, so every state
+/// is a row of a table test.
+public struct StatusReport: Sendable, Hashable, Codable {
+    /// The unit as systemd reports it; nil where there is no systemd to ask.
+    public struct Service: Sendable, Hashable, Codable {
+        /// `ActiveState`: active, reloading, inactive, failed, activating, deactivating.
+        public var state: String
+        /// `SubState`, e.g. running.
+        public var detail: String
+        public var since: Date?
+
+        public init(state: String, detail: String, since: Date?) {
+            self.state = state
+            self.detail = detail
+            self.since = since
+        }
+    }
+
+    public struct Provider: Sendable, Hashable, Codable {
+        public var id: String
+        public var pollInterval: TimeSpan
+        public var lastPollAt: Date?
+        /// Nil when it was never polled.
+        public var succeeded: Bool?
+        public var error: String?
+        public var tokens: Int?
+        public var consecutiveFailures: Int
+        public var nextPollAt: Date?
+
+        public init(id: String, pollInterval: TimeSpan, lastPollAt: Date? = nil, succeeded: Bool? = nil, error: String? = nil,
+                    tokens: Int? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil) {
+            self.id = id
+            self.pollInterval = pollInterval
+            self.lastPollAt = lastPollAt
+            self.succeeded = succeeded
+            self.error = error
+            self.tokens = tokens
+            self.consecutiveFailures = consecutiveFailures
+            self.nextPollAt = nextPollAt
+        }
+    }
+
+    /// An unfinished rotation.
+    public struct Rotation: Sendable, Hashable, Codable {
+        public var token: String
+        public var state: String
+        public var since: Date
+        public var failure: String?
+
+        public init(token: String, state: String, since: Date, failure: String? = nil) {
+            self.token = token
+            self.state = state
+            self.since = since
+            self.failure = failure
+        }
+    }
+
+    public var service: Service?
+    public var providers: [Provider]
+    public var rotations: [Rotation]
+    /// Revokes and rotations policy holds back (`plan` lists them), and of those the rotations that
+    /// wait for a person to add a credential or narrow a rule.
+    public var held: Int
+    public var rotationsForAPerson: Int
+    public var databaseBytes: Int64
+    public var lastCheckAt: Date?
+    /// "ok", or what the last database check found.
+    public var lastCheckResult: String?
+    /// Why the policies could not be evaluated, when they could not.
+    public var policyProblem: String?
+
+    public init(service: Service?, providers: [Provider], rotations: [Rotation] = [], held: Int = 0, rotationsForAPerson: Int = 0,
+                databaseBytes: Int64 = 0, lastCheckAt: Date? = nil, lastCheckResult: String? = nil, policyProblem: String? = nil) {
+        self.service = service
+        self.providers = providers
+        self.rotations = rotations
+        self.held = held
+        self.rotationsForAPerson = rotationsForAPerson
+        self.databaseBytes = databaseBytes
+        self.lastCheckAt = lastCheckAt
+        self.lastCheckResult = lastCheckResult
+        self.policyProblem = policyProblem
+    }
+
+    /// A rotation unfinished this long has stalled: each step takes seconds, an overlap is waited for
+    /// in `delivered`, and a create that never answered is settled within minutes.
+    public static let stalledAfter: TimeInterval = 3_600
+
+    /// What needs attention at `now`, one sentence each; empty when healthy. Held decisions are
+    /// policy at work (a person acts on them, `plan` lists them) and do not count.
+    public func attention(now: Date) -> [String] {
+        var found: [String] = []
+        if let service, !["active", "reloading"].contains(service.state) {
+            found.append("the service is \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))"): `journalctl -u tokenwarden` says why")
+        }
+        let running = service.map { ["active", "reloading"].contains($0.state) } ?? true
+        for provider in providers {
+            let interval = provider.pollInterval.timeInterval
+            switch provider.succeeded {
+            case nil:
+                // A start polls every provider within a quarter of its interval (at most a minute).
+                let young = service?.since.map { now.timeIntervalSince($0) < interval + 60 } ?? false
+                if running && !young { found.append("\(provider.id) has never been polled") }
+            case false?:
+                let times = provider.consecutiveFailures > 1 ? " (\(provider.consecutiveFailures) times in a row)" : ""
+                found.append("\(provider.id): the last poll failed\(times): \(provider.error ?? "no reason recorded")")
+            case true?:
+                if running, let last = provider.lastPollAt, now.timeIntervalSince(last) > 3 * interval {
+                    found.append("\(provider.id): last polled \(Self.age(now.timeIntervalSince(last))) ago, more than 3 poll intervals (\(provider.pollInterval))")
+                }
+            }
+        }
+        for rotation in rotations where rotation.state != "delivered" && now.timeIntervalSince(rotation.since) > Self.stalledAfter {
+            found.append("the rotation of \(rotation.token) has been \(rotation.state) for \(Self.age(now.timeIntervalSince(rotation.since)))"
+                + (rotation.failure.map { ": \($0)" } ?? ""))
+        }
+        if let result = lastCheckResult, result != "ok" { found.append("the last database check found damage: \(result)") }
+        if let policyProblem { found.append("the policies cannot be evaluated: \(policyProblem)") }
+        return found
+    }
+
+    /// "3d", "5h", "12m", "40s".
+    public static func age(_ seconds: TimeInterval) -> String {
+        switch seconds {
+        case 86_400...: "\(Int(seconds / 86_400))d"
+        case 3_600...: "\(Int(seconds / 3_600))h"
+        case 60...: "\(Int(seconds / 60))m"
+        default: "\(Int(max(0, seconds)))s"
+        }
+    }
+}
