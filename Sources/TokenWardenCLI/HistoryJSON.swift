@@ -13,7 +13,7 @@ struct HistoryJSON: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(ProviderTimestamp.format(entry.occurredAt), forKey: .occurredAt)
+        try container.encode(ProviderTimestamp.formatExact(entry.occurredAt), forKey: .occurredAt)
         try container.encode(entry.provider, forKey: .provider)
         try container.encode(entry.tokenID, forKey: .id)
         try container.encode(entry.tokenName, forKey: .name)

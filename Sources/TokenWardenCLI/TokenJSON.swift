@@ -21,12 +21,12 @@ struct TokenJSON: Encodable {
         try container.encode(token.name, forKey: .name)
         try container.encode(token.owner, forKey: .owner)
         try container.encode(token.scopes, forKey: .scopes)
-        try container.encode(token.createdAt.map(ProviderTimestamp.format), forKey: .createdAt)
-        try container.encode(token.expiresAt.map(ProviderTimestamp.format), forKey: .expiresAt)
-        try container.encode(token.lastUsedAt.map(ProviderTimestamp.format), forKey: .lastUsedAt)
+        try container.encode(token.createdAt.map(ProviderTimestamp.formatExact), forKey: .createdAt)
+        try container.encode(token.expiresAt.map(ProviderTimestamp.formatExact), forKey: .expiresAt)
+        try container.encode(token.lastUsedAt.map(ProviderTimestamp.formatExact), forKey: .lastUsedAt)
         try container.encode(token.state.rawValue, forKey: .state)
-        try container.encode(ProviderTimestamp.format(token.firstSeenAt), forKey: .firstSeenAt)
-        try container.encode(ProviderTimestamp.format(token.lastSeenAt), forKey: .lastSeenAt)
+        try container.encode(ProviderTimestamp.formatExact(token.firstSeenAt), forKey: .firstSeenAt)
+        try container.encode(ProviderTimestamp.formatExact(token.lastSeenAt), forKey: .lastSeenAt)
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
     }
 }

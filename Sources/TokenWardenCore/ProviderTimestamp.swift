@@ -75,6 +75,20 @@ public enum ProviderTimestamp {
         return text
     }
 
+    /// `2025-09-10T02:53:38.670Z` when the instant has milliseconds (as the store keeps them), else
+    /// `2025-09-10T02:53:38Z`: what `--json` prints, so scripts can compare it with provider data.
+    public static func formatExact(_ date: Date) -> String {
+        let milliseconds = date.millisecondsSince1970
+        let fraction = Int(milliseconds - milliseconds.floorDivided(by: 1_000) * 1_000)
+        let whole = format(Date(timeIntervalSince1970: Double(milliseconds.floorDivided(by: 1_000))))
+        guard fraction != 0 else { return whole }
+        var text = String(whole.dropLast())
+        text.append(".")
+        append(fraction, digits: 3, to: &text)
+        text.append("Z")
+        return text
+    }
+
     /// Appends `value` zero-padded to at least `digits` digits.
     public static func append(_ value: Int, digits: Int, to text: inout String) {
         let plain = String(value)
