@@ -28,7 +28,7 @@ struct Simulate: AsyncParsableCommand {
               no-secret              Cryptlex answers a create without the token's value
 
             Example, in two terminals:
-              tokenwarden simulate --tokens 1000 --fault awx:status=503*2 --directory /tmp/sim
+              tokenwarden simulate --directory /tmp/sim --fault awx:status=503*2
               tokenwarden sync --config /tmp/sim/tokenwarden.toml
             """
     )

@@ -14,12 +14,13 @@ struct Tokens: ParsableCommand {
             unless asked for with --state gone. Filters combine: all must hold.
 
             Examples:
-              tokenwarden tokens --expiring 14d            expire in the next 14 days, soonest first
-              tokenwarden tokens --stale 90d               unused for 90 days (SailPoint, Cryptlex)
+              tokenwarden tokens --expiring 14d     expiring in 14 days, soonest first
+              tokenwarden tokens --stale 90d        unused for 90 days (SailPoint, Cryptlex)
               tokenwarden tokens --provider awx-main --json
 
             JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, state, \
-            first_seen_at, last_seen_at; dates are ISO-8601 UTC with Z, null when unknown.
+            first_seen_at, last_seen_at; dates are ISO-8601 UTC with Z (with milliseconds when the \
+            instant has them), null when unknown.
             """
     )
 
