@@ -32,15 +32,17 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (report, unusable) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
+        let (report, unusable, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
+            let failedBefore = CommandJournal.failuresInARow(store)
             let drivers = Runtime.drivers(for: configuration, http: http)
             let report = try await LifecycleCycle(configuration: configuration, policies: policies, store: store,
                                                   createSettles: http.policy.createSettles)
                 .run(drivers: drivers.ready, unusable: drivers.failed, creator: Runtime.creators(for: configuration, http: http))
-            return (report, drivers.failed)
+            return (report, drivers.failed, failedBefore)
         }
         print(Self.render(report.polls, unusable: unusable))
+        CommandJournal.record(polls: report.polls, unusable: unusable, failedBefore: failedBefore)
         CommandJournal.record(report.events)
         if !report.events.isEmpty {
             print("")
@@ -53,11 +55,13 @@ struct Sync: AsyncParsableCommand {
     /// Polls every provider of `configuration` once into its store, without applying policy
     /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
-        let (results, unusable) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
+        let (results, unusable, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
+            let failedBefore = CommandJournal.failuresInARow(store)
             let drivers = Runtime.drivers(for: configuration, http: http)
-            return (await ProviderPoller(store: store).pollAll(drivers.ready), drivers.failed)
+            return (await ProviderPoller(store: store).pollAll(drivers.ready), drivers.failed, failedBefore)
         }
+        CommandJournal.record(polls: results, unusable: unusable, failedBefore: failedBefore)
         return (render(results, unusable: unusable), !unusable.isEmpty || results.contains { !$0.succeeded })
     }
 

@@ -251,20 +251,16 @@ public actor DaemonService {
         inFlight[provider] = nil
         let poll = (try? outcome.get())?.polls.first
         let failedBefore = failures[provider, default: 0]
-        if let poll, poll.succeeded {
-            failures[provider] = 0
-            if failedBefore > 0 {
-                logger.event(.pollRecovered, .notice, "provider \(provider) recovered after \(failedBefore) failed polls", provider: provider)
-            }
-            logger.event(.pollSucceeded, .info, "provider \(provider): \(poll.summary.seen) tokens, \(poll.summary.discovered) new, "
-                         + "\(poll.summary.changed) changed, \(poll.gone) gone (\(String(format: "%.1f", poll.seconds))s)", provider: provider)
+        if let poll {
+            failures[provider] = poll.succeeded ? 0 : failedBefore + 1
+            poll.log(to: logger, failedBefore: failedBefore)
         } else {
             failures[provider] = failedBefore + 1
             let reason: String = switch outcome {
             case let .failure(error): "\(error)"
-            case .success: poll?.error ?? "unknown error"
+            case .success: "unknown error"
             }
-            logger.event(.pollFailed, .error, "provider \(provider) failed (\(failedBefore + 1) in a row): \(reason)", provider: provider)
+            PollResult.logFailure(provider: provider, inARow: failedBefore + 1, reason: reason, to: logger)
         }
         rounds[provider, default: 0] += 1
         if let wanted = options.rounds, let loaded, loaded.drivers.allSatisfy({ rounds[$0.config.id, default: 0] >= wanted }) {

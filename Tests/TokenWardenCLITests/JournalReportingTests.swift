@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenTestSupport
 
@@ -53,6 +54,31 @@ extension SubprocessSuites {
 }
 
 @Suite struct ManualActionJournalTests {
+    /// A manual sync leaves the poll entries a daemon cycle leaves: one per provider, failures counted.
+    @Test func anAdminsSyncJournalsEveryPollOutcome() async throws {
+        try Journald.ensureRunning()
+        let (simulator, dir, config) = try await RevokeCommandTests().synced()
+        try dir.write("sim/awx.credential", "no-longer-valid\n", mode: 0o600)   // AWX now answers 401
+        let ranAt = Date()
+        let sync = try await BuiltProduct.run(["sync", "--config", config])
+        await simulator.stop()
+        #expect(sync.status == 1)
+        let failed = JournalEvent.pollFailed.messageID, succeeded = JournalEvent.pollSucceeded.messageID
+        let lines = try await BuiltProduct.offThePool {
+            try Journald.entries(["_PID=\(sync.pid)"], since: ranAt, until: { text in
+                text.contains(failed) && text.components(separatedBy: succeeded).count > 5
+            })
+        }
+        let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let polled = Set(entries.filter { $0["MESSAGE_ID"] as? String == succeeded }.compactMap { $0["TOKENWARDEN_PROVIDER"] as? String })
+        #expect(polled == Set(ProviderKind.allCases.filter { $0 != .awx }.map { "sim-\($0.rawValue)" }), "\(polled)")
+        let failure = try #require(entries.first { $0["MESSAGE_ID"] as? String == failed })
+        #expect(failure["TOKENWARDEN_PROVIDER"] as? String == "sim-awx")
+        #expect((failure["MESSAGE"] as? String)?.hasPrefix("provider sim-awx failed (1 in a row): ") == true, "\(failure["MESSAGE"] ?? "")")
+        #expect(failure["PRIORITY"] as? String == "3")
+        #expect(!lines.joined().contains("no-longer-valid"))
+    }
+
     @Test func anAdminsRevokeIsInTheJournalToo() async throws {
         try Journald.ensureRunning()
         let (simulator, dir, config) = try await RevokeCommandTests().synced()
