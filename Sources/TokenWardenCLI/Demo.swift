@@ -14,7 +14,8 @@ struct Demo: AsyncParsableCommand {
             expiry, revoke unused CI tokens, rotate one AWX token into a file, with a credential of \
             that token's owner, since a provider creates tokens only for whoever signs in), turns enforcement \
             on (against the simulator only) and runs the real daemon loop with a short interval, \
-            printing its events. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
+            printing its events on standard output, with or without a terminal (--log-format \
+            journal sends them to the journal instead). Runs until Ctrl-C; --cycles N exits 0 after every provider has \
             been polled N times. The directory is printed, so you can look with \
             `tokenwarden tokens --config DIR/tokenwarden.toml` and `tokenwarden history`.
             """
@@ -69,7 +70,7 @@ struct Demo: AsyncParsableCommand {
 
 
             """.utf8))
-        let service = DaemonService(options: .init(configPath: config, rounds: cycles), logger: log.logger)
+        let service = DaemonService(options: .init(configPath: config, rounds: cycles), logger: log.ownOutputLogger)
         do {
             try await service.run()
         } catch {

@@ -22,4 +22,13 @@ struct LogOptions: ParsableArguments {
     var logger: Logger {
         (LogDestination(rawValue: logFormat) ?? .automatic).logger(level: Logger.Level(rawValue: logLevel) ?? .info)
     }
+
+    /// For a command whose events are what it shows (`demo`): readable lines on standard output,
+    /// with or without a terminal or a journal; the journal only when asked for with `journal`.
+    var ownOutputLogger: Logger {
+        guard LogDestination(rawValue: logFormat) != .journal else { return logger }
+        var logger = Logger(label: "tokenwarden") { _ in TextLogHandler.standardOutput() }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        return logger
+    }
 }

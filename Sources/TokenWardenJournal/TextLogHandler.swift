@@ -16,6 +16,11 @@ public struct TextLogHandler: LogHandler {
         self.init(shown: shown) { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
+    /// Lines on standard output, for a command whose events are its output (`demo`).
+    public static func standardOutput(shown: Set<String> = []) -> TextLogHandler {
+        TextLogHandler(shown: shown) { FileHandle.standardOutput.write(Data($0.utf8)) }
+    }
+
     init(shown: Set<String> = [], output: @escaping @Sendable (String) -> Void) {
         self.shown = shown
         self.output = output
