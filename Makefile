@@ -26,7 +26,8 @@ demo: deps
 ## under a real systemd in a container, so the test run also needs Debian's systemd-container.
 test: APT_PACKAGES += systemd-container
 test: deps
-	$(SWIFT) build --build-tests
+	scripts/check-imports
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build
 
 build: deps

@@ -2,14 +2,15 @@
 // tokenwarden: a systemd daemon that keeps personal access tokens from rotting.
 //
 // Dependency direction is strictly downward (see docs/architecture.md):
-//   tokenwarden (exe) -> TokenWardenCLI -> TokenWardenDaemon
-//     -> TokenWardenStore, TokenWardenConfig, TokenWardenProviders, TokenWardenJournal, TokenWardenSimulator
+//   tokenwarden (exe) -> TokenWardenCLI -> TokenWardenDaemon (and the simulator, for `simulate`/`demo`)
+//     -> TokenWardenStore, TokenWardenConfig, TokenWardenProviders, TokenWardenJournal
 //       -> TokenWardenCore (Foundation only, no I/O, no clock reads)
+// Each target declares exactly the modules it imports: scripts/check-imports, run by `make test`.
+// Linux only: glibc (malloc_trim, prctl) and libsystemd are imported unconditionally.
 import PackageDescription
 
 let package = Package(
     name: "tokenwarden",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tokenwarden", targets: ["tokenwarden"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .target(name: "TokenWardenCore"),
@@ -37,7 +39,8 @@ let package = Package(
         ),
         .target(
             name: "TokenWardenProviders",
-            dependencies: ["TokenWardenCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["TokenWardenCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .systemLibrary(
             name: "CSystemd",
@@ -56,13 +59,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
             name: "TokenWardenDaemon",
             dependencies: [
                 "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
-                "TokenWardenProviders", "TokenWardenJournal", "TokenWardenSimulator", "CGlibcMalloc",
+                "TokenWardenProviders", "TokenWardenJournal", "CGlibcMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -72,40 +76,48 @@ let package = Package(
         .target(
             name: "TokenWardenCLI",
             dependencies: [
-                "TokenWardenDaemon",
+                "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenJournal",
+                "TokenWardenSimulator", "TokenWardenDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI", "CGlibcProcess"]),
         // The benchmark's fetch-only limit (scripts/bench/bench.py); not installed.
         .executableTarget(
             name: "tokenwarden-fetch-only",
-            dependencies: ["TokenWardenProviders", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["TokenWardenProviders", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/FetchOnly"
         ),
 
         .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenCore", "TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
         .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore", "TokenWardenTestSupport"]),
-        .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenConfig", "TokenWardenTestSupport"]),
+        .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenTestSupport"]),
         .testTarget(
             name: "TokenWardenStoreTests",
-            dependencies: ["TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["TokenWardenCore", "TokenWardenStore", "TokenWardenTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TokenWardenProvidersTests",
-            dependencies: ["TokenWardenProviders", "TokenWardenSimulator", "TokenWardenTestSupport",
-                           .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["TokenWardenCore", "TokenWardenProviders", "TokenWardenSimulator",
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
-        .testTarget(name: "TokenWardenJournalTests", dependencies: ["TokenWardenJournal", "TokenWardenTestSupport"]),
-        .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenSimulator"]),
+        .testTarget(name: "TokenWardenJournalTests", dependencies: ["TokenWardenJournal", "TokenWardenTestSupport",
+                                                                     .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenCore", "TokenWardenSimulator"]),
         .testTarget(
             name: "TokenWardenDaemonTests",
-            dependencies: ["TokenWardenDaemon", "TokenWardenConfig", "TokenWardenSimulator", "TokenWardenTestSupport"]
+            dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenDaemon",
+                           "TokenWardenSimulator", "TokenWardenTestSupport"]
         ),
         .testTarget(
             name: "TokenWardenCLITests",
-            dependencies: ["TokenWardenCLI", "TokenWardenDaemon", "TokenWardenStore", "TokenWardenSimulator", "TokenWardenTestSupport", "tokenwarden"]
+            dependencies: ["TokenWardenCore", "TokenWardenStore", "TokenWardenJournal", "TokenWardenDaemon", "TokenWardenSimulator",
+                           "TokenWardenCLI", "TokenWardenTestSupport", "tokenwarden",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ],
     swiftLanguageModes: [.v6]
