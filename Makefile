@@ -12,7 +12,7 @@ CONFIG       ?= release
 SYSCONFDIR   ?= /etc
 # Release builds: the Swift runtime linked in, and lld (shipped with the Swift toolchain) writing
 # packed relative relocations (DT_RELR, glibc >= 2.36): the relocation table the loader reads at
-# start shrinks from 3.3 MiB to 48 KiB, and the idle daemon holds about 2 MiB less (README, Benchmarks).
+# start shrinks from 3.3 MiB to 48 KiB, and the idle daemon holds about 2 MiB less (docs/benchmarks.md).
 RELEASE      := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
 .PHONY: demo test build deps bench install install-files deb clean
