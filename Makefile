@@ -22,10 +22,13 @@ demo: deps
 	$(SWIFT) build --product tokenwarden
 	$(BIN) demo
 
-## test: build everything once, then run the whole test suite. The package test boots the .deb
-## under a real systemd in a container, so the test run also needs Debian's systemd-container.
+## test: the format lint (.swift-format: 4 spaces, 150 columns; lowerCamelCase is not enforced because
+## wire-format structs mirror the vendors' JSON names) and the import check, then build everything
+## once and run the whole test suite. The package test boots the .deb under a real systemd in a
+## container, so the test run also needs Debian's systemd-container.
 test: APT_PACKAGES += systemd-container
 test: deps
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build

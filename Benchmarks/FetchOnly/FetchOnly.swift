@@ -25,8 +25,9 @@ enum FetchOnly {
         let policy = HTTPPolicy.standard
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(policy.connectTimeout * 1_000)),
-                           read: .milliseconds(Int64(policy.requestTimeout * 1_000)))
+            timeout: .init(
+                connect: .milliseconds(Int64(policy.connectTimeout * 1_000)),
+                read: .milliseconds(Int64(policy.requestTimeout * 1_000)))
         )
         configuration.decompression = .enabled(limit: .size(policy.maximumBodyBytes))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -12,14 +12,17 @@ enum CommandJournal {
         Dictionary(((try? store.providerHealth()) ?? []).map { ($0.provider, $0.consecutiveFailures) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func record(polls: [PollResult], unusable: [(provider: String, reason: String)], failedBefore: [String: Int],
-                       file: String = #fileID, function: String = #function, line: UInt = #line) {
+    static func record(
+        polls: [PollResult], unusable: [(provider: String, reason: String)], failedBefore: [String: Int],
+        file: String = #fileID, function: String = #function, line: UInt = #line
+    ) {
         guard !(polls.isEmpty && unusable.isEmpty), JournalSocket.isListening() else { return }
         let logger = LogDestination.journal.logger(level: .info)
         for poll in polls { poll.log(to: logger, failedBefore: failedBefore[poll.provider, default: 0], file: file, function: function, line: line) }
         for (provider, reason) in unusable {
-            PollResult.logFailure(provider: provider, inARow: failedBefore[provider, default: 0] + 1, reason: "cannot be polled: \(reason)",
-                                  to: logger, file: file, function: function, line: line)
+            PollResult.logFailure(
+                provider: provider, inARow: failedBefore[provider, default: 0] + 1, reason: "cannot be polled: \(reason)",
+                to: logger, file: file, function: function, line: line)
         }
     }
 

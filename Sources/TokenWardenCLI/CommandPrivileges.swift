@@ -28,7 +28,8 @@ enum CommandPrivileges {
         let systemdNames = references.contains { if case .systemd = $0 { true } else { false } }
         var unit: UnitCredentials?
         if systemdNames, (environment["CREDENTIALS_DIRECTORY"] ?? "").isEmpty,
-           let files = SystemdUnit.files() {
+            let files = SystemdUnit.files()
+        {
             unit = UnitCredentials.parse(unitFiles: files, unit: SystemdUnit.name)
         }
         var loader = CredentialLoader(environment: environment, unit: unit)

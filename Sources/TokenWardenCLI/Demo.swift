@@ -30,7 +30,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between polls of each provider.", valueName: "seconds"))
     var interval: Int = 5
 
-    @Option(help: ArgumentHelp("Where to write the demo's config, policy, credentials and state (default: a new temporary directory).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Where to write the demo's config, policy, credentials and state (default: a new temporary directory).", valueName: "path")
+    )
     var directory: String?
 
     @OptionGroup var log: LogOptions
@@ -49,8 +51,9 @@ struct Demo: AsyncParsableCommand {
             root = try directory ?? PrivateDirectory.fresh(prefix: "tokenwarden-demo").path
             // The simulator's own credentials are never listed as tokens, so a placeholder id keeps
             // enforcement allowed without protecting any real token.
-            config = try SimulatorSetup.write(for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
-                                              selfTokenID: "0", maxActionsPerCycle: 25)
+            config = try SimulatorSetup.write(
+                for: simulator, into: root, pollInterval: "\(interval)s", enforce: true,
+                selfTokenID: "0", maxActionsPerCycle: 25)
             // A successor belongs to whoever signs in: the rotated token's owner gets a credential.
             let owner = await simulator.provider(.awx).tokens.first { $0.name == "deploy-bot-1" }?.owner ?? "admin"
             try await SimulatorSetup.addOwner(owner, kind: .awx, of: simulator, config: config)
@@ -60,16 +63,18 @@ struct Demo: AsyncParsableCommand {
             throw Terminal.fail(error)
         }
         // Written unbuffered, so it comes before the daemon's first events even through a pipe.
-        FileHandle.standardOutput.write(Data("""
-            tokenwarden demo: simulated providers on 127.0.0.1:\(simulator.port), \(tokens) tokens each
-              config:  \(config)
-              policy:  \(root)/policies.d/10-demo.toml (enforce = true, at most 25 writes per interval)
-              inspect: tokenwarden tokens --config \(config)
-                       tokenwarden history --config \(config)
-            \(cycles.map { "Stops after \($0) polls of every provider." } ?? "Ctrl-C to stop.")
+        FileHandle.standardOutput.write(
+            Data(
+                """
+                tokenwarden demo: simulated providers on 127.0.0.1:\(simulator.port), \(tokens) tokens each
+                  config:  \(config)
+                  policy:  \(root)/policies.d/10-demo.toml (enforce = true, at most 25 writes per interval)
+                  inspect: tokenwarden tokens --config \(config)
+                           tokenwarden history --config \(config)
+                \(cycles.map { "Stops after \($0) polls of every provider." } ?? "Ctrl-C to stop.")
 
 
-            """.utf8))
+                """.utf8))
         let service = DaemonService(options: .init(configPath: config, rounds: cycles), logger: log.ownOutputLogger)
         do {
             try await service.run()

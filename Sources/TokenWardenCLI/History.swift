@@ -51,7 +51,10 @@ struct History: ParsableCommand {
                 try JSONOutput.print(entries.map(HistoryJSON.init))
                 return
             }
-            guard !entries.isEmpty else { print("no history yet"); return }
+            guard !entries.isEmpty else {
+                print("no history yet")
+                return
+            }
             for entry in entries { print(Self.line(for: entry, showToken: true).terminalSafe) }
         }
     }

@@ -34,10 +34,12 @@ struct Manual: ParsableCommand {
             page.append(".SS \(escape(name))")
             page += paragraphs(TokenWarden.helpMessage(for: command, columns: 100))
         }
-        page += [".SH FILES", ".TP", "/etc/tokenwarden/tokenwarden.toml", "main configuration",
-                 ".TP", "/etc/tokenwarden/policies.d/*.toml", "policy rules",
-                 ".TP", "/var/lib/tokenwarden/tokenwarden.sqlite", "token inventory, history and audit trail",
-                 ".SH SEE ALSO", "journalctl(1), systemctl(1), systemd.exec(5)"]
+        page += [
+            ".SH FILES", ".TP", "/etc/tokenwarden/tokenwarden.toml", "main configuration",
+            ".TP", "/etc/tokenwarden/policies.d/*.toml", "policy rules",
+            ".TP", "/var/lib/tokenwarden/tokenwarden.sqlite", "token inventory, history and audit trail",
+            ".SH SEE ALSO", "journalctl(1), systemctl(1), systemd.exec(5)",
+        ]
         return page.joined(separator: "\n")
     }
 

@@ -53,15 +53,20 @@ struct Plan: AsyncParsableCommand {
             if json || all {
                 let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies, now: Date())
                 if json { return try JSONOutput.print(decisions.map(DecisionJSON.init)) }
-                return print(Self.render(PlanOutline(decisions: decisions, budget: budget, listing: nil), rules: policies.rules,
-                                         enforce: configuration.daemon.enforce, budget: budget))
+                return print(
+                    Self.render(
+                        PlanOutline(decisions: decisions, budget: budget, listing: nil), rules: policies.rules,
+                        enforce: configuration.daemon.enforce, budget: budget))
             }
             // Counted in one SQL pass; only the listed tokens are decided one by one (1M tokens, 20 rules:
             // 8.7 s and 860 MB deciding every token; about 0.65 s and 35 MB this way on 2 cores).
-            let (outline, agreed) = try Runtime.outline(store: store, configuration: configuration, policies: policies,
-                                                        listing: Self.listedPerRule, now: Date())
+            let (outline, agreed) = try Runtime.outline(
+                store: store, configuration: configuration, policies: policies,
+                listing: Self.listedPerRule, now: Date())
             if !agreed {
-                Terminal.warning("the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug")
+                Terminal.warning(
+                    "the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug"
+                )
             }
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
         }
@@ -82,15 +87,19 @@ struct Plan: AsyncParsableCommand {
                 case .ownCredential?: line += "  [held: tokenwarden's own credential]"
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
                 case .sharedDestination?:
-                    line += "  [needs a person: rule \(decision.rule) delivers every token it selects to one destination, and it selects several; narrow it]"
+                    line +=
+                        "  [needs a person: rule \(decision.rule) delivers every token it selects to one destination, and it selects several; narrow it]"
                 case .ownerCredentialMissing?:
                     let owner = decision.token.owner ?? decision.token.ownerID ?? "?"
-                    line += "  [needs a person: tokenwarden holds no credential of its owner \"\(owner)\"; a new token would be someone else's. "
+                    line +=
+                        "  [needs a person: tokenwarden holds no credential of its owner \"\(owner)\"; a new token would be someone else's. "
                         + "Add [[provider.owner]] name = \"\(owner)\" credential = \"…\" to provider \(decision.token.provider)]"
                 case nil: break
                 }
                 if enforce, let limit = entry.heldBack { line += "  [held back next cycle: beyond \(limit)]" }
-                if decision.matchedRules.count > 1 { line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))" }
+                if decision.matchedRules.count > 1 {
+                    line += "  (also matched: \(decision.matchedRules.filter { $0 != rule.name }.joined(separator: ", ")))"
+                }
                 lines.append(line)
             }
             if count > listed.count {
@@ -100,12 +109,16 @@ struct Plan: AsyncParsableCommand {
         lines.append("")
         if outline.rotationsForAPerson > 0 {
             let one = outline.rotationsForAPerson == 1
-            lines.append("\(outline.rotationsForAPerson) rotation\(one ? " needs" : "s need") a person (marked above): "
-                + "tokenwarden will not make a token that is not its owner's, nor deliver two tokens to one destination.")
+            lines.append(
+                "\(outline.rotationsForAPerson) rotation\(one ? " needs" : "s need") a person (marked above): "
+                    + "tokenwarden will not make a token that is not its owner's, nor deliver two tokens to one destination.")
         }
-        let writes = outline.writes, carriedOut = outline.carriedOut
-        lines.append(enforce ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations (max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
-                             : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
+        let writes = outline.writes
+        let carriedOut = outline.carriedOut
+        lines.append(
+            enforce
+                ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations (max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
+                : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
         return lines.map(\.terminalSafe).joined(separator: "\n")
     }
 }

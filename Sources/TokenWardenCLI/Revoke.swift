@@ -37,19 +37,24 @@ struct Revoke: AsyncParsableCommand {
         let (target, outcome) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
             let store = try Runtime.store(for: configuration)
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "revoke")
-            guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke") else {
+            guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
+            else {
                 Terminal.error("not revoked")
                 throw ExitCode.failure
             }
             let driver = try Runtime.driver(for: provider, http: http)
-            return (target, try await TokenRevoker(store: store).revoke(target, with: driver, mode: .manual, rule: nil,
-                                                                        reason: "revoked by an admin with `tokenwarden revoke`"))
+            return (
+                target,
+                try await TokenRevoker(store: store).revoke(
+                    target, with: driver, mode: .manual, rule: nil,
+                    reason: "revoked by an admin with `tokenwarden revoke`")
+            )
         }
         CommandJournal.record([PolicyActuator.event(for: outcome, token: target, rule: nil)])
         switch outcome {
         case .revoked: print("revoked \(target.reference) \"\(target.name)\"".terminalSafe)
         case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe)
-        case let .failed(reason):
+        case .failed(let reason):
             Terminal.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure
         }

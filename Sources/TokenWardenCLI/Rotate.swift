@@ -41,7 +41,8 @@ struct Rotate: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
     var token: String
 
-    @Option(help: ArgumentHelp("Write the new secret atomically (mode 0600) to this absolute path instead of the rule's delivery.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Write the new secret atomically (mode 0600) to this absolute path instead of the rule's delivery.", valueName: "path"))
     var deliverFile: String?
 
     @Option(help: ArgumentHelp("How long the old token stays valid after delivery (e.g. 10m, 1h, 0s).", valueName: "span"))
@@ -65,26 +66,39 @@ struct Rotate: AsyncParsableCommand {
             let store = try Runtime.store(for: configuration)
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "rotate")
             guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
-                throw ValidationError("\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface")
+                throw ValidationError(
+                    "\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface"
+                )
             }
             guard target.state == .active else {
                 throw ValidationError("\(target.reference) is \(target.state.rawValue); only an active token can be rotated")
             }
             if let deliverFile, PolicyLoader.isInside(deliverFile, configuration.daemon.stateDirectory) {
-                throw ValidationError("--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere")
+                throw ValidationError(
+                    "--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere"
+                )
             }
-            let rule = policies.rules.first { $0.action == .rotate && $0.match.matches(target)
-                && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider } }
+            let rule = policies.rules.first {
+                $0.action == .rotate && $0.match.matches(target)
+                    && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider }
+            }
             guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery.map({ $0.resolved(for: target) }) else {
-                throw ValidationError("no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
+                throw ValidationError(
+                    "no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
             }
-            if deliverFile == nil, let rule, let served = try Runtime.sharedDestinations(store: store, configuration: configuration, policies: policies)[rule.name] {
-                throw ValidationError("rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
-                    + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
+            if deliverFile == nil, let rule,
+                let served = try Runtime.sharedDestinations(store: store, configuration: configuration, policies: policies)[rule.name]
+            {
+                throw ValidationError(
+                    "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
+                        + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
             }
             let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
-            guard try Confirmation.ask("Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
-                                       yes: yes, verb: "rotate") else {
+            guard
+                try Confirmation.ask(
+                    "Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
+                    yes: yes, verb: "rotate")
+            else {
                 Terminal.error("not rotated")
                 throw ExitCode.failure
             }
@@ -99,8 +113,9 @@ struct Rotate: AsyncParsableCommand {
                 throw ValidationError("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
             }
             let record = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
-                .rotate(target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-                        reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
+                .rotate(
+                    target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
+                    reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
             withExtendedLifetime(lock) {}
             return (record, store)
         }

@@ -42,8 +42,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seed of the generated tokens (same seed, same tokens).", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to inject (see above). Repeatable.", valueName: "spec"),
-            transform: Arguments.fault)
+    @Option(
+        name: .customLong("fault"), help: ArgumentHelp("A fault to inject (see above). Repeatable.", valueName: "spec"),
+        transform: Arguments.fault)
     var faults: [SimulatorFault] = []
 
     @Option(help: ArgumentHelp("Where to write the credentials and tokenwarden.toml (default: a new temporary directory).", valueName: "path"))

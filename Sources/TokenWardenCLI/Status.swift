@@ -53,16 +53,19 @@ struct Status: ParsableCommand {
         if json {
             try Self.printJSON(Output(healthy: attention.isEmpty, attention: attention, report: report))
         } else {
-            print(Self.render(report, attention: attention, database: database, now: now).split(separator: "\n", omittingEmptySubsequences: false)
-                .map { String($0).terminalSafe }.joined(separator: "\n"))
+            print(
+                Self.render(report, attention: attention, database: database, now: now).split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { String($0).terminalSafe }.joined(separator: "\n"))
         }
         if !attention.isEmpty { throw ExitCode.failure }
     }
 
     /// What the store and the policies say, with `service` from systemd.
     static func report(configuration: Configuration, service: StatusReport.Service?, now: Date) -> StatusReport {
-        let intervals = Dictionary(configuration.providers.map { ($0.id, $0.pollInterval ?? configuration.daemon.pollInterval) }, uniquingKeysWith: { a, _ in a })
-        var report = StatusReport(service: service, providers: configuration.providers.map { StatusReport.Provider(id: $0.id, pollInterval: intervals[$0.id]!) })
+        let intervals = Dictionary(
+            configuration.providers.map { ($0.id, $0.pollInterval ?? configuration.daemon.pollInterval) }, uniquingKeysWith: { a, _ in a })
+        var report = StatusReport(
+            service: service, providers: configuration.providers.map { StatusReport.Provider(id: $0.id, pollInterval: intervals[$0.id]!) })
         let store: TokenStore
         do {
             store = try Runtime.inventory(for: configuration)
@@ -75,10 +78,11 @@ struct Status: ParsableCommand {
         if let health = try? store.providerHealth() {
             for (index, provider) in report.providers.enumerated() {
                 guard let row = health.first(where: { $0.provider == provider.id }) else { continue }
-                report.providers[index] = StatusReport.Provider(id: provider.id, pollInterval: provider.pollInterval, lastPollAt: row.lastPollAt,
-                                                                succeeded: row.succeeded, error: row.error, tokens: row.tokenCount,
-                                                                consecutiveFailures: row.consecutiveFailures,
-                                                                nextPollAt: service.map { ["active", "reloading"].contains($0.state) } ?? true ? row.nextPollAt : nil)
+                report.providers[index] = StatusReport.Provider(
+                    id: provider.id, pollInterval: provider.pollInterval, lastPollAt: row.lastPollAt,
+                    succeeded: row.succeeded, error: row.error, tokens: row.tokenCount,
+                    consecutiveFailures: row.consecutiveFailures,
+                    nextPollAt: service.map { ["active", "reloading"].contains($0.state) } ?? true ? row.nextPollAt : nil)
             }
         }
         report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
@@ -108,7 +112,8 @@ struct Status: ParsableCommand {
         } else {
             lines.append("tokenwarden.service: no systemd to ask (not booted with systemd, or no systemctl)")
         }
-        let check = report.lastCheckAt.map { "last check \(HumanTime.instant($0)): \(report.lastCheckResult ?? "-")" }
+        let check =
+            report.lastCheckAt.map { "last check \(HumanTime.instant($0)): \(report.lastCheckResult ?? "-")" }
             ?? (report.lastCheckResult.map { "cannot be read: \($0)" } ?? "not checked yet")
         if report.databaseBytes == 0 && report.lastCheckAt == nil && report.lastCheckResult == nil {
             lines.append("database: \(database) does not exist yet (the first poll creates it)")
@@ -118,13 +123,16 @@ struct Status: ParsableCommand {
         lines.append("")
         var table = TextTable("PROVIDER", "LAST POLL", "RESULT", "TOKENS", "FAILURES", "NEXT POLL")
         for provider in report.providers {
-            let result = switch provider.succeeded {
-            case nil: "never polled"
-            case true?: "ok"
-            case false?: "FAILED: \(provider.error ?? "")"
-            }
-            table.append([provider.id, provider.lastPollAt.map { "\(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
-                          result, provider.tokens.map(String.init) ?? "-", String(provider.consecutiveFailures), HumanTime.instant(provider.nextPollAt)])
+            let result =
+                switch provider.succeeded {
+                case nil: "never polled"
+                case true?: "ok"
+                case false?: "FAILED: \(provider.error ?? "")"
+                }
+            table.append([
+                provider.id, provider.lastPollAt.map { "\(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
+                result, provider.tokens.map(String.init) ?? "-", String(provider.consecutiveFailures), HumanTime.instant(provider.nextPollAt),
+            ])
         }
         lines.append(table.render())
         lines.append("")
@@ -133,7 +141,8 @@ struct Status: ParsableCommand {
         } else {
             lines.append("rotations in progress:")
             for rotation in report.rotations {
-                lines.append("  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
+                lines.append(
+                    "  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
             }
         }
         if let problem = report.policyProblem {

@@ -36,9 +36,11 @@ struct Sync: AsyncParsableCommand {
             let store = try Runtime.store(for: configuration)
             let failedBefore = CommandJournal.failuresInARow(store)
             let drivers = Runtime.drivers(for: configuration, http: http)
-            let report = try await LifecycleCycle(configuration: configuration, policies: policies, store: store,
-                                                  createSettles: http.policy.createSettles)
-                .run(drivers: drivers.ready, unusable: drivers.failed, creator: Runtime.creators(for: configuration, http: http))
+            let report = try await LifecycleCycle(
+                configuration: configuration, policies: policies, store: store,
+                createSettles: http.policy.createSettles
+            )
+            .run(drivers: drivers.ready, unusable: drivers.failed, creator: Runtime.creators(for: configuration, http: http))
             return (report, drivers.failed, failedBefore)
         }
         print(Self.render(report.polls, unusable: unusable))
@@ -69,12 +71,16 @@ struct Sync: AsyncParsableCommand {
     static func render(_ results: [PollResult], unusable: [(provider: String, reason: String)]) -> String {
         var table = TextTable("PROVIDER", "RESULT", "DETAIL")
         for result in results {
-            var counts = "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
+            var counts =
+                "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
             if result.goneHeld > 0 {
-                counts += "; \(result.goneHeld) missing NOT marked gone: the listing shrank by more than half since the last poll, so the next poll must confirm it"
+                counts +=
+                    "; \(result.goneHeld) missing NOT marked gone: the listing shrank by more than half since the last poll, so the next poll must confirm it"
             }
-            table.append([result.provider, result.succeeded ? "ok" : "FAILED",
-                          result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded"])
+            table.append([
+                result.provider, result.succeeded ? "ok" : "FAILED",
+                result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded",
+            ])
         }
         for (provider, reason) in unusable { table.append([provider, "FAILED", reason]) }
         return table.render()

@@ -22,7 +22,8 @@ enum SystemdUnit {
 
     private static func systemctl(_ arguments: [String]) -> String? {
         guard let systemctl = ["/usr/bin/systemctl", "/bin/systemctl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
-              FileManager.default.fileExists(atPath: "/run/systemd/system") else { return nil }
+            FileManager.default.fileExists(atPath: "/run/systemd/system")
+        else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: systemctl)
         process.arguments = arguments

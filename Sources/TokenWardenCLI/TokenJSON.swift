@@ -10,8 +10,11 @@ struct TokenJSON: Encodable {
 
     enum Keys: String, CodingKey {
         case provider, id, name, owner, scopes, state, extras
-        case createdAt = "created_at", expiresAt = "expires_at", lastUsedAt = "last_used_at"
-        case firstSeenAt = "first_seen_at", lastSeenAt = "last_seen_at"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case lastUsedAt = "last_used_at"
+        case firstSeenAt = "first_seen_at"
+        case lastSeenAt = "last_seen_at"
     }
 
     func encode(to encoder: any Encoder) throws {

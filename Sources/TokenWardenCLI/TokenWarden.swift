@@ -23,8 +23,10 @@ public struct TokenWarden: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failure, 2 usage error or invalid configuration.
             """,
         version: "0.1.0",
-        subcommands: [Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
-                      History.self, Status.self, Revoke.self, Rotate.self, Simulate.self, Manual.self]
+        subcommands: [
+            Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
+            History.self, Status.self, Revoke.self, Rotate.self, Simulate.self, Manual.self,
+        ]
     )
 
     public init() {}

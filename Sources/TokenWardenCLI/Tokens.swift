@@ -29,16 +29,22 @@ struct Tokens: ParsableCommand {
     @Option(help: ArgumentHelp("Only tokens of this configured provider id.", valueName: "id"))
     var provider: String?
 
-    @Option(help: ArgumentHelp("Only tokens that expire within this span and have not expired yet (e.g. 14d).", valueName: "duration"),
-            transform: Arguments.timeSpan)
+    @Option(
+        help: ArgumentHelp("Only tokens that expire within this span and have not expired yet (e.g. 14d).", valueName: "duration"),
+        transform: Arguments.timeSpan)
     var expiring: TimeSpan?
 
-    @Option(help: ArgumentHelp("Only tokens unused for at least this span; never-used tokens count from creation. Needs a provider that reports last use.", valueName: "duration"),
-            transform: Arguments.timeSpan)
+    @Option(
+        help: ArgumentHelp(
+            "Only tokens unused for at least this span; never-used tokens count from creation. Needs a provider that reports last use.",
+            valueName: "duration"),
+        transform: Arguments.timeSpan)
     var stale: TimeSpan?
 
-    @Option(name: .customLong("state"), help: ArgumentHelp("Only tokens in this state: active, revoked, expired or gone. Repeatable. Default: all but gone.", valueName: "state"),
-            transform: Arguments.state)
+    @Option(
+        name: .customLong("state"),
+        help: ArgumentHelp("Only tokens in this state: active, revoked, expired or gone. Repeatable. Default: all but gone.", valueName: "state"),
+        transform: Arguments.state)
     var states: [TokenState] = []
 
     @Flag(help: "Print a JSON array instead of a table.")
@@ -50,23 +56,30 @@ struct Tokens: ParsableCommand {
             if !problems.isEmpty { Terminal.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
             if let provider, configuration.provider(id: provider) == nil {
                 let known = configuration.providers.map(\.id).joined(separator: ", ")
-                Terminal.warning("no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
+                Terminal.warning(
+                    "no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
             }
             let store = try Runtime.inventory(for: configuration)
             let now = Date()
-            let query = TokenQuery(provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),
-                                   expiringWithin: expiring, unusedFor: stale)
+            let query = TokenQuery(
+                provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),
+                expiringWithin: expiring, unusedFor: stale)
             let tokens = try store.tokens(matching: query, at: now)
             if json {
                 try JSONOutput.print(tokens.map { TokenJSON(token: $0) })
                 return
             }
-            guard !tokens.isEmpty else { print("no tokens match"); return }
+            guard !tokens.isEmpty else {
+                print("no tokens match")
+                return
+            }
             var table = TextTable("PROVIDER", "ID", "NAME", "STATE", "EXPIRES", "LAST USED", "OWNER")
             for token in tokens {
-                table.append([token.provider, token.id, token.name, token.state.rawValue,
-                              HumanTime.day(token.expiresAt, relativeTo: now), HumanTime.day(token.lastUsedAt, relativeTo: now),
-                              token.owner ?? "-"])
+                table.append([
+                    token.provider, token.id, token.name, token.state.rawValue,
+                    HumanTime.day(token.expiresAt, relativeTo: now), HumanTime.day(token.lastUsedAt, relativeTo: now),
+                    token.owner ?? "-",
+                ])
             }
             print(table.render())
             print("\(tokens.count) token\(tokens.count == 1 ? "" : "s")")

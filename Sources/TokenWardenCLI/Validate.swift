@@ -34,8 +34,9 @@ struct Validate: ParsableCommand {
         guard report.isValid, let configuration = report.configuration else {
             throw Terminal.fail(ConfigError(problems: report.problems))
         }
-        print(Self.summary(of: report, configuration: configuration).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String($0).terminalSafe }.joined(separator: "\n"))
+        print(
+            Self.summary(of: report, configuration: configuration).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { String($0).terminalSafe }.joined(separator: "\n"))
     }
 
     static func summary(of report: ValidationReport, configuration: Configuration) -> String {
@@ -47,10 +48,13 @@ struct Validate: ParsableCommand {
         lines.append("  providers: \(configuration.providers.count)")
         var providers = TextTable("", "ID", "KIND", "POLL", "BASE URL", "CREDENTIAL")
         for provider in configuration.providers {
-            let credential = report.credentials.first { $0.provider == provider.id && $0.owner == nil }
+            let credential =
+                report.credentials.first { $0.provider == provider.id && $0.owner == nil }
                 .map { "\($0.path) (mode \(String(format: "%04o", $0.mode)))" } ?? "-"
-            providers.append(["   ", provider.id, provider.kind.rawValue, (provider.pollInterval ?? daemon.pollInterval).description,
-                              provider.baseURL, credential])
+            providers.append([
+                "   ", provider.id, provider.kind.rawValue, (provider.pollInterval ?? daemon.pollInterval).description,
+                provider.baseURL, credential,
+            ])
         }
         lines.append(providers.render())
         lines += signers(of: configuration, report: report)
@@ -60,7 +64,8 @@ struct Validate: ParsableCommand {
             lines.append("  policies:  none (\(policies.directory) \(exists ? "has no *.toml files" : "does not exist")): inventory only")
             return lines.joined(separator: "\n")
         }
-        lines.append("  policies:  \(Self.count(policies.rules.count, "rule")) from \(Self.count(policies.files.count, "file")) in \(policies.directory)")
+        lines.append(
+            "  policies:  \(Self.count(policies.rules.count, "rule")) from \(Self.count(policies.files.count, "file")) in \(policies.directory)")
         for rule in policies.rules {
             let applicability = rule.applicability(to: configuration.providers)
             let on = applicability.providers.isEmpty ? "no provider" : applicability.providers.map(\.id).joined(separator: ", ")
@@ -70,10 +75,12 @@ struct Validate: ParsableCommand {
             }
         }
         if let store = try? Runtime.inventory(for: configuration),
-           let (outline, _) = try? Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: Date()),
-           outline.rotationsForAPerson > 0 {
-            lines.append("  warning: \(count(outline.rotationsForAPerson, "rotation")) in the inventory \(outline.rotationsForAPerson == 1 ? "needs" : "need") a person: the owner's credential is missing, "
-                + "or one destination serves several tokens; `tokenwarden plan` says which and what to add")
+            let (outline, _) = try? Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: Date()),
+            outline.rotationsForAPerson > 0
+        {
+            lines.append(
+                "  warning: \(count(outline.rotationsForAPerson, "rotation")) in the inventory \(outline.rotationsForAPerson == 1 ? "needs" : "need") a person: the owner's credential is missing, "
+                    + "or one destination serves several tokens; `tokenwarden plan` says which and what to add")
         }
         return lines.joined(separator: "\n")
     }
@@ -96,7 +103,8 @@ struct Validate: ParsableCommand {
             } else if let identity = provider.identity {
                 line += "\(identity), as identity = says"
             } else {
-                line += "not known yet (`tokenwarden sync` learns it\(provider.kind == .cryptlex ? "; Cryptlex cannot say: set identity = or self_token_id" : ""))"
+                line +=
+                    "not known yet (`tokenwarden sync` learns it\(provider.kind == .cryptlex ? "; Cryptlex cannot say: set identity = or self_token_id" : ""))"
             }
             let owners = provider.owners.map { owner in
                 let file = report.credentials.first { $0.provider == provider.id && $0.owner == owner.name }

@@ -31,8 +31,8 @@ public struct ConfigLoader: Sendable {
         }
         let document: TOMLDocument
         switch TOMLDocument.load(path: path) {
-        case let .success(loaded): document = loaded
-        case let .failure(problem): return (nil, [problem])
+        case .success(let loaded): document = loaded
+        case .failure(let problem): return (nil, [problem])
         }
         let sink = ProblemSink()
         document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider"])
@@ -42,35 +42,50 @@ public struct ConfigLoader: Sendable {
     }
 
     private func readDaemon(document: TOMLDocument, sink: ProblemSink, configDirectory: String) -> DaemonSettings {
-        let defaultState = environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
+        let defaultState =
+            environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
             ?? DaemonSettings.defaultStateDirectory
         var settings = DaemonSettings(stateDirectory: defaultState, policyDirectory: configDirectory + "/policies.d")
         guard let value = document.root["daemon"] else { return settings }
-        guard case let .table(values) = value else {
-            sink.add(ConfigProblem(file: document.path, line: document.locator.lineOfKey("daemon"), key: "daemon",
-                                   message: "expected a [daemon] table, found \(value.typeName)"))
+        guard case .table(let values) = value else {
+            sink.add(
+                ConfigProblem(
+                    file: document.path, line: document.locator.lineOfKey("daemon"), key: "daemon",
+                    message: "expected a [daemon] table, found \(value.typeName)"))
             return settings
         }
-        let reader = TableReader(values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
-                                 locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
-        reader.rejectUnknownKeys(allowed: ["state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout"])
+        let reader = TableReader(
+            values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
+            locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
+        reader.rejectUnknownKeys(allowed: [
+            "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout",
+        ])
         if let state = reader.string("state_directory") {
-            if state.hasPrefix("/") { settings.stateDirectory = Self.trimmingTrailingSlash(state) }
-            else { reader.report("state_directory", "must be an absolute path, e.g. \"/var/lib/tokenwarden\"") }
+            if state.hasPrefix("/") {
+                settings.stateDirectory = Self.trimmingTrailingSlash(state)
+            } else {
+                reader.report("state_directory", "must be an absolute path, e.g. \"/var/lib/tokenwarden\"")
+            }
         }
         if let policies = reader.string("policy_directory") {
             let absolute = policies.hasPrefix("/") ? policies : configDirectory + "/" + policies
             settings.policyDirectory = Self.trimmingTrailingSlash(URL(fileURLWithPath: absolute).standardizedFileURL.path)
         }
         if let interval = reader.timeSpan("poll_interval") {
-            if interval.seconds >= 1 { settings.pollInterval = interval }
-            else { reader.report("poll_interval", "must be at least 1s (the default is \(DaemonSettings.defaultPollInterval))") }
+            if interval.seconds >= 1 {
+                settings.pollInterval = interval
+            } else {
+                reader.report("poll_interval", "must be at least 1s (the default is \(DaemonSettings.defaultPollInterval))")
+            }
         }
         if let enforce = reader.boolean("enforce") { settings.enforce = enforce }
         if let limit = reader.integer("max_actions_per_cycle", in: 0...100_000) { settings.maxActionsPerCycle = limit }
         if let timeout = reader.timeSpan("request_timeout") {
-            if (1...3_600).contains(timeout.seconds) { settings.requestTimeout = timeout }
-            else { reader.report("request_timeout", "must be between 1s and 1h (the default is \(DaemonSettings.defaultRequestTimeout))") }
+            if (1...3_600).contains(timeout.seconds) {
+                settings.requestTimeout = timeout
+            } else {
+                reader.report("request_timeout", "must be between 1s and 1h (the default is \(DaemonSettings.defaultRequestTimeout))")
+            }
         }
         return settings
     }
@@ -84,8 +99,10 @@ public struct ConfigLoader: Sendable {
 
     private func readProvider(_ reader: TableReader, seen: inout [String: Int], index: Int) -> ProviderConfig? {
         let before = reader.sink.problems.count
-        reader.rejectUnknownKeys(allowed: ["id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
-                                           "identity", "owner"])
+        reader.rejectUnknownKeys(allowed: [
+            "id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
+            "identity", "owner",
+        ])
         let id = reader.string("id", required: true)
         if let id {
             if id.range(of: "^[a-z0-9-]+$", options: .regularExpression) == nil {
@@ -101,8 +118,9 @@ public struct ConfigLoader: Sendable {
             kind = ProviderKind(rawValue: text)
             if kind == nil {
                 let kinds = ProviderKind.allCases.map(\.rawValue)
-                reader.report("kind", "unknown kind \"\(text)\" (valid: \(kinds.joined(separator: ", ")))",
-                              suggestion: NearestWord.suggestion(for: text, among: kinds))
+                reader.report(
+                    "kind", "unknown kind \"\(text)\" (valid: \(kinds.joined(separator: ", ")))",
+                    suggestion: NearestWord.suggestion(for: text, among: kinds))
             }
         }
         let baseURL = reader.string("base_url", required: true).flatMap { text in
@@ -115,7 +133,7 @@ public struct ConfigLoader: Sendable {
         }
         var selfTokenID: String?
         switch reader.values["self_token_id"] {
-        case let .integer(number)?: selfTokenID = String(number)
+        case .integer(let number)?: selfTokenID = String(number)
         case .some: selfTokenID = reader.string("self_token_id")
         case nil: break
         }
@@ -123,9 +141,10 @@ public struct ConfigLoader: Sendable {
         let identity = reader.string("identity")
         let owners = readOwners(reader, kind: kind)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
-        return ProviderConfig(id: id, kind: kind, baseURL: baseURL, credential: credential,
-                              pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions,
-                              identity: identity, owners: owners)
+        return ProviderConfig(
+            id: id, kind: kind, baseURL: baseURL, credential: credential,
+            pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions,
+            identity: identity, owners: owners)
     }
 
     /// `credential = "…"`: an absolute path, or a bare name passed with `LoadCredential=`.
@@ -133,7 +152,9 @@ public struct ConfigLoader: Sendable {
         reader.string("credential", required: true).flatMap { text -> CredentialReference? in
             if text.hasPrefix("/") { return .file(path: text) }
             if text.contains("/") {
-                reader.report(reader.prefix + "credential", "\"\(text)\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=")
+                reader.report(
+                    reader.prefix + "credential",
+                    "\"\(text)\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=")
                 return nil
             }
             return .systemd(name: text)
@@ -143,22 +164,26 @@ public struct ConfigLoader: Sendable {
     /// The `[[provider.owner]]` tables: one credential per token owner, names unique.
     private func readOwners(_ reader: TableReader, kind: ProviderKind?) -> [OwnerCredential] {
         guard let value = reader.values["owner"] else { return [] }
-        guard case let .array(items) = value else {
+        guard case .array(let items) = value else {
             reader.report("owner", "owner credentials are written as [[provider.owner]] tables, found \(value.typeName)")
             return []
         }
         if let kind, kind.listsOnlyOwnTokens {
-            reader.report("owner", "\(kind.displayName) lists only the tokens of the credential that signs in, so every token it shows is the main credential's own: remove the [[provider.owner]] tables")
+            reader.report(
+                "owner",
+                "\(kind.displayName) lists only the tokens of the credential that signs in, so every token it shows is the main credential's own: remove the [[provider.owner]] tables"
+            )
             return []
         }
         var owners: [OwnerCredential] = []
         for (index, item) in items.enumerated() {
-            guard case let .table(values) = item else {
+            guard case .table(let values) = item else {
                 reader.report("owner", "owner #\(index + 1) must be a [[provider.owner]] table")
                 continue
             }
-            let owner = TableReader(values: values, document: reader.document, sink: reader.sink,
-                                    subject: (reader.subject.map { $0 + ", " } ?? "") + "owner #\(index + 1)", prefix: "owner.", locate: reader.locate)
+            let owner = TableReader(
+                values: values, document: reader.document, sink: reader.sink,
+                subject: (reader.subject.map { $0 + ", " } ?? "") + "owner #\(index + 1)", prefix: "owner.", locate: reader.locate)
             owner.rejectUnknownKeys(allowed: ["name", "credential"])
             guard let name = owner.string("name", required: true), let credential = Self.credential(owner) else { continue }
             if owners.contains(where: { $0.name == name }) {
@@ -173,7 +198,8 @@ public struct ConfigLoader: Sendable {
     /// Scheme + host [+ port] [+ path prefix]; `http` only for loopback; no credentials, query or fragment.
     static func validateBaseURL(_ text: String, report: (String) -> Void) -> String? {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
+            let host = components.host, !host.isEmpty
+        else {
             report("\"\(text)\" is not a URL; write it like \"https://acme.api.identitynow.com\"")
             return nil
         }

@@ -12,8 +12,10 @@ public struct ConfigProblem: Error, Sendable, Hashable, CustomStringConvertible 
     /// The nearest valid word, for a misspelt key or value.
     public var suggestion: String?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, subject: String? = nil, key: String? = nil,
-                message: String, suggestion: String? = nil) {
+    public init(
+        file: String, line: Int? = nil, column: Int? = nil, subject: String? = nil, key: String? = nil,
+        message: String, suggestion: String? = nil
+    ) {
         self.file = file
         self.line = line
         self.column = column

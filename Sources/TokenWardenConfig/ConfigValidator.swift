@@ -17,8 +17,10 @@ public struct ConfigValidator: Sendable {
         guard let configuration else { return report }
         report.configuration = configuration
         if configuration.providers.isEmpty && !problems.contains(where: { $0.key == "provider" || $0.subject?.hasPrefix("provider") == true }) {
-            report.problems.append(ConfigProblem(file: configuration.sourcePath,
-                                                 message: "no [[provider]] tables: tokenwarden has nothing to watch"))
+            report.problems.append(
+                ConfigProblem(
+                    file: configuration.sourcePath,
+                    message: "no [[provider]] tables: tokenwarden has nothing to watch"))
         }
         if checkCredentials {
             let loader = CredentialLoader(environment: environment)
@@ -27,8 +29,10 @@ public struct ConfigValidator: Sendable {
                     let loaded = try loader.load(provider.credential, kind: provider.kind)
                     report.credentials.append(.init(provider: provider.id, path: loaded.path, mode: UInt32(loaded.mode)))
                 } catch {
-                    report.problems.append(ConfigProblem(file: configuration.sourcePath, subject: "provider \"\(provider.id)\"",
-                                                         key: "credential", message: error.description))
+                    report.problems.append(
+                        ConfigProblem(
+                            file: configuration.sourcePath, subject: "provider \"\(provider.id)\"",
+                            key: "credential", message: error.description))
                 }
                 // Owner credentials follow the same file-mode rules as the main one.
                 for owner in provider.owners {
@@ -36,14 +40,17 @@ public struct ConfigValidator: Sendable {
                         let loaded = try loader.load(owner.credential, kind: provider.kind)
                         report.credentials.append(.init(provider: provider.id, path: loaded.path, mode: UInt32(loaded.mode), owner: owner.name))
                     } catch {
-                        report.problems.append(ConfigProblem(file: configuration.sourcePath, subject: "provider \"\(provider.id)\", owner \"\(owner.name)\"",
-                                                             key: "owner.credential", message: error.description))
+                        report.problems.append(
+                            ConfigProblem(
+                                file: configuration.sourcePath, subject: "provider \"\(provider.id)\", owner \"\(owner.name)\"",
+                                key: "owner.credential", message: error.description))
                     }
                 }
             }
         }
-        let (policies, policyProblems) = PolicyLoader().read(directory: configuration.daemon.policyDirectory,
-                                                              providers: configuration.providers)
+        let (policies, policyProblems) = PolicyLoader().read(
+            directory: configuration.daemon.policyDirectory,
+            providers: configuration.providers)
         report.policies = policies
         report.problems += policyProblems
         report.problems += PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)

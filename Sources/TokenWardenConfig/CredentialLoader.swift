@@ -14,8 +14,10 @@ public struct CredentialLoader: Sendable {
     /// The command to suggest when a `LoadCredential=` source is root's alone, e.g. `sudo tokenwarden validate`.
     public var asRoot: String?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, unit: UnitCredentials? = nil,
-                vault: CredentialVault = .process) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, unit: UnitCredentials? = nil,
+        vault: CredentialVault = .process
+    ) {
         self.environment = environment
         self.unit = unit
         self.vault = vault
@@ -24,18 +26,24 @@ public struct CredentialLoader: Sendable {
     /// The file a reference points to.
     public func path(of reference: CredentialReference) throws(CredentialError) -> String {
         switch reference {
-        case let .file(path):
+        case .file(let path):
             return path
-        case let .systemd(name):
+        case .systemd(let name):
             if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty { return directory + "/" + name }
             guard let unit else {
-                throw CredentialError("\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and no installed tokenwarden.service says where it comes from (LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead")
+                throw CredentialError(
+                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and no installed tokenwarden.service says where it comes from (LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead"
+                )
             }
             if unit.encrypted.contains(name) {
-                throw CredentialError("\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`")
+                throw CredentialError(
+                    "\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`"
+                )
             }
             guard let path = unit.path(of: name, exists: { access($0, F_OK) == 0 }) else {
-                throw CredentialError("\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and \(unit.unit) has no LoadCredential=\(name):…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead")
+                throw CredentialError(
+                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and \(unit.unit) has no LoadCredential=\(name):…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead"
+                )
             }
             return path
         }
@@ -64,14 +72,15 @@ public struct CredentialLoader: Sendable {
         let path = try path(of: reference)
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
-            let reason = switch errno {
-            case ENOENT: "does not exist"
-            case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
-            case EACCES where readsUnitSource(reference):
-                "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run `\(asRoot ?? "sudo tokenwarden …")` instead; it reads the credentials as root, then works as the state directory's owner"
-            case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
-            default: "cannot be opened: \(String(cString: strerror(errno)))"
-            }
+            let reason =
+                switch errno {
+                case ENOENT: "does not exist"
+                case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
+                case EACCES where readsUnitSource(reference):
+                    "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run `\(asRoot ?? "sudo tokenwarden …")` instead; it reads the credentials as root, then works as the state directory's owner"
+                case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
+                default: "cannot be opened: \(String(cString: strerror(errno)))"
+                }
             throw CredentialError("credential file \(path) \(reason)")
         }
         var info = stat()
@@ -83,15 +92,16 @@ public struct CredentialLoader: Sendable {
         let mode = info.st_mode & 0o7777
         var owners: Set<uid_t> = [geteuid(), 0]
         if case .systemd = reference, let overflow = Self.overflowUID { owners.insert(overflow) }
-        let problem: String? = if info.st_mode & S_IFMT != S_IFREG {
-            "is not a regular file"
-        } else if mode & 0o077 != 0 {
-            "has mode \(String(format: "%04o", mode)): group or others may access it; run: chmod 600 \(path)"
-        } else if !owners.contains(info.st_uid) {
-            "belongs to uid \(info.st_uid); it must belong to the user tokenwarden runs as (uid \(geteuid())) or to root: run chown \(geteuid()) \(path)"
-        } else {
-            nil
-        }
+        let problem: String? =
+            if info.st_mode & S_IFMT != S_IFREG {
+                "is not a regular file"
+            } else if mode & 0o077 != 0 {
+                "has mode \(String(format: "%04o", mode)): group or others may access it; run: chmod 600 \(path)"
+            } else if !owners.contains(info.st_uid) {
+                "belongs to uid \(info.st_uid); it must belong to the user tokenwarden runs as (uid \(geteuid())) or to root: run chown \(geteuid()) \(path)"
+            } else {
+                nil
+            }
         if let problem {
             close(fd)
             throw CredentialError("credential file \(path) \(problem)")

@@ -14,11 +14,12 @@ public enum EnforcementCheck {
             let writing = rules.filter { $0.action != .notify && $0.applicability(to: [provider]).providers.contains(provider) }
             guard !writing.isEmpty else { continue }
             let names = writing.map { "\"\($0.name)\"" }.joined(separator: ", ")
-            problems.append(ConfigProblem(
-                file: configuration.sourcePath, subject: "provider \"\(provider.id)\"", key: "self_token_id",
-                message: "enforce = true, and rule\(writing.count == 1 ? "" : "s") \(names) could revoke or rotate the token tokenwarden "
-                    + "itself signs in to \(provider.id) with; set self_token_id to that token's id "
-                    + "(`tokenwarden tokens --provider \(provider.id)` lists them) so tokenwarden never acts on it"))
+            problems.append(
+                ConfigProblem(
+                    file: configuration.sourcePath, subject: "provider \"\(provider.id)\"", key: "self_token_id",
+                    message: "enforce = true, and rule\(writing.count == 1 ? "" : "s") \(names) could revoke or rotate the token tokenwarden "
+                        + "itself signs in to \(provider.id) with; set self_token_id to that token's id "
+                        + "(`tokenwarden tokens --provider \(provider.id)` lists them) so tokenwarden never acts on it"))
         }
         return problems
     }

@@ -26,7 +26,9 @@ public struct PolicyLoader: Sendable {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             if !FileManager.default.fileExists(atPath: directory) { return (policies, []) }
-            return (policies, [ConfigProblem(file: directory, message: "cannot list the policy directory: \((error as NSError).localizedDescription)")])
+            return (
+                policies, [ConfigProblem(file: directory, message: "cannot list the policy directory: \((error as NSError).localizedDescription)")]
+            )
         }
         let sink = ProblemSink()
         if let problem = WriteAccess.problem(directory) {
@@ -34,7 +36,9 @@ public struct PolicyLoader: Sendable {
         }
         var ruleFiles: [String: String] = [:]
         // Byte order, so "10-x" runs before "20-y" whatever the locale; dot-files are editor leftovers.
-        for name in entries.filter({ $0.hasSuffix(".toml") && !$0.hasPrefix(".") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        for name in entries.filter({ $0.hasSuffix(".toml") && !$0.hasPrefix(".") }).sorted(by: {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }) {
             let path = directory + "/" + name
             policies.files.append(path)
             if let problem = WriteAccess.problem(path) {
@@ -42,8 +46,8 @@ public struct PolicyLoader: Sendable {
                 continue
             }
             switch TOMLDocument.load(path: path) {
-            case let .failure(problem): sink.add(problem)
-            case let .success(document):
+            case .failure(let problem): sink.add(problem)
+            case .success(let document):
                 policies.rules += readRules(document, providers: providers, sink: sink, seenNames: &ruleFiles)
             }
         }
@@ -54,9 +58,10 @@ public struct PolicyLoader: Sendable {
     /// A `deliver.file` inside the state directory could overwrite the token database or the spool.
     public static func deliveriesIntoState(_ rules: [Rule], stateDirectory: String) -> [ConfigProblem] {
         rules.compactMap { rule in
-            guard case let .file(path)? = rule.delivery?.target, isInside(path, stateDirectory) else { return nil }
-            return ConfigProblem(file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver.file",
-                                 message: "\(path) is inside the state directory \(stateDirectory), where it could overwrite the token database; deliver elsewhere")
+            guard case .file(let path)? = rule.delivery?.target, isInside(path, stateDirectory) else { return nil }
+            return ConfigProblem(
+                file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver.file",
+                message: "\(path) is inside the state directory \(stateDirectory), where it could overwrite the token database; deliver elsewhere")
         }
     }
 
@@ -74,17 +79,21 @@ public struct PolicyLoader: Sendable {
         for rule in rules {
             guard let delivery = rule.delivery, !delivery.isPerToken else { continue }
             if let earlier = first[delivery.destination] {
-                sink.add(ConfigProblem(file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver",
-                                       message: "delivers to the same \(delivery.destination) as rule \"\(earlier.name)\" (\(earlier.sourceFile)); "
-                                           + "each rotated token needs a destination of its own"))
+                sink.add(
+                    ConfigProblem(
+                        file: rule.sourceFile, subject: "rule \"\(rule.name)\"", key: "deliver",
+                        message: "delivers to the same \(delivery.destination) as rule \"\(earlier.name)\" (\(earlier.sourceFile)); "
+                            + "each rotated token needs a destination of its own"))
             } else {
                 first[delivery.destination] = rule
             }
         }
     }
 
-    private func readRules(_ document: TOMLDocument, providers: [ProviderConfig], sink: ProblemSink,
-                           seenNames: inout [String: String]) -> [Rule] {
+    private func readRules(
+        _ document: TOMLDocument, providers: [ProviderConfig], sink: ProblemSink,
+        seenNames: inout [String: String]
+    ) -> [Rule] {
         document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["rule"])
         return document.entries(of: "rule", identifiedBy: "name", sink: sink).compactMap { _, reader in
             readRule(reader, providers: providers, seenNames: &seenNames)
@@ -111,8 +120,9 @@ public struct PolicyLoader: Sendable {
             action = RuleAction(rawValue: text)
             if action == nil {
                 let actions = RuleAction.allCases.map(\.rawValue)
-                reader.report("action", "unknown action \"\(text)\" (valid: \(actions.joined(separator: ", ")))",
-                              suggestion: NearestWord.suggestion(for: text, among: actions))
+                reader.report(
+                    "action", "unknown action \"\(text)\" (valid: \(actions.joined(separator: ", ")))",
+                    suggestion: NearestWord.suggestion(for: text, among: actions))
             }
         }
         let delivery = readDelivery(reader, action: action)
@@ -121,8 +131,9 @@ public struct PolicyLoader: Sendable {
             reader.report("overlap", "only applies to action = \"rotate\"")
         }
         guard let name, let action, reader.sink.problems.count == before else { return nil }
-        let rule = Rule(name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
-                        delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
+        let rule = Rule(
+            name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
+            delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
         checkCapabilities(of: rule, reader: reader, providers: providers)
         return reader.sink.problems.count == before ? rule : nil
     }
@@ -134,11 +145,13 @@ public struct PolicyLoader: Sendable {
         let named = table.strings("provider") ?? []
         for id in named where !ids.contains(id) {
             let known = ids.isEmpty ? "no providers are configured" : "configured: \(ids.joined(separator: ", "))"
-            table.report("match.provider", "no provider has id \"\(id)\" (\(known))",
-                         suggestion: NearestWord.suggestion(for: id, among: ids))
+            table.report(
+                "match.provider", "no provider has id \"\(id)\" (\(known))",
+                suggestion: NearestWord.suggestion(for: id, among: ids))
         }
-        return TokenMatch(providers: named, names: (table.strings("name") ?? []).map(Glob.init),
-                          owners: (table.strings("owner") ?? []).map(Glob.init), scopes: table.strings("scope") ?? [])
+        return TokenMatch(
+            providers: named, names: (table.strings("name") ?? []).map(Glob.init),
+            owners: (table.strings("owner") ?? []).map(Glob.init), scopes: table.strings("scope") ?? [])
     }
 
     private func readTriggers(_ reader: TableReader) -> [Trigger] {
@@ -151,8 +164,11 @@ public struct PolicyLoader: Sendable {
         var triggers: [Trigger] = []
         if let span = table.timeSpan("expires_within") { triggers.append(.expiresWithin(span)) }
         if let expired = table.boolean("expired") {
-            if expired { triggers.append(.expired) }
-            else { table.report("when.expired", "only \"true\" is meaningful; remove the key instead of setting it to false") }
+            if expired {
+                triggers.append(.expired)
+            } else {
+                table.report("when.expired", "only \"true\" is meaningful; remove the key instead of setting it to false")
+            }
         }
         if let span = table.timeSpan("unused_for") { triggers.append(.unusedFor(span)) }
         if let span = table.timeSpan("age_over") { triggers.append(.ageOver(span)) }
@@ -165,7 +181,9 @@ public struct PolicyLoader: Sendable {
     private func readDelivery(_ reader: TableReader, action: RuleAction?) -> Delivery? {
         guard let table = reader.table("deliver") else {
             if action == .rotate, !reader.has("deliver") {
-                reader.report("deliver", "a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]")
+                reader.report(
+                    "deliver",
+                    "a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]")
             }
             return nil
         }
@@ -176,14 +194,20 @@ public struct PolicyLoader: Sendable {
         }
         var target: Delivery.Target?
         if let path = table.string("file") {
-            if !path.hasPrefix("/") || path.hasSuffix("/") { table.report("deliver.file", "must be an absolute path to a file") }
-            else { target = .file(path: path) }
+            if !path.hasPrefix("/") || path.hasSuffix("/") {
+                table.report("deliver.file", "must be an absolute path to a file")
+            } else {
+                target = .file(path: path)
+            }
         }
         if case .string? = table.values["command"] {
             table.report("deliver.command", "is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]")
         } else if let argv = table.strings("command") {
-            if argv[0].hasPrefix("/") { target = .command(argv: argv) }
-            else { table.report("deliver.command", "the program \"\(argv[0])\" must be an absolute path (no shell, no $PATH lookup)") }
+            if argv[0].hasPrefix("/") {
+                target = .command(argv: argv)
+            } else {
+                table.report("deliver.command", "the program \"\(argv[0])\" must be an absolute path (no shell, no $PATH lookup)")
+            }
         }
         if table.has("file") && table.has("command") {
             reader.report("deliver", "give deliver.file or deliver.command, not both")
@@ -195,9 +219,13 @@ public struct PolicyLoader: Sendable {
         var delivery = target.map { Delivery(target: $0) }
         readFileOptions(table, into: &delivery)
         if let timeout = table.timeSpan("timeout") {
-            if table.has("file") { table.report("deliver.timeout", "only applies to deliver.command") }
-            else if timeout.seconds == 0 { table.report("deliver.timeout", "must be longer than 0s") }
-            else { delivery?.timeout = timeout }
+            if table.has("file") {
+                table.report("deliver.timeout", "only applies to deliver.command")
+            } else if timeout.seconds == 0 {
+                table.report("deliver.timeout", "must be longer than 0s")
+            } else {
+                delivery?.timeout = timeout
+            }
         }
         return delivery
     }
@@ -206,20 +234,30 @@ public struct PolicyLoader: Sendable {
     private func readFileOptions(_ table: TableReader, into delivery: inout Delivery?) {
         if let owner = table.string("owner") {
             let parts = owner.split(separator: ":", omittingEmptySubsequences: false)
-            if table.has("command") { table.report("deliver.owner", "only applies to deliver.file") }
-            else if parts.count > 2 || parts.contains(where: \.isEmpty) {
+            if table.has("command") {
+                table.report("deliver.owner", "only applies to deliver.file")
+            } else if parts.count > 2 || parts.contains(where: \.isEmpty) {
                 table.report("deliver.owner", "\"\(owner)\" is not \"user\" or \"user:group\" (names or numeric ids)")
-            } else { delivery?.owner = owner }
+            } else {
+                delivery?.owner = owner
+            }
         }
         if let text = table.string("mode") {
-            if table.has("command") { table.report("deliver.mode", "only applies to deliver.file"); return }
+            if table.has("command") {
+                table.report("deliver.mode", "only applies to deliver.file")
+                return
+            }
             guard text.count == 4, text.hasPrefix("0"), let mode = Int(text, radix: 8) else {
                 table.report("deliver.mode", "\"\(text)\" is not an octal mode like \"0600\" or \"0640\" (write it as a string)")
                 return
             }
-            if mode & 0o007 != 0 { table.report("deliver.mode", "\"\(text)\" lets every user read the secret; others may have no access (e.g. \"0640\")") }
-            else if mode & 0o400 == 0 { table.report("deliver.mode", "\"\(text)\" does not let the owner read the file") }
-            else { delivery?.mode = mode }
+            if mode & 0o007 != 0 {
+                table.report("deliver.mode", "\"\(text)\" lets every user read the secret; others may have no access (e.g. \"0640\")")
+            } else if mode & 0o400 == 0 {
+                table.report("deliver.mode", "\"\(text)\" does not let the owner read the file")
+            } else {
+                delivery?.mode = mode
+            }
         }
     }
 
@@ -234,7 +272,10 @@ public struct PolicyLoader: Sendable {
             for need in needs {
                 let missing = need.capabilities.subtracting(has)
                 guard !missing.isEmpty else { continue }
-                reader.report(need.key, "provider \"\(id)\" (\(provider.kind.displayName)) has no \(missing.names.joined(separator: " or ")), which \(need.what) needs; remove \"\(id)\" from match.provider or change the rule")
+                reader.report(
+                    need.key,
+                    "provider \"\(id)\" (\(provider.kind.displayName)) has no \(missing.names.joined(separator: " or ")), which \(need.what) needs; remove \"\(id)\" from match.provider or change the rule"
+                )
             }
         }
     }

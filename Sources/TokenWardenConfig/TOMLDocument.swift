@@ -23,8 +23,10 @@ struct TOMLDocument: Sendable {
             let table = try TOMLTable(string: text)
             return .success(TOMLDocument(path: path, root: convert(table), locator: SourceLocator(text: text)))
         } catch let error as TOMLParseError {
-            return .failure(ConfigProblem(file: path, line: error.source.begin.line, column: error.source.begin.column,
-                                          message: "syntax error: \(error.description)"))
+            return .failure(
+                ConfigProblem(
+                    file: path, line: error.source.begin.line, column: error.source.begin.column,
+                    message: "syntax error: \(error.description)"))
         } catch {
             return .failure(ConfigProblem(file: path, message: "syntax error: \(error)"))
         }

@@ -24,28 +24,33 @@ struct TableReader {
     }
 
     func report(_ key: String?, _ message: String, suggestion: String? = nil) {
-        sink.add(ConfigProblem(file: document.path, line: key.flatMap(locate) ?? locate(""), subject: subject, key: key,
-                               message: message, suggestion: suggestion))
+        sink.add(
+            ConfigProblem(
+                file: document.path, line: key.flatMap(locate) ?? locate(""), subject: subject, key: key,
+                message: message, suggestion: suggestion))
     }
 
     func has(_ key: String) -> Bool { values[key] != nil }
 
     func string(_ key: String, required: Bool = false) -> String? {
         guard let value = present(key, required: required, expecting: "a string") else { return nil }
-        guard case let .string(text) = value else { return mismatch(key, value, expected: "a string") }
-        if text.isEmpty { report(prefix + key, "must not be empty"); return nil }
+        guard case .string(let text) = value else { return mismatch(key, value, expected: "a string") }
+        if text.isEmpty {
+            report(prefix + key, "must not be empty")
+            return nil
+        }
         return text
     }
 
     func boolean(_ key: String) -> Bool? {
         guard let value = present(key, required: false, expecting: "true or false") else { return nil }
-        guard case let .boolean(flag) = value else { return mismatch(key, value, expected: "true or false (without quotes)") }
+        guard case .boolean(let flag) = value else { return mismatch(key, value, expected: "true or false (without quotes)") }
         return flag
     }
 
     func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = present(key, required: false, expecting: "an integer") else { return nil }
-        guard case let .integer(number) = value else { return mismatch(key, value, expected: "an integer (without quotes)") }
+        guard case .integer(let number) = value else { return mismatch(key, value, expected: "an integer (without quotes)") }
         guard range.contains(number) else {
             report(prefix + key, "\(number) is out of range (\(range.lowerBound)…\(range.upperBound))")
             return nil
@@ -57,9 +62,12 @@ struct TableReader {
     func timeSpan(_ key: String, required: Bool = false) -> TimeSpan? {
         guard let value = present(key, required: required, expecting: "a duration") else { return nil }
         switch value {
-        case let .string(text):
-            do { return try TimeSpan(parsing: text) } catch { report(prefix + key, error.description); return nil }
-        case let .integer(number):
+        case .string(let text):
+            do { return try TimeSpan(parsing: text) } catch {
+                report(prefix + key, error.description)
+                return nil
+            }
+        case .integer(let number):
             report(prefix + key, "a duration needs a unit and quotes, e.g. \"\(number)d\" or \"\(number)s\"")
             return nil
         default:
@@ -71,12 +79,12 @@ struct TableReader {
     func strings(_ key: String) -> [String]? {
         guard let value = present(key, required: false, expecting: "a string or a list of strings") else { return nil }
         switch value {
-        case let .string(text) where !text.isEmpty:
+        case .string(let text) where !text.isEmpty:
             return [text]
-        case let .array(items) where !items.isEmpty:
+        case .array(let items) where !items.isEmpty:
             var texts: [String] = []
             for item in items {
-                guard case let .string(text) = item, !text.isEmpty else {
+                guard case .string(let text) = item, !text.isEmpty else {
                     report(prefix + key, "every entry must be a non-empty string, found \(item.typeName)")
                     return nil
                 }
@@ -94,7 +102,7 @@ struct TableReader {
     /// A sub-table read with the same context, its keys prefixed (`when.` …).
     func table(_ key: String) -> TableReader? {
         guard let value = present(key, required: false, expecting: "a table") else { return nil }
-        guard case let .table(values) = value else { return mismatch(key, value, expected: "a table (e.g. \(key).something = …)") }
+        guard case .table(let values) = value else { return mismatch(key, value, expected: "a table (e.g. \(key).something = …)") }
         return TableReader(values: values, document: document, sink: sink, subject: subject, prefix: prefix + key + ".", locate: locate)
     }
 

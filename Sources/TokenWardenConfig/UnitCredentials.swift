@@ -43,7 +43,8 @@ public struct UnitCredentials: Sendable, Equatable {
                 if key == "LoadCredential" { sources = [:] } else { encrypted = [] }
                 continue
             }
-            let name: Substring, source: Substring
+            let name: Substring
+            let source: Substring
             if let colon = value.firstIndex(of: ":") {
                 (name, source) = (value[..<colon], value[value.index(after: colon)...])
             } else {

@@ -12,9 +12,11 @@ public struct ActionBudget: Sendable, Hashable {
     }
 
     public init(settings: DaemonSettings, providers: [ProviderConfig]) {
-        self.init(total: settings.maxActionsPerCycle,
-                  perProvider: Dictionary(providers.compactMap { provider in provider.maxActionsPerCycle.map { (provider.id, $0) } },
-                                          uniquingKeysWith: min))
+        self.init(
+            total: settings.maxActionsPerCycle,
+            perProvider: Dictionary(
+                providers.compactMap { provider in provider.maxActionsPerCycle.map { (provider.id, $0) } },
+                uniquingKeysWith: min))
     }
 
     /// How many of one provider's writes a cycle carries out, and the limit that holds back the rest.
@@ -37,9 +39,12 @@ public struct ActionBudget: Sendable, Hashable {
         for (provider, count) in writes {
             let carriedOut = min(count, total - spent, perProvider[provider] ?? .max)
             spent += carriedOut
-            let limit = carriedOut == count ? nil
-                : spent >= total ? "[daemon] max_actions_per_cycle = \(total)"
-                : "max_actions_per_cycle = \(perProvider[provider] ?? 0) of provider \"\(provider)\""
+            let limit =
+                carriedOut == count
+                ? nil
+                : spent >= total
+                    ? "[daemon] max_actions_per_cycle = \(total)"
+                    : "max_actions_per_cycle = \(perProvider[provider] ?? 0) of provider \"\(provider)\""
             result[provider] = Allowance(carriedOut: carriedOut, limit: limit)
         }
         return result
@@ -50,8 +55,11 @@ public struct ActionBudget: Sendable, Hashable {
     public func split(_ decisions: [Decision]) -> (within: [Decision], beyond: [(decision: Decision, limit: String)]) {
         var counts: [(provider: String, count: Int)] = []
         for decision in decisions {
-            if counts.last?.provider == decision.token.provider { counts[counts.count - 1].count += 1 }
-            else { counts.append((decision.token.provider, 1)) }
+            if counts.last?.provider == decision.token.provider {
+                counts[counts.count - 1].count += 1
+            } else {
+                counts.append((decision.token.provider, 1))
+            }
         }
         let allowances = allowances(writes: counts)
         var within: [Decision] = []
@@ -61,7 +69,8 @@ public struct ActionBudget: Sendable, Hashable {
             let provider = decision.token.provider
             defer { rank[provider, default: 0] += 1 }
             guard let allowance = allowances[provider], rank[provider, default: 0] >= allowance.carriedOut,
-                  let limit = allowance.limit else {
+                let limit = allowance.limit
+            else {
                 within.append(decision)
                 continue
             }

@@ -40,7 +40,7 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
                 throw FormatError(description: "the token contains white space; the file must hold only the token")
             }
             value = .bearer(String(text))
-        case let .pair(left, right):
+        case .pair(let left, let right):
             guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
                 throw FormatError(description: "expected \(left):\(right) on one line")
             }
@@ -50,7 +50,7 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
 
     /// The non-secret half of a pair credential (SailPoint's client id is the daemon's own PAT id).
     public var publicIdentifier: String? {
-        if case let .pair(id, _) = value { return id }
+        if case .pair(let id, _) = value { return id }
         return nil
     }
 

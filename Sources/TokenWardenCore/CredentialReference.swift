@@ -8,8 +8,8 @@ public enum CredentialReference: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .file(path): path
-        case let .systemd(name): "systemd credential \"\(name)\""
+        case .file(let path): path
+        case .systemd(let name): "systemd credential \"\(name)\""
         }
     }
 }

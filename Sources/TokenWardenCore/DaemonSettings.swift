@@ -16,8 +16,10 @@ public struct DaemonSettings: Sendable, Hashable {
     public static let defaultMaxActionsPerCycle = 10
     public static let defaultStateDirectory = "/var/lib/tokenwarden"
 
-    public init(stateDirectory: String, policyDirectory: String, pollInterval: TimeSpan = defaultPollInterval,
-                enforce: Bool = false, maxActionsPerCycle: Int = defaultMaxActionsPerCycle, requestTimeout: TimeSpan = defaultRequestTimeout) {
+    public init(
+        stateDirectory: String, policyDirectory: String, pollInterval: TimeSpan = defaultPollInterval,
+        enforce: Bool = false, maxActionsPerCycle: Int = defaultMaxActionsPerCycle, requestTimeout: TimeSpan = defaultRequestTimeout
+    ) {
         self.stateDirectory = stateDirectory
         self.policyDirectory = policyDirectory
         self.pollInterval = pollInterval

@@ -30,7 +30,8 @@ public struct DecisionTally: Sendable {
 
         mutating func offer(_ key: Key) {
             if keys.count == limit, let last = keys.last, !(key < last) { return }
-            var low = 0, high = keys.count
+            var low = 0
+            var high = keys.count
             while low < high {
                 let middle = (low + high) / 2
                 if keys[middle] < key { low = middle + 1 } else { high = middle }
@@ -62,8 +63,10 @@ public struct DecisionTally: Sendable {
     private var rotationsForAPerson = 0
     private var held = 0
 
-    public init(rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
-                colliding: Set<String> = [], budget: ActionBudget, listing: Int) {
+    public init(
+        rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
+        colliding: Set<String> = [], budget: ActionBudget, listing: Int
+    ) {
         self.rules = rules
         self.budget = budget
         self.signers = signers
@@ -72,9 +75,10 @@ public struct DecisionTally: Sendable {
         firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
         self.providers = providers.map { provider in
             let prefix = provider.id + "/"
-            return ProviderTally(id: provider.id, kind: provider.kind,
-                                 ownIDs: Set(protected.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }),
-                                 firstWrites: Smallest(limit: min(budget.total, budget.perProvider[provider.id] ?? .max)))
+            return ProviderTally(
+                id: provider.id, kind: provider.kind,
+                ownIDs: Set(protected.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }),
+                firstWrites: Smallest(limit: min(budget.total, budget.perProvider[provider.id] ?? .max)))
         }
         providerIndex = Dictionary(providers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -82,8 +86,10 @@ public struct DecisionTally: Sendable {
     /// Counts one token of `provider` on which `rule` (an index into the rules) wins; `id` is asked
     /// for only when the token may be among those kept (on 1M tokens, most ids are never needed),
     /// `owner` (listed owner, provider's owner id) only when a rotation depends on it.
-    public mutating func add(provider: String, rule: Int, name: String, id: () -> String,
-                             owner: () -> (owner: String?, ownerID: String?) = { (nil, nil) }) {
+    public mutating func add(
+        provider: String, rule: Int, name: String, id: () -> String,
+        owner: () -> (owner: String?, ownerID: String?) = { (nil, nil) }
+    ) {
         // Rows arrive in runs of one provider: compare before hashing.
         if providers.indices.contains(current) && providers[current].id != provider {
             guard let index = providerIndex[provider] else { return }
@@ -101,9 +107,15 @@ public struct DecisionTally: Sendable {
         let action = rules[rule].action
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
-        let covered = action != .rotate || { let (owner, ownerID) = owner(); return signers.covers(provider: provider, owner: owner, ownerID: ownerID) }()
-        let hold = PolicyEngine.hold(of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
-                                     kind: providers[current].kind)
+        let covered =
+            action != .rotate
+            || {
+                let (owner, ownerID) = owner()
+                return signers.covers(provider: provider, owner: owner, ownerID: ownerID)
+            }()
+        let hold = PolicyEngine.hold(
+            of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
+            kind: providers[current].kind)
         if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
         guard hold == nil else {
             held += 1
@@ -151,9 +163,10 @@ public struct DecisionTally: Sendable {
             listed[rules[rule].name] = entries
         }
         let decided = counts.enumerated().filter { $0.element > 0 }
-        return PlanOutline(counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
-                           listed: listed, writes: writing.map(\.writes).reduce(0, +),
-                           carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson,
-                           held: held)
+        return PlanOutline(
+            counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
+            listed: listed, writes: writing.map(\.writes).reduce(0, +),
+            carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson,
+            held: held)
     }
 }

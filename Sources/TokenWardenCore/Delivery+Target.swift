@@ -6,13 +6,13 @@ extension Delivery {
     /// Whether each token gets a destination of its own: only a command whose argv names the token.
     /// A file, or a command without the placeholder, is one destination however many tokens it serves.
     public var isPerToken: Bool {
-        if case let .command(argv) = target { return argv.contains { $0.contains(Self.tokenPlaceholder) } }
+        if case .command(let argv) = target { return argv.contains { $0.contains(Self.tokenPlaceholder) } }
         return false
     }
 
     /// This delivery for one token: the placeholder filled in (it stays literal in a file path).
     public func resolved(for token: Token) -> Delivery {
-        guard case let .command(argv) = target else { return self }
+        guard case .command(let argv) = target else { return self }
         var resolved = self
         resolved.target = .command(argv: argv.map { $0.replacingOccurrences(of: Self.tokenPlaceholder, with: token.id) })
         return resolved
@@ -21,8 +21,8 @@ extension Delivery {
     /// What two deliveries that would overwrite each other share: the file's path, or the argv.
     public var destination: String {
         switch target {
-        case let .file(path): "file \(path)"
-        case let .command(argv): "command \(argv.joined(separator: " "))"
+        case .file(let path): "file \(path)"
+        case .command(let argv): "command \(argv.joined(separator: " "))"
         }
     }
 }

@@ -38,9 +38,9 @@ public struct Delivery: Sendable, Hashable, Codable, CustomStringConvertible {
     /// "file /etc/deploy/token (0600)" or "command /usr/local/bin/reload --service x".
     public var description: String {
         switch target {
-        case let .file(path):
+        case .file(let path):
             "file \(path) (0\(String(mode, radix: 8))\(owner.map { ", owner \($0)" } ?? ""))"
-        case let .command(argv): "command \(argv.joined(separator: " "))"
+        case .command(let argv): "command \(argv.joined(separator: " "))"
         }
     }
 }

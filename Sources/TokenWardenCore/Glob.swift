@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A shell-style name pattern from a policy file (`ci-*`, `deploy-bot`, `build-??`, `[a-c]*`).

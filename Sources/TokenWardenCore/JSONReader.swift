@@ -53,7 +53,10 @@ public struct JSONReader {
         try enter(opening: UInt8(ascii: "{"), expected: [String: Any].self)
         defer { depth -= 1 }
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") { position += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw corrupted("expected a key in quotes") }
@@ -69,7 +72,9 @@ public struct JSONReader {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return
+            case UInt8(ascii: "}"):
+                position += 1
+                return
             default: throw corrupted("expected ',' or '}' in an object")
             }
             if closes(with: UInt8(ascii: "}")) { return }
@@ -81,7 +86,10 @@ public struct JSONReader {
         try enter(opening: UInt8(ascii: "["), expected: [Any].self)
         defer { depth -= 1 }
         skipWhitespace()
-        if peek() == UInt8(ascii: "]") { position += 1; return }
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
         var index = 0
         while true {
             do {
@@ -93,7 +101,9 @@ public struct JSONReader {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return
+            case UInt8(ascii: "]"):
+                position += 1
+                return
             default: throw corrupted("expected ',' or ']' in an array")
             }
             if closes(with: UInt8(ascii: "]")) { return }
@@ -128,7 +138,8 @@ public struct JSONReader {
         try scanNumber()
         let text = bytes[start..<position]
         guard !text.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
-              let value = Int(String(decoding: text, as: UTF8.self)) else {
+            let value = Int(String(decoding: text, as: UTF8.self))
+        else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not an integer that fits"))
         }
         return value
@@ -331,8 +342,14 @@ public struct JSONReader {
     public struct PathKey: CodingKey {
         public let stringValue: String
         public let intValue: Int?
-        public init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-        public init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+        public init(stringValue: String) {
+            self.stringValue = stringValue
+            intValue = nil
+        }
+        public init(intValue: Int) {
+            stringValue = String(intValue)
+            self.intValue = intValue
+        }
     }
 
     /// A required key that was not in the object just read.
@@ -356,10 +373,10 @@ public struct JSONReader {
             .init(codingPath: [key] + old.codingPath, debugDescription: old.debugDescription, underlyingError: old.underlyingError)
         }
         return switch error {
-        case let .keyNotFound(missing, old): .keyNotFound(missing, context(old))
-        case let .typeMismatch(type, old): .typeMismatch(type, context(old))
-        case let .valueNotFound(type, old): .valueNotFound(type, context(old))
-        case let .dataCorrupted(old): .dataCorrupted(context(old))
+        case .keyNotFound(let missing, let old): .keyNotFound(missing, context(old))
+        case .typeMismatch(let type, let old): .typeMismatch(type, context(old))
+        case .valueNotFound(let type, let old): .valueNotFound(type, context(old))
+        case .dataCorrupted(let old): .dataCorrupted(context(old))
         @unknown default: error
         }
     }

@@ -9,9 +9,11 @@ extension ObservedToken {
     /// at most `countLimit` scopes and extras.
     public var capped: ObservedToken {
         func cut(_ text: String) -> String { text.count <= Self.fieldLimit ? text : String(text.prefix(Self.fieldLimit - 1)) + "…" }
-        guard id.count > Self.fieldLimit || name.count > Self.fieldLimit || (owner?.count ?? 0) > Self.fieldLimit
-            || scopes.count > Self.countLimit || extras.count > Self.countLimit
-            || scopes.contains(where: { $0.count > Self.fieldLimit }) || extras.contains(where: { $0.value.count > Self.fieldLimit }) else {
+        guard
+            id.count > Self.fieldLimit || name.count > Self.fieldLimit || (owner?.count ?? 0) > Self.fieldLimit
+                || scopes.count > Self.countLimit || extras.count > Self.countLimit
+                || scopes.contains(where: { $0.count > Self.fieldLimit }) || extras.contains(where: { $0.value.count > Self.fieldLimit })
+        else {
             return self
         }
         var copy = self

@@ -15,9 +15,11 @@ public struct ObservedToken: Sendable, Hashable {
     /// Provider-specific facts worth keeping (e.g. Synergy's `ExpiryReminderState`); never a secret.
     public var extras: [String: String]
 
-    public init(id: String, name: String, owner: String? = nil, scopes: [String] = [],
-                createdAt: Date? = nil, expiresAt: Date? = nil, lastUsedAt: Date? = nil,
-                revoked: Bool = false, extras: [String: String] = [:]) {
+    public init(
+        id: String, name: String, owner: String? = nil, scopes: [String] = [],
+        createdAt: Date? = nil, expiresAt: Date? = nil, lastUsedAt: Date? = nil,
+        revoked: Bool = false, extras: [String: String] = [:]
+    ) {
         self.id = id
         self.name = name
         self.owner = owner

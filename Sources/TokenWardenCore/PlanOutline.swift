@@ -44,8 +44,9 @@ public struct PlanOutline: Sendable, Hashable {
                 listed[decision.rule, default: []].append(Entry(decision: decision, heldBack: heldBack[decision.token.reference]))
             }
         }
-        self.init(counts: counts, listed: listed, writes: writes.count, carriedOut: within.count,
-                  rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count, held: decisions.filter { $0.hold != nil }.count)
+        self.init(
+            counts: counts, listed: listed, writes: writes.count, carriedOut: within.count,
+            rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count, held: decisions.filter { $0.hold != nil }.count)
     }
 }
 

@@ -18,8 +18,9 @@ extension PolicyEngine {
                     return window
                 }
                 guard !ruleWindows.contains(.never) else { return nil }
-                return .init(rule: index, match: rule.match, windows: ruleWindows, skipsExpired: !rule.action.applies(to: .expired),
-                             rotates: rule.action == .rotate)
+                return .init(
+                    rule: index, match: rule.match, windows: ruleWindows, skipsExpired: !rule.action.applies(to: .expired),
+                    rotates: rule.action == .rotate)
             }
             return candidates.isEmpty ? nil : PolicySelection(provider: provider.id, candidates: candidates)
         }

@@ -6,26 +6,29 @@ extension PolicyEngine {
     /// the arithmetic estimate, so the window agrees with the engine to the millisecond, rounding included.
     public static func window(of trigger: Trigger, kind: ProviderKind, now: Date) -> TriggerWindow {
         func holds(created: Int64? = nil, expires: Int64? = nil, used: Int64? = nil) -> Bool {
-            let probe = Token(provider: "", id: "", name: "", createdAt: created.map(Date.init(millisecondsSince1970:)),
-                              expiresAt: expires.map(Date.init(millisecondsSince1970:)),
-                              lastUsedAt: used.map(Date.init(millisecondsSince1970:)), state: .active, firstSeenAt: now, lastSeenAt: now)
+            let probe = Token(
+                provider: "", id: "", name: "", createdAt: created.map(Date.init(millisecondsSince1970:)),
+                expiresAt: expires.map(Date.init(millisecondsSince1970:)),
+                lastUsedAt: used.map(Date.init(millisecondsSince1970:)), state: .active, firstSeenAt: now, lastSeenAt: now)
             return reason(trigger, token: probe, kind: kind, now: now, words: false) != nil
         }
         let nowMS = now.millisecondsSince1970
         switch trigger {
-        case let .expiresWithin(span):
+        case .expiresWithin(let span):
             let end = now.addingTimeInterval(span.timeInterval).millisecondsSince1970
             guard let first = boundary(near: nowMS, firstOf: { holds(expires: $0) }),
-                  let last = boundary(near: end, lastOf: { holds(expires: $0) }), first <= last else { return .never }
+                let last = boundary(near: end, lastOf: { holds(expires: $0) }), first <= last
+            else { return .never }
             return .expires(first...last)
         case .expired:
             return boundary(near: nowMS, lastOf: { holds(expires: $0) }).map { .expires(Int64.min...$0) } ?? .never
-        case let .unusedFor(span):
+        case .unusedFor(let span):
             let estimate = now.addingTimeInterval(-span.timeInterval).millisecondsSince1970
             guard let used = boundary(near: estimate, lastOf: { holds(used: $0) }),
-                  let created = boundary(near: estimate, lastOf: { holds(created: $0) }) else { return .never }
+                let created = boundary(near: estimate, lastOf: { holds(created: $0) })
+            else { return .never }
             return .unused(lastUsed: used, neverUsedCreated: created)
-        case let .ageOver(span):
+        case .ageOver(let span):
             let estimate = now.addingTimeInterval(-span.timeInterval).millisecondsSince1970
             return boundary(near: estimate, lastOf: { holds(created: $0) }).map(TriggerWindow.createdAtOrBefore) ?? .never
         }

@@ -11,8 +11,10 @@ import Foundation
 public enum PolicyEngine {
     /// `colliding`: rotate rules whose one destination serves several live tokens (see
     /// `Decision.Hold.sharedDestination`); their rotations are held.
-    public static func evaluate(tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
-                                signers: RotationSigners, colliding: Set<String> = [], now: Date) -> [Decision] {
+    public static func evaluate(
+        tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
+        signers: RotationSigners, colliding: Set<String> = [], now: Date
+    ) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
         let rulesOf = rulesByProvider(rules, providers: providers)
@@ -31,11 +33,14 @@ public enum PolicyEngine {
             guard let won = fired.min(by: { outranks($0, $1, in: rules) }) else { continue }
             let winner = rules[won]
             guard let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
-            decisions.append(Decision(token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
-                                      reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
-                                      hold: hold(of: winner.action, ownCredential: protected.contains(token.reference),
-                                                 ownerCovered: winner.action != .rotate || signers.covers(token),
-                                                 sharedDestination: colliding.contains(winner.name), kind: kind)))
+            decisions.append(
+                Decision(
+                    token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
+                    reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
+                    hold: hold(
+                        of: winner.action, ownCredential: protected.contains(token.reference),
+                        ownerCovered: winner.action != .rotate || signers.covers(token),
+                        sharedDestination: colliding.contains(winner.name), kind: kind)))
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
     }
@@ -58,8 +63,10 @@ public enum PolicyEngine {
     /// Why a winning action is not carried out: own credentials are never revoked or rotated, a
     /// provider without a revoke API needs a person, and so does a rotation of a token whose owner
     /// tokenwarden cannot sign in as (`ownerCovered`); notifications are never held.
-    public static func hold(of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, sharedDestination: Bool = false,
-                            kind: ProviderKind) -> Decision.Hold? {
+    public static func hold(
+        of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, sharedDestination: Bool = false,
+        kind: ProviderKind
+    ) -> Decision.Hold? {
         guard action != .notify else { return nil }
         if ownCredential { return .ownCredential }
         guard kind.capabilities.contains(.revoke) else { return .needsPerson }
@@ -82,13 +89,13 @@ public enum PolicyEngine {
     /// (an empty reason), for deciding without formatting dates.
     static func reason(_ trigger: Trigger, token: Token, kind: ProviderKind, now: Date, words: Bool) -> String? {
         switch trigger {
-        case let .expiresWithin(span):
+        case .expiresWithin(let span):
             guard let expires = token.expiresAt, expires > now, expires.timeIntervalSince(now) <= span.timeInterval else { return nil }
             return words ? "expires in \(days(expires.timeIntervalSince(now))) (\(ProviderTimestamp.formatDay(expires)))" : ""
         case .expired:
             guard let expires = token.expiresAt, expires <= now else { return nil }
             return words ? "expired \(days(now.timeIntervalSince(expires))) ago (\(ProviderTimestamp.formatDay(expires)))" : ""
-        case let .unusedFor(span):
+        case .unusedFor(let span):
             guard kind.capabilities.contains(.lastUsed) else { return nil }
             if let used = token.lastUsedAt {
                 guard now.timeIntervalSince(used) >= span.timeInterval else { return nil }
@@ -96,7 +103,7 @@ public enum PolicyEngine {
             }
             guard let created = token.createdAt, now.timeIntervalSince(created) >= span.timeInterval else { return nil }
             return words ? "never used in the \(days(now.timeIntervalSince(created))) since it was created" : ""
-        case let .ageOver(span):
+        case .ageOver(let span):
             guard let created = token.createdAt, now.timeIntervalSince(created) > span.timeInterval else { return nil }
             return words ? "created \(days(now.timeIntervalSince(created))) ago (\(ProviderTimestamp.formatDay(created)))" : ""
         }
@@ -106,10 +113,10 @@ public enum PolicyEngine {
     static func limits(of rule: Rule) -> String {
         rule.triggers.map { trigger in
             switch trigger {
-            case let .expiresWithin(span): "\(span) before expiry"
+            case .expiresWithin(let span): "\(span) before expiry"
             case .expired: "no expired token"
-            case let .unusedFor(span): "\(span) unused"
-            case let .ageOver(span): "\(span) of age"
+            case .unusedFor(let span): "\(span) unused"
+            case .ageOver(let span): "\(span) of age"
             }
         }.joined(separator: ", ")
     }

@@ -17,9 +17,11 @@ public struct ProviderConfig: Sendable, Hashable {
     /// `[[provider.owner]]`: credentials of other token owners, for rotating their tokens.
     public var owners: [OwnerCredential]
 
-    public init(id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
-                pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil,
-                identity: String? = nil, owners: [OwnerCredential] = []) {
+    public init(
+        id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
+        pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil,
+        identity: String? = nil, owners: [OwnerCredential] = []
+    ) {
         self.id = id
         self.kind = kind
         self.baseURL = baseURL

@@ -26,7 +26,8 @@ public enum ProviderTimestamp {
         let month = try scanner.number(digits: 2, what: "month")
         try scanner.expect(UInt8(ascii: "-"))
         let day = try scanner.number(digits: 2, what: "day")
-        guard let separator = scanner.next(), separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ") else {
+        guard let separator = scanner.next(), separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ")
+        else {
             throw ParseError(text: text, reason: "expected \"T\" between date and time")
         }
         let hour = try scanner.number(digits: 2, what: "hour")
@@ -155,7 +156,10 @@ public enum ProviderTimestamp {
         var isAtEnd: Bool { index == bytes.count }
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
         mutating func advance() { index += 1 }
-        mutating func next() -> UInt8? { defer { index += 1 }; return peek() }
+        mutating func next() -> UInt8? {
+            defer { index += 1 }
+            return peek()
+        }
 
         mutating func expect(_ byte: UInt8) throws(ParseError) {
             guard next() == byte else { throw ParseError(text: text, reason: "expected \"\(Character(Unicode.Scalar(byte)))\"") }
@@ -189,13 +193,20 @@ public enum ProviderTimestamp {
         /// Seconds east of UTC, or nil when the text carries no offset.
         mutating func offset() throws(ParseError) -> Int? {
             guard let sign = peek() else { return nil }
-            if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") { advance(); return 0 }
+            if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
+                advance()
+                return 0
+            }
             guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
             advance()
             let hours = try number(digits: 2, what: "offset hours")
             var minutes = 0
-            if peek() == UInt8(ascii: ":") { advance(); minutes = try number(digits: 2, what: "offset minutes") }
-            else if !isAtEnd { minutes = try number(digits: 2, what: "offset minutes") }
+            if peek() == UInt8(ascii: ":") {
+                advance()
+                minutes = try number(digits: 2, what: "offset minutes")
+            } else if !isAtEnd {
+                minutes = try number(digits: 2, what: "offset minutes")
+            }
             guard hours <= 23, minutes <= 59 else { throw ParseError(text: text, reason: "no such UTC offset") }
             let seconds = hours * 3_600 + minutes * 60
             return sign == UInt8(ascii: "-") ? -seconds : seconds

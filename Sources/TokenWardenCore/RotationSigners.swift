@@ -17,11 +17,12 @@ public struct RotationSigners: Sendable {
 
     /// `identities`: who each provider's main credential signs in as (learned from the provider).
     public init(providers: [ProviderConfig], identities: [String: ProviderIdentity]) {
-        coverage = Dictionary(providers.map { provider in
-            var named = Set(provider.owners.map(\.name))
-            if let identity = provider.identity { named.insert(identity) }
-            return (provider.id, Coverage(identity: identities[provider.id], named: named, everyToken: provider.kind.listsOnlyOwnTokens))
-        }, uniquingKeysWith: { first, _ in first })
+        coverage = Dictionary(
+            providers.map { provider in
+                var named = Set(provider.owners.map(\.name))
+                if let identity = provider.identity { named.insert(identity) }
+                return (provider.id, Coverage(identity: identities[provider.id], named: named, everyToken: provider.kind.listsOnlyOwnTokens))
+            }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Every owner counts as covered: for tests of rules that are not about ownership.
@@ -37,8 +38,11 @@ public struct RotationSigners: Sendable {
         guard let coverage = coverage[provider] else { return false }
         if coverage.everyToken { return true }
         if let identity = coverage.identity {
-            if let ownerID { if ownerID == identity.id { return true } }
-            else if let owner, owner == identity.id || owner == identity.name { return true }
+            if let ownerID {
+                if ownerID == identity.id { return true }
+            } else if let owner, owner == identity.id || owner == identity.name {
+                return true
+            }
         }
         return [owner, ownerID].contains { $0.map(coverage.named.contains) ?? false }
     }
@@ -48,7 +52,8 @@ public struct RotationSigners: Sendable {
     /// What an admin must do so that `token` can be rotated (for a token `covers` refuses), saying
     /// whom tokenwarden signs in as when that is known.
     public func missingCredential(for token: Token) -> String {
-        let signer = coverage[token.provider]?.identity.map { "tokenwarden signs in to \(token.provider) as \($0)" }
+        let signer =
+            coverage[token.provider]?.identity.map { "tokenwarden signs in to \(token.provider) as \($0)" }
             ?? "whom tokenwarden signs in to \(token.provider) as is not known yet (`tokenwarden sync` learns it)"
         return Self.missingCredential(for: token, signer: signer)
     }

@@ -14,8 +14,10 @@ public struct Rule: Sendable, Hashable {
     /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
     public static let defaultOverlap = TimeSpan.hours(1)
 
-    public init(name: String, sourceFile: String, match: TokenMatch = TokenMatch(), triggers: [Trigger],
-                action: RuleAction, delivery: Delivery? = nil, overlap: TimeSpan? = nil) {
+    public init(
+        name: String, sourceFile: String, match: TokenMatch = TokenMatch(), triggers: [Trigger],
+        action: RuleAction, delivery: Delivery? = nil, overlap: TimeSpan? = nil
+    ) {
         self.name = name
         self.sourceFile = sourceFile
         self.match = match

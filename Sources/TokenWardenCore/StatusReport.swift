@@ -30,8 +30,10 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var consecutiveFailures: Int
         public var nextPollAt: Date?
 
-        public init(id: String, pollInterval: TimeSpan, lastPollAt: Date? = nil, succeeded: Bool? = nil, error: String? = nil,
-                    tokens: Int? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil) {
+        public init(
+            id: String, pollInterval: TimeSpan, lastPollAt: Date? = nil, succeeded: Bool? = nil, error: String? = nil,
+            tokens: Int? = nil, consecutiveFailures: Int = 0, nextPollAt: Date? = nil
+        ) {
             self.id = id
             self.pollInterval = pollInterval
             self.lastPollAt = lastPollAt
@@ -72,8 +74,10 @@ public struct StatusReport: Sendable, Hashable, Codable {
     /// Why the policies could not be evaluated, when they could not.
     public var policyProblem: String?
 
-    public init(service: Service?, providers: [Provider], rotations: [Rotation] = [], held: Int = 0, rotationsForAPerson: Int = 0,
-                databaseBytes: Int64 = 0, lastCheckAt: Date? = nil, lastCheckResult: String? = nil, policyProblem: String? = nil) {
+    public init(
+        service: Service?, providers: [Provider], rotations: [Rotation] = [], held: Int = 0, rotationsForAPerson: Int = 0,
+        databaseBytes: Int64 = 0, lastCheckAt: Date? = nil, lastCheckResult: String? = nil, policyProblem: String? = nil
+    ) {
         self.service = service
         self.providers = providers
         self.rotations = rotations
@@ -94,7 +98,8 @@ public struct StatusReport: Sendable, Hashable, Codable {
     public func attention(now: Date) -> [String] {
         var found: [String] = []
         if let service, !["active", "reloading"].contains(service.state) {
-            found.append("the service is \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))"): `journalctl -u tokenwarden` says why")
+            found.append(
+                "the service is \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))"): `journalctl -u tokenwarden` says why")
         }
         let running = service.map { ["active", "reloading"].contains($0.state) } ?? true
         for provider in providers {
@@ -109,13 +114,16 @@ public struct StatusReport: Sendable, Hashable, Codable {
                 found.append("\(provider.id): the last poll failed\(times): \(provider.error ?? "no reason recorded")")
             case true?:
                 if running, let last = provider.lastPollAt, now.timeIntervalSince(last) > 3 * interval {
-                    found.append("\(provider.id): last polled \(Self.age(now.timeIntervalSince(last))) ago, more than 3 poll intervals (\(provider.pollInterval))")
+                    found.append(
+                        "\(provider.id): last polled \(Self.age(now.timeIntervalSince(last))) ago, more than 3 poll intervals (\(provider.pollInterval))"
+                    )
                 }
             }
         }
         for rotation in rotations where rotation.state != "delivered" && now.timeIntervalSince(rotation.since) > Self.stalledAfter {
-            found.append("the rotation of \(rotation.token) has been \(rotation.state) for \(Self.age(now.timeIntervalSince(rotation.since)))"
-                + (rotation.failure.map { ": \($0)" } ?? ""))
+            found.append(
+                "the rotation of \(rotation.token) has been \(rotation.state) for \(Self.age(now.timeIntervalSince(rotation.since)))"
+                    + (rotation.failure.map { ": \($0)" } ?? ""))
         }
         if let result = lastCheckResult, result != "ok" { found.append("the last database check found damage: \(result)") }
         if let policyProblem { found.append("the policies cannot be evaluated: \(policyProblem)") }

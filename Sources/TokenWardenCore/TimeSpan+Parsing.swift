@@ -50,7 +50,10 @@ extension TimeSpan {
         var inTimePart = false
         var sawComponent = false
         for character in text.uppercased().dropFirst() {
-            if character.isASCII, character.isNumber { digits.append(character); continue }
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+                continue
+            }
             if character == "T" {
                 if inTimePart || !digits.isEmpty { throw ParseError(text: raw, reason: "misplaced \"T\" in an ISO-8601 duration") }
                 inTimePart = true

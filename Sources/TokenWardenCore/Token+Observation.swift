@@ -3,11 +3,12 @@ import Foundation
 extension Token {
     /// A token first seen in a listing at `now`. Its facts are kept to the millisecond.
     public init(provider: String, observed: ObservedToken, seenAt now: Date) {
-        self.init(provider: provider, id: observed.id, name: observed.name, owner: observed.owner,
-                  scopes: observed.scopes, createdAt: observed.createdAt?.atMillisecondPrecision,
-                  expiresAt: observed.expiresAt?.atMillisecondPrecision, lastUsedAt: observed.lastUsedAt?.atMillisecondPrecision,
-                  revoked: observed.revoked, state: observed.state(at: now), firstSeenAt: now.atMillisecondPrecision,
-                  lastSeenAt: now.atMillisecondPrecision, extras: observed.extras)
+        self.init(
+            provider: provider, id: observed.id, name: observed.name, owner: observed.owner,
+            scopes: observed.scopes, createdAt: observed.createdAt?.atMillisecondPrecision,
+            expiresAt: observed.expiresAt?.atMillisecondPrecision, lastUsedAt: observed.lastUsedAt?.atMillisecondPrecision,
+            revoked: observed.revoked, state: observed.state(at: now), firstSeenAt: now.atMillisecondPrecision,
+            lastSeenAt: now.atMillisecondPrecision, extras: observed.extras)
     }
 
     /// One fact that differs between the inventory and a new observation, in words for the history.
@@ -21,8 +22,10 @@ extension Token {
     /// Takes in a new observation seen at `now`, returning what changed (empty when only `lastSeenAt` moved).
     public mutating func absorb(_ observed: ObservedToken, seenAt now: Date) -> [Change] {
         var changes: [Change] = []
-        func track<Value: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Token, Value>, _ new: Value,
-                                     _ render: (Value) -> String) {
+        func track<Value: Equatable>(
+            _ field: String, _ keyPath: WritableKeyPath<Token, Value>, _ new: Value,
+            _ render: (Value) -> String
+        ) {
             let old = self[keyPath: keyPath]
             guard old != new else { return }
             changes.append(Change(field: field, old: render(old), new: render(new)))

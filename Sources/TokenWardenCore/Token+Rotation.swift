@@ -16,14 +16,16 @@ extension Token {
     /// default (SailPoint's `sp:scopes:all`: all the rights of whoever signs in) could only be wider.
     public func successorRequest(kind: ProviderKind, now: Date) throws(SuccessorError) -> TokenCreation {
         if kind.tokensCarryScopes && scopes.isEmpty {
-            throw SuccessorError(description: "the scopes of \(reference) are not known, and a successor must have exactly the old token's scopes "
-                + "(a provider's default may grant more); replace it by hand")
+            throw SuccessorError(
+                description: "the scopes of \(reference) are not known, and a successor must have exactly the old token's scopes "
+                    + "(a provider's default may grant more); replace it by hand")
         }
         var expiresAt: Date?
         if let createdAt, let old = self.expiresAt, old > createdAt {
             expiresAt = now.addingTimeInterval(old.timeIntervalSince(createdAt)).atMillisecondPrecision
         }
-        return TokenCreation(name: name, scopes: scopes, expiresAt: expiresAt, neverExpires: self.expiresAt == nil && kind.reportsNeverExpiring,
-                             validitySeconds: extras["access_token_validity_seconds"].flatMap(Int.init), ownerID: ownerID ?? owner)
+        return TokenCreation(
+            name: name, scopes: scopes, expiresAt: expiresAt, neverExpires: self.expiresAt == nil && kind.reportsNeverExpiring,
+            validitySeconds: extras["access_token_validity_seconds"].flatMap(Int.init), ownerID: ownerID ?? owner)
     }
 }

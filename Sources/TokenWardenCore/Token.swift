@@ -18,9 +18,11 @@ public struct Token: Sendable, Hashable {
     public var lastSeenAt: Date
     public var extras: [String: String]
 
-    public init(provider: String, id: String, name: String, owner: String? = nil, scopes: [String] = [],
-                createdAt: Date? = nil, expiresAt: Date? = nil, lastUsedAt: Date? = nil, revoked: Bool = false,
-                state: TokenState, firstSeenAt: Date, lastSeenAt: Date, extras: [String: String] = [:]) {
+    public init(
+        provider: String, id: String, name: String, owner: String? = nil, scopes: [String] = [],
+        createdAt: Date? = nil, expiresAt: Date? = nil, lastUsedAt: Date? = nil, revoked: Bool = false,
+        state: TokenState, firstSeenAt: Date, lastSeenAt: Date, extras: [String: String] = [:]
+    ) {
         self.provider = provider
         self.id = id
         self.name = name

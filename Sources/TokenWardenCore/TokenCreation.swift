@@ -17,8 +17,10 @@ public struct TokenCreation: Sendable, Hashable {
     /// checks the answer against this.
     public var ownerID: String?
 
-    public init(name: String, scopes: [String] = [], expiresAt: Date? = nil, neverExpires: Bool = false,
-                validitySeconds: Int? = nil, ownerID: String? = nil) {
+    public init(
+        name: String, scopes: [String] = [], expiresAt: Date? = nil, neverExpires: Bool = false,
+        validitySeconds: Int? = nil, ownerID: String? = nil
+    ) {
         self.name = name
         self.scopes = scopes
         self.expiresAt = expiresAt

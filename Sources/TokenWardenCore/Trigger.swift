@@ -30,10 +30,10 @@ public enum Trigger: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .expiresWithin(span): "expires within \(span)"
+        case .expiresWithin(let span): "expires within \(span)"
         case .expired: "expired"
-        case let .unusedFor(span): "unused for \(span)"
-        case let .ageOver(span): "older than \(span)"
+        case .unusedFor(let span): "unused for \(span)"
+        case .ageOver(let span): "older than \(span)"
         }
     }
 }

@@ -11,8 +11,10 @@ enum AtomicFile {
     /// Writes `data` to `path`; returns what went wrong after the content was in place (`syncDirectory`
     /// is fsync(2), replaceable so a test can make it fail).
     @discardableResult
-    static func write(_ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
-                      syncDirectory: (Int32) -> Int32 = { fsync($0) }) throws -> [String] {
+    static func write(
+        _ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
+        syncDirectory: (Int32) -> Int32 = { fsync($0) }
+    ) throws -> [String] {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
@@ -26,11 +28,15 @@ enum AtomicFile {
         do {
             defer { close(fd) }
             // Mode and owner first, so the content is never readable by anyone else, even briefly.
-            guard fchmod(fd, mode_t(mode)) == 0 else { throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())") }
+            guard fchmod(fd, mode_t(mode)) == 0 else {
+                throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())")
+            }
             if let owner, fchown(fd, owner.uid, owner.gid) != 0 {
                 let code = errno
-                throw DeliveryError("cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
-                    + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the deliver-owner drop-in the README shows)")
+                throw DeliveryError(
+                    "cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
+                        + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the deliver-owner drop-in the README shows)"
+                )
             }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
                 var offset = 0
@@ -45,15 +51,21 @@ enum AtomicFile {
             }
             guard fsync(fd) == 0 else { throw DeliveryError("cannot flush \(temporary) to disk: \(DeliveryError.systemError())") }
         }
-        guard rename(temporary, path) == 0 else { throw DeliveryError("cannot move the new file into place at \(path): \(DeliveryError.systemError())") }
+        guard rename(temporary, path) == 0 else {
+            throw DeliveryError("cannot move the new file into place at \(path): \(DeliveryError.systemError())")
+        }
         renamed = true
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
         guard directoryFD >= 0 else {
-            return ["\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a power cut now could bring the old file back"]
+            return [
+                "\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a power cut now could bring the old file back"
+            ]
         }
         defer { close(directoryFD) }
         guard syncDirectory(directoryFD) == 0 else {
-            return ["\(path) is in place, but flushing \(directory) to disk failed (\(DeliveryError.systemError())): a power cut now could bring the old file back"]
+            return [
+                "\(path) is in place, but flushing \(directory) to disk failed (\(DeliveryError.systemError())): a power cut now could bring the old file back"
+            ]
         }
         return []
     }

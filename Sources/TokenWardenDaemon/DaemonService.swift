@@ -58,8 +58,10 @@ public actor DaemonService {
     var signalSources: [any DispatchSourceSignal] = []
     var watchdog: (any DispatchSourceTimer)?
 
-    public init(options: Options, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
-                http: ProviderHTTPClient? = nil) {
+    public init(
+        options: Options, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(),
+        http: ProviderHTTPClient? = nil
+    ) {
         self.options = options
         self.logger = logger
         self.notifier = notifier
@@ -86,8 +88,10 @@ public actor DaemonService {
             schedule(first, initial: true)
             startWatchdog()
             _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(Self.spread(first))")])
-            logger.event(.daemonStarted, .notice, "tokenwarden started: \(first.drivers.count) providers, \(first.policies.rules.count) rules, "
-                         + (first.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: first.configuration.sourcePath)
+            logger.event(
+                .daemonStarted, .notice,
+                "tokenwarden started: \(first.drivers.count) providers, \(first.policies.rules.count) rules, "
+                    + (first.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: first.configuration.sourcePath)
             for (provider, reason) in first.unusable {
                 logger.event(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
             }
@@ -113,7 +117,7 @@ public actor DaemonService {
         switch outcome {
         case .success:
             storeChecked = true
-        case let .failure(error):
+        case .failure(let error):
             logger.event(.storeDamaged, .critical, "\(error)")
             fatal = error
             stop(reason: "the database failed its check")
@@ -130,7 +134,7 @@ public actor DaemonService {
         for timer in timers.values { timer.cancel() }
         timers = [:]
         watchdog?.cancel()
-        signalSources.forEach { $0.cancel() }
+        for source in signalSources { source.cancel() }
         finished?.resume()
         finished = nil
     }
@@ -146,8 +150,10 @@ public actor DaemonService {
             timers = [:]
             loaded = next
             schedule(next, initial: true)
-            logger.event(.daemonReloaded, .notice, "reloaded: \(next.drivers.count) providers, \(next.policies.rules.count) rules, "
-                         + (next.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: next.configuration.sourcePath)
+            logger.event(
+                .daemonReloaded, .notice,
+                "reloaded: \(next.drivers.count) providers, \(next.policies.rules.count) rules, "
+                    + (next.configuration.daemon.enforce ? "enforcing" : "report-only"), detail: next.configuration.sourcePath)
         } catch {
             logger.event(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
         }
@@ -158,8 +164,11 @@ public actor DaemonService {
     func load() throws -> Loaded {
         let configuration = try ConfigLoader(environment: options.environment).load(path: options.configPath)
         if store != nil, configuration.databasePath != loaded?.configuration.databasePath {
-            throw ConfigError(problems: [ConfigProblem(file: configuration.sourcePath, subject: "[daemon]", key: "state_directory",
-                                                       message: "cannot change while the daemon runs; restart it instead")])
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    file: configuration.sourcePath, subject: "[daemon]", key: "state_directory",
+                    message: "cannot change while the daemon runs; restart it instead")
+            ])
         }
         let policies = try Runtime.policies(for: configuration)
         let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
@@ -213,7 +222,8 @@ public actor DaemonService {
     /// A timer fired: run one cycle for that provider, then re-arm it (backing off while it fails).
     func tick(_ provider: String) {
         guard !stopping, !running.contains(provider), let loaded, let store,
-              let entry = loaded.drivers.first(where: { $0.config.id == provider }) else { return }
+            let entry = loaded.drivers.first(where: { $0.config.id == provider })
+        else { return }
         guard storeChecked else {
             arm(provider, after: 1)
             return
@@ -221,8 +231,9 @@ public actor DaemonService {
         running.insert(provider)
         nextPoll[provider] = nil
         guard let http else { return }
-        let cycle = LifecycleCycle(configuration: loaded.configuration, policies: loaded.policies, store: store,
-                                   createSettles: http.policy.createSettles)
+        let cycle = LifecycleCycle(
+            configuration: loaded.configuration, policies: loaded.policies, store: store,
+            createSettles: http.policy.createSettles)
         let creator = Runtime.creators(for: loaded.configuration, http: http, environment: options.environment)
         let logger = logger
         let started = Date()
@@ -231,13 +242,15 @@ public actor DaemonService {
         let task = Task {
             let outcome: Result<LifecycleCycle.Report, any Error>
             do {
-                outcome = .success(try await cycle.run(drivers: [entry], reserve: { wanted in await self.reserveWrites(wanted) },
-                                                       creator: creator))
+                outcome = .success(
+                    try await cycle.run(
+                        drivers: [entry], reserve: { wanted in await self.reserveWrites(wanted) },
+                        creator: creator))
             } catch {
                 outcome = .failure(error)
             }
             if !firstPoll { self.reportObservations(of: provider, since: started) }
-            if case let .success(report) = outcome { for event in report.events { event.log(to: logger) } }
+            if case .success(let report) = outcome { for event in report.events { event.log(to: logger) } }
             self.finish(provider, outcome)
             if self.running.isEmpty { IdleMemory.release(store) }
         }
@@ -256,10 +269,11 @@ public actor DaemonService {
             poll.log(to: logger, failedBefore: failedBefore)
         } else {
             failures[provider] = failedBefore + 1
-            let reason: String = switch outcome {
-            case let .failure(error): "\(error)"
-            case .success: "unknown error"
-            }
+            let reason: String =
+                switch outcome {
+                case .failure(let error): "\(error)"
+                case .success: "unknown error"
+                }
             PollResult.logFailure(provider: provider, inARow: failedBefore + 1, reason: reason, to: logger)
         }
         rounds[provider, default: 0] += 1
@@ -290,19 +304,23 @@ public actor DaemonService {
         guard let store, let seen = try? store.observations(provider: provider, since: started, limit: Self.observationLimit + 1) else { return }
         for entry in seen.prefix(Self.observationLimit) {
             guard let kind = TokenEventKind(rawValue: entry.event) else { continue }
-            let event: JournalEvent = switch kind {
-            case .discovered: .tokenDiscovered
-            case .changed: .tokenChanged
-            case .disappeared: .tokenDisappeared
-            case .reappeared: .tokenReappeared
-            }
-            logger.event(event, kind == .changed || kind == .discovered ? .info : .notice,
-                         "\(provider)/\(entry.tokenID) \"\(entry.tokenName)\" \(kind.rawValue)\(entry.detail.isEmpty ? "" : ": " + entry.detail)",
-                         provider: provider, token: (entry.tokenID, entry.tokenName), detail: entry.detail.isEmpty ? nil : entry.detail)
+            let event: JournalEvent =
+                switch kind {
+                case .discovered: .tokenDiscovered
+                case .changed: .tokenChanged
+                case .disappeared: .tokenDisappeared
+                case .reappeared: .tokenReappeared
+                }
+            logger.event(
+                event, kind == .changed || kind == .discovered ? .info : .notice,
+                "\(provider)/\(entry.tokenID) \"\(entry.tokenName)\" \(kind.rawValue)\(entry.detail.isEmpty ? "" : ": " + entry.detail)",
+                provider: provider, token: (entry.tokenID, entry.tokenName), detail: entry.detail.isEmpty ? nil : entry.detail)
         }
         if seen.count > Self.observationLimit {
-            logger.event(.pollSucceeded, .notice, "provider \(provider): more than \(Self.observationLimit) tokens changed in one poll; "
-                         + "`tokenwarden history` lists them all", provider: provider)
+            logger.event(
+                .pollSucceeded, .notice,
+                "provider \(provider): more than \(Self.observationLimit) tokens changed in one poll; "
+                    + "`tokenwarden history` lists them all", provider: provider)
         }
     }
 

@@ -23,8 +23,10 @@ public struct LifecycleCycle: Sendable {
     /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
     let createSettles: TimeInterval
 
-    public init(configuration: Configuration, policies: PolicySet, store: TokenStore, createSettles: TimeInterval,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        configuration: Configuration, policies: PolicySet, store: TokenStore, createSettles: TimeInterval,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.configuration = configuration
         self.policies = policies
         self.store = store
@@ -36,10 +38,12 @@ public struct LifecycleCycle: Sendable {
     /// others and why, so a write due there fails with the reason instead of silently waiting.
     /// `reserve` shares the blast-radius limit with other cycles (see `PolicyActuator.apply`).
     /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`): nothing is polled.
-    public func run(drivers: [(config: ProviderConfig, driver: any ProviderDriver)],
-                    unusable: [(provider: String, reason: String)] = [], reserve: (@Sendable (Int) async -> Int)? = nil,
-                    creator: PolicyActuator.Creator? = nil,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Report {
+    public func run(
+        drivers: [(config: ProviderConfig, driver: any ProviderDriver)],
+        unusable: [(provider: String, reason: String)] = [], reserve: (@Sendable (Int) async -> Int)? = nil,
+        creator: PolicyActuator.Creator? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Report {
         let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
         let polls = await ProviderPoller(store: store, clock: clock).pollAll(drivers)
@@ -48,13 +52,15 @@ public struct LifecycleCycle: Sendable {
         let actuator = PolicyActuator(store: store, spool: spool, createSettles: createSettles, clock: clock)
         let events = try await actuator.resumeRotations(drivers: writable, rules: policies.rules, enforce: configuration.daemon.enforce)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
-        let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies,
-                                              providers: scope, environment: environment, now: clock())
+        let decisions = try Runtime.decisions(
+            store: store, configuration: configuration, policies: policies,
+            providers: scope, environment: environment, now: clock())
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
-        let applied = try await actuator.apply(decisions, rules: policies.rules, providers: scope, enforce: configuration.daemon.enforce,
-                                               budget: budget, drivers: writable,
-                                               unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
-                                               reserve: reserve, creator: creator)
+        let applied = try await actuator.apply(
+            decisions, rules: policies.rules, providers: scope, enforce: configuration.daemon.enforce,
+            budget: budget, drivers: writable,
+            unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
+            reserve: reserve, creator: creator)
         return Report(polls: polls, decisions: decisions, events: events + applied.events, writes: applied.writes)
     }
 }

@@ -58,9 +58,11 @@ extension LifecycleEvent {
 extension Logger {
     /// Logs a daemon event that is not about one token (started, reloaded, a provider's poll).
     /// `CODE_FILE`/`CODE_LINE`/`CODE_FUNC` name the caller.
-    public func event(_ event: JournalEvent, _ level: Logger.Level, _ message: String, provider: String? = nil,
-                      token: (id: String, name: String)? = nil, detail: String? = nil,
-                      file: String = #fileID, function: String = #function, line: UInt = #line) {
+    public func event(
+        _ event: JournalEvent, _ level: Logger.Level, _ message: String, provider: String? = nil,
+        token: (id: String, name: String)? = nil, detail: String? = nil,
+        file: String = #fileID, function: String = #function, line: UInt = #line
+    ) {
         var metadata: Logger.Metadata = ["message_id": .string(event.messageID), "event": .string(event.rawValue)]
         if let provider { metadata["provider"] = .string(provider) }
         if let token {

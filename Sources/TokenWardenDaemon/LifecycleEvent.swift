@@ -32,7 +32,11 @@ public struct LifecycleEvent: Sendable, Hashable {
     /// Severity, as syslog and the journal grade it (the raw value is the syslog level). Ordered by
     /// severity: `.critical` is the greatest, so `priority >= .error` means "an error or worse".
     public enum Priority: Int, Sendable, Hashable, Comparable {
-        case critical = 2, error = 3, warning = 4, notice = 5, info = 6
+        case critical = 2
+        case error = 3
+        case warning = 4
+        case notice = 5
+        case info = 6
 
         public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue > rhs.rawValue }
     }

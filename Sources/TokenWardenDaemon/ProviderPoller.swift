@@ -55,8 +55,11 @@ public struct ProviderPoller: Sendable {
         }
         result.seconds = Self.seconds(since: timer)
         do {
-            try store.recordPoll(provider: provider.id, PollOutcome(startedAt: started, finishedAt: clock(), error: result.error,
-                                                                    tokenCount: result.summary.seen))
+            try store.recordPoll(
+                provider: provider.id,
+                PollOutcome(
+                    startedAt: started, finishedAt: clock(), error: result.error,
+                    tokenCount: result.summary.seen))
         } catch {
             let note = "the poll's outcome could not be saved: \(error)"
             result.error = result.error.map { "\($0); \(note)" } ?? note

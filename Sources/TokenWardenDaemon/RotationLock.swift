@@ -13,7 +13,8 @@ public final class RotationLock: Sendable {
     /// Takes the lock, trying for up to `patience`; nil when another process still holds it.
     public static func acquire(spool: SecretSpool, patience: Duration = .zero) async throws -> RotationLock? {
         do {
-            try FileManager.default.createDirectory(atPath: spool.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: spool.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw DeliveryError("cannot create the rotation spool \(spool.directory): \((error as NSError).localizedDescription)")
         }
@@ -24,7 +25,10 @@ public final class RotationLock: Sendable {
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 { return RotationLock(descriptor: fd) }
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else { break }
-            do { try await Task.sleep(for: .milliseconds(100)) } catch { close(fd); throw error }
+            do { try await Task.sleep(for: .milliseconds(100)) } catch {
+                close(fd)
+                throw error
+            }
         }
         close(fd)
         return nil

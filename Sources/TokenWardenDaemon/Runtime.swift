@@ -28,8 +28,10 @@ public enum Runtime {
     }
 
     /// A driver for every provider whose credential loads; the others with the reason they cannot be polled.
-    public static func drivers(for configuration: Configuration, http: ProviderHTTPClient,
-                               environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func drivers(
+        for configuration: Configuration, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> (ready: [(config: ProviderConfig, driver: any ProviderDriver)], failed: [(provider: String, reason: String)])
     {
         var ready: [(config: ProviderConfig, driver: any ProviderDriver)] = []
@@ -45,8 +47,10 @@ public enum Runtime {
     }
 
     /// The driver of one provider, with its credential loaded and checked.
-    public static func driver(for provider: ProviderConfig, http: ProviderHTTPClient,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ProviderDriver {
+    public static func driver(
+        for provider: ProviderConfig, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ProviderDriver {
         let credential = try CredentialLoader(environment: environment).load(provider.credential, kind: provider.kind).credential
         return try ProviderDrivers.make(for: provider, credential: credential, http: http)
     }
@@ -90,8 +94,10 @@ public enum Runtime {
 
     /// Whose tokens tokenwarden can rotate: the owners its credentials sign in as, from the config and
     /// from what the providers said (stored at each poll, or the owner of the credential's own token).
-    public static func signers(of configuration: Configuration, store: TokenStore,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RotationSigners {
+    public static func signers(
+        of configuration: Configuration, store: TokenStore,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> RotationSigners {
         let identities = try store.identities(ownTokens: ownTokenIDs(of: configuration, environment: environment).ids)
         return RotationSigners(providers: configuration.providers, identities: identities)
     }
@@ -99,8 +105,10 @@ public enum Runtime {
     /// The driver that signs in as `token`'s owner to create its successor: the `[[provider.owner]]`
     /// credential the config names for that owner, else the provider's main `driver` (whose identity
     /// the policy has checked owns the token; the rotation checks the provider's answer either way).
-    public static func creator(for token: Token, provider: ProviderConfig, main driver: any ProviderDriver, http: ProviderHTTPClient,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ProviderDriver {
+    public static func creator(
+        for token: Token, provider: ProviderConfig, main driver: any ProviderDriver, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ProviderDriver {
         guard let owner = provider.ownerCredential(for: token) else { return driver }
         let credential = try CredentialLoader(environment: environment).load(owner.credential, kind: provider.kind).credential
         return try ProviderDrivers.make(for: provider, credential: credential, http: http)
@@ -121,8 +129,10 @@ public enum Runtime {
     }
 
     /// `creator(for:…)` for every provider of `configuration`: what a cycle's rotations create with.
-    public static func creators(for configuration: Configuration, http: ProviderHTTPClient,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) -> PolicyActuator.Creator {
+    public static func creators(
+        for configuration: Configuration, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> PolicyActuator.Creator {
         { token, main in
             guard let provider = configuration.provider(id: token.provider) else { return main }
             return try creator(for: token, provider: provider, main: main, http: http, environment: environment)
@@ -131,8 +141,10 @@ public enum Runtime {
 
     /// What policy decides now about the live tokens of `providers` (all when nil), with tokenwarden's
     /// own credentials protected: what `plan` shows and what a cycle acts on.
-    public static func decisions(store: TokenStore, configuration: Configuration, policies: PolicySet, providers: Set<String>? = nil,
-                                 environment: [String: String] = ProcessInfo.processInfo.environment, now: Date) throws -> [Decision] {
+    public static func decisions(
+        store: TokenStore, configuration: Configuration, policies: PolicySet, providers: Set<String>? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, now: Date
+    ) throws -> [Decision] {
         // Only providers some rule runs on; with none, nothing is read.
         var evaluated = Set(PolicyEngine.rulesByProvider(policies.rules, providers: configuration.providers).keys)
         if let providers { evaluated.formIntersection(providers) }
@@ -142,9 +154,10 @@ public enum Runtime {
         let colliding = Set(try sharedDestinations(store: store, configuration: configuration, policies: policies).keys)
         var decisions: [Decision] = []
         try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
-            decisions += PolicyEngine.evaluate(tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
-                                               providers: configuration.providers, protected: protected, signers: signers,
-                                               colliding: colliding, now: now)
+            decisions += PolicyEngine.evaluate(
+                tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
+                providers: configuration.providers, protected: protected, signers: signers,
+                colliding: colliding, now: now)
         }
         return decisions
     }
@@ -153,15 +166,18 @@ public enum Runtime {
     /// SQLite finds the winning rule of every token in one pass (`TokenStore.forEachFiring`), and only the
     /// listed tokens are decided in full; `agreed` is false when the engine decided one of those otherwise
     /// than the pass (a bug to report), in which case the outline comes from deciding every token.
-    public static func outline(store: TokenStore, configuration: Configuration, policies: PolicySet, listing: Int,
-                               environment: [String: String] = ProcessInfo.processInfo.environment,
-                               now: Date) throws -> (outline: PlanOutline, agreed: Bool) {
+    public static func outline(
+        store: TokenStore, configuration: Configuration, policies: PolicySet, listing: Int,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        now: Date
+    ) throws -> (outline: PlanOutline, agreed: Bool) {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let protected = ownTokens(of: configuration, environment: environment).references
         let signers = try signers(of: configuration, store: store, environment: environment)
         let colliding = Set(try sharedDestinations(store: store, configuration: configuration, policies: policies).keys)
-        let empty = DecisionTally(rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
-                                  colliding: colliding, budget: budget, listing: listing)
+        let empty = DecisionTally(
+            rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
+            colliding: colliding, budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
@@ -178,8 +194,9 @@ public enum Runtime {
         var tally = empty
         for result in results.withLock({ $0 }) { tally.merge(try result.get()) }
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
-        let decided = PolicyEngine.evaluate(tokens: listed, rules: policies.rules, providers: configuration.providers,
-                                            protected: protected, signers: signers, colliding: colliding, now: now)
+        let decided = PolicyEngine.evaluate(
+            tokens: listed, rules: policies.rules, providers: configuration.providers,
+            protected: protected, signers: signers, colliding: colliding, now: now)
         if let outline = tally.outline(decided) { return (outline, true) }
         let every = try decisions(store: store, configuration: configuration, policies: policies, environment: environment, now: now)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)

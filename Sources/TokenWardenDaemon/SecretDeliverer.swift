@@ -26,9 +26,9 @@ public struct SecretDeliverer: Sendable {
     @discardableResult
     public func deliver(_ secret: Secret, as delivery: Delivery, facts: Facts) async throws -> [String] {
         switch delivery.target {
-        case let .file(path):
+        case .file(let path):
             return try AtomicFile.write(Data(secret.reveal().utf8), to: path, mode: delivery.mode, owner: try delivery.owner.map(Self.resolve))
-        case let .command(argv):
+        case .command(let argv):
             try await run(argv, input: secret, environment: environment(for: facts), timeout: delivery.timeout)
             return []
         }
@@ -83,7 +83,7 @@ public struct SecretDeliverer: Sendable {
             }
             group.addTask {
                 try await Task.sleep(for: .seconds(timeout.timeInterval))
-                return nil   // the timeout won: cancelling the run sends the group the teardown above
+                return nil  // the timeout won: cancelling the run sends the group the teardown above
             }
             defer { group.cancelAll() }
             do {
@@ -95,8 +95,8 @@ public struct SecretDeliverer: Sendable {
         switch status {
         case nil: throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
         case .exited(0): return
-        case let .exited(code): throw DeliveryError("\(argv[0]) exited with status \(code)\(quoted)")
-        case let .signaled(signal): throw DeliveryError("\(argv[0]) was killed by signal \(signal)\(quoted)")
+        case .exited(let code): throw DeliveryError("\(argv[0]) exited with status \(code)\(quoted)")
+        case .signaled(let signal): throw DeliveryError("\(argv[0]) was killed by signal \(signal)\(quoted)")
         }
     }
 
@@ -104,7 +104,8 @@ public struct SecretDeliverer: Sendable {
     /// number, taken as the id itself (a user or group that exists only as an id, e.g. in a container).
     static func resolve(_ owner: String) throws -> (uid: uid_t, gid: gid_t) {
         let parts = owner.split(separator: ":").map(String.init)
-        let uid: uid_t, primaryGroup: gid_t?
+        let uid: uid_t
+        let primaryGroup: gid_t?
         if let number = uid_t(parts[0]) {
             // (uid_t)-1 tells chown "leave it as it is", which is not what an admin wrote.
             guard number != uid_t.max else { throw DeliveryError("deliver.owner: \(number) is not a user id") }
@@ -117,7 +118,9 @@ public struct SecretDeliverer: Sendable {
             throw DeliveryError("deliver.owner: there is no user \"\(parts[0])\" on this system")
         }
         guard parts.count == 2 else {
-            guard let primaryGroup else { throw DeliveryError("deliver.owner: uid \(uid) has no entry on this system to take a group from; write \"\(uid):GROUP\"") }
+            guard let primaryGroup else {
+                throw DeliveryError("deliver.owner: uid \(uid) has no entry on this system to take a group from; write \"\(uid):GROUP\"")
+            }
             return (uid, primaryGroup)
         }
         if let number = gid_t(parts[1]) {

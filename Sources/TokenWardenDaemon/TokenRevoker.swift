@@ -23,8 +23,10 @@ public struct TokenRevoker: Sendable {
     }
 
     public func revoke(_ token: Token, with driver: any ProviderDriver, mode: ActionMode, rule: String?, reason: String) async throws -> Outcome {
-        let id = try store.recordAction(AuditedAction(provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: rule,
-                                                      action: .revoke, mode: mode, outcome: .planned, reason: reason))
+        let id = try store.recordAction(
+            AuditedAction(
+                provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: rule,
+                action: .revoke, mode: mode, outcome: .planned, reason: reason))
         do {
             let result = try await driver.revoke(tokenID: token.id)
             try store.finishAction(id: id, outcome: .succeeded)

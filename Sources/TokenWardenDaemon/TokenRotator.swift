@@ -21,8 +21,10 @@ public struct TokenRotator: Sendable {
     /// it (clocks differ); older same-named tokens are never taken for tokenwarden's own.
     static let clockSlack: TimeInterval = 300
 
-    public init(store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
-                createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
+        createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.spool = spool
         self.deliverer = deliverer
@@ -34,8 +36,10 @@ public struct TokenRotator: Sendable {
     /// `delivered` and a later `resume` revokes the old token once the overlap has passed.
     /// `creator` signs in as the token's owner and creates the successor (a provider creates tokens
     /// only for whoever signs in); `driver`, the provider's main credential, lists and revokes.
-    public func rotate(_ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
-                       driver: any ProviderDriver, creator: any ProviderDriver) async throws -> RotationRecord {
+    public func rotate(
+        _ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
+        driver: any ProviderDriver, creator: any ProviderDriver
+    ) async throws -> RotationRecord {
         let record = try store.beginRotation(of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason, at: clock())
         let (created, secret) = try await create(record, token: token, driver: driver, creator: creator)
         return try await carry(created, token: token, secret: secret, driver: driver)
@@ -45,13 +49,15 @@ public struct TokenRotator: Sendable {
     /// forward: finishing it, undoing it, or leaving it for the next cycle when the provider is down.
     public func resume(_ record: RotationRecord, driver: any ProviderDriver) async throws -> RotationRecord {
         guard let token = try store.token(provider: record.provider, id: record.tokenID) else {
-            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "the old token is no longer in the inventory",
-                                             failure: "the old token \(record.reference) is no longer in the inventory")
+            return try store.advanceRotation(
+                record.id, to: .failed, at: clock(), detail: "the old token is no longer in the inventory",
+                failure: "the old token \(record.reference) is no longer in the inventory")
         }
         var record = record
         if record.state == .planned {
-            record = try await sweep(record, token: token, driver: driver,
-                                     because: "tokenwarden stopped before it recorded the new token")
+            record = try await sweep(
+                record, token: token, driver: driver,
+                because: "tokenwarden stopped before it recorded the new token")
         }
         return try await carry(record, token: token, secret: nil, driver: driver)
     }
@@ -89,19 +95,26 @@ public struct TokenRotator: Sendable {
     /// The successor must belong to the old token's owner: the signer is checked before the create
     /// where the API says who it is, and the answer after it; a successor of anyone else's is
     /// revoked at once and never delivered.
-    private func create(_ record: RotationRecord, token: Token, driver: any ProviderDriver,
-                        creator: any ProviderDriver) async throws -> (RotationRecord, Secret?) {
+    private func create(
+        _ record: RotationRecord, token: Token, driver: any ProviderDriver,
+        creator: any ProviderDriver
+    ) async throws -> (RotationRecord, Secret?) {
         CrashPoint.beforeCreate.pass()
         let request: TokenCreation
         do {
             request = try token.successorRequest(kind: driver.kind, now: clock())
             if let signer = try await creator.identity(), !signer.owns(token) {
-                throw Token.SuccessorError(description: "the credential for this rotation signs in as \(signer), not as \(token.owner ?? token.ownerID ?? "the token's owner"), "
-                    + "and a provider creates a token only for whoever signs in; check the owner credentials of provider \(token.provider)")
+                throw Token.SuccessorError(
+                    description:
+                        "the credential for this rotation signs in as \(signer), not as \(token.owner ?? token.ownerID ?? "the token's owner"), "
+                        + "and a provider creates a token only for whoever signs in; check the owner credentials of provider \(token.provider)")
             }
         } catch {
-            return (try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token was created; the old token is untouched",
-                                              failure: "\(error)"), nil)
+            return (
+                try store.advanceRotation(
+                    record.id, to: .failed, at: clock(), detail: "no new token was created; the old token is untouched",
+                    failure: "\(error)"), nil
+            )
         }
         let created: CreatedToken
         do {
@@ -111,27 +124,33 @@ public struct TokenRotator: Sendable {
             // An answer, even a refusal or a garbled one, means the provider is done with the request;
             // without one (a timeout, a dropped connection) it may still be making the token.
             let answered = (error as? ProviderError).map { $0.kind != .timeout && $0.kind != .connection } ?? false
-            return (try await sweep(record, token: token, driver: driver, because: "creating the new token failed: \(error)",
-                                    mayStillLand: !answered), nil)
+            return (
+                try await sweep(
+                    record, token: token, driver: driver, because: "creating the new token failed: \(error)",
+                    mayStillLand: !answered), nil
+            )
         }
         CrashPoint.afterCreate.pass()
         let fingerprint = SecretFingerprint.of(created.secret)
         let notes = (created.adjustments + Self.shortening(requested: request, created: created)).map { "; \($0)" }.joined()
-        var next = try store.advanceRotation(record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))\(notes)",
-                                             newTokenID: created.id, fingerprint: fingerprint)
+        var next = try store.advanceRotation(
+            record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))\(notes)",
+            newTokenID: created.id, fingerprint: fingerprint)
         CrashPoint.afterCreated.pass()
         guard let owner = created.ownerID, owner == request.ownerID else {
             let said = created.ownerID.map { "belongs to \($0)" } ?? "came without an owner"
-            next = try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "the new token \(said), not to the old token's owner",
-                                             failure: "the provider made the new token \(created.id) for \(created.ownerID ?? "an owner it did not name"), "
-                                                + "not for \(request.ownerID ?? "the old token's owner"); it is revoked undelivered")
+            next = try store.advanceRotation(
+                record.id, to: .compensating, at: clock(), detail: "the new token \(said), not to the old token's owner",
+                failure: "the provider made the new token \(created.id) for \(created.ownerID ?? "an owner it did not name"), "
+                    + "not for \(request.ownerID ?? "the old token's owner"); it is revoked undelivered")
             return (next, nil)
         }
         do {
             try spool.write(created.secret, rotation: record.id)
         } catch {
-            next = try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "cannot hold the secret for delivery",
-                                             failure: "cannot keep the new secret safe during delivery: \(error)")
+            next = try store.advanceRotation(
+                record.id, to: .compensating, at: clock(), detail: "cannot hold the secret for delivery",
+                failure: "cannot keep the new secret safe during delivery: \(error)")
             return (next, nil)
         }
         CrashPoint.afterSpool.pass()
@@ -145,7 +164,9 @@ public struct TokenRotator: Sendable {
             return ["the old token never expired, but the provider gave the new one an expiry: \(ProviderTimestamp.format(expires))"]
         }
         if let wanted = requested.expiresAt, let got = created.expiresAt, got < wanted.addingTimeInterval(-86_400) {
-            return ["the new token expires \(ProviderTimestamp.format(got)), earlier than the old token's lifetime asked for (\(ProviderTimestamp.format(wanted)))"]
+            return [
+                "the new token expires \(ProviderTimestamp.format(got)), earlier than the old token's lifetime asked for (\(ProviderTimestamp.format(wanted)))"
+            ]
         }
         return []
     }
@@ -153,25 +174,29 @@ public struct TokenRotator: Sendable {
     /// created → delivered, or → compensating when the secret is gone or delivery fails.
     private func deliver(_ record: RotationRecord, token: Token, secret: Secret?) async throws -> RotationRecord {
         guard let secret, SecretFingerprint.of(secret) == record.newSecretFingerprint, let newID = record.newTokenID else {
-            return try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "the new secret was lost before delivery",
-                                             failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered")
+            return try store.advanceRotation(
+                record.id, to: .compensating, at: clock(), detail: "the new secret was lost before delivery",
+                failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered")
         }
-        let facts = SecretDeliverer.Facts(provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
-                                          fingerprint: record.newSecretFingerprint ?? "", rule: record.rule)
+        let facts = SecretDeliverer.Facts(
+            provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
+            fingerprint: record.newSecretFingerprint ?? "", rule: record.rule)
         let warnings: [String]
         do {
             warnings = try await deliverer.deliver(secret, as: record.delivery, facts: facts)
         } catch {
             spool.remove(rotation: record.id)
-            return try store.advanceRotation(record.id, to: .compensating, at: clock(), detail: "delivery failed",
-                                             failure: "delivering the new secret to \(record.delivery) failed: \(error)")
+            return try store.advanceRotation(
+                record.id, to: .compensating, at: clock(), detail: "delivery failed",
+                failure: "delivering the new secret to \(record.delivery) failed: \(error)")
         }
         CrashPoint.afterDeliver.pass()
         let now = clock()
-        let next = try store.advanceRotation(record.id, to: .delivered, at: now,
-                                             detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)"
-                                                + warnings.map { " (warning: \($0))" }.joined(),
-                                             revokeOldAfter: now.addingTimeInterval(record.overlap.timeInterval))
+        let next = try store.advanceRotation(
+            record.id, to: .delivered, at: now,
+            detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)"
+                + warnings.map { " (warning: \($0))" }.joined(),
+            revokeOldAfter: now.addingTimeInterval(record.overlap.timeInterval))
         spool.remove(rotation: record.id)
         CrashPoint.afterDelivered.pass()
         return next
@@ -185,11 +210,14 @@ public struct TokenRotator: Sendable {
         do {
             let result = try await driver.revoke(tokenID: newID)
             let detail = result == .alreadyGone ? "the new token \(newID) was already gone" : "the new token \(newID) was revoked"
-            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: detail + "; the old token is untouched",
-                                             failure: record.failure)
+            return try store.advanceRotation(
+                record.id, to: .failed, at: clock(), detail: detail + "; the old token is untouched",
+                failure: record.failure)
         } catch {
-            try store.noteRotationDelay(record.id, at: clock(), reason: (record.failure.map { $0 + "; " } ?? "")
-                + "revoking the undelivered new token \(newID) failed, retried next cycle: \(error)")
+            try store.noteRotationDelay(
+                record.id, at: clock(),
+                reason: (record.failure.map { $0 + "; " } ?? "")
+                    + "revoking the undelivered new token \(newID) failed, retried next cycle: \(error)")
             return try store.rotation(id: record.id) ?? record
         }
     }
@@ -202,7 +230,8 @@ public struct TokenRotator: Sendable {
             let result = try await driver.revoke(tokenID: record.tokenID)
             CrashPoint.afterRevokeOld.pass()
             let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
-            try store.markRevoked(provider: record.provider, tokenID: record.tokenID, at: clock(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
+            try store.markRevoked(
+                provider: record.provider, tokenID: record.tokenID, at: clock(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
             return try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: detail)
         } catch {
             try store.noteRotationDelay(record.id, at: clock(), reason: "revoking the old token failed, retried next cycle: \(error)")
@@ -217,21 +246,26 @@ public struct TokenRotator: Sendable {
     /// create may still be landing on a slow provider): the rotation stays unresolved, swept again
     /// each cycle. A create that was never sent, or that the provider answered, needs no wait. A
     /// candidate must have the old token's name and owner.
-    private func sweep(_ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String,
-                       mayStillLand: Bool = true) async throws -> RotationRecord {
+    private func sweep(
+        _ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String,
+        mayStillLand: Bool = true
+    ) async throws -> RotationRecord {
         var candidates: [ObservedToken] = []
         let owner = token.ownerID ?? token.owner
         do {
             for try await page in driver.tokens() {
-                for listed in page where listed.name == token.name && listed.id != token.id && !listed.revoked
-                    && (owner == nil || (listed.ownerID ?? listed.owner) == owner) {
+                for listed in page
+                where listed.name == token.name && listed.id != token.id && !listed.revoked
+                    && (owner == nil || (listed.ownerID ?? listed.owner) == owner)
+                {
                     if let created = listed.createdAt, created < record.startedAt.addingTimeInterval(-Self.clockSlack) { continue }
                     if try store.tokenKnownBefore(record.startedAt, provider: record.provider, tokenID: listed.id) { continue }
                     candidates.append(listed)
                 }
             }
         } catch {
-            try store.noteRotationDelay(record.id, at: clock(), reason: "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
+            try store.noteRotationDelay(
+                record.id, at: clock(), reason: "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
             return record
         }
         // Current values: the record passed in may predate `markCreateSent`.
@@ -240,20 +274,27 @@ public struct TokenRotator: Sendable {
         switch candidates.count {
         case 0 where !settled:
             let until = ProviderTimestamp.format((sentAt ?? record.startedAt).addingTimeInterval(createSettles))
-            try store.noteRotationDelay(record.id, at: clock(), reason: "\(reason); no new token has appeared yet, but the create may still land "
-                + "until \(until): swept again next cycle")
+            try store.noteRotationDelay(
+                record.id, at: clock(),
+                reason: "\(reason); no new token has appeared yet, but the create may still land "
+                    + "until \(until): swept again next cycle")
             return try store.rotation(id: record.id) ?? record
         case 0:
-            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
-                                             failure: reason)
+            return try store.advanceRotation(
+                record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
+                failure: reason)
         case 1:
-            return try store.advanceRotation(record.id, to: .compensating, at: clock(),
-                                             detail: "found the new token \(candidates[0].id), whose secret was never delivered",
-                                             newTokenID: candidates[0].id, failure: reason)
+            return try store.advanceRotation(
+                record.id, to: .compensating, at: clock(),
+                detail: "found the new token \(candidates[0].id), whose secret was never delivered",
+                newTokenID: candidates[0].id, failure: reason)
         default:
             let ids = candidates.map(\.id).joined(separator: ", ")
-            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
-                                             failure: "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched")
+            return try store.advanceRotation(
+                record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
+                failure:
+                    "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched"
+            )
         }
     }
 }

@@ -68,9 +68,10 @@ public struct JournalLogHandler: LogHandler {
     public static func fieldName(_ key: String) -> String {
         let upper = key.uppercased()
         if upper == "MESSAGE_ID" { return upper }
-        let cleaned = String(upper.unicodeScalars.map { scalar -> Character in
-            (("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
-        })
+        let cleaned = String(
+            upper.unicodeScalars.map { scalar -> Character in
+                (("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
+            })
         return "TOKENWARDEN_" + cleaned
     }
 
@@ -83,7 +84,7 @@ public struct JournalLogHandler: LogHandler {
             buffer.copyBytes(from: bytes)
             return buffer
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         var vectors = buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
         return sd_journal_sendv(&vectors, Int32(vectors.count))
     }

@@ -33,7 +33,8 @@ public struct TextLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         // Messages and metadata carry provider data: shown terminal-safe, one entry one line.
-        var line = Self.timestamp() + " " + Self.label(event.level).padding(toLength: 8, withPad: " ", startingAt: 0) + " "
+        var line =
+            Self.timestamp() + " " + Self.label(event.level).padding(toLength: 8, withPad: " ", startingAt: 0) + " "
             + "\(event.message)".terminalSafe
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let extra = all.filter { shown.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)".terminalSafe }

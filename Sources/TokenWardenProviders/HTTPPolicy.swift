@@ -12,8 +12,9 @@ public struct HTTPPolicy: Sendable, Hashable {
     /// A larger response body is refused (a page of 200 AWX tokens is about 100 KB).
     public var maximumBodyBytes: Int
 
-    public static let standard = HTTPPolicy(connectTimeout: 10, requestTimeout: 60, backoff: .standard,
-                                            maximumAttempts: 6, maximumBodyBytes: 32 << 20)
+    public static let standard = HTTPPolicy(
+        connectTimeout: 10, requestTimeout: 60, backoff: .standard,
+        maximumAttempts: 6, maximumBodyBytes: 32 << 20)
 
     /// The standard policy with another request timeout (`[daemon] request_timeout`); connecting
     /// never takes longer than a whole request may.

@@ -27,8 +27,10 @@ struct ProviderConnection: Sendable {
     /// methods 5xx, timeouts and dropped connections, with jittered backoff up to the policy's caps.
     /// Statuses in `accepting` come back to the caller; any other non-2xx becomes a `ProviderError`.
     /// `idempotent` defaults to every method but POST (12d Synergy deletes with a POST, and says so).
-    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, contentType: String? = nil,
-              accepting: Set<Int> = [], idempotent: Bool? = nil) async throws(ProviderError) -> Response {
+    func send(
+        _ method: HTTPMethod, _ url: String, body: Data? = nil, contentType: String? = nil,
+        accepting: Set<Int> = [], idempotent: Bool? = nil
+    ) async throws(ProviderError) -> Response {
         let policy = http.policy
         let idempotent = idempotent ?? (method != .POST)
         let label = "\(method.rawValue) \(Self.path(of: url))"
@@ -72,14 +74,19 @@ struct ProviderConnection: Sendable {
                 case 429:
                     let advised = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: Date()) }
                     retryDelay = advised ?? policy.backoff.delay(attempt: attempt - 1, using: &generator)
-                    failure = error(.rateLimited, "\(label) was rate-limited (429 Too Many Requests) \(attempt) times; giving up for this poll\(excerpt)")
+                    failure = error(
+                        .rateLimited, "\(label) was rate-limited (429 Too Many Requests) \(attempt) times; giving up for this poll\(excerpt)")
                     await pacer.postpone(by: retryDelay)
                 case 500...599 where idempotent:
                     retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
-                    failure = error(.unavailable, "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, tokenwarden tries again next poll\(excerpt)")
+                    failure = error(
+                        .unavailable,
+                        "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, tokenwarden tries again next poll\(excerpt)"
+                    )
                 default:
-                    throw Self.statusError(status: status, reason: response.status.reasonPhrase, label: label, excerpt: excerpt,
-                                           location: response.headers.first(name: "Location"), provider: providerID)
+                    throw Self.statusError(
+                        status: status, reason: response.status.reasonPhrase, label: label, excerpt: excerpt,
+                        location: response.headers.first(name: "Location"), provider: providerID)
                 }
             } catch let failure as ProviderError {
                 throw failure
@@ -149,14 +156,19 @@ struct ProviderConnection: Sendable {
     }
 
     static func statusError(status: Int, reason: String, label: String, excerpt: String, location: String?, provider: String) -> ProviderError {
-        let (kind, advice): (ProviderError.Kind, String) = switch status {
-        case 401: (.unauthorized, "the credential was not accepted; check that it is current and not revoked")
-        case 403: (.forbidden, "the credential lacks a permission this call needs")
-        case 404: (.notFound, "not found; check base_url (it goes in front of the documented API paths)")
-        case 300...399: (.redirected, "the provider redirects to \(location ?? "another address"); tokenwarden never follows redirects (they could carry the credential elsewhere), so set base_url to the final address")
-        case 500...599: (.unavailable, "the provider failed; this request is not retried because it may have taken effect")
-        default: (.http(status: status), "unexpected answer")
-        }
+        let (kind, advice): (ProviderError.Kind, String) =
+            switch status {
+            case 401: (.unauthorized, "the credential was not accepted; check that it is current and not revoked")
+            case 403: (.forbidden, "the credential lacks a permission this call needs")
+            case 404: (.notFound, "not found; check base_url (it goes in front of the documented API paths)")
+            case 300...399:
+                (
+                    .redirected,
+                    "the provider redirects to \(location ?? "another address"); tokenwarden never follows redirects (they could carry the credential elsewhere), so set base_url to the final address"
+                )
+            case 500...599: (.unavailable, "the provider failed; this request is not retried because it may have taken effect")
+            default: (.http(status: status), "unexpected answer")
+            }
         return ProviderError(provider: provider, kind: kind, message: "\(label) returned \(status) \(reason): \(advice)\(excerpt)")
     }
 
@@ -165,7 +177,10 @@ struct ProviderConnection: Sendable {
         if let client = error as? HTTPClientError {
             switch client {
             case .connectTimeout:
-                return (.timeout, "no connection within \(Int(policy.connectTimeout))s; check base_url and that the provider is reachable from this host", true)
+                return (
+                    .timeout, "no connection within \(Int(policy.connectTimeout))s; check base_url and that the provider is reachable from this host",
+                    true
+                )
             case .readTimeout, .deadlineExceeded:
                 return (.timeout, "no complete answer within \(Int(policy.requestTimeout))s", idempotent)
             case .remoteConnectionClosed:
@@ -187,10 +202,10 @@ struct ProviderConnection: Sendable {
             return keys.isEmpty ? "at the top level" : "at \(keys)"
         }
         switch error {
-        case let .keyNotFound(key, context): return "missing \"\(key.stringValue)\" \(path(context))"
-        case let .typeMismatch(type, context): return "expected \(type) \(path(context))"
-        case let .valueNotFound(type, context): return "null where \(type) was expected \(path(context))"
-        case let .dataCorrupted(context): return "unreadable JSON \(path(context))"
+        case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\" \(path(context))"
+        case .typeMismatch(let type, let context): return "expected \(type) \(path(context))"
+        case .valueNotFound(let type, let context): return "null where \(type) was expected \(path(context))"
+        case .dataCorrupted(let context): return "unreadable JSON \(path(context))"
         @unknown default: return "unreadable"
         }
     }

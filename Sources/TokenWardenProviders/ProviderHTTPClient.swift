@@ -11,8 +11,9 @@ public final class ProviderHTTPClient: Sendable {
         self.policy = policy
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(policy.connectTimeout * 1_000)),
-                           read: .milliseconds(Int64(policy.requestTimeout * 1_000)))
+            timeout: .init(
+                connect: .milliseconds(Int64(policy.connectTimeout * 1_000)),
+                read: .milliseconds(Int64(policy.requestTimeout * 1_000)))
         )
         configuration.decompression = .enabled(limit: .size(policy.maximumBodyBytes))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

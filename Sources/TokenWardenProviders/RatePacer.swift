@@ -29,7 +29,8 @@ actor RatePacer {
     static func pause(after headers: HTTPHeaders, now: Date) -> Double? {
         // Planning Center: "100 per 20 seconds", count so far in the window.
         if let limit = headers.first(name: "X-PCO-API-Request-Rate-Limit").flatMap(Int.init),
-           let count = headers.first(name: "X-PCO-API-Request-Rate-Count").flatMap(Int.init), count >= limit - 1 {
+            let count = headers.first(name: "X-PCO-API-Request-Rate-Count").flatMap(Int.init), count >= limit - 1
+        {
             let period = headers.first(name: "X-PCO-API-Request-Rate-Period")?.split(separator: " ").first
                 .flatMap { Double($0) }.flatMap { ProviderDuration.seconds($0, atMost: 3_600) }
             return period ?? 20

@@ -12,7 +12,9 @@ public struct PrivateDirectory: Sendable {
     /// A fresh directory under the system temp directory, named `prefix` and six random characters.
     public static func fresh(prefix: String) throws -> PrivateDirectory {
         var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw SimulatorError(description: "cannot create a directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))") }
+        guard let made = mkdtemp(&template) else {
+            throw SimulatorError(description: "cannot create a directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+        }
         return PrivateDirectory(verified: String(cString: made))
     }
 
@@ -41,7 +43,9 @@ public struct PrivateDirectory: Sendable {
         let file = path + "/" + name
         var info = stat()
         if lstat(file, &info) == 0 {
-            guard info.st_mode & S_IFMT == S_IFREG else { throw SimulatorError(description: "\(file) exists and is not a regular file; not replacing it") }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw SimulatorError(description: "\(file) exists and is not a regular file; not replacing it")
+            }
             unlink(file)
         }
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)

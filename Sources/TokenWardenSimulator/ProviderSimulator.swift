@@ -22,8 +22,10 @@ public final class ProviderSimulator: Sendable {
         /// Credential file content each provider accepts; random when not given.
         public var credentials: [ProviderKind: String]
 
-        public init(tokensPerProvider: Int = 50, tokenCounts: [ProviderKind: Int] = [:], seed: UInt64 = 1, port: Int = 0,
-                    faults: [SimulatorFault] = [], credentials: [ProviderKind: String] = [:]) {
+        public init(
+            tokensPerProvider: Int = 50, tokenCounts: [ProviderKind: Int] = [:], seed: UInt64 = 1, port: Int = 0,
+            faults: [SimulatorFault] = [], credentials: [ProviderKind: String] = [:]
+        ) {
             self.tokensPerProvider = tokensPerProvider
             self.tokenCounts = tokenCounts
             self.seed = seed
@@ -131,9 +133,11 @@ public final class ProviderSimulator: Sendable {
         }
         // Promise the whole body, send half, then fail: the client sees the connection drop mid-body.
         let half = ByteBuffer(bytes: answer.body.prefix(answer.body.count / 2))
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: answer.body.count) { writer in
-            try await writer.write(half)
-            throw SimulatorError(description: "truncated on purpose")
-        })
+        return Response(
+            status: status, headers: headers,
+            body: ResponseBody(contentLength: answer.body.count) { writer in
+                try await writer.write(half)
+                throw SimulatorError(description: "truncated on purpose")
+            })
     }
 }

@@ -4,8 +4,10 @@ import TokenWardenCore
 /// Realistic, reproducible token sets for the simulated providers: mixed expiries, never-used tokens,
 /// revoked Cryptlex tokens, AWX's thousand-year expiries. The same seed always gives the same tokens.
 public enum SimulatedInventory {
-    static let purposes = ["ci-build", "ci-release", "deploy-bot", "backup", "monitoring", "terraform",
-                           "grafana", "sync-job", "reporting", "migration"]
+    static let purposes = [
+        "ci-build", "ci-release", "deploy-bot", "backup", "monitoring", "terraform",
+        "grafana", "sync-job", "reporting", "migration",
+    ]
     static let owners = ["alice", "bob", "carol", "dave", "erin", "frank"]
     static let day: TimeInterval = 86_400
 
@@ -36,26 +38,30 @@ public enum SimulatedInventory {
         case .sailPoint:
             // v3 expiries are at most six months after creation; newer API versions allow "never" (nil).
             let expires = roll < 0.1 ? nil : created.addingTimeInterval(Double.random(in: 30...183, using: &random) * day)
-            return ObservedToken(id: hex(&random, digits: 32), name: name, owner: owner, scopes: ["sp:scopes:all"],
-                                 createdAt: created, expiresAt: expires, lastUsedAt: lastUsed(created: created, now: now, dayGranular: true, random: &random),
-                                 extras: ["managed": roll > 0.95 ? "true" : "false"])
+            return ObservedToken(
+                id: hex(&random, digits: 32), name: name, owner: owner, scopes: ["sp:scopes:all"],
+                createdAt: created, expiresAt: expires, lastUsedAt: lastUsed(created: created, now: now, dayGranular: true, random: &random),
+                extras: ["managed": roll > 0.95 ? "true" : "false"])
         case .cryptlex:
             let expires = roll < 0.4 ? nil : created.addingTimeInterval(Double.random(in: 30...730, using: &random) * day)
-            return ObservedToken(id: uuid(&random), name: name, owner: "u-\(owner)", scopes: ["license:read", "release:write"],
-                                 createdAt: created, expiresAt: expires, lastUsedAt: lastUsed(created: created, now: now, dayGranular: false, random: &random),
-                                 revoked: Double.random(in: 0..<1, using: &random) < 0.1)
+            return ObservedToken(
+                id: uuid(&random), name: name, owner: "u-\(owner)", scopes: ["license:read", "release:write"],
+                createdAt: created, expiresAt: expires, lastUsedAt: lastUsed(created: created, now: now, dayGranular: false, random: &random),
+                revoked: Double.random(in: 0..<1, using: &random) < 0.1)
         case .synergy:
             let expires = created.addingTimeInterval(Double.random(in: 1...180, using: &random) * day)
             let reminder = expires <= now ? "2" : (expires.timeIntervalSince(now) <= 7 * day ? "1" : "0")
-            return ObservedToken(id: String(index + 1), name: name, owner: "1_1", createdAt: created, expiresAt: expires,
-                                 extras: ["ExpiryReminderState": reminder])
+            return ObservedToken(
+                id: String(index + 1), name: name, owner: "1_1", createdAt: created, expiresAt: expires,
+                extras: ["ExpiryReminderState": reminder])
         case .awx, .aap:
             // AWX's default expiry is a thousand years; a tenth of tokens come from a lowered setting.
             let lifetime = roll < 0.1 ? Double.random(in: 1...400, using: &random) * day : 31_536_000_000
             // Only the AAP gateway reports last use.
             let used = kind == .aap ? lastUsed(created: created, now: now, dayGranular: false, random: &random) : nil
-            return ObservedToken(id: String(index + 1), name: name, owner: owner, scopes: [roll < 0.5 ? "read" : "write"],
-                                 createdAt: created, expiresAt: created.addingTimeInterval(lifetime), lastUsedAt: used)
+            return ObservedToken(
+                id: String(index + 1), name: name, owner: owner, scopes: [roll < 0.5 ? "read" : "write"],
+                createdAt: created, expiresAt: created.addingTimeInterval(lifetime), lastUsedAt: used)
         }
     }
 

@@ -16,11 +16,13 @@ extension SimulatedProvider {
         func item(_ token: ObservedToken, secret: String = "************") -> AWXToken {
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 6) }) }
             let user = userID(token)
-            return AWXToken(id: Int(token.id) ?? 0, url: (gateway ? "/api/gateway/v1/tokens/" : "/api/v2/tokens/") + "\(token.id)/", related: ["user": "/api/v2/users/\(user)/"],
-                            summary_fields: .init(user: .init(id: user, username: token.owner ?? "admin")),
-                            created: stamp(token.createdAt), modified: stamp(token.createdAt), description: token.name, user: user,
-                            token: secret, expires: stamp(token.expiresAt), scope: token.scopes.joined(separator: " "),
-                            last_used: gateway ? stamp(token.lastUsedAt) : nil)
+            return AWXToken(
+                id: Int(token.id) ?? 0, url: (gateway ? "/api/gateway/v1/tokens/" : "/api/v2/tokens/") + "\(token.id)/",
+                related: ["user": "/api/v2/users/\(user)/"],
+                summary_fields: .init(user: .init(id: user, username: token.owner ?? "admin")),
+                created: stamp(token.createdAt), modified: stamp(token.createdAt), description: token.name, user: user,
+                token: secret, expires: stamp(token.expiresAt), scope: token.scopes.joined(separator: " "),
+                last_used: gateway ? stamp(token.lastUsedAt) : nil)
         }
         let segments = request.path.split(separator: "/").map(String.init)
         let prefix = gateway ? ["api", "gateway", "v1"] : ["api", "v2"]
@@ -42,12 +44,19 @@ extension SimulatedProvider {
                     query["page"] = String(number)
                     return request.prefix + tokensPath + "?" + Self.query(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
                 }
-                return .encoded(200, AWXPage(count: tokens.count, next: JSONNull(nextPage.map(link)),
-                                             previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
+                return .encoded(
+                    200,
+                    AWXPage(
+                        count: tokens.count, next: JSONNull(nextPage.map(link)),
+                        previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
             }
         case ("GET", ["me"]):
-            return .json(200, ["count": 1, "next": NSNull(), "previous": NSNull(),
-                               "results": [["id": Int(account.ownerID) ?? 1, "username": account.ownerName]]])
+            return .json(
+                200,
+                [
+                    "count": 1, "next": NSNull(), "previous": NSNull(),
+                    "results": [["id": Int(account.ownerID) ?? 1, "username": account.ownerName]],
+                ])
         case ("POST", let rest) where gateway ? rest == ["tokens"] : (rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens"):
             // As AWX's BaseOAuth2TokenSerializer.create: the user in the URL is ignored, the token is
             // the caller's ("I can only create a PAT for myself", OAuth2TokenAccess).
@@ -55,9 +64,11 @@ extension SimulatedProvider {
             let scope = body["scope"] as? String ?? "write"
             let words = scope.split(separator: " ")
             guard !words.isEmpty, words.allSatisfy({ $0 == "read" || $0 == "write" }) else { return .json(400, ["scope": ["Invalid scope"]]) }
-            let created = issue(ObservedToken(id: String(nextID), name: body["description"] as? String ?? "", owner: account.ownerName,
-                                               scopes: [scope], createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000),
-                                               extras: ["user_id": account.ownerID]))
+            let created = issue(
+                ObservedToken(
+                    id: String(nextID), name: body["description"] as? String ?? "", owner: account.ownerName,
+                    scopes: [scope], createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000),
+                    extras: ["user_id": account.ownerID]))
             return .encoded(201, item(created.token, secret: created.secret))
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "tokens":
             return remove(id: rest[1]) ? .empty(204) : error(404, "Not found.")

@@ -10,8 +10,10 @@ extension SimulatedProvider {
         }
         var response = cryptlexRoute(request, error: error)
         // As documented: the window's length, what is left of it, and the UTC time it resets.
-        response.headers += [("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Remaining", "50"),
-                             ("X-Rate-Limit-Reset", SimulatedTimestamp.format(now().addingTimeInterval(5), fractionDigits: 0))]
+        response.headers += [
+            ("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Remaining", "50"),
+            ("X-Rate-Limit-Reset", SimulatedTimestamp.format(now().addingTimeInterval(5), fractionDigits: 0)),
+        ]
         return response
     }
 
@@ -20,10 +22,11 @@ extension SimulatedProvider {
         let collection = "/v3/personal-access-tokens"
         func item(_ token: ObservedToken, secret: String? = nil) -> CryptlexToken {
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: 0) }) }
-            return CryptlexToken(id: token.id, createdAt: stamp(token.createdAt), updatedAt: stamp(token.lastUsedAt ?? token.createdAt),
-                                 name: token.name, expiresAt: stamp(token.expiresAt), revoked: token.revoked, scopes: token.scopes,
-                                 userId: JSONNull(token.owner), user: ["id": JSONNull(token.owner)], lastUsedAt: stamp(token.lastUsedAt),
-                                 token: secret)
+            return CryptlexToken(
+                id: token.id, createdAt: stamp(token.createdAt), updatedAt: stamp(token.lastUsedAt ?? token.createdAt),
+                name: token.name, expiresAt: stamp(token.expiresAt), revoked: token.revoked, scopes: token.scopes,
+                userId: JSONNull(token.owner), user: ["id": JSONNull(token.owner)], lastUsedAt: stamp(token.lastUsedAt),
+                token: secret)
         }
         let id = request.path.hasPrefix(collection + "/") ? String(request.path.dropFirst(collection.count + 1)) : nil
         switch (request.method, id) {
@@ -35,24 +38,28 @@ extension SimulatedProvider {
                 let offset = (page - 1) * limit >= tokens.count && active(.paginationLoop) ? 0 : (page - 1) * limit
                 return .encoded(200, self.page(offset: offset, limit: limit).map { item($0) })
             }
-        case let ("GET", id?):
+        case ("GET", let id?):
             guard let token = tokens.first(where: { $0.id == id }) else { return error(404, "Personal access token not found") }
             return .encoded(200, item(token))
-        case let ("PATCH", id?):
+        case ("PATCH", let id?):
             guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], body["revoked"] as? Bool == true else {
                 return error(400, "Only {\"revoked\": true} is supported by this simulator")
             }
             guard let token = markRevoked(id: id) else { return error(404, "Personal access token not found") }
             return .encoded(200, item(token))
-        case let ("DELETE", id?):
+        case ("DELETE", let id?):
             return remove(id: id) ? .empty(204) : error(404, "Personal access token not found")
         case ("POST", nil) where request.path == collection:
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String, !name.isEmpty else {
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String,
+                !name.isEmpty
+            else {
                 return error(400, "name is required")
             }
             let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
-            let created = issue(ObservedToken(id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: account.ownerID,
-                                               scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
+            let created = issue(
+                ObservedToken(
+                    id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: account.ownerID,
+                    scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
             return .encoded(200, item(created.token, secret: active(.createWithoutSecret) ? nil : created.secret))
         default:
             return error(404, "Not found")

@@ -9,8 +9,10 @@ extension SimulatedProvider {
             .json(status, ["errors": [["status": String(status), "code": String(status), "title": detail, "detail": detail]]])
         }
         var response = planningCenterRoute(request, error: error)
-        response.headers += [("X-PCO-API-Request-Rate-Limit", "100000"), ("X-PCO-API-Request-Rate-Period", "20 seconds"),
-                             ("X-PCO-API-Request-Rate-Count", String(listRequests))]
+        response.headers += [
+            ("X-PCO-API-Request-Rate-Limit", "100000"), ("X-PCO-API-Request-Rate-Period", "20 seconds"),
+            ("X-PCO-API-Request-Rate-Count", String(listRequests)),
+        ]
         return response
     }
 
@@ -25,9 +27,15 @@ extension SimulatedProvider {
         if request.path.hasPrefix(collection + "/") {
             let id = String(request.path.dropFirst(collection.count + 1))
             guard let token = tokens.first(where: { $0.id == id }) else { return error(404, "Not found") }
-            return .json(200, ["data": ["type": "PersonalAccessToken", "id": token.id, "attributes": ["name": token.name],
-                                        "links": ["self": request.base + collection + "/" + token.id]] as [String: Any],
-                               "included": [Any](), "meta": [String: Any]()])
+            return .json(
+                200,
+                [
+                    "data": [
+                        "type": "PersonalAccessToken", "id": token.id, "attributes": ["name": token.name],
+                        "links": ["self": request.base + collection + "/" + token.id],
+                    ] as [String: Any],
+                    "included": [Any](), "meta": [String: Any](),
+                ])
         }
         guard request.path == collection else { return error(404, "Not found") }
         return listing(error) {

@@ -6,8 +6,12 @@ extension SimulatedProvider {
     /// and `offset`, create (200, the secret once), delete (204). Errors are `ErrorResponseDto`s.
     func sailPoint(_ request: SimulatedRequest) -> SimulatedResponse {
         func error(_ status: Int, _ text: String) -> SimulatedResponse {
-            .json(status, ["detailCode": "\(status) \(text)", "trackingId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-                           "messages": [["locale": "en-US", "localeOrigin": "DEFAULT", "text": text]], "causes": [Any]()])
+            .json(
+                status,
+                [
+                    "detailCode": "\(status) \(text)", "trackingId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                    "messages": [["locale": "en-US", "localeOrigin": "DEFAULT", "text": text]], "causes": [Any](),
+                ])
         }
         if request.path == "/oauth/token" {
             guard request.method == "POST" else { return error(405, "Method not allowed") }
@@ -25,7 +29,8 @@ extension SimulatedProvider {
             return .json(200, ["access_token": session, "token_type": "bearer", "expires_in": 43_199, "scope": "sp:scopes:all"])
         }
         guard let authorization = request.authorization, authorization.hasPrefix("Bearer "),
-              let account = sessions[String(authorization.dropFirst(7))] else {
+            let account = sessions[String(authorization.dropFirst(7))]
+        else {
             return error(401, "Unauthorized: a valid access token is required")
         }
         if active(.expiredSession) {
@@ -36,11 +41,12 @@ extension SimulatedProvider {
         func item(_ token: ObservedToken, secret: String? = nil) -> SailPointToken {
             let stamp = { (date: Date?) in date.map { SimulatedTimestamp.format($0, fractionDigits: 3) } }
             let ownerID = token.extras["owner_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: .sailPoint).id
-            return SailPointToken(id: token.id, secret: secret, name: token.name, scope: token.scopes,
-                                  owner: .init(id: ownerID, name: token.owner ?? "unknown"), created: JSONNull(stamp(token.createdAt)),
-                                  lastUsed: stamp(token.lastUsedAt), managed: token.extras["managed"] == "true",
-                                  accessTokenValiditySeconds: token.extras["access_token_validity_seconds"].flatMap(Int.init) ?? 43_200,
-                                  expirationDate: JSONNull(stamp(token.expiresAt)), userAwareTokenNeverExpires: token.expiresAt == nil)
+            return SailPointToken(
+                id: token.id, secret: secret, name: token.name, scope: token.scopes,
+                owner: .init(id: ownerID, name: token.owner ?? "unknown"), created: JSONNull(stamp(token.createdAt)),
+                lastUsed: stamp(token.lastUsedAt), managed: token.extras["managed"] == "true",
+                accessTokenValiditySeconds: token.extras["access_token_validity_seconds"].flatMap(Int.init) ?? 43_200,
+                expirationDate: JSONNull(stamp(token.expiresAt)), userAwareTokenNeverExpires: token.expiresAt == nil)
         }
         switch (request.method, request.path) {
         case ("GET", collection):
@@ -52,7 +58,9 @@ extension SimulatedProvider {
             // The caller's own token (no owner is taken); scope defaults to sp:scopes:all, "all the
             // rights of the owner who created it"; v3 allows an expiry at most six months ahead, v2025
             // any future date, or none with userAwareTokenNeverExpires (sailpoint-oss api-specs).
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String, !name.isEmpty else {
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String,
+                !name.isEmpty
+            else {
                 return error(400, "The request was syntactically correct but its content is semantically invalid.")
             }
             let v3 = request.path == collection
@@ -67,9 +75,11 @@ extension SimulatedProvider {
             let expires = requested ?? (v3 ? sixMonths : nil)
             var extras = ["owner_id": account.ownerID]
             if let seconds = body["accessTokenValiditySeconds"] as? Int { extras["access_token_validity_seconds"] = String(seconds) }
-            let created = issue(ObservedToken(id: String(format: "%032x", nextID), name: name, owner: account.ownerName,
-                                               scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires,
-                                               extras: extras))
+            let created = issue(
+                ObservedToken(
+                    id: String(format: "%032x", nextID), name: name, owner: account.ownerName,
+                    scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires,
+                    extras: extras))
             return .encoded(200, item(created.token, secret: created.secret))
         case ("DELETE", _) where request.path.hasPrefix(collection + "/"):
             return remove(id: String(request.path.dropFirst(collection.count + 1))) ? .empty(204) : error(404, "Object not found")

@@ -12,20 +12,25 @@ extension SimulatedProvider {
         func item(_ token: ObservedToken) -> SynergyToken {
             let digits = [3, 2, 7][(Int(token.id) ?? 0) % 3]
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: digits, offsetMinutes: 480) }) }
-            return SynergyToken(UserID: .init(IDString: token.owner ?? "1_1"), CreatedOn: stamp(token.createdAt), Expiry: stamp(token.expiresAt),
-                                Name: token.name, ExpiryReminderState: Int(token.extras["ExpiryReminderState"] ?? "0") ?? 0, ID: Int(token.id) ?? 0)
+            return SynergyToken(
+                UserID: .init(IDString: token.owner ?? "1_1"), CreatedOn: stamp(token.createdAt), Expiry: stamp(token.expiresAt),
+                Name: token.name, ExpiryReminderState: Int(token.extras["ExpiryReminderState"] ?? "0") ?? 0, ID: Int(token.id) ?? 0)
         }
         switch (request.method, request.path) {
         case ("GET", "/api/v1/auth/getPersonalAccessTokens"):
             return listing(error) { .encoded(200, tokens.map(item)) }
         case ("POST", "/api/v1/auth/generate-pat"):
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["Name"] as? String, !name.isEmpty else {
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["Name"] as? String,
+                !name.isEmpty
+            else {
                 return error(400, "Name is required")
             }
             let days = body["ExpireInDays"] as? Int ?? 30
             guard (1...180).contains(days) else { return error(400, "ExpireInDays must be between 1 and 180") }
-            let created = issue(ObservedToken(id: String(nextID), name: name, owner: "1_1", createdAt: now(),
-                                     expiresAt: now().addingTimeInterval(Double(days) * 86_400), extras: ["ExpiryReminderState": "0"]))
+            let created = issue(
+                ObservedToken(
+                    id: String(nextID), name: name, owner: "1_1", createdAt: now(),
+                    expiresAt: now().addingTimeInterval(Double(days) * 86_400), extras: ["ExpiryReminderState": "0"]))
             return SimulatedResponse(status: 200, body: Data("\"\(created.secret)\"".utf8))
         case ("POST", "/api/v1/auth/delete-pat"):
             guard let id = request.query["id"] else { return error(400, "id is required") }

@@ -35,8 +35,10 @@ public actor SimulatedProvider {
         nextID = tokens.count + 1
         if kind == .sailPoint, let clientID = credential.split(separator: ":").first {
             // A SailPoint credential is a PAT: the tenant's listing shows it, owned by whoever made it.
-            self.tokens.append(ObservedToken(id: String(clientID), name: "tokenwarden", owner: main.name, scopes: ["sp:scopes:all"],
-                                             createdAt: Self.wholeSecond(now()), extras: ["owner_id": main.id]))
+            self.tokens.append(
+                ObservedToken(
+                    id: String(clientID), name: "tokenwarden", owner: main.name, scopes: ["sp:scopes:all"],
+                    createdAt: Self.wholeSecond(now()), extras: ["owner_id": main.id]))
         }
     }
 
@@ -51,8 +53,10 @@ public actor SimulatedProvider {
             let clientID = String(secret.prefix(32))
             credential = clientID + ":" + Self.randomSecret()
             if kind == .sailPoint {
-                tokens.append(ObservedToken(id: clientID, name: "\(owner)-tokenwarden", owner: identity.name, scopes: ["sp:scopes:all"],
-                                            createdAt: Self.wholeSecond(now()), extras: ["owner_id": identity.id]))
+                tokens.append(
+                    ObservedToken(
+                        id: clientID, name: "\(owner)-tokenwarden", owner: identity.name, scopes: ["sp:scopes:all"],
+                        createdAt: Self.wholeSecond(now()), extras: ["owner_id": identity.id]))
             }
         case .bearer: credential = "sim-\(kind.rawValue)-\(owner)-" + secret
         }
@@ -74,7 +78,7 @@ public actor SimulatedProvider {
     func createDelay(for request: SimulatedRequest) -> Double {
         guard request.isCreate(at: kind) else { return 0 }
         createRequests += 1
-        guard case let .slowCreate(seconds)? = take(where: { if case .slowCreate = $0 { true } else { false } }) else { return 0 }
+        guard case .slowCreate(let seconds)? = take(where: { if case .slowCreate = $0 { true } else { false } }) else { return 0 }
         return seconds
     }
 
@@ -122,17 +126,24 @@ public actor SimulatedProvider {
     /// provider's own error envelope.
     func listingFault(_ errorBody: (Int, String) -> SimulatedResponse) -> FaultOutcome {
         listRequests += 1
-        guard let behaviour = take(where: { switch $0 { case .rateLimit, .status, .slow, .truncated, .malformed: true; default: false } }) else {
+        guard
+            let behaviour = take(where: {
+                switch $0 {
+                case .rateLimit, .status, .slow, .truncated, .malformed: true
+                default: false
+                }
+            })
+        else {
             return .none
         }
         switch behaviour {
-        case let .rateLimit(seconds):
+        case .rateLimit(let seconds):
             var response = errorBody(429, "Rate limit exceeded")
             response.headers.append(("Retry-After", String(seconds)))
             return .replace(response)
-        case let .status(code):
+        case .status(let code):
             return .replace(errorBody(code, code >= 500 ? "Internal error (simulated)" : "Request refused (simulated)"))
-        case let .slow(seconds):
+        case .slow(let seconds):
             return .delay(seconds)
         case .truncated:
             return .truncate
@@ -146,9 +157,9 @@ public actor SimulatedProvider {
     /// Runs a listing: a replacing fault answers instead of `answer`; a shaping fault alters its answer.
     func listing(_ errorBody: (Int, String) -> SimulatedResponse, _ answer: () -> SimulatedResponse) -> SimulatedResponse {
         switch listingFault(errorBody) {
-        case let .replace(response): return response
+        case .replace(let response): return response
         case .none: return answer()
-        case let .delay(seconds):
+        case .delay(let seconds):
             var response = answer()
             response.delay = seconds
             return response

@@ -41,7 +41,10 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         self.count = count
     }
 
-    static let names = ["rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create", "no-secret"]
+    static let names = [
+        "rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create",
+        "no-secret",
+    ]
 
     /// Why a fault spec was refused.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -57,7 +60,9 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         var rest = parts[1]
         var count: Int?
         if let star = rest.firstIndex(of: "*") {
-            guard let n = Int(rest[rest.index(after: star)...]), n > 0 else { throw ParseError(description: "fault \"\(spec)\": COUNT must be a positive number") }
+            guard let n = Int(rest[rest.index(after: star)...]), n > 0 else {
+                throw ParseError(description: "fault \"\(spec)\": COUNT must be a positive number")
+            }
             count = n
             rest = String(rest[..<star])
         }
@@ -67,7 +72,9 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         switch nameAndValue.first ?? "" {
         case "rate-limit": behaviour = .rateLimit(retryAfter: value.flatMap(Int.init) ?? 1)
         case "status":
-            guard let code = value.flatMap(Int.init), (400...599).contains(code) else { throw ParseError(description: "fault \"\(spec)\": status needs a code, e.g. status=503") }
+            guard let code = value.flatMap(Int.init), (400...599).contains(code) else {
+                throw ParseError(description: "fault \"\(spec)\": status needs a code, e.g. status=503")
+            }
             behaviour = .status(code)
         case "slow": behaviour = .slow(seconds: value.flatMap(Double.init) ?? 5)
         case "truncated": behaviour = .truncated
@@ -84,19 +91,20 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let body: String = switch behaviour {
-        case let .rateLimit(seconds): "rate-limit=\(seconds)"
-        case let .status(code): "status=\(code)"
-        case let .slow(seconds): "slow=\(seconds)"
-        case .truncated: "truncated"
-        case .malformed: "malformed"
-        case .paginationLoop: "loop"
-        case .duplicates: "duplicates"
-        case .missingOnDelete: "missing-on-delete"
-        case .expiredSession: "expired-session"
-        case let .slowCreate(seconds): "slow-create=\(seconds)"
-        case .createWithoutSecret: "no-secret"
-        }
+        let body: String =
+            switch behaviour {
+            case .rateLimit(let seconds): "rate-limit=\(seconds)"
+            case .status(let code): "status=\(code)"
+            case .slow(let seconds): "slow=\(seconds)"
+            case .truncated: "truncated"
+            case .malformed: "malformed"
+            case .paginationLoop: "loop"
+            case .duplicates: "duplicates"
+            case .missingOnDelete: "missing-on-delete"
+            case .expiredSession: "expired-session"
+            case .slowCreate(let seconds): "slow-create=\(seconds)"
+            case .createWithoutSecret: "no-secret"
+            }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }
 }

@@ -5,22 +5,25 @@ import TokenWardenCore
 /// provider and a `tokenwarden.toml` pointing at the simulator's loopback URLs.
 public enum SimulatorSetup {
     /// Writes into `directory` (created 0700, or checked: see `PrivateDirectory`) and returns the config file's path.
-    public static func write(for simulator: ProviderSimulator, into directory: String, pollInterval: String = "15m",
-                             enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10) throws -> String {
+    public static func write(
+        for simulator: ProviderSimulator, into directory: String, pollInterval: String = "15m",
+        enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10
+    ) throws -> String {
         let target = try PrivateDirectory(directory)
         var providers: [String] = []
         for kind in ProviderKind.allCases {
             // Created with 0600 from the start: the content never exists in a readable file.
             let credential = try target.create("\(kind.rawValue).credential", simulator.provider(kind).credential + "\n")
-            providers.append("""
+            providers.append(
+                """
                 [[provider]]
                 id = "sim-\(kind.rawValue)"
                 kind = "\(kind.rawValue)"
                 base_url = "\(simulator.baseURL(for: kind))"
                 credential = "\(credential)"
                 """ + (selfTokenID.map { kind == .sailPoint ? "" : "\nself_token_id = \"\($0)\"" } ?? "")
-                // Cryptlex has no endpoint that says whom a PAT signs in as: the admin says it.
-                + (kind == .cryptlex ? "\nidentity = \"\(SimulatedAccount.mainOwner(of: kind))\"" : ""))
+                    // Cryptlex has no endpoint that says whom a PAT signs in as: the admin says it.
+                    + (kind == .cryptlex ? "\nidentity = \"\(SimulatedAccount.mainOwner(of: kind))\"" : ""))
         }
         let text = """
             # Points tokenwarden at the simulated providers on 127.0.0.1:\(simulator.port).

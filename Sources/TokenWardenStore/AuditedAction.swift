@@ -17,8 +17,10 @@ public struct AuditedAction: Sendable, Hashable {
     /// What went wrong, when `outcome` is `failed`; never contains a secret.
     public var error: String?
 
-    public init(provider: String, tokenID: String, occurredAt: Date, rule: String?, action: RuleAction,
-                mode: ActionMode, outcome: ActionOutcome, reason: String, error: String? = nil) {
+    public init(
+        provider: String, tokenID: String, occurredAt: Date, rule: String?, action: RuleAction,
+        mode: ActionMode, outcome: ActionOutcome, reason: String, error: String? = nil
+    ) {
         self.provider = provider
         self.tokenID = tokenID
         self.occurredAt = occurredAt

@@ -31,8 +31,9 @@ struct DirectStatement {
         var text = text
         let code = text.withUTF8 { bytes in
             // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
-            bytes.isEmpty ? sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                          : sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            bytes.isEmpty
+                ? sqlite3_bind_text(handle, index, "", 0, Self.transient)
+                : sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
         precondition(code == SQLITE_OK, "binding parameter \(index) of \(statement.sql) failed (\(code))")
     }
@@ -60,7 +61,8 @@ struct DirectStatement {
     /// Runs the statement to completion with the values bound, then resets it for the next ones.
     /// A failure (a constraint, say) throws the `DatabaseError` GRDB would have thrown.
     mutating func execute() throws {
-        precondition(index == sqlite3_bind_parameter_count(handle), "\(statement.sql) bound \(index) of \(sqlite3_bind_parameter_count(handle)) parameters")
+        precondition(
+            index == sqlite3_bind_parameter_count(handle), "\(statement.sql) bound \(index) of \(sqlite3_bind_parameter_count(handle)) parameters")
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
@@ -72,8 +74,9 @@ struct DirectStatement {
             case SQLITE_ROW: continue
             default:
                 let connection = sqlite3_db_handle(handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
-                                    message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
+                    message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
             }
         }
     }

@@ -19,26 +19,26 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .missing(path):
+        case .missing(let path):
             "no token database at \(path) yet: it is created by the first poll (start the daemon or run `tokenwarden sync`)"
-        case let .damaged(path, detail):
+        case .damaged(let path, let detail):
             "the token database \(path) is damaged (\(detail)); stop tokenwarden, move the file aside (keep it for inspection) and restart: the inventory is rebuilt by the next poll, its history stays in the old file"
-        case let .unavailable(path, detail):
+        case .unavailable(let path, let detail):
             "cannot use the token database \(path): \(detail)"
-        case let .incompleteSchema(path, 0, _):
+        case .incompleteSchema(let path, 0, _):
             "the token database \(path) was never set up: its creation stopped before the first step (the disk was full, or tokenwarden was stopped); "
                 + "run `tokenwarden sync` (or start the daemon) to create it, after freeing disk space if it is full"
-        case let .incompleteSchema(path, applied, total):
+        case .incompleteSchema(let path, let applied, let total):
             "the token database \(path) is only partly set up (\(applied) of \(total) steps): an older tokenwarden wrote it, or its setup stopped part-way "
                 + "(the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, after freeing disk space "
                 + "if it is full; nothing in it is lost"
-        case let .newerSchema(path):
+        case .newerSchema(let path):
             "the token database \(path) was written by a newer tokenwarden than this one; upgrade tokenwarden"
-        case let .tokenNotFound(reference):
+        case .tokenNotFound(let reference):
             "no token \"\(reference)\" in the inventory (give PROVIDER/ID or a token name; `tokenwarden tokens` lists them)"
-        case let .ambiguousName(name, candidates):
+        case .ambiguousName(let name, let candidates):
             "\(candidates.count) tokens are named \"\(name)\": \(candidates.joined(separator: ", ")); give PROVIDER/ID instead"
-        case let .rotationInProgress(reference):
+        case .rotationInProgress(let reference):
             "\(reference) is already being rotated; `tokenwarden history \(reference)` shows where that rotation stands"
         }
     }

@@ -12,8 +12,10 @@ public struct TokenQuery: Sendable, Hashable {
 
     public static let defaultStates: Set<TokenState> = [.active, .revoked, .expired]
 
-    public init(provider: String? = nil, states: Set<TokenState> = defaultStates,
-                expiringWithin: TimeSpan? = nil, unusedFor: TimeSpan? = nil) {
+    public init(
+        provider: String? = nil, states: Set<TokenState> = defaultStates,
+        expiringWithin: TimeSpan? = nil, unusedFor: TimeSpan? = nil
+    ) {
         self.provider = provider
         self.states = states
         self.expiringWithin = expiringWithin

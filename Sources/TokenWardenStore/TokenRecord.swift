@@ -12,19 +12,22 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     /// The `token` table's columns in table order: rows are read by position, not by name (name
     /// lookups were a third of reading a 800k-token store for `plan`). Migrations only ever append
     /// columns, and a test checks this list against the table.
-    static let columnsInTableOrder = ["provider_id", "token_id", "name", "owner", "scopes", "created_at", "expires_at",
-                                      "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras"]
+    static let columnsInTableOrder = [
+        "provider_id", "token_id", "name", "owner", "scopes", "created_at", "expires_at",
+        "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras",
+    ]
 
     init(row: Row) throws {
         let stateText: String = row[9]
         guard let state = TokenState(rawValue: stateText) else {
             throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "unknown token state \"\(stateText)\"")
         }
-        token = Token(provider: row[0], id: row[1], name: row[2], owner: row[3],
-                      scopes: try JSONColumn.decode([String].self, from: row[4]),
-                      createdAt: Self.date(row[5]), expiresAt: Self.date(row[6]), lastUsedAt: Self.date(row[7]), revoked: row[8],
-                      state: state, firstSeenAt: Date(millisecondsSince1970: row[10]), lastSeenAt: Date(millisecondsSince1970: row[11]),
-                      extras: try JSONColumn.decode([String: String].self, from: row[12]))
+        token = Token(
+            provider: row[0], id: row[1], name: row[2], owner: row[3],
+            scopes: try JSONColumn.decode([String].self, from: row[4]),
+            createdAt: Self.date(row[5]), expiresAt: Self.date(row[6]), lastUsedAt: Self.date(row[7]), revoked: row[8],
+            state: state, firstSeenAt: Date(millisecondsSince1970: row[10]), lastSeenAt: Date(millisecondsSince1970: row[11]),
+            extras: try JSONColumn.decode([String: String].self, from: row[12]))
     }
 
     static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(Date.init(millisecondsSince1970:)) }

@@ -22,11 +22,15 @@ extension TokenStore {
     }
 
     private static func insert(_ action: AuditedAction, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [action.provider, action.tokenID, action.occurredAt.millisecondsSince1970, action.rule, action.action.rawValue,
-                                     action.mode.rawValue, action.outcome.rawValue, action.reason, action.error])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            action.provider, action.tokenID, action.occurredAt.millisecondsSince1970, action.rule, action.action.rawValue,
+            action.mode.rawValue, action.outcome.rawValue, action.reason, action.error,
+        ])
     }
 
     /// Records how an action that was `planned` ended (written after the provider answered).
@@ -40,12 +44,16 @@ extension TokenStore {
     /// `since`, oldest first, at most `limit`; the daemon reports them to the journal.
     public func observations(provider: String, since: Date, limit: Int) throws -> [HistoryEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT x.occurred_at, x.token_id, x.kind, x.detail, t.name FROM token_event x JOIN token t USING (provider_id, token_id)
-                WHERE x.provider_id = ? AND x.occurred_at >= ? ORDER BY x.id LIMIT ?
-                """, arguments: [provider, since.millisecondsSince1970, limit]).map { row in
-                HistoryEntry(occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: provider, tokenID: row["token_id"],
-                             tokenName: row["name"], source: .observation, event: row["kind"], detail: row["detail"], rule: nil)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT x.occurred_at, x.token_id, x.kind, x.detail, t.name FROM token_event x JOIN token t USING (provider_id, token_id)
+                    WHERE x.provider_id = ? AND x.occurred_at >= ? ORDER BY x.id LIMIT ?
+                    """, arguments: [provider, since.millisecondsSince1970, limit]
+            ).map { row in
+                HistoryEntry(
+                    occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: provider, tokenID: row["token_id"],
+                    tokenName: row["name"], source: .observation, event: row["kind"], detail: row["detail"], rule: nil)
             }
         }
     }
@@ -80,9 +88,10 @@ extension TokenStore {
         let repeated = StatementArguments(arguments + arguments + arguments)
         return try writer.read { db in
             try Row.fetchAll(db, sql: sql, arguments: repeated).reversed().map { row in
-                HistoryEntry(occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: row["provider_id"], tokenID: row["token_id"],
-                             tokenName: row["name"], source: HistoryEntry.Source(rawValue: row["source"]) ?? .observation,
-                             event: row["event"], detail: row["detail"], rule: row["rule"])
+                HistoryEntry(
+                    occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: row["provider_id"], tokenID: row["token_id"],
+                    tokenName: row["name"], source: HistoryEntry.Source(rawValue: row["source"]) ?? .observation,
+                    event: row["event"], detail: row["detail"], rule: row["rule"])
             }
         }
     }

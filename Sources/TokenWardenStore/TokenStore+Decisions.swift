@@ -8,8 +8,10 @@ extension TokenStore {
     /// reported again; other providers' memories are left alone.
     /// At most `limit` new or changed decisions are remembered (and returned), the first by reference;
     /// the rest stay unremembered, to be reported by a later call, and are counted in `pending`.
-    public func rememberDecisions(_ facts: [String: String], providers: Set<String>, at now: Date,
-                                  limit: Int = .max) throws -> RememberedDecisions {
+    public func rememberDecisions(
+        _ facts: [String: String], providers: Set<String>, at now: Date,
+        limit: Int = .max
+    ) throws -> RememberedDecisions {
         try writer.write { db in
             var previous: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT provider_id, token_id, facts FROM reported_decision")
@@ -17,10 +19,11 @@ extension TokenStore {
                 previous["\(row["provider_id"] as String)/\(row["token_id"] as String)"] = row["facts"]
             }
             let changed = facts.keys.filter { previous[$0] != facts[$0] }.sorted()
-            let upsert = try db.makeStatement(sql: """
-                INSERT INTO reported_decision (provider_id, token_id, facts, reported_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (provider_id, token_id) DO UPDATE SET facts = excluded.facts, reported_at = excluded.reported_at
-                """)
+            let upsert = try db.makeStatement(
+                sql: """
+                    INSERT INTO reported_decision (provider_id, token_id, facts, reported_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (provider_id, token_id) DO UPDATE SET facts = excluded.facts, reported_at = excluded.reported_at
+                    """)
             for reference in changed.prefix(limit) {
                 let (provider, id) = Self.split(reference)
                 try upsert.execute(arguments: [provider, id, facts[reference], now.millisecondsSince1970])

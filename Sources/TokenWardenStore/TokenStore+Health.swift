@@ -25,14 +25,18 @@ extension TokenStore {
 
     public func providerHealth() throws -> [ProviderHealth] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, last_poll_finished_at, last_poll_outcome, last_poll_error, token_count, consecutive_failures, next_poll_at
-                FROM provider ORDER BY id
-                """).map { row in
-                ProviderHealth(provider: row["id"], lastPollAt: (row["last_poll_finished_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
-                               succeeded: (row["last_poll_outcome"] as String?).map { $0 == "succeeded" }, error: row["last_poll_error"],
-                               tokenCount: row["token_count"], consecutiveFailures: row["consecutive_failures"],
-                               nextPollAt: (row["next_poll_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, last_poll_finished_at, last_poll_outcome, last_poll_error, token_count, consecutive_failures, next_poll_at
+                    FROM provider ORDER BY id
+                    """
+            ).map { row in
+                ProviderHealth(
+                    provider: row["id"], lastPollAt: (row["last_poll_finished_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+                    succeeded: (row["last_poll_outcome"] as String?).map { $0 == "succeeded" }, error: row["last_poll_error"],
+                    tokenCount: row["token_count"], consecutiveFailures: row["consecutive_failures"],
+                    nextPollAt: (row["next_poll_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
             }
         }
     }
@@ -46,8 +50,9 @@ extension TokenStore {
 
     public func recordCheck(passed: Bool, detail: String, at instant: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO store_check (id, checked_at, result) VALUES (1, ?, ?)",
-                           arguments: [instant.millisecondsSince1970, passed ? "ok" : "damaged: " + detail])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO store_check (id, checked_at, result) VALUES (1, ?, ?)",
+                arguments: [instant.millisecondsSince1970, passed ? "ok" : "damaged: " + detail])
         }
     }
 

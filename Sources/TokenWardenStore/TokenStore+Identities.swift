@@ -6,11 +6,12 @@ extension TokenStore {
     /// Remembers who `provider`'s main credential signs in as, as the provider just said.
     public func recordIdentity(_ identity: ProviderIdentity, provider: String, at now: Date) throws {
         try writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO provider_identity (provider_id, owner_id, owner_name, learned_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (provider_id) DO UPDATE SET owner_id = excluded.owner_id, owner_name = excluded.owner_name,
-                    learned_at = excluded.learned_at
-                """, arguments: [provider, identity.id, identity.name, now.millisecondsSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO provider_identity (provider_id, owner_id, owner_name, learned_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (provider_id) DO UPDATE SET owner_id = excluded.owner_id, owner_name = excluded.owner_name,
+                        learned_at = excluded.learned_at
+                    """, arguments: [provider, identity.id, identity.name, now.millisecondsSince1970])
         }
     }
 
@@ -21,8 +22,11 @@ extension TokenStore {
         try writer.read { db in
             var identities: [String: ProviderIdentity] = [:]
             for (provider, tokenID) in ownTokens {
-                guard let row = try Row.fetchOne(db, sql: "SELECT owner, extras FROM token WHERE provider_id = ? AND token_id = ?",
-                                                 arguments: [provider, tokenID]) else { continue }
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT owner, extras FROM token WHERE provider_id = ? AND token_id = ?",
+                        arguments: [provider, tokenID])
+                else { continue }
                 let extras = (try? JSONColumn.decode([String: String].self, from: row[1])) ?? [:]
                 let owner: String? = row[0]
                 guard let id = extras["owner_id"] ?? extras["user_id"] ?? owner else { continue }

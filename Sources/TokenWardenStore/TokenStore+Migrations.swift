@@ -91,8 +91,9 @@ extension TokenStore {
         }
         migrator.registerMigration("trackLifecycle") { db in
             // One unfinished rotation per token at most: the database itself refuses a second one.
-            try db.create(index: "rotation_unfinished_per_token", on: "rotation", columns: ["provider_id", "token_id"],
-                          options: .unique, condition: !["done", "failed"].contains(Column("state")))
+            try db.create(
+                index: "rotation_unfinished_per_token", on: "rotation", columns: ["provider_id", "token_id"],
+                options: .unique, condition: !["done", "failed"].contains(Column("state")))
             try db.alter(table: "rotation") { t in
                 t.add(column: "action_id", .integer).references("action")
                 t.add(column: "mode", .text).notNull().defaults(to: "enforce")

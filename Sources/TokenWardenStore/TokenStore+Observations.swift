@@ -7,10 +7,11 @@ extension TokenStore {
     public func registerProviders(_ providers: [ProviderConfig], at now: Date) throws {
         try writer.write { db in
             for provider in providers {
-                try db.execute(sql: """
-                    INSERT INTO provider (id, kind, base_url, registered_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url
-                    """, arguments: [provider.id, provider.kind.rawValue, provider.baseURL, now.millisecondsSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO provider (id, kind, base_url, registered_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url
+                        """, arguments: [provider.id, provider.kind.rawValue, provider.baseURL, now.millisecondsSince1970])
             }
         }
     }
@@ -61,8 +62,9 @@ extension TokenStore {
             }
             try TokenRecord(token).update(db)
             let detail = changes.map(\.description).joined(separator: "; ")
-            try insertEvent(using: &events, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: seenAt,
-                            detail: detail)
+            try insertEvent(
+                using: &events, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: seenAt,
+                detail: detail)
             if wasGone { summary.reappeared += 1 } else { summary.changed += 1 }
         }
         return summary
@@ -74,10 +76,11 @@ extension TokenStore {
     /// per chunk and sorted into a temporary index (about 11k instructions per token), and one
     /// query per id spent most of its time starting a cursor.
     func tokens(_ db: Database, provider: String, ids: [String]) throws -> [String: Token] {
-        let lookup = try db.cachedStatement(sql: """
-            SELECT token.* FROM json_each(?) AS wanted CROSS JOIN token
-            WHERE token.provider_id = ? AND token.token_id = wanted.value
-            """)
+        let lookup = try db.cachedStatement(
+            sql: """
+                SELECT token.* FROM json_each(?) AS wanted CROSS JOIN token
+                WHERE token.provider_id = ? AND token.token_id = wanted.value
+                """)
         var found: [String: Token] = [:]
         found.reserveCapacity(ids.count)
         let records = try TokenRecord.fetchCursor(lookup, arguments: [JSONColumn.encode(ids), provider])
@@ -90,16 +93,20 @@ extension TokenStore {
     @discardableResult
     public func markUnseenTokensGone(provider: String, notSeenSince listingStartedAt: Date, at now: Date) throws -> [Token] {
         try writer.write { db in
-            let missing = try TokenRecord
-                .filter(sql: "provider_id = ? AND last_seen_at < ? AND state <> 'gone'", arguments: [provider, listingStartedAt.millisecondsSince1970])
+            let missing =
+                try TokenRecord
+                .filter(
+                    sql: "provider_id = ? AND last_seen_at < ? AND state <> 'gone'", arguments: [provider, listingStartedAt.millisecondsSince1970]
+                )
                 .fetchAll(db)
             var gone: [Token] = []
             for var record in missing {
                 let previous = record.token.state
                 record.token.state = .gone
                 try record.update(db)
-                try insertEvent(db, provider: provider, tokenID: record.token.id, kind: .disappeared, at: now,
-                                detail: "state \(previous.rawValue) → gone")
+                try insertEvent(
+                    db, provider: provider, tokenID: record.token.id, kind: .disappeared, at: now,
+                    detail: "state \(previous.rawValue) → gone")
                 gone.append(record.token)
             }
             return gone
@@ -110,21 +117,24 @@ extension TokenStore {
     public func markRevoked(provider: String, tokenID: String, at now: Date, detail: String) throws {
         try writer.write { db in
             guard var record = try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": tokenID]),
-                  record.token.state != .revoked else { return }
+                record.token.state != .revoked
+            else { return }
             let previous = record.token.state
             record.token.state = .revoked
             record.token.revoked = true
             try record.update(db)
-            try insertEvent(db, provider: provider, tokenID: tokenID, kind: .changed, at: now,
-                            detail: "state \(previous.rawValue) → revoked (\(detail))")
+            try insertEvent(
+                db, provider: provider, tokenID: tokenID, kind: .changed, at: now,
+                detail: "state \(previous.rawValue) → revoked (\(detail))")
         }
     }
 
     /// How many tokens of `provider` a complete listing starting at `listingStartedAt` did not contain.
     public func countUnseenTokens(provider: String, notSeenSince listingStartedAt: Date) throws -> Int {
         try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token WHERE provider_id = ? AND last_seen_at < ? AND state <> 'gone'",
-                             arguments: [provider, listingStartedAt.millisecondsSince1970]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM token WHERE provider_id = ? AND last_seen_at < ? AND state <> 'gone'",
+                arguments: [provider, listingStartedAt.millisecondsSince1970]) ?? 0
         }
     }
 
@@ -138,12 +148,16 @@ extension TokenStore {
     /// Keeps how the latest poll of `provider` ended on its row.
     public func recordPoll(provider: String, _ outcome: PollOutcome) throws {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE provider SET last_poll_started_at = ?, last_poll_finished_at = ?, last_poll_outcome = ?,
-                       last_poll_error = ?, token_count = ?,
-                       consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END WHERE id = ?
-                """, arguments: [outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, outcome.error == nil ? "succeeded" : "failed",
-                                 outcome.error, outcome.tokenCount, outcome.error == nil, provider])
+            try db.execute(
+                sql: """
+                    UPDATE provider SET last_poll_started_at = ?, last_poll_finished_at = ?, last_poll_outcome = ?,
+                           last_poll_error = ?, token_count = ?,
+                           consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END WHERE id = ?
+                    """,
+                arguments: [
+                    outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, outcome.error == nil ? "succeeded" : "failed",
+                    outcome.error, outcome.tokenCount, outcome.error == nil, provider,
+                ])
         }
     }
 
@@ -154,8 +168,10 @@ extension TokenStore {
 
     /// One history row through a held `eventInsert` statement: the per-token path of a listing,
     /// which keeps the statement rather than hashing its SQL to find it in the cache once per row.
-    private func insertEvent(using events: inout DirectStatement, provider: String, tokenID: String, kind: TokenEventKind,
-                             at milliseconds: Int64, detail: String) throws {
+    private func insertEvent(
+        using events: inout DirectStatement, provider: String, tokenID: String, kind: TokenEventKind,
+        at milliseconds: Int64, detail: String
+    ) throws {
         events.bind(provider)
         events.bind(tokenID)
         events.bind(milliseconds)

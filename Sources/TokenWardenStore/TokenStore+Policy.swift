@@ -11,9 +11,13 @@ extension TokenStore {
     /// (see `slices(_:)`): slices can be read at once, each on a reader connection of its own.
     /// `owner` gives the token's listed owner and the provider's owner id (what rotation signers are
     /// matched on); its columns are read only when some candidate rule rotates.
-    public func forEachFiring(_ selections: [PolicySelection], slice: ClosedRange<Int64>? = nil,
-                              _ body: (_ provider: String, _ rule: Int, _ name: String, _ id: () -> String,
-                                       _ owner: () -> (owner: String?, ownerID: String?)) throws -> Void) throws {
+    public func forEachFiring(
+        _ selections: [PolicySelection], slice: ClosedRange<Int64>? = nil,
+        _ body: (
+            _ provider: String, _ rule: Int, _ name: String, _ id: () -> String,
+            _ owner: () -> (owner: String?, ownerID: String?)
+        ) throws -> Void
+    ) throws {
         let candidates = selections.flatMap { selection in selection.candidates.map { (selection.provider, $0.rule) } }
         guard !candidates.isEmpty else { return }
         var arguments: StatementArguments = []
@@ -33,7 +37,8 @@ extension TokenStore {
         // `provider_id IN (...)` cost more than it saved (SQLite tests IN through a temporary index).
         let rotates = selections.contains { $0.candidates.contains(where: \.rotates) }
         let ownerColumns = rotates ? "owner, extras" : "NULL, NULL"
-        var sql = "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id, \(ownerColumns) FROM token WHERE state IN ('active', 'expired')"
+        var sql =
+            "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id, \(ownerColumns) FROM token WHERE state IN ('active', 'expired')"
         if let slice {
             sql += " AND rowid BETWEEN ? AND ?"
             arguments += [slice.lowerBound, slice.upperBound]
@@ -49,10 +54,12 @@ extension TokenStore {
                 guard let code: Int = row[0] else { continue }
                 let (provider, rule) = candidates[code]
                 // Most ids are never looked at (only a few tokens per rule are listed): read on demand.
-                try body(provider, rule, row[1], { row[2] }, {
-                    let extras = (row[4] as String?).flatMap { try? JSONColumn.decode([String: String].self, from: $0) } ?? [:]
-                    return (row[3], extras["owner_id"] ?? extras["user_id"])
-                })
+                try body(
+                    provider, rule, row[1], { row[2] },
+                    {
+                        let extras = (row[4] as String?).flatMap { try? JSONColumn.decode([String: String].self, from: $0) } ?? [:]
+                        return (row[3], extras["owner_id"] ?? extras["user_id"])
+                    })
             }
         }
     }
@@ -62,16 +69,20 @@ extension TokenStore {
     public func activeTokens(matching match: TokenMatch, providers: [String], limit: Int) throws -> [String] {
         guard !providers.isEmpty else { return [] }
         var arguments = StatementArguments(providers)
-        let condition = Self.condition(PolicySelection.Candidate(rule: 0, match: match, windows: [], skipsExpired: true, rotates: true),
-                                       arguments: &arguments)
+        let condition = Self.condition(
+            PolicySelection.Candidate(rule: 0, match: match, windows: [], skipsExpired: true, rotates: true),
+            arguments: &arguments)
         arguments += [limit]
         return try writer.read { db in
             db.add(function: Self.fnmatchFunction)
-            return try Row.fetchAll(db, sql: """
-                SELECT provider_id, token_id FROM token
-                WHERE provider_id IN (\(databaseQuestionMarks(count: providers.count))) AND state = 'active' AND \(condition)
-                ORDER BY provider_id, token_id LIMIT ?
-                """, arguments: arguments).map { "\($0[0] as String)/\($0[1] as String)" }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider_id, token_id FROM token
+                    WHERE provider_id IN (\(databaseQuestionMarks(count: providers.count))) AND state = 'active' AND \(condition)
+                    ORDER BY provider_id, token_id LIMIT ?
+                    """, arguments: arguments
+            ).map { "\($0[0] as String)/\($0[1] as String)" }
         }
     }
 
@@ -97,14 +108,15 @@ extension TokenStore {
         if !candidate.match.names.isEmpty { parts.append(globs(candidate.match.names, column: "name", arguments: &arguments)) }
         if !candidate.match.owners.isEmpty { parts.append(globs(candidate.match.owners, column: "owner", arguments: &arguments)) }
         if !candidate.match.scopes.isEmpty {
-            parts.append("EXISTS (SELECT 1 FROM json_each(token.scopes) WHERE value IN (\(databaseQuestionMarks(count: candidate.match.scopes.count))))")
+            parts.append(
+                "EXISTS (SELECT 1 FROM json_each(token.scopes) WHERE value IN (\(databaseQuestionMarks(count: candidate.match.scopes.count))))")
             arguments += StatementArguments(candidate.match.scopes)
         }
         for window in candidate.windows {
             switch window {
             case .never:
                 parts.append("0")
-            case let .expires(range):
+            case .expires(let range):
                 if range.lowerBound == .min {
                     parts.append("expires_at <= ?")
                     arguments += [range.upperBound]
@@ -112,10 +124,10 @@ extension TokenStore {
                     parts.append("expires_at BETWEEN ? AND ?")
                     arguments += [range.lowerBound, range.upperBound]
                 }
-            case let .createdAtOrBefore(bound):
+            case .createdAtOrBefore(let bound):
                 parts.append("created_at <= ?")
                 arguments += [bound]
-            case let .unused(lastUsed, neverUsedCreated):
+            case .unused(let lastUsed, let neverUsedCreated):
                 parts.append("(CASE WHEN last_used_at IS NOT NULL THEN last_used_at <= ? ELSE created_at <= ? END)")
                 arguments += [lastUsed, neverUsedCreated]
             }

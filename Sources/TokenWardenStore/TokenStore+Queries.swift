@@ -13,8 +13,10 @@ extension TokenStore {
     /// The tokens of `tokens(matching:at:)`, in the same order, handed over `batchSize` at a time from
     /// one read: a whole inventory is evaluated without holding it in memory (a 100k-token `sync`
     /// peaked at twice the memory of a 1k one when the policy pass loaded every token at once).
-    public func forEachBatch(matching query: TokenQuery, at now: Date, batchSize: Int = 1_000,
-                             _ body: ([Token]) throws -> Void) throws {
+    public func forEachBatch(
+        matching query: TokenQuery, at now: Date, batchSize: Int = 1_000,
+        _ body: ([Token]) throws -> Void
+    ) throws {
         var conditions = ["state IN (\(query.states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))"]
         var arguments: StatementArguments = []
         if let provider = query.provider {

@@ -5,20 +5,27 @@ import TokenWardenCore
 extension TokenStore {
     /// Records a rotation as `planned`, with its audit entry, before anything is asked of the provider.
     /// Throws `StoreError.rotationInProgress` when the token already has an unfinished rotation.
-    public func beginRotation(of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
-                              reason: String, at now: Date) throws -> RotationRecord {
+    public func beginRotation(
+        of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
+        reason: String, at now: Date
+    ) throws -> RotationRecord {
         do {
             return try writer.write { db in
-                try db.execute(sql: """
-                    INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
-                    VALUES (?, ?, ?, ?, 'rotate', ?, 'planned', ?)
-                    """, arguments: [token.provider, token.id, now.millisecondsSince1970, rule, mode.rawValue, reason])
+                try db.execute(
+                    sql: """
+                        INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
+                        VALUES (?, ?, ?, ?, 'rotate', ?, 'planned', ?)
+                        """, arguments: [token.provider, token.id, now.millisecondsSince1970, rule, mode.rawValue, reason])
                 let actionID = db.lastInsertedRowID
-                try db.execute(sql: """
-                    INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode)
-                    VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
-                    """, arguments: [token.provider, token.id, rule, try JSONColumn.encode(delivery), overlap.seconds,
-                                     now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue])
+                try db.execute(
+                    sql: """
+                        INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode)
+                        VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        token.provider, token.id, rule, try JSONColumn.encode(delivery), overlap.seconds,
+                        now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue,
+                    ])
                 let id = db.lastInsertedRowID
                 try insertStep(db, rotation: id, state: .planned, at: now, detail: "deliver to \(delivery), overlap \(overlap)")
                 return try fetchRotation(db, id: id)!
@@ -31,22 +38,29 @@ extension TokenStore {
     /// Moves a rotation to its next state in one transaction with its step record; the rotator calls
     /// this before its next external call. A finished rotation also settles its audit entry.
     @discardableResult
-    public func advanceRotation(_ id: Int64, to state: RotationState, at now: Date, detail: String,
-                                newTokenID: String? = nil, fingerprint: String? = nil, revokeOldAfter: Date? = nil,
-                                failure: String? = nil) throws -> RotationRecord {
+    public func advanceRotation(
+        _ id: Int64, to state: RotationState, at now: Date, detail: String,
+        newTokenID: String? = nil, fingerprint: String? = nil, revokeOldAfter: Date? = nil,
+        failure: String? = nil
+    ) throws -> RotationRecord {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE rotation SET state = ?, updated_at = ?,
-                  new_token_id = COALESCE(?, new_token_id), new_secret_fingerprint = COALESCE(?, new_secret_fingerprint),
-                  revoke_old_after = COALESCE(?, revoke_old_after), failure = ?
-                WHERE id = ?
-                """, arguments: [state.rawValue, now.millisecondsSince1970, newTokenID, fingerprint,
-                                 revokeOldAfter?.millisecondsSince1970, failure, id])
+            try db.execute(
+                sql: """
+                    UPDATE rotation SET state = ?, updated_at = ?,
+                      new_token_id = COALESCE(?, new_token_id), new_secret_fingerprint = COALESCE(?, new_secret_fingerprint),
+                      revoke_old_after = COALESCE(?, revoke_old_after), failure = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    state.rawValue, now.millisecondsSince1970, newTokenID, fingerprint,
+                    revokeOldAfter?.millisecondsSince1970, failure, id,
+                ])
             try insertStep(db, rotation: id, state: state, at: now, detail: detail)
             let record = try fetchRotation(db, id: id)!
             if state.isFinished, let actionID = record.actionID {
-                try db.execute(sql: "UPDATE action SET outcome = ?, error = ? WHERE id = ?",
-                               arguments: [state == .done ? ActionOutcome.succeeded.rawValue : ActionOutcome.failed.rawValue, failure, actionID])
+                try db.execute(
+                    sql: "UPDATE action SET outcome = ?, error = ? WHERE id = ?",
+                    arguments: [state == .done ? ActionOutcome.succeeded.rawValue : ActionOutcome.failed.rawValue, failure, actionID])
             }
             return record
         }
@@ -56,8 +70,9 @@ extension TokenStore {
     /// whose outcome is unknown, which is not concluded until it can no longer land.
     public func markCreateSent(_ id: Int64, at now: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE rotation SET create_sent_at = ?, updated_at = ? WHERE id = ?",
-                           arguments: [now.millisecondsSince1970, now.millisecondsSince1970, id])
+            try db.execute(
+                sql: "UPDATE rotation SET create_sent_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now.millisecondsSince1970, now.millisecondsSince1970, id])
         }
     }
 
@@ -83,11 +98,13 @@ extension TokenStore {
     public func recentlyFailedRotations(since: Date) throws -> [String: Date] {
         try writer.read { db in
             var failed: [String: Date] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT provider_id, token_id, state, updated_at FROM rotation r
-                WHERE id = (SELECT MAX(id) FROM rotation WHERE provider_id = r.provider_id AND token_id = r.token_id)
-                  AND state = 'failed' AND updated_at >= ?
-                """, arguments: [since.millisecondsSince1970])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider_id, token_id, state, updated_at FROM rotation r
+                    WHERE id = (SELECT MAX(id) FROM rotation WHERE provider_id = r.provider_id AND token_id = r.token_id)
+                      AND state = 'failed' AND updated_at >= ?
+                    """, arguments: [since.millisecondsSince1970])
             for row in rows {
                 failed["\(row["provider_id"] as String)/\(row["token_id"] as String)"] = Date(millisecondsSince1970: row["updated_at"])
             }
@@ -98,8 +115,10 @@ extension TokenStore {
     /// The rotations of one token, oldest first.
     public func rotations(provider: String, tokenID: String) throws -> [RotationRecord] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rotation WHERE provider_id = ? AND token_id = ? ORDER BY id",
-                             arguments: [provider, tokenID]).map(Self.rotation)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM rotation WHERE provider_id = ? AND token_id = ? ORDER BY id",
+                arguments: [provider, tokenID]
+            ).map(Self.rotation)
         }
     }
 
@@ -107,14 +126,16 @@ extension TokenStore {
     /// never takes such a token for one it created itself.
     public func tokenKnownBefore(_ instant: Date, provider: String, tokenID: String) throws -> Bool {
         try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT first_seen_at < ? FROM token WHERE provider_id = ? AND token_id = ?",
-                              arguments: [instant.millisecondsSince1970, provider, tokenID]) ?? false
+            try Bool.fetchOne(
+                db, sql: "SELECT first_seen_at < ? FROM token WHERE provider_id = ? AND token_id = ?",
+                arguments: [instant.millisecondsSince1970, provider, tokenID]) ?? false
         }
     }
 
     private func insertStep(_ db: Database, rotation: Int64, state: RotationState, at now: Date, detail: String) throws {
-        try db.execute(sql: "INSERT INTO rotation_step (rotation_id, occurred_at, state, detail) VALUES (?, ?, ?, ?)",
-                       arguments: [rotation, now.millisecondsSince1970, state.rawValue, detail])
+        try db.execute(
+            sql: "INSERT INTO rotation_step (rotation_id, occurred_at, state, detail) VALUES (?, ?, ?, ?)",
+            arguments: [rotation, now.millisecondsSince1970, state.rawValue, detail])
     }
 
     private func fetchRotation(_ db: Database, id: Int64) throws -> RotationRecord? {
@@ -122,15 +143,16 @@ extension TokenStore {
     }
 
     private static func rotation(_ row: Row) throws -> RotationRecord {
-        RotationRecord(id: row["id"], provider: row["provider_id"], tokenID: row["token_id"], rule: row["rule"],
-                       mode: ActionMode(rawValue: row["mode"]) ?? .enforce,
-                       state: RotationState(rawValue: row["state"]) ?? .failed, newTokenID: row["new_token_id"],
-                       newSecretFingerprint: row["new_secret_fingerprint"],
-                       delivery: try JSONColumn.decode(Delivery.self, from: row["delivery"]),
-                       overlap: TimeSpan(seconds: row["overlap_seconds"]),
-                       revokeOldAfter: (row["revoke_old_after"] as Int64?).map(Date.init(millisecondsSince1970:)),
-                       startedAt: Date(millisecondsSince1970: row["started_at"]),
-                       createSentAt: (row["create_sent_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
-                       updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"])
+        RotationRecord(
+            id: row["id"], provider: row["provider_id"], tokenID: row["token_id"], rule: row["rule"],
+            mode: ActionMode(rawValue: row["mode"]) ?? .enforce,
+            state: RotationState(rawValue: row["state"]) ?? .failed, newTokenID: row["new_token_id"],
+            newSecretFingerprint: row["new_secret_fingerprint"],
+            delivery: try JSONColumn.decode(Delivery.self, from: row["delivery"]),
+            overlap: TimeSpan(seconds: row["overlap_seconds"]),
+            revokeOldAfter: (row["revoke_old_after"] as Int64?).map(Date.init(millisecondsSince1970:)),
+            startedAt: Date(millisecondsSince1970: row["started_at"]),
+            createSentAt: (row["create_sent_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+            updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"])
     }
 }

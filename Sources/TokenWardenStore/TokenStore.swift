@@ -29,8 +29,9 @@ public struct TokenStore: Sendable {
     public static func open(path: String, checking: Bool = true) throws(StoreError) -> TokenStore {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw .unavailable(path: path, detail: "cannot create its directory \(directory): \((error as NSError).localizedDescription)")
         }
@@ -56,7 +57,7 @@ public struct TokenStore: Sendable {
             try Self.translatingErrors(path: writer.path) { try Self.check(writer, path: writer.path) }
             try? recordCheck(passed: true, detail: "ok", at: Date())
         } catch {
-            if case let .damaged(_, detail) = error { try? recordCheck(passed: false, detail: detail, at: Date()) }
+            if case .damaged(_, let detail) = error { try? recordCheck(passed: false, detail: detail, at: Date()) }
             throw error
         }
     }
@@ -77,7 +78,8 @@ public struct TokenStore: Sendable {
             try pool.read { db in
                 if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path: path) }
                 if try !migrator.hasCompletedMigrations(db) {
-                    throw StoreError.incompleteSchema(path: path, applied: try migrator.appliedIdentifiers(db).count, total: migrator.migrations.count)
+                    throw StoreError.incompleteSchema(
+                        path: path, applied: try migrator.appliedIdentifiers(db).count, total: migrator.migrations.count)
                 }
             }
             return TokenStore(unmigrated: pool)

@@ -17,7 +17,9 @@ import TokenWardenTestSupport
         init(policy: String = "[[rule]]\nname = \"warn\"\nwhen.expires_within = \"14d\"\naction = \"notify\"\n") throws {
             dir = try TemporaryDirectory()
             let credential = try dir.write("awx.cred", CLITests.secret + "\n", mode: 0o600)
-            config = try dir.write("tokenwarden.toml", """
+            config = try dir.write(
+                "tokenwarden.toml",
+                """
                 [daemon]
                 state_directory = "\(dir.subpath("state"))"
 
@@ -75,20 +77,25 @@ import TokenWardenTestSupport
         let setup = try Setup()
         let now = Date()
         let store = try TokenStore.open(path: setup.database)
-        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        try store.registerProviders(
+            [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
         let created = try ProviderTimestamp.parse("2025-02-23T14:39:32.618932Z").date
-        try await store.recordObservations([
-            ObservedToken(id: "4", name: "deploy-bot", owner: "root", scopes: ["write"], createdAt: created, expiresAt: now + 3 * 86_400),
-            ObservedToken(id: "5", name: "ci", createdAt: created, expiresAt: try ProviderTimestamp.parse("3024-06-25T14:39:32.618279Z").date),
-        ], provider: "awx-main", at: now)
+        try await store.recordObservations(
+            [
+                ObservedToken(id: "4", name: "deploy-bot", owner: "root", scopes: ["write"], createdAt: created, expiresAt: now + 3 * 86_400),
+                ObservedToken(id: "5", name: "ci", createdAt: created, expiresAt: try ProviderTimestamp.parse("3024-06-25T14:39:32.618279Z").date),
+            ], provider: "awx-main", at: now)
 
         let result = try await setup.run("tokens", "--expiring", "14d", "--json")
         #expect(result.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1)
         let row = rows[0]
-        #expect(Set(row.keys) == ["provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
-                                  "state", "first_seen_at", "last_seen_at"])
+        #expect(
+            Set(row.keys) == [
+                "provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
+                "state", "first_seen_at", "last_seen_at",
+            ])
         #expect(row["id"] as? String == "4" && row["provider"] as? String == "awx-main" && row["state"] as? String == "active")
         #expect(row["created_at"] as? String == "2025-02-23T14:39:32.619Z", "the millisecond the store keeps")
         #expect(row["last_used_at"] is NSNull)
@@ -128,10 +135,12 @@ import TokenWardenTestSupport
         let setup = try CLITests.Setup()
         let now = Date()
         let store = try TokenStore.open(path: setup.database)
-        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        try store.registerProviders(
+            [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
         let hostile = "ci\u{1B}[2K\r\nawx-main/9  fake-row\u{202E}"
-        _ = try await store.recordObservations([ObservedToken(id: "1", name: hostile, owner: "eve\u{07}", createdAt: now, expiresAt: now + 86_400)],
-                                     provider: "awx-main", at: now)
+        _ = try await store.recordObservations(
+            [ObservedToken(id: "1", name: hostile, owner: "eve\u{07}", createdAt: now, expiresAt: now + 86_400)],
+            provider: "awx-main", at: now)
         let table = try await setup.run("tokens")
         let show = try await setup.run("show", "awx-main/1")
         let history = try await setup.run("history", "awx-main/1")
@@ -139,7 +148,9 @@ import TokenWardenTestSupport
         let json = try await setup.run("tokens", "--json")
         for output in [table, show, history, plan] {
             #expect(output.status == 0, "\(output.stderr)")
-            for raw in ["\u{1B}", "\r", "\u{07}", "\u{202E}"] { #expect(!output.stdout.contains(raw), "raw \(raw.unicodeScalars.first!.value) in \(output.stdout)") }
+            for raw in ["\u{1B}", "\r", "\u{07}", "\u{202E}"] {
+                #expect(!output.stdout.contains(raw), "raw \(raw.unicodeScalars.first!.value) in \(output.stdout)")
+            }
         }
         #expect(table.stdout.contains("ci\\u{1B}[2K\\u{D}\\u{A}awx-main/9  fake-row\\u{202E}"), "\(table.stdout)")
         #expect(table.stdout.split(separator: "\n").count == 3, "a header, one row, the count: no forged row")
@@ -157,8 +168,9 @@ import TokenWardenTestSupport
         try credentials.write("sailpoint-prod", "client-id:client-secret\n", mode: 0o400)
         try credentials.write("awx-main", "awx-token\n", mode: 0o400)
         try credentials.write("awx-deploy-bot", "deploy-bot-token\n", mode: 0o400)
-        let result = try await BuiltProduct.run(["validate", "--config", examples],
-                                          environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
+        let result = try await BuiltProduct.run(
+            ["validate", "--config", examples],
+            environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 rules from 2 files"))
         #expect(result.stdout.contains("rotate-deploy-bot: rotate when older than 60d; on awx-main"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Testing
+
 @testable import TokenWardenCLI
 
 /// `--help` prints each command's discussion 80 columns wide (without a terminal). Prose wraps well;

@@ -55,7 +55,8 @@ import TokenWardenTestSupport
         let users = try await Self.run("/usr/bin/systemd-sysusers", ["--root=\(root.path)", Self.packaging + "/sysusers.d/tokenwarden.conf"])
         #expect(users.status == 0, "\(users.output)")
         #expect(try String(contentsOfFile: root.subpath("etc/passwd"), encoding: .utf8).contains("tokenwarden:x:"))
-        let files = try await Self.run("/usr/bin/systemd-tmpfiles", ["--create", "--root=\(root.path)", Self.packaging + "/tmpfiles.d/tokenwarden.conf"])
+        let files = try await Self.run(
+            "/usr/bin/systemd-tmpfiles", ["--create", "--root=\(root.path)", Self.packaging + "/tmpfiles.d/tokenwarden.conf"])
         #expect(files.status == 0, "\(files.output)")
         #expect(try FileManager.default.attributesOfItem(atPath: root.subpath("var/lib/tokenwarden"))[.posixPermissions] as? Int == 0o700)
         #expect(FileManager.default.fileExists(atPath: root.subpath("etc/tokenwarden/policies.d")))
@@ -66,12 +67,15 @@ import TokenWardenTestSupport
         for directory in ["usr/lib/systemd/catalog", "var/lib/systemd/catalog"] {
             try FileManager.default.createDirectory(atPath: root.subpath(directory), withIntermediateDirectories: true)
         }
-        try FileManager.default.copyItem(atPath: Self.packaging + "/journald/tokenwarden.catalog",
-                                         toPath: root.subpath("usr/lib/systemd/catalog/tokenwarden.catalog"))
+        try FileManager.default.copyItem(
+            atPath: Self.packaging + "/journald/tokenwarden.catalog",
+            toPath: root.subpath("usr/lib/systemd/catalog/tokenwarden.catalog"))
         let update = try await Self.run("/usr/bin/journalctl", ["--root=\(root.path)", "--update-catalog"])
         #expect(update.status == 0, "\(update.output)")
         let list = try await Self.run("/usr/bin/journalctl", ["--root=\(root.path)", "--list-catalog"])
-        let ids = Set(list.output.split(separator: "\n").filter { $0.contains(" tokenwarden: ") }.compactMap { $0.split(separator: " ").first.map(String.init) })
+        let ids = Set(
+            list.output.split(separator: "\n").filter { $0.contains(" tokenwarden: ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        )
         #expect(ids == Set(JournalEvent.allCases.map(\.messageID)), "\(list.output)")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import TokenWardenCLI
 import TokenWardenCore
 import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenCLI
 
 /// `tokenwarden plan` over a stored inventory.
 @Suite struct PlanCommandTests {
@@ -23,8 +24,9 @@ import TokenWardenTestSupport
 
     /// An old rotatable token of carol (user 9), whose credential tokenwarden does not hold.
     static func carolsToken(now: Date = Date()) -> ObservedToken {
-        ObservedToken(id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
-                      expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])
+        ObservedToken(
+            id: "7", name: "carols-bot", owner: "carol", scopes: ["read"], createdAt: now - 90 * 86_400,
+            expiresAt: now + 300 * 86_400, extras: ["user_id": "9"])
     }
 
     /// A stored inventory as a sync leaves it: tokenwarden signs in to awx-main as admin (user 1),
@@ -33,14 +35,17 @@ import TokenWardenTestSupport
         let setup = try CLITests.Setup(policy: Self.policy)
         let now = Date()
         let store = try TokenStore.open(path: setup.database)
-        try store.registerProviders([ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        try store.registerProviders(
+            [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
         try store.recordIdentity(ProviderIdentity(id: "1", name: "admin"), provider: "awx-main", at: now)
-        try store.recordObservations(extra + [
-            ObservedToken(id: "4", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: now - 90 * 86_400, expiresAt: now + 3 * 86_400,
-                          extras: ["user_id": "1"]),
-            ObservedToken(id: "5", name: "fresh", createdAt: now - 10 * 86_400, expiresAt: now + 300 * 86_400),
-            ObservedToken(id: "6", name: "reporting", createdAt: now - 10 * 86_400, expiresAt: now + 5 * 86_400),
-        ], provider: "awx-main", at: now)
+        try store.recordObservations(
+            extra + [
+                ObservedToken(
+                    id: "4", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: now - 90 * 86_400, expiresAt: now + 3 * 86_400,
+                    extras: ["user_id": "1"]),
+                ObservedToken(id: "5", name: "fresh", createdAt: now - 10 * 86_400, expiresAt: now + 300 * 86_400),
+                ObservedToken(id: "6", name: "reporting", createdAt: now - 10 * 86_400, expiresAt: now + 5 * 86_400),
+            ], provider: "awx-main", at: now)
         return setup
     }
 
@@ -69,8 +74,10 @@ import TokenWardenTestSupport
         let result = try await setup.run("plan")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("awx-main/7  \"carols-bot\"  created 90 days ago"))
-        #expect(result.stdout.contains("[needs a person: tokenwarden holds no credential of its owner \"carol\"; a new token would be someone else's. "
-            + "Add [[provider.owner]] name = \"carol\" credential = \"…\" to provider awx-main]"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "[needs a person: tokenwarden holds no credential of its owner \"carol\"; a new token would be someone else's. "
+                    + "Add [[provider.owner]] name = \"carol\" credential = \"…\" to provider awx-main]"), "\(result.stdout)")
         let json = try await setup.run("plan", "--json")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.first { $0["id"] as? String == "7" }?["hold"] as? String == "owner-credential-missing")
@@ -100,30 +107,39 @@ import TokenWardenTestSupport
         let now = Date()
         let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .revoke)
         let decisions = ["1", "2", "3"].map { id in
-            Decision(token: Token(provider: "awx", id: id, name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
-                     action: .revoke, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
+            Decision(
+                token: Token(provider: "awx", id: id, name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
+                action: .revoke, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
         }
-        let text = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: true,
-                               budget: ActionBudget(total: 2))
+        let text = Plan.render(
+            PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: true,
+            budget: ActionBudget(total: 2))
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
-        #expect(text.hasSuffix("the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."))
+        #expect(
+            lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
+        #expect(
+            text.hasSuffix(
+                "the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."
+            ))
     }
 
     @Test func aRuleWithManyTokensListsTheFirstAndCountsTheRest() {
         let now = Date()
         let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .notify)
         let decisions = (1...30).map { id in
-            Decision(token: Token(provider: "awx", id: String(id), name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
-                     action: .notify, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
+            Decision(
+                token: Token(provider: "awx", id: String(id), name: "ci-\(id)", state: .active, firstSeenAt: now, lastSeenAt: now),
+                action: .notify, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago")
         }
-        let short = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: 25), rules: [rule], enforce: false,
-                                budget: ActionBudget(total: 2))
+        let short = Plan.render(
+            PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: 25), rules: [rule], enforce: false,
+            budget: ActionBudget(total: 2))
         #expect(short.hasPrefix("stale (notify): 30 tokens\n"))
         #expect(short.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 25)
         #expect(short.contains("\n  … and 5 more (--all lists them, --json prints every decision)\n"))
-        let all = Plan.render(PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: false,
-                              budget: ActionBudget(total: 2))
+        let all = Plan.render(
+            PlanOutline(decisions: decisions, budget: ActionBudget(total: 2), listing: nil), rules: [rule], enforce: false,
+            budget: ActionBudget(total: 2))
         #expect(all.split(separator: "\n").filter { $0.hasPrefix("  awx/") }.count == 30)
         #expect(!all.contains("more (--all"))
     }

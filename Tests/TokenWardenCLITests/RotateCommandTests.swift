@@ -40,14 +40,18 @@ import TokenWardenTestSupport
     @Test func refusesWhatItCannotDoAndSaysWhy() async throws {
         let (simulator, dir, config) = try await RevokeCommandTests().synced()
         let noRule = try await BuiltProduct.run(["rotate", "sim-awx/2", "--yes", "--config", config])
-        let planningCenter = try await BuiltProduct.run(["rotate", "sim-planningcenter/\(await simulator.provider(.planningCenter).tokens[0].id)",
-                                                         "--yes", "--deliver-file", "/tmp/x", "--config", config])
+        let planningCenter = try await BuiltProduct.run([
+            "rotate", "sim-planningcenter/\(await simulator.provider(.planningCenter).tokens[0].id)",
+            "--yes", "--deliver-file", "/tmp/x", "--config", config,
+        ])
         let badOverlap = try await BuiltProduct.run(["rotate", "sim-awx/2", "--overlap", "soon", "--config", config])
         let writes = await simulator.provider(.awx).writes
         await simulator.stop()
         _ = dir
         #expect(noRule.status == 1)
-        #expect(noRule.stderr.contains("no rotate rule matches sim-awx/2, so tokenwarden does not know where the new secret goes; give --deliver-file PATH"))
+        #expect(
+            noRule.stderr.contains(
+                "no rotate rule matches sim-awx/2, so tokenwarden does not know where the new secret goes; give --deliver-file PATH"))
         #expect(planningCenter.status == 1)
         #expect(planningCenter.stderr.contains("Planning Center has no API to create tokens"))
         #expect(badOverlap.status == 2)

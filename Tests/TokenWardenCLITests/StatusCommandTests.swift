@@ -12,7 +12,9 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
         let before = try await BuiltProduct.run(["status", "--config", config])
-        #expect(before.status == 1 && before.stdout.contains("does not exist yet") && before.stdout.contains("sim-awx has never been polled"), "\(before.stdout)")
+        #expect(
+            before.status == 1 && before.stdout.contains("does not exist yet") && before.stdout.contains("sim-awx has never been polled"),
+            "\(before.stdout)")
 
         #expect(try await BuiltProduct.run(["sync", "--config", config]).status == 0)
         let healthy = try await BuiltProduct.run(["status", "--config", config])

@@ -40,7 +40,9 @@ import TokenWardenTestSupport
             let content = simulator.provider(kind).credential
             secrets.append(String(content.split(separator: ":").last ?? Substring(content)))
         }
-        let database = ["", "-wal", "-shm"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: dir.subpath("sim/state/tokenwarden.sqlite") + $0)) }
+        let database = ["", "-wal", "-shm"].compactMap {
+            try? Data(contentsOf: URL(fileURLWithPath: dir.subpath("sim/state/tokenwarden.sqlite") + $0))
+        }
         #expect(!database.isEmpty)
         for secret in secrets {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenTestSupport
+
+@testable import TokenWardenConfig
 
 @Suite struct ConfigLoaderTests {
     static let minimal = """
@@ -23,7 +24,9 @@ import TokenWardenTestSupport
 
     @Test func readsAFullConfig() throws {
         let dir = try TemporaryDirectory()
-        let path = try dir.write("etc/tokenwarden.toml", """
+        let path = try dir.write(
+            "etc/tokenwarden.toml",
+            """
             [daemon]
             state_directory = "/srv/tw/"
             policy_directory = "rules"
@@ -46,23 +49,32 @@ import TokenWardenTestSupport
             self_token_id = 4
             """)
         let configuration = try ConfigLoader(environment: [:]).load(path: path)
-        #expect(configuration.daemon == DaemonSettings(stateDirectory: "/srv/tw", policyDirectory: dir.subpath("etc/rules"),
-                                                       pollInterval: .minutes(5), enforce: true, maxActionsPerCycle: 3))
+        #expect(
+            configuration.daemon
+                == DaemonSettings(
+                    stateDirectory: "/srv/tw", policyDirectory: dir.subpath("etc/rules"),
+                    pollInterval: .minutes(5), enforce: true, maxActionsPerCycle: 3))
         #expect(configuration.databasePath == "/srv/tw/tokenwarden.sqlite")
-        #expect(configuration.providers == [
-            ProviderConfig(id: "sailpoint-prod", kind: .sailPoint, baseURL: "https://acme.api.identitynow.com",
-                           credential: .file(path: "/etc/tokenwarden/sailpoint-prod.cred"), pollInterval: .hours(1)),
-            ProviderConfig(id: "awx-main", kind: .awx, baseURL: "http://127.0.0.1:8052/prefix",
-                           credential: .systemd(name: "awx-main"), selfTokenID: "4"),
-        ])
+        #expect(
+            configuration.providers == [
+                ProviderConfig(
+                    id: "sailpoint-prod", kind: .sailPoint, baseURL: "https://acme.api.identitynow.com",
+                    credential: .file(path: "/etc/tokenwarden/sailpoint-prod.cred"), pollInterval: .hours(1)),
+                ProviderConfig(
+                    id: "awx-main", kind: .awx, baseURL: "http://127.0.0.1:8052/prefix",
+                    credential: .systemd(name: "awx-main"), selfTokenID: "4"),
+            ])
     }
 
     @Test func defaultsAreSafeAndFollowSystemd() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("tokenwarden.toml", Self.minimal)
         let plain = try ConfigLoader(environment: [:]).load(path: path).daemon
-        #expect(plain == DaemonSettings(stateDirectory: "/var/lib/tokenwarden", policyDirectory: dir.subpath("policies.d"),
-                                        pollInterval: .minutes(15), enforce: false, maxActionsPerCycle: 10))
+        #expect(
+            plain
+                == DaemonSettings(
+                    stateDirectory: "/var/lib/tokenwarden", policyDirectory: dir.subpath("policies.d"),
+                    pollInterval: .minutes(15), enforce: false, maxActionsPerCycle: 10))
         let underSystemd = try ConfigLoader(environment: ["STATE_DIRECTORY": "/var/lib/tokenwarden:/var/lib/other"]).load(path: path)
         #expect(underSystemd.daemon.stateDirectory == "/var/lib/tokenwarden")
     }
@@ -80,7 +92,8 @@ import TokenWardenTestSupport
     }
 
     @Test func unknownKeysAreErrorsWithSuggestions() throws {
-        let found = try problems("""
+        let found = try problems(
+            """
             [deamon]
             enforce = true
 
@@ -93,16 +106,18 @@ import TokenWardenTestSupport
             base_url = "https://awx.example.com"
             credentials = "awx-main"
             """)
-        #expect(found == [
-            "CONFIG:1: key \"deamon\": unknown key (valid keys here: daemon, provider); did you mean \"daemon\"?",
-            "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, poll_interval, enforce, max_actions_per_cycle, request_timeout); did you mean \"poll_interval\"?",
-            "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, poll_interval, self_token_id, max_actions_per_cycle, identity, owner); did you mean \"credential\"?",
-            "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
-        ])
+        #expect(
+            found == [
+                "CONFIG:1: key \"deamon\": unknown key (valid keys here: daemon, provider); did you mean \"daemon\"?",
+                "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, poll_interval, enforce, max_actions_per_cycle, request_timeout); did you mean \"poll_interval\"?",
+                "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, poll_interval, self_token_id, max_actions_per_cycle, identity, owner); did you mean \"credential\"?",
+                "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
+            ])
     }
 
     @Test func everyProblemIsReportedNotJustTheFirst() throws {
-        let found = try problems("""
+        let found = try problems(
+            """
             [daemon]
             enforce = "yes"
             poll_interval = 15
@@ -128,20 +143,21 @@ import TokenWardenTestSupport
             credential = "/c"
             poll_interval = "0s"
             """)
-        #expect(found == [
-            "CONFIG:5: [daemon], key \"state_directory\": must be an absolute path, e.g. \"/var/lib/tokenwarden\"",
-            "CONFIG:3: [daemon], key \"poll_interval\": a duration needs a unit and quotes, e.g. \"15d\" or \"15s\"",
-            "CONFIG:2: [daemon], key \"enforce\": expected true or false (without quotes), found a string",
-            "CONFIG:4: [daemon], key \"max_actions_per_cycle\": -1 is out of range (0…100000)",
-            "CONFIG:8: provider \"Bad_ID\", key \"id\": \"Bad_ID\" may contain only a-z, 0-9 and \"-\"",
-            "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, synergy, awx, aap); did you mean \"planningcenter\"?",
-            "CONFIG:10: provider \"Bad_ID\", key \"base_url\": scheme \"ftp\" is not supported; use https",
-            "CONFIG:11: provider \"Bad_ID\", key \"credential\": \"etc/creds\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=",
-            "CONFIG:16: provider \"dup\", key \"base_url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https for \"awx.example.com\"",
-            "CONFIG:20: provider \"dup\", key \"id\": \"dup\" is already the id of provider #2; ids must be unique",
-            "CONFIG:22: provider \"dup\", key \"base_url\": must not contain a user name or password; put secrets in the credential file",
-            "CONFIG:24: provider \"dup\", key \"poll_interval\": must be at least 1s",
-        ])
+        #expect(
+            found == [
+                "CONFIG:5: [daemon], key \"state_directory\": must be an absolute path, e.g. \"/var/lib/tokenwarden\"",
+                "CONFIG:3: [daemon], key \"poll_interval\": a duration needs a unit and quotes, e.g. \"15d\" or \"15s\"",
+                "CONFIG:2: [daemon], key \"enforce\": expected true or false (without quotes), found a string",
+                "CONFIG:4: [daemon], key \"max_actions_per_cycle\": -1 is out of range (0…100000)",
+                "CONFIG:8: provider \"Bad_ID\", key \"id\": \"Bad_ID\" may contain only a-z, 0-9 and \"-\"",
+                "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, synergy, awx, aap); did you mean \"planningcenter\"?",
+                "CONFIG:10: provider \"Bad_ID\", key \"base_url\": scheme \"ftp\" is not supported; use https",
+                "CONFIG:11: provider \"Bad_ID\", key \"credential\": \"etc/creds\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=",
+                "CONFIG:16: provider \"dup\", key \"base_url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https for \"awx.example.com\"",
+                "CONFIG:20: provider \"dup\", key \"id\": \"dup\" is already the id of provider #2; ids must be unique",
+                "CONFIG:22: provider \"dup\", key \"base_url\": must not contain a user name or password; put secrets in the credential file",
+                "CONFIG:24: provider \"dup\", key \"poll_interval\": must be at least 1s",
+            ])
     }
 
     @Test(arguments: [

@@ -8,7 +8,9 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         let secret = "PLANTED-validator-secret"
         let credential = try dir.write("awx.cred", secret, mode: 0o644)
-        let config = try dir.write("tokenwarden.toml", """
+        let config = try dir.write(
+            "tokenwarden.toml",
+            """
             [daemon]
             poll_interval = "5x"
 
@@ -24,7 +26,10 @@ import TokenWardenTestSupport
         let messages = report.problems.map(\.description)
         #expect(messages.count == 3)
         #expect(messages[0].contains("key \"poll_interval\": \"5x\" is not a duration: unknown unit \"x\""))
-        #expect(messages[1] == "\(config): provider \"awx-main\", key \"credential\": credential file \(credential) has mode 0644: group or others may access it; run: chmod 600 \(credential)")
+        #expect(
+            messages[1]
+                == "\(config): provider \"awx-main\", key \"credential\": credential file \(credential) has mode 0644: group or others may access it; run: chmod 600 \(credential)"
+        )
         #expect(messages[2].contains("provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data"))
         #expect(!messages.joined().contains(secret))
     }
@@ -39,7 +44,9 @@ import TokenWardenTestSupport
     @Test func aValidSetupHasNoProblemsAndKnowsEachCredentialMode() throws {
         let dir = try TemporaryDirectory()
         let credential = try dir.write("cred", "token", mode: 0o400)
-        let config = try dir.write("tokenwarden.toml", """
+        let config = try dir.write(
+            "tokenwarden.toml",
+            """
             [[provider]]
             id = "awx-main"
             kind = "awx"

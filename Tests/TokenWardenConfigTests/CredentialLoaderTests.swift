@@ -68,7 +68,11 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         let target = try dir.write("real", "token\n", mode: 0o600)
         try FileManager.default.createSymbolicLink(atPath: dir.subpath("link"), withDestinationPath: target)
-        #expect(throws: CredentialError("credential file \(dir.path)/link is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link")) {
+        #expect(
+            throws: CredentialError(
+                "credential file \(dir.path)/link is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
+            )
+        ) {
             try CredentialLoader(environment: [:]).load(.file(path: dir.subpath("link")), kind: .awx)
         }
     }
@@ -78,7 +82,11 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         let path = try dir.write("awx", "token\n", mode: 0o600)
         #expect(chown(path, 12_345, 12_345) == 0)
-        #expect(throws: CredentialError("credential file \(path) belongs to uid 12345; it must belong to the user tokenwarden runs as (uid 0) or to root: run chown 0 \(path)")) {
+        #expect(
+            throws: CredentialError(
+                "credential file \(path) belongs to uid 12345; it must belong to the user tokenwarden runs as (uid 0) or to root: run chown 0 \(path)"
+            )
+        ) {
             try CredentialLoader(environment: [:]).load(.file(path: path), kind: .awx)
         }
     }

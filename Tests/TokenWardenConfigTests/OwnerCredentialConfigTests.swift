@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenTestSupport
+
+@testable import TokenWardenConfig
 
 /// `[[provider.owner]]` and `identity`: the credentials that let tokenwarden rotate other owners' tokens.
 @Suite struct OwnerCredentialConfigTests {
@@ -14,7 +15,8 @@ import TokenWardenTestSupport
     }
 
     @Test func ownerCredentialsAndAnIdentityAreReadPerProvider() throws {
-        let (configuration, problems) = try load("""
+        let (configuration, problems) = try load(
+            """
             [[provider]]
             id = "awx-main"
             kind = "awx"
@@ -38,13 +40,17 @@ import TokenWardenTestSupport
             """)
         #expect(problems.isEmpty)
         let awx = try #require(configuration?.provider(id: "awx-main"))
-        #expect(awx.owners == [OwnerCredential(name: "deploy-bot", credential: .systemd(name: "awx-deploy-bot")),
-                               OwnerCredential(name: "ci", credential: .file(path: "/etc/tokenwarden/credentials/awx-ci"))])
+        #expect(
+            awx.owners == [
+                OwnerCredential(name: "deploy-bot", credential: .systemd(name: "awx-deploy-bot")),
+                OwnerCredential(name: "ci", credential: .file(path: "/etc/tokenwarden/credentials/awx-ci")),
+            ])
         #expect(configuration?.provider(id: "cl")?.identity == "u-123")
     }
 
     @Test func aBadOwnerTableIsNamedWithWhatToFix() throws {
-        let (_, problems) = try load("""
+        let (_, problems) = try load(
+            """
             [[provider]]
             id = "awx-main"
             kind = "awx"
@@ -63,13 +69,16 @@ import TokenWardenTestSupport
             [[provider.owner]]
             credential = "c"
             """)
-        #expect(problems.contains { $0.contains("owner #2, key \"owner.secret\": unknown key (valid keys here: owner.name, owner.credential)") }, "\(problems)")
+        #expect(
+            problems.contains { $0.contains("owner #2, key \"owner.secret\": unknown key (valid keys here: owner.name, owner.credential)") },
+            "\(problems)")
         #expect(problems.contains { $0.contains("owner #2, key \"owner.credential\": \"relative/path\" is a relative path") }, "\(problems)")
         #expect(problems.contains { $0.contains("owner #3, key \"owner.name\": missing") }, "\(problems)")
     }
 
     @Test func aSecondCredentialForOneOwnerIsRefused() throws {
-        let (_, problems) = try load("""
+        let (_, problems) = try load(
+            """
             [[provider]]
             id = "awx-main"
             kind = "awx"
@@ -88,7 +97,8 @@ import TokenWardenTestSupport
     }
 
     @Test func providersThatListOnlyTheirOwnTokensTakeNoOwnerCredentials() throws {
-        let (_, problems) = try load("""
+        let (_, problems) = try load(
+            """
             [[provider]]
             id = "synergy"
             kind = "synergy"
@@ -113,7 +123,9 @@ import TokenWardenTestSupport
 @Suite struct SharedDestinationPolicyTests {
     @Test func twoRulesDeliveringToOneFileAreAnError() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("p/10-a.toml", """
+        try dir.write(
+            "p/10-a.toml",
+            """
             [[rule]]
             name = "a"
             when.age_over = "60d"
@@ -132,7 +144,9 @@ import TokenWardenTestSupport
             action = "rotate"
             deliver.command = ["/usr/local/bin/reload", "{token_id}"]
             """)
-        try dir.write("p/20-b.toml", """
+        try dir.write(
+            "p/20-b.toml",
+            """
             [[rule]]
             name = "d"
             when.age_over = "30d"
@@ -142,7 +156,8 @@ import TokenWardenTestSupport
         let providers = [ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))]
         let problems = PolicyLoader().read(directory: dir.subpath("p"), providers: providers).problems.map(\.description)
         #expect(problems.count == 1, "\(problems)")
-        #expect(problems.first?.contains("rule \"d\", key \"deliver\": delivers to the same file /etc/app/token as rule \"a\"") == true, "\(problems)")
+        #expect(
+            problems.first?.contains("rule \"d\", key \"deliver\": delivers to the same file /etc/app/token as rule \"a\"") == true, "\(problems)")
     }
 
     @Test func aDeliveryCommandNamesItsTokenThroughThePlaceholder() {
@@ -163,7 +178,10 @@ import TokenWardenTestSupport
         let path = try dir.write("tokenwarden.toml", ConfigLoaderTests.minimal, mode: 0o666)
         let (configuration, problems) = ConfigLoader(environment: [:]).read(path: path)
         #expect(configuration == nil)
-        #expect(problems.map(\.description) == ["\(path): this file has mode 0666: group or others may change it, and with it what tokenwarden revokes and which commands it runs; run: chmod 0640 \(path)"])
+        #expect(
+            problems.map(\.description) == [
+                "\(path): this file has mode 0666: group or others may change it, and with it what tokenwarden revokes and which commands it runs; run: chmod 0640 \(path)"
+            ])
     }
 
     @Test func aPolicyDirectoryOthersCanWriteIsRefusedButAStickyOneIsNot() throws {
@@ -184,7 +202,10 @@ import TokenWardenTestSupport
         #expect(chown(path, 995, 995) == 0)
         let (policies, problems) = PolicyLoader().read(directory: dir.subpath("p"), providers: [])
         #expect(policies.rules.isEmpty)
-        #expect(problems.map(\.description) == ["\(path): this file belongs to uid 995, so someone other than root can change what tokenwarden does; run: chown root \(path)"])
+        #expect(
+            problems.map(\.description) == [
+                "\(path): this file belongs to uid 995, so someone other than root can change what tokenwarden does; run: chown root \(path)"
+            ])
     }
 }
 
@@ -195,11 +216,17 @@ import TokenWardenTestSupport
     }
 
     @Test func aDeliveryIntoTheStateDirectoryIsRefused() {
-        let rules = [Rule(name: "r", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
-                          delivery: .file(path: "/var/lib/tokenwarden/../tokenwarden/tokenwarden.sqlite")),
-                     Rule(name: "ok", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
-                          delivery: .file(path: "/var/lib/tokenwarden-other/token"))]
+        let rules = [
+            Rule(
+                name: "r", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
+                delivery: .file(path: "/var/lib/tokenwarden/../tokenwarden/tokenwarden.sqlite")),
+            Rule(
+                name: "ok", sourceFile: "10.toml", triggers: [.ageOver(.days(1))], action: .rotate,
+                delivery: .file(path: "/var/lib/tokenwarden-other/token")),
+        ]
         let problems = PolicyLoader.deliveriesIntoState(rules, stateDirectory: "/var/lib/tokenwarden").map(\.description)
-        #expect(problems.count == 1 && problems[0].contains("rule \"r\", key \"deliver.file\"") && problems[0].contains("inside the state directory"), "\(problems)")
+        #expect(
+            problems.count == 1 && problems[0].contains("rule \"r\", key \"deliver.file\"") && problems[0].contains("inside the state directory"),
+            "\(problems)")
     }
 }

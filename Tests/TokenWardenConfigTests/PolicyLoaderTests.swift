@@ -22,7 +22,9 @@ import TokenWardenTestSupport
 
     @Test func readsRulesFromEveryFileInNameOrder() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("20-rotate.toml", """
+        try dir.write(
+            "20-rotate.toml",
+            """
             [[rule]]
             name = "rotate-deploy-bot"
             match.name = "deploy-bot"
@@ -30,7 +32,9 @@ import TokenWardenTestSupport
             action = "rotate"
             deliver.command = ["/usr/local/bin/reload", "--token"]
             """)
-        try dir.write("10-baseline.toml", """
+        try dir.write(
+            "10-baseline.toml",
+            """
             [[rule]]
             name = "warn-before-expiry"
             when.expires_within = "14d"
@@ -52,15 +56,19 @@ import TokenWardenTestSupport
         try dir.write(".10-baseline.toml.swp", "editor junk")
         let policies = try PolicyLoader().load(directory: dir.path, providers: Self.providers)
         #expect(policies.files == [dir.subpath("10-baseline.toml"), dir.subpath("20-rotate.toml")])
-        #expect(policies.rules == [
-            Rule(name: "warn-before-expiry", sourceFile: dir.subpath("10-baseline.toml"), triggers: [.expiresWithin(.days(14))], action: .notify),
-            Rule(name: "revoke-unused-ci", sourceFile: dir.subpath("10-baseline.toml"),
-                 match: TokenMatch(providers: ["sailpoint-prod"], names: [Glob("ci-*"), Glob("build-*")], owners: [Glob("svc-*")], scopes: ["sp:scopes:all"]),
-                 triggers: [.expired, .unusedFor(.days(90))], action: .revoke),
-            Rule(name: "rotate-deploy-bot", sourceFile: dir.subpath("20-rotate.toml"), match: TokenMatch(names: [Glob("deploy-bot")]),
-                 triggers: [.ageOver(.days(60))], action: .rotate, delivery: .command(argv: ["/usr/local/bin/reload", "--token"]),
-                 overlap: Rule.defaultOverlap),
-        ])
+        #expect(
+            policies.rules == [
+                Rule(name: "warn-before-expiry", sourceFile: dir.subpath("10-baseline.toml"), triggers: [.expiresWithin(.days(14))], action: .notify),
+                Rule(
+                    name: "revoke-unused-ci", sourceFile: dir.subpath("10-baseline.toml"),
+                    match: TokenMatch(
+                        providers: ["sailpoint-prod"], names: [Glob("ci-*"), Glob("build-*")], owners: [Glob("svc-*")], scopes: ["sp:scopes:all"]),
+                    triggers: [.expired, .unusedFor(.days(90))], action: .revoke),
+                Rule(
+                    name: "rotate-deploy-bot", sourceFile: dir.subpath("20-rotate.toml"), match: TokenMatch(names: [Glob("deploy-bot")]),
+                    triggers: [.ageOver(.days(60))], action: .rotate, delivery: .command(argv: ["/usr/local/bin/reload", "--token"]),
+                    overlap: Rule.defaultOverlap),
+            ])
     }
 
     @Test func aMissingDirectoryMeansNoRules() throws {
@@ -69,7 +77,8 @@ import TokenWardenTestSupport
     }
 
     @Test func misspeltKeysAndValuesGetSuggestionsWithFileRuleAndLine() throws {
-        let found = try problems(["10-x.toml": """
+        let found = try problems([
+            "10-x.toml": """
             [[rule]]
             name = "ok-rule"
             when.expires_within = "14d"
@@ -82,81 +91,85 @@ import TokenWardenTestSupport
             when.unused_fr = "90d"
             action = "revok"
             overlp = "1h"
-            """])
-        #expect(found == [
-            "10-x.toml:12: rule \"revoke-unused-ci\", key \"overlp\": unknown key (valid keys here: name, match, when, action, deliver, overlap); did you mean \"overlap\"?",
-            "10-x.toml:9: rule \"revoke-unused-ci\", key \"match.nmae\": unknown key (valid keys here: match.provider, match.name, match.owner, match.scope); did you mean \"match.name\"?",
-            "10-x.toml:8: rule \"revoke-unused-ci\", key \"match.provider\": no provider has id \"sailpoint-prd\" (configured: sailpoint-prod, awx-main, pco); did you mean \"sailpoint-prod\"?",
-            "10-x.toml:10: rule \"revoke-unused-ci\", key \"when.unused_fr\": unknown key (valid keys here: when.expires_within, when.expired, when.unused_for, when.age_over); did you mean \"when.unused_for\"?",
-            "10-x.toml:11: rule \"revoke-unused-ci\", key \"action\": unknown action \"revok\" (valid: notify, rotate, revoke); did you mean \"revoke\"?",
+            """
         ])
+        #expect(
+            found == [
+                "10-x.toml:12: rule \"revoke-unused-ci\", key \"overlp\": unknown key (valid keys here: name, match, when, action, deliver, overlap); did you mean \"overlap\"?",
+                "10-x.toml:9: rule \"revoke-unused-ci\", key \"match.nmae\": unknown key (valid keys here: match.provider, match.name, match.owner, match.scope); did you mean \"match.name\"?",
+                "10-x.toml:8: rule \"revoke-unused-ci\", key \"match.provider\": no provider has id \"sailpoint-prd\" (configured: sailpoint-prod, awx-main, pco); did you mean \"sailpoint-prod\"?",
+                "10-x.toml:10: rule \"revoke-unused-ci\", key \"when.unused_fr\": unknown key (valid keys here: when.expires_within, when.expired, when.unused_for, when.age_over); did you mean \"when.unused_for\"?",
+                "10-x.toml:11: rule \"revoke-unused-ci\", key \"action\": unknown action \"revok\" (valid: notify, rotate, revoke); did you mean \"revoke\"?",
+            ])
     }
 
     @Test func everyRuleMistakeInEveryFileIsReported() throws {
         let found = try problems([
             "10-a.toml": """
-                [[rule]]
-                name = "dup"
-                when.expires_within = "14d"
-                action = "notify"
+            [[rule]]
+            name = "dup"
+            when.expires_within = "14d"
+            action = "notify"
 
-                [[rule]]
-                action = "notify"
+            [[rule]]
+            action = "notify"
 
-                [[rule]]
-                name = "rotate-without-delivery"
-                when.age_over = "60d"
-                action = "rotate"
+            [[rule]]
+            name = "rotate-without-delivery"
+            when.age_over = "60d"
+            action = "rotate"
 
-                [[rule]]
-                name = "shell-line"
-                when.age_over = "60d"
-                action = "rotate"
-                deliver.command = "systemctl reload app"
+            [[rule]]
+            name = "shell-line"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.command = "systemctl reload app"
 
-                [[rule]]
-                name = "deliver-on-notify"
-                when.expired = false
-                action = "notify"
-                deliver.file = "/tmp/x"
-                overlap = "1h"
-                """,
+            [[rule]]
+            name = "deliver-on-notify"
+            when.expired = false
+            action = "notify"
+            deliver.file = "/tmp/x"
+            overlap = "1h"
+            """,
             "20-b.toml": """
-                [[rule]]
-                name = "dup"
-                when = {}
-                action = "notify"
+            [[rule]]
+            name = "dup"
+            when = {}
+            action = "notify"
 
-                [[rule]]
-                name = "both"
-                when.age_over = "1d"
-                action = "rotate"
-                deliver = { file = "relative/path", command = ["reload"] }
-                """,
+            [[rule]]
+            name = "both"
+            when.age_over = "1d"
+            action = "rotate"
+            deliver = { file = "relative/path", command = ["reload"] }
+            """,
             "30-c.toml": "rule = \"oops\"\nextra = 1\n",
             "40-d.toml": "[[rule]\nname = \"x\"\n",
         ])
-        #expect(found == [
-            "10-a.toml:6: rule #2, key \"name\": missing; it must be a string",
-            "10-a.toml:6: rule #2, key \"when\": missing; a rule needs at least one trigger (when.expires_within, when.expired, when.unused_for, when.age_over)",
-            "10-a.toml:9: rule \"rotate-without-delivery\", key \"deliver\": a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]",
-            "10-a.toml:18: rule \"shell-line\", key \"deliver.command\": is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]",
-            "10-a.toml:22: rule \"deliver-on-notify\", key \"when.expired\": only \"true\" is meaningful; remove the key instead of setting it to false",
-            "10-a.toml:24: rule \"deliver-on-notify\", key \"deliver\": only applies to action = \"rotate\"",
-            "10-a.toml:25: rule \"deliver-on-notify\", key \"overlap\": only applies to action = \"rotate\"",
-            "20-b.toml:2: rule \"dup\", key \"name\": a rule named \"dup\" is already defined in 10-a.toml; names must be unique across all policy files",
-            "20-b.toml:3: rule \"dup\", key \"when\": is empty; give at least one of when.expires_within, when.expired, when.unused_for, when.age_over",
-            "20-b.toml:10: rule \"both\", key \"deliver.file\": must be an absolute path to a file",
-            "20-b.toml:10: rule \"both\", key \"deliver.command\": the program \"reload\" must be an absolute path (no shell, no $PATH lookup)",
-            "20-b.toml:10: rule \"both\", key \"deliver\": give deliver.file or deliver.command, not both",
-            "30-c.toml:2: key \"extra\": unknown key (valid keys here: rule)",
-            "30-c.toml:1: key \"rule\": rules are written as [[rule]] tables, found a string",
-            "40-d.toml:1:8: syntax error: Error while parsing table header: expected ']', saw '\\n'",
-        ])
+        #expect(
+            found == [
+                "10-a.toml:6: rule #2, key \"name\": missing; it must be a string",
+                "10-a.toml:6: rule #2, key \"when\": missing; a rule needs at least one trigger (when.expires_within, when.expired, when.unused_for, when.age_over)",
+                "10-a.toml:9: rule \"rotate-without-delivery\", key \"deliver\": a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]",
+                "10-a.toml:18: rule \"shell-line\", key \"deliver.command\": is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]",
+                "10-a.toml:22: rule \"deliver-on-notify\", key \"when.expired\": only \"true\" is meaningful; remove the key instead of setting it to false",
+                "10-a.toml:24: rule \"deliver-on-notify\", key \"deliver\": only applies to action = \"rotate\"",
+                "10-a.toml:25: rule \"deliver-on-notify\", key \"overlap\": only applies to action = \"rotate\"",
+                "20-b.toml:2: rule \"dup\", key \"name\": a rule named \"dup\" is already defined in 10-a.toml; names must be unique across all policy files",
+                "20-b.toml:3: rule \"dup\", key \"when\": is empty; give at least one of when.expires_within, when.expired, when.unused_for, when.age_over",
+                "20-b.toml:10: rule \"both\", key \"deliver.file\": must be an absolute path to a file",
+                "20-b.toml:10: rule \"both\", key \"deliver.command\": the program \"reload\" must be an absolute path (no shell, no $PATH lookup)",
+                "20-b.toml:10: rule \"both\", key \"deliver\": give deliver.file or deliver.command, not both",
+                "30-c.toml:2: key \"extra\": unknown key (valid keys here: rule)",
+                "30-c.toml:1: key \"rule\": rules are written as [[rule]] tables, found a string",
+                "40-d.toml:1:8: syntax error: Error while parsing table header: expected ']', saw '\\n'",
+            ])
     }
 
     @Test func aRuleNamingAProviderThatLacksWhatItNeedsIsRefused() throws {
-        let found = try problems(["10-x.toml": """
+        let found = try problems([
+            "10-x.toml": """
             [[rule]]
             name = "stale-awx"
             match.provider = ["awx-main", "sailpoint-prod"]
@@ -169,19 +182,23 @@ import TokenWardenTestSupport
             when.age_over = "30d"
             action = "rotate"
             deliver.file = "/etc/app/token"
-            """])
-        #expect(found == [
-            "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
-            "10-x.toml:10: rule \"rotate-pco\", key \"when.age_over\": provider \"pco\" (Planning Center) has no creation time, which this trigger needs; remove \"pco\" from match.provider or change the rule",
-            "10-x.toml:11: rule \"rotate-pco\", key \"action\": provider \"pco\" (Planning Center) has no revoke API or create API, which action = \"rotate\" needs; remove \"pco\" from match.provider or change the rule",
+            """
         ])
+        #expect(
+            found == [
+                "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
+                "10-x.toml:10: rule \"rotate-pco\", key \"when.age_over\": provider \"pco\" (Planning Center) has no creation time, which this trigger needs; remove \"pco\" from match.provider or change the rule",
+                "10-x.toml:11: rule \"rotate-pco\", key \"action\": provider \"pco\" (Planning Center) has no revoke API or create API, which action = \"rotate\" needs; remove \"pco\" from match.provider or change the rule",
+            ])
     }
 }
 
 @Suite struct DeliveryOptionTests {
     @Test func readsOwnerModeAndTimeout() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("10.toml", """
+        try dir.write(
+            "10.toml",
+            """
             [[rule]]
             name = "to-file"
             when.age_over = "60d"
@@ -195,13 +212,17 @@ import TokenWardenTestSupport
             deliver = { command = ["/usr/local/bin/reload"], timeout = "2m" }
             """)
         let rules = try PolicyLoader().load(directory: dir.path, providers: PolicyLoaderTests.providers).rules
-        #expect(rules.map(\.delivery) == [Delivery.file(path: "/etc/deploy/token", owner: "deploy:deploy", mode: 0o640),
-                                          Delivery.command(argv: ["/usr/local/bin/reload"], timeout: .minutes(2))])
+        #expect(
+            rules.map(\.delivery) == [
+                Delivery.file(path: "/etc/deploy/token", owner: "deploy:deploy", mode: 0o640),
+                Delivery.command(argv: ["/usr/local/bin/reload"], timeout: .minutes(2)),
+            ])
         #expect(rules[0].delivery?.description == "file /etc/deploy/token (0640, owner deploy:deploy)")
     }
 
     @Test func refusesOptionsThatDoNotFitTheDelivery() throws {
-        let found = try PolicyLoaderTests().problems(["10.toml": """
+        let found = try PolicyLoaderTests().problems([
+            "10.toml": """
             [[rule]]
             name = "world-readable"
             when.age_over = "60d"
@@ -219,14 +240,16 @@ import TokenWardenTestSupport
             when.age_over = "60d"
             action = "rotate"
             deliver.mode = "0600"
-            """])
-        #expect(found == [
-            "10.toml:5: rule \"world-readable\", key \"deliver.mode\": \"0644\" lets every user read the secret; others may have no access (e.g. \"0640\")",
-            "10.toml:5: rule \"world-readable\", key \"deliver.timeout\": only applies to deliver.command",
-            "10.toml:11: rule \"command-with-owner\", key \"deliver.owner\": only applies to deliver.file",
-            "10.toml:11: rule \"command-with-owner\", key \"deliver.mode\": only applies to deliver.file",
-            "10.toml:11: rule \"command-with-owner\", key \"deliver.timeout\": must be longer than 0s",
-            "10.toml:17: rule \"no-target\", key \"deliver\": give deliver.file or deliver.command",
+            """
         ])
+        #expect(
+            found == [
+                "10.toml:5: rule \"world-readable\", key \"deliver.mode\": \"0644\" lets every user read the secret; others may have no access (e.g. \"0640\")",
+                "10.toml:5: rule \"world-readable\", key \"deliver.timeout\": only applies to deliver.command",
+                "10.toml:11: rule \"command-with-owner\", key \"deliver.owner\": only applies to deliver.file",
+                "10.toml:11: rule \"command-with-owner\", key \"deliver.mode\": only applies to deliver.file",
+                "10.toml:11: rule \"command-with-owner\", key \"deliver.timeout\": must be longer than 0s",
+                "10.toml:17: rule \"no-target\", key \"deliver\": give deliver.file or deliver.command",
+            ])
     }
 }

@@ -17,17 +17,30 @@ import TokenWardenTestSupport
 
         """
 
-    @Test(arguments: [
-        ("the shipped unit alone loads nothing", shipped, [String: String](), [String]()),
-        ("a drop-in adds one per line", shipped + "# /etc/systemd/system/tokenwarden.service.d/credentials.conf\n[Service]\n"
-            + "LoadCredential=a:/x/a\nLoadCredential = b:/y/b\n", ["a": "/x/a", "b": "/y/b"], []),
-        ("an empty assignment clears what came before", "[Service]\nLoadCredential=a:/x/a\n# /etc/…/override.conf\n[Service]\nLoadCredential=\nLoadCredential=c:/z/c\n",
-         ["c": "/z/c"], []),
-        ("no path: the credential stores", "[Service]\nLoadCredential=stored\nLoadCredential=rel:awx-prod\n", ["stored": "stored", "rel": "awx-prod"], []),
-        ("a path may hold colons", "[Service]\nLoadCredential=odd:/path:with:colons\n", ["odd": "/path:with:colons"], []),
-        ("encrypted ones only systemd reads", "[Service]\nLoadCredentialEncrypted=sealed:/etc/credstore.encrypted/sealed\n", [:], ["sealed"]),
-        ("other sections and nameless entries are not the service's", "[Install]\nLoadCredential=x:/x\n[Service]\nLoadCredential=:/nameless\n", [:], []),
-    ] as [(String, String, [String: String], [String])])
+    @Test(
+        arguments: [
+            ("the shipped unit alone loads nothing", shipped, [String: String](), [String]()),
+            (
+                "a drop-in adds one per line",
+                shipped + "# /etc/systemd/system/tokenwarden.service.d/credentials.conf\n[Service]\n"
+                    + "LoadCredential=a:/x/a\nLoadCredential = b:/y/b\n", ["a": "/x/a", "b": "/y/b"], []
+            ),
+            (
+                "an empty assignment clears what came before",
+                "[Service]\nLoadCredential=a:/x/a\n# /etc/…/override.conf\n[Service]\nLoadCredential=\nLoadCredential=c:/z/c\n",
+                ["c": "/z/c"], []
+            ),
+            (
+                "no path: the credential stores", "[Service]\nLoadCredential=stored\nLoadCredential=rel:awx-prod\n",
+                ["stored": "stored", "rel": "awx-prod"], []
+            ),
+            ("a path may hold colons", "[Service]\nLoadCredential=odd:/path:with:colons\n", ["odd": "/path:with:colons"], []),
+            ("encrypted ones only systemd reads", "[Service]\nLoadCredentialEncrypted=sealed:/etc/credstore.encrypted/sealed\n", [:], ["sealed"]),
+            (
+                "other sections and nameless entries are not the service's", "[Install]\nLoadCredential=x:/x\n[Service]\nLoadCredential=:/nameless\n",
+                [:], []
+            ),
+        ] as [(String, String, [String: String], [String])])
     func readsLoadCredentialFromTheUnitAndItsDropIns(_ situation: String, text: String, sources: [String: String], encrypted: [String]) {
         let parsed = UnitCredentials.parse(unitFiles: text, unit: "tokenwarden.service")
         #expect(parsed.sources == sources, "\(situation)")
@@ -45,15 +58,20 @@ import TokenWardenTestSupport
     @Test func aBareNameReadsTheUnitsSourceFileWhenNoCredentialsDirectoryIsSet() throws {
         let dir = try TemporaryDirectory()
         let source = try dir.write("awx-main", "bearer-from-source-7\n", mode: 0o600)
-        let loader = CredentialLoader(environment: [:], unit: UnitCredentials(unit: "tokenwarden.service", sources: ["awx-main": source]),
-                                      vault: CredentialVault())
+        let loader = CredentialLoader(
+            environment: [:], unit: UnitCredentials(unit: "tokenwarden.service", sources: ["awx-main": source]),
+            vault: CredentialVault())
         let loaded = try loader.load(.systemd(name: "awx-main"), kind: .awx)
         #expect(loaded.path == source)
-        guard case let .bearer(token) = loaded.credential.value else { Issue.record("not a bearer credential"); return }
+        guard case .bearer(let token) = loaded.credential.value else {
+            Issue.record("not a bearer credential")
+            return
+        }
         #expect(token == "bearer-from-source-7")
         // Under the service, $CREDENTIALS_DIRECTORY still wins.
-        let service = CredentialLoader(environment: ["CREDENTIALS_DIRECTORY": dir.path + "/missing"],
-                                       unit: loader.unit, vault: CredentialVault())
+        let service = CredentialLoader(
+            environment: ["CREDENTIALS_DIRECTORY": dir.path + "/missing"],
+            unit: loader.unit, vault: CredentialVault())
         #expect(throws: CredentialError.self) { try service.load(.systemd(name: "awx-main"), kind: .awx) }
     }
 
@@ -61,10 +79,13 @@ import TokenWardenTestSupport
         let unit = UnitCredentials(unit: "tokenwarden.service", sources: [:], encrypted: ["sealed"])
         let loader = CredentialLoader(environment: [:], unit: unit, vault: CredentialVault())
         let missing = #expect(throws: CredentialError.self) { try loader.load(.systemd(name: "awx-main"), kind: .awx) }
-        #expect(missing?.description == "\"awx-main\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and tokenwarden.service has no "
+        #expect(
+            missing?.description == "\"awx-main\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and tokenwarden.service has no "
                 + "LoadCredential=awx-main:…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead")
         let sealed = #expect(throws: CredentialError.self) { try loader.load(.systemd(name: "sealed"), kind: .awx) }
-        #expect(sealed?.description.hasPrefix("\"sealed\" is a LoadCredentialEncrypted= credential of tokenwarden.service: only systemd can decrypt it") == true)
+        #expect(
+            sealed?.description.hasPrefix("\"sealed\" is a LoadCredentialEncrypted= credential of tokenwarden.service: only systemd can decrypt it")
+                == true)
         let noUnit = #expect(throws: CredentialError.self) {
             try CredentialLoader(environment: [:], vault: CredentialVault()).load(.systemd(name: "awx-main"), kind: .awx)
         }
@@ -76,11 +97,19 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         let source = try dir.write("awx-main", "bearer-vaulted-9\n", mode: 0o600)
         let vault = CredentialVault()
-        let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "awx-main"),
-                                      owners: [OwnerCredential(name: "bob", credential: .systemd(name: "awx-bob"))])
-        let configuration = Configuration(sourcePath: dir.subpath("tokenwarden.toml"), daemon: DaemonSettings(stateDirectory: dir.subpath("state"), policyDirectory: dir.subpath("policies.d")), providers: [provider])
-        vault.preload(configuration, with: CredentialLoader(environment: [:], unit: UnitCredentials(unit: "tokenwarden.service",
-                                                                                                    sources: ["awx-main": source]), vault: vault))
+        let provider = ProviderConfig(
+            id: "awx", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "awx-main"),
+            owners: [OwnerCredential(name: "bob", credential: .systemd(name: "awx-bob"))])
+        let configuration = Configuration(
+            sourcePath: dir.subpath("tokenwarden.toml"),
+            daemon: DaemonSettings(stateDirectory: dir.subpath("state"), policyDirectory: dir.subpath("policies.d")), providers: [provider])
+        vault.preload(
+            configuration,
+            with: CredentialLoader(
+                environment: [:],
+                unit: UnitCredentials(
+                    unit: "tokenwarden.service",
+                    sources: ["awx-main": source]), vault: vault))
         try FileManager.default.removeItem(atPath: source)
         let later = CredentialLoader(environment: [:], vault: vault)
         #expect(try later.load(.systemd(name: "awx-main"), kind: .awx).path == source)

@@ -22,16 +22,20 @@ import TokenWardenCore
     static let cases: [Case] = [
         Case(label: "under the limit: all act", budget: ActionBudget(total: 3), writes: [("a", "1"), ("b", "2")], within: ["1", "2"], beyond: [:]),
         Case(label: "exactly the limit", budget: ActionBudget(total: 2), writes: [("a", "1"), ("b", "2")], within: ["1", "2"], beyond: [:]),
-        Case(label: "over the limit: the first in order act, the rest are held", budget: ActionBudget(total: 2),
-             writes: [("a", "1"), ("a", "2"), ("b", "3"), ("b", "4")], within: ["1", "2"],
-             beyond: ["3": "[daemon] max_actions_per_cycle = 2", "4": "[daemon] max_actions_per_cycle = 2"]),
-        Case(label: "zero acts on nothing", budget: ActionBudget(total: 0), writes: [("a", "1")], within: [],
-             beyond: ["1": "[daemon] max_actions_per_cycle = 0"]),
-        Case(label: "a provider's own limit leaves room for others", budget: ActionBudget(total: 10, perProvider: ["a": 1]),
-             writes: [("a", "1"), ("a", "2"), ("b", "3")], within: ["1", "3"],
-             beyond: ["2": "max_actions_per_cycle = 1 of provider \"a\""]),
-        Case(label: "the total still caps providers with their own limit", budget: ActionBudget(total: 1, perProvider: ["a": 5]),
-             writes: [("a", "1"), ("a", "2")], within: ["1"], beyond: ["2": "[daemon] max_actions_per_cycle = 1"]),
+        Case(
+            label: "over the limit: the first in order act, the rest are held", budget: ActionBudget(total: 2),
+            writes: [("a", "1"), ("a", "2"), ("b", "3"), ("b", "4")], within: ["1", "2"],
+            beyond: ["3": "[daemon] max_actions_per_cycle = 2", "4": "[daemon] max_actions_per_cycle = 2"]),
+        Case(
+            label: "zero acts on nothing", budget: ActionBudget(total: 0), writes: [("a", "1")], within: [],
+            beyond: ["1": "[daemon] max_actions_per_cycle = 0"]),
+        Case(
+            label: "a provider's own limit leaves room for others", budget: ActionBudget(total: 10, perProvider: ["a": 1]),
+            writes: [("a", "1"), ("a", "2"), ("b", "3")], within: ["1", "3"],
+            beyond: ["2": "max_actions_per_cycle = 1 of provider \"a\""]),
+        Case(
+            label: "the total still caps providers with their own limit", budget: ActionBudget(total: 1, perProvider: ["a": 5]),
+            writes: [("a", "1"), ("a", "2")], within: ["1"], beyond: ["2": "[daemon] max_actions_per_cycle = 1"]),
     ]
 
     @Test(arguments: cases)
@@ -43,8 +47,10 @@ import TokenWardenCore
 
     @Test func takesTheTightestPerProviderLimitFromTheConfiguration() {
         let settings = DaemonSettings(stateDirectory: "/s", policyDirectory: "/p", maxActionsPerCycle: 7)
-        let providers = [ProviderConfig(id: "a", kind: .awx, baseURL: "https://a", credential: .systemd(name: "a"), maxActionsPerCycle: 2),
-                         ProviderConfig(id: "b", kind: .awx, baseURL: "https://b", credential: .systemd(name: "b"))]
+        let providers = [
+            ProviderConfig(id: "a", kind: .awx, baseURL: "https://a", credential: .systemd(name: "a"), maxActionsPerCycle: 2),
+            ProviderConfig(id: "b", kind: .awx, baseURL: "https://b", credential: .systemd(name: "b")),
+        ]
         #expect(ActionBudget(settings: settings, providers: providers) == ActionBudget(total: 7, perProvider: ["a": 2]))
     }
 }

@@ -7,7 +7,10 @@ import TokenWardenCore
     @Test(arguments: ["app-id:\(secret)\n", "app-id:\(secret)\r\n", "app-id:\(secret)"])
     func readsAPairIgnoringOneTrailingNewline(content: String) throws {
         let credential = try Credential(content: content, format: ProviderKind.planningCenter.credentialFormat)
-        guard case let .pair(id, secret) = credential.value else { Issue.record("expected a pair"); return }
+        guard case .pair(let id, let secret) = credential.value else {
+            Issue.record("expected a pair")
+            return
+        }
         #expect(id == "app-id")
         #expect(secret == Self.secret)
         #expect(credential.publicIdentifier == "app-id")
@@ -15,7 +18,10 @@ import TokenWardenCore
 
     @Test func readsABearerToken() throws {
         let credential = try Credential(content: Self.secret + "\n", format: ProviderKind.awx.credentialFormat)
-        guard case let .bearer(token) = credential.value else { Issue.record("expected a bearer token"); return }
+        guard case .bearer(let token) = credential.value else {
+            Issue.record("expected a bearer token")
+            return
+        }
         #expect(token == Self.secret)
         #expect(credential.publicIdentifier == nil)
     }

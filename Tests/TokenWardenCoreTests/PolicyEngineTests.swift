@@ -10,16 +10,20 @@ import TokenWardenCore
         ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a")),
     ]
 
-    static func token(_ provider: String = "sp", id: String = "1", name: String = "ci-build", state: TokenState = .active,
-                      created: Double? = -500, expires: Double? = nil, used: Double? = nil) -> Token {
-        Token(provider: provider, id: id, name: name, createdAt: created.map { now + $0 * day },
-              expiresAt: expires.map { now + $0 * day }, lastUsedAt: used.map { now + $0 * day }, state: state,
-              firstSeenAt: now, lastSeenAt: now)
+    static func token(
+        _ provider: String = "sp", id: String = "1", name: String = "ci-build", state: TokenState = .active,
+        created: Double? = -500, expires: Double? = nil, used: Double? = nil
+    ) -> Token {
+        Token(
+            provider: provider, id: id, name: name, createdAt: created.map { now + $0 * day },
+            expiresAt: expires.map { now + $0 * day }, lastUsedAt: used.map { now + $0 * day }, state: state,
+            firstSeenAt: now, lastSeenAt: now)
     }
 
     static func rule(_ name: String, _ action: RuleAction, _ triggers: [Trigger], provider: String? = nil, names: [String] = []) -> Rule {
-        Rule(name: name, sourceFile: "10.toml", match: TokenMatch(providers: provider.map { [$0] } ?? [], names: names.map(Glob.init)),
-             triggers: triggers, action: action, delivery: action == .rotate ? .file(path: "/t") : nil)
+        Rule(
+            name: name, sourceFile: "10.toml", match: TokenMatch(providers: provider.map { [$0] } ?? [], names: names.map(Glob.init)),
+            triggers: triggers, action: action, delivery: action == .rotate ? .file(path: "/t") : nil)
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -32,48 +36,79 @@ import TokenWardenCore
     }
 
     static let cases: [Case] = [
-        Case(label: "expiring within the span", token: token(expires: 9.5), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])],
-             expected: (.notify, "warn", ["warn"], "expires in 9 days (2027-01-24); rule warn allows 14d before expiry")),
-        Case(label: "expiring later than the span", token: token(expires: 20), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])], expected: nil),
-        Case(label: "already expired is not 'expiring'", token: token(state: .expired, expires: -1), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])], expected: nil),
-        Case(label: "no expiry is not 'expiring'", token: token(expires: nil), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])], expected: nil),
-        Case(label: "expired", token: token(state: .expired, expires: -3), rules: [rule("gone-bad", .revoke, [.expired])],
-             expected: (.revoke, "gone-bad", ["gone-bad"], "expired 3 days ago (2027-01-12); rule gone-bad allows no expired token")),
-        Case(label: "unused for longer than allowed", token: token(used: -412), rules: [rule("stale", .revoke, [.unusedFor(.days(365))])],
-             expected: (.revoke, "stale", ["stale"], "unused for 412 days (last used 2025-11-29); rule stale allows 365d unused")),
-        Case(label: "never used counts from creation", token: token(created: -400, used: nil), rules: [rule("stale", .revoke, [.unusedFor(.days(365))])],
-             expected: (.revoke, "stale", ["stale"], "never used in the 400 days since it was created; rule stale allows 365d unused")),
+        Case(
+            label: "expiring within the span", token: token(expires: 9.5), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])],
+            expected: (.notify, "warn", ["warn"], "expires in 9 days (2027-01-24); rule warn allows 14d before expiry")),
+        Case(
+            label: "expiring later than the span", token: token(expires: 20), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])],
+            expected: nil),
+        Case(
+            label: "already expired is not 'expiring'", token: token(state: .expired, expires: -1),
+            rules: [rule("warn", .notify, [.expiresWithin(.days(14))])], expected: nil),
+        Case(
+            label: "no expiry is not 'expiring'", token: token(expires: nil), rules: [rule("warn", .notify, [.expiresWithin(.days(14))])],
+            expected: nil),
+        Case(
+            label: "expired", token: token(state: .expired, expires: -3), rules: [rule("gone-bad", .revoke, [.expired])],
+            expected: (.revoke, "gone-bad", ["gone-bad"], "expired 3 days ago (2027-01-12); rule gone-bad allows no expired token")),
+        Case(
+            label: "unused for longer than allowed", token: token(used: -412), rules: [rule("stale", .revoke, [.unusedFor(.days(365))])],
+            expected: (.revoke, "stale", ["stale"], "unused for 412 days (last used 2025-11-29); rule stale allows 365d unused")),
+        Case(
+            label: "never used counts from creation", token: token(created: -400, used: nil),
+            rules: [rule("stale", .revoke, [.unusedFor(.days(365))])],
+            expected: (.revoke, "stale", ["stale"], "never used in the 400 days since it was created; rule stale allows 365d unused")),
         Case(label: "used recently", token: token(used: -10), rules: [rule("stale", .revoke, [.unusedFor(.days(365))])], expected: nil),
-        Case(label: "no last-use data on AWX: the rule does not run there", token: token("awx", created: -900),
-             rules: [rule("stale", .revoke, [.unusedFor(.days(365))])], expected: nil),
-        Case(label: "older than allowed", token: token("awx", created: -75), rules: [rule("rotate-old", .rotate, [.ageOver(.days(60))])],
-             expected: (.rotate, "rotate-old", ["rotate-old"], "created 75 days ago (2026-11-01); rule rotate-old allows 60d of age")),
-        Case(label: "all triggers must hold", token: token(created: -75, used: -1),
-             rules: [rule("old-and-idle", .notify, [.ageOver(.days(60)), .unusedFor(.days(30))])], expected: nil),
-        Case(label: "all triggers hold, reasons joined", token: token(created: -75, used: -40),
-             rules: [rule("old-and-idle", .notify, [.ageOver(.days(60)), .unusedFor(.days(30))])],
-             expected: (.notify, "old-and-idle", ["old-and-idle"],
-                        "created 75 days ago (2026-11-01) and unused for 40 days (last used 2026-12-06); rule old-and-idle allows 60d of age, 30d unused")),
-        Case(label: "the strongest action wins and every match is recorded", token: token(created: -400, expires: 5, used: -400),
-             rules: [rule("warn", .notify, [.expiresWithin(.days(14))]), rule("rotate-old", .rotate, [.ageOver(.days(365))]),
-                     rule("stale", .revoke, [.unusedFor(.days(90))]), rule("stale-too", .revoke, [.unusedFor(.days(30))])],
-             expected: (.revoke, "stale", ["warn", "rotate-old", "stale", "stale-too"],
-                        "unused for 400 days (last used 2025-12-11); rule stale allows 90d unused")),
-        Case(label: "match filters select tokens", token: token(name: "deploy-bot", expires: 5),
-             rules: [rule("ci-only", .notify, [.expiresWithin(.days(14))], names: ["ci-*"])], expected: nil),
-        Case(label: "provider filter", token: token(expires: 5), rules: [rule("awx-only", .notify, [.expiresWithin(.days(14))], provider: "awx")], expected: nil),
-        Case(label: "revoked tokens are skipped", token: token(state: .revoked, used: -900), rules: [rule("stale", .revoke, [.unusedFor(.days(30))])], expected: nil),
-        Case(label: "gone tokens are skipped", token: token(state: .gone, used: -900), rules: [rule("stale", .revoke, [.unusedFor(.days(30))])], expected: nil),
-        Case(label: "expired tokens are never rotated, but still notified",
-             token: token("awx", state: .expired, created: -900, expires: -1),
-             rules: [rule("rotate-old", .rotate, [.ageOver(.days(60))]), rule("tell", .notify, [.expired])],
-             expected: (.notify, "tell", ["tell"], "expired 1 day ago (2027-01-14); rule tell allows no expired token")),
+        Case(
+            label: "no last-use data on AWX: the rule does not run there", token: token("awx", created: -900),
+            rules: [rule("stale", .revoke, [.unusedFor(.days(365))])], expected: nil),
+        Case(
+            label: "older than allowed", token: token("awx", created: -75), rules: [rule("rotate-old", .rotate, [.ageOver(.days(60))])],
+            expected: (.rotate, "rotate-old", ["rotate-old"], "created 75 days ago (2026-11-01); rule rotate-old allows 60d of age")),
+        Case(
+            label: "all triggers must hold", token: token(created: -75, used: -1),
+            rules: [rule("old-and-idle", .notify, [.ageOver(.days(60)), .unusedFor(.days(30))])], expected: nil),
+        Case(
+            label: "all triggers hold, reasons joined", token: token(created: -75, used: -40),
+            rules: [rule("old-and-idle", .notify, [.ageOver(.days(60)), .unusedFor(.days(30))])],
+            expected: (
+                .notify, "old-and-idle", ["old-and-idle"],
+                "created 75 days ago (2026-11-01) and unused for 40 days (last used 2026-12-06); rule old-and-idle allows 60d of age, 30d unused"
+            )),
+        Case(
+            label: "the strongest action wins and every match is recorded", token: token(created: -400, expires: 5, used: -400),
+            rules: [
+                rule("warn", .notify, [.expiresWithin(.days(14))]), rule("rotate-old", .rotate, [.ageOver(.days(365))]),
+                rule("stale", .revoke, [.unusedFor(.days(90))]), rule("stale-too", .revoke, [.unusedFor(.days(30))]),
+            ],
+            expected: (
+                .revoke, "stale", ["warn", "rotate-old", "stale", "stale-too"],
+                "unused for 400 days (last used 2025-12-11); rule stale allows 90d unused"
+            )),
+        Case(
+            label: "match filters select tokens", token: token(name: "deploy-bot", expires: 5),
+            rules: [rule("ci-only", .notify, [.expiresWithin(.days(14))], names: ["ci-*"])], expected: nil),
+        Case(
+            label: "provider filter", token: token(expires: 5), rules: [rule("awx-only", .notify, [.expiresWithin(.days(14))], provider: "awx")],
+            expected: nil),
+        Case(
+            label: "revoked tokens are skipped", token: token(state: .revoked, used: -900), rules: [rule("stale", .revoke, [.unusedFor(.days(30))])],
+            expected: nil),
+        Case(
+            label: "gone tokens are skipped", token: token(state: .gone, used: -900), rules: [rule("stale", .revoke, [.unusedFor(.days(30))])],
+            expected: nil),
+        Case(
+            label: "expired tokens are never rotated, but still notified",
+            token: token("awx", state: .expired, created: -900, expires: -1),
+            rules: [rule("rotate-old", .rotate, [.ageOver(.days(60))]), rule("tell", .notify, [.expired])],
+            expected: (.notify, "tell", ["tell"], "expired 1 day ago (2027-01-14); rule tell allows no expired token")),
     ]
 
     @Test(arguments: cases)
     func decides(_ example: Case) {
-        let decisions = PolicyEngine.evaluate(tokens: [example.token], rules: example.rules, providers: Self.providers,
-                                              signers: .everyOwner(of: Self.providers), now: Self.now)
+        let decisions = PolicyEngine.evaluate(
+            tokens: [example.token], rules: example.rules, providers: Self.providers,
+            signers: .everyOwner(of: Self.providers), now: Self.now)
         guard let (action, rule, matched, reason) = example.expected else {
             #expect(decisions.isEmpty)
             return
@@ -89,20 +124,25 @@ import TokenWardenCore
     @Test func tokenwardensOwnCredentialIsHeldFromRevokeAndRotateButStillNotified() {
         let own = Self.token(used: -400)
         let rules = [Self.rule("stale", .revoke, [.unusedFor(.days(90))])]
-        let held = PolicyEngine.evaluate(tokens: [own], rules: rules, providers: Self.providers, protected: ["sp/1"],
-                                         signers: .everyOwner(of: Self.providers), now: Self.now)
+        let held = PolicyEngine.evaluate(
+            tokens: [own], rules: rules, providers: Self.providers, protected: ["sp/1"],
+            signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(held.first?.hold == .ownCredential)
-        let notify = PolicyEngine.evaluate(tokens: [Self.token(expires: 3)], rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
-                                           providers: Self.providers, protected: ["sp/1"],
-                                         signers: .everyOwner(of: Self.providers), now: Self.now)
+        let notify = PolicyEngine.evaluate(
+            tokens: [Self.token(expires: 3)], rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
+            providers: Self.providers, protected: ["sp/1"],
+            signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(notify.first?.hold == nil)
     }
 
     @Test func decisionsComeInAStableOrder() {
-        let tokens = [Self.token("sp", id: "2", name: "b", expires: 1), Self.token("awx", id: "9", name: "z", expires: 1),
-                      Self.token("sp", id: "1", name: "a", expires: 1)]
-        let decisions = PolicyEngine.evaluate(tokens: tokens, rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
-                                              providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now)
+        let tokens = [
+            Self.token("sp", id: "2", name: "b", expires: 1), Self.token("awx", id: "9", name: "z", expires: 1),
+            Self.token("sp", id: "1", name: "a", expires: 1),
+        ]
+        let decisions = PolicyEngine.evaluate(
+            tokens: tokens, rules: [Self.rule("warn", .notify, [.expiresWithin(.days(7))])],
+            providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now)
         #expect(decisions.map(\.token.reference) == ["awx/9", "sp/1", "sp/2"])
     }
 }

@@ -9,9 +9,11 @@ import TokenWardenCore
         Token(provider: "awx-main", id: "1", name: name, owner: owner, scopes: scopes, state: .active, firstSeenAt: now, lastSeenAt: now)
     }
 
-    @Test(arguments: [("ci-*", "ci-build-1", true), ("ci-*", "deploy-bot", false), ("build-??", "build-42", true),
-                      ("build-??", "build-420", false), ("[a-c]*", "backup", true), ("[a-c]*", "deploy", false),
-                      ("deploy-bot", "deploy-bot", true)])
+    @Test(arguments: [
+        ("ci-*", "ci-build-1", true), ("ci-*", "deploy-bot", false), ("build-??", "build-42", true),
+        ("build-??", "build-420", false), ("[a-c]*", "backup", true), ("[a-c]*", "deploy", false),
+        ("deploy-bot", "deploy-bot", true),
+    ])
     func globsMatchLikeTheShell(pattern: String, name: String, matches: Bool) {
         #expect(Glob(pattern).matches(name) == matches)
     }

@@ -5,22 +5,22 @@ import TokenWardenCore
 @Suite struct ProviderTimestampTests {
     /// Every shape the five providers are documented (or seen) to send, with the UTC instant it means.
     @Test(arguments: [
-        ("2025-07-11T18:45:37.098Z", 1_752_259_537.098, true),               // SailPoint: milliseconds, Z
-        ("2025-02-23T14:39:32.618932Z", 1_740_321_572.618932, true),          // AWX: microseconds
-        ("3024-06-25T14:39:32.618279Z", 33_276_235_172.618279, true),         // AWX: the thousand-year expiry
-        ("2025-03-14T10:53:38.823+08:00", 1_741_920_818.823, true),           // 12d Synergy: offset
-        ("2025-09-10T10:53:38.67+08:00", 1_757_472_818.67, true),             // 12d Synergy: two digits
-        ("2025-01-10T08:00:00Z", 1_736_496_000, true),                        // Cryptlex: no fraction
-        ("2025-01-10T08:00:00.1234567Z", 1_736_496_000.1234567, true),        // .NET: seven digits
-        ("2025-01-10T08:00:00.123456789-05:30", 1_736_515_800.123456789, true), // nine digits, negative offset
-        ("2025-01-10T08:00:00.Z", 1_736_496_000, true),                       // a bare dot
-        ("2025-01-10T08:00:00+0100", 1_736_492_400, true),                    // offset without colon
-        ("2025-01-10T08:00:00+01", 1_736_492_400, true),                      // hours-only offset
-        ("2025-01-10 08:00:00z", 1_736_496_000, true),                        // space separator, lower-case z
-        ("2024-12-17T22:51:58.097", 1_734_475_918.097, false),                // 12d jobs: no offset → UTC, flagged
-        ("2025-01-10T08:00Z", 1_736_496_000, true),                           // no seconds
-        ("2024-02-29T00:00:00Z", 1_709_164_800, true),                        // leap day
-        ("1969-12-31T23:59:59Z", -1, true),                                   // before the epoch
+        ("2025-07-11T18:45:37.098Z", 1_752_259_537.098, true),  // SailPoint: milliseconds, Z
+        ("2025-02-23T14:39:32.618932Z", 1_740_321_572.618932, true),  // AWX: microseconds
+        ("3024-06-25T14:39:32.618279Z", 33_276_235_172.618279, true),  // AWX: the thousand-year expiry
+        ("2025-03-14T10:53:38.823+08:00", 1_741_920_818.823, true),  // 12d Synergy: offset
+        ("2025-09-10T10:53:38.67+08:00", 1_757_472_818.67, true),  // 12d Synergy: two digits
+        ("2025-01-10T08:00:00Z", 1_736_496_000, true),  // Cryptlex: no fraction
+        ("2025-01-10T08:00:00.1234567Z", 1_736_496_000.1234567, true),  // .NET: seven digits
+        ("2025-01-10T08:00:00.123456789-05:30", 1_736_515_800.123456789, true),  // nine digits, negative offset
+        ("2025-01-10T08:00:00.Z", 1_736_496_000, true),  // a bare dot
+        ("2025-01-10T08:00:00+0100", 1_736_492_400, true),  // offset without colon
+        ("2025-01-10T08:00:00+01", 1_736_492_400, true),  // hours-only offset
+        ("2025-01-10 08:00:00z", 1_736_496_000, true),  // space separator, lower-case z
+        ("2024-12-17T22:51:58.097", 1_734_475_918.097, false),  // 12d jobs: no offset → UTC, flagged
+        ("2025-01-10T08:00Z", 1_736_496_000, true),  // no seconds
+        ("2024-02-29T00:00:00Z", 1_709_164_800, true),  // leap day
+        ("1969-12-31T23:59:59Z", -1, true),  // before the epoch
     ])
     func parsesEveryProviderShape(text: String, epoch: Double, hadOffset: Bool) throws {
         let parsed = try ProviderTimestamp.parse(text)

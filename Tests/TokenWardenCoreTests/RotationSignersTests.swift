@@ -5,8 +5,9 @@ import TokenWardenCore
 /// Who tokenwarden can rotate for: the owners its credentials sign in as (provider reference §0.1).
 @Suite struct RotationSignersTests {
     static let providers = [
-        ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"),
-                       owners: [OwnerCredential(name: "deploy-bot", credential: .systemd(name: "awx-deploy-bot"))]),
+        ProviderConfig(
+            id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"),
+            owners: [OwnerCredential(name: "deploy-bot", credential: .systemd(name: "awx-deploy-bot"))]),
         ProviderConfig(id: "cl", kind: .cryptlex, baseURL: "https://cl", credential: .systemd(name: "c"), identity: "u-7"),
         ProviderConfig(id: "sy", kind: .synergy, baseURL: "https://sy", credential: .systemd(name: "s")),
         ProviderConfig(id: "sp", kind: .sailPoint, baseURL: "https://sp", credential: .systemd(name: "p")),
@@ -41,11 +42,14 @@ import TokenWardenCore
 
     @Test func aRotationOfAnUncoveredOwnerIsHeldButRevokesAndNoticesAreNot() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        var token = Token(provider: "awx", id: "5", name: "ci", owner: "carol", scopes: ["read"], createdAt: now.addingTimeInterval(-400 * 86_400),
-                          state: .active, firstSeenAt: now, lastSeenAt: now, extras: ["user_id": "9"])
+        var token = Token(
+            provider: "awx", id: "5", name: "ci", owner: "carol", scopes: ["read"], createdAt: now.addingTimeInterval(-400 * 86_400),
+            state: .active, firstSeenAt: now, lastSeenAt: now, extras: ["user_id": "9"])
         func decide(_ action: RuleAction) -> Decision? {
-            PolicyEngine.evaluate(tokens: [token], rules: [Rule(name: "r", sourceFile: "10.toml", triggers: [.ageOver(.days(60))], action: action)],
-                                  providers: Self.providers, signers: Self.signers, now: now).first
+            PolicyEngine.evaluate(
+                tokens: [token], rules: [Rule(name: "r", sourceFile: "10.toml", triggers: [.ageOver(.days(60))], action: action)],
+                providers: Self.providers, signers: Self.signers, now: now
+            ).first
         }
         #expect(decide(.rotate)?.hold == .ownerCredentialMissing)
         #expect(decide(.revoke)?.hold == nil)
@@ -56,8 +60,9 @@ import TokenWardenCore
 
     @Test func theMissingCredentialMessageSaysWhoOwnsItWhoSignsInAndWhatToAdd() {
         let now = Date()
-        let token = Token(provider: "awx", id: "5", name: "ci", owner: "carol", state: .active, firstSeenAt: now, lastSeenAt: now,
-                          extras: ["user_id": "9"])
+        let token = Token(
+            provider: "awx", id: "5", name: "ci", owner: "carol", state: .active, firstSeenAt: now, lastSeenAt: now,
+            extras: ["user_id": "9"])
         let message = Self.signers.missingCredential(for: token)
         #expect(message.contains("belongs to carol"))
         #expect(message.contains("signs in to awx as admin (id 1)"))

@@ -21,8 +21,9 @@ import TokenWardenCore
 @Suite struct ObservedTokenCapTests {
     @Test func hugeProviderStringsAreCutButTheIdIsKept() {
         let huge = String(repeating: "x", count: 5_000)
-        let token = ObservedToken(id: "42", name: huge, owner: huge, scopes: Array(repeating: huge, count: 500),
-                                  extras: Dictionary(uniqueKeysWithValues: (0..<500).map { ("k\($0)", huge) }))
+        let token = ObservedToken(
+            id: "42", name: huge, owner: huge, scopes: Array(repeating: huge, count: 500),
+            extras: Dictionary(uniqueKeysWithValues: (0..<500).map { ("k\($0)", huge) }))
         let capped = token.capped
         #expect(capped.id == "42")
         #expect(capped.name.count == ObservedToken.fieldLimit && capped.name.hasSuffix("…"))

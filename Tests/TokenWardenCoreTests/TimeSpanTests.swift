@@ -2,11 +2,12 @@ import Testing
 import TokenWardenCore
 
 @Suite struct TimeSpanTests {
-    @Test(arguments: [
-        ("90d", 90 * 86_400), ("12h", 43_200), ("30m", 1_800), ("0s", 0), ("45s", 45), ("2w", 1_209_600),
-        ("1h30m", 5_400), (" 7D ", 604_800), ("P90D", 90 * 86_400), ("PT12H", 43_200), ("P1DT2H3M4S", 93_784),
-        ("P2W", 1_209_600), ("pt30m", 1_800),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("90d", 90 * 86_400), ("12h", 43_200), ("30m", 1_800), ("0s", 0), ("45s", 45), ("2w", 1_209_600),
+            ("1h30m", 5_400), (" 7D ", 604_800), ("P90D", 90 * 86_400), ("PT12H", 43_200), ("P1DT2H3M4S", 93_784),
+            ("P2W", 1_209_600), ("pt30m", 1_800),
+        ] as [(String, Int64)])
     func parsesShortAndISOForms(text: String, seconds: Int64) throws {
         #expect(try TimeSpan(parsing: text).seconds == seconds)
     }
@@ -27,7 +28,9 @@ import TokenWardenCore
         }
     }
 
-    @Test(arguments: [(0, "0s"), (90 * 86_400, "90d"), (14 * 86_400, "14d"), (86_400 + 43_200, "1d12h"), (5_400, "1h30m"), (61, "1m1s")] as [(Int64, String)])
+    @Test(
+        arguments: [(0, "0s"), (90 * 86_400, "90d"), (14 * 86_400, "14d"), (86_400 + 43_200, "1d12h"), (5_400, "1h30m"), (61, "1m1s")]
+            as [(Int64, String)])
     func printsTheShortestExactForm(seconds: Int64, text: String) throws {
         #expect(TimeSpan(seconds: seconds).description == text)
         #expect(try TimeSpan(parsing: text).seconds == seconds)

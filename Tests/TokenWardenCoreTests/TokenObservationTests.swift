@@ -6,10 +6,11 @@ import TokenWardenCore
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     static let t1 = t0.addingTimeInterval(3_600)
 
-    @Test(arguments: [
-        (false, nil, TokenState.active), (false, t0.addingTimeInterval(60), .active),
-        (false, t0, .expired), (false, t0.addingTimeInterval(-60), .expired), (true, t0.addingTimeInterval(-60), .revoked),
-    ] as [(Bool, Date?, TokenState)])
+    @Test(
+        arguments: [
+            (false, nil, TokenState.active), (false, t0.addingTimeInterval(60), .active),
+            (false, t0, .expired), (false, t0.addingTimeInterval(-60), .expired), (true, t0.addingTimeInterval(-60), .revoked),
+        ] as [(Bool, Date?, TokenState)])
     func stateFollowsFactsAtNow(revoked: Bool, expiresAt: Date?, state: TokenState) {
         #expect(ObservedToken(id: "1", name: "n", expiresAt: expiresAt, revoked: revoked).state(at: Self.t0) == state)
     }
@@ -25,10 +26,11 @@ import TokenWardenCore
         renewed.expiresAt = Self.t0.addingTimeInterval(2 * 86_400)
         renewed.scopes = ["read", "write"]
         let changes = token.absorb(renewed, seenAt: Self.t1)
-        #expect(changes.map(\.description) == [
-            "scopes read → read,write",
-            "expires_at 2027-01-16T08:00:00Z → 2027-01-17T08:00:00Z",
-        ])
+        #expect(
+            changes.map(\.description) == [
+                "scopes read → read,write",
+                "expires_at 2027-01-16T08:00:00Z → 2027-01-17T08:00:00Z",
+            ])
         #expect(token.expiresAt == renewed.expiresAt)
     }
 

@@ -49,8 +49,9 @@ import TokenWardenCore
         let rules = [PolicyEngineTests.rule("stale", .revoke, [.unusedFor(.days(90))])]
         let providers = PolicyEngineTests.providers
         let today = PolicyEngine.evaluate(tokens: [token], rules: rules, providers: providers, signers: .everyOwner(of: providers), now: Self.now)
-        let tomorrow = PolicyEngine.evaluate(tokens: [token], rules: rules, providers: providers, signers: .everyOwner(of: providers),
-                                             now: Self.now + Self.day)
+        let tomorrow = PolicyEngine.evaluate(
+            tokens: [token], rules: rules, providers: providers, signers: .everyOwner(of: providers),
+            now: Self.now + Self.day)
         #expect(today.count == 1 && tomorrow.count == 1)
         #expect(today[0].reason != tomorrow[0].reason)
         #expect(today[0].factsKey == tomorrow[0].factsKey)

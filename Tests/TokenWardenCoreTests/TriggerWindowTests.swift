@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TokenWardenCore
 
 @Suite struct TriggerWindowTests {
@@ -7,14 +8,16 @@ import Testing
     static func selects(_ window: TriggerWindow, created: Int64?, expires: Int64?, used: Int64?) -> Bool {
         switch window {
         case .never: false
-        case let .expires(range): expires.map(range.contains) ?? false
-        case let .createdAtOrBefore(bound): created.map { $0 <= bound } ?? false
-        case let .unused(lastUsed, neverUsedCreated): used.map { $0 <= lastUsed } ?? created.map { $0 <= neverUsedCreated } ?? false
+        case .expires(let range): expires.map(range.contains) ?? false
+        case .createdAtOrBefore(let bound): created.map { $0 <= bound } ?? false
+        case .unused(let lastUsed, let neverUsedCreated): used.map { $0 <= lastUsed } ?? created.map { $0 <= neverUsedCreated } ?? false
         }
     }
 
-    static let triggers: [Trigger] = [.expiresWithin(.days(7)), .expiresWithin(.minutes(1)), .expired, .unusedFor(.days(30)),
-                                      .unusedFor(.hours(1)), .ageOver(.days(90)), .ageOver(.minutes(1))]
+    static let triggers: [Trigger] = [
+        .expiresWithin(.days(7)), .expiresWithin(.minutes(1)), .expired, .unusedFor(.days(30)),
+        .unusedFor(.hours(1)), .ageOver(.days(90)), .ageOver(.minutes(1)),
+    ]
     /// Moments on, just past and just before whole milliseconds.
     static let moments: [Date] = [0, 0.000_4, 0.000_5, 0.000_6, 0.999_9, 0.123_456_789].map { Date(timeIntervalSince1970: 1_800_000_000 + $0) }
 
@@ -30,13 +33,18 @@ import Testing
                     for edge in [nowMS - span, nowMS + span] { probes += (-3...3).map { edge + Int64($0) } }
                 }
                 for probe in probes {
-                    for (created, expires, used) in [(nil, probe, nil), (probe, nil, nil), (nowMS, nil, probe), (probe, nil, probe - 1)] as [(Int64?, Int64?, Int64?)] {
-                        let token = Token(provider: "p", id: "1", name: "n", createdAt: created.map(Date.init(millisecondsSince1970:)),
-                                          expiresAt: expires.map(Date.init(millisecondsSince1970:)),
-                                          lastUsedAt: used.map(Date.init(millisecondsSince1970:)), state: .active, firstSeenAt: now, lastSeenAt: now)
+                    for (created, expires, used) in [(nil, probe, nil), (probe, nil, nil), (nowMS, nil, probe), (probe, nil, probe - 1)]
+                        as [(Int64?, Int64?, Int64?)]
+                    {
+                        let token = Token(
+                            provider: "p", id: "1", name: "n", createdAt: created.map(Date.init(millisecondsSince1970:)),
+                            expiresAt: expires.map(Date.init(millisecondsSince1970:)),
+                            lastUsedAt: used.map(Date.init(millisecondsSince1970:)), state: .active, firstSeenAt: now, lastSeenAt: now)
                         let fires = PolicyEngine.reason(trigger, token: token, kind: kind, now: now, words: false) != nil
-                        #expect(Self.selects(window, created: created, expires: expires, used: used) == fires,
-                                "\(trigger) on \(kind) at \(now.timeIntervalSince1970): created \(String(describing: created)), expires \(String(describing: expires)), used \(String(describing: used))")
+                        #expect(
+                            Self.selects(window, created: created, expires: expires, used: used) == fires,
+                            "\(trigger) on \(kind) at \(now.timeIntervalSince1970): created \(String(describing: created)), expires \(String(describing: expires)), used \(String(describing: used))"
+                        )
                     }
                 }
             }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenTestSupport
+
+@testable import TokenWardenDaemon
 
 /// How a `deliver.command` program is run: its own process group, nothing inherited but 0-2, default
 /// signal dispositions, judged by its own exit; at the timeout the whole group is stopped.
@@ -31,8 +32,10 @@ import TokenWardenTestSupport
         let dir = try TemporaryDirectory()
         try await Self.deliver(["/bin/sh", "-c", "cat > \"$0/secret\"; sleep 300 & echo $! > \"$0/background\"", dir.path])
         #expect(try String(contentsOfFile: dir.subpath("secret"), encoding: .utf8) == "cmd-secret-4711")
-        let background = try #require(pid_t(try String(contentsOfFile: dir.subpath("background"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let background = try #require(
+            pid_t(
+                try String(contentsOfFile: dir.subpath("background"), encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         // Within the minute's timeout, and the background process left alone: not waited for, not killed.
         #expect(kill(background, 0) == 0)
         kill(background, SIGKILL)
@@ -44,9 +47,12 @@ import TokenWardenTestSupport
         let error = await #expect(throws: DeliveryError.self) {
             try await Self.deliver(["/bin/sh", "-c", "sleep 300 & echo $! > \"$0/background\"; sleep 300", dir.path], timeout: TimeSpan(seconds: 1))
         }
-        #expect(error?.message.hasPrefix("/bin/sh did not finish within 1s and was stopped; its output is not kept") == true, "\(error?.message ?? "")")
-        let background = try #require(pid_t(try String(contentsOfFile: dir.subpath("background"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(
+            error?.message.hasPrefix("/bin/sh did not finish within 1s and was stopped; its output is not kept") == true, "\(error?.message ?? "")")
+        let background = try #require(
+            pid_t(
+                try String(contentsOfFile: dir.subpath("background"), encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         let stopped = await Self.ended(background)
         if !stopped { kill(background, SIGKILL) }
         #expect(stopped, "the background sleep outlived the timeout: only the direct child was signalled")
@@ -58,15 +64,19 @@ import TokenWardenTestSupport
         let leaked = open(dir.subpath("held"), O_CREAT | O_WRONLY, 0o600)
         try #require(leaked > 2)
         defer { close(leaked) }
-        try await Self.deliver(["/bin/sh", "-c", """
+        try await Self.deliver([
+            "/bin/sh", "-c",
+            """
             cat > /dev/null
             echo "pid $$" > "$0/facts"
             cut -d' ' -f5 /proc/$$/stat | sed 's/^/group /' >> "$0/facts"
             grep -E '^Sig(Ign|Blk):' /proc/self/status >> "$0/facts"
             exec ls /proc/self/fd > "$0/fds"
-            """, dir.path])
+            """, dir.path,
+        ])
         let facts = try String(contentsOfFile: dir.subpath("facts"), encoding: .utf8).split(separator: "\n").map(String.init)
-        let value = { (key: String) in facts.first { $0.hasPrefix(key) }.map { String($0.dropFirst(key.count)).trimmingCharacters(in: .whitespaces) } }
+        let value = { (key: String) in facts.first { $0.hasPrefix(key) }.map { String($0.dropFirst(key.count)).trimmingCharacters(in: .whitespaces) }
+        }
         #expect(value("pid ") != nil && value("group ") == value("pid "), "\(facts)")
         // Signals 1-31 as exec leaves them after a reset to default (swift-subprocess's reset stops at
         // glibc's reserved 32 and 33, which no program can use); nothing blocked.

@@ -2,11 +2,12 @@ import Foundation
 import Synchronization
 import TokenWardenConfig
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenProviders
 import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenDaemon
 
 /// The whole lifecycle against the simulator: a real config and policy files on disk, a real store
 /// file, real HTTP. Tests set the tokens each provider has and run cycles with a clock they move.
@@ -26,8 +27,10 @@ struct LifecycleHarness {
 
     /// A simulator whose providers of `kinds` have exactly `tokens`, a config with only those kinds
     /// (each with a `self_token_id` no token has, so enforcement is allowed), and `policy` as the one policy file.
-    static func with<T>(kinds: [ProviderKind], tokens: [ProviderKind: [ObservedToken]], policy: String, enforce: Bool = false,
-                        maxActions: Int = 10, _ body: (LifecycleHarness) async throws -> T) async throws -> T {
+    static func with<T>(
+        kinds: [ProviderKind], tokens: [ProviderKind: [ObservedToken]], policy: String, enforce: Bool = false,
+        maxActions: Int = 10, _ body: (LifecycleHarness) async throws -> T
+    ) async throws -> T {
         try await SimulatorScope.with(.init(tokensPerProvider: 0)) { simulator, http in
             for (kind, list) in tokens { await simulator.provider(kind).replaceTokens(list) }
             let directory = try TemporaryDirectory()
@@ -51,9 +54,11 @@ struct LifecycleHarness {
         let policies = try Runtime.policies(for: configuration)
         let drivers = Runtime.drivers(for: configuration, http: http)
         let now = clock
-        return try await LifecycleCycle(configuration: configuration, policies: policies, store: try store,
-                                        createSettles: http.policy.createSettles, clock: { now.now })
-            .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve, creator: Runtime.creators(for: configuration, http: http))
+        return try await LifecycleCycle(
+            configuration: configuration, policies: policies, store: try store,
+            createSettles: http.policy.createSettles, clock: { now.now }
+        )
+        .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve, creator: Runtime.creators(for: configuration, http: http))
     }
 
     /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs
@@ -83,7 +88,8 @@ struct LifecycleHarness {
     /// A token created `days` ago with a year's lifetime.
     static func token(_ id: String, _ name: String, createdDaysAgo days: Double, owner: String = "admin") -> ObservedToken {
         let created = Date().addingTimeInterval(-days * 86_400).atMillisecondPrecision
-        return ObservedToken(id: id, name: name, owner: owner, scopes: ["write"], createdAt: created,
-                             expiresAt: created.addingTimeInterval(365 * 86_400))
+        return ObservedToken(
+            id: id, name: name, owner: owner, scopes: ["write"], createdAt: created,
+            expiresAt: created.addingTimeInterval(365 * 86_400))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenDaemon
 
 /// A successor belongs to whoever signs in (provider reference §0.1), against simulated APIs that
 /// behave so: another owner's token is rotated only with that owner's credential, and a successor of
@@ -24,21 +25,27 @@ import TokenWardenTestSupport
         """
     }
 
-    static let oldIDs: [ProviderKind: String] = [.sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
-                                                 .awx: "10", .aap: "10"]
+    static let oldIDs: [ProviderKind: String] = [
+        .sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
+        .awx: "10", .aap: "10",
+    ]
 
     /// The owner as each simulated API names a user's tokens (Cryptlex lists user ids).
     static func owner(_ name: String, _ kind: ProviderKind) -> String { kind == .cryptlex ? "u-\(name)" : name }
 
     /// An enforcing harness whose provider of `kind` has one old "deploy-bot" token of `owner`, with
     /// a rotate rule delivering to `file`.
-    static func withDeployBot(of owner: String, at kind: ProviderKind,
-                              _ body: (_ harness: LifecycleHarness, _ file: String) async throws -> Void) async throws {
+    static func withDeployBot(
+        of owner: String, at kind: ProviderKind,
+        _ body: (_ harness: LifecycleHarness, _ file: String) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory()
         let file = directory.subpath("deploy.token")
         let tokens = [LifecycleHarness.token(Self.oldIDs[kind]!, "deploy-bot", createdDaysAgo: 100, owner: owner)]
-        try await LifecycleHarness.with(kinds: [kind], tokens: [kind: tokens], policy: Self.policy(file, provider: "sim-\(kind.rawValue)"),
-                                        enforce: true) { harness async throws in try await body(harness, file) }
+        try await LifecycleHarness.with(
+            kinds: [kind], tokens: [kind: tokens], policy: Self.policy(file, provider: "sim-\(kind.rawValue)"),
+            enforce: true
+        ) { harness async throws in try await body(harness, file) }
     }
 
     @Test(arguments: [ProviderKind.awx, .aap, .sailPoint, .cryptlex])
@@ -66,8 +73,9 @@ import TokenWardenTestSupport
             let secret = try String(contentsOfFile: file, encoding: .utf8)
             let successor = try #require(await harness.simulator.provider(kind).liveToken(withSecret: secret))
             let expected = SimulatedAccount.identity(of: alice, kind: kind)
-            #expect(successor.owner == expected.name && (successor.ownerID ?? successor.owner) == expected.id,
-                    "the delivered token is alice's, not the admin's: \(successor)")
+            #expect(
+                successor.owner == expected.name && (successor.ownerID ?? successor.owner) == expected.id,
+                "the delivered token is alice's, not the admin's: \(successor)")
             #expect(successor.scopes == ["write"], "exactly the old token's scopes")
             #expect(await harness.live(kind).map(\.id) == [successor.id])
         }
@@ -96,28 +104,36 @@ import TokenWardenTestSupport
             try await harness.addOwnerCredential(kind, owner: alice, signsInAs: Self.owner("bob", kind))
             let report = try await harness.cycle()
             #expect(report.events.map(\.kind) == [.rotationFailed], "\(report.events.map(\.message))")
-            #expect(report.events.first?.message.contains("not for \(SimulatedAccount.identity(of: alice, kind: kind).id)") == true,
-                    "\(report.events.map(\.message))")
+            #expect(
+                report.events.first?.message.contains("not for \(SimulatedAccount.identity(of: alice, kind: kind).id)") == true,
+                "\(report.events.map(\.message))")
             #expect(await harness.live(kind).map(\.id) == [Self.oldIDs[kind]!], "the successor is revoked, the old token untouched")
             #expect(!FileManager.default.fileExists(atPath: file), "nothing delivered")
         }
     }
 
     @Test func planAndTheEngineAgreeThatOnlyCoveredOwnersAreRotated() async throws {
-        let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
-                      LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "alice"),
-                      LifecycleHarness.token("12", "deploy-bot", createdDaysAgo: 100, owner: "carol")]
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy("/nonexistent/x", provider: "sim-awx")
-                                            .replacingOccurrences(of: "deliver = { file = \"/nonexistent/x\" }",
-                                                                  with: "deliver.command = [\"/bin/true\", \"{token_id}\"]")) { harness async throws in
+        let tokens = [
+            LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
+            LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "alice"),
+            LifecycleHarness.token("12", "deploy-bot", createdDaysAgo: 100, owner: "carol"),
+        ]
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: tokens],
+            policy: Self.policy("/nonexistent/x", provider: "sim-awx")
+                .replacingOccurrences(
+                    of: "deliver = { file = \"/nonexistent/x\" }",
+                    with: "deliver.command = [\"/bin/true\", \"{token_id}\"]")
+        ) { harness async throws in
             var harness = harness
             try await harness.addOwnerCredential(.awx, owner: "alice")
             let report = try await harness.cycle()
             let held = Dictionary(uniqueKeysWithValues: report.decisions.map { ($0.token.id, $0.hold) })
             #expect(held == ["10": nil, "11": nil, "12": .ownerCredentialMissing])
             let policies = try Runtime.policies(for: harness.configuration)
-            let (outline, agreed) = try Runtime.outline(store: harness.store, configuration: harness.configuration, policies: policies,
-                                                        listing: 10, now: harness.clock.now)
+            let (outline, agreed) = try Runtime.outline(
+                store: harness.store, configuration: harness.configuration, policies: policies,
+                listing: 10, now: harness.clock.now)
             #expect(agreed)
             #expect(outline.writes == 2, "the carol token is no write: it needs a person")
         }
@@ -127,14 +143,18 @@ import TokenWardenTestSupport
 /// One destination, one token: a rotate rule whose file (or command without `{token_id}`) serves
 /// several live tokens rotates none of them and says which collided.
 @Suite struct SharedDestinationTests {
-    static let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
-                         LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "admin")]
+    static let tokens = [
+        LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
+        LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 100, owner: "admin"),
+    ]
 
     @Test func aFileServingTwoLiveTokensRotatesNeitherAndNamesBoth() async throws {
         let directory = try TemporaryDirectory()
         let file = directory.subpath("deploy.token")
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: OwnerRotationTests.policy(file, provider: "sim-awx"),
-                                        enforce: true) { harness async throws in
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: Self.tokens], policy: OwnerRotationTests.policy(file, provider: "sim-awx"),
+            enforce: true
+        ) { harness async throws in
             let report = try await harness.cycle()
             #expect(report.decisions.map(\.hold) == [.sharedDestination, .sharedDestination])
             #expect(report.events.map(\.kind) == [.needsPerson, .needsPerson])

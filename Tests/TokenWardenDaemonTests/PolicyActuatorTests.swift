@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TokenWardenConfig
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenSimulator
 import TokenWardenStore
+
+@testable import TokenWardenDaemon
 
 /// Notify, report-only, enforced revokes and the blast-radius limit, end to end against the simulator.
 @Suite struct PolicyActuatorTests {
@@ -95,13 +96,16 @@ import TokenWardenStore
 
     @Test func theBlastRadiusLimitActsOnTheFirstInOrderAndHoldsBackTheRestLoudly() async throws {
         let tokens = (1...5).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true, maxActions: 2) { harness async throws in
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true, maxActions: 2) {
+            harness async throws in
             let first = try await harness.cycle()
             #expect(first.events.map(\.kind) == [.deferred, .deferred, .deferred, .limitReached, .revoked, .revoked])
             #expect(first.events.filter { $0.kind == .revoked }.compactMap(\.token?.id) == ["1", "2"])
             let limit = try #require(first.events.first { $0.kind == .limitReached })
             #expect(limit.priority == .critical)
-            #expect(limit.message.hasPrefix("5 revokes and rotations were due but the blast-radius limit allows 2 this cycle; 3 held back (sim-awx/3, sim-awx/4, sim-awx/5)"))
+            #expect(
+                limit.message.hasPrefix(
+                    "5 revokes and rotations were due but the blast-radius limit allows 2 this cycle; 3 held back (sim-awx/3, sim-awx/4, sim-awx/5)"))
             #expect(await harness.simulator.provider(.awx).writes == 2)
 
             // Next cycle: two more; the one still held back is not re-reported, the limit is.

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenProviders
 import TokenWardenSimulator
 import TokenWardenStore
 
+@testable import TokenWardenDaemon
+
 /// Polling the simulated providers into a real store.
 @Suite struct ProviderPollerTests {
     /// Quick retries, but a minute for an answer from a simulator starved by the rest of the suite.
-    static let policy = HTTPPolicy(connectTimeout: 10, requestTimeout: 60, backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 1),
-                                   maximumAttempts: 3, maximumBodyBytes: 64 << 20)
+    static let policy = HTTPPolicy(
+        connectTimeout: 10, requestTimeout: 60, backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 1),
+        maximumAttempts: 3, maximumBodyBytes: 64 << 20)
 
     /// A simulator, a client and a fresh store; use it through `with`, which always shuts down
     /// (AsyncHTTPClient traps on a client released without `shutdown()`).
@@ -20,13 +22,16 @@ import TokenWardenStore
         let store: TokenStore
         let providers: [(config: ProviderConfig, driver: any ProviderDriver)]
 
-        static func with<T>(tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases,
-                            _ body: (Setup) async throws -> T) async throws -> T {
+        static func with<T>(
+            tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases,
+            _ body: (Setup) async throws -> T
+        ) async throws -> T {
             try await SimulatorScope.with(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3)) { simulator, http in
                 let store = try TokenStore.inMemory()
                 var providers: [(config: ProviderConfig, driver: any ProviderDriver)] = []
                 for kind in kinds {
-                    let config = ProviderConfig(id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "x"))
+                    let config = ProviderConfig(
+                        id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "x"))
                     let credential = try Credential(content: simulator.provider(kind).credential, format: kind.credentialFormat)
                     providers.append((config, try ProviderDrivers.make(for: config, credential: credential, http: http)))
                 }
@@ -82,7 +87,9 @@ import TokenWardenStore
         #expect(count == 100_000)
     }
 
-    @Test(arguments: [(nil, 0, false), (9, 0, false), (10, 4, true), (10, 5, false), (100, 49, true), (100, 50, false), (100, 300, false)] as [(Int?, Int, Bool)])
+    @Test(
+        arguments: [(nil, 0, false), (9, 0, false), (10, 4, true), (10, 5, false), (100, 49, true), (100, 50, false), (100, 300, false)]
+            as [(Int?, Int, Bool)])
     func aListingUnderHalfOfTheLastIsASuddenDrop(previous: Int?, seen: Int, suspicious: Bool) {
         #expect(ProviderPoller.isSuddenDrop(from: previous, to: seen) == suspicious)
     }

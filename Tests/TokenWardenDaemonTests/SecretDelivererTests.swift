@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenTestSupport
+
+@testable import TokenWardenDaemon
 
 /// File delivery: atomic replacement, mode and owner, and failures that leave the old file alone.
 @Suite struct SecretDelivererTests {
@@ -22,7 +23,12 @@ import TokenWardenTestSupport
         // revoke the token whose secret it holds.
         let dir = try TemporaryDirectory()
         let path = try dir.write("token", "old-secret", mode: 0o600)
-        let warnings = try AtomicFile.write(Data("new-secret".utf8), to: path, mode: 0o600, syncDirectory: { _ in errno = EIO; return -1 })
+        let warnings = try AtomicFile.write(
+            Data("new-secret".utf8), to: path, mode: 0o600,
+            syncDirectory: { _ in
+                errno = EIO
+                return -1
+            })
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new-secret")
         #expect(warnings.count == 1 && warnings[0].contains("is in place, but flushing") && warnings[0].contains("Input/output error"), "\(warnings)")
     }

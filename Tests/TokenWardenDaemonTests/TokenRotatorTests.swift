@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TokenWardenCore
-@testable import TokenWardenDaemon
 import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenDaemon
 
 /// Rotations end to end: create, deliver, overlap, revoke; and what happens when delivery fails.
 @Suite struct TokenRotatorTests {
@@ -23,17 +24,23 @@ import TokenWardenTestSupport
     }
 
     static let kinds: [ProviderKind] = [.sailPoint, .cryptlex, .synergy, .awx, .aap]
-    static let oldIDs: [ProviderKind: String] = [.sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
-                                                 .synergy: "10", .awx: "10", .aap: "10"]
+    static let oldIDs: [ProviderKind: String] = [
+        .sailPoint: "0000000000000000000000000000000a", .cryptlex: "00000000-0000-4000-8000-00000000000a",
+        .synergy: "10", .awx: "10", .aap: "10",
+    ]
 
     @Test func rotationDeliversToAFileAndRevokesTheOldTokenOnEveryProviderThatCanCreate() async throws {
         var tokens: [ProviderKind: [ObservedToken]] = [:]
         for kind in Self.kinds {
-            tokens[kind] = [LifecycleHarness.token(Self.oldIDs[kind]!, "deploy-bot", createdDaysAgo: 100,
-                                                   owner: LifecycleHarness.mainOwner(kind))]
+            tokens[kind] = [
+                LifecycleHarness.token(
+                    Self.oldIDs[kind]!, "deploy-bot", createdDaysAgo: 100,
+                    owner: LifecycleHarness.mainOwner(kind))
+            ]
         }
         let directory = try TemporaryDirectory()
-        let policy = Self.kinds.map { Self.policy("{ file = \"\(directory.subpath($0.rawValue + ".token"))\" }", provider: "sim-\($0.rawValue)") }.joined()
+        let policy = Self.kinds.map { Self.policy("{ file = \"\(directory.subpath($0.rawValue + ".token"))\" }", provider: "sim-\($0.rawValue)") }
+            .joined()
         try await LifecycleHarness.with(kinds: Self.kinds, tokens: tokens, policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
             #expect(report.events.map(\.kind) == Array(repeating: .rotated, count: Self.kinds.count), "\(report.events.map(\.message))")
@@ -64,8 +71,10 @@ import TokenWardenTestSupport
     @Test func theOldTokenStaysValidUntilTheOverlapHasPassed() async throws {
         let directory = try TemporaryDirectory()
         let policy = Self.policy("{ file = \"\(directory.subpath("awx.token"))\" }", overlap: "1h")
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
-                                        policy: policy, enforce: true) { harness async throws in
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
             let first = try await harness.cycle()
             #expect(first.events.map(\.kind) == [.rotationDelivered])
             #expect(await harness.live(.awx).count == 2)
@@ -87,8 +96,10 @@ import TokenWardenTestSupport
     @Test func aFailedDeliveryRevokesTheNewTokenLeavesTheOldOneAndQuotesNoSecret() async throws {
         // The program prints what it was given, as a careless script might: the message must not.
         let policy = Self.policy(#"{ command = ["/bin/sh", "-c", "cat >&2; echo; echo refused >&2; exit 3"] }"#)
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
-                                        policy: policy, enforce: true) { harness async throws in
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
             let events = try await harness.cycle().events
             #expect(events.map(\.kind) == [.rotationFailed])
             let message = events.first?.message ?? ""
@@ -111,30 +122,36 @@ import TokenWardenTestSupport
     @Test func aCommandGetsTheSecretOnStandardInputAndTheFactsInItsEnvironment() async throws {
         let directory = try TemporaryDirectory()
         let out = directory.subpath("out")
-        let policy = Self.policy(#"{ command = ["/bin/sh", "-c", "cat > \"$0.secret\"; env | grep ^TOKENWARDEN_ | sort > \"$0.env\"", "\#(out)"], timeout = "5s" }"#)
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
-                                        policy: policy, enforce: true) { harness async throws in
+        let policy = Self.policy(
+            #"{ command = ["/bin/sh", "-c", "cat > \"$0.secret\"; env | grep ^TOKENWARDEN_ | sort > \"$0.env\"", "\#(out)"], timeout = "5s" }"#)
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
             let events = try await harness.cycle().events
             #expect(events.map(\.kind) == [.rotated], "\(events.map(\.message))")
             let secret = try String(contentsOfFile: out + ".secret", encoding: .utf8)
             let new = try #require(await harness.simulator.provider(.awx).liveToken(withSecret: secret))
             let environment = try String(contentsOfFile: out + ".env", encoding: .utf8).split(separator: "\n").map(String.init)
             let rotation = try #require(try harness.store.rotations(provider: "sim-awx", tokenID: "10").first)
-            #expect(environment == [
-                "TOKENWARDEN_FINGERPRINT=\(rotation.newSecretFingerprint ?? "")",
-                "TOKENWARDEN_OLD_TOKEN_ID=10",
-                "TOKENWARDEN_PROVIDER=sim-awx",
-                "TOKENWARDEN_RULE=rotate-deploy",
-                "TOKENWARDEN_TOKEN_ID=\(new.id)",
-                "TOKENWARDEN_TOKEN_NAME=deploy-bot",
-            ])
+            #expect(
+                environment == [
+                    "TOKENWARDEN_FINGERPRINT=\(rotation.newSecretFingerprint ?? "")",
+                    "TOKENWARDEN_OLD_TOKEN_ID=10",
+                    "TOKENWARDEN_PROVIDER=sim-awx",
+                    "TOKENWARDEN_RULE=rotate-deploy",
+                    "TOKENWARDEN_TOKEN_ID=\(new.id)",
+                    "TOKENWARDEN_TOKEN_NAME=deploy-bot",
+                ])
         }
     }
 
     @Test func aCommandThatHangsIsStoppedAtItsTimeout() async throws {
         let policy = Self.policy(#"{ command = ["/bin/sleep", "30"], timeout = "1s" }"#)
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
-                                        policy: policy, enforce: true) { harness async throws in
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
             // Had the timeout not stopped it, sleep would have exited 0 and the rotation succeeded.
             let events = try await harness.cycle().events
             #expect(events.first?.message.contains("/bin/sleep did not finish within 1s and was stopped") == true, "\(events.map(\.message))")
@@ -146,8 +163,10 @@ import TokenWardenTestSupport
 @Suite struct RotationRetryTests {
     @Test func afterAFailedRotationPolicyWaitsBeforeTryingAgain() async throws {
         let policy = TokenRotatorTests.policy(#"{ command = ["/bin/false"] }"#)
-        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
-                                        policy: policy, enforce: true) { harness async throws in
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
             #expect(try await harness.cycle().events.map(\.kind) == [.rotationFailed])
             let waiting = try await harness.cycle().events
             #expect(waiting.map(\.kind) == [.deferred])
@@ -173,8 +192,9 @@ import TokenWardenTestSupport
             let report = try await harness.cycle()
             #expect(report.events.map(\.kind) == [.rotated], "\(report.events.map(\.message))")
             let created = try harness.store.history(provider: "sim-synergy", tokenID: "10").first { $0.source == .rotation && $0.event == "created" }
-            #expect(created?.detail.contains("12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in 180 days") == true,
-                    "\(String(describing: created))")
+            #expect(
+                created?.detail.contains("12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in 180 days") == true,
+                "\(String(describing: created))")
             let successor = try #require(await harness.live(.synergy).first)
             let days = (successor.expiresAt ?? .distantPast).timeIntervalSinceNow / 86_400
             #expect((179...181).contains(days))
@@ -185,18 +205,22 @@ import TokenWardenTestSupport
 /// The store is tokenwarden's own user's to write: a rotation found in it does not decide where a
 /// secret goes, nor whether to act while enforcement is off.
 @Suite struct PlantedRotationTests {
-    static let tokens = [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100), LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 0)]
+    static let tokens = [
+        LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100), LifecycleHarness.token("11", "deploy-bot", createdDaysAgo: 0),
+    ]
 
     /// A rotation of token 10 to token 11 as if written into the store by someone else, at `state`.
     static func plant(_ harness: LifecycleHarness, delivery: Delivery, state: RotationState, mode: ActionMode = .enforce) throws -> Int64 {
         let store = try harness.store
         let token = try #require(try store.token(provider: "sim-awx", id: "10"))
-        let record = try store.beginRotation(of: token, rule: "rotate-deploy", mode: mode, delivery: delivery, overlap: .hours(0),
-                                             reason: "planted", at: harness.clock.now)
+        let record = try store.beginRotation(
+            of: token, rule: "rotate-deploy", mode: mode, delivery: delivery, overlap: .hours(0),
+            reason: "planted", at: harness.clock.now)
         // With its secret in the spool, so that only the check stops the delivery.
         let secret = Secret("planted-secret")
-        try store.advanceRotation(record.id, to: .created, at: harness.clock.now, detail: "planted", newTokenID: "11",
-                                  fingerprint: SecretFingerprint.of(secret))
+        try store.advanceRotation(
+            record.id, to: .created, at: harness.clock.now, detail: "planted", newTokenID: "11",
+            fingerprint: SecretFingerprint.of(secret))
         try SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory).write(secret, rotation: record.id)
         if state == .delivered {
             try store.advanceRotation(record.id, to: .delivered, at: harness.clock.now, detail: "planted", revokeOldAfter: harness.clock.now)

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import TokenWardenJournal
 import TokenWardenTestSupport
+
+@testable import TokenWardenJournal
 
 /// A journald that stopped leaves its socket file behind; entries sent there must not vanish.
 struct JournalSocketTests {
@@ -34,8 +35,13 @@ struct JournalSocketTests {
         let lines = Lines()
         let sent = Lines()
         let logger = Logger(label: "test") { _ in
-            JournalLogHandler(identifier: "tokenwarden", sender: { fields in sent.append(fields.joined(separator: "|")); return 0 },
-                              fallback: TextLogHandler(output: lines.append))
+            JournalLogHandler(
+                identifier: "tokenwarden",
+                sender: { fields in
+                    sent.append(fields.joined(separator: "|"))
+                    return 0
+                },
+                fallback: TextLogHandler(output: lines.append))
         }
         logger.notice("hello")
         #expect(lines.all.isEmpty)

@@ -2,8 +2,9 @@ import Foundation
 import NIOHTTP1
 import Testing
 import TokenWardenCore
-@testable import TokenWardenProviders
 import TokenWardenSimulator
+
+@testable import TokenWardenProviders
 
 /// What the HTTP plumbing refuses to do, whatever a server answers.
 @Suite struct ConnectionSafetyTests {
@@ -21,12 +22,13 @@ import TokenWardenSimulator
         let dumped = try await SimulatorHarness.withHarness(tokens: 2) { (harness: SimulatorHarness) async throws in
             let credential = harness.simulator.provider(kind).credential
             let driver = try harness.driver(kind)
-            _ = try await collect(driver.tokens())   // SailPoint has bought its access token by now
+            _ = try await collect(driver.tokens())  // SailPoint has bought its access token by now
             return (Self.reflected(driver, skipping: "http"), credential)
         }
         let (text, credential) = dumped
         let parts = credential.split(separator: ":").map(String.init)
-        for form in parts.filter({ $0.count >= 8 }) + [credential, Data(credential.utf8).base64EncodedString(), "Bearer ", "Basic ", "client_secret"] {
+        for form in parts.filter({ $0.count >= 8 }) + [credential, Data(credential.utf8).base64EncodedString(), "Bearer ", "Basic ", "client_secret"]
+        {
             #expect(!text.contains(form), "a dump of the \(kind) driver holds \"\(form)\"")
         }
         #expect(text.contains("<redacted>"))
@@ -55,7 +57,9 @@ import TokenWardenSimulator
     }
 
     @Test func aLinkToAnotherHostIsNotFollowedWithTheCredential() async throws {
-        let server = try await CannedServer.start(["/api/v2/tokens/": #"{ "count": 2, "next": "https://evil.example.com/api/v2/tokens/?page=2", "results": [] }"#])
+        let server = try await CannedServer.start([
+            "/api/v2/tokens/": #"{ "count": 2, "next": "https://evil.example.com/api/v2/tokens/?page=2", "results": [] }"#
+        ])
         let error = try await SimulatorHarness.withClient { http in
             let provider = ProviderConfig(id: "awx", kind: .awx, baseURL: server.base, credential: .systemd(name: "x"))
             let driver = try AWXDriver(provider: provider, credential: Credential(content: "t", format: .bearer), http: http)
@@ -76,13 +80,20 @@ import TokenWardenSimulator
         #expect(error?.description.contains("returned more than 2000 bytes") == true)
     }
 
-    @Test(arguments: [
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")], 20.0),
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "42"), ("X-PCO-API-Request-Rate-Period", "20 seconds")], nil),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000004")], 4.0),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "sometime")], 5.0),
-        ([("X-Rate-Limit-Remaining", "12"), ("X-Rate-Limit-Reset", "1800000004")], nil),
-    ] as [([(String, String)], Double?)])
+    @Test(
+        arguments: [
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
+                20.0
+            ),
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "42"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
+                nil
+            ),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000004")], 4.0),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "sometime")], 5.0),
+            ([("X-Rate-Limit-Remaining", "12"), ("X-Rate-Limit-Reset", "1800000004")], nil),
+        ] as [([(String, String)], Double?)])
     func ratePacingWaitsBeforeTheProviderHasToSay429(headers: [(String, String)], pause: Double?) {
         #expect(RatePacer.pause(after: HTTPHeaders(headers), now: Date(timeIntervalSince1970: 1_800_000_000)) == pause)
     }

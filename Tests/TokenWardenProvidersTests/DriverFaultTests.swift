@@ -25,7 +25,8 @@ import TokenWardenSimulator
 
     @Test(arguments: [ProviderKind.planningCenter, .sailPoint, .awx])
     func aRateLimitIsWaitedOutAsRetryAfterSays(kind: ProviderKind) async throws {
-        let (result, requests, seconds) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .rateLimit(retryAfter: 1), count: 1)])
+        let (result, requests, seconds) = try await listing(
+            kind, faults: [SimulatorFault(provider: kind, behaviour: .rateLimit(retryAfter: 1), count: 1)])
         #expect(try result.get().count == SimulatorHarness.listed(12, kind))
         #expect(seconds >= 1)
         #expect(requests == 4)  // 3 pages of 5, one of them asked twice
@@ -39,7 +40,10 @@ import TokenWardenSimulator
 
     @Test func aServerThatKeepsFailingGivesUpWithTheReason() async throws {
         let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .status(500))])
-        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.kind == .unavailable)
         #expect(error.description.contains("failed with 500 Internal Server Error 4 times"))
         #expect(error.description.contains("server said: {\"detail\":\"Internal error (simulated)\"}"))
@@ -48,21 +52,29 @@ import TokenWardenSimulator
 
     @Test func aRateLimitThatNeverLiftsGivesUp() async throws {
         let (result, _, _) = try await listing(.cryptlex, faults: [SimulatorFault(provider: .cryptlex, behaviour: .rateLimit(retryAfter: 2))])
-        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.kind == .rateLimited)
     }
 
     @Test func aSlowAnswerTimesOutAndIsRetried() async throws {
-        let (result, requests, _) = try await listing(.awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)],
-                                                      policy: SimulatorHarness.impatient)
+        let (result, requests, _) = try await listing(
+            .awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)],
+            policy: SimulatorHarness.impatient)
         #expect(try result.get().count == 12)
         #expect(requests == 4)
     }
 
     @Test func anAnswerThatNeverComesFailsAsATimeout() async throws {
-        let (result, _, _) = try await listing(.synergy, faults: [SimulatorFault(provider: .synergy, behaviour: .slow(seconds: 1.5))],
-                                               policy: SimulatorHarness.impatient)
-        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        let (result, _, _) = try await listing(
+            .synergy, faults: [SimulatorFault(provider: .synergy, behaviour: .slow(seconds: 1.5))],
+            policy: SimulatorHarness.impatient)
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.kind == .timeout)
         #expect(error.description.contains("no complete answer within 1s"))
     }
@@ -76,7 +88,10 @@ import TokenWardenSimulator
     @Test(arguments: ProviderKind.allCases)
     func malformedJSONIsAClearError(kind: ProviderKind) async throws {
         let (result, _, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .malformed, count: 1)])
-        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.kind == .malformedResponse)
         #expect(error.description.contains("the response is not"))
     }
@@ -84,7 +99,10 @@ import TokenWardenSimulator
     @Test(arguments: [ProviderKind.planningCenter, .cryptlex, .awx])
     func aPaginationLoopIsDetectedAndTheListingFails(kind: ProviderKind) async throws {
         let (result, requests, _) = try await listing(kind, faults: [SimulatorFault(provider: kind, behaviour: .paginationLoop)])
-        guard case let .failure(error) = result else { Issue.record("expected a failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.kind == .paginationLoop)
         #expect(error.description.contains("the listing is incomplete"))
         #expect(requests < 10)

@@ -30,7 +30,8 @@ import TokenWardenSimulator
 
     @Test(arguments: [ProviderKind.sailPoint, .cryptlex, .awx])
     func aRevokeTheProviderAnswersWith404CountsAsAlreadyGone(kind: ProviderKind) async throws {
-        try await SimulatorHarness.withHarness(tokens: 3, faults: [SimulatorFault(provider: kind, behaviour: .missingOnDelete, count: 1)]) { (harness: SimulatorHarness) async throws in
+        try await SimulatorHarness.withHarness(tokens: 3, faults: [SimulatorFault(provider: kind, behaviour: .missingOnDelete, count: 1)]) {
+            (harness: SimulatorHarness) async throws in
             let target = await harness.simulator.provider(kind).tokens[0].id
             #expect(try await harness.driver(kind).revoke(tokenID: target) == .alreadyGone)
         }
@@ -79,7 +80,9 @@ import TokenWardenSimulator
     }
 
     @Test func aCryptlexCreateAnsweredWithoutTheTokensValueIsRevokedAtOnce() async throws {
-        let (error, made) = try await SimulatorHarness.withHarness(tokens: 1, faults: [SimulatorFault(provider: .cryptlex, behaviour: .createWithoutSecret)]) {
+        let (error, made) = try await SimulatorHarness.withHarness(
+            tokens: 1, faults: [SimulatorFault(provider: .cryptlex, behaviour: .createWithoutSecret)]
+        ) {
             (harness: SimulatorHarness) async throws in
             let error = await providerError { _ = try await harness.driver(.cryptlex).create(TokenCreation(name: "x", scopes: ["license:read"])) }
             return (error, await harness.simulator.provider(.cryptlex).tokens.filter { $0.name == "x" })
@@ -91,8 +94,10 @@ import TokenWardenSimulator
     @Test func planningCenterCannotRevokeOrCreateAndSaysWhoMust() async throws {
         let (revoke, create) = try await SimulatorHarness.withHarness(tokens: 2) { (harness: SimulatorHarness) async throws in
             let driver = try harness.driver(.planningCenter)
-            return (await providerError { _ = try await driver.revoke(tokenID: "400001") },
-                    await providerError { _ = try await driver.create(TokenCreation(name: "x")) })
+            return (
+                await providerError { _ = try await driver.revoke(tokenID: "400001") },
+                await providerError { _ = try await driver.create(TokenCreation(name: "x")) }
+            )
         }
         #expect(revoke?.kind == .unsupported && revoke?.description.contains("a person must revoke token 400001") == true)
         #expect(create?.kind == .unsupported)

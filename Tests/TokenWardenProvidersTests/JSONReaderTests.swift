@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TokenWardenCore
+
 @testable import TokenWardenProviders
 
 /// `JSONReader` replaces `JSONDecoder` on the listing pages: it must accept and refuse the same
@@ -76,11 +77,13 @@ import TokenWardenCore
 
     @Test func aLeadingFieldInABrokenPrefixIsAnErrorWithItsPath() throws {
         #expect(throws: DecodingError.self) { try JSONReader.readLeadingField("next", of: Array(#"[1,2]"#.utf8)) { try $0.readOptionalString() } }
-        #expect(throws: DecodingError.self) { try JSONReader.readLeadingField("next", of: Array(#"{"count":2 "next":null}"#.utf8)) { try $0.readOptionalString() } }
+        #expect(throws: DecodingError.self) {
+            try JSONReader.readLeadingField("next", of: Array(#"{"count":2 "next":null}"#.utf8)) { try $0.readOptionalString() }
+        }
         #expect {
             try JSONReader.readLeadingField("next", of: Array(#"{"next":42,"results":[]}"#.utf8)) { try $0.readOptionalString() }
         } throws: { error in
-            guard case let .typeMismatch(_, context) = error as? DecodingError else { return false }
+            guard case .typeMismatch(_, let context) = error as? DecodingError else { return false }
             return context.codingPath.map(\.stringValue) == ["next"]
         }
     }
@@ -95,7 +98,7 @@ import TokenWardenCore
                 }
             }
         } throws: { error in
-            guard case let .typeMismatch(_, context) = error as? DecodingError else { return false }
+            guard case .typeMismatch(_, let context) = error as? DecodingError else { return false }
             return ProviderConnection.describe(error as! DecodingError) == "expected Int at .results[1].id"
                 && context.codingPath.count == 3
         }
@@ -153,8 +156,9 @@ import TokenWardenCore
         for _ in 0..<40 {
             let items = (0..<Int.random(in: 0...60, using: &rng)).map { _ in Self.randomAWXItem(&rng) }
             let body = try JSONSerialization.data(withJSONObject: ["count": items.count, "next": NSNull(), "results": items])
-            let expected = try JSONDecoder().decode([String: [DecodedItem]].self,
-                                                    from: try JSONSerialization.data(withJSONObject: ["results": items]))["results"]!
+            let expected = try JSONDecoder().decode(
+                [String: [DecodedItem]].self,
+                from: try JSONSerialization.data(withJSONObject: ["results": items]))["results"]!
             let read = try JSONReader.read(Array(body)) { reader in
                 var read: [AWXDriver.Item] = []
                 try reader.readObject { reader, key in
@@ -165,7 +169,8 @@ import TokenWardenCore
             }
             #expect(read.count == expected.count)
             for (item, decoded) in zip(read, expected) {
-                #expect(item.id == decoded.id && item.description == decoded.description && item.user == decoded.user
+                #expect(
+                    item.id == decoded.id && item.description == decoded.description && item.user == decoded.user
                         && item.username == decoded.summary_fields?.user?.username && item.created == decoded.created
                         && item.expires == decoded.expires && item.scope == decoded.scope && item.application == decoded.application)
             }
@@ -173,7 +178,9 @@ import TokenWardenCore
     }
 
     @Test func aWronglyTypedFieldFailsBothWays() throws {
-        for bad in [["id": "1"], ["id": 1, "description": 5], ["id": 1, "summary_fields": ["user": ["username": 3]]], ["description": "no id"]] as [[String: Any]] {
+        for bad in [["id": "1"], ["id": 1, "description": 5], ["id": 1, "summary_fields": ["user": ["username": 3]]], ["description": "no id"]]
+            as [[String: Any]]
+        {
             let body = try JSONSerialization.data(withJSONObject: ["results": [bad]])
             #expect((try? JSONDecoder().decode([String: [DecodedItem]].self, from: body)) == nil)
             #expect(throws: DecodingError.self) {

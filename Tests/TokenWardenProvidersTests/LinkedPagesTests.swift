@@ -2,6 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 import TokenWardenCore
+
 @testable import TokenWardenProviders
 
 /// The listing loop with drivers whose pages are read later: the next request overlaps the reading,

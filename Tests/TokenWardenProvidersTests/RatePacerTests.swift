@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import Testing
+
 @testable import TokenWardenProviders
 
 /// Rate headers are provider data: read as documented, and never trusted with a conversion.
@@ -9,23 +10,38 @@ import Testing
 
     static func headers(_ pairs: [(String, String)]) -> HTTPHeaders { HTTPHeaders(pairs) }
 
-    @Test(arguments: [
-        // Cryptlex: a UTC reset time, the window as a period.
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "1m"), ("X-Rate-Limit-Reset", "2027-01-15T08:00:12Z")], 12.0),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "1m")], 60.0),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "12h")], 43_200.0),
-        // A reset past the window is capped to the window; a reset in the past waits nothing.
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Reset", "2027-01-15T09:00:00Z")], 5.0),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "2027-01-15T07:00:00Z")], 0.0),
-        ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000003")], 3.0),
-        ([("X-Rate-Limit-Remaining", "0")], 5.0),
-        ([("X-Rate-Limit-Remaining", "3"), ("X-Rate-Limit-Limit", "1m")], nil),
-        // Planning Center: "100 per 20 seconds"; a hostile period is capped, not trusted.
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")], 20.0),
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "1e300 seconds")], 3_600.0),
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "nan seconds")], 20.0),
-        ([("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "-inf seconds")], 20.0),
-    ] as [([(String, String)], Double?)])
+    @Test(
+        arguments: [
+            // Cryptlex: a UTC reset time, the window as a period.
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "1m"), ("X-Rate-Limit-Reset", "2027-01-15T08:00:12Z")], 12.0),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "1m")], 60.0),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "12h")], 43_200.0),
+            // A reset past the window is capped to the window; a reset in the past waits nothing.
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Reset", "2027-01-15T09:00:00Z")], 5.0),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "2027-01-15T07:00:00Z")], 0.0),
+            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000003")], 3.0),
+            ([("X-Rate-Limit-Remaining", "0")], 5.0),
+            ([("X-Rate-Limit-Remaining", "3"), ("X-Rate-Limit-Limit", "1m")], nil),
+            // Planning Center: "100 per 20 seconds"; a hostile period is capped, not trusted.
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
+                20.0
+            ),
+            (
+                [
+                    ("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"),
+                    ("X-PCO-API-Request-Rate-Period", "1e300 seconds"),
+                ], 3_600.0
+            ),
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "nan seconds")],
+                20.0
+            ),
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "-inf seconds")],
+                20.0
+            ),
+        ] as [([(String, String)], Double?)])
     func readsEachProvidersRateHeaders(pairs: [(String, String)], pause: Double?) {
         let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
         #expect(RatePacer.pause(after: Self.headers(pairs), now: now) == pause)

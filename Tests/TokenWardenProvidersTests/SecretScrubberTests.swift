@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TokenWardenProviders
 
 /// A server that echoes a credential back, in any form, never gets it into an error message.

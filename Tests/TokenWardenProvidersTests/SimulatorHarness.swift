@@ -12,9 +12,10 @@ struct SimulatorHarness {
 
     /// Short backoff, but a minute for an answer: the whole suite runs at once on two cores, and a
     /// starved simulator answering late must not look like a fault (a retried DELETE finds 404).
-    static let policy = HTTPPolicy(connectTimeout: 10, requestTimeout: 60,
-                                   backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 3),
-                                   maximumAttempts: 4, maximumBodyBytes: 8 << 20)
+    static let policy = HTTPPolicy(
+        connectTimeout: 10, requestTimeout: 60,
+        backoff: BackoffPolicy(base: 0.02, maximumDelay: 0.1, maximumTotal: 3),
+        maximumAttempts: 4, maximumBodyBytes: 8 << 20)
     /// For the timeout tests only: a 1 s request timeout against a simulator answering in 1.5 s.
     static let impatient: HTTPPolicy = {
         var policy = SimulatorHarness.policy
@@ -26,8 +27,10 @@ struct SimulatorHarness {
     let http: ProviderHTTPClient
 
     /// Runs `body` with a fresh harness and shuts it down however `body` ends.
-    static func withHarness<T>(tokens: Int = 30, faults: [SimulatorFault] = [], policy: HTTPPolicy = policy,
-                               _ body: (SimulatorHarness) async throws -> T) async throws -> T {
+    static func withHarness<T>(
+        tokens: Int = 30, faults: [SimulatorFault] = [], policy: HTTPPolicy = policy,
+        _ body: (SimulatorHarness) async throws -> T
+    ) async throws -> T {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults))
         let harness = SimulatorHarness(simulator: simulator, http: ProviderHTTPClient(policy: policy))
         do {

@@ -8,7 +8,10 @@ import TokenWardenSimulator
 
     @Test func aFreshDirectoryIsUnpredictableAndPrivate() throws {
         let (a, b) = (try scratch(), try scratch())
-        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        defer {
+            try? FileManager.default.removeItem(atPath: a)
+            try? FileManager.default.removeItem(atPath: b)
+        }
         #expect(a != b)
         #expect(try FileManager.default.attributesOfItem(atPath: a)[.posixPermissions] as? Int == 0o700)
     }

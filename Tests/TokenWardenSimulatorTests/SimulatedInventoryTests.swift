@@ -29,8 +29,8 @@ import TokenWardenSimulator
 
     @Test func theMixIsRealistic() {
         let sailpoint = SimulatedInventory.tokens(kind: .sailPoint, count: 1_000, seed: 3, now: Self.now)
-        #expect(sailpoint.contains { $0.lastUsedAt == nil })                                  // never used
-        #expect(sailpoint.contains { $0.expiresAt.map { $0 < Self.now } == true })           // already expired
+        #expect(sailpoint.contains { $0.lastUsedAt == nil })  // never used
+        #expect(sailpoint.contains { $0.expiresAt.map { $0 < Self.now } == true })  // already expired
         #expect(sailpoint.contains { $0.expiresAt.map { $0 > Self.now && $0 < Self.now + 14 * 86_400 } == true })
         #expect(sailpoint.allSatisfy { $0.lastUsedAt.map { $0.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 0 } ?? true })
         #expect(SimulatedInventory.tokens(kind: .cryptlex, count: 1_000, seed: 3, now: Self.now).contains { $0.revoked })

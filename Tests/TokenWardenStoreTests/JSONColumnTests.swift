@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TokenWardenStore
 
 /// The hand-written scopes/extras columns must read and write exactly what JSONEncoder and

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import TokenWardenCore
-@testable import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenStore
 
 /// `TokenStore.forEachFiring` (SQLite picks each token's winning rule) against `PolicyEngine.evaluate`
 /// (Swift decides token by token) on the same stored inventory.
@@ -25,8 +26,9 @@ import TokenWardenTestSupport
         let (store, tokens) = try Self.stored(example)
         #expect(tokens.count == example.tokens.count)
         let now = RandomPolicyCase.now
-        let engine = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers,
-                                           signers: example.signers, now: now)
+        let engine = PolicyEngine.evaluate(
+            tokens: tokens, rules: example.rules, providers: example.providers,
+            signers: example.signers, now: now)
         var fired: [String: String] = [:]
         try store.forEachFiring(PolicyEngine.selections(rules: example.rules, providers: example.providers, now: now)) { provider, rule, _, id, _ in
             #expect(fired.updateValue(example.rules[rule].name, forKey: "\(provider)/\(id())") == nil, "a token reported twice")
@@ -39,8 +41,9 @@ import TokenWardenTestSupport
             let example = RandomPolicyCase(seed: seed, tokenCount: 600)
             let (store, tokens) = try Self.stored(example)
             let now = RandomPolicyCase.now
-            let empty = DecisionTally(rules: example.rules, providers: example.providers, protected: example.protected,
-                                      signers: example.signers, budget: example.budget, listing: 4)
+            let empty = DecisionTally(
+                rules: example.rules, providers: example.providers, protected: example.protected,
+                signers: example.signers, budget: example.budget, listing: 4)
             // Read in slices and merged, as `plan` does on a machine with several cores.
             var tally = empty
             for slice in try store.slices(Int(seed % 4) + 1) {
@@ -51,10 +54,13 @@ import TokenWardenTestSupport
                 tally.merge(part)
             }
             let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
-            let outline = tally.outline(PolicyEngine.evaluate(tokens: listed, rules: example.rules, providers: example.providers,
-                                                              protected: example.protected, signers: example.signers, now: now))
-            let every = PolicyEngine.evaluate(tokens: tokens, rules: example.rules, providers: example.providers,
-                                              protected: example.protected, signers: example.signers, now: now)
+            let outline = tally.outline(
+                PolicyEngine.evaluate(
+                    tokens: listed, rules: example.rules, providers: example.providers,
+                    protected: example.protected, signers: example.signers, now: now))
+            let every = PolicyEngine.evaluate(
+                tokens: tokens, rules: example.rules, providers: example.providers,
+                protected: example.protected, signers: example.signers, now: now)
             #expect(outline == PlanOutline(decisions: every, budget: example.budget, listing: 4), "seed \(seed)")
         }
     }

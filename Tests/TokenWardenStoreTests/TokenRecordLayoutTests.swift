@@ -1,5 +1,6 @@
 import GRDB
 import Testing
+
 @testable import TokenWardenStore
 
 /// Token rows are read by position; the table must keep the order `TokenRecord` reads.

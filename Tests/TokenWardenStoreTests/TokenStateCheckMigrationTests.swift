@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TokenWardenCore
+
 @testable import TokenWardenStore
 
 /// The `checkTokenStateByComparison` migration rebuilds the token table: nothing it held may be lost,
@@ -14,21 +15,29 @@ import TokenWardenCore
         try TokenStore.migrator.migrate(queue, upTo: "trackLifecycle")
         let old = TokenStore(unmigrated: queue)
         try old.registerProviders([ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))], at: Self.t0)
-        let tokens = (1...50).map { ObservedToken(id: String($0), name: "ci-\($0)", owner: "dave", scopes: ["read"],
-                                                  createdAt: Self.t0, expiresAt: Self.t0 + Double($0) * 86_400) }
+        let tokens = (1...50).map {
+            ObservedToken(
+                id: String($0), name: "ci-\($0)", owner: "dave", scopes: ["read"],
+                createdAt: Self.t0, expiresAt: Self.t0 + Double($0) * 86_400)
+        }
         try old.recordObservations(tokens, provider: "awx", at: Self.t0)
         try old.markRevoked(provider: "awx", tokenID: "7", at: Self.t0 + 60, detail: "by hand")
         let before = try queue.read { db in
-            (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
-             try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id"))
+            (
+                try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+                try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id")
+            )
         }
-        #expect(try queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'token'") }?.contains(" IN (") == true)
+        #expect(
+            try queue.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'token'") }?.contains(" IN (") == true)
 
         let store = try TokenStore(queue)
 
         let after = try queue.read { db in
-            (try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
-             try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id"))
+            (
+                try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+                try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id")
+            )
         }
         #expect(after.0 == before.0)
         #expect(after.1 == before.1)

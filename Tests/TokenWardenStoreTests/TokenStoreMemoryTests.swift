@@ -3,8 +3,9 @@ import GRDB
 import GRDBSQLite
 import Testing
 import TokenWardenCore
-@testable import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenStore
 
 /// What `releaseMemory()` frees, read from SQLite itself: the idle daemon's RSS depends on it, and
 /// RSS is too noisy to check in a test process, but SQLite's own per-connection count is exact.
@@ -14,7 +15,8 @@ import TokenWardenTestSupport
     /// Bytes of the writer connection's page cache (`SQLITE_DBSTATUS_CACHE_USED`).
     static func writerCacheBytes(_ store: TokenStore) throws -> Int32 {
         try store.writer.writeWithoutTransaction { db in
-            var current: Int32 = 0, highest: Int32 = 0
+            var current: Int32 = 0
+            var highest: Int32 = 0
             #expect(sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK)
             return current
         }

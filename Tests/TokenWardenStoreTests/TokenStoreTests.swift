@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import TokenWardenCore
-@testable import TokenWardenStore
 import TokenWardenTestSupport
+
+@testable import TokenWardenStore
 
 @Suite struct TokenStoreTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
@@ -68,7 +69,7 @@ import TokenWardenTestSupport
         #expect {
             try TokenStore.open(path: path)
         } throws: { error in
-            guard case let .damaged(damagedPath, _) = error as? StoreError else { return false }
+            guard case .damaged(let damagedPath, _) = error as? StoreError else { return false }
             return damagedPath == path && "\(error)".contains("move the file aside")
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("not a database"))
@@ -76,8 +77,9 @@ import TokenWardenTestSupport
 
     @Test func observationsKeepFactsAndOnlyRecordChangesAsHistory() throws {
         let store = try store()
-        let token = ObservedToken(id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"], createdAt: Self.t0 - 10 * Self.day,
-                                  expiresAt: Self.t0 + 30 * Self.day, extras: ["managed": "false"])
+        let token = ObservedToken(
+            id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"], createdAt: Self.t0 - 10 * Self.day,
+            expiresAt: Self.t0 + 30 * Self.day, extras: ["managed": "false"])
         var summary = try store.recordObservations([token, ObservedToken(id: "43", name: "other")], provider: "awx-main", at: Self.t0)
         #expect(summary.seen == 2 && summary.discovered == 2 && summary.changed == 0)
 
@@ -90,9 +92,12 @@ import TokenWardenTestSupport
         #expect(summary.changed == 1)
 
         let stored = try #require(try store.token(provider: "awx-main", id: "42"))
-        #expect(stored == Token(provider: "awx-main", id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"],
-                                createdAt: Self.t0 - 10 * Self.day, expiresAt: Self.t0 + 60 * Self.day, state: .active,
-                                firstSeenAt: Self.t0, lastSeenAt: Self.t0 + 7_200, extras: ["managed": "false"]))
+        #expect(
+            stored
+                == Token(
+                    provider: "awx-main", id: "42", name: "deploy-bot", owner: "alice", scopes: ["write"],
+                    createdAt: Self.t0 - 10 * Self.day, expiresAt: Self.t0 + 60 * Self.day, state: .active,
+                    firstSeenAt: Self.t0, lastSeenAt: Self.t0 + 7_200, extras: ["managed": "false"]))
         let history = try store.history(provider: "awx-main", tokenID: "42")
         #expect(history.map(\.event) == ["discovered", "changed"])
         #expect(history[1].detail == "expires_at 2027-02-14T08:00:00Z → 2027-03-16T08:00:00Z")
@@ -120,14 +125,18 @@ import TokenWardenTestSupport
         // New tokens are bound straight through SQLite's C API: '' must stay '' (not NULL), nil NULL.
         let store = try store()
         let year3000 = try ProviderTimestamp.parse("3000-01-01T00:00:00Z").date
-        let full = ObservedToken(id: "full", name: "Zürich 🔑 \"ops\"", owner: "", scopes: ["read", "write"], createdAt: Self.t0 - Self.day,
-                                 expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true, extras: ["user_id": "7", "note": ""])
+        let full = ObservedToken(
+            id: "full", name: "Zürich 🔑 \"ops\"", owner: "", scopes: ["read", "write"], createdAt: Self.t0 - Self.day,
+            expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true, extras: ["user_id": "7", "note": ""])
         let bare = ObservedToken(id: "bare", name: "")
         try store.recordObservations([full, bare], provider: "awx-main", at: Self.t0)
         let stored = try #require(try store.token(provider: "awx-main", id: "full"))
-        #expect(stored == Token(provider: "awx-main", id: "full", name: full.name, owner: "", scopes: ["read", "write"],
-                                createdAt: Self.t0 - Self.day, expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true,
-                                state: .revoked, firstSeenAt: Self.t0, lastSeenAt: Self.t0, extras: ["user_id": "7", "note": ""]))
+        #expect(
+            stored
+                == Token(
+                    provider: "awx-main", id: "full", name: full.name, owner: "", scopes: ["read", "write"],
+                    createdAt: Self.t0 - Self.day, expiresAt: year3000, lastUsedAt: Self.t0 - 60, revoked: true,
+                    state: .revoked, firstSeenAt: Self.t0, lastSeenAt: Self.t0, extras: ["user_id": "7", "note": ""]))
         let bareStored = try #require(try store.token(provider: "awx-main", id: "bare"))
         #expect(bareStored.name == "" && bareStored.owner == nil && bareStored.scopes.isEmpty && bareStored.extras.isEmpty)
         #expect(bareStored.createdAt == nil && bareStored.expiresAt == nil && bareStored.lastUsedAt == nil && !bareStored.revoked)
@@ -139,8 +148,10 @@ import TokenWardenTestSupport
         // statement bound directly, one after the other, in both orders.
         let store = try store()
         try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "3", name: "c")], provider: "awx-main", at: Self.t0)
-        let batch = [ObservedToken(id: "1", name: "a2"), ObservedToken(id: "2", name: "b"), ObservedToken(id: "3", name: "c2"),
-                     ObservedToken(id: "4", name: "d")]
+        let batch = [
+            ObservedToken(id: "1", name: "a2"), ObservedToken(id: "2", name: "b"), ObservedToken(id: "3", name: "c2"),
+            ObservedToken(id: "4", name: "d"),
+        ]
         let summary = try store.recordObservations(batch, provider: "awx-main", at: Self.t0 + 60)
         #expect(summary.changed == 2 && summary.discovered == 2)
         #expect(try store.history(provider: "awx-main", tokenID: "1").map(\.event) == ["discovered", "changed"])
@@ -159,7 +170,8 @@ import TokenWardenTestSupport
         }
         #expect(try store.tokens(matching: TokenQuery(), at: Self.t0).isEmpty)
         // The same prepared statements serve the next batch.
-        let summary = try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
+        let summary = try store.recordObservations(
+            [ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
         #expect(summary.discovered == 2)
         #expect(try store.tokens(matching: TokenQuery(), at: Self.t0).map(\.id) == ["1", "2"])
     }
@@ -185,18 +197,20 @@ import TokenWardenTestSupport
 
     @Test func queriesFilterByProviderStateExpiryAndStaleness() throws {
         let store = try store()
-        try store.recordObservations([
-            ObservedToken(id: "soon", name: "soon", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 3 * Self.day),
-            ObservedToken(id: "later", name: "later", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 30 * Self.day),
-            ObservedToken(id: "past", name: "past", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 - Self.day),
-        ], provider: "awx-main", at: Self.t0)
-        try store.recordObservations([
-            ObservedToken(id: "never-used-old", name: "n1", createdAt: Self.t0 - 200 * Self.day),
-            ObservedToken(id: "never-used-new", name: "n2", createdAt: Self.t0 - 10 * Self.day),
-            ObservedToken(id: "used-long-ago", name: "u1", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - 120 * Self.day),
-            ObservedToken(id: "used-recently", name: "u2", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - Self.day),
-            ObservedToken(id: "revoked", name: "r", createdAt: Self.t0 - 300 * Self.day, revoked: true),
-        ], provider: "sp", at: Self.t0)
+        try store.recordObservations(
+            [
+                ObservedToken(id: "soon", name: "soon", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 3 * Self.day),
+                ObservedToken(id: "later", name: "later", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 + 30 * Self.day),
+                ObservedToken(id: "past", name: "past", createdAt: Self.t0 - 400 * Self.day, expiresAt: Self.t0 - Self.day),
+            ], provider: "awx-main", at: Self.t0)
+        try store.recordObservations(
+            [
+                ObservedToken(id: "never-used-old", name: "n1", createdAt: Self.t0 - 200 * Self.day),
+                ObservedToken(id: "never-used-new", name: "n2", createdAt: Self.t0 - 10 * Self.day),
+                ObservedToken(id: "used-long-ago", name: "u1", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - 120 * Self.day),
+                ObservedToken(id: "used-recently", name: "u2", createdAt: Self.t0 - 300 * Self.day, lastUsedAt: Self.t0 - Self.day),
+                ObservedToken(id: "revoked", name: "r", createdAt: Self.t0 - 300 * Self.day, revoked: true),
+            ], provider: "sp", at: Self.t0)
 
         func ids(_ query: TokenQuery) throws -> [String] { try store.tokens(matching: query, at: Self.t0).map(\.id) }
         #expect(try ids(TokenQuery(expiringWithin: .days(14))) == ["soon"])
@@ -211,7 +225,8 @@ import TokenWardenTestSupport
 
     @Test func resolvesReferencesByProviderAndIdOrUniqueName() throws {
         let store = try store()
-        try store.recordObservations([ObservedToken(id: "1", name: "deploy"), ObservedToken(id: "2", name: "twin")], provider: "awx-main", at: Self.t0)
+        try store.recordObservations(
+            [ObservedToken(id: "1", name: "deploy"), ObservedToken(id: "2", name: "twin")], provider: "awx-main", at: Self.t0)
         try store.recordObservations([ObservedToken(id: "x/y", name: "twin")], provider: "sp", at: Self.t0)
         #expect(try store.resolve("awx-main/1").name == "deploy")
         #expect(try store.resolve("sp/x/y").name == "twin")
@@ -225,10 +240,14 @@ import TokenWardenTestSupport
     @Test func actionsJoinTheHistoryInTimeOrder() throws {
         let store = try store()
         try store.recordObservations([ObservedToken(id: "1", name: "deploy")], provider: "awx-main", at: Self.t0)
-        try store.recordAction(AuditedAction(provider: "awx-main", tokenID: "1", occurredAt: Self.t0, rule: "warn",
-                                             action: .notify, mode: .report, outcome: .skipped, reason: "expires in 3 days"))
-        try store.recordAction(AuditedAction(provider: "awx-main", tokenID: "1", occurredAt: Self.t0 + 60, rule: nil,
-                                             action: .revoke, mode: .manual, outcome: .failed, reason: "asked by admin", error: "HTTP 503"))
+        try store.recordAction(
+            AuditedAction(
+                provider: "awx-main", tokenID: "1", occurredAt: Self.t0, rule: "warn",
+                action: .notify, mode: .report, outcome: .skipped, reason: "expires in 3 days"))
+        try store.recordAction(
+            AuditedAction(
+                provider: "awx-main", tokenID: "1", occurredAt: Self.t0 + 60, rule: nil,
+                action: .revoke, mode: .manual, outcome: .failed, reason: "asked by admin", error: "HTTP 503"))
         let history = try store.history(provider: "awx-main", tokenID: "1")
         #expect(history.map(\.event) == ["discovered", "would notify (report-only)", "revoke (manual): failed"])
         #expect(history.map(\.rule) == [nil, "warn", nil])
@@ -266,10 +285,12 @@ import TokenWardenTestSupport
         let total = TokenStore.migrator.migrations.count
         let error = #expect(throws: StoreError.self) { try TokenStore.openReadOnly(path: path) }
         #expect(error == .incompleteSchema(path: path, applied: 1, total: total))
-        #expect(error?.description == "the token database \(path) is only partly set up (1 of \(total) steps): an older tokenwarden wrote it, or its setup "
+        #expect(
+            error?.description
+                == "the token database \(path) is only partly set up (1 of \(total) steps): an older tokenwarden wrote it, or its setup "
                 + "stopped part-way (the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, "
                 + "after freeing disk space if it is full; nothing in it is lost")
-        _ = try TokenStore.open(path: path)   // and sync's open does finish it
+        _ = try TokenStore.open(path: path)  // and sync's open does finish it
         #expect(throws: Never.self) { try TokenStore.openReadOnly(path: path) }
     }
 }

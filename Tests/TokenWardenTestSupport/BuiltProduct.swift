@@ -99,10 +99,11 @@ public enum BuiltProduct {
             process.waitUntilExit()
             let stdout = try Data(contentsOf: URL(fileURLWithPath: outPath))
             let stderr = try Data(contentsOf: URL(fileURLWithPath: errPath))
-            return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self),
-                          signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
-                          pid: process.processIdentifier)
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                stderr: String(decoding: stderr, as: UTF8.self),
+                signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil,
+                pid: process.processIdentifier)
         }
     }
 }

@@ -18,7 +18,8 @@ public enum Journald {
             try daemon.run()
             for _ in 0..<100 where !JournalSocket.isListening() { usleep(50_000) }
             guard JournalSocket.isListening() else {
-                throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "systemd-journald started but does not listen on \(JournalSocket.path)"])
+                throw CocoaError(
+                    .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "systemd-journald started but does not listen on \(JournalSocket.path)"])
             }
         }
     }

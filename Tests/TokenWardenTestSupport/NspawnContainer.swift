@@ -32,8 +32,10 @@ public final class NspawnContainer: @unchecked Sendable {
         }
         try Self.host("/bin/mount", ["-t", "overlay", "overlay", "-o", "lowerdir=/,upperdir=\(base)/upper,workdir=\(base)/work", root])
         nspawn.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-nspawn")
-        nspawn.arguments = ["--directory", root, "--boot", "--register=no", "--keep-unit", "--console=passive",
-                            "--machine", "tw-\(getpid())", "--quiet"]
+        nspawn.arguments = [
+            "--directory", root, "--boot", "--register=no", "--keep-unit", "--console=passive",
+            "--machine", "tw-\(getpid())", "--quiet",
+        ]
         nspawn.standardInput = FileHandle.nullDevice
         nspawn.standardOutput = FileHandle.nullDevice
         nspawn.standardError = FileHandle.nullDevice
@@ -47,7 +49,8 @@ public final class NspawnContainer: @unchecked Sendable {
         while Date() < deadline {
             if leader == 0, let child = Self.children(of: nspawn.processIdentifier).first { leader = child }
             if leader != 0, let state = try? run("systemctl is-system-running").output.trimmingCharacters(in: .whitespacesAndNewlines),
-               state == "running" || state == "degraded" {
+                state == "running" || state == "degraded"
+            {
                 return
             }
             guard nspawn.isRunning else { throw Failure("systemd-nspawn exited with status \(nspawn.terminationStatus) before the container booted") }
@@ -68,7 +71,10 @@ public final class NspawnContainer: @unchecked Sendable {
         if leader != 0 { _ = try? run("systemctl poweroff --no-block") }
         let deadline = Date().addingTimeInterval(30)
         while nspawn.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
-        if nspawn.isRunning { kill(nspawn.processIdentifier, SIGKILL); nspawn.waitUntilExit() }
+        if nspawn.isRunning {
+            kill(nspawn.processIdentifier, SIGKILL)
+            nspawn.waitUntilExit()
+        }
         _ = try? Self.host("/bin/umount", ["--lazy", root])
         try? FileManager.default.removeItem(atPath: base)
     }

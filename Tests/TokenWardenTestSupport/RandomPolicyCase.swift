@@ -29,9 +29,10 @@ public struct RandomPolicyCase: Sendable {
         self.seed = seed
         var random = SeededGenerator(seed: seed)
         providers = [
-            ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"),
-                           maxActionsPerCycle: Bool.random(using: &random) ? 2 : nil,
-                           owners: [OwnerCredential(name: "alice", credential: .systemd(name: "a-alice"))]),
+            ProviderConfig(
+                id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"),
+                maxActionsPerCycle: Bool.random(using: &random) ? 2 : nil,
+                owners: [OwnerCredential(name: "alice", credential: .systemd(name: "a-alice"))]),
             ProviderConfig(id: "cl", kind: .cryptlex, baseURL: "https://cl", credential: .systemd(name: "c")),
             ProviderConfig(id: "pc", kind: .planningCenter, baseURL: "https://pc", credential: .systemd(name: "p")),
             ProviderConfig(id: "sp", kind: .sailPoint, baseURL: "https://sp", credential: .systemd(name: "s")),
@@ -54,11 +55,13 @@ public struct RandomPolicyCase: Sendable {
             let state: TokenState = [.active, .active, .active, .expired, .expired, .revoked, .gone].randomElement(using: &random)!
             let owner = Self.owners.randomElement(using: &random)!
             let extras = owner.map { Int.random(in: 0..<3, using: &random) == 0 ? ["owner_id": "id-\($0)"] : [:] } ?? [:]
-            tokens.append(Token(provider: provider.id, id: id, name: Self.names.randomElement(using: &random)!,
-                                owner: owner,
-                                scopes: Self.scopes.filter { _ in Int.random(in: 0..<3, using: &random) == 0 },
-                                createdAt: date(&random), expiresAt: date(&random), lastUsedAt: date(&random),
-                                revoked: state == .revoked, state: state, firstSeenAt: Self.now, lastSeenAt: Self.now, extras: extras))
+            tokens.append(
+                Token(
+                    provider: provider.id, id: id, name: Self.names.randomElement(using: &random)!,
+                    owner: owner,
+                    scopes: Self.scopes.filter { _ in Int.random(in: 0..<3, using: &random) == 0 },
+                    createdAt: date(&random), expiresAt: date(&random), lastUsedAt: date(&random),
+                    revoked: state == .revoked, state: state, firstSeenAt: Self.now, lastSeenAt: Self.now, extras: extras))
         }
         self.tokens = tokens
         func trigger(_ random: inout SeededGenerator) -> Trigger {
@@ -69,17 +72,21 @@ public struct RandomPolicyCase: Sendable {
             let chance = { (percent: Int, random: inout SeededGenerator) in Int.random(in: 0..<100, using: &random) < percent }
             let match = TokenMatch(
                 providers: chance(25, &random) ? ["awx", "cl", "pc", "sp"].filter { _ in Bool.random(using: &random) } : [],
-                names: chance(40, &random) ? (0..<Int.random(in: 1...2, using: &random)).map { _ in Glob(Self.nameGlobs.randomElement(using: &random)!) } : [],
+                names: chance(40, &random)
+                    ? (0..<Int.random(in: 1...2, using: &random)).map { _ in Glob(Self.nameGlobs.randomElement(using: &random)!) } : [],
                 owners: chance(20, &random) ? [Glob(Self.ownerGlobs.randomElement(using: &random)!)] : [],
                 scopes: chance(20, &random) ? [Self.scopes.randomElement(using: &random)!] : [])
-            return Rule(name: "rule-\(index)", sourceFile: "10.toml", match: match,
-                        triggers: (0..<Int.random(in: 1...2, using: &random)).map { _ in trigger(&random) },
-                        action: RuleAction.allCases.randomElement(using: &random)!)
+            return Rule(
+                name: "rule-\(index)", sourceFile: "10.toml", match: match,
+                triggers: (0..<Int.random(in: 1...2, using: &random)).map { _ in trigger(&random) },
+                action: RuleAction.allCases.randomElement(using: &random)!)
         }
         signers = RotationSigners(providers: providers, identities: ["sp": ProviderIdentity(id: "id-alice", name: "bob-ops")])
         protected = Set((0..<2).map { _ in tokens.randomElement(using: &random)!.reference } + ["sp/not-in-the-store"])
-        budget = ActionBudget(settings: DaemonSettings(stateDirectory: "/s", policyDirectory: "/p",
-                                                       maxActionsPerCycle: Int.random(in: 0...6, using: &random)),
-                              providers: providers)
+        budget = ActionBudget(
+            settings: DaemonSettings(
+                stateDirectory: "/s", policyDirectory: "/p",
+                maxActionsPerCycle: Int.random(in: 0...6, using: &random)),
+            providers: providers)
     }
 }

@@ -44,7 +44,9 @@ public struct AWXDriver: ProviderDriver {
     }
 
     /// Sends, saying which kind to use when the paths of this one are not there.
-    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, accepting: Set<Int> = []) async throws(ProviderError) -> ProviderConnection.Response {
+    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, accepting: Set<Int> = []) async throws(ProviderError)
+        -> ProviderConnection.Response
+    {
         do {
             return try await connection.send(method, url, body: body, accepting: accepting)
         } catch {
@@ -95,14 +97,16 @@ public struct AWXDriver: ProviderDriver {
         let response = try await send(.POST, endpoint.url(path), body: body)
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()
-        return CreatedToken(id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"),
-                            ownerID: created.user.map(String.init))
+        return CreatedToken(
+            id: String(created.id), secret: Secret(created.token), expiresAt: timestamps.read(created.expires, field: "expires"),
+            ownerID: created.user.map(String.init))
     }
 
     /// `me/`: the user the credential signs in as.
     public func identity() async throws -> ProviderIdentity? {
-        let me = try connection.decode(Page<User>.self, from: try await send(.GET, endpoint.url(api.me)),
-                                       what: "finding the user tokenwarden signs in as")
+        let me = try connection.decode(
+            Page<User>.self, from: try await send(.GET, endpoint.url(api.me)),
+            what: "finding the user tokenwarden signs in as")
         return me.results.first.map { ProviderIdentity(id: String($0.id), name: $0.username) }
     }
 
@@ -182,9 +186,10 @@ public struct AWXDriver: ProviderDriver {
             var extras = timestamps.extras
             if let user { extras["user_id"] = String(user) }
             let name = (description ?? "").isEmpty ? "#\(id)" : description!
-            return ObservedToken(id: String(id), name: name, owner: username ?? user.map { "user \($0)" },
-                                 scopes: (scope ?? "").split(separator: " ").map(String.init), createdAt: createdAt, expiresAt: expiresAt,
-                                 lastUsedAt: lastUsedAt, extras: extras)
+            return ObservedToken(
+                id: String(id), name: name, owner: username ?? user.map { "user \($0)" },
+                scopes: (scope ?? "").split(separator: " ").map(String.init), createdAt: createdAt, expiresAt: expiresAt,
+                lastUsedAt: lastUsedAt, extras: extras)
         }
     }
 

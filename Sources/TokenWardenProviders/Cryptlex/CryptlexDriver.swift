@@ -35,8 +35,9 @@ public struct CryptlexDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        let response = try await connection.send(.PATCH, endpoint.url("/v3/personal-access-tokens/" + Endpoint.segment(tokenID)),
-                                                 body: Data(#"{"revoked":true}"#.utf8), accepting: [404])
+        let response = try await connection.send(
+            .PATCH, endpoint.url("/v3/personal-access-tokens/" + Endpoint.segment(tokenID)),
+            body: Data(#"{"revoked":true}"#.utf8), accepting: [404])
         return response.status == 404 ? .alreadyGone : .revoked
     }
 
@@ -52,12 +53,16 @@ public struct CryptlexDriver: ProviderDriver {
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         guard let secret = created.secret else {
             let undone = (try? await revoke(tokenID: created.id)) != nil
-            throw connection.error(.malformedResponse, "creating a personal access token: the answer holds no token value (looked for token, accessToken, value, secret); "
-                + (undone ? "the new token \(created.id) was revoked at once" : "revoking the new token \(created.id) failed too: revoke it by hand"))
+            throw connection.error(
+                .malformedResponse,
+                "creating a personal access token: the answer holds no token value (looked for token, accessToken, value, secret); "
+                    + (undone
+                        ? "the new token \(created.id) was revoked at once" : "revoking the new token \(created.id) failed too: revoke it by hand"))
         }
         var timestamps = TimestampReader()
-        return CreatedToken(id: created.id, secret: Secret(secret), expiresAt: timestamps.read(created.expiresAt, field: "expiresAt"),
-                            ownerID: created.userId ?? created.user?.id)
+        return CreatedToken(
+            id: created.id, secret: Secret(secret), expiresAt: timestamps.read(created.expiresAt, field: "expiresAt"),
+            ownerID: created.userId ?? created.user?.id)
     }
 
     /// The create body of the third-party .NET client; `expiresAt` left out means no expiry.
@@ -89,8 +94,9 @@ public struct CryptlexDriver: ProviderDriver {
             var extras = timestamps.extras
             if let rotated = timestamps.read(lastRotatedAt, field: "lastRotatedAt") { extras["last_rotated_at"] = ProviderTimestamp.format(rotated) }
             if let owner = userId ?? user?.id { extras["owner_id"] = owner }
-            return ObservedToken(id: id, name: name, owner: userId ?? user?.id, scopes: scopes ?? [], createdAt: created,
-                                 expiresAt: expires, lastUsedAt: used, revoked: revoked ?? false, extras: extras)
+            return ObservedToken(
+                id: id, name: name, owner: userId ?? user?.id, scopes: scopes ?? [], createdAt: created,
+                expiresAt: expires, lastUsedAt: used, revoked: revoked ?? false, extras: extras)
         }
     }
 

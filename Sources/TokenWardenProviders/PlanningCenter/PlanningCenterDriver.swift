@@ -14,15 +14,16 @@ public struct PlanningCenterDriver: ProviderDriver {
         let basic: String
         let secrets: [String]
         switch credential.value {
-        case let .pair(id, secret):
+        case .pair(let id, let secret):
             basic = Data("\(id):\(secret)".utf8).base64EncodedString()
             secrets = [secret, "\(id):\(secret)"]
-        case let .bearer(token):
+        case .bearer(let token):
             basic = Data(token.utf8).base64EncodedString()
             secrets = [token]
         }
-        connection = ProviderConnection(providerID: provider.id, http: http,
-                                        authorizer: FixedAuthorization(header: Secret("Basic " + basic)), secrets: (secrets + [basic]).map(Secret.init))
+        connection = ProviderConnection(
+            providerID: provider.id, http: http,
+            authorizer: FixedAuthorization(header: Secret("Basic " + basic)), secrets: (secrets + [basic]).map(Secret.init))
         endpoint = Endpoint(base: provider.baseURL)
         self.pageSize = min(100, max(1, pageSize))
     }
@@ -41,10 +42,12 @@ public struct PlanningCenterDriver: ProviderDriver {
     @Sendable func page(_ url: String) async throws -> FetchedPage {
         let response = try await connection.send(.GET, url)
         let (offset, link) = try connection.read(response, what: "listing personal access tokens") { reader in
-            var offset: Int?, link: String?
+            var offset: Int?
+            var link: String?
             try reader.readObject { reader, key in
                 switch key {
-                case "meta": offset = try Self.member(of: &reader, "next") { reader in try Self.member(of: &reader, "offset") { try $0.readOptionalInt() } }
+                case "meta":
+                    offset = try Self.member(of: &reader, "next") { reader in try Self.member(of: &reader, "offset") { try $0.readOptionalInt() } }
                 case "links": link = try Self.member(of: &reader, "next") { try $0.readOptionalString() }
                 default: try reader.skipValue()
                 }
@@ -74,7 +77,8 @@ public struct PlanningCenterDriver: ProviderDriver {
 
     /// A `PersonalAccessToken` resource: its `id` and `attributes.name`.
     static func resource(_ reader: inout JSONReader) throws -> ObservedToken {
-        var id: String?, name: String?
+        var id: String?
+        var name: String?
         try reader.readObject { reader, key in
             switch key {
             case "id": id = try reader.readString()
@@ -100,12 +104,16 @@ public struct PlanningCenterDriver: ProviderDriver {
     }
 
     public func revoke(tokenID: String) async throws -> RevocationResult {
-        throw ProviderError(provider: connection.providerID, kind: .unsupported,
-                            message: "Planning Center has no API to revoke personal access tokens: a person must revoke token \(tokenID) in Planning Center's developer settings")
+        throw ProviderError(
+            provider: connection.providerID, kind: .unsupported,
+            message:
+                "Planning Center has no API to revoke personal access tokens: a person must revoke token \(tokenID) in Planning Center's developer settings"
+        )
     }
 
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
-        throw ProviderError(provider: connection.providerID, kind: .unsupported,
-                            message: "Planning Center has no API to create personal access tokens, so they cannot be rotated")
+        throw ProviderError(
+            provider: connection.providerID, kind: .unsupported,
+            message: "Planning Center has no API to create personal access tokens, so they cannot be rotated")
     }
 }

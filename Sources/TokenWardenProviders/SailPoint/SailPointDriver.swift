@@ -11,7 +11,7 @@ public struct SailPointDriver: ProviderDriver {
     let pageSize: Int
 
     public init(provider: ProviderConfig, credential: Credential, http: ProviderHTTPClient, pageSize: Int = 250) throws {
-        guard case let .pair(clientID, clientSecret) = credential.value else {
+        guard case .pair(let clientID, let clientSecret) = credential.value else {
             throw ProviderError(provider: provider.id, kind: .unauthorized, message: "the SailPoint credential must be CLIENT_ID:CLIENT_SECRET")
         }
         endpoint = Endpoint(base: provider.baseURL)
@@ -50,19 +50,23 @@ public struct SailPointDriver: ProviderDriver {
     /// `userAwareTokenNeverExpires`, none (sailpoint-oss api-specs, CreatePersonalAccessTokenRequest).
     public func create(_ request: TokenCreation) async throws -> CreatedToken {
         guard !request.scopes.isEmpty else {
-            throw connection.error(.unsupported, "refusing to create a token without scopes: SailPoint would grant sp:scopes:all, all the rights of whoever signs in")
+            throw connection.error(
+                .unsupported, "refusing to create a token without scopes: SailPoint would grant sp:scopes:all, all the rights of whoever signs in")
         }
         let v3Limit = Calendar(identifier: .gregorian).date(byAdding: .month, value: 6, to: Date()) ?? Date()
         let newer = request.neverExpires || (request.expiresAt.map { $0 > v3Limit } ?? false)
-        let body = CreateBody(name: request.name, scope: request.scopes, accessTokenValiditySeconds: request.validitySeconds,
-                              expirationDate: request.expiresAt.map(ProviderTimestamp.format),
-                              userAwareTokenNeverExpires: request.neverExpires && request.expiresAt == nil ? true : nil)
-        let response = try await connection.send(.POST, endpoint.url(newer ? "/v2025/personal-access-tokens" : "/v3/personal-access-tokens"),
-                                                 body: try ProviderConnection.encode(body))
+        let body = CreateBody(
+            name: request.name, scope: request.scopes, accessTokenValiditySeconds: request.validitySeconds,
+            expirationDate: request.expiresAt.map(ProviderTimestamp.format),
+            userAwareTokenNeverExpires: request.neverExpires && request.expiresAt == nil ? true : nil)
+        let response = try await connection.send(
+            .POST, endpoint.url(newer ? "/v2025/personal-access-tokens" : "/v3/personal-access-tokens"),
+            body: try ProviderConnection.encode(body))
         let created = try connection.decode(Created.self, from: response, what: "creating a personal access token")
         var timestamps = TimestampReader()
-        return CreatedToken(id: created.id, secret: Secret(created.secret),
-                            expiresAt: timestamps.read(created.expirationDate, field: "expirationDate"), ownerID: created.owner?.id)
+        return CreatedToken(
+            id: created.id, secret: Secret(created.secret),
+            expiresAt: timestamps.read(created.expirationDate, field: "expirationDate"), ownerID: created.owner?.id)
     }
 
     /// CreatePersonalAccessTokenRequest; absent fields are left out, not sent as null.
@@ -99,8 +103,9 @@ public struct SailPointDriver: ProviderDriver {
             extras["managed"] = String(managed ?? false)
             if let ownerID = owner?.id { extras["owner_id"] = ownerID }
             if let seconds = accessTokenValiditySeconds { extras["access_token_validity_seconds"] = String(seconds) }
-            return ObservedToken(id: id, name: name, owner: owner?.name ?? owner?.id, scopes: scope ?? [],
-                                 createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, extras: extras)
+            return ObservedToken(
+                id: id, name: name, owner: owner?.name ?? owner?.id, scopes: scope ?? [],
+                createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, extras: extras)
         }
     }
 

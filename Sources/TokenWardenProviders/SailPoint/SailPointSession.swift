@@ -15,9 +15,11 @@ actor SailPointSession: RequestAuthorizer {
     init(tokenURL: String, clientID: String, clientSecret: String, connection: ProviderConnection) {
         self.tokenURL = tokenURL
         var components = URLComponents()
-        components.queryItems = [URLQueryItem(name: "grant_type", value: "client_credentials"),
-                                 URLQueryItem(name: "client_id", value: clientID),
-                                 URLQueryItem(name: "client_secret", value: clientSecret)]
+        components.queryItems = [
+            URLQueryItem(name: "grant_type", value: "client_credentials"),
+            URLQueryItem(name: "client_id", value: clientID),
+            URLQueryItem(name: "client_secret", value: clientSecret),
+        ]
         form = Secret((components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B"))
         self.connection = connection
     }
@@ -25,7 +27,8 @@ actor SailPointSession: RequestAuthorizer {
     func authorization(refresh: Bool) async throws(ProviderError) -> Secret {
         if !refresh, let current, current.expires > .now { return current.header }
         // Asking for an access token twice does no harm, so this POST may be retried.
-        let response = try await connection.send(.POST, tokenURL, body: Data(form.reveal().utf8), contentType: "application/x-www-form-urlencoded", idempotent: true)
+        let response = try await connection.send(
+            .POST, tokenURL, body: Data(form.reveal().utf8), contentType: "application/x-www-form-urlencoded", idempotent: true)
         let grant = try connection.decode(Grant.self, from: response, what: "getting an access token at /oauth/token")
         // Renew a minute early so a token never expires between check and use.
         // `expires_in` is the server's word, not to be trusted with a conversion: capped at a day.

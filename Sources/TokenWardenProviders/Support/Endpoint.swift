@@ -27,9 +27,11 @@ struct Endpoint: Sendable {
     /// A link to another host is refused: it must never receive the credential.
     func resolve(link: String, provider: String) throws(ProviderError) -> String {
         guard let baseURL = URL(string: base), let resolved = URL(string: link, relativeTo: baseURL)?.absoluteURL,
-              resolved.scheme == baseURL.scheme, resolved.host == baseURL.host, resolved.port == baseURL.port else {
-            throw ProviderError(provider: provider, kind: .malformedResponse,
-                                message: "the next-page link \(link) points to another host or scheme than base_url; not following it with the credential")
+            resolved.scheme == baseURL.scheme, resolved.host == baseURL.host, resolved.port == baseURL.port
+        else {
+            throw ProviderError(
+                provider: provider, kind: .malformedResponse,
+                message: "the next-page link \(link) points to another host or scheme than base_url; not following it with the credential")
         }
         return resolved.absoluteString
     }

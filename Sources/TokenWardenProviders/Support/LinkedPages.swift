@@ -76,7 +76,11 @@ private final class Prefetch: Sendable {
     }
 
     func page() async throws -> FetchedPage {
-        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     deinit { task.cancel() }

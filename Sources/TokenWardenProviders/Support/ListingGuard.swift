@@ -16,8 +16,11 @@ struct ListingGuard: Sendable {
 
     /// The error of a listing whose pages come round again.
     func loop(at url: String) -> ProviderError {
-        ProviderError(provider: provider, kind: .paginationLoop,
-                      message: "the listing's page \(ProviderConnection.path(of: url)) repeats one already fetched: the provider's pagination loops, so the listing is incomplete and no token is marked gone")
+        ProviderError(
+            provider: provider, kind: .paginationLoop,
+            message:
+                "the listing's page \(ProviderConnection.path(of: url)) repeats one already fetched: the provider's pagination loops, so the listing is incomplete and no token is marked gone"
+        )
     }
 
     /// The tokens of a page not seen earlier in this listing.
@@ -26,5 +29,3 @@ struct ListingGuard: Sendable {
     }
 
 }
-
-

@@ -17,7 +17,9 @@ public struct SynergyDriver: ProviderDriver {
     /// The whole list in one page.
     public func tokens() -> TokenPages {
         TokenPages { [self] in
-            LinkedPages(provider: connection.providerID, first: endpoint.url(Self.listPath)) { _ in FetchedPage(tokens: try await list().map(\.observed), next: nil) }
+            LinkedPages(provider: connection.providerID, first: endpoint.url(Self.listPath)) { _ in
+                FetchedPage(tokens: try await list().map(\.observed), next: nil)
+            }
         }
     }
 
@@ -29,10 +31,12 @@ public struct SynergyDriver: ProviderDriver {
     public func revoke(tokenID: String) async throws -> RevocationResult {
         guard try await list().contains(where: { String($0.ID) == tokenID }) else { return .alreadyGone }
         // Deleting twice has the same effect as once, so this POST may be retried.
-        let response = try await connection.send(.POST, endpoint.url("/api/v1/auth/delete-pat", [("id", tokenID)]),
-                                                 accepting: [404], idempotent: true)
+        let response = try await connection.send(
+            .POST, endpoint.url("/api/v1/auth/delete-pat", [("id", tokenID)]),
+            accepting: [404], idempotent: true)
         guard try await list().contains(where: { String($0.ID) == tokenID }) else { return response.status == 404 ? .alreadyGone : .revoked }
-        throw connection.error(.malformedResponse, "delete-pat answered \(response.status) for token \(tokenID), but it is still listed; it was not deleted")
+        throw connection.error(
+            .malformedResponse, "delete-pat answered \(response.status) for token \(tokenID), but it is still listed; it was not deleted")
     }
 
     /// `generate-pat` answers with the secret only, so the new token's id is found by listing
@@ -45,11 +49,15 @@ public struct SynergyDriver: ProviderDriver {
         let secret = try connection.decode(String.self, from: response, what: "generating a personal access token")
         let new = try await list().filter { !before.contains($0.ID) && $0.Name == request.name }
         guard new.count == 1, let token = new.first else {
-            throw connection.error(.malformedResponse, "a token named \"\(request.name)\" was generated but \(new.count) new tokens have that name, so its id is unknown; delete the extra token by hand")
+            throw connection.error(
+                .malformedResponse,
+                "a token named \"\(request.name)\" was generated but \(new.count) new tokens have that name, so its id is unknown; delete the extra token by hand"
+            )
         }
         let clamped = request.expiresAt.map { Int(($0.timeIntervalSinceNow / 86_400).rounded(.up)) }.map { $0 != days } ?? false
-        return CreatedToken(id: String(token.ID), secret: Secret(secret), expiresAt: token.observed.expiresAt, ownerID: token.UserID?.IDString,
-                            adjustments: clamped ? ["12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in \(days) days"] : [])
+        return CreatedToken(
+            id: String(token.ID), secret: Secret(secret), expiresAt: token.observed.expiresAt, ownerID: token.UserID?.IDString,
+            adjustments: clamped ? ["12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in \(days) days"] : [])
     }
 
     func list() async throws(ProviderError) -> [Item] {
