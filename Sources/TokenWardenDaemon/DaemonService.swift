@@ -346,7 +346,7 @@ public actor DaemonService {
         let now = Date()
         let counts = (try? store.tokenCounts()) ?? [:]
         let live = counts[.active, default: 0] + counts[.expired, default: 0]
-        let expiring = (try? store.tokens(matching: TokenQuery(states: [.active], expiringWithin: .days(14)), at: now).count) ?? 0
+        let expiring = (try? store.countTokens(matching: TokenQuery(states: [.active], expiringWithin: .days(14)), at: now)) ?? 0
         let failing = failures.values.filter { $0 > 0 }.count
         let next = nextPoll.values.min().map { Self.clock($0) } ?? "—"
         _ = try? notifier.status("\(live) tokens, \(expiring) expiring ≤14d, \(failing) failing providers, next poll \(next)")

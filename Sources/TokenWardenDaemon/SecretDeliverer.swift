@@ -64,7 +64,7 @@ public struct SecretDeliverer: Sendable {
         var options = PlatformOptions()
         options.processGroupID = 0
         options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
-        let configuration = Configuration(
+        let configuration = Subprocess.Configuration(
             executable: .path(FilePath(argv[0])),
             arguments: Arguments(Array(argv.dropFirst())),
             environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),

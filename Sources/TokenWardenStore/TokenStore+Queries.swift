@@ -17,6 +17,33 @@ extension TokenStore {
         matching query: TokenQuery, at now: Date, batchSize: Int = 1_000,
         _ body: ([Token]) throws -> Void
     ) throws {
+        let (condition, arguments) = Self.condition(of: query, at: now)
+        let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
+        let sql = "SELECT * FROM token WHERE \(condition) ORDER BY \(order)"
+        try writer.read { db in
+            let records = try TokenRecord.fetchCursor(db, sql: sql, arguments: arguments)
+            var batch: [Token] = []
+            batch.reserveCapacity(batchSize)
+            while let record = try records.next() {
+                batch.append(record.token)
+                if batch.count == batchSize {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    /// How many tokens `tokens(matching:at:)` would return, counted by SQLite (the daemon's `STATUS=`
+    /// line loaded every expiring token only to count them).
+    public func countTokens(matching query: TokenQuery, at now: Date) throws -> Int {
+        let (condition, arguments) = Self.condition(of: query, at: now)
+        return try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token WHERE \(condition)", arguments: arguments) ?? 0 }
+    }
+
+    /// The WHERE clause of `query` at `now`, and its arguments.
+    private static func condition(of query: TokenQuery, at now: Date) -> (String, StatementArguments) {
         var conditions = ["state IN (\(query.states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))"]
         var arguments: StatementArguments = []
         if let provider = query.provider {
@@ -33,21 +60,7 @@ extension TokenStore {
             conditions.append("COALESCE(last_used_at, created_at) < ?")
             arguments += [now.addingTimeInterval(-span.timeInterval).millisecondsSince1970]
         }
-        let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
-        let sql = "SELECT * FROM token WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)"
-        try writer.read { db in
-            let records = try TokenRecord.fetchCursor(db, sql: sql, arguments: arguments)
-            var batch: [Token] = []
-            batch.reserveCapacity(batchSize)
-            while let record = try records.next() {
-                batch.append(record.token)
-                if batch.count == batchSize {
-                    try body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty { try body(batch) }
-        }
+        return (conditions.joined(separator: " AND "), arguments)
     }
 
     /// One token by provider id and the provider's token id.

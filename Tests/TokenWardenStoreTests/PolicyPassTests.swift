@@ -36,6 +36,19 @@ import TokenWardenTestSupport
         #expect(fired == Dictionary(uniqueKeysWithValues: engine.map { ($0.token.reference, $0.rule) }), "seed \(seed)")
     }
 
+    /// `STATUS=` counts in SQL what `tokens --expiring` lists: the same tokens, for every query shape.
+    @Test(arguments: 0..<10)
+    func countingInSQLAgreesWithTheListing(seed: UInt64) throws {
+        let (store, _) = try Self.stored(RandomPolicyCase(seed: seed))
+        let now = RandomPolicyCase.now
+        for query in [
+            TokenQuery(), TokenQuery(states: [.active], expiringWithin: .days(14)), TokenQuery(unusedFor: .days(90)),
+            TokenQuery(states: [.active, .expired, .revoked, .gone], expiringWithin: .days(400)),
+        ] {
+            #expect(try store.countTokens(matching: query, at: now) == store.tokens(matching: query, at: now).count, "seed \(seed), \(query)")
+        }
+    }
+
     @Test func theTalliedOutlineOfAStoreIsTheOutlineOfEveryDecision() throws {
         for seed in UInt64(100)..<110 {
             let example = RandomPolicyCase(seed: seed, tokenCount: 600)
