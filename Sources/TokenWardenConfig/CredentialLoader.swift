@@ -91,7 +91,8 @@ public struct CredentialLoader: Sendable {
         }
         let mode = info.st_mode & 0o7777
         var owners: Set<uid_t> = [geteuid(), 0]
-        if case .systemd = reference, let overflow = Self.overflowUID { owners.insert(overflow) }
+        // Only for the copy systemd placed in $CREDENTIALS_DIRECTORY, never for a source file read from a shell.
+        if case .systemd = reference, !readsUnitSource(reference), let overflow = Self.overflowUID { owners.insert(overflow) }
         let problem: String? =
             if info.st_mode & S_IFMT != S_IFREG {
                 "is not a regular file"

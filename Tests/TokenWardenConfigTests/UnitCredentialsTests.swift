@@ -75,6 +75,25 @@ import TokenWardenTestSupport
         #expect(throws: CredentialError.self) { try service.load(.systemd(name: "awx-main"), kind: .awx) }
     }
 
+    /// The overflow uid is allowed for the copy systemd puts in $CREDENTIALS_DIRECTORY (root's files
+    /// show so under PrivateUsers=), not for a source file read from a shell, where it is `nobody`.
+    @Test(.enabled(if: getuid() == 0, "changing a file's owner needs root"))
+    func aSourceFileOwnedByTheOverflowUserIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let source = try dir.write("awx-main", "bearer-of-nobody\n", mode: 0o600)
+        let overflow = try #require(
+            (try? String(contentsOfFile: "/proc/sys/kernel/overflowuid", encoding: .utf8))
+                .flatMap { uid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        #expect(chown(source, overflow, overflow) == 0)
+        let shell = CredentialLoader(
+            environment: [:], unit: UnitCredentials(unit: "tokenwarden.service", sources: ["awx-main": source]),
+            vault: CredentialVault())
+        let refused = #expect(throws: CredentialError.self) { try shell.load(.systemd(name: "awx-main"), kind: .awx) }
+        #expect(refused?.description.contains("belongs to uid \(overflow)") == true, "\(refused?.description ?? "")")
+        let service = CredentialLoader(environment: ["CREDENTIALS_DIRECTORY": dir.path], vault: CredentialVault())
+        #expect(throws: Never.self) { try service.load(.systemd(name: "awx-main"), kind: .awx) }
+    }
+
     @Test func whatTheUnitDoesNotLoadOrOnlySystemdCanDecryptIsSaid() {
         let unit = UnitCredentials(unit: "tokenwarden.service", sources: [:], encrypted: ["sealed"])
         let loader = CredentialLoader(environment: [:], unit: unit, vault: CredentialVault())
