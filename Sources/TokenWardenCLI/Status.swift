@@ -72,7 +72,7 @@ struct Status: ParsableCommand {
         } catch StoreError.missing {
             return report
         } catch {
-            report.lastCheckResult = "\(error)"
+            report.databaseProblem = "\(error)"
             return report
         }
         if let health = try? store.providerHealth() {
@@ -114,8 +114,10 @@ struct Status: ParsableCommand {
         }
         let check =
             report.lastCheckAt.map { "last check \(HumanTime.instant($0)): \(report.lastCheckResult ?? "-")" }
-            ?? (report.lastCheckResult.map { "cannot be read: \($0)" } ?? "not checked yet")
-        if report.databaseBytes == 0 && report.lastCheckAt == nil && report.lastCheckResult == nil {
+            ?? "not checked yet"
+        if let problem = report.databaseProblem {
+            lines.append("database: \(problem)")
+        } else if report.databaseBytes == 0 && report.lastCheckAt == nil && report.lastCheckResult == nil {
             lines.append("database: \(database) does not exist yet (the first poll creates it)")
         } else {
             lines.append("database: \(database), \(ByteCountFormatter.string(fromByteCount: report.databaseBytes, countStyle: .binary)); \(check)")

@@ -73,10 +73,13 @@ public struct StatusReport: Sendable, Hashable, Codable {
     public var lastCheckResult: String?
     /// Why the policies could not be evaluated, when they could not.
     public var policyProblem: String?
+    /// Why the database could not be read (then nothing is known of the polls).
+    public var databaseProblem: String?
 
     public init(
         service: Service?, providers: [Provider], rotations: [Rotation] = [], held: Int = 0, rotationsForAPerson: Int = 0,
-        databaseBytes: Int64 = 0, lastCheckAt: Date? = nil, lastCheckResult: String? = nil, policyProblem: String? = nil
+        databaseBytes: Int64 = 0, lastCheckAt: Date? = nil, lastCheckResult: String? = nil, policyProblem: String? = nil,
+        databaseProblem: String? = nil
     ) {
         self.service = service
         self.providers = providers
@@ -87,6 +90,7 @@ public struct StatusReport: Sendable, Hashable, Codable {
         self.lastCheckAt = lastCheckAt
         self.lastCheckResult = lastCheckResult
         self.policyProblem = policyProblem
+        self.databaseProblem = databaseProblem
     }
 
     /// A rotation unfinished this long has stalled: each step takes seconds, an overlap is waited for
@@ -97,6 +101,11 @@ public struct StatusReport: Sendable, Hashable, Codable {
     /// policy at work (a person acts on them, `plan` lists them) and do not count.
     public func attention(now: Date) -> [String] {
         var found: [String] = []
+        if let databaseProblem {
+            // Nothing is known of the polls, rotations or checks: say only what is wrong.
+            return (service.map { ["active", "reloading"].contains($0.state) ? [] : ["the service is \($0.state)"] } ?? [])
+                + ["the database cannot be read: \(databaseProblem)"]
+        }
         if let service, !["active", "reloading"].contains(service.state) {
             found.append(
                 "the service is \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))"): `journalctl -u tokenwarden` says why")

@@ -62,6 +62,12 @@ import TokenWardenCore
                 ["the last database check found damage: damaged: page 7"]
             ),
             (
+                "the database cannot be read: nothing else is claimed",
+                StatusReport(
+                    service: running, providers: [provider(polled: nil)], databaseProblem: "cannot use the token database: permission denied"),
+                ["the database cannot be read: cannot use the token database: permission denied"]
+            ),
+            (
                 "the policies are broken", StatusReport(service: running, providers: [provider()], policyProblem: "10-a.toml:3: unknown key"),
                 ["the policies cannot be evaluated: 10-a.toml:3: unknown key"]
             ),
