@@ -60,13 +60,13 @@ extension SimulatedProvider {
         case ("POST", let rest) where gateway ? rest == ["tokens"] : (rest.count == 3 && rest[0] == "users" && rest[2] == "personal_tokens"):
             // As AWX's BaseOAuth2TokenSerializer.create: the user in the URL is ignored, the token is
             // the caller's ("I can only create a PAT for myself", OAuth2TokenAccess).
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else { return error(400, "JSON parse error") }
-            let scope = body["scope"] as? String ?? "write"
+            guard let body = request.decoded(SimulatedRequestBody.AWXCreate.self) else { return error(400, "JSON parse error") }
+            let scope = body.scope ?? "write"
             let words = scope.split(separator: " ")
             guard !words.isEmpty, words.allSatisfy({ $0 == "read" || $0 == "write" }) else { return .json(400, ["scope": ["Invalid scope"]]) }
             let created = issue(
                 ObservedToken(
-                    id: String(nextID), name: body["description"] as? String ?? "", owner: account.ownerName,
+                    id: String(nextID), name: body.description ?? "", owner: account.ownerName,
                     scopes: [scope], createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000),
                     extras: ["user_id": account.ownerID]))
             return .encoded(201, item(created.token, secret: created.secret))

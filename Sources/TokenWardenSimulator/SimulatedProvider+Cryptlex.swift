@@ -42,7 +42,7 @@ extension SimulatedProvider {
             guard let token = tokens.first(where: { $0.id == id }) else { return error(404, "Personal access token not found") }
             return .encoded(200, item(token))
         case ("PATCH", let id?):
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], body["revoked"] as? Bool == true else {
+            guard request.decoded(SimulatedRequestBody.CryptlexUpdate.self)?.revoked == true else {
                 return error(400, "Only {\"revoked\": true} is supported by this simulator")
             }
             guard let token = markRevoked(id: id) else { return error(404, "Personal access token not found") }
@@ -50,16 +50,14 @@ extension SimulatedProvider {
         case ("DELETE", let id?):
             return remove(id: id) ? .empty(204) : error(404, "Personal access token not found")
         case ("POST", nil) where request.path == collection:
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String,
-                !name.isEmpty
-            else {
+            guard let body = request.decoded(SimulatedRequestBody.CryptlexCreate.self), let name = body.name, !name.isEmpty else {
                 return error(400, "name is required")
             }
-            let expires = (body["expiresAt"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
+            let expires = body.expiresAt.flatMap { try? ProviderTimestamp.parse($0).date }
             let created = issue(
                 ObservedToken(
                     id: String(format: "00000000-0000-4000-8000-%012d", nextID), name: name, owner: account.ownerID,
-                    scopes: body["scopes"] as? [String] ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
+                    scopes: body.scopes ?? [], createdAt: now(), expiresAt: expires), secretPrefix: "eyJhbGciOiJIUzI1NiJ9.")
             return .encoded(200, item(created.token, secret: active(.createWithoutSecret) ? nil : created.secret))
         default:
             return error(404, "Not found")

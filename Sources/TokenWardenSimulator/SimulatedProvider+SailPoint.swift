@@ -58,27 +58,25 @@ extension SimulatedProvider {
             // The caller's own token (no owner is taken); scope defaults to sp:scopes:all, "all the
             // rights of the owner who created it"; v3 allows an expiry at most six months ahead, v2025
             // any future date, or none with userAwareTokenNeverExpires (sailpoint-oss api-specs).
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["name"] as? String,
-                !name.isEmpty
-            else {
+            guard let body = request.decoded(SimulatedRequestBody.SailPointCreate.self), let name = body.name, !name.isEmpty else {
                 return error(400, "The request was syntactically correct but its content is semantically invalid.")
             }
             let v3 = request.path == collection
-            let requested = (body["expirationDate"] as? String).flatMap { try? ProviderTimestamp.parse($0).date }
+            let requested = body.expirationDate.flatMap { try? ProviderTimestamp.parse($0).date }
             let sixMonths = Calendar(identifier: .gregorian).date(byAdding: .month, value: 6, to: now()) ?? now()
             if let requested, requested <= now() { return error(400, "expirationDate must be in the future") }
             if v3, let requested, requested > sixMonths.addingTimeInterval(86_400) {
                 return error(400, "expirationDate must be within 6 months of the creation date")
             }
-            let neverExpires = body["userAwareTokenNeverExpires"] as? Bool == true
+            let neverExpires = body.userAwareTokenNeverExpires == true
             if !v3, requested == nil, !neverExpires { return error(400, "expirationDate is required unless userAwareTokenNeverExpires is true") }
             let expires = requested ?? (v3 ? sixMonths : nil)
             var extras = ["owner_id": account.ownerID]
-            if let seconds = body["accessTokenValiditySeconds"] as? Int { extras["access_token_validity_seconds"] = String(seconds) }
+            if let seconds = body.accessTokenValiditySeconds { extras["access_token_validity_seconds"] = String(seconds) }
             let created = issue(
                 ObservedToken(
                     id: String(format: "%032x", nextID), name: name, owner: account.ownerName,
-                    scopes: body["scope"] as? [String] ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires,
+                    scopes: body.scope ?? ["sp:scopes:all"], createdAt: now(), expiresAt: expires,
                     extras: extras))
             return .encoded(200, item(created.token, secret: created.secret))
         case ("DELETE", _) where request.path.hasPrefix(collection + "/"):

@@ -20,12 +20,10 @@ extension SimulatedProvider {
         case ("GET", "/api/v1/auth/getPersonalAccessTokens"):
             return listing(error) { .encoded(200, tokens.map(item)) }
         case ("POST", "/api/v1/auth/generate-pat"):
-            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any], let name = body["Name"] as? String,
-                !name.isEmpty
-            else {
+            guard let body = request.decoded(SimulatedRequestBody.SynergyGenerate.self), let name = body.Name, !name.isEmpty else {
                 return error(400, "Name is required")
             }
-            let days = body["ExpireInDays"] as? Int ?? 30
+            let days = body.ExpireInDays ?? 30
             guard (1...180).contains(days) else { return error(400, "ExpireInDays must be between 1 and 180") }
             let created = issue(
                 ObservedToken(

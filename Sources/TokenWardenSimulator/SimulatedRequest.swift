@@ -16,6 +16,9 @@ struct SimulatedRequest: Sendable {
 
     func int(_ name: String) -> Int? { query[name].flatMap(Int.init) }
 
+    /// The body as `T`, or nil when it is not JSON of that shape.
+    func decoded<T: Decodable>(_ type: T.Type) -> T? { try? JSONDecoder().decode(T.self, from: body) }
+
     /// Whether this asks `kind`'s API to create a token.
     func isCreate(at kind: ProviderKind) -> Bool {
         guard method == "POST" else { return false }
