@@ -62,10 +62,7 @@ struct Status: ParsableCommand {
 
     /// What the store and the policies say, with `service` from systemd.
     static func report(configuration: Configuration, service: StatusReport.Service?, now: Date) -> StatusReport {
-        let intervals = Dictionary(
-            configuration.providers.map { ($0.id, $0.pollInterval ?? configuration.daemon.pollInterval) }, uniquingKeysWith: { a, _ in a })
-        var report = StatusReport(
-            service: service, providers: configuration.providers.map { StatusReport.Provider(id: $0.id, pollInterval: intervals[$0.id]!) })
+        var report = StatusReport(service: service, providers: providers(of: configuration, health: [], service: service))
         let store: TokenStore
         do {
             store = try Runtime.inventory(for: configuration)
@@ -75,16 +72,7 @@ struct Status: ParsableCommand {
             report.databaseProblem = "\(error)"
             return report
         }
-        if let health = try? store.providerHealth() {
-            for (index, provider) in report.providers.enumerated() {
-                guard let row = health.first(where: { $0.provider == provider.id }) else { continue }
-                report.providers[index] = StatusReport.Provider(
-                    id: provider.id, pollInterval: provider.pollInterval, lastPollAt: row.lastPollAt,
-                    succeeded: row.succeeded, error: row.error, tokens: row.tokenCount,
-                    consecutiveFailures: row.consecutiveFailures,
-                    nextPollAt: service.map { ["active", "reloading"].contains($0.state) } ?? true ? row.nextPollAt : nil)
-            }
-        }
+        report.providers = providers(of: configuration, health: (try? store.providerHealth()) ?? [], service: service)
         report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
             StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
         }
@@ -102,6 +90,19 @@ struct Status: ParsableCommand {
             report.lastCheckResult = check.detail
         }
         return report
+    }
+
+    /// Each configured provider with what its row says; the armed next poll only while the service runs.
+    static func providers(of configuration: Configuration, health: [TokenStore.ProviderHealth], service: StatusReport.Service?)
+        -> [StatusReport.Provider]
+    {
+        configuration.providers.map { config in
+            let row = health.first { $0.provider == config.id }
+            return StatusReport.Provider(
+                id: config.id, pollInterval: config.pollInterval ?? configuration.daemon.pollInterval, lastPollAt: row?.lastPollAt,
+                succeeded: row?.succeeded, error: row?.error, tokens: row?.tokenCount, consecutiveFailures: row?.consecutiveFailures ?? 0,
+                nextPollAt: service?.isRunning ?? true ? row?.nextPollAt : nil)
+        }
     }
 
     static func render(_ report: StatusReport, attention: [String], database: String, now: Date) -> String {

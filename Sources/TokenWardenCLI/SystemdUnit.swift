@@ -48,6 +48,8 @@ enum SystemdUnit {
         }
         guard let state = values["ActiveState"], !state.isEmpty else { return nil }
         let since = values["ActiveEnterTimestamp"].flatMap { Double($0.drop { $0 == "@" }) }.map { Date(timeIntervalSince1970: $0) }
-        return StatusReport.Service(state: state, detail: values["SubState"] ?? "", since: state == "active" || state == "reloading" ? since : nil)
+        var service = StatusReport.Service(state: state, detail: values["SubState"] ?? "", since: since)
+        if !service.isRunning { service.since = nil }  // ActiveEnterTimestamp is the last start, not how long it has been down
+        return service
     }
 }

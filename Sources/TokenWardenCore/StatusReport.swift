@@ -12,6 +12,9 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var detail: String
         public var since: Date?
 
+        /// Running, or re-reading its configuration while it runs.
+        public var isRunning: Bool { state == "active" || state == "reloading" }
+
         public init(state: String, detail: String, since: Date?) {
             self.state = state
             self.detail = detail
@@ -101,16 +104,13 @@ public struct StatusReport: Sendable, Hashable, Codable {
     /// policy at work (a person acts on them, `plan` lists them) and do not count.
     public func attention(now: Date) -> [String] {
         var found: [String] = []
-        if let databaseProblem {
-            // Nothing is known of the polls, rotations or checks: say only what is wrong.
-            return (service.map { ["active", "reloading"].contains($0.state) ? [] : ["the service is \($0.state)"] } ?? [])
-                + ["the database cannot be read: \(databaseProblem)"]
-        }
-        if let service, !["active", "reloading"].contains(service.state) {
+        if let service, !service.isRunning {
             found.append(
                 "the service is \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))"): `journalctl -u tokenwarden` says why")
         }
-        let running = service.map { ["active", "reloading"].contains($0.state) } ?? true
+        // Nothing is known of the polls, rotations or checks then: say only what is wrong.
+        if let databaseProblem { return found + ["the database cannot be read: \(databaseProblem)"] }
+        let running = service?.isRunning ?? true
         for provider in providers {
             let interval = provider.pollInterval.timeInterval
             switch provider.succeeded {

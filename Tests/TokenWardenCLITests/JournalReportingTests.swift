@@ -81,7 +81,14 @@ extension SubprocessSuites {
             #expect(failure["TOKENWARDEN_PROVIDER"] as? String == "sim-awx")
             #expect((failure["MESSAGE"] as? String)?.hasPrefix("provider sim-awx failed (1 in a row): ") == true, "\(failure["MESSAGE"] ?? "")")
             #expect(failure["PRIORITY"] as? String == "3")
-            #expect(!lines.joined().contains("no-longer-valid"))
+            // Neither the refused credential nor any credential in use (or its secret half) is journalled.
+            let planted =
+                ["no-longer-valid"]
+                + ProviderKind.allCases.filter { $0 != .awx }.flatMap { kind in
+                    let credential = simulator.provider(kind).credential
+                    return [credential, String(credential.split(separator: ":").last ?? Substring(credential))]
+                }
+            for secret in planted { #expect(!lines.joined().contains(secret), "the journal holds a credential") }
         }
 
         @Test func anAdminsRevokeIsInTheJournalToo() async throws {
