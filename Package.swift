@@ -2,9 +2,10 @@
 // tokenwarden: a systemd daemon that keeps personal access tokens from rotting.
 //
 // Dependency direction is strictly downward (see docs/architecture.md):
-//   tokenwarden (exe) -> TokenWardenCLI -> TokenWardenDaemon (and the simulator, for `simulate`/`demo`)
-//     -> TokenWardenStore, TokenWardenConfig, TokenWardenProviders, TokenWardenJournal
-//       -> TokenWardenCore (Foundation only, no I/O, no clock reads)
+//   tokenwarden (exe) -> TokenWardenCLI -> TokenWardenDaemon (the process shell; the simulator for `simulate`/`demo`)
+//     -> TokenWardenLifecycle (the application layer: cycle, actuator, rotator, revoker, deliverer)
+//       -> TokenWardenStore, TokenWardenConfig, TokenWardenProviders, TokenWardenJournal
+//         -> TokenWardenCore (Foundation only, no I/O, no clock reads)
 // Each target declares exactly the modules it imports: scripts/check-imports, run by `make test`.
 // Linux only: glibc (malloc_trim, prctl) and libsystemd are imported unconditionally.
 import PackageDescription
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "TokenWardenCore"),
@@ -62,24 +64,36 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The application layer: one cycle (poll, decide, act), rotations, revokes and deliveries.
+        // The daemon and the one-shot commands (`sync`, `rotate`, `revoke`, `plan`) both run on it.
+        .target(
+            name: "TokenWardenLifecycle",
+            dependencies: [
+                "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenJournal",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The process shell: a ServiceGroup of the polling service and the systemd status service.
         .target(
             name: "TokenWardenDaemon",
             dependencies: [
-                "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore",
-                "TokenWardenProviders", "TokenWardenJournal", "CGlibcMalloc",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenJournal",
+                "TokenWardenLifecycle", "CGlibcMalloc",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "TokenWardenCLI",
             dependencies: [
                 "TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenJournal",
-                "TokenWardenSimulator", "TokenWardenDaemon",
+                "TokenWardenSimulator", "TokenWardenLifecycle", "TokenWardenDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI", "CGlibcProcess"]),
@@ -109,13 +123,19 @@ let package = Package(
                                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TokenWardenSimulatorTests", dependencies: ["TokenWardenCore", "TokenWardenSimulator"]),
         .testTarget(
+            name: "TokenWardenLifecycleTests",
+            dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenJournal",
+                           "TokenWardenLifecycle", "TokenWardenSimulator", "TokenWardenTestSupport"]
+        ),
+        .testTarget(
             name: "TokenWardenDaemonTests",
-            dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenProviders", "TokenWardenDaemon",
-                           "TokenWardenSimulator", "TokenWardenTestSupport"]
+            dependencies: ["TokenWardenCore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenDaemon",
+                           "TokenWardenSimulator", "TokenWardenProviders", "TokenWardenTestSupport",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TokenWardenCLITests",
-            dependencies: ["TokenWardenCore", "TokenWardenStore", "TokenWardenJournal", "TokenWardenDaemon", "TokenWardenSimulator",
+            dependencies: ["TokenWardenCore", "TokenWardenStore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenSimulator",
                            "TokenWardenCLI", "TokenWardenTestSupport", "tokenwarden",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),

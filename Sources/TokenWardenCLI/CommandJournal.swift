@@ -1,6 +1,6 @@
 import Foundation
-import TokenWardenDaemon
 import TokenWardenJournal
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// An admin's `sync`, `plan --refresh`, `revoke` and `rotate` leave the same journal entries as the
@@ -12,21 +12,14 @@ enum CommandJournal {
         Dictionary(((try? store.providerHealth()) ?? []).map { ($0.provider, $0.consecutiveFailures) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The journal entries of a cycle (or of a poll without policy, `plan --refresh`).
     static func record(
-        polls: [PollResult], unusable: [(provider: String, reason: String)], failedBefore: [String: Int],
-        file: String = #fileID, function: String = #function, line: UInt = #line
+        _ report: CycleReport, failedBefore: [String: Int], file: String = #fileID, function: String = #function, line: UInt = #line
     ) {
-        guard !(polls.isEmpty && unusable.isEmpty), JournalSocket.isListening() else { return }
-        let logger = LogDestination.journal.logger(level: .info)
-        for poll in polls { poll.log(to: logger, failedBefore: failedBefore[poll.provider, default: 0], file: file, function: function, line: line) }
-        for (provider, reason) in unusable {
-            PollResult.logFailure(
-                provider: provider, inARow: failedBefore[provider, default: 0] + 1, reason: "cannot be polled: \(reason)",
-                to: logger, file: file, function: function, line: line)
-        }
+        record(report.journalEvents(failedBefore: failedBefore), file: file, function: function, line: line)
     }
 
-    static func record(_ events: [LifecycleEvent], file: String = #fileID, function: String = #function, line: UInt = #line) {
+    static func record(_ events: [JournalEvent], file: String = #fileID, function: String = #function, line: UInt = #line) {
         guard !events.isEmpty, JournalSocket.isListening() else { return }
         let logger = LogDestination.journal.logger(level: .info)
         for event in events { event.log(to: logger, file: file, function: function, line: line) }

@@ -1,6 +1,6 @@
 import TokenWardenConfig
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 
 /// How commands load their configuration, then prepare to act on it (`CommandPrivileges`: the
 /// credentials read, and root become the state directory's owner).
@@ -12,9 +12,9 @@ enum ConfigLoaderFacade {
         return configuration
     }
 
-    /// The lenient load of commands that only read the inventory (`Runtime.configurationForReading`).
+    /// The lenient load of commands that only read the inventory (`Configuration.forReading`).
     static func forReading(_ path: String) throws -> (configuration: Configuration, problems: [ConfigProblem]) {
-        let loaded = try Runtime.configurationForReading(path: path)
+        let loaded = try Configuration.forReading(path: path)
         try CommandPrivileges.prepare(loaded.configuration)
         return loaded
     }
@@ -24,7 +24,7 @@ enum ConfigLoaderFacade {
     static func loadWithPolicies(_ path: String) throws -> (Configuration, PolicySet) {
         do {
             let configuration = try ConfigLoader().load(path: path)
-            let policies = try Runtime.policies(for: configuration)
+            let policies = try configuration.loadPolicies()
             try CommandPrivileges.prepare(configuration)
             return (configuration, policies)
         } catch {

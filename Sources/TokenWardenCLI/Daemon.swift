@@ -30,9 +30,8 @@ struct Daemon: AsyncParsableCommand {
     @OptionGroup var log: LogOptions
 
     func run() async throws {
-        let service = DaemonService(options: .init(configPath: options.config), logger: log.logger)
         do {
-            try await service.run()
+            try await DaemonShell(options: DaemonOptions(configPath: options.config), logger: log.logger).run()
         } catch {
             throw Terminal.fail(error)
         }

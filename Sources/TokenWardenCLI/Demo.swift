@@ -75,9 +75,8 @@ struct Demo: AsyncParsableCommand {
 
 
                 """.utf8))
-        let service = DaemonService(options: .init(configPath: config, rounds: cycles), logger: log.ownOutputLogger)
         do {
-            try await service.run()
+            try await DaemonShell(options: DaemonOptions(configPath: config, rounds: cycles), logger: log.ownOutputLogger).run()
         } catch {
             await simulator.stop()
             throw Terminal.fail(error)

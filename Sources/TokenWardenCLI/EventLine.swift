@@ -1,10 +1,10 @@
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenJournal
 
 /// A lifecycle event as one line of command output: `NOTICE  would-act  message`.
 /// The daemon sends the same events to the journal; commands print them for the admin at the terminal.
 enum EventLine {
-    static func render(_ event: LifecycleEvent) -> String {
+    static func render(_ event: JournalEvent) -> String {
         let level =
             switch event.priority {
             case .critical: "CRITICAL"

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden history [TOKEN]`: the audit trail, oldest first.
@@ -39,7 +39,7 @@ struct History: ParsableCommand {
     func run() throws {
         try Terminal.reportingFailures {
             let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
-            let store = try Runtime.inventory(for: configuration)
+            let store = try configuration.openInventory()
             let entries: [HistoryEntry]
             if let token {
                 let found = try store.resolve(token)

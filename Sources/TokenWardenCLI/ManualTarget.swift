@@ -1,6 +1,6 @@
 import ArgumentParser
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// The token an admin's `revoke` or `rotate` names, checked the same way for both: it must be in the
@@ -11,7 +11,7 @@ enum ManualTarget {
         guard let provider = configuration.provider(id: target.provider) else {
             throw ValidationError("\(target.reference) belongs to provider \"\(target.provider)\", which is no longer in \(configuration.sourcePath)")
         }
-        if Runtime.ownTokens(of: configuration).references.contains(target.reference) {
+        if PolicyContext.ownTokens(of: configuration).contains(target.reference) {
             throw ValidationError("\(target.reference) is the credential tokenwarden itself uses for \(provider.id); tokenwarden will not \(verb) it")
         }
         return (target, provider)

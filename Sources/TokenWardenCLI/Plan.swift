@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden plan`: what policy decides about the inventory now, grouped by rule.
@@ -44,14 +44,14 @@ struct Plan: AsyncParsableCommand {
             if failed { Terminal.warning("some providers failed to poll; planning on what the inventory has for them") }
         }
         try Terminal.reportingFailures {
-            let store = try Runtime.inventory(for: configuration)
-            let own = Runtime.ownTokens(of: configuration)
-            for provider in own.unknown {
+            let store = try configuration.openInventory()
+            let context = PolicyContext(configuration: configuration, policies: policies)
+            for provider in context.unknownOwnTokens {
                 Terminal.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
             }
             let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
             if json || all {
-                let decisions = try Runtime.decisions(store: store, configuration: configuration, policies: policies, now: Date())
+                let decisions = try context.decisions(store: store, now: Date())
                 if json { return try JSONOutput.print(decisions.map(DecisionJSON.init)) }
                 return print(
                     Self.render(
@@ -60,9 +60,7 @@ struct Plan: AsyncParsableCommand {
             }
             // Counted in one SQL pass; only the listed tokens are decided one by one (1M tokens, 20 rules:
             // 8.7 s and 860 MB deciding every token; about 0.65 s and 35 MB this way on 2 cores).
-            let (outline, agreed) = try Runtime.outline(
-                store: store, configuration: configuration, policies: policies,
-                listing: Self.listedPerRule, now: Date())
+            let (outline, agreed) = try context.outline(store: store, listing: Self.listedPerRule, now: Date())
             if !agreed {
                 Terminal.warning(
                     "the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug"

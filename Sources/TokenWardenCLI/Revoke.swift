@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenJournal
+import TokenWardenLifecycle
 import TokenWardenProviders
 
 /// `tokenwarden revoke TOKEN`: an admin's revoke, through the same path enforced policy uses.
@@ -35,14 +36,14 @@ struct Revoke: AsyncParsableCommand {
         let configuration: Configuration
         do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
         let (target, outcome) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try Runtime.store(for: configuration)
+            let store = try configuration.openStore()
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "revoke")
             guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
             else {
                 Terminal.error("not revoked")
                 throw ExitCode.failure
             }
-            let driver = try Runtime.driver(for: provider, http: http)
+            let driver = try DriverFactory.driver(for: provider, http: http)
             return (
                 target,
                 try await TokenRevoker(store: store).revoke(
@@ -50,7 +51,7 @@ struct Revoke: AsyncParsableCommand {
                     reason: "revoked by an admin with `tokenwarden revoke`")
             )
         }
-        CommandJournal.record([PolicyActuator.event(for: outcome, token: target, rule: nil)])
+        CommandJournal.record([JournalEvent.revoke(outcome, token: target, rule: nil)])
         switch outcome {
         case .revoked: print("revoked \(target.reference) \"\(target.name)\"".terminalSafe)
         case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe)

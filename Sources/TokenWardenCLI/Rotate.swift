@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenJournal
+import TokenWardenLifecycle
 import TokenWardenProviders
 import TokenWardenStore
 
@@ -63,7 +64,7 @@ struct Rotate: AsyncParsableCommand {
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
         let (record, store) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try Runtime.store(for: configuration)
+            let store = try configuration.openStore()
             let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "rotate")
             guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
                 throw ValidationError(
@@ -87,7 +88,7 @@ struct Rotate: AsyncParsableCommand {
                     "no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
             }
             if deliverFile == nil, let rule,
-                let served = try Runtime.sharedDestinations(store: store, configuration: configuration, policies: policies)[rule.name]
+                let served = try PolicyContext(configuration: configuration, policies: policies).sharedDestinations(store: store)[rule.name]
             {
                 throw ValidationError(
                     "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
@@ -102,12 +103,12 @@ struct Rotate: AsyncParsableCommand {
                 Terminal.error("not rotated")
                 throw ExitCode.failure
             }
-            let signers = try Runtime.signers(of: configuration, store: store)
+            let signers = try PolicyContext(configuration: configuration, policies: policies).signers(store: store)
             guard signers.covers(target) else {
                 throw ValidationError("cannot rotate \(target.reference): \(signers.missingCredential(for: target))")
             }
-            let driver = try Runtime.driver(for: provider, http: http)
-            let creator = try Runtime.creator(for: target, provider: provider, main: driver, http: http)
+            let driver = try DriverFactory.driver(for: provider, http: http)
+            let creator = try DriverFactory.creator(for: target, provider: provider, main: driver, http: http)
             let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
             guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
                 throw ValidationError("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
@@ -119,7 +120,7 @@ struct Rotate: AsyncParsableCommand {
             withExtendedLifetime(lock) {}
             return (record, store)
         }
-        let event = try PolicyActuator.event(for: record, store: store)
+        let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
         print(EventLine.render(event))
         // Planned: the create's outcome is not known yet; the next sync or daemon cycle settles it.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden show TOKEN`: every fact about one token and its recent history.
@@ -29,7 +29,7 @@ struct Show: ParsableCommand {
     func run() throws {
         try Terminal.reportingFailures {
             let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
-            let store = try Runtime.inventory(for: configuration)
+            let store = try configuration.openInventory()
             let found = try store.resolve(token)
             if json {
                 try JSONOutput.print(TokenJSON(token: found, includeExtras: true))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenSimulator
+import UnixSignals
 
 /// `tokenwarden simulate`: the simulated provider APIs, standalone, with a config that points at them.
 struct Simulate: AsyncParsableCommand {
@@ -62,6 +63,9 @@ struct Simulate: AsyncParsableCommand {
         } catch {
             throw Terminal.fail(error)
         }
+        // Trapped before the config is printed: a script that reads it and then stops the simulator
+        // is never racing the handler (the daemon's one signal path, swift-service-lifecycle's).
+        let stop = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         do {
             let target = try directory ?? PrivateDirectory.fresh(prefix: "tokenwarden-simulator").path
             let config = try SimulatorSetup.write(for: simulator, into: target)
@@ -74,7 +78,7 @@ struct Simulate: AsyncParsableCommand {
             await simulator.stop()
             throw Terminal.fail(error)
         }
-        await Signals.waitForInterruption()
+        for await _ in stop { break }
         await simulator.stop()
     }
 }

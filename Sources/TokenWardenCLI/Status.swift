@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden status`: is the daemon doing its job, and what waits for a person.
@@ -65,7 +65,7 @@ struct Status: ParsableCommand {
         var report = StatusReport(service: service, providers: providers(of: configuration, health: [], service: service))
         let store: TokenStore
         do {
-            store = try Runtime.inventory(for: configuration)
+            store = try configuration.openInventory()
         } catch StoreError.missing {
             return report
         } catch {
@@ -77,8 +77,8 @@ struct Status: ParsableCommand {
             StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
         }
         do {
-            let policies = try Runtime.policies(for: configuration)
-            let (outline, _) = try Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: now)
+            let policies = try configuration.loadPolicies()
+            let (outline, _) = try PolicyContext(configuration: configuration, policies: policies).outline(store: store, listing: 0, now: now)
             report.held = outline.held
             report.rotationsForAPerson = outline.rotationsForAPerson
         } catch {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenProviders
 
 /// `tokenwarden sync`: one full cycle, as the daemon runs it: poll, resume rotations, apply policy.
@@ -32,39 +32,32 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (report, unusable, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try Runtime.store(for: configuration)
+        let (report, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
+            let setup = try CycleSetup(configuration: configuration, policies: policies, http: http)
+            let store = try configuration.openStore()
             let failedBefore = CommandJournal.failuresInARow(store)
-            let drivers = Runtime.drivers(for: configuration, http: http)
-            let report = try await LifecycleCycle(
-                configuration: configuration, policies: policies, store: store,
-                createSettles: http.policy.createSettles
-            )
-            .run(drivers: drivers.ready, unusable: drivers.failed, creator: Runtime.creators(for: configuration, http: http))
-            return (report, drivers.failed, failedBefore)
+            return (try await Cycle(setup: setup, store: store).run(), failedBefore)
         }
-        print(Self.render(report.polls, unusable: unusable))
-        CommandJournal.record(polls: report.polls, unusable: unusable, failedBefore: failedBefore)
-        CommandJournal.record(report.events)
+        print(Self.render(report.polls, unusable: report.unusable))
+        CommandJournal.record(report, failedBefore: failedBefore)
         if !report.events.isEmpty {
             print("")
             for event in report.events { print(EventLine.render(event)) }
         }
-        let failed = !unusable.isEmpty || report.polls.contains { !$0.succeeded } || report.events.contains { $0.priority >= .error }
-        if failed { throw ExitCode.failure }
+        if report.failed { throw ExitCode.failure }
     }
 
     /// Polls every provider of `configuration` once into its store, without applying policy
     /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
-        let (results, unusable, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try Runtime.store(for: configuration)
+        let (report, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
+            let store = try configuration.openStore()
             let failedBefore = CommandJournal.failuresInARow(store)
-            let drivers = Runtime.drivers(for: configuration, http: http)
-            return (await ProviderPoller(store: store).pollAll(drivers.ready), drivers.failed, failedBefore)
+            let drivers = DriverFactory.drivers(for: configuration, http: http)
+            return (CycleReport(polls: await ProviderPoller(store: store).pollAll(drivers.ready), unusable: drivers.failed), failedBefore)
         }
-        CommandJournal.record(polls: results, unusable: unusable, failedBefore: failedBefore)
-        return (render(results, unusable: unusable), !unusable.isEmpty || results.contains { !$0.succeeded })
+        CommandJournal.record(report, failedBefore: failedBefore)
+        return (render(report.polls, unusable: report.unusable), report.failed)
     }
 
     /// One row per provider: counts when the poll succeeded, the reason when it failed.

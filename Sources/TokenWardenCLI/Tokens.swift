@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden tokens`: the inventory, filtered, as a table or JSON.
@@ -59,7 +59,7 @@ struct Tokens: ParsableCommand {
                 Terminal.warning(
                     "no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
             }
-            let store = try Runtime.inventory(for: configuration)
+            let store = try configuration.openInventory()
             let now = Date()
             let query = TokenQuery(
                 provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),

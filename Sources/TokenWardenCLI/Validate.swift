@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden validate`: checks the config, credentials and every policy file, reporting all problems.
@@ -27,7 +27,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
-        if let (configuration, _) = try? Runtime.configurationForReading(path: options.config) {
+        if let (configuration, _) = try? Configuration.forReading(path: options.config) {
             do { try CommandPrivileges.prepare(configuration) } catch { throw Terminal.fail(error) }
         }
         let report = ConfigValidator().validate(path: options.config)
@@ -74,8 +74,8 @@ struct Validate: ParsableCommand {
                 lines.append("      skips \(provider.id): \(provider.kind.displayName) has no \(missing.names.joined(separator: " or "))")
             }
         }
-        if let store = try? Runtime.inventory(for: configuration),
-            let (outline, _) = try? Runtime.outline(store: store, configuration: configuration, policies: policies, listing: 0, now: Date()),
+        if let store = try? configuration.openInventory(),
+            let (outline, _) = try? PolicyContext(configuration: configuration, policies: policies).outline(store: store, listing: 0, now: Date()),
             outline.rotationsForAPerson > 0
         {
             lines.append(
@@ -91,8 +91,8 @@ struct Validate: ParsableCommand {
     static func signers(of configuration: Configuration, report: ValidationReport) -> [String] {
         let rotating = configuration.providers.filter { $0.kind.capabilities.contains(.create) }
         guard !rotating.isEmpty else { return [] }
-        let store = try? Runtime.inventory(for: configuration)
-        let learned = (try? store?.identities(ownTokens: Runtime.ownTokenIDs(of: configuration).ids)) ?? nil
+        let store = try? configuration.openInventory()
+        let learned = (try? store?.identities(ownTokens: PolicyContext.ownTokenIDs(of: configuration).ids)) ?? nil
         var lines = ["  signs in as (a provider creates tokens only for whoever signs in; only these owners' tokens can be rotated):"]
         for provider in rotating {
             var line = "    \(provider.id): "

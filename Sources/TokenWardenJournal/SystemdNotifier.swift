@@ -26,4 +26,11 @@ public struct SystemdNotifier: Sendable {
     public func status(_ text: String) throws(Failure) -> Bool {
         try notify([("STATUS", text.replacingOccurrences(of: "\n", with: " "))])
     }
+
+    /// `CLOCK_MONOTONIC` in microseconds: what `MONOTONIC_USEC=` beside `RELOADING=1` carries.
+    public static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+    }
 }

@@ -7,11 +7,11 @@ public enum SimulatorSetup {
     /// Writes into `directory` (created 0700, or checked: see `PrivateDirectory`) and returns the config file's path.
     public static func write(
         for simulator: ProviderSimulator, into directory: String, pollInterval: String = "15m",
-        enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10
+        enforce: Bool = false, selfTokenID: String? = nil, maxActionsPerCycle: Int = 10, kinds: [ProviderKind] = ProviderKind.allCases
     ) throws -> String {
         let target = try PrivateDirectory(directory)
         var providers: [String] = []
-        for kind in ProviderKind.allCases {
+        for kind in kinds {
             // Created with 0600 from the start: the content never exists in a readable file.
             let credential = try target.create("\(kind.rawValue).credential", simulator.provider(kind).credential + "\n")
             providers.append(

@@ -72,3 +72,12 @@ extension TokenStore {
         }
     }
 }
+
+extension TokenStore {
+    /// How many polls of `provider` have failed in a row (0 after a success): the daemon backs off by it.
+    public func consecutiveFailures(provider: String) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT consecutive_failures FROM provider WHERE id = ?", arguments: [provider]) ?? 0
+        }
+    }
+}

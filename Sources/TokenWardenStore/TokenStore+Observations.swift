@@ -48,6 +48,7 @@ extension TokenStore {
                 try insertEvent(using: &events, provider: provider, tokenID: observed.id, kind: .discovered, at: seenAt, detail: "")
                 known[observed.id] = token
                 summary.discovered += 1
+                summary.note(TokenChange(tokenID: observed.id, tokenName: token.name, kind: .discovered))
                 continue
             }
             let wasGone = token.state == .gone
@@ -66,6 +67,7 @@ extension TokenStore {
                 using: &events, provider: provider, tokenID: observed.id, kind: wasGone ? .reappeared : .changed, at: seenAt,
                 detail: detail)
             if wasGone { summary.reappeared += 1 } else { summary.changed += 1 }
+            summary.note(TokenChange(tokenID: observed.id, tokenName: token.name, kind: wasGone ? .reappeared : .changed, detail: detail))
         }
         return summary
     }
@@ -89,9 +91,9 @@ extension TokenStore {
     }
 
     /// After a listing that completed: every token of `provider` not seen since `listingStartedAt`
-    /// is `gone`. Never call this after a listing that failed part-way. Returns the tokens marked gone.
+    /// is `gone`. Never call this after a listing that failed part-way. Returns the history entries written.
     @discardableResult
-    public func markUnseenTokensGone(provider: String, notSeenSince listingStartedAt: Date, at now: Date) throws -> [Token] {
+    public func markUnseenTokensGone(provider: String, notSeenSince listingStartedAt: Date, at now: Date) throws -> [TokenChange] {
         try writer.write { db in
             let missing =
                 try TokenRecord
@@ -99,21 +101,20 @@ extension TokenStore {
                     sql: "provider_id = ? AND last_seen_at < ? AND state <> 'gone'", arguments: [provider, listingStartedAt.millisecondsSince1970]
                 )
                 .fetchAll(db)
-            var gone: [Token] = []
+            var gone: [TokenChange] = []
             for var record in missing {
-                let previous = record.token.state
+                let change = TokenChange(
+                    tokenID: record.token.id, tokenName: record.token.name, kind: .disappeared,
+                    detail: "state \(record.token.state.rawValue) → gone")
                 record.token.state = .gone
                 try record.update(db)
-                try insertEvent(
-                    db, provider: provider, tokenID: record.token.id, kind: .disappeared, at: now,
-                    detail: "state \(previous.rawValue) → gone")
-                gone.append(record.token)
+                try insertEvent(db, provider: provider, tokenID: change.tokenID, kind: .disappeared, at: now, detail: change.detail)
+                gone.append(change)
             }
             return gone
         }
     }
 
-    /// Marks a token revoked by tokenwarden (before the next listing confirms it), with a history event.
     public func markRevoked(provider: String, tokenID: String, at now: Date, detail: String) throws {
         try writer.write { db in
             guard var record = try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": tokenID]),

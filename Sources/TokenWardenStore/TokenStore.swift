@@ -62,6 +62,23 @@ public struct TokenStore: Sendable {
         }
     }
 
+    /// `check()` for the daemon: the read runs on GRDB's reader queue, and the task waits without
+    /// holding one of Swift's few concurrency threads for the seconds a large file takes.
+    public func check() async throws(StoreError) {
+        let path = writer.path
+        do {
+            let problems = try await writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard problems == ["ok"] else {
+                let detail = "quick check: " + problems.prefix(3).joined(separator: "; ")
+                try? recordCheck(passed: false, detail: detail, at: Date())
+                throw StoreError.damaged(path: path, detail: detail)
+            }
+            try? recordCheck(passed: true, detail: "ok", at: Date())
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
     private static func check(_ writer: any DatabaseWriter, path: String) throws {
         let problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
         guard problems == ["ok"] else {
@@ -100,21 +117,28 @@ public struct TokenStore: Sendable {
     static func translatingErrors<T>(path: String, _ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: any Error, path: String) -> StoreError {
+        switch error {
+        case let error as StoreError:
+            return error
+        case let error as DatabaseError:
             switch error.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-                throw .damaged(path: path, detail: error.message ?? "not a database")
+                return .damaged(path: path, detail: error.message ?? "not a database")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
-                throw .unavailable(path: path, detail: "\(error.message ?? "cannot open") (check the file's owner and mode)")
+                return .unavailable(path: path, detail: "\(error.message ?? "cannot open") (check the file's owner and mode)")
             case .SQLITE_FULL:
-                throw .unavailable(path: path, detail: "the disk is full")
+                return .unavailable(path: path, detail: "the disk is full")
             default:
-                throw .unavailable(path: path, detail: error.message ?? "\(error.resultCode)")
+                return .unavailable(path: path, detail: error.message ?? "\(error.resultCode)")
             }
-        } catch {
-            throw .unavailable(path: path, detail: "\(error)")
+        default:
+            return .unavailable(path: path, detail: "\(error)")
         }
     }
 }

@@ -18,16 +18,16 @@ extension SubprocessSuites {
             #expect(demo.status == 0, "\(demo.stderr)")
             let pid = demo.pid
 
-            let stopping = JournalEvent.daemonStopping.messageID
+            let stopping = JournalEvent.Kind.daemonStopping.messageID
             let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], since: ranAt, until: { $0.contains(stopping) }) }
             let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            func first(_ event: JournalEvent) -> [String: Any]? { entries.first { $0["MESSAGE_ID"] as? String == event.messageID } }
+            func first(_ event: JournalEvent.Kind) -> [String: Any]? { entries.first { $0["MESSAGE_ID"] as? String == event.messageID } }
 
             let started = try #require(first(.daemonStarted), "\(entries.count) entries")
             #expect(started["SYSLOG_IDENTIFIER"] as? String == "tokenwarden")
             #expect(started["PRIORITY"] as? String == "5")
             #expect((started["MESSAGE"] as? String)?.hasPrefix("tokenwarden started: 6 providers, 3 rules, enforcing") == true)
-            #expect((started["CODE_FILE"] as? String)?.hasSuffix("DaemonService.swift") == true)
+            #expect((started["CODE_FILE"] as? String)?.hasSuffix("PollingService.swift") == true)
             #expect(started["CODE_FUNC"] != nil && started["CODE_LINE"] != nil)
 
             let revoked = try #require(first(.tokenRevoked))
@@ -65,8 +65,8 @@ extension SubprocessSuites {
             let sync = try await BuiltProduct.run(["sync", "--config", config])
             await simulator.stop()
             #expect(sync.status == 1)
-            let failed = JournalEvent.pollFailed.messageID
-            let succeeded = JournalEvent.pollSucceeded.messageID
+            let failed = JournalEvent.Kind.pollFailed.messageID
+            let succeeded = JournalEvent.Kind.pollSucceeded.messageID
             let lines = try await BuiltProduct.offThePool {
                 try Journald.entries(
                     ["_PID=\(sync.pid)"], since: ranAt,
@@ -100,7 +100,7 @@ extension SubprocessSuites {
             await simulator.stop()
             _ = dir
             #expect(revoke.status == 0, "\(revoke.stderr)")
-            let revoked = JournalEvent.tokenRevoked.messageID
+            let revoked = JournalEvent.Kind.tokenRevoked.messageID
             let lines = try await BuiltProduct.offThePool { try Journald.entries(["_PID=\(pid)"], since: ranAt, until: { $0.contains(revoked) }) }
             let entry = try #require(
                 lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

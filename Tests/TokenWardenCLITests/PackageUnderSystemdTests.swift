@@ -98,7 +98,7 @@ extension SubprocessSuites {
             // Every provider polled, read back from the journal as JSON.
             let polled = try await Self.until(container, "every provider polled") { entries in
                 let providers = Set(
-                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.pollSucceeded.messageID }
+                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.pollSucceeded.messageID }
                         .compactMap { $0["TOKENWARDEN_PROVIDER"] as? String })
                 return providers.isSuperset(of: Self.kinds.map { "sim-\($0.rawValue)" })
             }
@@ -111,7 +111,9 @@ extension SubprocessSuites {
             let reload = try container.run("systemctl reload tokenwarden")
             #expect(reload.status == 0, "\(reload.output)")
             #expect(
-                try await Self.until(container, "reloaded") { $0.contains { $0["MESSAGE_ID"] as? String == JournalEvent.daemonReloaded.messageID } },
+                try await Self.until(container, "reloaded") {
+                    $0.contains { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.daemonReloaded.messageID }
+                },
                 "no daemon-reloaded entry in the journal within 90 s")
             let stop = try container.run("systemctl stop tokenwarden && systemctl show tokenwarden -p Result -p ExecMainStatus -p ActiveState")
             #expect(stop.status == 0)
@@ -175,7 +177,7 @@ extension SubprocessSuites {
             #expect(start.status == 0, "\(start.output)")
             let rotated = try await Self.until(container, "both tokens rotated") { entries in
                 let done = Set(
-                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.tokenRotated.messageID }
+                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.tokenRotated.messageID }
                         .compactMap { $0["TOKENWARDEN_TOKEN_ID"] as? String })
                 return done.isSuperset(of: ["910", "911"])
             }

@@ -76,6 +76,6 @@ import TokenWardenTestSupport
         let ids = Set(
             list.output.split(separator: "\n").filter { $0.contains(" tokenwarden: ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
         )
-        #expect(ids == Set(JournalEvent.allCases.map(\.messageID)), "\(list.output)")
+        #expect(ids == Set(JournalEvent.Kind.allCases.map(\.messageID)), "\(list.output)")
     }
 }

@@ -106,7 +106,7 @@ extension SubprocessSuites {
         func useFromTheShell(_ container: NspawnContainer, simulator: ProviderSimulator) async throws {
             let polled = try await PackageUnderSystemdTests.until(container, "every provider polled") { entries in
                 let providers = Set(
-                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.pollSucceeded.messageID }
+                    entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.pollSucceeded.messageID }
                         .compactMap { $0["TOKENWARDEN_PROVIDER"] as? String })
                 return providers.isSuperset(of: ProviderKind.allCases.map { "sim-\($0.rawValue)" })
             }

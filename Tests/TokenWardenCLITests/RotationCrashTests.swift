@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TokenWardenCore
-import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport

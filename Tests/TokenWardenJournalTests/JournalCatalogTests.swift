@@ -24,7 +24,7 @@ import TokenWardenJournal
 
     @Test func everyMessageIDHasACatalogEntryAndEveryEntryAnID() throws {
         let entries = try Self.entries()
-        #expect(Set(entries.keys) == Set(JournalEvent.allCases.map(\.messageID)))
+        #expect(Set(entries.keys) == Set(JournalEvent.Kind.allCases.map(\.messageID)))
         for (id, lines) in entries {
             #expect(lines.first?.hasPrefix("Subject: ") == true, "\(id) has no Subject line first")
             // A Subject is a title: provider data (token names, owners) stays out of it.
@@ -36,7 +36,7 @@ import TokenWardenJournal
     }
 
     @Test func messageIDsAreUniqueAnd128BitHex() {
-        let ids = JournalEvent.allCases.map(\.messageID)
+        let ids = JournalEvent.Kind.allCases.map(\.messageID)
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.range(of: "^[0-9a-f]{32}$", options: .regularExpression) != nil })
     }

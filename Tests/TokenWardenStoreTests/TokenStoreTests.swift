@@ -183,7 +183,8 @@ import TokenWardenTestSupport
         let listingStart = Self.t0 + 3_600
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart)
         let gone = try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 5)
-        #expect(gone.map(\.id) == ["2"])
+        #expect(gone.map(\.tokenID) == ["2"])
+        #expect(gone.first?.detail == "state active → gone")
         #expect(try store.token(provider: "awx-main", id: "2")?.state == .gone)
         #expect(try store.token(provider: "sp", id: "9")?.state == .active)  // other providers untouched
         #expect(try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 10).isEmpty)

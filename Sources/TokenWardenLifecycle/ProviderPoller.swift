@@ -41,11 +41,15 @@ public struct ProviderPoller: Sendable {
         let timer = ContinuousClock.now
         var result = PollResult(provider: provider.id, summary: ObservationSummary(), gone: 0, error: nil, seconds: 0)
         do {
+            let previous = try store.lastSuccessfulTokenCount(provider: provider.id)
+            result.firstListing = previous == nil
             result.summary = try await recordPages(of: driver, provider: provider.id)
-            if Self.isSuddenDrop(from: try store.lastSuccessfulTokenCount(provider: provider.id), to: result.summary.seen) {
+            if Self.isSuddenDrop(from: previous, to: result.summary.seen) {
                 result.goneHeld = try store.countUnseenTokens(provider: provider.id, notSeenSince: started)
             } else {
-                result.gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock()).count
+                let gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock())
+                result.gone = gone.count
+                result.disappeared = Array(gone.prefix(ObservationSummary.changeLimit))
             }
             // Who the credential signs in as decides whose tokens can be rotated: learned at each
             // poll where the API says (AWX's /api/v2/me/), so `plan` knows it offline.

@@ -5,7 +5,7 @@ import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// A successor belongs to whoever signs in (provider reference §0.1), against simulated APIs that
 /// behave so: another owner's token is rotated only with that owner's credential, and a successor of
@@ -69,7 +69,7 @@ import TokenWardenTestSupport
             var harness = harness
             try await harness.addOwnerCredential(kind, owner: alice)
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == [.rotated], "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == [.tokenRotated], "\(report.events.map(\.message))")
             let secret = try String(contentsOfFile: file, encoding: .utf8)
             let successor = try #require(await harness.simulator.provider(kind).liveToken(withSecret: secret))
             let expected = SimulatedAccount.identity(of: alice, kind: kind)
@@ -130,10 +130,8 @@ import TokenWardenTestSupport
             let report = try await harness.cycle()
             let held = Dictionary(uniqueKeysWithValues: report.decisions.map { ($0.token.id, $0.hold) })
             #expect(held == ["10": nil, "11": nil, "12": .ownerCredentialMissing])
-            let policies = try Runtime.policies(for: harness.configuration)
-            let (outline, agreed) = try Runtime.outline(
-                store: harness.store, configuration: harness.configuration, policies: policies,
-                listing: 10, now: harness.clock.now)
+            let context = PolicyContext(configuration: harness.configuration, policies: try harness.configuration.loadPolicies())
+            let (outline, agreed) = try context.outline(store: harness.store, listing: 10, now: harness.clock.now)
             #expect(agreed)
             #expect(outline.writes == 2, "the carol token is no write: it needs a person")
         }
@@ -179,7 +177,7 @@ import TokenWardenTestSupport
             """
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.tokens], policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == [.rotated, .rotated], "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == [.tokenRotated, .tokenRotated], "\(report.events.map(\.message))")
             for old in ["10", "11"] {
                 let secret = try String(contentsOfFile: directory.subpath("\(old).token"), encoding: .utf8)
                 #expect(await harness.simulator.provider(.awx).liveToken(withSecret: secret)?.name == "deploy-bot")

@@ -3,7 +3,7 @@ import Testing
 import TokenWardenCore
 import TokenWardenTestSupport
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// How a `deliver.command` program is run: its own process group, nothing inherited but 0-2, default
 /// signal dispositions, judged by its own exit; at the timeout the whole group is stopped.

@@ -7,7 +7,7 @@ import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// The whole lifecycle against the simulator: a real config and policy files on disk, a real store
 /// file, real HTTP. Tests set the tokens each provider has and run cycles with a clock they move.
@@ -47,18 +47,13 @@ struct LifecycleHarness {
         }
     }
 
-    var store: TokenStore { get throws { try Runtime.store(for: configuration, now: clock.now) } }
+    var store: TokenStore { get throws { try configuration.openStore(now: clock.now) } }
 
     /// One cycle as `sync` runs it.
-    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> LifecycleCycle.Report {
-        let policies = try Runtime.policies(for: configuration)
-        let drivers = Runtime.drivers(for: configuration, http: http)
+    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> CycleReport {
+        let setup = try CycleSetup(configuration: configuration, policies: try configuration.loadPolicies(), http: http)
         let now = clock
-        return try await LifecycleCycle(
-            configuration: configuration, policies: policies, store: try store,
-            createSettles: http.policy.createSettles, clock: { now.now }
-        )
-        .run(drivers: drivers.ready, unusable: drivers.failed, reserve: reserve, creator: Runtime.creators(for: configuration, http: http))
+        return try await Cycle(setup: setup, store: try store, clock: { now.now }).run(reserve: reserve)
     }
 
     /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs

@@ -5,7 +5,7 @@ import TokenWardenProviders
 import TokenWardenSimulator
 import TokenWardenStore
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// Polling the simulated providers into a real store.
 @Suite struct ProviderPollerTests {

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TokenWardenCore
+import TokenWardenJournal
 import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// Rotations end to end: create, deliver, overlap, revoke; and what happens when delivery fails.
 @Suite struct TokenRotatorTests {
@@ -43,7 +44,9 @@ import TokenWardenTestSupport
             .joined()
         try await LifecycleHarness.with(kinds: Self.kinds, tokens: tokens, policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == Array(repeating: .rotated, count: Self.kinds.count), "\(report.events.map(\.message))")
+            #expect(
+                report.events.map(\.kind) == Array(repeating: JournalEvent.Kind.tokenRotated, count: Self.kinds.count),
+                "\(report.events.map(\.message))")
             for kind in Self.kinds {
                 let path = directory.subpath(kind.rawValue + ".token")
                 let secret = try String(contentsOfFile: path, encoding: .utf8)
@@ -85,7 +88,7 @@ import TokenWardenTestSupport
 
             harness.clock.advance(by: 1_801)
             let last = try await harness.cycle()
-            #expect(last.events.map(\.kind) == [.rotated])
+            #expect(last.events.map(\.kind) == [.tokenRotated])
             let secret = try String(contentsOfFile: directory.subpath("awx.token"), encoding: .utf8)
             let live = await harness.live(.awx)
             #expect(live.count == 1 && live.first?.id != "10")
@@ -129,7 +132,7 @@ import TokenWardenTestSupport
             policy: policy, enforce: true
         ) { harness async throws in
             let events = try await harness.cycle().events
-            #expect(events.map(\.kind) == [.rotated], "\(events.map(\.message))")
+            #expect(events.map(\.kind) == [.tokenRotated], "\(events.map(\.message))")
             let secret = try String(contentsOfFile: out + ".secret", encoding: .utf8)
             let new = try #require(await harness.simulator.provider(.awx).liveToken(withSecret: secret))
             let environment = try String(contentsOfFile: out + ".env", encoding: .utf8).split(separator: "\n").map(String.init)
@@ -169,7 +172,7 @@ import TokenWardenTestSupport
         ) { harness async throws in
             #expect(try await harness.cycle().events.map(\.kind) == [.rotationFailed])
             let waiting = try await harness.cycle().events
-            #expect(waiting.map(\.kind) == [.deferred])
+            #expect(waiting.map(\.kind) == [.actionDeferred])
             #expect(waiting.first?.message.contains("its last rotation failed") == true)
             #expect(try await harness.cycle().events.isEmpty, "said once, not every cycle")
             #expect(await harness.simulator.provider(.awx).issuedSecrets.count == 1, "no new token while waiting")
@@ -190,7 +193,7 @@ import TokenWardenTestSupport
         let old = LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100, owner: LifecycleHarness.mainOwner(.synergy))
         try await LifecycleHarness.with(kinds: [.synergy], tokens: [.synergy: [old]], policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == [.rotated], "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == [.tokenRotated], "\(report.events.map(\.message))")
             let created = try harness.store.history(provider: "sim-synergy", tokenID: "10").first { $0.source == .rotation && $0.event == "created" }
             #expect(
                 created?.detail.contains("12d Synergy allows 1 to 180 days (ExpireInDays): the new token expires in 180 days") == true,

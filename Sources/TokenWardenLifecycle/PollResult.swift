@@ -13,6 +13,10 @@ public struct PollResult: Sendable {
     public var goneHeld: Int = 0
     public var error: String?
     public var seconds: Double
+    /// The provider had never been polled successfully before: its tokens are all new, reported as a count.
+    public var firstListing = false
+    /// Tokens marked gone, the first `ObservationSummary.changeLimit` of them (the others are counted in `gone`).
+    public var disappeared: [TokenChange] = []
 
     public var succeeded: Bool { error == nil }
 }

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import TokenWardenConfig
 import TokenWardenCore
+import TokenWardenJournal
 import TokenWardenSimulator
 import TokenWardenStore
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// Notify, report-only, enforced revokes and the blast-radius limit, end to end against the simulator.
 @Suite struct PolicyActuatorTests {
@@ -31,7 +32,7 @@ import TokenWardenStore
     @Test func reportOnlyWritesNothingAndReportsEachDecisionOnce() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: Self.awxTokens], policy: Self.policy) { harness async throws in
             let first = try await harness.cycle()
-            #expect(first.events.map(\.kind) == [.wouldAct, .notified])
+            #expect(first.events.map(\.kind) == [.wouldAct, .tokenNotified])
             #expect(first.events[0].message.hasPrefix("would revoke sim-awx/1 \"ci-old\": created 400 days ago"))
             #expect(first.events[0].message.hasSuffix("(report-only: [daemon] enforce = false)"))
             #expect(first.events[1].message.contains("sim-awx/3 \"deploy\": expires in 14 days"))
@@ -53,7 +54,7 @@ import TokenWardenStore
             #expect(first.events.last?.kind == .reportsPending)
             #expect(first.events.last?.message.hasPrefix("30 more decisions to report") == true)
             let second = try await harness.cycle()
-            #expect(second.events.map(\.kind) == Array(repeating: .wouldAct, count: 30))
+            #expect(second.events.map(\.kind) == Array(repeating: JournalEvent.Kind.wouldAct, count: 30))
             let reported = Set((first.events + second.events).compactMap { $0.token?.id })
             #expect(reported == Set(many.map(\.id)))
             #expect(try await harness.cycle().events.isEmpty)
@@ -67,7 +68,7 @@ import TokenWardenStore
             renewed[2].expiresAt = renewed[2].expiresAt!.addingTimeInterval(5 * 86_400)
             await harness.simulator.provider(.awx).replaceTokens(renewed)
             let events = try await harness.cycle().events
-            #expect(events.map(\.kind) == [.notified])
+            #expect(events.map(\.kind) == [.tokenNotified])
             #expect(events.first?.message.contains("expires in 19 days") == true)
         }
     }
@@ -82,7 +83,7 @@ import TokenWardenStore
         ]
         try await LifecycleHarness.with(kinds: kinds, tokens: tokens, policy: Self.policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == Array(repeating: .revoked, count: 4), "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == Array(repeating: JournalEvent.Kind.tokenRevoked, count: 4), "\(report.events.map(\.message))")
             for kind in kinds {
                 #expect(await harness.live(kind).isEmpty, "\(kind)")
                 #expect(await harness.simulator.provider(kind).writes == 1, "\(kind)")
@@ -99,8 +100,8 @@ import TokenWardenStore
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true, maxActions: 2) {
             harness async throws in
             let first = try await harness.cycle()
-            #expect(first.events.map(\.kind) == [.deferred, .deferred, .deferred, .limitReached, .revoked, .revoked])
-            #expect(first.events.filter { $0.kind == .revoked }.compactMap(\.token?.id) == ["1", "2"])
+            #expect(first.events.map(\.kind) == [.actionDeferred, .actionDeferred, .actionDeferred, .limitReached, .tokenRevoked, .tokenRevoked])
+            #expect(first.events.filter { $0.kind == .tokenRevoked }.compactMap(\.token?.id) == ["1", "2"])
             let limit = try #require(first.events.first { $0.kind == .limitReached })
             #expect(limit.priority == .critical)
             #expect(
@@ -110,7 +111,7 @@ import TokenWardenStore
 
             // Next cycle: two more; the one still held back is not re-reported, the limit is.
             let second = try await harness.cycle()
-            #expect(second.events.map(\.kind) == [.limitReached, .revoked, .revoked])
+            #expect(second.events.map(\.kind) == [.limitReached, .tokenRevoked, .tokenRevoked])
             #expect(await harness.live(.awx).map(\.id) == ["5"])
         }
     }
@@ -123,8 +124,8 @@ import TokenWardenStore
                 return 1
             })
             #expect(report.writes == 1)
-            #expect(report.events.filter { $0.kind == .revoked }.compactMap(\.token?.id) == ["1"])
-            let deferred = report.events.filter { $0.kind == .deferred }
+            #expect(report.events.filter { $0.kind == .tokenRevoked }.compactMap(\.token?.id) == ["1"])
+            let deferred = report.events.filter { $0.kind == .actionDeferred }
             #expect(deferred.count == 2)
             #expect(deferred.allSatisfy { $0.message.contains("shared by all providers within one poll_interval") })
             #expect(await harness.simulator.provider(.awx).writes == 1)
@@ -153,7 +154,7 @@ import TokenWardenStore
     }
 
     @Test func prioritiesAreOrderedBySeverity() {
-        typealias Priority = LifecycleEvent.Priority
+        typealias Priority = JournalEvent.Priority
         #expect(Priority.critical > .error && Priority.error > .warning && Priority.warning > .notice && Priority.notice > .info)
         #expect(Priority.error.rawValue == 3)
     }
@@ -171,7 +172,7 @@ import TokenWardenStore
             """
         try await LifecycleHarness.with(kinds: [.aap], tokens: [.aap: [stale, used]], policy: policy, enforce: true) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.events.map(\.kind) == [.revoked], "\(report.events.map(\.message))")
+            #expect(report.events.map(\.kind) == [.tokenRevoked], "\(report.events.map(\.message))")
             #expect(report.events.first?.message.contains("sim-aap/21") == true)
             #expect(await harness.live(.aap).map(\.id) == ["22"])
         }

@@ -3,7 +3,7 @@ import Testing
 import TokenWardenCore
 import TokenWardenTestSupport
 
-@testable import TokenWardenDaemon
+@testable import TokenWardenLifecycle
 
 /// File delivery: atomic replacement, mode and owner, and failures that leave the old file alone.
 @Suite struct SecretDelivererTests {

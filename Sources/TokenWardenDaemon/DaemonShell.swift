@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TokenWardenJournal
+import TokenWardenLifecycle
+import TokenWardenProviders
+import TokenWardenStore
+import UnixSignals
+
+/// The daemon process: a `ServiceGroup` of the polling service and its sibling, the systemd status
+/// service, with one signal path. SIGTERM and SIGINT stop it gracefully (running cycles finish),
+/// SIGHUP reloads. The signals are trapped here rather than by the group so the stop can say which
+/// signal asked for it (`STATUS=stopping: SIGTERM`, and the journal).
+public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
+    let polling: PollingService<C>
+    let group: ServiceGroup
+    let http: ProviderHTTPClient
+    let ownsHTTP: Bool
+
+    /// Loads the configuration and policies and opens the store, or throws every problem: the daemon
+    /// never starts on a bad configuration. `observer` watches cycles (tests).
+    public init(
+        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(), clock: C, http: ProviderHTTPClient? = nil,
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
+        observer: DaemonObserver? = nil
+    ) async throws {
+        let (loader, setup) = try await SetupLoader.first(options, http: http)
+        let store: TokenStore
+        do {
+            // Checked after READY=1 (`PollingService.checkStore`): on a large store the check takes seconds.
+            store = try setup.configuration.openStore(checking: false)
+        } catch {
+            if http == nil { try? await loader.http.shutdown() }
+            throw error
+        }
+        let (reports, continuation) = AsyncStream<CycleReport>.makeStream()
+        polling = PollingService(
+            options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock,
+            reports: continuation, random: random, observer: observer)
+        let status = SystemdStatusService(
+            notifier: notifier, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
+            reports: reports, isResponsive: { [polling] in await polling.isResponsive() })
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // Shut down in reverse order: the polling service drains its cycles first, while the
+            // status service keeps pinging the watchdog.
+            .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        var quiet = logger
+        quiet.logLevel = .error
+        group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: quiet))
+        self.http = loader.http
+        ownsHTTP = http == nil
+    }
+
+    /// Runs until stopped (by a signal, `stop`, the requested rounds, or a damaged database, which it throws).
+    /// `trappingSignals` is false for tests in the same process as others.
+    public func run(trappingSignals: Bool = true) async throws {
+        let signals = trappingSignals ? await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup) : nil
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                if let signals {
+                    tasks.addTask {
+                        for await signal in signals {
+                            if signal == .sighup { await reload() } else { await stop(reason: "\(signal)") }
+                        }
+                    }
+                }
+                try await group.run()
+                tasks.cancelAll()
+            }
+        } catch {
+            if ownsHTTP { try? await http.shutdown() }
+            throw error
+        }
+        if ownsHTTP { try? await http.shutdown() }
+    }
+
+    /// What SIGHUP does: a new configuration and policies, or the old ones kept when the new are bad.
+    public func reload() async { await polling.reload() }
+
+    /// What SIGTERM does: no new cycles; running ones finish, then `run()` returns.
+    public func stop(reason: String) async {
+        await polling.stop(reason: reason)
+        await group.triggerGracefulShutdown()
+    }
+}
+
+extension DaemonShell where C == DispatchTimerClock {
+    /// The daemon as systemd runs it: timers on `DispatchSourceTimer`.
+    public init(options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) async throws {
+        try await self.init(options: options, logger: logger, notifier: notifier, clock: DispatchTimerClock())
+    }
+}

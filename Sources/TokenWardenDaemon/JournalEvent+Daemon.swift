@@ -1,0 +1,36 @@
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenLifecycle
+
+/// How the journal words the daemon's own steps: start, reload, a refused reload, stop, a damaged database.
+extension JournalEvent {
+    static func started(_ setup: CycleSetup) -> JournalEvent {
+        JournalEvent(.daemonStarted, .notice, "tokenwarden started: " + summary(setup), detail: setup.configuration.sourcePath)
+    }
+
+    static func reloaded(_ setup: CycleSetup) -> JournalEvent {
+        JournalEvent(.daemonReloaded, .notice, "reloaded: " + summary(setup), detail: setup.configuration.sourcePath)
+    }
+
+    static func reloadRefused(_ error: any Error) -> JournalEvent {
+        JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
+    }
+
+    static func stopping(_ reason: String, running: Int) -> JournalEvent {
+        JournalEvent(.daemonStopping, .notice, "tokenwarden stopping (\(reason)); \(running) cycles still running")
+    }
+
+    static func unusable(_ provider: String, _ reason: String) -> JournalEvent {
+        JournalEvent(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
+    }
+
+    static func storeDamaged(_ error: any Error) -> JournalEvent {
+        JournalEvent(.storeDamaged, .critical, "\(error)")
+    }
+
+    /// "6 providers, 3 rules, enforcing".
+    private static func summary(_ setup: CycleSetup) -> String {
+        "\(setup.drivers.count) providers, \(setup.context.policies.rules.count) rules, "
+            + (setup.configuration.daemon.enforce ? "enforcing" : "report-only")
+    }
+}

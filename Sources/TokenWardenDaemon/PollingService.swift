@@ -1,0 +1,196 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenLifecycle
+import TokenWardenStore
+
+/// Runs one cycle per tick of a provider's timer, journals each cycle's report, passes it on, and
+/// re-arms the provider (backing off while it fails). A reload swaps the setup between cycles. On a
+/// stop no new cycle starts and running ones finish, so a rotation reaches a committed state.
+actor PollingService<C: Clock>: Service where C.Duration == Duration {
+    let options: DaemonOptions
+    let logger: Logger
+    let notifier: SystemdNotifier
+    let store: TokenStore
+    let schedule: PollSchedule<C>
+    let writes: WriteWindow<C>
+    let loader: SetupLoader
+    let reports: AsyncStream<CycleReport>.Continuation
+    /// A number in the range, for the first-poll spread and the ±10% jitter of each interval.
+    let random: @Sendable (ClosedRange<Double>) -> Double
+    let observer: DaemonObserver?
+    private(set) var setup: CycleSetup
+    private var running: Set<String> = []
+    private var rounds: [String: Int] = [:]
+    private var storeChecked = false
+    private var stopping = false
+    /// Why the daemon stopped on its own (a damaged database): `run()` throws it.
+    private var fatal: (any Error)?
+
+    init(
+        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
+        clock: C, reports: AsyncStream<CycleReport>.Continuation, random: @escaping @Sendable (ClosedRange<Double>) -> Double,
+        observer: DaemonObserver?
+    ) {
+        self.options = options
+        self.logger = logger
+        self.notifier = notifier
+        self.store = store
+        self.setup = setup
+        self.loader = loader
+        self.schedule = PollSchedule(clock: clock)
+        self.writes = WriteWindow(clock: clock)
+        self.reports = reports
+        self.random = random
+        self.observer = observer
+    }
+
+    /// Says `READY=1`, checks the store, arms every provider once it passed, and runs cycles until
+    /// stopped. Throws when the database failed its check.
+    func run() async throws {
+        _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread(setup))")])
+        JournalEvent.started(setup).log(to: logger)
+        for (provider, reason) in setup.unusable { JournalEvent.unusable(provider, reason).log(to: logger) }
+        await withTaskGroup(of: Void.self) { background in
+            background.addTask { await self.schedule.run() }
+            background.addTask { await self.checkStoreThenArm() }
+            await withDiscardingTaskGroup { cycles in
+                for await provider in schedule.ticks.cancelOnGracefulShutdown() {
+                    guard let setup = begin(provider) else { continue }
+                    cycles.addTask { await self.cycle(provider, setup) }
+                }
+                stop(reason: "asked to stop")
+            }
+            background.cancelAll()
+        }
+        reports.finish()
+        if let fatal { throw fatal }
+    }
+
+    /// Stops starting cycles: `STOPPING=1`, one journal entry, and the tick loop ends once the
+    /// running cycles are done.
+    func stop(reason: String) {
+        guard !stopping else { return }
+        stopping = true
+        _ = try? notifier.notify([("STOPPING", "1"), ("STATUS", "stopping: \(reason)")])
+        JournalEvent.stopping(reason, running: running.count).log(to: logger)
+        schedule.finish()
+    }
+
+    /// SIGHUP: reads the configuration and policies again; a bad file keeps the last good ones running.
+    func reload() {
+        guard !stopping else { return }
+        _ = try? notifier.notify([("RELOADING", "1"), ("MONOTONIC_USEC", String(SystemdNotifier.monotonicMicroseconds()))])
+        do {
+            setup = try loader.reload(keeping: setup.configuration)
+            if storeChecked {
+                schedule.disarmAll()
+                armAll()
+            }
+            JournalEvent.reloaded(setup).log(to: logger)
+        } catch {
+            JournalEvent.reloadRefused(error).log(to: logger)
+        }
+        _ = try? notifier.notify([("READY", "1")])
+    }
+
+    /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
+    func isResponsive() -> Bool { !stopping }
+
+    // MARK: - Cycles
+
+    /// The setup to run `provider`'s cycle with, or nil when it must not run now.
+    private func begin(_ provider: String) -> CycleSetup? {
+        guard !stopping, !running.contains(provider), setup.drivers.contains(where: { $0.config.id == provider }) else { return nil }
+        running.insert(provider)
+        return setup
+    }
+
+    private func cycle(_ provider: String, _ setup: CycleSetup) async {
+        observer?.cycleStarted(provider)
+        let failedBefore = (try? store.consecutiveFailures(provider: provider)) ?? 0
+        let report: CycleReport
+        do {
+            report = try await Cycle(setup: setup, store: store).run(providers: [provider]) { wanted in await self.reserveWrites(wanted) }
+        } catch {
+            report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])
+        }
+        for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
+        finish(provider)
+        reports.yield(report)
+        observer?.cycleFinished(report)
+    }
+
+    /// Re-arms a provider after its cycle, or stops once every provider had the requested rounds.
+    private func finish(_ provider: String) {
+        running.remove(provider)
+        rounds[provider, default: 0] += 1
+        if let wanted = options.rounds, setup.drivers.allSatisfy({ rounds[$0.config.id, default: 0] >= wanted }) {
+            stop(reason: "\(wanted) rounds done")
+        }
+        if !stopping { arm(provider, after: min(backoff(provider), untilOldTokenDue(provider))) }
+        if running.isEmpty { IdleMemory.release(store) }
+    }
+
+    private func reserveWrites(_ wanted: Int) async -> Int {
+        let daemon = setup.configuration.daemon
+        return await writes.reserve(wanted, limit: daemon.maxActionsPerCycle, window: .seconds(daemon.pollInterval.timeInterval))
+    }
+
+    /// Runs the database check after `READY=1` (it reads the whole file: seconds on a large store),
+    /// then arms the first polls; damage stops the daemon instead.
+    private func checkStoreThenArm() async {
+        do {
+            try await store.check()
+            storeChecked = true
+            if !stopping { armAll() }
+        } catch {
+            guard !Task.isCancelled else { return }
+            JournalEvent.storeDamaged(error).log(to: logger)
+            fatal = error
+            stop(reason: "the database failed its check")
+        }
+    }
+
+    // MARK: - Scheduling
+
+    /// Arms every provider; the first polls are spread over a jitter window so a start or reload
+    /// never sends every request at once.
+    private func armAll() {
+        let window = spread(setup).timeInterval
+        for (config, _) in setup.drivers { arm(config.id, after: random(0...window)) }
+    }
+
+    private func arm(_ provider: String, after seconds: TimeInterval) {
+        schedule.arm(provider, after: .milliseconds(Int64(min(seconds, 1e9) * 1_000)))
+        // For `tokenwarden status` and STATUS=; a failed write only leaves that line out of date.
+        try? store.recordNextPoll(provider: provider, at: Date().addingTimeInterval(seconds))
+    }
+
+    /// The first-poll jitter window: a quarter of the shortest interval, at most a minute.
+    func spread(_ setup: CycleSetup) -> TimeSpan {
+        let shortest = setup.drivers.map { interval(of: $0.config) }.min() ?? 60
+        return TimeSpan(seconds: min(60, max(1, Int64(shortest) / 4)))
+    }
+
+    private func interval(of provider: ProviderConfig) -> Double {
+        (provider.pollInterval ?? setup.configuration.daemon.pollInterval).timeInterval
+    }
+
+    /// The poll interval, ±10% jitter; while a provider keeps failing, doubled per failure up to 8×.
+    private func backoff(_ provider: String) -> TimeInterval {
+        guard let config = setup.configuration.provider(id: provider) else { return 60 }
+        let failures = (try? store.consecutiveFailures(provider: provider)) ?? 0
+        return interval(of: config) * Double(1 << min(3, failures)) * random(0.9...1.1)
+    }
+
+    /// Seconds until the first delivered rotation of `provider` may revoke its old token (plus a
+    /// second), so the old token lives no longer than its overlap rather than until the next poll.
+    private func untilOldTokenDue(_ provider: String) -> TimeInterval {
+        let due = ((try? store.unfinishedRotations()) ?? [])
+            .filter { $0.provider == provider && $0.state == .delivered }.compactMap(\.revokeOldAfter).min()
+        return due.map { max(1, $0.timeIntervalSinceNow + 1) } ?? .infinity
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenLifecycle
+import TokenWardenProviders
+
+/// Reads the configuration and policies into a `CycleSetup`: at start, and again on each SIGHUP.
+/// The HTTP client is made once, at start, with that configuration's `request_timeout` (a reload
+/// keeps it: restart to change it).
+struct SetupLoader: Sendable {
+    let options: DaemonOptions
+    let http: ProviderHTTPClient
+
+    /// The first load: the configuration, its policies and the enforcement check, or every problem.
+    /// The HTTP client is `http` when given, else made here (and shut down again when the load fails).
+    static func first(_ options: DaemonOptions, http: ProviderHTTPClient?) async throws -> (SetupLoader, CycleSetup) {
+        let configuration = try ConfigLoader(environment: options.environment).load(path: options.configPath)
+        let policies = try configuration.loadPolicies()
+        let client = http ?? ProviderHTTPClient(policy: configuration.httpPolicy)
+        let loader = SetupLoader(options: options, http: client)
+        do {
+            return (loader, try CycleSetup(configuration: configuration, policies: policies, http: client, environment: options.environment))
+        } catch {
+            if http == nil { try? await client.shutdown() }
+            throw error
+        }
+    }
+
+    /// A reload: the same checks, and the state directory may not move while the daemon runs.
+    func reload(keeping current: Configuration) throws -> CycleSetup {
+        let configuration = try ConfigLoader(environment: options.environment).load(path: options.configPath)
+        guard configuration.databasePath == current.databasePath else {
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    file: configuration.sourcePath, subject: "[daemon]", key: "state_directory",
+                    message: "cannot change while the daemon runs; restart it instead")
+            ])
+        }
+        let policies = try configuration.loadPolicies()
+        return try CycleSetup(configuration: configuration, policies: policies, http: http, environment: options.environment)
+    }
+}

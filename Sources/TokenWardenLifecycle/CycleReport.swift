@@ -1,0 +1,31 @@
+import TokenWardenCore
+import TokenWardenJournal
+
+/// What one cycle did: each poll with what it changed, how many decisions policy made, and the
+/// events of what was reported and done. The journal, `STATUS=` and `sync`'s output each read it once.
+public struct CycleReport: Sendable {
+    public var polls: [PollResult]
+    /// Providers not polled because their credential did not load, and why.
+    public var unusable: [(provider: String, reason: String)]
+    /// What policy decided about the inventory (reported or carried out, or neither when unchanged).
+    public var decisions: [Decision]
+    public var events: [JournalEvent]
+    /// Revokes and rotations attempted (charged to the blast-radius budget).
+    public var writes: Int
+
+    public init(
+        polls: [PollResult], unusable: [(provider: String, reason: String)] = [], decisions: [Decision] = [], events: [JournalEvent] = [],
+        writes: Int = 0
+    ) {
+        self.polls = polls
+        self.unusable = unusable
+        self.decisions = decisions
+        self.events = events
+        self.writes = writes
+    }
+
+    /// Whether anything failed: a poll, a provider that could not be polled, an action at error or worse.
+    public var failed: Bool {
+        !unusable.isEmpty || polls.contains { !$0.succeeded } || events.contains { $0.priority >= .error }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenProviders
+
+/// Everything a cycle needs that only a (re)load changes: the policy context, a driver per provider
+/// whose credential loaded (and why the others did not), and how rotations create successors. The
+/// enforcement check runs here, so an unsafe `enforce = true` stops a load, never a cycle.
+public struct CycleSetup: Sendable {
+    public let context: PolicyContext
+    public let drivers: [(config: ProviderConfig, driver: any ProviderDriver)]
+    public let unusable: [(provider: String, reason: String)]
+    let creator: PolicyActuator.Creator
+    /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
+    let createSettles: TimeInterval
+
+    /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`).
+    public init(
+        configuration: Configuration, policies: PolicySet, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) {
+        let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
+        guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
+        context = PolicyContext(configuration: configuration, policies: policies, environment: environment)
+        let drivers = DriverFactory.drivers(for: configuration, http: http, environment: environment)
+        self.drivers = drivers.ready
+        unusable = drivers.failed
+        creator = DriverFactory.creators(for: configuration, http: http, environment: environment)
+        createSettles = http.policy.createSettles
+    }
+
+    public var configuration: Configuration { context.configuration }
+}

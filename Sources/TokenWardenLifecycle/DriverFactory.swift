@@ -1,0 +1,54 @@
+import Foundation
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenProviders
+
+/// Drivers from configuration: each provider's main credential loaded and checked, and the owner
+/// credentials rotations create successors with.
+public enum DriverFactory {
+    /// A driver for every provider whose credential loads; the others with the reason they cannot be polled.
+    public static func drivers(
+        for configuration: Configuration, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (ready: [(config: ProviderConfig, driver: any ProviderDriver)], failed: [(provider: String, reason: String)]) {
+        var ready: [(config: ProviderConfig, driver: any ProviderDriver)] = []
+        var failed: [(provider: String, reason: String)] = []
+        for provider in configuration.providers {
+            do {
+                ready.append((provider, try driver(for: provider, http: http, environment: environment)))
+            } catch {
+                failed.append((provider.id, String(describing: error)))
+            }
+        }
+        return (ready, failed)
+    }
+
+    /// The driver of one provider, with its credential loaded and checked.
+    public static func driver(
+        for provider: ProviderConfig, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ProviderDriver {
+        let credential = try CredentialLoader(environment: environment).load(provider.credential, kind: provider.kind).credential
+        return try ProviderDrivers.make(for: provider, credential: credential, http: http)
+    }
+
+    /// The driver that signs in as `token`'s owner to create its successor: the `[[provider.owner]]`
+    /// credential the config names for that owner, else the provider's main `driver` (whose identity
+    /// the policy has checked owns the token; the rotation checks the provider's answer either way).
+    public static func creator(
+        for token: Token, provider: ProviderConfig, main driver: any ProviderDriver, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> any ProviderDriver {
+        guard let owner = provider.ownerCredential(for: token) else { return driver }
+        let credential = try CredentialLoader(environment: environment).load(owner.credential, kind: provider.kind).credential
+        return try ProviderDrivers.make(for: provider, credential: credential, http: http)
+    }
+
+    /// `creator(for:…)` for every provider of `configuration`: what a cycle's rotations create with.
+    public static func creators(
+        for configuration: Configuration, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> PolicyActuator.Creator {
+        { token, main in
+            guard let provider = configuration.provider(id: token.provider) else { return main }
+            return try creator(for: token, provider: provider, main: main, http: http, environment: environment)
+        }
+    }
+}

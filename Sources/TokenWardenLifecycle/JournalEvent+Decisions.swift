@@ -1,0 +1,148 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenStore
+
+/// How the journal words what a cycle decided and did: one place for the admin-facing English of
+/// reported decisions, revokes and rotations. `PolicyActuator` only classifies, reserves and writes.
+extension JournalEvent {
+    /// A decision reported rather than carried out (see `PolicyActuator.Handling`).
+    static func reported(
+        _ decision: Decision, _ how: PolicyActuator.Handling, limit: String?, retryAfter: Date?, sharedWith: [String], destination: String
+    ) -> JournalEvent {
+        let token = decision.token
+        let named = "\(token.reference) \"\(token.name)\""
+        let verb = verb(decision.action)
+        switch how {
+        case .notify:
+            return JournalEvent(
+                .tokenNotified, token.state == .expired ? .warning : .notice, "\(named): \(decision.reason)",
+                token: token, rule: decision.rule, action: .notify)
+        case .held where decision.hold == .ownCredential:
+            return JournalEvent(
+                .heldOwnCredential, .warning,
+                "not \(verb) \(named), tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file",
+                token: token, rule: decision.rule, action: decision.action)
+        case .held where decision.hold == .sharedDestination:
+            let others =
+                sharedWith.isEmpty
+                ? "other live tokens it selects" : sharedWith.prefix(5).joined(separator: ", ") + (sharedWith.count > 5 ? ", …" : "")
+            return JournalEvent(
+                .needsPerson, .error,
+                "not rotating \(named): rule \(decision.rule) would deliver it to \(destination), "
+                    + "which also serves \(others); each successor would overwrite the other's secret and the rest would be delivered nowhere. "
+                    + "Narrow the rule (match.owner, match.provider) to one token, or deliver with a command naming \(Delivery.tokenPlaceholder)",
+                token: token, rule: decision.rule, action: .rotate)
+        case .held where decision.hold == .ownerCredentialMissing:
+            return JournalEvent(
+                .needsPerson, .warning, "not rotating \(named) (\(decision.reason)): \(RotationSigners.missingCredential(for: token))",
+                token: token, rule: decision.rule, action: decision.action)
+        case .held:
+            return JournalEvent(
+                .needsPerson, .warning,
+                "\(named) should be \(verb) (\(decision.reason)), but the provider has no API for it: "
+                    + "a person must \(decision.action.rawValue) it in the provider's web interface",
+                token: token, rule: decision.rule, action: decision.action)
+        case .report:
+            return JournalEvent(
+                .wouldAct, .notice, "would \(decision.action.rawValue) \(named): \(decision.reason) (report-only: [daemon] enforce = false)",
+                token: token, rule: decision.rule, action: decision.action)
+        case .deferred:
+            return JournalEvent(
+                .actionDeferred, .warning, "not \(verb) \(named) this cycle: beyond \(limit ?? "the blast-radius limit") (\(decision.reason))",
+                token: token, rule: decision.rule, action: decision.action)
+        case .waiting:
+            let retry = retryAfter.map(ProviderTimestamp.format) ?? "later"
+            return JournalEvent(
+                .actionDeferred, .warning,
+                "not rotating \(named) again before \(retry): its last rotation failed "
+                    + "(`tokenwarden history \(token.reference)` says why; `tokenwarden rotate \(token.reference)` tries now)",
+                token: token, rule: decision.rule, action: .rotate)
+        case .write:
+            preconditionFailure("writes are carried out, not reported")
+        }
+    }
+
+    /// More new decisions than one cycle reports.
+    static func reportsPending(_ pending: Int, perCycle: Int) -> JournalEvent {
+        JournalEvent(
+            .reportsPending, .notice,
+            "\(pending) more decisions to report; they follow, \(perCycle) per cycle (`tokenwarden plan --all` lists every decision now)")
+    }
+
+    /// More writes were due than the blast-radius limit allows.
+    static func limitReached(due: Int, allowed: Int, heldBack: [Token]) -> JournalEvent {
+        let listed = heldBack.prefix(5).map(\.reference).joined(separator: ", ") + (heldBack.count > 5 ? ", …" : "")
+        return JournalEvent(
+            .limitReached, .critical,
+            "\(due) revokes and rotations were due but the blast-radius limit allows \(allowed) this cycle; "
+                + "\(heldBack.count) held back (\(listed)). "
+                + "Check the rules and the provider before raising max_actions_per_cycle: this many at once is usually a bug, not policy")
+    }
+
+    /// A write the cycle could not start: no usable driver, or no usable owner credential.
+    static func cannotWrite(_ decision: Decision, because reason: String) -> JournalEvent {
+        JournalEvent(
+            decision.action == .revoke ? .revokeFailed : .rotationFailed, .error,
+            "cannot \(decision.action.rawValue) \(decision.token.reference): \(reason)",
+            token: decision.token, rule: decision.rule, action: decision.action)
+    }
+
+    /// A rotation put off to a later cycle, and why.
+    static func rotationPutOff(_ token: Token, rule: String, _ why: String, priority: Priority = .warning) -> JournalEvent {
+        JournalEvent(.actionDeferred, priority, why, token: token, rule: rule, action: .rotate)
+    }
+
+    /// How a revoke ended.
+    public static func revoke(_ outcome: TokenRevoker.Outcome, token: Token, rule: String?) -> JournalEvent {
+        let named = "\(token.reference) \"\(token.name)\""
+        return switch outcome {
+        case .revoked:
+            JournalEvent(.tokenRevoked, .notice, "revoked \(named)", token: token, rule: rule, action: .revoke)
+        case .alreadyGone:
+            JournalEvent(.tokenRevoked, .notice, "\(named) was already gone at the provider", token: token, rule: rule, action: .revoke)
+        case .failed(let reason):
+            JournalEvent(
+                .revokeFailed, .error, "revoking \(named) failed, retried next cycle: \(reason)", token: token, rule: rule, action: .revoke)
+        }
+    }
+
+    /// Where a rotation stands after it was carried as far as it could go (`token` is its old token).
+    public static func rotation(_ record: RotationRecord, token: Token?) -> JournalEvent {
+        let name = token.map { "\(record.reference) \"\($0.name)\"" } ?? record.reference
+        let new = "\(record.newTokenID ?? "?") (\(record.newSecretFingerprint ?? "no fingerprint"))"
+        let (kind, priority, message): (Kind, Priority, String) =
+            switch record.state {
+            case .done:
+                (.tokenRotated, .notice, "rotated \(name): new token \(new) delivered to \(record.delivery); the old token is revoked")
+            case .delivered:
+                (
+                    .rotationDelivered, .notice,
+                    "rotating \(name): new token \(new) delivered to \(record.delivery); the old token is revoked after "
+                        + (record.revokeOldAfter.map(ProviderTimestamp.format) ?? "the overlap")
+                        + (record.failure.map { " (last attempt: \($0))" } ?? "")
+                )
+            case .failed:
+                (.rotationFailed, .error, "rotation of \(name) failed: \(record.failure ?? "unknown reason"); the old token is untouched")
+            case .planned, .created, .compensating, .oldRevoked:
+                (
+                    .rotationStalled, .warning,
+                    "rotation of \(name) is \(record.state.rawValue) and will be resumed next cycle: \(record.failure ?? "waiting")"
+                )
+            }
+        return JournalEvent(kind, priority, message, provider: record.provider, token: token, rule: record.rule, action: .rotate)
+    }
+
+    /// Another rotation holds the lock: unfinished rotations wait for the next cycle.
+    static let rotationLockBusy = JournalEvent(
+        .rotationStalled, .notice,
+        "another rotation is running (another provider's cycle, or an admin's `tokenwarden rotate`); unfinished rotations are resumed next cycle")
+
+    static func verb(_ action: RuleAction) -> String {
+        switch action {
+        case .notify: "notified"
+        case .rotate: "rotated"
+        case .revoke: "revoked"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenStore
+
+/// Unfinished rotations: carried on each cycle, after a restart or once an overlap ends.
+extension PolicyActuator {
+    /// Resumes every unfinished rotation of `drivers`' providers (after a restart, or when an overlap ends).
+    /// The store is not trusted to say where a secret goes or whether to act: a delivery still to come
+    /// must be what the current policy's rule says (rebuilt by rule name), a rotation begun by policy
+    /// moves on only while enforcement is on, and anything else is undone before it delivers.
+    public func resumeRotations(drivers: [String: any ProviderDriver], rules: [Rule], enforce: Bool) async throws -> [JournalEvent] {
+        let unfinished = try store.unfinishedRotations().filter { drivers[$0.provider] != nil }
+        guard !unfinished.isEmpty else { return [] }
+        guard let lock = try await RotationLock.acquire(spool: spool) else {
+            return [.rotationLockBusy]
+        }
+        defer { withExtendedLifetime(lock) {} }
+        var events: [JournalEvent] = []
+        for record in unfinished {
+            guard let driver = drivers[record.provider] else { continue }
+            if record.mode == .enforce && !enforce {
+                try store.noteRotationDelay(
+                    record.id, at: clock(),
+                    reason: "enforcement is off ([daemon] enforce = false): this rotation, begun by policy, "
+                        + "waits; turn enforcement on, or finish it with `tokenwarden rotate \(record.reference)`")
+                continue
+            }
+            if let refusal = try deliveryRefusal(record, rules: rules) {
+                let undone = try store.advanceRotation(
+                    record.id, to: .compensating, at: clock(), detail: "not delivering: \(refusal)",
+                    failure: "not delivering the new secret: \(refusal); the new token is revoked undelivered")
+                events.append(try event(for: try await rotator.resume(undone, driver: driver)))
+                continue
+            }
+            let after = try await rotator.resume(record, driver: driver)
+            // A rotation quietly waiting out its overlap says nothing; any step or stall is reported.
+            if after.state != record.state || after.failure != nil { events.append(try event(for: after)) }
+        }
+        return events
+    }
+
+    /// Why a stored rotation's pending delivery must not be made, or nil: it must be the current
+    /// policy's delivery for its rule (an admin's `rotate` without a rule delivers only to a file).
+    func deliveryRefusal(_ record: RotationRecord, rules: [Rule]) throws -> String? {
+        guard record.state == .planned || record.state == .created else { return nil }
+        guard let name = record.rule else {
+            if case .file = record.delivery.target { return nil }
+            return "a rotation without a rule delivers only to a file, and this one names \(record.delivery)"
+        }
+        guard let rule = rules.first(where: { $0.name == name }), let delivery = rule.delivery,
+            let token = try store.token(provider: record.provider, id: record.tokenID)
+        else {
+            return "rule \(name) is no longer in the policy"
+        }
+        let expected = delivery.resolved(for: token)
+        return expected == record.delivery ? nil : "the stored delivery (\(record.delivery)) is not what rule \(name) says now (\(expected))"
+    }
+
+    /// Where a rotation stands, named with its old token's stored facts.
+    func event(for record: RotationRecord) throws -> JournalEvent {
+        .rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
+    }
+}

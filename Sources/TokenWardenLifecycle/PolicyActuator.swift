@@ -1,0 +1,221 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenStore
+
+/// Carries out a cycle's decisions: notifies, reports what enforcement would do, and, when enforcing,
+/// revokes and rotates within the blast-radius limit. Everything it does is in the audit trail.
+/// Report-only, held and deferred decisions are reported once per threshold crossing (and again when
+/// the token's facts change), not every cycle; writes are retried every cycle until they succeed.
+public struct PolicyActuator: Sendable {
+    let store: TokenStore
+    let rotator: TokenRotator
+    let spool: SecretSpool
+    let clock: @Sendable () -> Date
+    let reportsPerCycle: Int
+
+    /// New or changed decisions reported per cycle; the rest wait for the next cycles, with one line
+    /// that counts them. A 1M-token store's first report was 600k entries (`make bench`).
+    public static let reportsPerCycle = 100
+
+    public init(
+        store: TokenStore, spool: SecretSpool, createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() },
+        reportsPerCycle: Int = PolicyActuator.reportsPerCycle
+    ) {
+        self.store = store
+        self.spool = spool
+        self.rotator = TokenRotator(store: store, spool: spool, createSettles: createSettles, clock: clock)
+        self.clock = clock
+        self.reportsPerCycle = reportsPerCycle
+    }
+
+    /// What a decision comes to this cycle.
+    enum Handling: String {
+        /// `waiting`: the token's last rotation failed recently; it is not tried again yet.
+        case notify, held, report, deferred, waiting, write
+    }
+
+    /// How long after a failed rotation policy leaves the token alone: a broken delivery would
+    /// otherwise create and revoke a token every cycle. An admin's `rotate` is not held back.
+    public static let rotationRetryDelay: TimeInterval = 6 * 3_600
+
+    /// The driver that creates `token`'s successor, signed in as its owner, given the provider's main
+    /// driver (see `DriverFactory.creator`); without one, the main driver creates.
+    public typealias Creator = @Sendable (_ token: Token, _ main: any ProviderDriver) throws -> any ProviderDriver
+
+    /// What applying a cycle's decisions did.
+    public struct Applied: Sendable {
+        public var events: [JournalEvent]
+        /// Revokes and rotations attempted: what the blast-radius budget was charged.
+        public var writes: Int
+    }
+
+    /// Applies `decisions` (the engine's, for the tokens of `providers`). `drivers` are the providers
+    /// that can be written to; a write for any other fails with the reason.
+    /// `reserve`, when given, is asked for the writes within the limits and answers how many of them
+    /// may go ahead: the daemon's providers, each on its own timer, share one limit per interval.
+    public func apply(
+        _ decisions: [Decision], rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
+        drivers: [String: any ProviderDriver], unusable: [String: String] = [:],
+        reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil
+    ) async throws -> Applied {
+        let rotating = Set(try store.unfinishedRotations().map(\.reference))
+        let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
+        let current = decisions.filter { !rotating.contains($0.token.reference) }
+        var handling: [String: Handling] = [:]
+        var writes: [Decision] = []
+        for decision in current {
+            if decision.action == .notify {
+                handling[decision.token.reference] = .notify
+            } else if decision.hold != nil {
+                handling[decision.token.reference] = .held
+            } else if !enforce {
+                handling[decision.token.reference] = .report
+            } else if decision.action == .rotate, failedAt[decision.token.reference] != nil {
+                handling[decision.token.reference] = .waiting
+            } else {
+                writes.append(decision)
+            }
+        }
+        var (within, beyond) = budget.split(writes)
+        if let reserve, !within.isEmpty {
+            let granted = max(0, min(within.count, await reserve(within.count)))
+            for decision in within[granted...] {
+                beyond.append((decision, "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval"))
+            }
+            within.removeSubrange(granted...)
+        }
+        var limits: [String: String] = [:]
+        for (decision, limit) in beyond {
+            handling[decision.token.reference] = .deferred
+            limits[decision.token.reference] = limit
+        }
+        var facts: [String: String] = [:]
+        for decision in current {
+            if let how = handling[decision.token.reference] { facts[decision.token.reference] = decision.factsKey + "|" + how.rawValue }
+        }
+        let remembered = try store.rememberDecisions(facts, providers: providers, at: clock(), limit: reportsPerCycle)
+        let fresh = remembered.fresh
+
+        var events: [JournalEvent] = []
+        var audited: [AuditedAction] = []
+        let sharing = Dictionary(grouping: current.filter { $0.hold == .sharedDestination }, by: \.rule).mapValues { $0.map(\.token.reference) }
+        let destinations = Dictionary(rules.map { ($0.name, $0.delivery?.destination ?? "its destination") }, uniquingKeysWith: { first, _ in first })
+        for decision in current where fresh.contains(decision.token.reference) {
+            guard let how = handling[decision.token.reference] else { continue }
+            let reference = decision.token.reference
+            let retryAfter = failedAt[reference].map { $0.addingTimeInterval(Self.rotationRetryDelay) }
+            events.append(
+                .reported(
+                    decision, how, limit: limits[reference], retryAfter: retryAfter,
+                    sharedWith: (sharing[decision.rule] ?? []).filter { $0 != reference },
+                    destination: destinations[decision.rule] ?? "its destination"))
+            audited.append(
+                audit(
+                    decision, how, enforce: enforce, limit: limits[reference], failedAt: failedAt[reference], destination: destinations[decision.rule]
+                ))
+        }
+        try store.recordActions(audited)
+        if remembered.pending > 0 { events.append(.reportsPending(remembered.pending, perCycle: reportsPerCycle)) }
+        if !beyond.isEmpty { events.append(.limitReached(due: writes.count, allowed: within.count, heldBack: beyond.map(\.decision.token))) }
+        events += try await write(within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
+        return Applied(events: events, writes: within.count)
+    }
+
+    /// The audit record of a reported decision (written with the cycle's others).
+    private func audit(
+        _ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?, destination: String?
+    ) -> AuditedAction {
+        let token = decision.token
+        var audited = AuditedAction(
+            provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+            action: decision.action, mode: enforce ? .enforce : .report, outcome: .skipped, reason: decision.reason)
+        switch how {
+        case .notify:
+            audited.outcome = .succeeded
+        case .held where decision.hold == .ownCredential:
+            audited.error = "held: this is the credential tokenwarden itself signs in with"
+        case .held where decision.hold == .sharedDestination:
+            audited.error = "held: rule \(decision.rule) delivers every token it selects to one \(destination ?? "destination")"
+        case .held where decision.hold == .ownerCredentialMissing:
+            audited.error = "held: tokenwarden holds no credential of the token's owner"
+        case .held:
+            audited.error = "held: \(token.provider) has no API to \(decision.action.rawValue) tokens; a person must do it"
+        case .report:
+            break
+        case .deferred:
+            audited.error = "held back by the blast-radius limit (\(limit ?? "max_actions_per_cycle"))"
+        case .waiting:
+            let failed = failedAt ?? clock()
+            audited.error =
+                "the last rotation failed at \(ProviderTimestamp.format(failed)); "
+                + "not tried again before \(ProviderTimestamp.format(failed.addingTimeInterval(Self.rotationRetryDelay)))"
+        case .write:
+            preconditionFailure("writes are carried out, not reported")
+        }
+        return audited
+    }
+
+    private func write(
+        _ decisions: [Decision], rules: [Rule], drivers: [String: any ProviderDriver],
+        unusable: [String: String], creator: Creator?
+    ) async throws -> [JournalEvent] {
+        guard !decisions.isEmpty else { return [] }
+        let byName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var lock: RotationLock?
+        var events: [JournalEvent] = []
+        for decision in decisions {
+            let token = decision.token
+            guard let driver = drivers[token.provider] else {
+                let reason = unusable[token.provider] ?? "the provider is not configured"
+                try store.recordAction(
+                    AuditedAction(
+                        provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+                        action: decision.action, mode: .enforce, outcome: .failed, reason: decision.reason, error: reason))
+                events.append(.cannotWrite(decision, because: reason))
+                continue
+            }
+            switch decision.action {
+            case .revoke:
+                let outcome = try await TokenRevoker(store: store, clock: clock).revoke(
+                    token, with: driver, mode: .enforce, rule: decision.rule, reason: decision.reason)
+                events.append(.revoke(outcome, token: token, rule: decision.rule))
+            case .rotate:
+                guard let rule = byName[decision.rule], let delivery = rule.delivery else { continue }
+                if lock == nil { lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) }
+                guard lock != nil else {
+                    events.append(
+                        .rotationPutOff(
+                            token, rule: rule.name, "not rotating \(token.reference) this cycle: another rotation has been running for 30 seconds"))
+                    continue
+                }
+                let signer: any ProviderDriver
+                do {
+                    signer = try creator?(token, driver) ?? driver
+                } catch {
+                    try store.recordAction(
+                        AuditedAction(
+                            provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+                            action: .rotate, mode: .enforce, outcome: .failed, reason: decision.reason,
+                            error: "the owner's credential cannot be used: \(error)"))
+                    events.append(.cannotWrite(decision, because: "the credential of its owner \(token.owner ?? "?") cannot be used: \(error)"))
+                    continue
+                }
+                do {
+                    let record = try await rotator.rotate(
+                        token, delivery: delivery.resolved(for: token), overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
+                        mode: .enforce, reason: decision.reason, driver: driver, creator: signer)
+                    events.append(.rotation(record, token: token))
+                } catch let error as StoreError {
+                    // An admin's `tokenwarden rotate` of the same token got there first.
+                    guard case .rotationInProgress = error else { throw error }
+                    events.append(.rotationPutOff(token, rule: rule.name, error.description, priority: .notice))
+                }
+            case .notify:
+                continue
+            }
+        }
+        withExtendedLifetime(lock) {}
+        return events
+    }
+}

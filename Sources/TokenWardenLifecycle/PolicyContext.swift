@@ -1,0 +1,133 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenStore
+
+/// What policy needs besides the tokens, worked out once per configuration load: the validated
+/// policy set, the providers some rule runs on, and tokenwarden's own tokens (which policy never
+/// revokes or rotates; SailPoint's is read from its credential). `plan`, `sync` and every daemon
+/// cycle decide through it; what changes between cycles (the signers, shared destinations) is read
+/// from the store each time.
+public struct PolicyContext: Sendable {
+    public let configuration: Configuration
+    public let policies: PolicySet
+    /// `provider/id` of every token tokenwarden itself authenticates with.
+    public let protected: Set<String>
+    /// The id of the token each provider's main credential is, where known (provider id → token id).
+    public let ownTokenIDs: [String: String]
+    /// Providers whose own token cannot be known (SailPoint with an unreadable credential).
+    public let unknownOwnTokens: [String]
+    /// The providers at least one rule runs on: the others are never read for decisions.
+    public let ruleProviders: Set<String>
+
+    public init(configuration: Configuration, policies: PolicySet, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.configuration = configuration
+        self.policies = policies
+        let own = Self.ownTokenIDs(of: configuration, environment: environment)
+        ownTokenIDs = own.ids
+        unknownOwnTokens = own.unknown
+        protected = Set(own.ids.map { "\($0.key)/\($0.value)" })
+        ruleProviders = Set(PolicyEngine.rulesByProvider(policies.rules, providers: configuration.providers).keys)
+    }
+
+    /// `provider/id` of tokenwarden's own tokens, for commands that load no policies (`revoke`, `rotate`).
+    public static func ownTokens(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Set<String>
+    {
+        Set(ownTokenIDs(of: configuration, environment: environment).ids.map { "\($0.key)/\($0.value)" })
+    }
+
+    /// Each provider's `self_token_id`, and for SailPoint the PAT id in the credential (its OAuth client id).
+    public static func ownTokenIDs(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (ids: [String: String], unknown: [String])
+    {
+        let loader = CredentialLoader(environment: environment)
+        var ids: [String: String] = [:]
+        var unknown: [String] = []
+        for provider in configuration.providers {
+            if let id = provider.selfTokenID { ids[provider.id] = id }
+            guard provider.kind == .sailPoint else { continue }
+            if let id = (try? loader.load(provider.credential, kind: provider.kind))?.credential.publicIdentifier {
+                ids[provider.id] = id
+            } else {
+                unknown.append(provider.id)
+            }
+        }
+        return (ids, unknown)
+    }
+
+    /// Whose tokens tokenwarden can rotate: the owners its credentials sign in as, from the config and
+    /// from what the providers said (stored at each poll, or the owner of the credential's own token).
+    public func signers(store: TokenStore) throws -> RotationSigners {
+        RotationSigners(providers: configuration.providers, identities: try store.identities(ownTokens: ownTokenIDs))
+    }
+
+    /// The rotate rules whose one destination (a file, or a command that does not name `{token_id}`)
+    /// serves more than one live token, with up to ten of those tokens each: every successor would
+    /// overwrite the last one's secret, and all but one would be delivered nowhere.
+    public func sharedDestinations(store: TokenStore) throws -> [String: [String]] {
+        var collisions: [String: [String]] = [:]
+        for rule in policies.rules where rule.action == .rotate {
+            guard let delivery = rule.delivery, !delivery.isPerToken else { continue }
+            let providers = rule.applicability(to: configuration.providers).providers.map(\.id)
+            let served = try store.activeTokens(matching: rule.match, providers: providers, limit: 10)
+            if served.count > 1 { collisions[rule.name] = served }
+        }
+        return collisions
+    }
+
+    /// What policy decides now about the live tokens of `providers` (all when nil): what `plan --all`
+    /// shows and what a cycle acts on.
+    public func decisions(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [Decision] {
+        var evaluated = ruleProviders
+        if let providers { evaluated.formIntersection(providers) }
+        guard !evaluated.isEmpty else { return [] }
+        let signers = try signers(store: store)
+        let colliding = Set(try sharedDestinations(store: store).keys)
+        var decisions: [Decision] = []
+        try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
+            decisions += PolicyEngine.evaluate(
+                tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
+                providers: configuration.providers, protected: protected, signers: signers,
+                colliding: colliding, now: now)
+        }
+        return decisions
+    }
+
+    /// What `plan` prints about the whole inventory at `now`, listing up to `listing` tokens per rule.
+    /// SQLite finds the winning rule of every token in one pass (`TokenStore.forEachFiring`), and only the
+    /// listed tokens are decided in full; `agreed` is false when the engine decided one of those otherwise
+    /// than the pass (a bug to report), in which case the outline comes from deciding every token.
+    public func outline(store: TokenStore, listing: Int, now: Date) throws -> (outline: PlanOutline, agreed: Bool) {
+        let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
+        let signers = try signers(store: store)
+        let colliding = Set(try sharedDestinations(store: store).keys)
+        let empty = DecisionTally(
+            rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
+            colliding: colliding, budget: budget, listing: listing)
+        let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
+        // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
+        // about 0.6 of the time of one pass); the tallies are merged.
+        let slices = try store.slices(ProcessInfo.processInfo.activeProcessorCount)
+        let results = Mutex<[Result<DecisionTally, any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+            var tally = empty
+            let result = Result { () throws -> DecisionTally in
+                try store.forEachFiring(selections, slice: slices[index]) { tally.add(provider: $0, rule: $1, name: $2, id: $3, owner: $4) }
+                return tally
+            }
+            results.withLock { $0.append(result) }
+        }
+        var tally = empty
+        for result in results.withLock({ $0 }) { tally.merge(try result.get()) }
+        let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
+        let decided = PolicyEngine.evaluate(
+            tokens: listed, rules: policies.rules, providers: configuration.providers,
+            protected: protected, signers: signers, colliding: colliding, now: now)
+        if let outline = tally.outline(decided) { return (outline, true) }
+        let every = try decisions(store: store, now: now)
+        return (PlanOutline(decisions: every, budget: budget, listing: listing), false)
+    }
+}
