@@ -36,7 +36,8 @@ test: deps
 build: deps
 	$(SWIFT) build
 
-## bench: release builds of tokenwarden and the fetch-only limit, then scripts/bench/bench.py
+## bench: release builds of tokenwarden and the fetch-only limit, JSONReader against JSONDecoder
+## (Benchmarks/JSONDecoding), then scripts/bench/bench.py
 ## (5 to 20 minutes, as fast as the machine is; BENCH_ARGS="--quick" checks the harness in one, BENCH_ARGS="--only sync" one part).
 bench: deps
 	@python3 -c "import requests" 2>/dev/null || { \
@@ -44,6 +45,8 @@ bench: deps
 	  else echo "the Python baseline needs requests: sudo apt-get install -y python3-requests"; exit 1; fi; }
 	$(SWIFT) build $(RELEASE) --product tokenwarden
 	$(SWIFT) build $(RELEASE) --product tokenwarden-fetch-only
+	$(SWIFT) build $(RELEASE) --product tokenwarden-json-bench
+	.build/release/tokenwarden-json-bench
 	python3 scripts/bench/bench.py $(BENCH_ARGS)
 
 ## deps: install the Debian packages the build needs, when missing (as root; otherwise say how).

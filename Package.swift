@@ -31,17 +31,19 @@ let package = Package(
     ],
     targets: [
         .target(name: "TokenWardenCore"),
+        // The forward-only JSON reader of listing pages and JSON columns (see its benchmark).
+        .target(name: "TokenWardenJSON"),
         .target(
             name: "TokenWardenConfig",
             dependencies: ["TokenWardenCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "TokenWardenStore",
-            dependencies: ["TokenWardenCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["TokenWardenCore", "TokenWardenJSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "TokenWardenProviders",
-            dependencies: ["TokenWardenCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            dependencies: ["TokenWardenCore", "TokenWardenJSON", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .systemLibrary(
@@ -105,7 +107,11 @@ let package = Package(
             path: "Benchmarks/FetchOnly"
         ),
 
+        // `swift run -c release tokenwarden-json-bench`: JSONReader against JSONDecoder on an AWX page.
+        .executableTarget(name: "tokenwarden-json-bench", dependencies: ["TokenWardenJSON"], path: "Benchmarks/JSONDecoding"),
+
         .target(name: "TokenWardenTestSupport", dependencies: ["TokenWardenCore", "TokenWardenJournal"], path: "Tests/TokenWardenTestSupport"),
+        .testTarget(name: "TokenWardenJSONTests", dependencies: ["TokenWardenJSON"]),
         .testTarget(name: "TokenWardenCoreTests", dependencies: ["TokenWardenCore", "TokenWardenTestSupport"]),
         .testTarget(name: "TokenWardenConfigTests", dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenTestSupport"]),
         .testTarget(
@@ -115,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenWardenProvidersTests",
-            dependencies: ["TokenWardenCore", "TokenWardenProviders", "TokenWardenSimulator",
+            dependencies: ["TokenWardenCore", "TokenWardenJSON", "TokenWardenProviders", "TokenWardenSimulator",
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import TokenWardenCore
+import TokenWardenJSON
 
 /// Every HTTP exchange with one provider: authorization, pacing, retries, size caps, and errors an
 /// admin can act on. Drivers describe requests; this decides when to retry and when to give up.

@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenJSON
 
 /// JSON text in a column (scopes, extras, a rotation's delivery), with sorted keys so equal values
 /// store equal text. One encoder and decoder for the process: making them per row was the main cost

@@ -20,7 +20,7 @@ import TokenWardenSimulator
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let victim = root + "/victim"
-        FileManager.default.createFile(atPath: victim, contents: Data("keep".utf8))
+        #expect(FileManager.default.createFile(atPath: victim, contents: Data("keep".utf8)))
         try FileManager.default.createSymbolicLink(atPath: root + "/awx.credential", withDestinationPath: victim)
         #expect(throws: SimulatorError.self) { try PrivateDirectory(root).create("awx.credential", "secret") }
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import TokenWardenCore
+import TokenWardenJSON
 
 /// The Ansible token APIs, which share one serializer family (DRF `count/next/results` pages of up
 /// to 200, host-relative `next` links, create-for-self): AWX / Tower / AAP ≤ 2.4's controller API v2,

@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenJSON
 
 /// Planning Center's `api` app (2019-02-13): HTTP Basic with `APPLICATION_ID:SECRET`, JSON:API
 /// offset pagination. Its PAT objects carry only a name, and there is no revoke or create API.
