@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import TokenWardenCore
 
@@ -9,7 +8,7 @@ enum Confirmation {
     static func ask(_ question: String, yes: Bool, verb: String) throws -> Bool {
         if yes { return true }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("standard input is not a terminal, so tokenwarden cannot ask for confirmation; add --yes to \(verb)")
+            throw Refusal("standard input is not a terminal, so tokenwarden cannot ask for confirmation; add --yes to \(verb)")
         }
         FileHandle.standardError.write(Data("\(question.terminalSafe) [y/N] ".utf8))
         return ["y", "yes"].contains(readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")

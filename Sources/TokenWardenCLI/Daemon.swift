@@ -3,7 +3,7 @@ import Foundation
 import TokenWardenDaemon
 
 /// `tokenwarden daemon`: the long-running service systemd starts.
-struct Daemon: AsyncParsableCommand {
+struct Daemon: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Run the token-lifecycle daemon (systemd starts it as tokenwarden.service).",
@@ -29,11 +29,8 @@ struct Daemon: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var log: LogOptions
 
-    func run() async throws {
-        do {
-            try await DaemonShell(options: DaemonOptions(configPath: options.config), logger: log.logger).run()
-        } catch {
-            throw Terminal.fail(error)
-        }
+    func run(_ context: CommandContext) async throws {
+        let options = DaemonOptions(configPath: context.configPath, environment: context.environment)
+        try await DaemonShell(options: options, logger: log.logger).run()
     }
 }

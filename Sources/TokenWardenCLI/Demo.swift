@@ -60,7 +60,7 @@ struct Demo: AsyncParsableCommand {
             try PrivateDirectory(root + "/policies.d").create("10-demo.toml", Self.policy(root: root, owner: owner))
         } catch {
             await simulator.stop()
-            throw Terminal.fail(error)
+            throw CommandContext.exitCode(for: error)
         }
         // Written unbuffered, so it comes before the daemon's first events even through a pipe.
         FileHandle.standardOutput.write(
@@ -79,7 +79,7 @@ struct Demo: AsyncParsableCommand {
             try await DaemonShell(options: DaemonOptions(configPath: config, rounds: cycles), logger: log.ownOutputLogger).run()
         } catch {
             await simulator.stop()
-            throw Terminal.fail(error)
+            throw CommandContext.exitCode(for: error)
         }
         await simulator.stop()
     }

@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden history [TOKEN]`: the audit trail, oldest first.
-struct History: ParsableCommand {
+struct History: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "Show the audit trail of one token or of the whole inventory.",
@@ -36,9 +36,9 @@ struct History: ParsableCommand {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
-    func run() throws {
-        try Terminal.reportingFailures {
-            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
+    func run(_ context: CommandContext) throws {
+        do {
+            let (configuration, _) = try context.configurationForReading()
             let store = try configuration.openInventory()
             let entries: [HistoryEntry]
             if let token {

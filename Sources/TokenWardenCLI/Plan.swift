@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden plan`: what policy decides about the inventory now, grouped by rule.
-struct Plan: AsyncParsableCommand {
+struct Plan: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what policy decides about the stored inventory now.",
@@ -36,22 +36,22 @@ struct Plan: AsyncParsableCommand {
     /// Tokens listed under a rule unless `--all`: a plan over a large inventory is read by a person.
     static let listedPerRule = 25
 
-    func run() async throws {
-        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
+    func run(_ context: CommandContext) async throws {
+        let (configuration, policies) = try context.configurationWithPolicies()
         if refresh {
-            let (report, failed) = try await Sync.poll(configuration)
+            let (report, failed) = try await Sync.poll(configuration, http: context.http(for: configuration))
             FileHandle.standardError.write(Data((report + "\n\n").utf8))
-            if failed { Terminal.warning("some providers failed to poll; planning on what the inventory has for them") }
+            if failed { StandardError.warning("some providers failed to poll; planning on what the inventory has for them") }
         }
-        try Terminal.reportingFailures {
+        do {
             let store = try configuration.openInventory()
-            let context = PolicyContext(configuration: configuration, policies: policies)
-            for provider in context.unknownOwnTokens {
-                Terminal.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
+            let policy = PolicyContext(configuration: configuration, policies: policies)
+            for provider in policy.unknownOwnTokens {
+                StandardError.warning("the credential of \(provider) cannot be read, so its own token is not known and not protected in this plan")
             }
             let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
             if json || all {
-                let decisions = try context.decisions(store: store, now: Date())
+                let decisions = try policy.decisions(store: store, now: Date())
                 if json { return try JSONOutput.print(decisions.map(DecisionJSON.init)) }
                 return print(
                     Self.render(
@@ -60,9 +60,9 @@ struct Plan: AsyncParsableCommand {
             }
             // Counted in one SQL pass; only the listed tokens are decided one by one (1M tokens, 20 rules:
             // 8.7 s and 860 MB deciding every token; about 0.65 s and 35 MB this way on 2 cores).
-            let (outline, agreed) = try context.outline(store: store, listing: Self.listedPerRule, now: Date())
+            let (outline, agreed) = try policy.outline(store: store, listing: Self.listedPerRule, now: Date())
             if !agreed {
-                Terminal.warning(
+                StandardError.warning(
                     "the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug"
                 )
             }

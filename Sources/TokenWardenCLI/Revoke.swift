@@ -6,7 +6,7 @@ import TokenWardenLifecycle
 import TokenWardenProviders
 
 /// `tokenwarden revoke TOKEN`: an admin's revoke, through the same path enforced policy uses.
-struct Revoke: AsyncParsableCommand {
+struct Revoke: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "Revoke one token now, through its provider's API.",
@@ -32,31 +32,21 @@ struct Revoke: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
-    func run() async throws {
-        let configuration: Configuration
-        do { configuration = try ConfigLoaderFacade.load(options.config) } catch { throw Terminal.fail(error) }
-        let (target, outcome) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try configuration.openStore()
-            let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "revoke")
-            guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
-            else {
-                Terminal.error("not revoked")
-                throw ExitCode.failure
-            }
-            let driver = try DriverFactory.driver(for: provider, http: http)
-            return (
-                target,
-                try await TokenRevoker(store: store).revoke(
-                    target, with: driver, mode: .manual, rule: nil,
-                    reason: "revoked by an admin with `tokenwarden revoke`")
-            )
-        }
+    func run(_ context: CommandContext) async throws {
+        let configuration = try context.configuration()
+        let store = try configuration.openStore()
+        let (target, provider) = try NamedToken.resolve(token, in: store, configuration: configuration, verb: "revoke")
+        guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
+        else { throw Refusal("not revoked") }
+        let driver = try DriverFactory.driver(for: provider, http: context.http(for: configuration))
+        let outcome = try await TokenRevoker(store: store).revoke(
+            target, with: driver, mode: .manual, rule: nil, reason: "revoked by an admin with `tokenwarden revoke`")
         CommandJournal.record([JournalEvent.revoke(outcome, token: target, rule: nil)])
         switch outcome {
         case .revoked: print("revoked \(target.reference) \"\(target.name)\"".terminalSafe)
         case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe)
         case .failed(let reason):
-            Terminal.error("\(target.reference) was not revoked: \(reason)")
+            StandardError.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure
         }
     }

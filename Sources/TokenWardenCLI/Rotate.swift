@@ -8,7 +8,7 @@ import TokenWardenProviders
 import TokenWardenStore
 
 /// `tokenwarden rotate TOKEN`: an admin's rotation, through the same state machine enforced policy uses.
-struct Rotate: AsyncParsableCommand {
+struct Rotate: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
         abstract: "Rotate one token now: create its successor, deliver the secret, then revoke the old one.",
@@ -61,69 +61,70 @@ struct Rotate: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (record, store) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try configuration.openStore()
-            let (target, provider) = try ManualTarget.resolve(token, in: store, configuration: configuration, verb: "rotate")
-            guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
-                throw ValidationError(
-                    "\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface"
-                )
-            }
-            guard target.state == .active else {
-                throw ValidationError("\(target.reference) is \(target.state.rawValue); only an active token can be rotated")
-            }
-            if let deliverFile, PolicyLoader.isInside(deliverFile, configuration.daemon.stateDirectory) {
-                throw ValidationError(
-                    "--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere"
-                )
-            }
-            let rule = policies.rules.first {
-                $0.action == .rotate && $0.match.matches(target)
-                    && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider }
-            }
-            guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery.map({ $0.resolved(for: target) }) else {
-                throw ValidationError(
-                    "no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
-            }
-            if deliverFile == nil, let rule,
-                let served = try PolicyContext(configuration: configuration, policies: policies).sharedDestinations(store: store)[rule.name]
-            {
-                throw ValidationError(
-                    "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
-                        + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
-            }
-            let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
-            guard
-                try Confirmation.ask(
-                    "Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
-                    yes: yes, verb: "rotate")
-            else {
-                Terminal.error("not rotated")
-                throw ExitCode.failure
-            }
-            let signers = try PolicyContext(configuration: configuration, policies: policies).signers(store: store)
-            guard signers.covers(target) else {
-                throw ValidationError("cannot rotate \(target.reference): \(signers.missingCredential(for: target))")
-            }
-            let driver = try DriverFactory.driver(for: provider, http: http)
-            let creator = try DriverFactory.creator(for: target, provider: provider, main: driver, http: http)
-            let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-            guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
-                throw ValidationError("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
-            }
-            let record = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
-                .rotate(
-                    target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-                    reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
-            withExtendedLifetime(lock) {}
-            return (record, store)
+    func run(_ context: CommandContext) async throws {
+        let (configuration, policies) = try context.configurationWithPolicies()
+        let store = try configuration.openStore()
+        let policy = PolicyContext(configuration: configuration, policies: policies, environment: context.environment)
+        let (target, provider) = try NamedToken.resolve(token, in: store, configuration: configuration, verb: "rotate")
+        let (delivery, rule) = try destination(of: target, provider: provider, policy: policy, store: store)
+        let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
+        guard
+            try Confirmation.ask(
+                "Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
+                yes: yes, verb: "rotate")
+        else { throw Refusal("not rotated") }
+        let signers = try policy.signers(store: store)
+        guard signers.covers(target) else { throw Refusal("cannot rotate \(target.reference): \(signers.missingCredential(for: target))") }
+        let http = context.http(for: configuration)
+        let driver = try DriverFactory.driver(for: provider, http: http)
+        let creator = try DriverFactory.creator(for: target, provider: provider, main: driver, http: http)
+        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
+            throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
         }
+        let record = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
+            .rotate(
+                target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
+                reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
+        withExtendedLifetime(lock) {}
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
         print(EventLine.render(event))
         // Planned: the create's outcome is not known yet; the next sync or daemon cycle settles it.
         if [.failed, .compensating, .planned].contains(record.state) { throw ExitCode.failure }
+    }
+
+    /// Where the new secret goes (`--deliver-file`, else the rotate rule matching the token) and that
+    /// rule; refused when the provider cannot create tokens, the token is not active, the file is in
+    /// the state directory, no rule says where, or the rule's one destination serves several tokens.
+    func destination(of target: Token, provider: ProviderConfig, policy: PolicyContext, store: TokenStore) throws -> (Delivery, Rule?) {
+        let configuration = policy.configuration
+        guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
+            throw Refusal(
+                "\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface"
+            )
+        }
+        guard target.state == .active else {
+            throw Refusal("\(target.reference) is \(target.state.rawValue); only an active token can be rotated")
+        }
+        if let deliverFile, PolicyLoader.isInside(deliverFile, configuration.daemon.stateDirectory) {
+            throw Refusal(
+                "--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere"
+            )
+        }
+        let rule = policy.policies.rules.first {
+            $0.action == .rotate && $0.match.matches(target)
+                && $0.applicability(to: configuration.providers).providers.contains { $0.id == target.provider }
+        }
+        guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery.map({ $0.resolved(for: target) }) else {
+            throw Refusal(
+                "no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
+        }
+        if deliverFile == nil, let rule, let served = try policy.sharedDestinations(store: store)[rule.name] {
+            throw Refusal(
+                "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
+                    + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
+        }
+        return (delivery, rule)
     }
 }

@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden show TOKEN`: every fact about one token and its recent history.
-struct Show: ParsableCommand {
+struct Show: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show everything tokenwarden knows about one token.",
@@ -26,9 +26,9 @@ struct Show: ParsableCommand {
     @Flag(help: "Print a JSON object (the `tokens --json` fields plus extras).")
     var json = false
 
-    func run() throws {
-        try Terminal.reportingFailures {
-            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
+    func run(_ context: CommandContext) throws {
+        do {
+            let (configuration, _) = try context.configurationForReading()
             let store = try configuration.openInventory()
             let found = try store.resolve(token)
             if json {

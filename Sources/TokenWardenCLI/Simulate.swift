@@ -61,7 +61,7 @@ struct Simulate: AsyncParsableCommand {
         do {
             simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: seed, port: port, faults: faults))
         } catch {
-            throw Terminal.fail(error)
+            throw CommandContext.exitCode(for: error)
         }
         // Trapped before the config is printed: a script that reads it and then stops the simulator
         // is never racing the handler (the daemon's one signal path, swift-service-lifecycle's).
@@ -76,7 +76,7 @@ struct Simulate: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch {
             await simulator.stop()
-            throw Terminal.fail(error)
+            throw CommandContext.exitCode(for: error)
         }
         for await _ in stop { break }
         await simulator.stop()

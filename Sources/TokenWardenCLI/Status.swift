@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden status`: is the daemon doing its job, and what waits for a person.
-struct Status: ParsableCommand {
+struct Status: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show whether tokenwarden is running, polling and healthy.",
@@ -35,20 +35,14 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON (the report, what needs attention, and healthy: true/false) instead of text.")
     var json = false
 
-    func run() throws {
+    func run(_ context: CommandContext) throws {
         let now = Date()
         // Asked before root becomes the service's user: without a D-Bus system bus (a minimal host or
         // container), only root reaches systemd, through its private socket.
         let service = SystemdUnit.service()
-        let report: StatusReport
-        let database: String
-        do {
-            let (configuration, _) = try ConfigLoaderFacade.forReading(options.config)
-            database = configuration.databasePath
-            report = Self.report(configuration: configuration, service: service, now: now)
-        } catch {
-            throw Terminal.fail(error)
-        }
+        let (configuration, _) = try context.configurationForReading(credentials: true)
+        let database = configuration.databasePath
+        let report = Self.report(configuration: configuration, service: service, now: now)
         let attention = report.attention(now: now)
         if json {
             try Self.printJSON(Output(healthy: attention.isEmpty, attention: attention, report: report))

@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenProviders
 
 /// `tokenwarden sync`: one full cycle, as the daemon runs it: poll, resume rotations, apply policy.
-struct Sync: AsyncParsableCommand {
+struct Sync: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Run one cycle now: poll every provider, then apply policy.",
@@ -30,14 +30,12 @@ struct Sync: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    func run() async throws {
-        let (configuration, policies) = try ConfigLoaderFacade.loadWithPolicies(options.config)
-        let (report, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let setup = try CycleSetup(configuration: configuration, policies: policies, http: http)
-            let store = try configuration.openStore()
-            let failedBefore = CommandJournal.failuresInARow(store)
-            return (try await Cycle(setup: setup, store: store).run(), failedBefore)
-        }
+    func run(_ context: CommandContext) async throws {
+        let (configuration, policies) = try context.configurationWithPolicies()
+        let setup = try CycleSetup(configuration: configuration, policies: policies, http: context.http(for: configuration))
+        let store = try configuration.openStore()
+        let failedBefore = CommandJournal.failuresInARow(store)
+        let report = try await Cycle(setup: setup, store: store).run()
         print(Self.render(report.polls, unusable: report.unusable))
         CommandJournal.record(report, failedBefore: failedBefore)
         if !report.events.isEmpty {
@@ -49,13 +47,11 @@ struct Sync: AsyncParsableCommand {
 
     /// Polls every provider of `configuration` once into its store, without applying policy
     /// (`plan --refresh`); returns a table and whether any failed.
-    static func poll(_ configuration: Configuration) async throws -> (report: String, failed: Bool) {
-        let (report, failedBefore) = try await ProviderSession.run(policy: configuration.httpPolicy) { http in
-            let store = try configuration.openStore()
-            let failedBefore = CommandJournal.failuresInARow(store)
-            let drivers = DriverFactory.drivers(for: configuration, http: http)
-            return (CycleReport(polls: await ProviderPoller(store: store).pollAll(drivers.ready), unusable: drivers.failed), failedBefore)
-        }
+    static func poll(_ configuration: Configuration, http: ProviderHTTPClient) async throws -> (report: String, failed: Bool) {
+        let store = try configuration.openStore()
+        let failedBefore = CommandJournal.failuresInARow(store)
+        let drivers = DriverFactory.drivers(for: configuration, http: http)
+        let report = CycleReport(polls: await ProviderPoller(store: store).pollAll(drivers.ready), unusable: drivers.failed)
         CommandJournal.record(report, failedBefore: failedBefore)
         return (render(report.polls, unusable: report.unusable), report.failed)
     }

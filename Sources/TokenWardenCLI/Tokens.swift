@@ -5,7 +5,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden tokens`: the inventory, filtered, as a table or JSON.
-struct Tokens: ParsableCommand {
+struct Tokens: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
         abstract: "List tokens in the inventory.",
@@ -50,13 +50,13 @@ struct Tokens: ParsableCommand {
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
 
-    func run() throws {
-        try Terminal.reportingFailures {
-            let (configuration, problems) = try ConfigLoaderFacade.forReading(options.config)
-            if !problems.isEmpty { Terminal.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
+    func run(_ context: CommandContext) throws {
+        do {
+            let (configuration, problems) = try context.configurationForReading()
+            if !problems.isEmpty { StandardError.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
             if let provider, configuration.provider(id: provider) == nil {
                 let known = configuration.providers.map(\.id).joined(separator: ", ")
-                Terminal.warning(
+                StandardError.warning(
                     "no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
             }
             let store = try configuration.openInventory()

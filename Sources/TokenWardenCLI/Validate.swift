@@ -6,7 +6,7 @@ import TokenWardenLifecycle
 import TokenWardenStore
 
 /// `tokenwarden validate`: checks the config, credentials and every policy file, reporting all problems.
-struct Validate: ParsableCommand {
+struct Validate: ConfiguredCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check the config file, provider credentials and all policy files.",
@@ -25,15 +25,13 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    func run() throws {
+    func run(_ context: CommandContext) throws {
         // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
-        if let (configuration, _) = try? Configuration.forReading(path: options.config) {
-            do { try CommandPrivileges.prepare(configuration) } catch { throw Terminal.fail(error) }
+        if let (configuration, _) = try? Configuration.forReading(path: context.configPath, environment: context.environment) {
+            try CommandPrivileges.prepare(configuration, environment: context.environment)
         }
-        let report = ConfigValidator().validate(path: options.config)
-        guard report.isValid, let configuration = report.configuration else {
-            throw Terminal.fail(ConfigError(problems: report.problems))
-        }
+        let report = ConfigValidator(environment: context.environment).validate(path: context.configPath)
+        guard report.isValid, let configuration = report.configuration else { throw ConfigError(problems: report.problems) }
         print(
             Self.summary(of: report, configuration: configuration).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String($0).terminalSafe }.joined(separator: "\n"))

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenLifecycle
+import TokenWardenProviders
+import TokenWardenStore
+
+/// What every configured subcommand shares, made once per run (the shape of SwiftPM's
+/// `SwiftCommandState`): the environment, the configuration loaded the way the command needs it,
+/// one HTTP client shut down however the command ends, and errors turned into messages and exit
+/// codes the same way everywhere: 0 ok, 1 failure or refusal, 2 invalid configuration.
+final class CommandContext {
+    let configPath: String
+    let environment: [String: String]
+    private var client: ProviderHTTPClient?
+
+    init(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.configPath = configPath
+        self.environment = environment
+    }
+
+    /// The strict load of commands that poll or act: any problem stops them (exit 2). Credentials are
+    /// read, then root becomes the state directory's owner (`CommandPrivileges`).
+    func configuration() throws -> Configuration {
+        let configuration = try ConfigLoader(environment: environment).load(path: configPath)
+        try CommandPrivileges.prepare(configuration, environment: environment)
+        return configuration
+    }
+
+    /// The strict load with the validated policies (read before root becomes the state directory's owner).
+    func configurationWithPolicies() throws -> (Configuration, PolicySet) {
+        let configuration = try ConfigLoader(environment: environment).load(path: configPath)
+        let policies = try configuration.loadPolicies()
+        try CommandPrivileges.prepare(configuration, environment: environment)
+        return (configuration, policies)
+    }
+
+    /// The lenient load of commands that only read the inventory: any parsable config will do, so an
+    /// on-call can look at tokens while a config mistake is being fixed; the problems come back to
+    /// warn about. Credentials are read only when `credentials` (policy needs SailPoint's own token id).
+    func configurationForReading(credentials: Bool = false) throws -> (configuration: Configuration, problems: [ConfigProblem]) {
+        let loaded = try Configuration.forReading(path: configPath, environment: environment)
+        if credentials {
+            try CommandPrivileges.prepare(loaded.configuration, environment: environment)
+        } else {
+            try StateDirectoryOwner.become(loaded.configuration.daemon.stateDirectory)
+        }
+        return loaded
+    }
+
+    /// The command's HTTP client, made with the configuration's timeouts at first use.
+    func http(for configuration: Configuration) -> ProviderHTTPClient {
+        if let client { return client }
+        let made = ProviderHTTPClient(policy: configuration.httpPolicy)
+        client = made
+        return made
+    }
+
+    /// Shuts the HTTP client down (AsyncHTTPClient traps on a client released without `shutdown()`).
+    func finish() async {
+        try? await client?.shutdown()
+        client = nil
+    }
+
+    /// Prints an error the admin can act on and returns the exit code it means.
+    static func exitCode(for error: any Error) -> ExitCode {
+        switch error {
+        case let exit as ExitCode:
+            return exit
+        case let error as ConfigError:
+            StandardError.lines(error.description)
+            return ExitCode(2)
+        case let refusal as Refusal:
+            StandardError.error(refusal.description)
+            return .failure
+        case let usage as ValidationError:
+            StandardError.error(usage.message)
+            return .failure
+        default:
+            StandardError.error("\(error)")
+            return .failure
+        }
+    }
+}
+
+/// A subcommand that reads `--config`: `run(_:)` gets the shared `CommandContext`; the context is
+/// finished and errors are mapped to exit codes here, once for every command.
+protocol ConfiguredCommand: AsyncParsableCommand {
+    var options: ConfigOptions { get }
+    func run(_ context: CommandContext) async throws
+}
+
+extension ConfiguredCommand {
+    func run() async throws {
+        let context = CommandContext(configPath: options.config)
+        do {
+            try await run(context)
+        } catch {
+            await context.finish()
+            throw CommandContext.exitCode(for: error)
+        }
+        await context.finish()
+    }
+}
