@@ -20,7 +20,8 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
     /// Loads the configuration and policies and opens the store, or throws every problem: the daemon
     /// never starts on a bad configuration. `observer` watches cycles (tests).
     public init(
-        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(), clock: C, http: ProviderHTTPClient? = nil,
+        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(), clock: C,
+        now: @escaping @Sendable () -> Date = { Date() }, http: ProviderHTTPClient? = nil,
         random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
         observer: DaemonObserver? = nil
     ) async throws {
@@ -35,7 +36,7 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         }
         let (reports, continuation) = AsyncStream<CycleReport>.makeStream()
         polling = PollingService(
-            options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock,
+            options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock, now: now,
             reports: continuation, random: random, observer: observer)
         let status = SystemdStatusService(
             notifier: notifier, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),

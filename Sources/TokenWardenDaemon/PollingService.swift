@@ -20,6 +20,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     let reports: AsyncStream<CycleReport>.Continuation
     /// A number in the range, for the first-poll spread and the ±10% jitter of each interval.
     let random: @Sendable (ClosedRange<Double>) -> Double
+    /// The wall clock cycles, rotations and the store's timestamps use (tests tie it to their clock).
+    let now: @Sendable () -> Date
     let observer: DaemonObserver?
     private(set) var setup: CycleSetup
     private var running: Set<String> = []
@@ -31,8 +33,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     init(
         options: DaemonOptions, logger: Logger, notifier: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
-        clock: C, reports: AsyncStream<CycleReport>.Continuation, random: @escaping @Sendable (ClosedRange<Double>) -> Double,
-        observer: DaemonObserver?
+        clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation,
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double, observer: DaemonObserver?
     ) {
         self.options = options
         self.logger = logger
@@ -44,6 +46,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         self.writes = WriteWindow(clock: clock)
         self.reports = reports
         self.random = random
+        self.now = now
         self.observer = observer
     }
 
@@ -113,7 +116,9 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         let failedBefore = (try? store.consecutiveFailures(provider: provider)) ?? 0
         let report: CycleReport
         do {
-            report = try await Cycle(setup: setup, store: store).run(providers: [provider]) { wanted in await self.reserveWrites(wanted) }
+            report = try await Cycle(setup: setup, store: store, clock: now).run(providers: [provider]) { wanted in
+                await self.reserveWrites(wanted)
+            }
         } catch {
             report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])
         }
@@ -166,7 +171,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private func arm(_ provider: String, after seconds: TimeInterval) {
         schedule.arm(provider, after: .milliseconds(Int64(min(seconds, 1e9) * 1_000)))
         // For `tokenwarden status` and STATUS=; a failed write only leaves that line out of date.
-        try? store.recordNextPoll(provider: provider, at: Date().addingTimeInterval(seconds))
+        try? store.recordNextPoll(provider: provider, at: now().addingTimeInterval(seconds))
     }
 
     /// The first-poll jitter window: a quarter of the shortest interval, at most a minute.
@@ -191,6 +196,6 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private func untilOldTokenDue(_ provider: String) -> TimeInterval {
         let due = ((try? store.unfinishedRotations()) ?? [])
             .filter { $0.provider == provider && $0.state == .delivered }.compactMap(\.revokeOldAfter).min()
-        return due.map { max(1, $0.timeIntervalSinceNow + 1) } ?? .infinity
+        return due.map { max(1, $0.timeIntervalSince(now()) + 1) } ?? .infinity
     }
 }

@@ -6,6 +6,8 @@ import TokenWardenTestSupport
 
 extension SubprocessSuites {
     /// `tokenwarden daemon` as systemd runs it: a real process, a real NOTIFY_SOCKET, real signals.
+    /// What the daemon does between start and stop (spread, backoff, reporting, overlaps, reload,
+    /// the shared write budget) is tested in process on a test clock: `DaemonShellTests`.
     @Suite struct DaemonCommandTests {
         /// The daemon as a child process with its stderr in a file.
         final class Service: @unchecked Sendable {
@@ -148,84 +150,6 @@ extension SubprocessSuites {
             await simulator.stop()
             #expect(pings.filter { $0 == "WATCHDOG=1" }.count == 2)
             #expect(status == 0)
-        }
-
-        @Test func reportsEachTokenThatChangedDisappearedOrAppearedAfterTheFirstPoll() async throws {
-            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 4))
-            let dir = try TemporaryDirectory()
-            let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "2s")
-            let listener = try NotifyListener(path: dir.subpath("notify.sock"))
-            let service = try Service(
-                ["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
-            let awx = simulator.provider(.awx)
-            // Every provider polled once: a STATUS line each.
-            for _ in ProviderKind.allCases {
-                _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") && $0.contains("tokens") }) }
-            }
-            var tokens = await awx.tokens
-            let removed = tokens.removeLast()
-            tokens[0].expiresAt = tokens[0].expiresAt?.addingTimeInterval(86_400)
-            tokens.append(
-                ObservedToken(
-                    id: "77", name: "brand-new", owner: "alice", scopes: ["read"], createdAt: Date().addingTimeInterval(-60),
-                    expiresAt: Date().addingTimeInterval(86_400 * 30)))
-            await awx.replaceTokens(tokens)
-            let polls = await awx.listRequests
-            while await awx.listRequests == polls { try await Task.sleep(for: .milliseconds(200)) }
-            // The next STATUS after AWX's second poll.
-            _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.hasPrefix("STATUS=") }) }
-            service.signal(SIGTERM)
-            #expect(try await service.waitForExit() == 0)
-            await simulator.stop()
-            let log = service.stderr
-            #expect(log.contains("sim-awx/\(removed.id) \"\(removed.name)\" disappeared"), "\(log)")
-            #expect(log.contains("sim-awx/\(tokens[0].id) \"\(tokens[0].name)\" changed: expires_at "))
-            #expect(log.contains("sim-awx/77 \"brand-new\" discovered"))
-            // The first inventory was one count per provider, not one line per token: one "discovered" line.
-            #expect(log.components(separatedBy: "\" discovered").count == 2)
-        }
-
-        @Test func theOldTokenOfARotationIsRevokedWhenTheOverlapEndsNotAtTheNextPoll() async throws {
-            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
-            let awx = simulator.provider(.awx)
-            let created = Date().addingTimeInterval(-100 * 86_400)
-            await awx.replaceTokens([
-                ObservedToken(
-                    id: "10", name: "deploy-bot", owner: "admin", scopes: ["write"], createdAt: created,
-                    expiresAt: created.addingTimeInterval(365 * 86_400))
-            ])
-            let dir = try TemporaryDirectory()
-            let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "60s", enforce: true, selfTokenID: "0")
-            try dir.write(
-                "sim/policies.d/10.toml",
-                """
-                [[rule]]
-                name = "roll"
-                match.name = "deploy-bot"
-                when.age_over = "60d"
-                action = "rotate"
-                deliver.file = "\(dir.subpath("token"))"
-                overlap = "1s"
-                """)
-            let service = try Service(["daemon", "--config", config, "--log-format", "text"], environment: [:], scratch: dir)
-            // The first poll comes within the 15 s jitter window and rotates; the next regular poll is
-            // 54 s or more after it. Revoking the old token within 40 s of delivery proves the daemon
-            // polled again when the 1 s overlap ended.
-            var delivered: Date?
-            var revoked = false
-            for _ in 0..<600 where !revoked {
-                try await Task.sleep(for: .milliseconds(100))
-                let live = await awx.tokens.filter { !$0.revoked }.map(\.id)
-                if delivered == nil, live.count == 2 { delivered = Date() }
-                if live.count == 1, live != ["10"] { revoked = true }
-                if let delivered, Date().timeIntervalSince(delivered) > 40 { break }
-            }
-            service.signal(SIGTERM)
-            _ = try await service.waitForExit()
-            await simulator.stop()
-            #expect(delivered != nil, "\(service.stderr)")
-            #expect(revoked, "\(service.stderr)")
-            #expect(service.stderr.contains("NOTICE   rotated sim-awx/10"))
         }
 
         @Test func refusesToStartOnAnInvalidConfigWithExitTwo() async throws {

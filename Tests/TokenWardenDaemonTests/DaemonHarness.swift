@@ -53,7 +53,8 @@ final class DaemonHarness: Sendable {
         self.started = started
         let logger = Logger(label: "tokenwarden") { _ in recorder }
         shell = try await DaemonShell(
-            options: DaemonOptions(configPath: config, environment: [:]), logger: logger, clock: clock, http: http, random: random,
+            options: DaemonOptions(configPath: config, environment: [:]), logger: logger, clock: clock, now: { clock.date }, http: http,
+            random: random,
             observer: DaemonObserver(cycleStarted: { starting.yield($0) }, cycleFinished: { reported.yield($0) }))
     }
 

@@ -4,6 +4,7 @@ import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenLifecycle
 import TokenWardenSimulator
+import TokenWardenTestSupport
 
 /// The daemon's own behaviours, in process on a clock the test moves: no test waits on a poll interval.
 @Suite(.timeLimit(.minutes(1)))
@@ -132,6 +133,59 @@ struct DaemonShellTests {
             #expect(report.polls.first?.summary.seen == 1)
             await daemon.exited()
             #expect(daemon.journal(.pollSucceeded).count == 1, "sim-cryptlex's cycle never started")
+        }
+    }
+
+    /// A provider's first listing is one count; after it, each token discovered, changed or gone is
+    /// journaled by name, from what the poll saw (not read back from the store).
+    @Test func eachTokenThatChangedDisappearedOrAppearedIsJournaledAfterTheFirstPoll() async throws {
+        let tokens = (1...4).map { DaemonHarness.token("\($0)", "token-\($0)", createdDaysAgo: 10) }
+        try await DaemonHarness.with(kinds: [.awx], tokens: [.awx: tokens]) { daemon in
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            #expect(await daemon.nextReport()?.polls.first?.summary.discovered == 4)
+            #expect(daemon.journal(.tokenDiscovered).isEmpty, "the first inventory is one count")
+
+            var changed = tokens.dropLast().map { $0 }
+            changed[0].expiresAt = changed[0].expiresAt?.addingTimeInterval(86_400)
+            changed.append(DaemonHarness.token("77", "brand-new", createdDaysAgo: 0))
+            await daemon.simulator.provider(.awx).replaceTokens(changed)
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            _ = await daemon.nextReport()
+            #expect(daemon.journal(.tokenDisappeared).map(\.message) == ["sim-awx/4 \"token-4\" disappeared: state active → gone"])
+            #expect(daemon.journal(.tokenChanged).first?.message.hasPrefix("sim-awx/1 \"token-1\" changed: expires_at ") == true)
+            #expect(daemon.journal(.tokenDiscovered).map(\.message) == ["sim-awx/77 \"brand-new\" discovered"])
+        }
+    }
+
+    /// A rotation's old token is revoked when its overlap ends: the provider is polled again then,
+    /// not at its next regular poll.
+    @Test func theOldTokenOfARotationIsRevokedWhenTheOverlapEndsNotAtTheNextPoll() async throws {
+        let directory = try TemporaryDirectory()
+        let policy = """
+            [[rule]]
+            name = "roll"
+            match.name = "deploy-bot"
+            when.age_over = "60d"
+            action = "rotate"
+            deliver.file = "\(directory.subpath("token"))"
+            overlap = "1s"
+            """
+        let tokens: [ProviderKind: [ObservedToken]] = [.awx: [DaemonHarness.token("10", "deploy-bot", createdDaysAgo: 100)]]
+        try await DaemonHarness.with(kinds: [.awx], tokens: tokens, policy: policy, enforce: true) { daemon in
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            let delivered = try #require(await daemon.nextReport())
+            #expect(delivered.events.map(\.kind) == [.rotationDelivered], "\(delivered.events.map(\.message))")
+            #expect(await daemon.clock.waitForSleepers(1))
+            // 7.5 s + 1 s of overlap + a second (to the millisecond the store keeps), not 7.5 s + 60 s.
+            let next = try #require(daemon.clock.pendingDeadlines.first)
+            #expect((Duration.milliseconds(9_490)...Duration.milliseconds(9_500)).contains(next), "\(next)")
+            daemon.clock.advanceToNextDeadline()
+            let rotated = try #require(await daemon.nextReport())
+            #expect(rotated.events.map(\.kind) == [.tokenRotated], "\(rotated.events.map(\.message))")
+            #expect(await daemon.simulator.provider(.awx).tokens.filter { !$0.revoked }.map(\.id).contains("10") == false)
         }
     }
 }

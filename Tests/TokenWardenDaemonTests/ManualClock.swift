@@ -39,6 +39,14 @@ final class ManualClock: Clock, Sendable {
     private let state = Mutex(State())
 
     var now: Instant { state.withLock { $0.now } }
+    /// When the clock was made, in wall-clock time.
+    let start = Date()
+
+    /// The wall-clock time this clock stands at: its start moved on by as much as the clock was.
+    var date: Date {
+        let (seconds, attoseconds) = now.offset.components
+        return start.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+    }
     var minimumResolution: Duration { .zero }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
