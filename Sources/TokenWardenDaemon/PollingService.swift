@@ -53,7 +53,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// Says `READY=1`, checks the store, arms every provider once it passed, and runs cycles until
     /// stopped. Throws when the database failed its check.
     func run() async throws {
-        _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread(setup))")])
+        let spread = TimeSpan(seconds: Int64(PollTiming(configuration: setup.configuration).spread))
+        _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
         JournalEvent.started(setup).log(to: logger)
         for (provider, reason) in setup.unusable { JournalEvent.unusable(provider, reason).log(to: logger) }
         await withTaskGroup(of: Void.self) { background in
@@ -135,7 +136,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         if let wanted = options.rounds, setup.drivers.allSatisfy({ rounds[$0.config.id, default: 0] >= wanted }) {
             stop(reason: "\(wanted) rounds done")
         }
-        if !stopping { arm(provider, after: min(backoff(provider), untilOldTokenDue(provider))) }
+        if !stopping { rearm(provider) }
         if running.isEmpty { IdleMemory.release(store) }
     }
 
@@ -161,41 +162,27 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     // MARK: - Scheduling
 
-    /// Arms every provider; the first polls are spread over a jitter window so a start or reload
-    /// never sends every request at once.
+    /// Arms every provider; the first polls are spread over a window so a start or reload never
+    /// sends every request at once.
     private func armAll() {
-        let window = spread(setup).timeInterval
+        let window = PollTiming(configuration: setup.configuration).spread
         for (config, _) in setup.drivers { arm(config.id, after: random(0...window)) }
+    }
+
+    /// Arms `provider` after its cycle (see `PollTiming.afterCycle`).
+    private func rearm(_ provider: String) {
+        let failures = (try? store.consecutiveFailures(provider: provider)) ?? 0
+        // The old token of a delivered rotation lives no longer than its overlap, not until the next poll.
+        let overlapEnds = ((try? store.unfinishedRotations()) ?? [])
+            .filter { $0.provider == provider && $0.state == .delivered }.compactMap(\.revokeOldAfter).min()
+        let delay = PollTiming(configuration: setup.configuration)
+            .afterCycle(provider, failures: failures, overlapEnds: overlapEnds, now: now(), jitter: random(0.9...1.1))
+        arm(provider, after: delay)
     }
 
     private func arm(_ provider: String, after seconds: TimeInterval) {
         schedule.arm(provider, after: .milliseconds(Int64(min(seconds, 1e9) * 1_000)))
         // For `tokenwarden status` and STATUS=; a failed write only leaves that line out of date.
         try? store.recordNextPoll(provider: provider, at: now().addingTimeInterval(seconds))
-    }
-
-    /// The first-poll jitter window: a quarter of the shortest interval, at most a minute.
-    func spread(_ setup: CycleSetup) -> TimeSpan {
-        let shortest = setup.drivers.map { interval(of: $0.config) }.min() ?? 60
-        return TimeSpan(seconds: min(60, max(1, Int64(shortest) / 4)))
-    }
-
-    private func interval(of provider: ProviderConfig) -> Double {
-        (provider.pollInterval ?? setup.configuration.daemon.pollInterval).timeInterval
-    }
-
-    /// The poll interval, ±10% jitter; while a provider keeps failing, doubled per failure up to 8×.
-    private func backoff(_ provider: String) -> TimeInterval {
-        guard let config = setup.configuration.provider(id: provider) else { return 60 }
-        let failures = (try? store.consecutiveFailures(provider: provider)) ?? 0
-        return interval(of: config) * Double(1 << min(3, failures)) * random(0.9...1.1)
-    }
-
-    /// Seconds until the first delivered rotation of `provider` may revoke its old token (plus a
-    /// second), so the old token lives no longer than its overlap rather than until the next poll.
-    private func untilOldTokenDue(_ provider: String) -> TimeInterval {
-        let due = ((try? store.unfinishedRotations()) ?? [])
-            .filter { $0.provider == provider && $0.state == .delivered }.compactMap(\.revokeOldAfter).min()
-        return due.map { max(1, $0.timeIntervalSince(now()) + 1) } ?? .infinity
     }
 }
