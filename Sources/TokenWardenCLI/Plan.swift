@@ -63,7 +63,8 @@ struct Plan: ConfiguredCommand {
             let (outline, agreed) = try policy.outline(store: store, listing: Self.listedPerRule, now: Date())
             if !agreed {
                 StandardError.warning(
-                    "the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please report this as a bug"
+                    "the counting pass and the policy engine disagreed about a listed token, so every token was decided one by one; please "
+                        + "report this as a bug"
                 )
             }
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
@@ -86,7 +87,8 @@ struct Plan: ConfiguredCommand {
                 case .needsPerson?: line += "  [a person must \(decision.action.rawValue) it: the provider has no API for it]"
                 case .sharedDestination?:
                     line +=
-                        "  [needs a person: rule \(decision.rule) delivers every token it selects to one destination, and it selects several; narrow it]"
+                        "  [needs a person: rule \(decision.rule) delivers every token it selects to one destination, and it selects "
+                        + "several; narrow it]"
                 case .ownerCredentialMissing?:
                     let owner = decision.token.owner ?? decision.token.ownerID ?? "?"
                     line +=
@@ -115,7 +117,8 @@ struct Plan: ConfiguredCommand {
         let carriedOut = outline.carriedOut
         lines.append(
             enforce
-                ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations (max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
+                ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations "
+                    + "(max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
                 : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
         return lines.map(\.terminalSafe).joined(separator: "\n")
     }

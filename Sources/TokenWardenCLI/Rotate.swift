@@ -101,7 +101,8 @@ struct Rotate: ConfiguredCommand {
         let configuration = policy.configuration
         guard provider.kind.capabilities.isSuperset(of: RuleAction.rotate.requiredCapabilities) else {
             throw Refusal(
-                "\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in the provider's web interface"
+                "\(provider.kind.displayName) has no API to create tokens, so tokenwarden cannot rotate \(target.reference); replace it in "
+                    + "the provider's web interface"
             )
         }
         guard target.state == .active else {
@@ -109,7 +110,8 @@ struct Rotate: ConfiguredCommand {
         }
         if let deliverFile, PolicyLoader.isInside(deliverFile, configuration.daemon.stateDirectory) {
             throw Refusal(
-                "--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could overwrite the token database; deliver elsewhere"
+                "--deliver-file \(deliverFile) is inside the state directory \(configuration.daemon.stateDirectory), where it could "
+                    + "overwrite the token database; deliver elsewhere"
             )
         }
         let rule = policy.policies.rules.first {
@@ -122,7 +124,8 @@ struct Rotate: ConfiguredCommand {
         }
         if deliverFile == nil, let rule, let served = try policy.sharedDestinations(store: store)[rule.name] {
             throw Refusal(
-                "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects \(served.joined(separator: ", ")): "
+                "rule \(rule.name) delivers every token it selects to one \(rule.delivery?.destination ?? "destination"), and it selects "
+                    + "\(served.joined(separator: ", ")): "
                     + "rotating one would overwrite the secret the others' consumers read. Give --deliver-file PATH, or narrow the rule")
         }
         return (delivery, rule)

@@ -61,10 +61,12 @@ struct Sync: ConfiguredCommand {
         var table = TextTable("PROVIDER", "RESULT", "DETAIL")
         for result in results {
             var counts =
-                "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, \(result.summary.reappeared) back, \(result.gone) gone"
+                "\(result.summary.seen) tokens: \(result.summary.discovered) new, \(result.summary.changed) changed, "
+                + "\(result.summary.reappeared) back, \(result.gone) gone"
             if result.goneHeld > 0 {
                 counts +=
-                    "; \(result.goneHeld) missing NOT marked gone: the listing shrank by more than half since the last poll, so the next poll must confirm it"
+                    "; \(result.goneHeld) missing NOT marked gone: the listing shrank by more than half since the last poll, so the next "
+                    + "poll must confirm it"
             }
             table.append([
                 result.provider, result.succeeded ? "ok" : "FAILED",

@@ -77,7 +77,8 @@ struct Validate: ConfiguredCommand {
             outline.rotationsForAPerson > 0
         {
             lines.append(
-                "  warning: \(count(outline.rotationsForAPerson, "rotation")) in the inventory \(outline.rotationsForAPerson == 1 ? "needs" : "need") a person: the owner's credential is missing, "
+                "  warning: \(count(outline.rotationsForAPerson, "rotation")) in the inventory "
+                    + "\(outline.rotationsForAPerson == 1 ? "needs" : "need") a person: the owner's credential is missing, "
                     + "or one destination serves several tokens; `tokenwarden plan` says which and what to add")
         }
         return lines.joined(separator: "\n")
@@ -102,7 +103,8 @@ struct Validate: ConfiguredCommand {
                 line += "\(identity), as identity = says"
             } else {
                 line +=
-                    "not known yet (`tokenwarden sync` learns it\(provider.kind == .cryptlex ? "; Cryptlex cannot say: set identity = or self_token_id" : ""))"
+                    "not known yet (`tokenwarden sync` learns "
+                    + "it\(provider.kind == .cryptlex ? "; Cryptlex cannot say: set identity = or self_token_id" : ""))"
             }
             let owners = provider.owners.map { owner in
                 let file = report.credentials.first { $0.provider == provider.id && $0.owner == owner.name }

@@ -171,7 +171,8 @@ public struct ConfigLoader: Sendable {
         if let kind, kind.listsOnlyOwnTokens {
             reader.report(
                 "owner",
-                "\(kind.displayName) lists only the tokens of the credential that signs in, so every token it shows is the main credential's own: remove the [[provider.owner]] tables"
+                "\(kind.displayName) lists only the tokens of the credential that signs in, so every token it shows is the main "
+                    + "credential's own: remove the [[provider.owner]] tables"
             )
             return []
         }

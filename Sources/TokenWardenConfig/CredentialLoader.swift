@@ -32,17 +32,20 @@ public struct CredentialLoader: Sendable {
             if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty { return directory + "/" + name }
             guard let unit else {
                 throw CredentialError(
-                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and no installed tokenwarden.service says where it comes from (LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead"
+                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and no installed tokenwarden.service "
+                        + "says where it comes from (LoadCredential=\(name):…); outside systemd, give an absolute path to a 0600 file instead"
                 )
             }
             if unit.encrypted.contains(name) {
                 throw CredentialError(
-                    "\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`"
+                    "\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run "
+                        + "from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`"
                 )
             }
             guard let path = unit.path(of: name, exists: { access($0, F_OK) == 0 }) else {
                 throw CredentialError(
-                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and \(unit.unit) has no LoadCredential=\(name):…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead"
+                    "\"\(name)\" names a systemd credential, but $CREDENTIALS_DIRECTORY is not set and \(unit.unit) has no "
+                        + "LoadCredential=\(name):…; add it to the unit (a drop-in), or give an absolute path to a 0600 file instead"
                 )
             }
             return path
@@ -77,7 +80,8 @@ public struct CredentialLoader: Sendable {
                 case ENOENT: "does not exist"
                 case ELOOP: "is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
                 case EACCES where readsUnitSource(reference):
-                    "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run `\(asRoot ?? "sudo tokenwarden …")` instead; it reads the credentials as root, then works as the state directory's owner"
+                    "cannot be read by this user (\(unit?.unit ?? "the service") loads it as root): run `\(asRoot ?? "sudo tokenwarden …")` "
+                        + "instead; it reads the credentials as root, then works as the state directory's owner"
                 case EACCES: "cannot be read (permission denied): it must be readable by the user tokenwarden runs as"
                 default: "cannot be opened: \(String(cString: strerror(errno)))"
                 }
@@ -99,7 +103,8 @@ public struct CredentialLoader: Sendable {
             } else if mode & 0o077 != 0 {
                 "has mode \(String(format: "%04o", mode)): group or others may access it; run: chmod 600 \(path)"
             } else if !owners.contains(info.st_uid) {
-                "belongs to uid \(info.st_uid); it must belong to the user tokenwarden runs as (uid \(geteuid())) or to root: run chown \(geteuid()) \(path)"
+                "belongs to uid \(info.st_uid); it must belong to the user tokenwarden runs as (uid \(geteuid())) or to root: run chown "
+                    + "\(geteuid()) \(path)"
             } else {
                 nil
             }

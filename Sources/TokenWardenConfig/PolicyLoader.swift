@@ -274,7 +274,8 @@ public struct PolicyLoader: Sendable {
                 guard !missing.isEmpty else { continue }
                 reader.report(
                     need.key,
-                    "provider \"\(id)\" (\(provider.kind.displayName)) has no \(missing.names.joined(separator: " or ")), which \(need.what) needs; remove \"\(id)\" from match.provider or change the rule"
+                    "provider \"\(id)\" (\(provider.kind.displayName)) has no \(missing.names.joined(separator: " or ")), which "
+                        + "\(need.what) needs; remove \"\(id)\" from match.provider or change the rule"
                 )
             }
         }

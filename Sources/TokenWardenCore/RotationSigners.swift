@@ -63,6 +63,7 @@ public struct RotationSigners: Sendable {
         let owner = token.owner ?? token.ownerID ?? "an unknown owner"
         return "it belongs to \(owner), and a provider creates a token only for whoever signs in"
             + (signer.map { "; \($0)" } ?? "")
-            + ". To rotate it, give tokenwarden that owner's credential: [[provider.owner]] name = \"\(owner)\" credential = \"…\" under provider \(token.provider)"
+            + ". To rotate it, give tokenwarden that owner's credential: [[provider.owner]] name = \"\(owner)\" credential = \"…\" under "
+            + "provider \(token.provider)"
     }
 }

@@ -124,7 +124,8 @@ public struct StatusReport: Sendable, Hashable, Codable {
             case true?:
                 if running, let last = provider.lastPollAt, now.timeIntervalSince(last) > 3 * interval {
                     found.append(
-                        "\(provider.id): last polled \(Self.age(now.timeIntervalSince(last))) ago, more than 3 poll intervals (\(provider.pollInterval))"
+                        "\(provider.id): last polled \(Self.age(now.timeIntervalSince(last))) ago, more than 3 poll intervals "
+                            + "(\(provider.pollInterval))"
                     )
                 }
             }

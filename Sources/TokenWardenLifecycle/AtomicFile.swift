@@ -35,7 +35,8 @@ enum AtomicFile {
                 let code = errno
                 throw DeliveryError(
                     "cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
-                        + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the deliver-owner drop-in the README shows)"
+                        + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the "
+                        + "deliver-owner drop-in the README shows)"
                 )
             }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
@@ -58,13 +59,15 @@ enum AtomicFile {
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
         guard directoryFD >= 0 else {
             return [
-                "\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a power cut now could bring the old file back"
+                "\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a "
+                    + "power cut now could bring the old file back"
             ]
         }
         defer { close(directoryFD) }
         guard syncDirectory(directoryFD) == 0 else {
             return [
-                "\(path) is in place, but flushing \(directory) to disk failed (\(DeliveryError.systemError())): a power cut now could bring the old file back"
+                "\(path) is in place, but flushing \(directory) to disk failed (\(DeliveryError.systemError())): a power cut now could "
+                    + "bring the old file back"
             ]
         }
         return []

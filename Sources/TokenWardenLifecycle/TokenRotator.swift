@@ -165,7 +165,8 @@ public struct TokenRotator: Sendable {
         }
         if let wanted = requested.expiresAt, let got = created.expiresAt, got < wanted.addingTimeInterval(-86_400) {
             return [
-                "the new token expires \(ProviderTimestamp.format(got)), earlier than the old token's lifetime asked for (\(ProviderTimestamp.format(wanted)))"
+                "the new token expires \(ProviderTimestamp.format(got)), earlier than the old token's lifetime asked for "
+                    + "(\(ProviderTimestamp.format(wanted)))"
             ]
         }
         return []
@@ -293,7 +294,8 @@ public struct TokenRotator: Sendable {
             return try store.advanceRotation(
                 record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
                 failure:
-                    "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched"
+                    "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and "
+                    + "tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched"
             )
         }
     }

@@ -82,7 +82,8 @@ struct ProviderConnection: Sendable {
                     retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
                     failure = error(
                         .unavailable,
-                        "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, tokenwarden tries again next poll\(excerpt)"
+                        "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, "
+                            + "tokenwarden tries again next poll\(excerpt)"
                     )
                 default:
                     throw Self.statusError(
@@ -165,7 +166,8 @@ struct ProviderConnection: Sendable {
             case 300...399:
                 (
                     .redirected,
-                    "the provider redirects to \(location ?? "another address"); tokenwarden never follows redirects (they could carry the credential elsewhere), so set base_url to the final address"
+                    "the provider redirects to \(location ?? "another address"); tokenwarden never follows redirects (they could carry the "
+                        + "credential elsewhere), so set base_url to the final address"
                 )
             case 500...599: (.unavailable, "the provider failed; this request is not retried because it may have taken effect")
             default: (.http(status: status), "unexpected answer")

@@ -22,15 +22,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missing(let path):
             "no token database at \(path) yet: it is created by the first poll (start the daemon or run `tokenwarden sync`)"
         case .damaged(let path, let detail):
-            "the token database \(path) is damaged (\(detail)); stop tokenwarden, move the file aside (keep it for inspection) and restart: the inventory is rebuilt by the next poll, its history stays in the old file"
+            "the token database \(path) is damaged (\(detail)); stop tokenwarden, move the file aside (keep it for inspection) and restart: "
+                + "the inventory is rebuilt by the next poll, its history stays in the old file"
         case .unavailable(let path, let detail):
             "cannot use the token database \(path): \(detail)"
         case .incompleteSchema(let path, 0, _):
-            "the token database \(path) was never set up: its creation stopped before the first step (the disk was full, or tokenwarden was stopped); "
+            "the token database \(path) was never set up: its creation stopped before the first step (the disk was full, or tokenwarden was "
+                + "stopped); "
                 + "run `tokenwarden sync` (or start the daemon) to create it, after freeing disk space if it is full"
         case .incompleteSchema(let path, let applied, let total):
-            "the token database \(path) is only partly set up (\(applied) of \(total) steps): an older tokenwarden wrote it, or its setup stopped part-way "
-                + "(the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, after freeing disk space "
+            "the token database \(path) is only partly set up (\(applied) of \(total) steps): an older tokenwarden wrote it, or its setup "
+                + "stopped part-way "
+                + "(the disk was full, or tokenwarden was stopped); run `tokenwarden sync` (or start the daemon) to finish it, after "
+                + "freeing disk space "
                 + "if it is full; nothing in it is lost"
         case .newerSchema(let path):
             "the token database \(path) was written by a newer tokenwarden than this one; upgrade tokenwarden"

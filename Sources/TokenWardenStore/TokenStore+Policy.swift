@@ -38,7 +38,8 @@ extension TokenStore {
         let rotates = selections.contains { $0.candidates.contains(where: \.rotates) }
         let ownerColumns = rotates ? "owner, extras" : "NULL, NULL"
         var sql =
-            "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id, \(ownerColumns) FROM token WHERE state IN ('active', 'expired')"
+            "SELECT CASE provider_id \(branches.joined(separator: " ")) END, name, token_id, \(ownerColumns) FROM token WHERE state IN "
+            + "('active', 'expired')"
         if let slice {
             sql += " AND rowid BETWEEN ? AND ?"
             arguments += [slice.lowerBound, slice.upperBound]

@@ -73,7 +73,8 @@ extension SubprocessSuites {
             for kind in Self.kinds {
                 let name = "sim-\(kind.rawValue)"
                 config +=
-                    "\n[[provider]]\nid = \"\(name)\"\nkind = \"\(kind.rawValue)\"\nbase_url = \"\(simulator.baseURL(for: kind))\"\ncredential = \"\(name)\"\n"
+                    "\n[[provider]]\nid = \"\(name)\"\nkind = \"\(kind.rawValue)\"\nbase_url = "
+                    + "\"\(simulator.baseURL(for: kind))\"\ncredential = \"\(name)\"\n"
                 if kind == .cryptlex { config += "identity = \"\(SimulatedAccount.mainOwner(of: kind))\"\n" }
                 let credential = root + "/etc/tokenwarden/credentials/" + name
                 guard

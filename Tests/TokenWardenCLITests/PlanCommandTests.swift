@@ -119,7 +119,8 @@ import TokenWardenTestSupport
             lines.filter { $0.contains("[held back next cycle: beyond [daemon] max_actions_per_cycle = 2]") }.map { $0.contains("awx/3") } == [true])
         #expect(
             text.hasSuffix(
-                "the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); notifications are reported once per crossing."
+                "the next cycle carries out 2 of 3 revokes and rotations (max_actions_per_cycle = 2; the rest in later cycles); "
+                    + "notifications are reported once per crossing."
             ))
     }
 

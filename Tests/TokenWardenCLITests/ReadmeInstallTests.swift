@@ -119,7 +119,8 @@ extension SubprocessSuites {
                 ("tokenwarden plan --refresh", "sim-awx"),
                 ("tokenwarden revoke sim-awx/911 --yes", "revoked sim-awx/911"),
                 (
-                    "install -d -o tokenwarden -m 0700 /srv/deploy && tokenwarden rotate sim-awx/910 --deliver-file /srv/deploy/token --overlap 0s --yes",
+                    "install -d -o tokenwarden -m 0700 /srv/deploy && tokenwarden rotate sim-awx/910 --deliver-file /srv/deploy/token "
+                        + "--overlap 0s --yes",
                     "rotated"
                 ),
                 ("tokenwarden status --json", "\"healthy\" : true"),

@@ -109,8 +109,10 @@ import TokenWardenTestSupport
         #expect(
             found == [
                 "CONFIG:1: key \"deamon\": unknown key (valid keys here: daemon, provider); did you mean \"daemon\"?",
-                "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, poll_interval, enforce, max_actions_per_cycle, request_timeout); did you mean \"poll_interval\"?",
-                "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, poll_interval, self_token_id, max_actions_per_cycle, identity, owner); did you mean \"credential\"?",
+                "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, "
+                    + "poll_interval, enforce, max_actions_per_cycle, request_timeout); did you mean \"poll_interval\"?",
+                "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, "
+                    + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner); did you mean \"credential\"?",
                 "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
             ])
     }
@@ -150,10 +152,13 @@ import TokenWardenTestSupport
                 "CONFIG:2: [daemon], key \"enforce\": expected true or false (without quotes), found a string",
                 "CONFIG:4: [daemon], key \"max_actions_per_cycle\": -1 is out of range (0…100000)",
                 "CONFIG:8: provider \"Bad_ID\", key \"id\": \"Bad_ID\" may contain only a-z, 0-9 and \"-\"",
-                "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, synergy, awx, aap); did you mean \"planningcenter\"?",
+                "CONFIG:9: provider \"Bad_ID\", key \"kind\": unknown kind \"planingcenter\" (valid: planningcenter, sailpoint, cryptlex, "
+                    + "synergy, awx, aap); did you mean \"planningcenter\"?",
                 "CONFIG:10: provider \"Bad_ID\", key \"base_url\": scheme \"ftp\" is not supported; use https",
-                "CONFIG:11: provider \"Bad_ID\", key \"credential\": \"etc/creds\" is a relative path; give an absolute path to a 0600 file, or a bare name passed with LoadCredential=",
-                "CONFIG:16: provider \"dup\", key \"base_url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https for \"awx.example.com\"",
+                "CONFIG:11: provider \"Bad_ID\", key \"credential\": \"etc/creds\" is a relative path; give an absolute path to a 0600 "
+                    + "file, or a bare name passed with LoadCredential=",
+                "CONFIG:16: provider \"dup\", key \"base_url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); "
+                    + "use https for \"awx.example.com\"",
                 "CONFIG:20: provider \"dup\", key \"id\": \"dup\" is already the id of provider #2; ids must be unique",
                 "CONFIG:22: provider \"dup\", key \"base_url\": must not contain a user name or password; put secrets in the credential file",
                 "CONFIG:24: provider \"dup\", key \"poll_interval\": must be at least 1s",

@@ -28,7 +28,8 @@ import TokenWardenTestSupport
         #expect(messages[0].contains("key \"poll_interval\": \"5x\" is not a duration: unknown unit \"x\""))
         #expect(
             messages[1]
-                == "\(config): provider \"awx-main\", key \"credential\": credential file \(credential) has mode 0644: group or others may access it; run: chmod 600 \(credential)"
+                == "\(config): provider \"awx-main\", key \"credential\": credential file \(credential) has mode 0644: group or others may "
+                + "access it; run: chmod 600 \(credential)"
         )
         #expect(messages[2].contains("provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data"))
         #expect(!messages.joined().contains(secret))

@@ -70,7 +70,8 @@ import TokenWardenTestSupport
         try FileManager.default.createSymbolicLink(atPath: dir.subpath("link"), withDestinationPath: target)
         #expect(
             throws: CredentialError(
-                "credential file \(dir.path)/link is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by changing the link"
+                "credential file \(dir.path)/link is a symbolic link; name the file itself, so nobody can point tokenwarden elsewhere by "
+                    + "changing the link"
             )
         ) {
             try CredentialLoader(environment: [:]).load(.file(path: dir.subpath("link")), kind: .awx)

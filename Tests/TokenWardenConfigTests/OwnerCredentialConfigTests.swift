@@ -180,7 +180,8 @@ import TokenWardenTestSupport
         #expect(configuration == nil)
         #expect(
             problems.map(\.description) == [
-                "\(path): this file has mode 0666: group or others may change it, and with it what tokenwarden revokes and which commands it runs; run: chmod 0640 \(path)"
+                "\(path): this file has mode 0666: group or others may change it, and with it what tokenwarden revokes and which commands "
+                    + "it runs; run: chmod 0640 \(path)"
             ])
     }
 

@@ -95,11 +95,16 @@ import TokenWardenTestSupport
         ])
         #expect(
             found == [
-                "10-x.toml:12: rule \"revoke-unused-ci\", key \"overlp\": unknown key (valid keys here: name, match, when, action, deliver, overlap); did you mean \"overlap\"?",
-                "10-x.toml:9: rule \"revoke-unused-ci\", key \"match.nmae\": unknown key (valid keys here: match.provider, match.name, match.owner, match.scope); did you mean \"match.name\"?",
-                "10-x.toml:8: rule \"revoke-unused-ci\", key \"match.provider\": no provider has id \"sailpoint-prd\" (configured: sailpoint-prod, awx-main, pco); did you mean \"sailpoint-prod\"?",
-                "10-x.toml:10: rule \"revoke-unused-ci\", key \"when.unused_fr\": unknown key (valid keys here: when.expires_within, when.expired, when.unused_for, when.age_over); did you mean \"when.unused_for\"?",
-                "10-x.toml:11: rule \"revoke-unused-ci\", key \"action\": unknown action \"revok\" (valid: notify, rotate, revoke); did you mean \"revoke\"?",
+                "10-x.toml:12: rule \"revoke-unused-ci\", key \"overlp\": unknown key (valid keys here: name, match, when, action, deliver, "
+                    + "overlap); did you mean \"overlap\"?",
+                "10-x.toml:9: rule \"revoke-unused-ci\", key \"match.nmae\": unknown key (valid keys here: match.provider, match.name, "
+                    + "match.owner, match.scope); did you mean \"match.name\"?",
+                "10-x.toml:8: rule \"revoke-unused-ci\", key \"match.provider\": no provider has id \"sailpoint-prd\" (configured: "
+                    + "sailpoint-prod, awx-main, pco); did you mean \"sailpoint-prod\"?",
+                "10-x.toml:10: rule \"revoke-unused-ci\", key \"when.unused_fr\": unknown key (valid keys here: when.expires_within, "
+                    + "when.expired, when.unused_for, when.age_over); did you mean \"when.unused_for\"?",
+                "10-x.toml:11: rule \"revoke-unused-ci\", key \"action\": unknown action \"revok\" (valid: notify, rotate, revoke); did you "
+                    + "mean \"revoke\"?",
             ])
     }
 
@@ -150,14 +155,20 @@ import TokenWardenTestSupport
         #expect(
             found == [
                 "10-a.toml:6: rule #2, key \"name\": missing; it must be a string",
-                "10-a.toml:6: rule #2, key \"when\": missing; a rule needs at least one trigger (when.expires_within, when.expired, when.unused_for, when.age_over)",
-                "10-a.toml:9: rule \"rotate-without-delivery\", key \"deliver\": a rotate rule must say where the new secret goes: deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]",
-                "10-a.toml:18: rule \"shell-line\", key \"deliver.command\": is an argv list, not a shell line: write [\"/usr/local/bin/reload-token\", \"--service\", \"x\"]",
-                "10-a.toml:22: rule \"deliver-on-notify\", key \"when.expired\": only \"true\" is meaningful; remove the key instead of setting it to false",
+                "10-a.toml:6: rule #2, key \"when\": missing; a rule needs at least one trigger (when.expires_within, when.expired, "
+                    + "when.unused_for, when.age_over)",
+                "10-a.toml:9: rule \"rotate-without-delivery\", key \"deliver\": a rotate rule must say where the new secret goes: "
+                    + "deliver.file = \"/path\" or deliver.command = [\"/path/to/program\", …]",
+                "10-a.toml:18: rule \"shell-line\", key \"deliver.command\": is an argv list, not a shell line: write "
+                    + "[\"/usr/local/bin/reload-token\", \"--service\", \"x\"]",
+                "10-a.toml:22: rule \"deliver-on-notify\", key \"when.expired\": only \"true\" is meaningful; remove the key instead of "
+                    + "setting it to false",
                 "10-a.toml:24: rule \"deliver-on-notify\", key \"deliver\": only applies to action = \"rotate\"",
                 "10-a.toml:25: rule \"deliver-on-notify\", key \"overlap\": only applies to action = \"rotate\"",
-                "20-b.toml:2: rule \"dup\", key \"name\": a rule named \"dup\" is already defined in 10-a.toml; names must be unique across all policy files",
-                "20-b.toml:3: rule \"dup\", key \"when\": is empty; give at least one of when.expires_within, when.expired, when.unused_for, when.age_over",
+                "20-b.toml:2: rule \"dup\", key \"name\": a rule named \"dup\" is already defined in 10-a.toml; names must be unique across "
+                    + "all policy files",
+                "20-b.toml:3: rule \"dup\", key \"when\": is empty; give at least one of when.expires_within, when.expired, "
+                    + "when.unused_for, when.age_over",
                 "20-b.toml:10: rule \"both\", key \"deliver.file\": must be an absolute path to a file",
                 "20-b.toml:10: rule \"both\", key \"deliver.command\": the program \"reload\" must be an absolute path (no shell, no $PATH lookup)",
                 "20-b.toml:10: rule \"both\", key \"deliver\": give deliver.file or deliver.command, not both",
@@ -186,9 +197,12 @@ import TokenWardenTestSupport
         ])
         #expect(
             found == [
-                "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
-                "10-x.toml:10: rule \"rotate-pco\", key \"when.age_over\": provider \"pco\" (Planning Center) has no creation time, which this trigger needs; remove \"pco\" from match.provider or change the rule",
-                "10-x.toml:11: rule \"rotate-pco\", key \"action\": provider \"pco\" (Planning Center) has no revoke API or create API, which action = \"rotate\" needs; remove \"pco\" from match.provider or change the rule",
+                "10-x.toml:4: rule \"stale-awx\", key \"when.unused_for\": provider \"awx-main\" (AWX / Tower / AAP ≤ 2.4) has no last-used "
+                    + "data, which this trigger needs; remove \"awx-main\" from match.provider or change the rule",
+                "10-x.toml:10: rule \"rotate-pco\", key \"when.age_over\": provider \"pco\" (Planning Center) has no creation time, which "
+                    + "this trigger needs; remove \"pco\" from match.provider or change the rule",
+                "10-x.toml:11: rule \"rotate-pco\", key \"action\": provider \"pco\" (Planning Center) has no revoke API or create API, "
+                    + "which action = \"rotate\" needs; remove \"pco\" from match.provider or change the rule",
             ])
     }
 }
@@ -244,7 +258,8 @@ import TokenWardenTestSupport
         ])
         #expect(
             found == [
-                "10.toml:5: rule \"world-readable\", key \"deliver.mode\": \"0644\" lets every user read the secret; others may have no access (e.g. \"0640\")",
+                "10.toml:5: rule \"world-readable\", key \"deliver.mode\": \"0644\" lets every user read the secret; others may have no "
+                    + "access (e.g. \"0640\")",
                 "10.toml:5: rule \"world-readable\", key \"deliver.timeout\": only applies to deliver.command",
                 "10.toml:11: rule \"command-with-owner\", key \"deliver.owner\": only applies to deliver.file",
                 "10.toml:11: rule \"command-with-owner\", key \"deliver.mode\": only applies to deliver.file",

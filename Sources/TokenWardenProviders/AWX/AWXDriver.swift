@@ -21,7 +21,8 @@ public struct AWXDriver: ProviderDriver {
         /// What an admin should have written instead when this API's paths answer 404.
         var otherKind: String {
             self == .controller
-                ? "AAP 2.5 and later manage tokens at the platform gateway, and current AWX has no /api/v2/tokens/: if GET /api/ lists \"gateway\", use kind = \"aap\""
+                ? "AAP 2.5 and later manage tokens at the platform gateway, and current AWX has no /api/v2/tokens/: if GET /api/ lists "
+                    + "\"gateway\", use kind = \"aap\""
                 : "AWX 24.x and older, Tower and AAP 2.4 and older serve tokens at /api/v2/tokens/: use kind = \"awx\""
         }
     }

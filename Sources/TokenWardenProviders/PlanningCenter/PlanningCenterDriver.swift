@@ -108,7 +108,8 @@ public struct PlanningCenterDriver: ProviderDriver {
         throw ProviderError(
             provider: connection.providerID, kind: .unsupported,
             message:
-                "Planning Center has no API to revoke personal access tokens: a person must revoke token \(tokenID) in Planning Center's developer settings"
+                "Planning Center has no API to revoke personal access tokens: a person must revoke token \(tokenID) in Planning Center's "
+                + "developer settings"
         )
     }
 

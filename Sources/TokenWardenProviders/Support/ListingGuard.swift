@@ -19,7 +19,8 @@ struct ListingGuard: Sendable {
         ProviderError(
             provider: provider, kind: .paginationLoop,
             message:
-                "the listing's page \(ProviderConnection.path(of: url)) repeats one already fetched: the provider's pagination loops, so the listing is incomplete and no token is marked gone"
+                "the listing's page \(ProviderConnection.path(of: url)) repeats one already fetched: the provider's pagination loops, so "
+                + "the listing is incomplete and no token is marked gone"
         )
     }
 

@@ -51,7 +51,8 @@ public struct SynergyDriver: ProviderDriver {
         guard new.count == 1, let token = new.first else {
             throw connection.error(
                 .malformedResponse,
-                "a token named \"\(request.name)\" was generated but \(new.count) new tokens have that name, so its id is unknown; delete the extra token by hand"
+                "a token named \"\(request.name)\" was generated but \(new.count) new tokens have that name, so its id is unknown; delete "
+                    + "the extra token by hand"
             )
         }
         let clamped = request.expiresAt.map { Int(($0.timeIntervalSinceNow / 86_400).rounded(.up)) }.map { $0 != days } ?? false
