@@ -25,8 +25,9 @@ demo: deps
 ## test: the format lint (.swift-format: 4 spaces, 150 columns; lowerCamelCase is not enforced because
 ## wire-format structs mirror the vendors' JSON names) and the import check, then build everything
 ## once and run the whole test suite. The package test boots the .deb under a real systemd in a
-## container, so the test run also needs Debian's systemd-container.
-test: APT_PACKAGES += systemd-container
+## container, so the test run also needs Debian's systemd-container; mail notifications go through a real
+## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd).
+test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd
 test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports

@@ -137,7 +137,7 @@ let package = Package(
             name: "TokenWardenDaemonTests",
             dependencies: ["TokenWardenCore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenDaemon",
                            "TokenWardenSimulator", "TokenWardenProviders", "TokenWardenTestSupport",
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TokenWardenCLITests",

@@ -36,11 +36,16 @@ struct Sync: ConfiguredCommand {
         let store = try configuration.openStore()
         let failedBefore = CommandJournal.failuresInARow(store)
         let report = try await Cycle(setup: setup, store: store).run()
+        // What the cycle queued for people goes out now; what fails waits in the outbox for the daemon.
+        let notifications = await OutboxDispatcher(
+            store: store, notifiers: configuration.notifiers, sender: NotificationSender(http: context.http(for: configuration))
+        ).sendDue()
         print(Self.render(report.polls, unusable: report.unusable))
         CommandJournal.record(report, failedBefore: failedBefore)
-        if !report.events.isEmpty {
+        CommandJournal.record(notifications)
+        if !(report.events + notifications).isEmpty {
             print("")
-            for event in report.events { print(EventLine.render(event)) }
+            for event in report.events + notifications { print(EventLine.render(event)) }
         }
         if report.failed { throw ExitCode.failure }
     }

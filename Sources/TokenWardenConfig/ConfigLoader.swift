@@ -35,10 +35,12 @@ public struct ConfigLoader: Sendable {
         case .failure(let problem): return (nil, [problem])
         }
         let sink = ProblemSink()
-        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider"])
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier"])
         let daemon = readDaemon(document: document, sink: sink, configDirectory: (path as NSString).deletingLastPathComponent)
         let providers = readProviders(document: document, sink: sink)
-        return (Configuration(sourcePath: path, daemon: daemon, providers: providers), sink.problems)
+        let notifiers = readNotifiers(document: document, sink: sink)
+        Self.checkAlertTo(daemon, notifiers: notifiers, document: document, sink: sink)
+        return (Configuration(sourcePath: path, daemon: daemon, providers: providers, notifiers: notifiers), sink.problems)
     }
 
     private func readDaemon(document: TOMLDocument, sink: ProblemSink, configDirectory: String) -> DaemonSettings {
@@ -58,8 +60,9 @@ public struct ConfigLoader: Sendable {
             values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
             locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
         reader.rejectUnknownKeys(allowed: [
-            "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout",
+            "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout", "alert_to",
         ])
+        settings.alertTo = reader.strings("alert_to") ?? []
         if let state = reader.string("state_directory") {
             if state.hasPrefix("/") {
                 settings.stateDirectory = Self.trimmingTrailingSlash(state)

@@ -150,4 +150,27 @@ public struct CredentialLoader: Sendable {
             throw CredentialError("credential file \(path) (for \(kind.displayName)): \(error.description)")
         }
     }
+
+    /// A key that is no provider's credential (a webhook's HMAC key): one line without white space,
+    /// from a file checked as credential files are.
+    public func loadKey(_ reference: CredentialReference) throws(CredentialError) -> Secret {
+        let (fd, _) = try openChecked(reference)
+        let path = try path(of: reference)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data(), let text = String(data: data, encoding: .utf8) else {
+            throw CredentialError("key file \(path) cannot be read as UTF-8 text")
+        }
+        do {
+            guard case .bearer(let key) = try Credential(content: text, format: .bearer).value else {
+                throw CredentialError("key file \(path) is empty")
+            }
+            return Secret(key)
+        } catch let error as CredentialError {
+            throw error
+        } catch let error as Credential.FormatError {
+            throw CredentialError("key file \(path): \(error.description)")
+        } catch {
+            throw CredentialError("key file \(path) cannot be read")
+        }
+    }
 }

@@ -4,12 +4,17 @@ import TokenWardenCore
 /// Reads every `*.toml` in the policy directory, in name order, into one validated `PolicySet`.
 /// Rules are checked against the configured providers, so a rule that could never fire is an error.
 public struct PolicyLoader: Sendable {
-    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap"]
+    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap", "notify"]
     static let matchKeys = ["provider", "name", "owner", "scope"]
     static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
     static let deliverKeys = ["file", "command", "owner", "mode", "timeout"]
 
-    public init() {}
+    /// The ids of the configured `[[notifier]]`s, which `notify.to` may name.
+    let notifiers: [String]
+
+    public init(notifiers: [String] = []) {
+        self.notifiers = notifiers
+    }
 
     /// The validated policy set, or every problem found in every file.
     public func load(directory: String, providers: [ProviderConfig]) throws(ConfigError) -> PolicySet {
@@ -126,14 +131,16 @@ public struct PolicyLoader: Sendable {
             }
         }
         let delivery = readDelivery(reader, action: action)
+        let notifyTo = readNotify(reader, action: action)
         let overlap = reader.timeSpan("overlap")
         if overlap != nil, let action, action != .rotate {
             reader.report("overlap", "only applies to action = \"rotate\"")
         }
         guard let name, let action, reader.sink.problems.count == before else { return nil }
-        let rule = Rule(
+        var rule = Rule(
             name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
             delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
+        rule.notifyTo = notifyTo
         checkCapabilities(of: rule, reader: reader, providers: providers)
         return reader.sink.problems.count == before ? rule : nil
     }
@@ -228,6 +235,35 @@ public struct PolicyLoader: Sendable {
             }
         }
         return delivery
+    }
+
+    /// `notify.to`: the configured notifiers a notify rule's messages go to.
+    private func readNotify(_ reader: TableReader, action: RuleAction?) -> [String] {
+        guard let table = reader.table("notify") else { return [] }
+        table.rejectUnknownKeys(allowed: ["to"])
+        if let action, action != .notify {
+            reader.report("notify", "only applies to action = \"notify\" (failed rotations and revokes go to [daemon] alert_to)")
+            return []
+        }
+        guard let ids = table.strings("to") else {
+            table.report("notify.to", "name the notifiers to tell, e.g. notify.to = [\"ops\"]")
+            return []
+        }
+        for id in ids where !notifiers.contains(id) {
+            if id == "owner" {
+                table.report(
+                    "notify.to",
+                    "\"owner\" (the token's owner through an owner map) is not supported by this version; name [[notifier]] ids")
+            } else {
+                table.report(
+                    "notify.to",
+                    notifiers.isEmpty
+                        ? "names notifier \"\(id)\", but the main config has no [[notifier]]"
+                        : "names notifier \"\(id)\", which the main config does not define (defined: \(notifiers.joined(separator: ", ")))",
+                    suggestion: NearestWord.suggestion(for: id, among: notifiers))
+            }
+        }
+        return ids
     }
 
     /// `deliver.owner` and `deliver.mode`, which only a file delivery has.

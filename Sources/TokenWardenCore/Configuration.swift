@@ -1,18 +1,22 @@
-/// The whole validated main config file: daemon settings and the providers to watch.
+/// The whole validated main config file: daemon settings, the providers to watch and the notifiers.
 /// Produced only by `ConfigLoader`, so every value in it has passed validation.
 public struct Configuration: Sendable {
     /// The file it was read from, for messages.
     public var sourcePath: String
     public var daemon: DaemonSettings
     public var providers: [ProviderConfig]
+    public var notifiers: [Notifier]
 
-    public init(sourcePath: String, daemon: DaemonSettings, providers: [ProviderConfig]) {
+    public init(sourcePath: String, daemon: DaemonSettings, providers: [ProviderConfig], notifiers: [Notifier] = []) {
         self.sourcePath = sourcePath
         self.daemon = daemon
         self.providers = providers
+        self.notifiers = notifiers
     }
 
     public func provider(id: String) -> ProviderConfig? { providers.first { $0.id == id } }
+
+    public func notifier(id: String) -> Notifier? { notifiers.first { $0.id == id } }
 
     /// `<state_directory>/tokenwarden.sqlite`.
     public var databasePath: String { daemon.stateDirectory + "/tokenwarden.sqlite" }

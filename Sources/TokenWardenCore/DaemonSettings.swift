@@ -10,6 +10,9 @@ public struct DaemonSettings: Sendable, Hashable {
     /// `request_timeout`: how long one provider request may take (a slow on-premise server wants more).
     /// It also decides how long a create whose answer never came is awaited before it counts as lost.
     public var requestTimeout: TimeSpan
+    /// `alert_to`: the notifiers told when something needs an admin (a rotation failed, a provider
+    /// keeps failing, the blast-radius limit was hit, a message could not be delivered).
+    public var alertTo: [String] = []
 
     public static let defaultRequestTimeout = TimeSpan(seconds: 60)
     public static let defaultPollInterval = TimeSpan.minutes(15)

@@ -10,6 +10,8 @@ public struct Rule: Sendable, Hashable {
     public var delivery: Delivery?
     /// How long the old token stays valid after the new secret is delivered (rotate only).
     public var overlap: TimeSpan?
+    /// `notify.to`: the notifier ids a notify rule's messages go to (none: the journal only).
+    public var notifyTo: [String] = []
 
     /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
     public static let defaultOverlap = TimeSpan.hours(1)

@@ -35,16 +35,21 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
             throw error
         }
         let (reports, continuation) = AsyncStream<CycleReport>.makeStream()
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         polling = PollingService(
             options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock, now: now,
-            reports: continuation, random: random, observer: observer)
+            reports: continuation, outbox: wake, random: random, observer: observer)
         let status = SystemdStatusService(
             notifier: notifier, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
             reports: reports, isResponsive: { [polling] in await polling.isResponsive() })
+        let outbox = OutboxService(
+            store: store, http: loader.http, logger: logger, clock: clock, now: now, notifiers: { [polling] in await polling.notifiers() },
+            wakeups: wakeups, wake: wake, observer: observer)
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // Shut down in reverse order: the polling service drains its cycles first, while the
-            // status service keeps pinging the watchdog.
+            // status service keeps pinging the watchdog; what the outbox has not sent stays queued.
             .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: outbox, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
         var quiet = logger

@@ -18,6 +18,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     let writes: WriteWindow<C>
     let loader: SetupLoader
     let reports: AsyncStream<CycleReport>.Continuation
+    /// Told after each cycle: it may have queued notifications.
+    let outbox: AsyncStream<Void>.Continuation
     /// A number in the range, for the first-poll spread and the ±10% jitter of each interval.
     let random: @Sendable (ClosedRange<Double>) -> Double
     /// The wall clock cycles, rotations and the store's timestamps use (tests tie it to their clock).
@@ -33,7 +35,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     init(
         options: DaemonOptions, logger: Logger, notifier: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
-        clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation,
+        clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation, outbox: AsyncStream<Void>.Continuation,
         random: @escaping @Sendable (ClosedRange<Double>) -> Double, observer: DaemonObserver?
     ) {
         self.options = options
@@ -45,6 +47,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         self.schedule = PollSchedule(clock: clock)
         self.writes = WriteWindow(clock: clock)
         self.reports = reports
+        self.outbox = outbox
         self.random = random
         self.now = now
         self.observer = observer
@@ -69,7 +72,6 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             }
             background.cancelAll()
         }
-        reports.finish()
         if let fatal { throw fatal }
     }
 
@@ -103,6 +105,9 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
     func isResponsive() -> Bool { !stopping }
 
+    /// The notifiers of the configuration in effect.
+    func notifiers() -> [Notifier] { setup.configuration.notifiers }
+
     // MARK: - Cycles
 
     /// The setup to run `provider`'s cycle with, or nil when it must not run now.
@@ -125,6 +130,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         }
         for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
         finish(provider)
+        outbox.yield()
         reports.yield(report)
         observer?.cycleFinished(report)
     }

@@ -34,6 +34,9 @@ public struct JournalEvent: Sendable, Hashable {
         case actionDeferred = "action-deferred"
         case storeDamaged = "store-damaged"
         case reportsPending = "reports-pending"
+        case notificationSent = "notification-sent"
+        case notificationFailed = "notification-failed"
+        case notificationUndeliverable = "notification-undeliverable"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -63,6 +66,9 @@ public struct JournalEvent: Sendable, Hashable {
             case .actionDeferred: "ee0adc52db1948abbcbf8cc04533d9c1"
             case .storeDamaged: "ac37cc138db54bde85506c1a349cff91"
             case .reportsPending: "718b8a7ec7d543adb130b9770c154159"
+            case .notificationSent: "de51d82423634f6ca0cc5d7740602562"
+            case .notificationFailed: "02ed7512923f450eaa4e5b941d972f8e"
+            case .notificationUndeliverable: "3bab1c33e7f04e50bcec8015953b2873"
             }
         }
     }

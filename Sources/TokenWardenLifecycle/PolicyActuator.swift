@@ -115,7 +115,9 @@ public struct PolicyActuator: Sendable {
                     decision, how, enforce: enforce, limit: limits[reference], failedAt: failedAt[reference], destination: destinations[decision.rule]
                 ))
         }
-        try store.recordActions(audited)
+        // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
+        let notices = current.filter { fresh.contains($0.token.reference) && handling[$0.token.reference] == .notify }
+        try store.recordActions(audited, queueing: OutboxMessage.digests(notices, rules: rules, at: clock()))
         if remembered.pending > 0 { events.append(.reportsPending(remembered.pending, perCycle: reportsPerCycle)) }
         if !beyond.isEmpty { events.append(.limitReached(due: writes.count, allowed: within.count, heldBack: beyond.map(\.decision.token))) }
         events += try await write(within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)

@@ -1,6 +1,4 @@
 import Foundation
-import Subprocess
-import SystemPackage
 import TokenWardenCore
 
 /// Puts a new secret where a rotate rule says: an atomic 0600 file, or a program's standard input.
@@ -61,43 +59,9 @@ public struct SecretDeliverer: Sendable {
     /// Its output goes to /dev/null, never quoted or stored: a program may echo the secret in forms
     /// no scrubbing can know (encoded, split, partial).
     func run(_ argv: [String], input secret: Secret, environment: [String: String], timeout: TimeSpan) async throws {
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
-        let configuration = Subprocess.Configuration(
-            executable: .path(FilePath(argv[0])),
-            arguments: Arguments(Array(argv.dropFirst())),
-            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
-            workingDirectory: FilePath("/"),
-            platformOptions: options)
-        let quoted = "; its output is not kept, since it may hold the secret: run it by hand to see what it says"
-        let status: TerminationStatus? = try await withThrowingTaskGroup(of: TerminationStatus?.self) { group in
-            group.addTask {
-                let result = try await Subprocess.run(configuration, input: .inputWriter, output: .discarded, error: .discarded) { execution in
-                    let writer = execution.standardInputWriter
-                    // A program that closes its input early is judged by its exit status, not by this write.
-                    _ = try? await writer.write(Array(secret.reveal().utf8))
-                    _ = try? await writer.finish()
-                }
-                return result.terminationStatus
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeout.timeInterval))
-                return nil  // the timeout won: cancelling the run sends the group the teardown above
-            }
-            defer { group.cancelAll() }
-            do {
-                return try await group.next() ?? nil
-            } catch let error as SubprocessError {
-                throw DeliveryError("cannot start \(argv[0]): \(error.underlyingError.map { "\($0)" } ?? "\(error)")")
-            }
-        }
-        switch status {
-        case nil: throw DeliveryError("\(argv[0]) did not finish within \(timeout) and was stopped\(quoted)")
-        case .exited(0): return
-        case .exited(let code): throw DeliveryError("\(argv[0]) exited with status \(code)\(quoted)")
-        case .signaled(let signal): throw DeliveryError("\(argv[0]) was killed by signal \(signal)\(quoted)")
-        }
+        try await ChildProcess.run(
+            argv, input: { Array(secret.reveal().utf8) }, environment: environment, timeout: timeout,
+            outputNote: "its output is not kept, since it may hold the secret: run it by hand to see what it says")
     }
 
     /// `user` or `user:group` to ids; a user alone gets its primary group. Either part may be a

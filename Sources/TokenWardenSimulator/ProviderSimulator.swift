@@ -37,11 +37,14 @@ public final class ProviderSimulator: Sendable {
 
     public let port: Int
     private let providers: [ProviderKind: SimulatedProvider]
+    /// The webhook receiver at `/webhook/NAME`.
+    public let webhook: SimulatedWebhook
     private let server: Task<Void, any Error>
 
-    private init(port: Int, providers: [ProviderKind: SimulatedProvider], server: Task<Void, any Error>) {
+    private init(port: Int, providers: [ProviderKind: SimulatedProvider], webhook: SimulatedWebhook, server: Task<Void, any Error>) {
         self.port = port
         self.providers = providers
+        self.webhook = webhook
         self.server = server
     }
 
@@ -56,12 +59,13 @@ public final class ProviderSimulator: Sendable {
             providers[kind] = SimulatedProvider(kind: kind, tokens: tokens, credential: credential, faults: options.faults, now: { Date() })
         }
         let routes = providers
+        let webhook = SimulatedWebhook()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "tokenwarden.simulator")
         // Critical only: Hummingbird logs a graceful stop's cancelled child channels as errors.
         logger.logLevel = .critical
         let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in try await respond(to: request, providers: routes) },
+            responder: CallbackResponder<BasicRequestContext> { request, _ in try await respond(to: request, providers: routes, webhook: webhook) },
             configuration: .init(address: .hostname("127.0.0.1", port: options.port), serverName: "tokenwarden-simulator"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
@@ -76,11 +80,14 @@ public final class ProviderSimulator: Sendable {
             server.cancel()
             throw SimulatorError(description: "the simulator could not listen on 127.0.0.1:\(options.port)")
         }
-        return ProviderSimulator(port: bound, providers: providers, server: server)
+        return ProviderSimulator(port: bound, providers: providers, webhook: webhook, server: server)
     }
 
     /// `http://127.0.0.1:PORT/<kind>`: the `base_url` for a provider of this kind.
     public func baseURL(for kind: ProviderKind) -> String { "http://127.0.0.1:\(port)/\(kind.rawValue)" }
+
+    /// Where the webhook receiver takes POSTs for `name`.
+    public func webhookURL(_ name: String) -> String { "http://127.0.0.1:\(port)/webhook/\(name)" }
 
     /// The simulated API of a kind, to inspect its tokens or inject faults.
     public func provider(_ kind: ProviderKind) -> SimulatedProvider {
@@ -101,9 +108,19 @@ public final class ProviderSimulator: Sendable {
         }
     }
 
-    private static func respond(to request: Request, providers: [ProviderKind: SimulatedProvider]) async throws -> Response {
+    private static func respond(
+        to request: Request, providers: [ProviderKind: SimulatedProvider], webhook: SimulatedWebhook
+    ) async throws -> Response {
         let path = request.uri.path
         let first = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        if first == "webhook", request.method == .post {
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let status = await webhook.receive(name: String(path.dropFirst("/webhook/".count)), headers: headers, body: Data(body.readableBytesView))
+            return Response(
+                status: HTTPResponse.Status(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: status == 202 ? "" : "down\n")))
+        }
         guard let kind = ProviderKind(rawValue: first), let provider = providers[kind] else {
             return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "no simulated provider at \(path)\n")))
         }

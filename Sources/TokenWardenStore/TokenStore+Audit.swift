@@ -21,7 +21,7 @@ extension TokenStore {
         }
     }
 
-    private static func insert(_ action: AuditedAction, _ db: Database) throws {
+    static func insert(_ action: AuditedAction, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)

@@ -163,6 +163,24 @@ extension TokenStore {
                 t.column("result", .text).notNull()
             }
         }
+        migrator.registerMigration("notificationOutbox") { db in
+            // Messages to people, queued in the transaction that records the decisions they tell of,
+            // sent later with retries; the idempotency key travels in every payload.
+            try db.create(table: "notification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("notifier_id", .text).notNull()
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("subject", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("queued_at", .integer).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .integer).notNull()
+                t.column("state", .text).notNull().check { ["pending", "sent", "undeliverable"].contains($0) }
+                t.column("last_error", .text)
+                t.column("sent_at", .integer)
+            }
+            try db.create(index: "notification_due", on: "notification", columns: ["state", "next_attempt_at"])
+        }
         return migrator
     }()
 }

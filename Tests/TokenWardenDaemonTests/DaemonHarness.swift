@@ -28,6 +28,7 @@ final class DaemonHarness: Sendable {
     private let log: EntryLog
     private let reports: AsyncStream<CycleReport>
     private let started: AsyncStream<String>
+    private let outbox: AsyncStream<[JournalEvent]>
     private let exits = AsyncStream<Void>.makeStream()
 
     /// One request per attempt, no waiting between retries: a poll fails on the first 503.
@@ -49,13 +50,16 @@ final class DaemonHarness: Sendable {
         let recorder = Recorder(log: log)
         let (reports, reported) = AsyncStream<CycleReport>.makeStream()
         let (started, starting) = AsyncStream<String>.makeStream()
+        let (outbox, passed) = AsyncStream<[JournalEvent]>.makeStream()
         self.reports = reports
         self.started = started
+        self.outbox = outbox
         let logger = Logger(label: "tokenwarden") { _ in recorder }
         shell = try await DaemonShell(
             options: DaemonOptions(configPath: config, environment: [:]), logger: logger, clock: clock, now: { clock.date }, http: http,
             random: random,
-            observer: DaemonObserver(cycleStarted: { starting.yield($0) }, cycleFinished: { reported.yield($0) }))
+            observer: DaemonObserver(
+                cycleStarted: { starting.yield($0) }, cycleFinished: { reported.yield($0) }, outboxPassed: { passed.yield($0) }))
     }
 
     /// Runs `body` with a started daemon over simulated providers of `kinds` holding `tokens`, with
@@ -64,6 +68,7 @@ final class DaemonHarness: Sendable {
     static func with(
         kinds: [ProviderKind], tokens: [ProviderKind: [ObservedToken]] = [:], policy: String = "", enforce: Bool = false,
         maxActions: Int = 10, interval: String = "60s", fractions: [Double] = [],
+        config extra: @escaping (ProviderSimulator, TemporaryDirectory) throws -> String = { _, _ in "" },
         _ body: (DaemonHarness) async throws -> Void
     ) async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
@@ -75,6 +80,10 @@ final class DaemonHarness: Sendable {
                 for: simulator, into: directory.subpath("sim"), pollInterval: interval, enforce: enforce, selfTokenID: "999999",
                 maxActionsPerCycle: maxActions, kinds: kinds)
             _ = try directory.write("sim/policies.d/10-test.toml", policy)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(try extra(simulator, directory).utf8))
+            try handle.close()
             let queue = Mutex(fractions)
             let harness = try await DaemonHarness(
                 simulator: simulator, directory: directory, config: config, http: http,
@@ -114,6 +123,12 @@ final class DaemonHarness: Sendable {
     /// Returns once the daemon's `run()` has returned.
     func exited() async {
         for await _ in exits.stream {}
+    }
+
+    /// The journal entries of the next outbox pass that sent or tried something.
+    func nextOutboxPass() async -> [JournalEvent]? {
+        var iterator = outbox.makeAsyncIterator()
+        return await iterator.next()
     }
 
     /// The provider of the next cycle to start.

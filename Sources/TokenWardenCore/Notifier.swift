@@ -1,0 +1,42 @@
+/// One `[[notifier]]` of the main config: a channel that tells people, named by id in rules
+/// (`notify.to`) and in `[daemon] alert_to`.
+public struct Notifier: Sendable, Hashable {
+    /// How a message reaches people.
+    public enum Channel: Sendable, Hashable {
+        /// The system's `sendmail(8)` interface (`sendmail -t -oi`): the local MTA relays and queues.
+        case mail(to: [String], from: String?, sendmail: String)
+        /// An HTTPS POST (plain http to loopback only), signed with HMAC-SHA256 when a secret is named.
+        case webhook(url: String, format: WebhookFormat, secret: CredentialReference?)
+        /// A program (argv, no shell) that gets the JSON payload on standard input. Trusted: it runs
+        /// with tokenwarden's rights, as delivery commands do.
+        case command(argv: [String])
+    }
+
+    /// The body a webhook sends.
+    public enum WebhookFormat: String, Sendable, Hashable, CaseIterable {
+        /// The documented, versioned payload (`tokenwarden.notification/1`).
+        case json
+        /// `{"text": …}`, which Slack, Mattermost and Rocket.Chat incoming webhooks accept.
+        case slack
+    }
+
+    public var id: String
+    public var channel: Channel
+
+    public init(id: String, channel: Channel) {
+        self.id = id
+        self.channel = channel
+    }
+
+    /// "webhook", "mail" or "command", as the config writes it.
+    public var kind: String {
+        switch channel {
+        case .mail: "mail"
+        case .webhook: "webhook"
+        case .command: "command"
+        }
+    }
+
+    /// The default `sendmail` path (Debian's MTAs all provide it).
+    public static let defaultSendmail = "/usr/sbin/sendmail"
+}

@@ -1,0 +1,83 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenStore
+
+/// Sends what the outbox holds when it is due: marked sent after the channel took it; after a failure
+/// retried later (1, 2, 4 … minutes, at most an hour apart), and after `maximumAttempts` marked
+/// undeliverable, with a journal entry. At least once: a crash between sending and marking sends
+/// the same message again, with the same idempotency key.
+public struct OutboxDispatcher: Sendable {
+    let store: TokenStore
+    let notifiers: [Notifier]
+    let sender: NotificationSender
+    let clock: @Sendable () -> Date
+
+    public static let maximumAttempts = 8
+
+    public init(store: TokenStore, notifiers: [Notifier], sender: NotificationSender, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.notifiers = notifiers
+        self.sender = sender
+        self.clock = clock
+    }
+
+    /// The wait before attempt `attempt + 1` after `attempt` failed ones.
+    public static func retryDelay(afterAttempts attempts: Int) -> TimeInterval {
+        min(3_600, 60 * pow(2, Double(max(0, attempts - 1))))
+    }
+
+    /// Sends every message due now; returns the journal entries of what happened.
+    public func sendDue() async -> [JournalEvent] {
+        guard let due = try? store.dueMessages(at: clock()), !due.isEmpty else { return [] }
+        var events: [JournalEvent] = []
+        for message in due {
+            guard let notifier = notifiers.first(where: { $0.id == message.notifier }) else {
+                // The notifier was removed from the config: nothing can send it.
+                try? store.markFailed(message.id, error: "notifier \"\(message.notifier)\" is no longer configured", retryAt: nil)
+                events.append(.notificationUndeliverable(message, reason: "notifier \"\(message.notifier)\" is no longer configured"))
+                continue
+            }
+            do {
+                try await sender.send(message, via: notifier)
+                try? store.markSent(message.id, at: clock())
+                events.append(.notificationSent(message, via: notifier))
+            } catch {
+                let attempts = message.attempts + 1
+                let reason = "\(error)"
+                if attempts >= Self.maximumAttempts {
+                    try? store.markFailed(message.id, error: reason, retryAt: nil)
+                    events.append(.notificationUndeliverable(message, reason: reason))
+                } else {
+                    let retry = clock().addingTimeInterval(Self.retryDelay(afterAttempts: attempts))
+                    try? store.markFailed(message.id, error: reason, retryAt: retry)
+                    events.append(.notificationFailed(message, attempts: attempts, reason: reason, retry: retry))
+                }
+            }
+        }
+        return events
+    }
+}
+
+extension JournalEvent {
+    static func notificationSent(_ message: OutboxMessage, via notifier: Notifier) -> JournalEvent {
+        JournalEvent(
+            .notificationSent, .info, "sent \"\(message.subject)\" to notifier \(notifier.id) (\(notifier.kind))",
+            detail: message.idempotencyKey)
+    }
+
+    static func notificationFailed(_ message: OutboxMessage, attempts: Int, reason: String, retry: Date) -> JournalEvent {
+        JournalEvent(
+            .notificationFailed, .warning,
+            "could not send \"\(message.subject)\" to notifier \(message.notifier) (attempt \(attempts) of \(OutboxDispatcher.maximumAttempts)): "
+                + "\(reason); retried at \(ProviderTimestamp.format(retry))",
+            detail: message.idempotencyKey)
+    }
+
+    static func notificationUndeliverable(_ message: OutboxMessage, reason: String) -> JournalEvent {
+        JournalEvent(
+            .notificationUndeliverable, .error,
+            "gave up sending \"\(message.subject)\" to notifier \(message.notifier): \(reason); `tokenwarden outbox` lists it",
+            detail: message.idempotencyKey)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// A webhook receiver beside the simulated providers (`POST /webhook/NAME`): what a notifier sent,
+/// headers and body, for tests and the demo. It can be made to fail the next requests (503).
+public actor SimulatedWebhook {
+    /// One POST as it arrived.
+    public struct Delivery: Sendable {
+        public var name: String
+        /// Header names in lower case.
+        public var headers: [String: String]
+        public var body: Data
+    }
+
+    public private(set) var received: [Delivery] = []
+    private var failing = 0
+
+    public init() {}
+
+    /// The next `count` requests are answered 503, as a receiver that is down.
+    public func fail(next count: Int) { failing = count }
+
+    /// Records a POST; the status to answer.
+    func receive(name: String, headers: [String: String], body: Data) -> Int {
+        guard failing == 0 else {
+            failing -= 1
+            return 503
+        }
+        received.append(Delivery(name: name, headers: headers, body: body))
+        return 202
+    }
+}

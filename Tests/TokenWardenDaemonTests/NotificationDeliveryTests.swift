@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenLifecycle
+import TokenWardenSimulator
+import TokenWardenTestSupport
+
+/// Notifications from the running daemon to a real HTTP receiver on loopback, on the test clock.
+@Suite(.timeLimit(.minutes(1)))
+struct NotificationDeliveryTests {
+    static let policy = """
+        [[rule]]
+        name = "warn"
+        when.expires_within = "400d"
+        action = "notify"
+        notify.to = ["ops"]
+        """
+
+    static let hmacKey = "a-shared-webhook-key-0123456789"
+
+    /// A webhook notifier with an HMAC key in a 0600 file.
+    static func webhook(_ simulator: ProviderSimulator, _ directory: TemporaryDirectory) throws -> String {
+        let key = try directory.write("webhook.key", hmacKey + "\n", mode: 0o600)
+        return """
+
+            [[notifier]]
+            id = "ops"
+            kind = "webhook"
+            url = "\(simulator.webhookURL("ops"))"
+            secret = "\(key)"
+
+            """
+    }
+
+    /// The receiver is down for the first two attempts: the digest is retried 1 and 2 minutes later,
+    /// arrives once, signed, with the idempotency key in a header and in the payload, and holds
+    /// token facts but no credential.
+    @Test func aDigestReachesTheWebhookOnceThroughAnOutageSignedAndWithoutSecrets() async throws {
+        let tokens = [DaemonHarness.token("1", "deploy", createdDaysAgo: 10), DaemonHarness.token("2", "backup", createdDaysAgo: 20)]
+        try await DaemonHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, config: Self.webhook) { daemon in
+            await daemon.simulator.webhook.fail(next: 2)
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            _ = await daemon.nextReport()
+            let first = try #require(await daemon.nextOutboxPass())
+            #expect(first.map(\.kind) == [.notificationFailed], "\(first.map(\.message))")
+            #expect(first.first?.message.contains("answered 503") == true, "\(first.map(\.message))")
+
+            // 60 s later (to the millisecond the store keeps): the next poll, nothing new, and the
+            // first retry, which fails again; then the poll and the retry 60 s and 120 s after that.
+            #expect(await daemon.clock.waitForSleepers(2))
+            #expect(daemon.clock.pendingDeadlines.map { Self.seconds($0) } == [67.5, 67.5])
+            daemon.clock.advance(by: .seconds(60.1))
+            _ = await daemon.nextReport()
+            #expect(try #require(await daemon.nextOutboxPass()).map(\.kind) == [.notificationFailed])
+            #expect(await daemon.clock.waitForSleepers(2))
+            #expect(daemon.clock.pendingDeadlines.map { Self.seconds($0) } == [127.6, 187.6])
+            daemon.clock.advance(by: .seconds(60))
+            _ = await daemon.nextReport()
+            daemon.clock.advance(by: .seconds(60))
+            #expect(try #require(await daemon.nextOutboxPass()).map(\.kind) == [.notificationSent])
+
+            let received = await daemon.simulator.webhook.received
+            #expect(received.count == 1)
+            let delivery = try #require(received.first)
+            let payload = try JSONDecoder().decode(NotificationPayload.self, from: delivery.body)
+            #expect(payload.schema == "tokenwarden.notification/1")
+            #expect(delivery.headers["x-tokenwarden-idempotency-key"] == payload.id)
+            #expect(payload.items.map(\.tokenName) == ["backup", "deploy"], "sorted by expiry, soonest first")
+            #expect(payload.items.first?.command == "tokenwarden show sim-awx/2")
+            let mac = HMAC<SHA256>.authenticationCode(for: delivery.body, using: SymmetricKey(data: Data(Self.hmacKey.utf8)))
+            #expect(delivery.headers["x-tokenwarden-signature-256"] == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+            let credential = await daemon.simulator.provider(.awx).credential
+            let text = String(decoding: delivery.body, as: UTF8.self) + delivery.headers.values.joined()
+            #expect(!text.contains(credential) && !text.contains(Self.hmacKey))
+        }
+    }
+
+    /// A deadline in seconds, to the tenth (the store keeps milliseconds, the clock nanoseconds).
+    static func seconds(_ duration: Duration) -> Double {
+        ((Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) * 10).rounded() / 10
+    }
+}
