@@ -3,6 +3,7 @@ import Foundation
 import TokenWardenCore
 import TokenWardenLifecycle
 import TokenWardenProviders
+import TokenWardenStore
 
 /// `tokenwarden sync`: one full cycle, as the daemon runs it: poll, resume rotations, apply policy.
 struct Sync: ConfiguredCommand {
@@ -36,9 +37,12 @@ struct Sync: ConfiguredCommand {
         let store = try configuration.openStore()
         let failedBefore = CommandJournal.failuresInARow(store)
         let report = try await Cycle(setup: setup, store: store).run()
-        // What the cycle queued for people goes out now; what fails waits in the outbox for the daemon.
+        // What the cycle queued for people, and alerts for what needs an admin, go out now; what
+        // fails waits in the outbox for the daemon.
+        try store.queue(OutboxMessage.alerts(report.events, to: configuration.daemon.alertTo, at: Date()))
         let notifications = await OutboxDispatcher(
-            store: store, notifiers: configuration.notifiers, sender: NotificationSender(http: context.http(for: configuration))
+            store: store, notifiers: configuration.notifiers, sender: NotificationSender(http: context.http(for: configuration)),
+            alertTo: configuration.daemon.alertTo
         ).sendDue()
         print(Self.render(report.polls, unusable: report.unusable))
         CommandJournal.record(report, failedBefore: failedBefore)

@@ -15,8 +15,8 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
     let logger: Logger
     let clock: C
     let now: @Sendable () -> Date
-    /// The notifiers of the configuration in effect (a reload may change them).
-    let notifiers: @Sendable () async -> [Notifier]
+    /// The notifiers and `alert_to` of the configuration in effect (a reload may change them).
+    let notifiers: @Sendable () async -> (notifiers: [Notifier], alertTo: [String])
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
     let observer: DaemonObserver?
@@ -27,8 +27,9 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
             var armedFor: Date?
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 if let armed = armedFor, armed <= now() { armedFor = nil }
+                let (configured, alertTo) = await notifiers()
                 let dispatcher = OutboxDispatcher(
-                    store: store, notifiers: await notifiers(), sender: NotificationSender(http: http), clock: now)
+                    store: store, notifiers: configured, sender: NotificationSender(http: http), alertTo: alertTo, clock: now)
                 let events = await dispatcher.sendDue()
                 for event in events { event.log(to: logger) }
                 if !events.isEmpty { observer?.outboxPassed(events) }

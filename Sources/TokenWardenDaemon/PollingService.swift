@@ -105,8 +105,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
     func isResponsive() -> Bool { !stopping }
 
-    /// The notifiers of the configuration in effect.
-    func notifiers() -> [Notifier] { setup.configuration.notifiers }
+    /// The notifiers and `alert_to` of the configuration in effect.
+    func notifiers() -> (notifiers: [Notifier], alertTo: [String]) { (setup.configuration.notifiers, setup.configuration.daemon.alertTo) }
 
     // MARK: - Cycles
 
@@ -129,6 +129,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])
         }
         for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
+        // What needs an admin goes to `[daemon] alert_to` through the outbox.
+        try? store.queue(OutboxMessage.alerts(report.events, to: setup.configuration.daemon.alertTo, at: now()))
         finish(provider)
         outbox.yield()
         reports.yield(report)

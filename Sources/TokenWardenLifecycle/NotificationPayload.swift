@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenJournal
 
 /// What a notification says, as the JSON every channel is built from (`tokenwarden.notification/1`):
 /// a webhook in `json` format posts it as is, a command gets it on standard input, mail and Slack
@@ -31,6 +32,25 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
         }
     }
 
+    /// Something that needs an admin (in an "alert"): the journal entry's kind, priority and message.
+    public struct Alert: Codable, Sendable, Hashable {
+        /// The journal entry's kind, e.g. "rotation-failed", "limit-reached".
+        public var event: String
+        /// "critical", "error" or "warning".
+        public var priority: String
+        public var message: String
+        public var provider: String?
+        public var tokenID: String?
+        public var tokenName: String?
+        public var rule: String?
+
+        enum CodingKeys: String, CodingKey {
+            case event, priority, message, provider, rule
+            case tokenID = "token_id"
+            case tokenName = "token_name"
+        }
+    }
+
     public var schema = Self.schemaVersion
     /// The idempotency key: the same for every attempt to send this message.
     public var id: String
@@ -43,9 +63,11 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
     public var summary: String
     /// Sorted by deadline (expiry), soonest first; tokens without one last.
     public var items: [Item]
+    /// In an "alert": what needs an admin, in the order it happened.
+    public var alerts: [Alert]?
 
     enum CodingKeys: String, CodingKey {
-        case schema, id, notifier, kind, summary, items
+        case schema, id, notifier, kind, summary, items, alerts
         case createdAt = "created_at"
     }
 
@@ -67,9 +89,25 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
             items: items)
     }
 
-    /// The message as text, for mail and chat: the summary, then one block per token.
+    /// An alert to one of `[daemon] alert_to`'s notifiers.
+    public static func alert(_ events: [JournalEvent], notifier: String, id: String, at now: Date) -> NotificationPayload {
+        let alerts = events.map { event in
+            Alert(
+                event: event.kind.rawValue, priority: "\(event.level)", message: event.message, provider: event.provider, tokenID: event.tokenID,
+                tokenName: event.tokenName, rule: event.rule)
+        }
+        let count = alerts.count == 1 ? "1 thing needs" : "\(alerts.count) things need"
+        return NotificationPayload(
+            id: id, notifier: notifier, kind: "alert", createdAt: ProviderTimestamp.format(now), summary: "tokenwarden: \(count) an admin",
+            items: [], alerts: alerts)
+    }
+
+    /// The message as text, for mail and chat: the summary, then one block per token or alert.
     public var text: String {
         var lines = [summary, ""]
+        for alert in alerts ?? [] {
+            lines.append("\(alert.priority.uppercased()) \(alert.event): \(alert.message)")
+        }
         for item in items {
             lines.append("\(item.provider)/\(item.tokenID) \"\(item.tokenName)\"" + (item.owner.map { " (owner \($0))" } ?? ""))
             lines.append("  \(item.reason) [rule \(item.rule)]")

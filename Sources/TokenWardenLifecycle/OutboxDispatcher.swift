@@ -11,14 +11,20 @@ public struct OutboxDispatcher: Sendable {
     let store: TokenStore
     let notifiers: [Notifier]
     let sender: NotificationSender
+    /// `[daemon] alert_to`: told, through the other notifiers, when a message is given up.
+    let alertTo: [String]
     let clock: @Sendable () -> Date
 
     public static let maximumAttempts = 8
 
-    public init(store: TokenStore, notifiers: [Notifier], sender: NotificationSender, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: TokenStore, notifiers: [Notifier], sender: NotificationSender, alertTo: [String] = [],
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.notifiers = notifiers
         self.sender = sender
+        self.alertTo = alertTo
         self.clock = clock
     }
 
@@ -54,6 +60,11 @@ public struct OutboxDispatcher: Sendable {
                     events.append(.notificationFailed(message, attempts: attempts, reason: reason, retry: retry))
                 }
             }
+        }
+        // A message given up is an alert, through every other alert notifier (queued: sent next pass).
+        for event in events where event.kind == .notificationUndeliverable {
+            let notifier = due.first { $0.idempotencyKey == event.detail }?.notifier
+            try? store.queue(OutboxMessage.alerts([event], to: alertTo.filter { $0 != notifier }, at: clock()))
         }
         return events
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenJournal
 import TokenWardenStore
 
 extension OutboxMessage {
@@ -14,6 +15,23 @@ extension OutboxMessage {
         return byNotifier.sorted { $0.key < $1.key }.map { notifier, decisions in
             let key = UUID().uuidString.lowercased()
             let payload = NotificationPayload.digest(decisions, notifier: notifier, id: key, at: now)
+            return OutboxMessage(notifier: notifier, idempotencyKey: key, subject: payload.summary, payload: payload.json(), queuedAt: now)
+        }
+    }
+
+    /// Whether an event needs an admin: an error or worse (a failed rotation or revoke, a rotation
+    /// held because a person must act, the blast-radius limit, an undeliverable message).
+    public static func isAlert(_ event: JournalEvent) -> Bool {
+        event.priority >= .error && event.kind != .pollFailed
+    }
+
+    /// One alert per notifier of `[daemon] alert_to` for the events that need an admin, if any.
+    public static func alerts(_ events: [JournalEvent], to notifiers: [String], at now: Date) -> [OutboxMessage] {
+        let alerting = events.filter(isAlert)
+        guard !alerting.isEmpty else { return [] }
+        return notifiers.map { notifier in
+            let key = UUID().uuidString.lowercased()
+            let payload = NotificationPayload.alert(alerting, notifier: notifier, id: key, at: now)
             return OutboxMessage(notifier: notifier, idempotencyKey: key, subject: payload.summary, payload: payload.json(), queuedAt: now)
         }
     }

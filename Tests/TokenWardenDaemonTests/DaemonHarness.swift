@@ -68,7 +68,7 @@ final class DaemonHarness: Sendable {
     static func with(
         kinds: [ProviderKind], tokens: [ProviderKind: [ObservedToken]] = [:], policy: String = "", enforce: Bool = false,
         maxActions: Int = 10, interval: String = "60s", fractions: [Double] = [],
-        config extra: @escaping (ProviderSimulator, TemporaryDirectory) throws -> String = { _, _ in "" },
+        daemonKeys: String = "", config extra: @escaping (ProviderSimulator, TemporaryDirectory) throws -> String = { _, _ in "" },
         _ body: (DaemonHarness) async throws -> Void
     ) async throws {
         let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
@@ -80,10 +80,9 @@ final class DaemonHarness: Sendable {
                 for: simulator, into: directory.subpath("sim"), pollInterval: interval, enforce: enforce, selfTokenID: "999999",
                 maxActionsPerCycle: maxActions, kinds: kinds)
             _ = try directory.write("sim/policies.d/10-test.toml", policy)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(try extra(simulator, directory).utf8))
-            try handle.close()
+            let written = try String(contentsOfFile: config, encoding: .utf8)
+            let text = written.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\n" + daemonKeys) + (try extra(simulator, directory))
+            try Data(text.utf8).write(to: URL(fileURLWithPath: config))
             let queue = Mutex(fractions)
             let harness = try await DaemonHarness(
                 simulator: simulator, directory: directory, config: config, http: http,

@@ -78,6 +78,34 @@ struct NotificationDeliveryTests {
         }
     }
 
+    /// What needs an admin (here the blast-radius limit) goes to `[daemon] alert_to` as an alert,
+    /// in the cycle it happened; a report-only notice does not.
+    @Test func theBlastRadiusLimitIsAnAlertToTheAdminNotifiers() async throws {
+        let policy = """
+            [[rule]]
+            name = "revoke-old"
+            match.name = "old-*"
+            when.age_over = "100d"
+            action = "revoke"
+            """
+        let tokens = [DaemonHarness.token("1", "old-a", createdDaysAgo: 200), DaemonHarness.token("2", "old-b", createdDaysAgo: 200)]
+        try await DaemonHarness.with(
+            kinds: [.awx], tokens: [.awx: tokens], policy: policy, enforce: true, maxActions: 1, daemonKeys: "alert_to = [\"ops\"]\n",
+            config: Self.webhook
+        ) { daemon in
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            let report = try #require(await daemon.nextReport())
+            #expect(report.events.map(\.kind) == [.actionDeferred, .limitReached, .tokenRevoked], "\(report.events.map(\.message))")
+            #expect(try #require(await daemon.nextOutboxPass()).map(\.kind) == [.notificationSent])
+            let delivery = try #require(await daemon.simulator.webhook.received.first)
+            let payload = try JSONDecoder().decode(NotificationPayload.self, from: delivery.body)
+            #expect(payload.kind == "alert" && payload.items.isEmpty)
+            #expect(payload.alerts?.map(\.event) == ["limit-reached"])
+            #expect(payload.alerts?.first?.message.hasPrefix("2 revokes and rotations were due but the blast-radius limit allows 1") == true)
+        }
+    }
+
     /// A deadline in seconds, to the tenth (the store keeps milliseconds, the clock nanoseconds).
     static func seconds(_ duration: Duration) -> Double {
         ((Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) * 10).rounded() / 10
