@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import TokenWardenCore
 import TokenWardenDaemon
+import TokenWardenLifecycle
 import TokenWardenSimulator
 
 /// `tokenwarden demo`: the real daemon against built-in simulated providers, no credentials needed.
@@ -15,7 +17,9 @@ struct Demo: AsyncParsableCommand {
             that token's owner, since a provider creates tokens only for whoever signs in), turns enforcement \
             on (against the simulator only) and runs the real daemon loop with a short interval, \
             printing its events on standard output, with or without a terminal (--log-format \
-            journal sends them to the journal instead). Runs until Ctrl-C; --cycles N exits 0 after every provider has \
+            journal sends them to the journal instead). Notifications (a digest of the tokens the \
+            notify rule selects, alerts for what needs an admin) go to a simulated webhook in the \
+            same process, which prints what it receives. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
             been polled N times. The directory is printed, so you can look with \
             `tokenwarden tokens --config DIR/tokenwarden.toml` and `tokenwarden history`.
             """
@@ -58,6 +62,14 @@ struct Demo: AsyncParsableCommand {
             let owner = await simulator.provider(.awx).tokens.first { $0.name == "deploy-bot-1" }?.owner ?? "admin"
             try await SimulatorSetup.addOwner(owner, kind: .awx, of: simulator, config: config)
             try PrivateDirectory(root + "/policies.d").create("10-demo.toml", Self.policy(root: root, owner: owner))
+            // Digests and alerts go to the simulator's webhook receiver, which prints what it gets.
+            let written = try String(contentsOfFile: config, encoding: .utf8)
+            let notifier = "\n[[notifier]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"\(simulator.webhookURL("ops"))\"\n"
+            try Data((written.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nalert_to = [\"ops\"]\n") + notifier).utf8)
+                .write(to: URL(fileURLWithPath: config))
+            await simulator.webhook.observe { delivery in
+                FileHandle.standardOutput.write(Data(Self.describe(delivery).utf8))
+            }
         } catch {
             await simulator.stop()
             throw CommandContext.exitCode(for: error)
@@ -84,6 +96,16 @@ struct Demo: AsyncParsableCommand {
         await simulator.stop()
     }
 
+    /// A webhook delivery as the demo prints it: the summary and the first tokens.
+    static func describe(_ delivery: SimulatedWebhook.Delivery) -> String {
+        guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: delivery.body) else {
+            return "webhook \(delivery.name) received \(delivery.body.count) bytes\n"
+        }
+        let lines = payload.text.split(separator: "\n").prefix(9).map { "    " + String($0).terminalSafe }
+        return "webhook \(delivery.name) received a \(payload.kind) (\(payload.id)):\n" + lines.joined(separator: "\n")
+            + (payload.items.count > 2 ? "\n    … \(payload.items.count - 2) more" : "") + "\n"
+    }
+
     /// One of each action, against names the simulator seeds (`ci-build-3`, `deploy-bot-1`, …).
     static func policy(root: String, owner: String) -> String {
         """
@@ -93,6 +115,7 @@ struct Demo: AsyncParsableCommand {
         name = "warn-before-expiry"
         when.expires_within = "14d"
         action = "notify"
+        notify.to = ["ops"]
 
         [[rule]]
         name = "revoke-unused-ci"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Places in a rotation where a test can make tokenwarden die with SIGKILL, named by the environment
+/// Places in a rotation, or in sending a notification, where a test can make tokenwarden die with SIGKILL, named by the environment
 /// variable `TOKENWARDEN_TEST_CRASH_AT` (e.g. `after-create`). The SIGKILL tests kill the real process
 /// at each of them and prove that the next start resumes or compensates. Unset, nothing happens.
 public enum CrashPoint: String, Sendable, CaseIterable {
@@ -18,6 +18,15 @@ public enum CrashPoint: String, Sendable, CaseIterable {
     case afterDelivered = "after-delivered"
     /// The old token revoked at the provider; not yet committed.
     case afterRevokeOld = "after-revoke-old"
+    /// A notification queued and committed; not yet sent.
+    case beforeSend = "before-send"
+    /// A notification taken by its channel; `sent` not yet committed.
+    case afterSend = "after-send"
+
+    /// The points of a rotation, in order.
+    public static let rotation: [CrashPoint] = [
+        .beforeCreate, .afterCreate, .afterCreated, .afterSpool, .afterDeliver, .afterDelivered, .afterRevokeOld,
+    ]
 
     static let environmentKey = "TOKENWARDEN_TEST_CRASH_AT"
     private static let armed = ProcessInfo.processInfo.environment[environmentKey].flatMap(CrashPoint.init(rawValue:))

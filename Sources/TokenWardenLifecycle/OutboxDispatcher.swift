@@ -45,7 +45,9 @@ public struct OutboxDispatcher: Sendable {
                 continue
             }
             do {
+                CrashPoint.beforeSend.pass()
                 try await sender.send(message, via: notifier)
+                CrashPoint.afterSend.pass()
                 try? store.markSent(message.id, at: clock())
                 events.append(.notificationSent(message, via: notifier))
             } catch {

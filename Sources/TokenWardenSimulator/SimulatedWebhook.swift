@@ -13,8 +13,12 @@ public actor SimulatedWebhook {
 
     public private(set) var received: [Delivery] = []
     private var failing = 0
+    private var observer: (@Sendable (Delivery) -> Void)?
 
     public init() {}
+
+    /// Calls `handler` with each delivery as it arrives (the demo prints them).
+    public func observe(_ handler: @escaping @Sendable (Delivery) -> Void) { observer = handler }
 
     /// The next `count` requests are answered 503, as a receiver that is down.
     public func fail(next count: Int) { failing = count }
@@ -25,7 +29,9 @@ public actor SimulatedWebhook {
             failing -= 1
             return 503
         }
-        received.append(Delivery(name: name, headers: headers, body: body))
+        let delivery = Delivery(name: name, headers: headers, body: body)
+        received.append(delivery)
+        observer?(delivery)
         return 202
     }
 }

@@ -175,6 +175,7 @@ extension SubprocessSuites {
             for expected in [
                 "NOTICE   tokenwarden started: 6 providers, 3 rules, enforcing", "expires in", "NOTICE   revoked sim-",
                 "NOTICE   rotating sim-awx/", "delivered to file \(dir.subpath("demo"))/deploy-bot-1.token", "tokenwarden stopping (2 rounds done)",
+                "webhook ops received a digest (", "attention", "to notifier ops (webhook)",
             ] {
                 #expect(result.stdout.contains(expected), "missing: \(expected)")
             }

@@ -19,7 +19,7 @@ extension SubprocessSuites {
             .afterSpool: .done, .afterDeliver: .done, .afterDelivered: .done, .afterRevokeOld: .done,
         ]
 
-        @Test(arguments: CrashPoint.allCases)
+        @Test(arguments: CrashPoint.rotation)
         func aRotationKilledAtAnyStepIsResumedOrUndoneOnTheNextStart(_ point: CrashPoint) async throws {
             let scenario = try await DeployBotScenario.start()
             let (simulator, awx, dir, config, delivered) = (scenario.simulator, scenario.awx, scenario.dir, scenario.config, scenario.delivered)
