@@ -56,6 +56,7 @@ struct Validate: ConfiguredCommand {
         }
         lines.append(providers.render())
         lines += signers(of: configuration, report: report)
+        lines += notifiers(of: configuration)
         guard let policies = report.policies else { return lines.joined(separator: "\n") }
         if policies.files.isEmpty {
             let exists = FileManager.default.fileExists(atPath: policies.directory)
@@ -82,6 +83,25 @@ struct Validate: ConfiguredCommand {
                     + "or one destination serves several tokens; `tokenwarden plan` says which and what to add")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The notifiers, where each one sends, and which get admin alerts.
+    static func notifiers(of configuration: Configuration) -> [String] {
+        guard !configuration.notifiers.isEmpty else { return ["  notifiers: none (notify rules write journal entries only)"] }
+        var lines = [
+            "  notifiers: \(configuration.notifiers.count)"
+                + (configuration.daemon.alertTo.isEmpty ? "" : "; admin alerts to \(configuration.daemon.alertTo.joined(separator: ", "))")
+        ]
+        for notifier in configuration.notifiers {
+            let target: String =
+                switch notifier.channel {
+                case .webhook(let url, let format, let secret): "POST \(url) (\(format.rawValue)\(secret == nil ? ", unsigned" : ", signed"))"
+                case .mail(let to, _, let sendmail): "mail to \(to.joined(separator: ", ")) through \(sendmail)"
+                case .command(let argv): "runs \(argv.joined(separator: " ")) (as tokenwarden, the payload on stdin)"
+                }
+            lines.append("    \(notifier.id): \(target)")
+        }
+        return lines
     }
 
     /// Whom each provider's credentials sign in as: a provider creates tokens only for whoever signs

@@ -114,7 +114,8 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
             if let expires = item.expiresAt { lines.append("  expires \(expires)") }
             lines.append("  \(item.command)")
         }
-        return lines.joined(separator: "\n")
+        // Token names and owners are provider data: a mail client in a terminal must not get their escapes.
+        return lines.map(\.terminalSafe).joined(separator: "\n")
     }
 
     /// The JSON document, keys sorted, as sent and stored.

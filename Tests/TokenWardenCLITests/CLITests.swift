@@ -55,6 +55,21 @@ import TokenWardenTestSupport
         #expect(!(result.stdout + result.stderr).contains(Self.secret))
     }
 
+    @Test func validateSaysWhereEachNotifierSends() async throws {
+        let setup = try Setup()
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
+        let withNotifiers =
+            text.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nalert_to = [\"ops\"]\n")
+            + "\n[[notifier]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"https://hooks.example.com/tw\"\n"
+            + "\n[[notifier]]\nid = \"pager\"\nkind = \"command\"\ncommand = [\"/bin/true\", \"--team\", \"ops\"]\n"
+        try Data(withNotifiers.utf8).write(to: URL(fileURLWithPath: setup.config))
+        let result = try await setup.run("validate")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("  notifiers: 2; admin alerts to ops"), "\(result.stdout)")
+        #expect(result.stdout.contains("    ops: POST https://hooks.example.com/tw (json, unsigned)"))
+        #expect(result.stdout.contains("    pager: runs /bin/true --team ops (as tokenwarden, the payload on stdin)"))
+    }
+
     @Test func validatePrintsEveryProblemAndExitsTwo() async throws {
         let setup = try Setup(policy: "[[rule]]\nname = \"x\"\nwhen.unused_fr = \"1d\"\naction = \"notfy\"\n")
         let result = try await setup.run("validate")

@@ -75,6 +75,14 @@ struct NotificationDeliveryTests {
             let credential = await daemon.simulator.provider(.awx).credential
             let text = String(decoding: delivery.body, as: UTF8.self) + delivery.headers.values.joined()
             #expect(!text.contains(credential) && !text.contains(Self.hmacKey))
+            // Nor in the database (the outbox keeps the payload) or what the daemon journaled.
+            let state = daemon.directory.subpath("sim/state/tokenwarden.sqlite")
+            let stored = ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: state + $0)) }.reduce(Data(), +)
+            #expect(!stored.isEmpty)
+            for planted in [credential, Self.hmacKey] {
+                #expect(stored.range(of: Data(planted.utf8)) == nil)
+                #expect(!daemon.journal.contains { $0.message.contains(planted) })
+            }
         }
     }
 
