@@ -26,7 +26,9 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
         await withDiscardingTaskGroup { timers in
             var armedFor: Date?
             for await _ in wakeups.cancelOnGracefulShutdown() {
-                if let armed = armedFor, armed <= now() { armedFor = nil }
+                // The armed timer has fired (or is about to: a timer and the wall clock may disagree
+                // by a moment), so the next due message gets a timer of its own.
+                if let armed = armedFor, armed <= now().addingTimeInterval(1) { armedFor = nil }
                 let (configured, alertTo) = await notifiers()
                 let dispatcher = OutboxDispatcher(
                     store: store, notifiers: configured, sender: NotificationSender(http: http), alertTo: alertTo, clock: now)
