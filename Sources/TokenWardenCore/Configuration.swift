@@ -16,8 +16,6 @@ public struct Configuration: Sendable {
 
     public func provider(id: String) -> ProviderConfig? { providers.first { $0.id == id } }
 
-    public func notifier(id: String) -> Notifier? { notifiers.first { $0.id == id } }
-
     /// `<state_directory>/tokenwarden.sqlite`.
     public var databasePath: String { daemon.stateDirectory + "/tokenwarden.sqlite" }
 }

@@ -43,11 +43,6 @@ public final class PollSchedule<C: Clock>: Sendable where C.Duration == Duration
         armed.withLock { $0.removeAll() }
     }
 
-    /// Whether `provider` has a timer armed.
-    public func isArmed(_ provider: String) -> Bool {
-        armed.withLock { $0[provider] != nil }
-    }
-
     /// No more ticks: `ticks` ends once the ones already fired are read.
     public func finish() {
         fired.continuation.finish()
