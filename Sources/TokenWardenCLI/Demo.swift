@@ -19,7 +19,8 @@ struct Demo: AsyncParsableCommand {
             printing its events on standard output, with or without a terminal (--log-format \
             journal sends them to the journal instead). Notifications (a digest of the tokens the \
             notify rule selects, alerts for what needs an admin) go to a simulated webhook in the \
-            same process, which prints what it receives. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
+            same process, and owners' mail (through a sendmail stand-in) to a simulated mailbox there; \
+            both print what they receive. Runs until Ctrl-C; --cycles N exits 0 after every provider has \
             been polled N times. The directory is printed, so you can look with \
             `tokenwarden tokens --config DIR/tokenwarden.toml` and `tokenwarden history`.
             """
@@ -62,11 +63,18 @@ struct Demo: AsyncParsableCommand {
             let owner = await simulator.provider(.awx).tokens.first { $0.name == "deploy-bot-1" }?.owner ?? "admin"
             try await SimulatorSetup.addOwner(owner, kind: .awx, of: simulator, config: config)
             try PrivateDirectory(root + "/policies.d").create("10-demo.toml", Self.policy(root: root, owner: owner))
-            // Digests and alerts go to the simulator's webhook receiver, which prints what it gets.
+            // Digests and alerts go to the simulator's webhook receiver, and owners' mail through a
+            // sendmail stand-in to its simulated mailbox; both print what they get.
+            let sendmail = root + "/sendmail"
+            let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            try Data(SimulatedSendmail.script(tokenwarden: binary, mailbox: simulator.webhookURL("mailbox")).utf8)
+                .write(to: URL(fileURLWithPath: sendmail))
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: sendmail)
             let written = try String(contentsOfFile: config, encoding: .utf8)
-            let notifier = "\n[[notifier]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"\(simulator.webhookURL("ops"))\"\n"
-            try Data((written.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nalert_to = [\"ops\"]\n") + notifier).utf8)
-                .write(to: URL(fileURLWithPath: config))
+            try Data(
+                (written.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nalert_to = [\"ops\"]\n") + Self.notifiers(simulator, sendmail)).utf8
+            )
+            .write(to: URL(fileURLWithPath: config))
             await simulator.webhook.observe { delivery in
                 FileHandle.standardOutput.write(Data(Self.describe(delivery).utf8))
             }
@@ -96,8 +104,50 @@ struct Demo: AsyncParsableCommand {
         await simulator.stop()
     }
 
-    /// A webhook delivery as the demo prints it: the summary and the first tokens.
+    /// The demo's notifiers: a webhook for ops (and admin alerts), mail for owners through the
+    /// simulated mailbox; owners the map does not name fall back to ops.
+    static func notifiers(_ simulator: ProviderSimulator, _ sendmail: String) -> String {
+        """
+
+        [[notifier]]
+        id = "ops"
+        kind = "webhook"
+        url = "\(simulator.webhookURL("ops"))"
+
+        [[notifier]]
+        id = "mail"
+        kind = "mail"
+        to = ["ops@example.com"]
+        from = "tokenwarden@demo.example"
+        sendmail = "\(sendmail)"
+
+        [owners]
+        fallback = "ops"
+        mail = "mail"
+
+        [[owner]]
+        match = "frank"
+        to = "frank@example.com"
+
+        [[owner]]
+        match = "dave"
+        to = "dave@example.com"
+
+        """
+    }
+
+    /// A webhook delivery as the demo prints it: the summary and the first tokens; a mail in the
+    /// simulated mailbox with its recipient and subject.
     static func describe(_ delivery: SimulatedWebhook.Delivery) -> String {
+        if delivery.name == "mailbox" {
+            let text = String(decoding: delivery.body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            let parts = text.components(separatedBy: "\n\n")
+            let headers = parts[0].split(separator: "\n").map(String.init)
+            let to = headers.first { $0.hasPrefix("To: ") }?.dropFirst(4) ?? "?"
+            let subject = headers.first { $0.hasPrefix("Subject: ") }?.dropFirst(9) ?? "?"
+            let body = parts.dropFirst().joined(separator: "\n\n").split(separator: "\n").prefix(6).map { "    " + String($0).terminalSafe }
+            return "mailbox received mail to \(to): \(subject)".terminalSafe + "\n" + body.dropFirst(2).joined(separator: "\n") + "\n"
+        }
         guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: delivery.body) else {
             return "webhook \(delivery.name) received \(delivery.body.count) bytes\n"
         }
@@ -113,9 +163,9 @@ struct Demo: AsyncParsableCommand {
 
         [[rule]]
         name = "warn-before-expiry"
-        when.expires_within = "14d"
+        when.expires_within = ["30d", "7d", "1d"]
         action = "notify"
-        notify.to = ["ops"]
+        notify.to = ["owner", "ops"]
 
         [[rule]]
         name = "revoke-unused-ci"

@@ -94,6 +94,8 @@ struct Plan: ConfiguredCommand {
                     line +=
                         "  [needs a person: tokenwarden holds no credential of its owner \"\(owner)\"; a new token would be someone else's. "
                         + "Add [[provider.owner]] name = \"\(owner)\" credential = \"…\" to provider \(decision.token.provider)]"
+                case .snoozed?, .exempt?:
+                    line += "  [held: \(decision.suspension?.description ?? "snoozed"); `tokenwarden unsnooze \(decision.token.reference)` ends it]"
                 case nil: break
                 }
                 if enforce, let limit = entry.heldBack { line += "  [held back next cycle: beyond \(limit)]" }
@@ -107,6 +109,12 @@ struct Plan: ConfiguredCommand {
             }
         }
         lines.append("")
+        let suspended = outline.listed.values.joined().filter { $0.decision.suspension != nil }.count
+        if suspended > 0 {
+            lines.append(
+                "\(suspended) of the listed decisions \(suspended == 1 ? "is" : "are") held by a snooze or exemption (marked above): "
+                    + "nothing is sent, revoked or rotated for \(suspended == 1 ? "it" : "them").")
+        }
         if outline.rotationsForAPerson > 0 {
             let one = outline.rotationsForAPerson == 1
             lines.append(

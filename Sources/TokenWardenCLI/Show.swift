@@ -31,11 +31,12 @@ struct Show: ConfiguredCommand {
             let (configuration, _) = try context.configurationForReading()
             let store = try configuration.openInventory()
             let found = try store.resolve(token)
+            let now = Date()
+            let suspension = try store.suspensions(at: now)[found.reference]
             if json {
-                try JSONOutput.print(TokenJSON(token: found, includeExtras: true))
+                try JSONOutput.print(TokenJSON(token: found, includeExtras: true, suspension: suspension))
                 return
             }
-            let now = Date()
             var facts: [(String, String)] = [
                 ("token", found.reference), ("name", found.name), ("state", found.state.rawValue),
                 ("owner", found.owner ?? "-"), ("scopes", found.scopes.isEmpty ? "-" : found.scopes.joined(separator: ", ")),
@@ -43,6 +44,10 @@ struct Show: ConfiguredCommand {
                 ("last used", HumanTime.day(found.lastUsedAt, relativeTo: now)),
                 ("first seen", HumanTime.instant(found.firstSeenAt)), ("last seen", HumanTime.instant(found.lastSeenAt)),
             ]
+            if let suspension {
+                facts.append(
+                    (suspension.kind == .snooze ? "snoozed" : "exempt", suspension.description.replacingOccurrences(of: "snoozed ", with: "")))
+            }
             if let kind = configuration.provider(id: found.provider)?.kind {
                 facts.insert(("provider", "\(found.provider) (\(kind.displayName))"), at: 1)
             }

@@ -36,12 +36,13 @@ struct Sync: ConfiguredCommand {
         let setup = try CycleSetup(configuration: configuration, policies: policies, http: context.http(for: configuration))
         let store = try configuration.openStore()
         let failedBefore = CommandJournal.failuresInARow(store)
+        if let problem = setup.templateProblem { StandardError.warning("\(problem); the built-in template is used") }
         let report = try await Cycle(setup: setup, store: store).run()
         // What the cycle queued for people, and alerts for what needs an admin, go out now; what
         // fails waits in the outbox for the daemon.
         try store.queue(OutboxMessage.alerts(report.events, to: configuration.daemon.alertTo, at: Date()))
         let notifications = await OutboxDispatcher(
-            store: store, notifiers: configuration.notifiers, sender: NotificationSender(http: context.http(for: configuration)),
+            store: store, notifiers: configuration.notifiers, sender: setup.sender(http: context.http(for: configuration)),
             alertTo: configuration.daemon.alertTo
         ).sendDue()
         print(Self.render(report.polls, unusable: report.unusable))

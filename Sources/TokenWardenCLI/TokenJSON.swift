@@ -7,9 +7,11 @@ import TokenWardenStore
 struct TokenJSON: Encodable {
     let token: Token
     var includeExtras = false
+    /// Its snooze or exemption, printed as `held` (null when none).
+    var suspension: Suspension?
 
     enum Keys: String, CodingKey {
-        case provider, id, name, owner, scopes, state, extras
+        case provider, id, name, owner, scopes, state, extras, held
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case lastUsedAt = "last_used_at"
@@ -30,6 +32,35 @@ struct TokenJSON: Encodable {
         try container.encode(token.state.rawValue, forKey: .state)
         try container.encode(ProviderTimestamp.formatExact(token.firstSeenAt), forKey: .firstSeenAt)
         try container.encode(ProviderTimestamp.formatExact(token.lastSeenAt), forKey: .lastSeenAt)
+        try container.encode(suspension.map(HeldJSON.init), forKey: .held)
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
+    }
+
+    /// `{"kind": "snooze", "until": …, "reason": …, "by": …, "since": …}`.
+    struct HeldJSON: Encodable {
+        let kind: String
+        let until: String?
+        let reason: String
+        let by: String
+        let since: String
+
+        init(_ suspension: Suspension) {
+            kind = suspension.kind.rawValue
+            until = suspension.until.map(ProviderTimestamp.formatExact)
+            reason = suspension.reason
+            by = suspension.by
+            since = ProviderTimestamp.formatExact(suspension.at)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(until, forKey: .until)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(by, forKey: .by)
+            try container.encode(since, forKey: .since)
+        }
+
+        enum CodingKeys: String, CodingKey { case kind, until, reason, by, since }
     }
 }

@@ -19,7 +19,7 @@ struct Tokens: ConfiguredCommand {
               tokenwarden tokens --provider awx-main --json
 
             JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, state, \
-            first_seen_at, last_seen_at; dates are ISO-8601 UTC with Z (with milliseconds when the \
+            first_seen_at, last_seen_at, held (a snooze or exemption: kind, until, reason, by, since; null when none); dates are ISO-8601 UTC with Z (with milliseconds when the \
             instant has them), null when unknown.
             """
     )
@@ -65,8 +65,9 @@ struct Tokens: ConfiguredCommand {
                 provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),
                 expiringWithin: expiring, unusedFor: stale)
             let tokens = try store.tokens(matching: query, at: now)
+            let suspended = try store.suspensions(at: now)
             if json {
-                try JSONOutput.print(tokens.map { TokenJSON(token: $0) })
+                try JSONOutput.print(tokens.map { TokenJSON(token: $0, suspension: suspended[$0.reference]) })
                 return
             }
             guard !tokens.isEmpty else {
@@ -76,7 +77,7 @@ struct Tokens: ConfiguredCommand {
             var table = TextTable("PROVIDER", "ID", "NAME", "STATE", "EXPIRES", "LAST USED", "OWNER")
             for token in tokens {
                 table.append([
-                    token.provider, token.id, token.name, token.state.rawValue,
+                    token.provider, token.id, token.name, token.state.rawValue + Self.held(suspended[token.reference]),
                     HumanTime.day(token.expiresAt, relativeTo: now), HumanTime.day(token.lastUsedAt, relativeTo: now),
                     token.owner ?? "-",
                 ])
@@ -84,5 +85,11 @@ struct Tokens: ConfiguredCommand {
             print(table.render())
             print("\(tokens.count) token\(tokens.count == 1 ? "" : "s")")
         }
+    }
+
+    /// " (snoozed to 2026-12-24)", " (exempt)" or nothing.
+    static func held(_ suspension: Suspension?) -> String {
+        guard let suspension else { return "" }
+        return suspension.kind == .exempt ? " (exempt)" : " (snoozed to \(suspension.until.map(ProviderTimestamp.formatDay) ?? "?"))"
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenLifecycle
+import TokenWardenProviders
 import TokenWardenStore
 
 /// `tokenwarden validate`: checks the config, credentials and every policy file, reporting all problems.
@@ -25,19 +26,23 @@ struct Validate: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    func run(_ context: CommandContext) throws {
+    func run(_ context: CommandContext) async throws {
         // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
         if let (configuration, _) = try? Configuration.forReading(path: context.configPath, environment: context.environment) {
             try CommandPrivileges.prepare(configuration, environment: context.environment)
         }
         let report = ConfigValidator(environment: context.environment).validate(path: context.configPath)
         guard report.isValid, let configuration = report.configuration else { throw ConfigError(problems: report.problems) }
+        let templates = try Self.templates(of: configuration)
+        for warning in await Self.unreachableWebhooks(of: configuration, http: context.http(for: configuration)) {
+            StandardError.warning(warning)
+        }
         print(
-            Self.summary(of: report, configuration: configuration).split(separator: "\n", omittingEmptySubsequences: false)
+            Self.summary(of: report, configuration: configuration, templates: templates).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String($0).terminalSafe }.joined(separator: "\n"))
     }
 
-    static func summary(of report: ValidationReport, configuration: Configuration) -> String {
+    static func summary(of report: ValidationReport, configuration: Configuration, templates: NotificationTemplates? = nil) -> String {
         let daemon = configuration.daemon
         var lines = ["\(configuration.sourcePath): valid"]
         let mode = daemon.enforce ? "ENFORCING (enforce = true)" : "report-only (enforce = false)"
@@ -57,6 +62,10 @@ struct Validate: ConfiguredCommand {
         lines.append(providers.render())
         lines += signers(of: configuration, report: report)
         lines += notifiers(of: configuration)
+        if !configuration.notifiers.isEmpty, let templates {
+            lines.append(
+                "  templates: " + NotificationTemplates.kinds.map { "\($0) (\(templates.sources[$0] ?? "built-in"))" }.joined(separator: ", "))
+        }
         guard let policies = report.policies else { return lines.joined(separator: "\n") }
         if policies.files.isEmpty {
             let exists = FileManager.default.fileExists(atPath: policies.directory)
@@ -86,6 +95,36 @@ struct Validate: ConfiguredCommand {
     }
 
     /// The notifiers, where each one sends, and which get admin alerts.
+    /// The notification templates, each rendered once against sample data; a template that does not
+    /// parse is a problem with its file, line and column.
+    static func templates(of configuration: Configuration) throws -> NotificationTemplates {
+        do {
+            let templates = try NotificationTemplates.load(directory: configuration.templateDirectory)
+            for kind in NotificationTemplates.kinds where templates.render(NotificationTemplates.sample(kind: kind)).isEmpty {
+                StandardError.warning("\(templates.sources[kind] ?? kind) renders an empty message from the sample data")
+            }
+            return templates
+        } catch {
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    file: error.file, line: error.line, column: error.column, subject: "notification template",
+                    message: error.problem + " (tokenwarden would send with the built-in template until it is fixed)")
+            ])
+        }
+    }
+
+    /// A warning per webhook that does not answer now: not an error, since a receiver may be down
+    /// for a while (the outbox keeps its messages), but worth knowing before the first expiry.
+    static func unreachableWebhooks(of configuration: Configuration, http: ProviderHTTPClient) async -> [String] {
+        var warnings: [String] = []
+        for notifier in configuration.notifiers {
+            guard case .webhook(let url, _, _) = notifier.channel, let why = await http.probe(url) else { continue }
+            warnings.append(
+                "\(configuration.sourcePath): notifier \"\(notifier.id)\" url: \(why); its messages will wait in the outbox until it answers")
+        }
+        return warnings
+    }
+
     static func notifiers(of configuration: Configuration) -> [String] {
         guard !configuration.notifiers.isEmpty else { return ["  notifiers: none (notify rules write journal entries only)"] }
         var lines = [

@@ -4,9 +4,9 @@ import TokenWardenCore
 /// The `[[notifier]]` tables and `[daemon] alert_to`.
 extension ConfigLoader {
     static let notifierKeys: [String: [String]] = [
-        "webhook": ["id", "kind", "url", "format", "secret"],
-        "mail": ["id", "kind", "to", "from", "sendmail"],
-        "command": ["id", "kind", "command"],
+        "webhook": ["id", "kind", "url", "format", "secret", "digest"],
+        "mail": ["id", "kind", "to", "from", "sendmail", "digest"],
+        "command": ["id", "kind", "command", "digest"],
     ]
 
     func readNotifiers(document: TOMLDocument, sink: ProblemSink) -> [Notifier] {
@@ -44,8 +44,16 @@ extension ConfigLoader {
             case "command": command(reader)
             default: nil
             }
+        var digest: DigestWindow?
+        if let text = reader.string("digest") {
+            digest = DigestWindow(parsing: text)
+            if digest == nil {
+                reader.report(
+                    "digest", "\"\(text)\" is not a digest window; write \"daily HH:MM\" (24-hour clock, the host's time zone), e.g. \"daily 09:00\"")
+            }
+        }
         guard reader.sink.problems.count == before, let id, let channel else { return nil }
-        return Notifier(id: id, channel: channel)
+        return Notifier(id: id, channel: channel, digest: digest)
     }
 
     private func webhook(_ reader: TableReader) -> Notifier.Channel? {

@@ -35,12 +35,13 @@ public struct ConfigLoader: Sendable {
         case .failure(let problem): return (nil, [problem])
         }
         let sink = ProblemSink()
-        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier"])
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier", "owners", "owner"])
         let daemon = readDaemon(document: document, sink: sink, configDirectory: (path as NSString).deletingLastPathComponent)
         let providers = readProviders(document: document, sink: sink)
         let notifiers = readNotifiers(document: document, sink: sink)
         Self.checkAlertTo(daemon, notifiers: notifiers, document: document, sink: sink)
-        return (Configuration(sourcePath: path, daemon: daemon, providers: providers, notifiers: notifiers), sink.problems)
+        let owners = readOwners(document: document, notifiers: notifiers, sink: sink)
+        return (Configuration(sourcePath: path, daemon: daemon, providers: providers, notifiers: notifiers, owners: owners), sink.problems)
     }
 
     private func readDaemon(document: TOMLDocument, sink: ProblemSink, configDirectory: String) -> DaemonSettings {
@@ -48,21 +49,15 @@ public struct ConfigLoader: Sendable {
             environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
             ?? DaemonSettings.defaultStateDirectory
         var settings = DaemonSettings(stateDirectory: defaultState, policyDirectory: configDirectory + "/policies.d")
-        guard let value = document.root["daemon"] else { return settings }
-        guard case .table(let values) = value else {
-            sink.add(
-                ConfigProblem(
-                    file: document.path, line: document.locator.lineOfKey("daemon"), key: "daemon",
-                    message: "expected a [daemon] table, found \(value.typeName)"))
-            return settings
-        }
-        let reader = TableReader(
-            values: values, document: document, sink: sink, subject: "[daemon]", prefix: "",
-            locate: { [locator = document.locator] key in locator.lineOfKey(key, table: "daemon") })
+        guard let reader = document.table("daemon", sink: sink) else { return settings }
         reader.rejectUnknownKeys(allowed: [
             "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout", "alert_to",
+            "alert_after_failing",
         ])
         settings.alertTo = reader.strings("alert_to") ?? []
+        if let span = reader.timeSpan("alert_after_failing") {
+            if span.seconds == 0 { reader.report("alert_after_failing", "must be longer than 0s") } else { settings.alertAfterFailing = span }
+        }
         if let state = reader.string("state_directory") {
             if state.hasPrefix("/") {
                 settings.stateDirectory = Self.trimmingTrailingSlash(state)

@@ -48,7 +48,7 @@ public struct ConfigValidator: Sendable {
                 }
             }
         }
-        let (policies, policyProblems) = PolicyLoader(notifiers: configuration.notifiers.map(\.id)).read(
+        let (policies, policyProblems) = PolicyLoader(for: configuration).read(
             directory: configuration.daemon.policyDirectory,
             providers: configuration.providers)
         report.policies = policies

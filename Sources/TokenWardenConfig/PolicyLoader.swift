@@ -11,9 +11,17 @@ public struct PolicyLoader: Sendable {
 
     /// The ids of the configured `[[notifier]]`s, which `notify.to` may name.
     let notifiers: [String]
+    /// Whether `[owners] fallback` is configured, which `notify.to = ["owner"]` needs.
+    let ownersConfigured: Bool
 
-    public init(notifiers: [String] = []) {
+    public init(notifiers: [String] = [], ownersConfigured: Bool = false) {
         self.notifiers = notifiers
+        self.ownersConfigured = ownersConfigured
+    }
+
+    /// The loader for a configuration's notifiers and owner map.
+    public init(for configuration: Configuration) {
+        self.init(notifiers: configuration.notifiers.map(\.id), ownersConfigured: configuration.owners.fallback != nil)
     }
 
     /// The validated policy set, or every problem found in every file.
@@ -140,7 +148,9 @@ public struct PolicyLoader: Sendable {
         var rule = Rule(
             name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
             delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
-        rule.notifyTo = notifyTo
+        rule.notifyTo = notifyTo.to
+        rule.escalateTo = notifyTo.escalateTo
+        rule.leadTimes = leadTimes(reader, action: action)
         checkCapabilities(of: rule, reader: reader, providers: providers)
         return reader.sink.problems.count == before ? rule : nil
     }
@@ -169,7 +179,11 @@ public struct PolicyLoader: Sendable {
         guard let table = reader.table("when") else { return [] }
         table.rejectUnknownKeys(allowed: Self.whenKeys)
         var triggers: [Trigger] = []
-        if let span = table.timeSpan("expires_within") { triggers.append(.expiresWithin(span)) }
+        if case .array? = table.values["expires_within"] {
+            if let spans = table.timeSpans("expires_within") { triggers.append(.expiresWithin(spans[0])) }
+        } else if let span = table.timeSpan("expires_within") {
+            triggers.append(.expiresWithin(span))
+        }
         if let expired = table.boolean("expired") {
             if expired {
                 triggers.append(.expired)
@@ -237,26 +251,53 @@ public struct PolicyLoader: Sendable {
         return delivery
     }
 
-    /// `notify.to`: the configured notifiers a notify rule's messages go to.
-    private func readNotify(_ reader: TableReader, action: RuleAction?) -> [String] {
-        guard let table = reader.table("notify") else { return [] }
-        table.rejectUnknownKeys(allowed: ["to"])
+    /// `when.expires_within = ["30d", "7d", "1d"]`: several lead times, longest first (notify rules only).
+    private func leadTimes(_ reader: TableReader, action: RuleAction?) -> [TimeSpan] {
+        // The durations were checked (and any mistake reported) with the triggers.
+        guard case .table(let when)? = reader.values["when"], case .array(let items)? = when["expires_within"] else { return [] }
+        let parsed = items.compactMap { item -> TimeSpan? in
+            guard case .string(let text) = item else { return nil }
+            return try? TimeSpan(parsing: text)
+        }
+        guard parsed.count == items.count else { return [] }
+        let spans = Set(parsed).sorted(by: >)
+        if spans.count > 1, let action, action != .notify {
+            reader.report("when.expires_within", "several lead times only apply to action = \"notify\"; give one duration")
+        }
+        return spans.count > 1 ? spans : []
+    }
+
+    /// `notify.to` and `notify.escalate_to`: the configured notifiers (and "owner") a notify rule's
+    /// messages go to.
+    private func readNotify(_ reader: TableReader, action: RuleAction?) -> (to: [String], escalateTo: [String]) {
+        guard let table = reader.table("notify") else { return ([], []) }
+        table.rejectUnknownKeys(allowed: ["to", "escalate_to"])
         if let action, action != .notify {
             reader.report("notify", "only applies to action = \"notify\" (failed rotations and revokes go to [daemon] alert_to)")
-            return []
+            return ([], [])
         }
         guard let ids = table.strings("to") else {
-            table.report("notify.to", "name the notifiers to tell, e.g. notify.to = [\"ops\"]")
-            return []
+            table.report("notify.to", "name the notifiers to tell, e.g. notify.to = [\"ops\"] or [\"owner\", \"ops\"]")
+            return ([], [])
         }
+        let to = recipients(ids, key: "notify.to", table: table)
+        let escalateTo = table.strings("escalate_to").map { recipients($0, key: "notify.escalate_to", table: table) } ?? []
+        return (to, escalateTo)
+    }
+
+    /// Checks that each id names a notifier, or is "owner" with an owner map configured.
+    private func recipients(_ ids: [String], key: String, table: TableReader) -> [String] {
         for id in ids where !notifiers.contains(id) {
             if id == "owner" {
-                table.report(
-                    "notify.to",
-                    "\"owner\" (the token's owner through an owner map) is not supported by this version; name [[notifier]] ids")
+                if !ownersConfigured {
+                    table.report(
+                        key,
+                        "\"owner\" needs an owner map in the main config: at least [owners] fallback = \"<notifier id>\" "
+                            + "(and [[owner]] match = \"…\" to = \"…\" entries)")
+                }
             } else {
                 table.report(
-                    "notify.to",
+                    key,
                     notifiers.isEmpty
                         ? "names notifier \"\(id)\", but the main config has no [[notifier]]"
                         : "names notifier \"\(id)\", which the main config does not define (defined: \(notifiers.joined(separator: ", ")))",

@@ -6,6 +6,21 @@ extension TOMLDocument {
             locate: { [locator] key in locator.lineOfKey(key) })
     }
 
+    /// A reader over the top-level `[name]` table, or nil when the file has none (a value that is not a
+    /// table is reported).
+    func table(_ name: String, sink: ProblemSink) -> TableReader? {
+        guard let value = root[name] else { return nil }
+        guard case .table(let values) = value else {
+            sink.add(
+                ConfigProblem(
+                    file: path, line: locator.lineOfKey(name), key: name, message: "expected a [\(name)] table, found \(value.typeName)"))
+            return nil
+        }
+        return TableReader(
+            values: values, document: self, sink: sink, subject: "[\(name)]", prefix: "",
+            locate: { [locator] key in locator.lineOfKey(key, table: name) })
+    }
+
     /// The tables of the `[[array]]` at the root, each as a reader whose subject names it by its
     /// `idKey` value (`provider "awx-main"`) or, lacking one, by position (`rule #2`).
     func entries(of array: String, identifiedBy idKey: String, sink: ProblemSink) -> [(index: Int, reader: TableReader)] {

@@ -75,6 +75,19 @@ struct TableReader {
         }
     }
 
+    /// A list of durations (`["30d", "7d", "1d"]`), longest first, each once.
+    func timeSpans(_ key: String) -> [TimeSpan]? {
+        guard let texts = strings(key) else { return nil }
+        var spans: Set<TimeSpan> = []
+        for text in texts {
+            do { spans.insert(try TimeSpan(parsing: text)) } catch {
+                report(prefix + key, "\"\(text)\": \(error.description)")
+                return nil
+            }
+        }
+        return spans.sorted(by: >)
+    }
+
     /// A string or a list of strings (`match.name = "ci-*"` or `["ci-*", "build-*"]`).
     func strings(_ key: String) -> [String]? {
         guard let value = present(key, required: false, expecting: "a string or a list of strings") else { return nil }

@@ -6,12 +6,23 @@ public struct Configuration: Sendable {
     public var daemon: DaemonSettings
     public var providers: [ProviderConfig]
     public var notifiers: [Notifier]
+    /// `[owners]` and `[[owner]]`: where `notify.to = ["owner"]` sends.
+    public var owners: OwnerMap
 
-    public init(sourcePath: String, daemon: DaemonSettings, providers: [ProviderConfig], notifiers: [Notifier] = []) {
+    public init(
+        sourcePath: String, daemon: DaemonSettings, providers: [ProviderConfig], notifiers: [Notifier] = [], owners: OwnerMap = OwnerMap()
+    ) {
         self.sourcePath = sourcePath
         self.daemon = daemon
         self.providers = providers
         self.notifiers = notifiers
+        self.owners = owners
+    }
+
+    /// The directory notification templates are read from: `templates/` beside the main config.
+    public var templateDirectory: String {
+        let directory = sourcePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return (directory.isEmpty ? "." : directory) + "/templates"
     }
 
     public func provider(id: String) -> ProviderConfig? { providers.first { $0.id == id } }

@@ -13,6 +13,9 @@ public struct DaemonSettings: Sendable, Hashable {
     /// `alert_to`: the notifiers told when something needs an admin (a rotation failed, a provider
     /// keeps failing, the blast-radius limit was hit, a message could not be delivered).
     public var alertTo: [String] = []
+    /// `alert_after_failing`: a provider whose polls have all failed for this long is an admin alert
+    /// (once per run of failures). Default 6h.
+    public var alertAfterFailing: TimeSpan? = .hours(6)
 
     public static let defaultRequestTimeout = TimeSpan(seconds: 60)
     public static let defaultPollInterval = TimeSpan.minutes(15)

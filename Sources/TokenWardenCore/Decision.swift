@@ -13,6 +13,10 @@ public struct Decision: Sendable, Hashable {
         /// A rotate rule whose one destination (a file, or a command that does not name its token)
         /// serves several live tokens: each successor would overwrite the other's secret.
         case sharedDestination = "shared-destination"
+        /// An admin snoozed the token (`tokenwarden snooze`): nothing is done or sent until the date.
+        case snoozed
+        /// An admin exempted the token (`tokenwarden exempt`): nothing is done or sent until `unsnooze`.
+        case exempt
     }
 
     public var token: Token
@@ -24,6 +28,11 @@ public struct Decision: Sendable, Hashable {
     /// E.g. "unused for 412 days (last used 2025-10-07); rule revoke-stale allows 365d".
     public var reason: String
     public var hold: Hold?
+    /// For a rule with `when.expires_within`: the lead time the token has crossed (with several, the
+    /// shortest not yet passed).
+    public var leadTime: TimeSpan?
+    /// The snooze or exemption behind a `snoozed` or `exempt` hold.
+    public var suspension: Suspension?
 
     public init(token: Token, action: RuleAction, rule: String, matchedRules: [String], reason: String, hold: Hold? = nil) {
         self.token = token

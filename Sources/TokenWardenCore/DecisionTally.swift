@@ -55,6 +55,8 @@ public struct DecisionTally: Sendable {
     private let budget: ActionBudget
     private let signers: RotationSigners
     private let colliding: Set<String>
+    /// References of snoozed and exempt tokens: held whatever their rule.
+    private let suspended: Set<String>
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
@@ -65,9 +67,10 @@ public struct DecisionTally: Sendable {
 
     public init(
         rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
-        colliding: Set<String> = [], budget: ActionBudget, listing: Int
+        colliding: Set<String> = [], suspended: Set<String> = [], budget: ActionBudget, listing: Int
     ) {
         self.rules = rules
+        self.suspended = suspended
         self.budget = budget
         self.signers = signers
         self.colliding = colliding
@@ -104,6 +107,10 @@ public struct DecisionTally: Sendable {
             return Key(provider: provider, name: name, id: value)
         }
         if firstOfRule[rule].admits(provider, name) { firstOfRule[rule].offer(key()) }
+        if !suspended.isEmpty && suspended.contains("\(provider)/\(key().id)") {
+            held += 1
+            return
+        }
         let action = rules[rule].action
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)

@@ -22,10 +22,13 @@ public struct Notifier: Sendable, Hashable {
 
     public var id: String
     public var channel: Channel
+    /// `digest = "daily 09:00"`: gather messages and send them at that time; nil sends each cycle's at once.
+    public var digest: DigestWindow?
 
-    public init(id: String, channel: Channel) {
+    public init(id: String, channel: Channel, digest: DigestWindow? = nil) {
         self.id = id
         self.channel = channel
+        self.digest = digest
     }
 
     /// "webhook", "mail" or "command", as the config writes it.

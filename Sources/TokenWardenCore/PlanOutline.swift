@@ -19,7 +19,8 @@ public struct PlanOutline: Sendable, Hashable {
     public var carriedOut: Int
     /// Rotations held for a person: no credential of the token's owner, or a destination other tokens share.
     public var rotationsForAPerson: Int
-    /// Revokes and rotations held for any reason (`Decision.Hold`), those for a person included.
+    /// Decisions held for any reason (`Decision.Hold`): revokes and rotations, those for a person
+    /// included, and anything about a snoozed or exempt token.
     public var held: Int
 
     public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int, rotationsForAPerson: Int = 0, held: Int = 0) {

@@ -7,13 +7,15 @@ import Foundation
 /// - revoked and gone tokens are skipped; expired tokens are never rotated;
 /// - a token without last use, on a provider that reports last use, counts as unused since creation;
 /// - when several rules fire, the strongest action wins (revoke > rotate > notify), and all are recorded;
-/// - tokenwarden's own credentials (`protected`) are held from revoke and rotate.
+/// - tokenwarden's own credentials (`protected`) are held from revoke and rotate;
+/// - a snoozed or exempt token (`suspended`) is held from everything, notifications included.
 public enum PolicyEngine {
     /// `colliding`: rotate rules whose one destination serves several live tokens (see
-    /// `Decision.Hold.sharedDestination`); their rotations are held.
+    /// `Decision.Hold.sharedDestination`); their rotations are held. `suspended`: the snoozes and
+    /// exemptions that hold at `now`, by reference.
     public static func evaluate(
         tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
-        signers: RotationSigners, colliding: Set<String> = [], now: Date
+        signers: RotationSigners, colliding: Set<String> = [], suspended: [String: Suspension] = [:], now: Date
     ) -> [Decision] {
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
@@ -33,14 +35,17 @@ public enum PolicyEngine {
             guard let won = fired.min(by: { outranks($0, $1, in: rules) }) else { continue }
             let winner = rules[won]
             guard let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
-            decisions.append(
-                Decision(
-                    token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
-                    reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
-                    hold: hold(
-                        of: winner.action, ownCredential: protected.contains(token.reference),
-                        ownerCovered: winner.action != .rotate || signers.covers(token),
-                        sharedDestination: colliding.contains(winner.name), kind: kind)))
+            let suspension = suspended.isEmpty ? nil : suspended[token.reference]
+            var decision = Decision(
+                token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
+                reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
+                hold: hold(
+                    of: winner.action, ownCredential: protected.contains(token.reference),
+                    ownerCovered: winner.action != .rotate || signers.covers(token),
+                    sharedDestination: colliding.contains(winner.name), suspension: suspension, kind: kind))
+            decision.leadTime = leadTime(of: winner, for: token, now: now)
+            decision.suspension = suspension
+            decisions.append(decision)
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
     }
@@ -62,17 +67,29 @@ public enum PolicyEngine {
 
     /// Why a winning action is not carried out: own credentials are never revoked or rotated, a
     /// provider without a revoke API needs a person, and so does a rotation of a token whose owner
-    /// tokenwarden cannot sign in as (`ownerCovered`); notifications are never held.
+    /// tokenwarden cannot sign in as (`ownerCovered`); a snooze or exemption holds everything, and
+    /// otherwise notifications are never held.
     public static func hold(
         of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, sharedDestination: Bool = false,
-        kind: ProviderKind
+        suspension: Suspension? = nil, kind: ProviderKind
     ) -> Decision.Hold? {
+        if let suspension { return suspension.kind == .snooze ? .snoozed : .exempt }
         guard action != .notify else { return nil }
         if ownCredential { return .ownCredential }
         guard kind.capabilities.contains(.revoke) else { return .needsPerson }
         guard action == .rotate else { return nil }
         if sharedDestination { return .sharedDestination }
         return ownerCovered ? nil : .ownerCredentialMissing
+    }
+
+    /// The lead time of `rule`'s `when.expires_within` that `token` has crossed at `now`: with several,
+    /// the shortest that is not yet passed (30d, 7d, 1d and 5 days left: 7d).
+    static func leadTime(of rule: Rule, for token: Token, now: Date) -> TimeSpan? {
+        guard let expires = token.expiresAt, expires > now else { return nil }
+        let left = expires.timeIntervalSince(now)
+        if rule.leadTimes.count > 1 { return rule.leadTimes.last { left <= $0.timeInterval } }
+        for case .expiresWithin(let span) in rule.triggers { return span }
+        return nil
     }
 
     /// The reason each trigger holds, or nil as soon as one does not.
@@ -113,7 +130,8 @@ public enum PolicyEngine {
     static func limits(of rule: Rule) -> String {
         rule.triggers.map { trigger in
             switch trigger {
-            case .expiresWithin(let span): "\(span) before expiry"
+            case .expiresWithin(let span):
+                rule.leadTimes.count > 1 ? rule.leadTimes.map(\.description).joined(separator: "/") + " before expiry" : "\(span) before expiry"
             case .expired: "no expired token"
             case .unusedFor(let span): "\(span) unused"
             case .ageOver(let span): "\(span) of age"

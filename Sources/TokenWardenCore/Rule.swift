@@ -12,6 +12,12 @@ public struct Rule: Sendable, Hashable {
     public var overlap: TimeSpan?
     /// `notify.to`: the notifier ids a notify rule's messages go to (none: the journal only).
     public var notifyTo: [String] = []
+    /// `notify.escalate_to`: told too when a token reaches a later lead time, or expires, while the
+    /// notice before went unanswered (nothing about the token changed: not rotated, snoozed or revoked).
+    public var escalateTo: [String] = []
+    /// `when.expires_within = ["30d", "7d", "1d"]`: the lead times, longest first, when several are
+    /// given (the trigger holds the longest). Each one crossed is a notice of its own.
+    public var leadTimes: [TimeSpan] = []
 
     /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
     public static let defaultOverlap = TimeSpan.hours(1)

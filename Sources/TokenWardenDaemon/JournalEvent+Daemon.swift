@@ -16,6 +16,10 @@ extension JournalEvent {
         JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
     }
 
+    static func templateRejected(_ problem: NotificationTemplates.TemplateError) -> JournalEvent {
+        JournalEvent(.templateRejected, .error, "notification template not used, the built-in one is: \(problem)")
+    }
+
     static func stopping(_ reason: String, running: Int) -> JournalEvent {
         JournalEvent(.daemonStopping, .notice, "tokenwarden stopping (\(reason)); \(running) cycles still running")
     }

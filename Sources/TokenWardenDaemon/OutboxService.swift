@@ -15,8 +15,15 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
     let logger: Logger
     let clock: C
     let now: @Sendable () -> Date
-    /// The notifiers and `alert_to` of the configuration in effect (a reload may change them).
-    let notifiers: @Sendable () async -> (notifiers: [Notifier], alertTo: [String])
+    /// What the configuration in effect sends through (a reload may change it).
+    struct Channels: Sendable {
+        var notifiers: [Notifier]
+        var alertTo: [String]
+        var templates: NotificationTemplates
+    }
+
+    /// The notifiers, `alert_to` and templates of the configuration in effect.
+    let notifiers: @Sendable () async -> Channels
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
     let observer: DaemonObserver?
@@ -29,9 +36,10 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
                 // The armed timer has fired (or is about to: a timer and the wall clock may disagree
                 // by a moment), so the next due message gets a timer of its own.
                 if let armed = armedFor, armed <= now().addingTimeInterval(1) { armedFor = nil }
-                let (configured, alertTo) = await notifiers()
+                let channels = await notifiers()
                 let dispatcher = OutboxDispatcher(
-                    store: store, notifiers: configured, sender: NotificationSender(http: http), alertTo: alertTo, clock: now)
+                    store: store, notifiers: channels.notifiers, sender: NotificationSender(http: http, templates: channels.templates),
+                    alertTo: channels.alertTo, clock: now)
                 let events = await dispatcher.sendDue()
                 for event in events { event.log(to: logger) }
                 if !events.isEmpty { observer?.outboxPassed(events) }

@@ -59,6 +59,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         let spread = TimeSpan(seconds: Int64(PollTiming(configuration: setup.configuration).spread))
         _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
         JournalEvent.started(setup).log(to: logger)
+        if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
         for (provider, reason) in setup.unusable { JournalEvent.unusable(provider, reason).log(to: logger) }
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.schedule.run() }
@@ -96,6 +97,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                 armAll()
             }
             JournalEvent.reloaded(setup).log(to: logger)
+            if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
         } catch {
             JournalEvent.reloadRefused(error).log(to: logger)
         }
@@ -105,8 +107,10 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
     func isResponsive() -> Bool { !stopping }
 
-    /// The notifiers and `alert_to` of the configuration in effect.
-    func notifiers() -> (notifiers: [Notifier], alertTo: [String]) { (setup.configuration.notifiers, setup.configuration.daemon.alertTo) }
+    /// The notifiers, `alert_to` and templates of the configuration in effect.
+    func notifiers() -> OutboxService<C>.Channels {
+        OutboxService<C>.Channels(notifiers: setup.configuration.notifiers, alertTo: setup.configuration.daemon.alertTo, templates: setup.templates)
+    }
 
     // MARK: - Cycles
 

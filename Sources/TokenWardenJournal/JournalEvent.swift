@@ -36,6 +36,11 @@ public struct JournalEvent: Sendable, Hashable {
         case reportsPending = "reports-pending"
         case notificationSent = "notification-sent"
         case notificationFailed = "notification-failed"
+        case heldByAdmin = "held-by-admin"
+        case noticeEscalated = "notice-escalated"
+        case ownersUnresolved = "owners-unresolved"
+        case providerFailing = "provider-failing"
+        case templateRejected = "template-rejected"
         case notificationUndeliverable = "notification-undeliverable"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
@@ -69,6 +74,11 @@ public struct JournalEvent: Sendable, Hashable {
             case .notificationSent: "de51d82423634f6ca0cc5d7740602562"
             case .notificationFailed: "02ed7512923f450eaa4e5b941d972f8e"
             case .notificationUndeliverable: "3bab1c33e7f04e50bcec8015953b2873"
+            case .heldByAdmin: "1dcc0a0446b046ffaad02915dbd33acb"
+            case .noticeEscalated: "d69a9bd7f9754ae487ca8aa0e86155ac"
+            case .ownersUnresolved: "f0529f4899b84a80a660d505353031df"
+            case .providerFailing: "aecce67cca6147ab9f3ae901295d5af8"
+            case .templateRejected: "3f3bb84dcdfc4749a87f2ce34ffc6878"
             }
         }
     }

@@ -17,7 +17,7 @@ extension Configuration {
 
     /// The validated policy set, or every problem in it.
     public func loadPolicies() throws(ConfigError) -> PolicySet {
-        let policies = try PolicyLoader(notifiers: notifiers.map(\.id)).load(directory: daemon.policyDirectory, providers: providers)
+        let policies = try PolicyLoader(for: self).load(directory: daemon.policyDirectory, providers: providers)
         let problems = PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: daemon.stateDirectory)
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
         return policies

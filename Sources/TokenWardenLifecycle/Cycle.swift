@@ -13,11 +13,14 @@ public struct Cycle: Sendable {
     public let setup: CycleSetup
     let store: TokenStore
     let clock: @Sendable () -> Date
+    /// The host's time zone, for digest windows ("daily 09:00").
+    let timeZone: TimeZone
 
-    public init(setup: CycleSetup, store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(setup: CycleSetup, store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = .current) {
         self.setup = setup
         self.store = store
         self.clock = clock
+        self.timeZone = timeZone
     }
 
     /// Runs the cycle for `providers` (every provider when nil). A provider whose credential did not
@@ -28,10 +31,11 @@ public struct Cycle: Sendable {
         let unusable = setup.unusable.filter { providers?.contains($0.provider) ?? true }
         let configuration = setup.context.configuration
         let rules = setup.context.policies.rules
-        let polls = await ProviderPoller(store: store, clock: clock).pollAll(drivers)
+        let polls = await ProviderPoller(store: store, clock: clock, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(drivers)
+        let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: clock()) } }
         let writable = Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        let actuator = PolicyActuator(store: store, spool: spool, createSettles: setup.createSettles, clock: clock)
+        let actuator = PolicyActuator(store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone)
         let resumed = try await actuator.resumeRotations(drivers: writable, rules: rules, enforce: configuration.daemon.enforce)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try setup.context.decisions(store: store, providers: scope, now: clock())
@@ -39,7 +43,7 @@ public struct Cycle: Sendable {
             decisions, rules: rules, providers: scope, enforce: configuration.daemon.enforce,
             budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers), drivers: writable,
             unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
-            reserve: reserve, creator: setup.creator)
-        return CycleReport(polls: polls, unusable: unusable, decisions: decisions, events: resumed + applied.events, writes: applied.writes)
+            reserve: reserve, creator: setup.creator, notifying: configuration)
+        return CycleReport(polls: polls, unusable: unusable, decisions: decisions, events: failing + resumed + applied.events, writes: applied.writes)
     }
 }

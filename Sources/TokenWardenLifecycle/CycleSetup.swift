@@ -13,6 +13,10 @@ public struct CycleSetup: Sendable {
     let creator: PolicyActuator.Creator
     /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
     let createSettles: TimeInterval
+    /// The notification templates (`templates/` beside the config, else built in).
+    public let templates: NotificationTemplates
+    /// Why an admin's template was not used (the built-in one is, so nothing is lost).
+    public let templateProblem: NotificationTemplates.TemplateError?
 
     /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`).
     public init(
@@ -27,6 +31,18 @@ public struct CycleSetup: Sendable {
         unusable = drivers.failed
         creator = DriverFactory.creators(for: configuration, http: http, environment: environment)
         createSettles = http.policy.createSettles
+        do {
+            templates = try NotificationTemplates.load(directory: configuration.templateDirectory)
+            templateProblem = nil
+        } catch {
+            templates = .builtIn
+            templateProblem = error
+        }
+    }
+
+    /// The sender of notifications with this setup's templates.
+    public func sender(http: ProviderHTTPClient) -> NotificationSender {
+        NotificationSender(http: http, templates: templates)
     }
 
     public var configuration: Configuration { context.configuration }

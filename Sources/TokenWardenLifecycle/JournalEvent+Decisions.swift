@@ -18,6 +18,11 @@ extension JournalEvent {
             return JournalEvent(
                 .tokenNotified, token.state == .expired ? .warning : .notice, "\(named): \(decision.reason)",
                 token: token, rule: decision.rule, action: .notify)
+        case .held where decision.hold == .snoozed || decision.hold == .exempt:
+            let what = decision.action == .notify ? "notified about" : verb
+            return JournalEvent(
+                .heldByAdmin, .info, "not \(what) \(named) (\(decision.reason)): \(decision.suspension?.description ?? "snoozed")",
+                token: token, rule: decision.rule, action: decision.action)
         case .held where decision.hold == .ownCredential:
             return JournalEvent(
                 .heldOwnCredential, .warning,
@@ -68,6 +73,26 @@ extension JournalEvent {
         JournalEvent(
             .reportsPending, .notice,
             "\(pending) more decisions to report; they follow, \(perCycle) per cycle (`tokenwarden plan --all` lists every decision now)")
+    }
+
+    /// A notice about a token whose earlier notice about the same expiry went unanswered.
+    static func escalated(_ decision: Decision, to recipients: [String]) -> JournalEvent {
+        let token = decision.token
+        let told = recipients.isEmpty ? "no notify.escalate_to in rule \(decision.rule)" : "told \(recipients.joined(separator: ", ")) too"
+        return JournalEvent(
+            .noticeEscalated, .warning,
+            "\(token.reference) \"\(token.name)\": the earlier notice went unanswered and \(decision.reason); \(told)",
+            token: token, rule: decision.rule, action: .notify)
+    }
+
+    /// Notices whose owner the owner map did not resolve, sent to the fallback.
+    static func ownersUnresolved(_ tokens: [Token], fallback: String) -> JournalEvent {
+        let owners = Set(tokens.map { $0.owner ?? $0.extras["owner_id"] ?? "(no owner)" }).sorted()
+        let listed = owners.prefix(5).joined(separator: ", ") + (owners.count > 5 ? ", …" : "")
+        return JournalEvent(
+            .ownersUnresolved, .warning,
+            "\(tokens.count == 1 ? "1 notice" : "\(tokens.count) notices") went to [owners] fallback \(fallback): the owner map names no one "
+                + "for \(listed); add [[owner]] entries")
     }
 
     /// More writes were due than the blast-radius limit allows.

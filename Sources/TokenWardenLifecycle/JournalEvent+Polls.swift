@@ -40,6 +40,15 @@ extension JournalEvent {
         JournalEvent(.pollFailed, .error, "provider \(provider) failed (\(inARow) in a row): \(reason)", provider: provider)
     }
 
+    /// A provider whose polls have failed for longer than `[daemon] alert_after_failing` (once per run).
+    static func providerFailing(_ poll: PollResult, since: Date, now: Date) -> JournalEvent {
+        JournalEvent(
+            .providerFailing, .error,
+            "provider \(poll.provider) has failed every poll since \(ProviderTimestamp.format(since)) "
+                + "(for \(TimeSpan(seconds: max(0, Int64((now.timeIntervalSince(since) / 60).rounded()) * 60)))): \(poll.error ?? "see the poll-failed entries"); "
+                + "its inventory is getting stale", provider: poll.provider)
+    }
+
     /// A token discovered, changed, gone or back.
     static func tokenChange(_ change: TokenChange, provider: String) -> JournalEvent {
         let kind: Kind =

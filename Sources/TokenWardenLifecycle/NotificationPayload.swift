@@ -22,13 +22,53 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
         public var lastUsedAt: String?
         /// The command that shows the token and its history.
         public var command: String
+        /// The lead time crossed, e.g. "7d" (a rule with `when.expires_within`).
+        public var leadTime: String?
+        /// True when an earlier notice about the same expiry went unanswered (escalation).
+        public var escalated: Bool?
+        /// True when the owner map named no one for the token's owner: sent to `[owners] fallback`.
+        public var ownerUnresolved: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case provider, owner, rule, action, reason, command
+            case provider, owner, rule, action, reason, command, escalated
             case tokenID = "token_id"
             case tokenName = "token_name"
             case expiresAt = "expires_at"
             case lastUsedAt = "last_used_at"
+            case leadTime = "lead_time"
+            case ownerUnresolved = "owner_unresolved"
+        }
+
+        /// The item of a notify decision.
+        init(_ decision: Decision, at now: Date) {
+            let token = decision.token
+            self.init(
+                provider: token.provider, tokenID: token.id, tokenName: token.name, owner: token.owner, rule: decision.rule,
+                action: decision.action.rawValue, reason: decision.reason, expiresAt: token.expiresAt.map(ProviderTimestamp.format),
+                lastUsedAt: token.lastUsedAt.map(ProviderTimestamp.format), command: "tokenwarden show \(token.reference)",
+                leadTime: decision.leadTime?.description)
+        }
+
+        init(
+            provider: String, tokenID: String, tokenName: String, owner: String?, rule: String, action: String, reason: String,
+            expiresAt: String?, lastUsedAt: String?, command: String, leadTime: String? = nil
+        ) {
+            self.provider = provider
+            self.tokenID = tokenID
+            self.tokenName = tokenName
+            self.owner = owner
+            self.rule = rule
+            self.action = action
+            self.reason = reason
+            self.expiresAt = expiresAt
+            self.lastUsedAt = lastUsedAt
+            self.command = command
+            self.leadTime = leadTime
+        }
+
+        /// Soonest deadline first, tokens without one last.
+        static func byDeadline(_ a: Item, _ b: Item) -> Bool {
+            (a.expiresAt ?? "~", a.provider, a.tokenID) < (b.expiresAt ?? "~", b.provider, b.tokenID)
         }
     }
 
@@ -56,6 +96,8 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
     public var id: String
     /// The notifier it was queued for.
     public var notifier: String
+    /// The one address it goes to through that notifier (an owner's), if not the notifier's own.
+    public var recipient: String?
     /// "digest" (tokens that need attention) or "alert" (something needs an admin).
     public var kind: String
     public var createdAt: String
@@ -67,26 +109,38 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
     public var alerts: [Alert]?
 
     enum CodingKeys: String, CodingKey {
-        case schema, id, notifier, kind, summary, items, alerts
+        case schema, id, notifier, recipient, kind, summary, items, alerts
         case createdAt = "created_at"
+    }
+
+    /// The digest of `items` for one notifier (and one address through it).
+    static func digest(_ items: [Item], notifier: String, recipient: String? = nil, id: String, at now: Date) -> NotificationPayload {
+        let sorted = items.sorted(by: Item.byDeadline)
+        return NotificationPayload(
+            id: id, notifier: notifier, recipient: recipient, kind: "digest", createdAt: ProviderTimestamp.format(now),
+            summary: digestSummary(sorted), items: sorted)
     }
 
     /// The digest of `decisions` for one notifier.
     public static func digest(_ decisions: [Decision], notifier: String, id: String, at now: Date) -> NotificationPayload {
-        let sorted = decisions.sorted {
-            ($0.token.expiresAt ?? .distantFuture, $0.token.reference) < ($1.token.expiresAt ?? .distantFuture, $1.token.reference)
-        }
-        let items = sorted.map { decision in
-            let token = decision.token
-            return Item(
-                provider: token.provider, tokenID: token.id, tokenName: token.name, owner: token.owner, rule: decision.rule,
-                action: decision.action.rawValue, reason: decision.reason, expiresAt: token.expiresAt.map(ProviderTimestamp.format),
-                lastUsedAt: token.lastUsedAt.map(ProviderTimestamp.format), command: "tokenwarden show \(token.reference)")
-        }
+        digest(decisions.map { Item($0, at: now) }, notifier: notifier, id: id, at: now)
+    }
+
+    /// "tokenwarden: 3 tokens need attention (1 notice unanswered)".
+    static func digestSummary(_ items: [Item]) -> String {
         let count = items.count == 1 ? "1 token needs" : "\(items.count) tokens need"
-        return NotificationPayload(
-            id: id, notifier: notifier, kind: "digest", createdAt: ProviderTimestamp.format(now), summary: "tokenwarden: \(count) attention",
-            items: items)
+        let unanswered = items.filter { $0.escalated == true }.count
+        return "tokenwarden: \(count) attention" + (unanswered == 0 ? "" : " (\(unanswered) earlier notice\(unanswered == 1 ? "" : "s") unanswered)")
+    }
+
+    /// This digest with `other`'s tokens added (a token in both as `other` says): for a digest window.
+    func gathering(_ other: NotificationPayload) -> NotificationPayload {
+        var byToken: [String: Item] = [:]
+        for item in items + other.items { byToken[item.provider + "/" + item.tokenID] = item }
+        var gathered = self
+        gathered.items = byToken.values.sorted(by: Item.byDeadline)
+        gathered.summary = Self.digestSummary(gathered.items)
+        return gathered
     }
 
     /// An alert to one of `[daemon] alert_to`'s notifiers.
@@ -102,21 +156,8 @@ public struct NotificationPayload: Codable, Sendable, Hashable {
             items: [], alerts: alerts)
     }
 
-    /// The message as text, for mail and chat: the summary, then one block per token or alert.
-    public var text: String {
-        var lines = [summary, ""]
-        for alert in alerts ?? [] {
-            lines.append("\(alert.priority.uppercased()) \(alert.event): \(alert.message)")
-        }
-        for item in items {
-            lines.append("\(item.provider)/\(item.tokenID) \"\(item.tokenName)\"" + (item.owner.map { " (owner \($0))" } ?? ""))
-            lines.append("  \(item.reason) [rule \(item.rule)]")
-            if let expires = item.expiresAt { lines.append("  expires \(expires)") }
-            lines.append("  \(item.command)")
-        }
-        // Token names and owners are provider data: a mail client in a terminal must not get their escapes.
-        return lines.map(\.terminalSafe).joined(separator: "\n")
-    }
+    /// The message as text, for mail and chat, from the built-in templates (see `NotificationTemplates`).
+    public var text: String { NotificationTemplates.builtIn.render(self) }
 
     /// The JSON document, keys sorted, as sent and stored.
     public func json() -> String {

@@ -11,12 +11,15 @@ import TokenWardenStore
 public struct NotificationSender: Sendable {
     let http: ProviderHTTPClient
     let credentials: CredentialLoader
+    /// The text of mail and chat messages.
+    let templates: NotificationTemplates
     /// How long a mail or command notifier may take.
     static let commandTimeout = TimeSpan(seconds: 60)
 
-    public init(http: ProviderHTTPClient, credentials: CredentialLoader = CredentialLoader()) {
+    public init(http: ProviderHTTPClient, credentials: CredentialLoader = CredentialLoader(), templates: NotificationTemplates = .builtIn) {
         self.http = http
         self.credentials = credentials
+        self.templates = templates
     }
 
     /// Sends `message` through `notifier`, or throws why it did not go.
@@ -27,7 +30,7 @@ public struct NotificationSender: Sendable {
             let body: [UInt8] =
                 switch format {
                 case .json: Array(payload)
-                case .slack: Array(Self.slackBody(message).utf8)
+                case .slack: Array(slackBody(message).utf8)
                 }
             var headers = [("Content-Type", "application/json"), ("X-Tokenwarden-Idempotency-Key", message.idempotencyKey)]
             if let secret {
@@ -36,7 +39,7 @@ public struct NotificationSender: Sendable {
             }
             try await http.post(url, body: body, headers: headers)
         case .mail(let to, let from, let sendmail):
-            let mail = Self.mail(message, to: to, from: from)
+            let mail = mail(message, to: message.recipient.map { [$0] } ?? to, from: from)
             // HOME too: user-level MTAs (msmtp, ssmtp) read their configuration from it.
             var environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
             if let home = ProcessInfo.processInfo.environment["HOME"] { environment["HOME"] = home }
@@ -58,16 +61,22 @@ public struct NotificationSender: Sendable {
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The message's text from its template; the subject alone if the payload cannot be read.
+    func text(of message: OutboxMessage) -> String {
+        guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: Data(message.payload.utf8)) else { return message.subject }
+        return templates.render(payload)
+    }
+
     /// `{"text": …}` for Slack, Mattermost and Rocket.Chat.
-    static func slackBody(_ message: OutboxMessage) -> String {
-        let text = (try? JSONDecoder().decode(NotificationPayload.self, from: Data(message.payload.utf8)).text) ?? message.subject
+    func slackBody(_ message: OutboxMessage) -> String {
+        let text = text(of: message)
         let encoded = (try? JSONEncoder().encode(["text": text])).map { String(decoding: $0, as: UTF8.self) }
         return encoded ?? "{}"
     }
 
     /// An RFC 5322 message for `sendmail -t`: the recipients in `To:`, the idempotency key in `Message-ID:`.
-    static func mail(_ message: OutboxMessage, to: [String], from: String?) -> String {
-        let text = (try? JSONDecoder().decode(NotificationPayload.self, from: Data(message.payload.utf8)).text) ?? message.subject
+    func mail(_ message: OutboxMessage, to: [String], from: String?) -> String {
+        let text = text(of: message)
         var headers = [
             "To: " + to.joined(separator: ", "),
             "Subject: " + Self.headerSafe(message.subject),

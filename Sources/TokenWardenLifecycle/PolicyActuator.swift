@@ -13,6 +13,8 @@ public struct PolicyActuator: Sendable {
     let spool: SecretSpool
     let clock: @Sendable () -> Date
     let reportsPerCycle: Int
+    /// The host's time zone, for digest windows ("daily 09:00").
+    let timeZone: TimeZone
 
     /// New or changed decisions reported per cycle; the rest wait for the next cycles, with one line
     /// that counts them. A 1M-token store's first report was 600k entries (`make bench`).
@@ -20,8 +22,9 @@ public struct PolicyActuator: Sendable {
 
     public init(
         store: TokenStore, spool: SecretSpool, createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() },
-        reportsPerCycle: Int = PolicyActuator.reportsPerCycle
+        reportsPerCycle: Int = PolicyActuator.reportsPerCycle, timeZone: TimeZone = .current
     ) {
+        self.timeZone = timeZone
         self.store = store
         self.spool = spool
         self.rotator = TokenRotator(store: store, spool: spool, createSettles: createSettles, clock: clock)
@@ -57,7 +60,7 @@ public struct PolicyActuator: Sendable {
     public func apply(
         _ decisions: [Decision], rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
         drivers: [String: any ProviderDriver], unusable: [String: String] = [:],
-        reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil
+        reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil, notifying configuration: Configuration? = nil
     ) async throws -> Applied {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
@@ -65,10 +68,10 @@ public struct PolicyActuator: Sendable {
         var handling: [String: Handling] = [:]
         var writes: [Decision] = []
         for decision in current {
-            if decision.action == .notify {
-                handling[decision.token.reference] = .notify
-            } else if decision.hold != nil {
+            if decision.hold != nil {
                 handling[decision.token.reference] = .held
+            } else if decision.action == .notify {
+                handling[decision.token.reference] = .notify
             } else if !enforce {
                 handling[decision.token.reference] = .report
             } else if decision.action == .rotate, failedAt[decision.token.reference] != nil {
@@ -91,10 +94,15 @@ public struct PolicyActuator: Sendable {
             limits[decision.token.reference] = limit
         }
         var facts: [String: String] = [:]
+        var notices: [String: RememberedDecisions.Notice] = [:]
         for decision in current {
-            if let how = handling[decision.token.reference] { facts[decision.token.reference] = decision.factsKey + "|" + how.rawValue }
+            guard let how = handling[decision.token.reference] else { continue }
+            facts[decision.token.reference] = decision.factsKey + "|" + how.rawValue
+            if how == .notify, let expires = decision.token.expiresAt, let stage = decision.noticeStage(at: clock()) {
+                notices[decision.token.reference] = RememberedDecisions.Notice(expiresAt: expires.millisecondsSince1970, stage: stage)
+            }
         }
-        let remembered = try store.rememberDecisions(facts, providers: providers, at: clock(), limit: reportsPerCycle)
+        let remembered = try store.rememberDecisions(facts, notices: notices, providers: providers, at: clock(), limit: reportsPerCycle)
         let fresh = remembered.fresh
 
         var events: [JournalEvent] = []
@@ -116,8 +124,19 @@ public struct PolicyActuator: Sendable {
                 ))
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
-        let notices = current.filter { fresh.contains($0.token.reference) && handling[$0.token.reference] == .notify }
-        try store.recordActions(audited, queueing: OutboxMessage.digests(notices, rules: rules, at: clock()))
+        let noticed = current.filter { fresh.contains($0.token.reference) && handling[$0.token.reference] == .notify }
+        var digests = OutboxMessage.Digests(messages: [], unresolvedOwners: [])
+        if let configuration, !noticed.isEmpty {
+            let recipients = OutboxMessage.Recipients(rules: rules, configuration: configuration, timeZone: timeZone)
+            digests = OutboxMessage.digests(noticed, escalating: remembered.escalating, to: recipients, at: clock())
+        }
+        try store.recordActions(audited, queueing: digests.messages, gather: OutboxMessage.gather)
+        if !digests.unresolvedOwners.isEmpty, let fallback = configuration?.owners.fallback {
+            events.append(.ownersUnresolved(digests.unresolvedOwners, fallback: fallback))
+        }
+        for decision in noticed where remembered.escalating.contains(decision.token.reference) {
+            events.append(.escalated(decision, to: rules.first { $0.name == decision.rule }?.escalateTo ?? []))
+        }
         if remembered.pending > 0 { events.append(.reportsPending(remembered.pending, perCycle: reportsPerCycle)) }
         if !beyond.isEmpty { events.append(.limitReached(due: writes.count, allowed: within.count, heldBack: beyond.map(\.decision.token))) }
         events += try await write(within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
@@ -135,6 +154,8 @@ public struct PolicyActuator: Sendable {
         switch how {
         case .notify:
             audited.outcome = .succeeded
+        case .held where decision.hold == .snoozed || decision.hold == .exempt:
+            audited.error = "held: " + (decision.suspension?.description ?? "snoozed")
         case .held where decision.hold == .ownCredential:
             audited.error = "held: this is the credential tokenwarden itself signs in with"
         case .held where decision.hold == .sharedDestination:

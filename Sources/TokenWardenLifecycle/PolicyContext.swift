@@ -86,12 +86,13 @@ public struct PolicyContext: Sendable {
         guard !evaluated.isEmpty else { return [] }
         let signers = try signers(store: store)
         let colliding = Set(try sharedDestinations(store: store).keys)
+        let suspended = try store.suspensions(at: now)
         var decisions: [Decision] = []
         try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
             decisions += PolicyEngine.evaluate(
                 tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
                 providers: configuration.providers, protected: protected, signers: signers,
-                colliding: colliding, now: now)
+                colliding: colliding, suspended: suspended, now: now)
         }
         return decisions
     }
@@ -104,9 +105,10 @@ public struct PolicyContext: Sendable {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let signers = try signers(store: store)
         let colliding = Set(try sharedDestinations(store: store).keys)
+        let suspended = try store.suspensions(at: now)
         let empty = DecisionTally(
             rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
-            colliding: colliding, budget: budget, listing: listing)
+            colliding: colliding, suspended: Set(suspended.keys), budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
@@ -125,7 +127,7 @@ public struct PolicyContext: Sendable {
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
         let decided = PolicyEngine.evaluate(
             tokens: listed, rules: policies.rules, providers: configuration.providers,
-            protected: protected, signers: signers, colliding: colliding, now: now)
+            protected: protected, signers: signers, colliding: colliding, suspended: suspended, now: now)
         if let outline = tally.outline(decided) { return (outline, true) }
         let every = try decisions(store: store, now: now)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)

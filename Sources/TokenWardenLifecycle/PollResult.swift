@@ -17,6 +17,9 @@ public struct PollResult: Sendable {
     public var firstListing = false
     /// Tokens marked gone, the first `ObservationSummary.changeLimit` of them (the others are counted in `gone`).
     public var disappeared: [TokenChange] = []
+    /// Set once per run of failures, at the first failed poll past `[daemon] alert_after_failing`:
+    /// since when the provider's polls have failed.
+    public var failingTooLongSince: Date?
 
     public var succeeded: Bool { error == nil }
 }

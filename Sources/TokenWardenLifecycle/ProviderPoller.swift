@@ -7,10 +7,13 @@ import TokenWardenStore
 public struct ProviderPoller: Sendable {
     let store: TokenStore
     let clock: @Sendable () -> Date
+    /// `[daemon] alert_after_failing`: a provider failing this long is reported once for an admin.
+    let alertAfterFailing: TimeSpan?
 
-    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }, alertAfterFailing: TimeSpan? = nil) {
         self.store = store
         self.clock = clock
+        self.alertAfterFailing = alertAfterFailing
     }
 
     /// A complete listing under half of the last successful one (of at least `minimumForDropCheck`
@@ -59,11 +62,15 @@ public struct ProviderPoller: Sendable {
         }
         result.seconds = Self.seconds(since: timer)
         do {
-            try store.recordPoll(
+            let failing = try store.recordPoll(
                 provider: provider.id,
                 PollOutcome(
                     startedAt: started, finishedAt: clock(), error: result.error,
                     tokenCount: result.summary.seen))
+            if let failing, !failing.alerted, let span = alertAfterFailing, clock().timeIntervalSince(failing.since) >= span.timeInterval {
+                try store.markFailingAlerted(provider: provider.id)
+                result.failingTooLongSince = failing.since
+            }
         } catch {
             let note = "the poll's outcome could not be saved: \(error)"
             result.error = result.error.map { "\($0); \(note)" } ?? note

@@ -32,8 +32,40 @@ extension ProviderHTTPClient {
         } catch let error as PostError {
             throw error
         } catch {
-            throw PostError(description: "\(host) could not be reached: \(error)")
+            throw PostError(description: "\(host) could not be reached: \(Self.describe(error))")
         }
+    }
+
+    /// Whether `url` answers at all (`validate`): a HEAD request, which a receiver must not act on;
+    /// any HTTP answer, whatever its status, counts as reachable. Nil when it answered, else why not.
+    public func probe(_ url: String, timeout: TimeAmount = .seconds(5)) async -> String? {
+        var request = HTTPClientRequest(url: url)
+        request.method = .HEAD
+        request.headers.add(name: "User-Agent", value: "tokenwarden")
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            return nil
+        } catch {
+            return "\(HTTPClientRequest.hostOf(url)) could not be reached: \(Self.describe(error))"
+        }
+    }
+
+    /// An HTTP client error in words an admin reads (AsyncHTTPClient's are type names).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "the connection timed out"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .remoteConnectionClosed: return "the receiver closed the connection"
+            default: return "\(error)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused (nothing listens there)" }
+        if text.contains("dnsA") || text.contains("NXDOMAIN") || text.contains("resolve") { return "the host name does not resolve" }
+        if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") { return "the TLS handshake failed (\(text))" }
+        return text
     }
 }
 

@@ -25,7 +25,8 @@ extension SimulatedProvider {
             return CryptlexToken(
                 id: token.id, createdAt: stamp(token.createdAt), updatedAt: stamp(token.lastUsedAt ?? token.createdAt),
                 name: token.name, expiresAt: stamp(token.expiresAt), revoked: token.revoked, scopes: token.scopes,
-                userId: JSONNull(token.owner), user: ["id": JSONNull(token.owner)], lastUsedAt: stamp(token.lastUsedAt),
+                userId: JSONNull(token.owner), user: ["id": JSONNull(token.owner), "email": JSONNull(token.owner.map { "\($0)@example.com" })],
+                lastUsedAt: stamp(token.lastUsedAt),
                 token: secret)
         }
         let id = request.path.hasPrefix(collection + "/") ? String(request.path.dropFirst(collection.count + 1)) : nil

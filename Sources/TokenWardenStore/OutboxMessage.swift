@@ -9,6 +9,11 @@ public struct OutboxMessage: Sendable, Hashable {
     /// The row id (0 until stored).
     public var id: Int64 = 0
     public var notifier: String
+    /// One address the message goes to instead of the notifier's own (an owner's, through a mail notifier).
+    public var recipient: String?
+    /// The digest window it waits for (the notifier's `digest`): messages queued for the same
+    /// notifier, recipient and window are gathered into one before it opens.
+    public var digestWindow: Date?
     /// The same for every attempt to send this message: receivers drop repeats by it.
     public var idempotencyKey: String
     public var subject: String

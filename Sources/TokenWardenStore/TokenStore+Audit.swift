@@ -75,7 +75,8 @@ extension TokenStore {
                 FROM token_event x JOIN token t USING (provider_id, token_id) \(filter)
               UNION ALL
               SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'action', 1,
-                     CASE WHEN x.mode = 'report' AND x.outcome = 'skipped' THEN 'would ' || x.action || ' (report-only)'
+                     CASE WHEN x.mode = 'admin' THEN x.action || ' (admin)'
+                          WHEN x.mode = 'report' AND x.outcome = 'skipped' THEN 'would ' || x.action || ' (report-only)'
                           ELSE x.action || ' (' || x.mode || '): ' || x.outcome END,
                      x.reason || COALESCE(' — ' || x.error, ''), x.rule
                 FROM action x JOIN token t USING (provider_id, token_id) \(filter)

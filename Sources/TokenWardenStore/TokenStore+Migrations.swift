@@ -181,6 +181,38 @@ extension TokenStore {
             }
             try db.create(index: "notification_due", on: "notification", columns: ["state", "next_attempt_at"])
         }
+        migrator.registerMigration("notifyPeople") { db in
+            // A message to one address (an owner's, through a mail notifier), and the digest window
+            // it gathers into (messages for the same notifier, address and window become one).
+            try db.alter(table: "notification") { t in
+                t.add(column: "recipient", .text)
+                t.add(column: "digest_window", .integer)
+            }
+            // The notice last sent about a token: its expiry and how close to it (seconds of lead
+            // time, 0 once expired). A later notice about the same expiry is an escalation.
+            try db.alter(table: "reported_decision") { t in
+                t.add(column: "notice_expires_at", .integer)
+                t.add(column: "notice_stage", .integer)
+            }
+            // Since when a provider's polls fail, and whether an admin was alerted about it (once per run).
+            try db.alter(table: "provider") { t in
+                t.add(column: "failing_since", .integer)
+                t.add(column: "failing_alerted", .boolean).notNull().defaults(to: false)
+            }
+            // `tokenwarden snooze` and `exempt`: one per token; `unsnooze` deletes it. Who and why are
+            // in the token's history as well.
+            try db.create(table: "token_suspension") { t in
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.primaryKey(["provider_id", "token_id"])
+                t.foreignKey(["provider_id", "token_id"], references: "token", onDelete: .cascade)
+                t.column("kind", .text).notNull().check { ["snooze", "exempt"].contains($0) }
+                t.column("until_at", .integer)
+                t.column("reason", .text).notNull()
+                t.column("set_by", .text).notNull()
+                t.column("set_at", .integer).notNull()
+            }
+        }
         return migrator
     }()
 }

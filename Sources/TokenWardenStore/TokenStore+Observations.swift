@@ -146,19 +146,44 @@ extension TokenStore {
         }
     }
 
-    /// Keeps how the latest poll of `provider` ended on its row.
-    public func recordPoll(provider: String, _ outcome: PollOutcome) throws {
+    /// Keeps how the latest poll of `provider` ended on its row. After a failure, returns since when
+    /// its polls have failed (the start of the first failed one) and whether an admin was already
+    /// alerted about this run of failures; after a success, nil (and the run is over).
+    @discardableResult
+    public func recordPoll(provider: String, _ outcome: PollOutcome) throws -> FailingRun? {
         try writer.write { db in
+            let succeeded = outcome.error == nil
             try db.execute(
                 sql: """
                     UPDATE provider SET last_poll_started_at = ?, last_poll_finished_at = ?, last_poll_outcome = ?,
                            last_poll_error = ?, token_count = ?,
-                           consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END WHERE id = ?
+                           consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END,
+                           failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END,
+                           failing_alerted = CASE WHEN ? THEN 0 ELSE failing_alerted END
+                    WHERE id = ?
                     """,
                 arguments: [
-                    outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, outcome.error == nil ? "succeeded" : "failed",
-                    outcome.error, outcome.tokenCount, outcome.error == nil, provider,
+                    outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, succeeded ? "succeeded" : "failed",
+                    outcome.error, outcome.tokenCount, succeeded, succeeded, outcome.startedAt.millisecondsSince1970, succeeded, provider,
                 ])
+            guard !succeeded,
+                let row = try Row.fetchOne(db, sql: "SELECT failing_since, failing_alerted FROM provider WHERE id = ?", arguments: [provider]),
+                let since = row["failing_since"] as Int64?
+            else { return nil }
+            return FailingRun(since: Date(millisecondsSince1970: since), alerted: row["failing_alerted"])
+        }
+    }
+
+    /// A run of failed polls of one provider.
+    public struct FailingRun: Sendable, Hashable {
+        public var since: Date
+        public var alerted: Bool
+    }
+
+    /// Records that an admin was alerted about `provider`'s current run of failures.
+    public func markFailingAlerted(provider: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE provider SET failing_alerted = 1 WHERE id = ?", arguments: [provider])
         }
     }
 

@@ -7,13 +7,20 @@ extension TokenStore {
     /// Records a cycle's audited actions and queues its messages in one transaction: a message is
     /// never lost between deciding and queueing, and never queued for a decision not recorded.
     /// A message whose idempotency key is already queued is not queued again.
-    public func recordActions(_ actions: [AuditedAction], queueing messages: [OutboxMessage]) throws {
+    /// A message with a digest window joins the one already waiting for the same notifier, recipient
+    /// and window: `gather` combines the two (the waiting one keeps its key, nothing was sent yet).
+    public func recordActions(
+        _ actions: [AuditedAction], queueing messages: [OutboxMessage], gather: Gather? = nil
+    ) throws {
         guard !actions.isEmpty || !messages.isEmpty else { return }
         try writer.write { db in
             for action in actions { try Self.insert(action, db) }
-            for message in messages { try Self.queue(message, db) }
+            for message in messages { try Self.queue(message, gather: gather, db) }
         }
     }
+
+    /// Combines a message waiting for its digest window with a new one for the same window.
+    public typealias Gather = @Sendable (_ waiting: OutboxMessage, _ new: OutboxMessage) -> OutboxMessage
 
     /// Queues messages on their own (admin alerts).
     public func queue(_ messages: [OutboxMessage]) throws {
@@ -23,15 +30,31 @@ extension TokenStore {
         }
     }
 
-    private static func queue(_ message: OutboxMessage, _ db: Database) throws {
+    private static func queue(_ message: OutboxMessage, gather: Gather? = nil, _ db: Database) throws {
+        if let window = message.digestWindow, let gather,
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM notification WHERE state = 'pending' AND attempts = 0 AND notifier_id = ? AND recipient IS ?
+                      AND digest_window = ? AND next_attempt_at > ? ORDER BY id LIMIT 1
+                    """,
+                arguments: [message.notifier, message.recipient, window.millisecondsSince1970, message.queuedAt.millisecondsSince1970])
+        {
+            let gathered = gather(Self.message(row), message)
+            try db.execute(
+                sql: "UPDATE notification SET subject = ?, payload = ? WHERE id = ?",
+                arguments: [gathered.subject, gathered.payload, row["id"] as Int64])
+            return
+        }
         try db.execute(
             sql: """
-                INSERT INTO notification (notifier_id, idempotency_key, subject, payload, queued_at, attempts, next_attempt_at, state)
-                VALUES (?, ?, ?, ?, ?, 0, ?, 'pending') ON CONFLICT (idempotency_key) DO NOTHING
+                INSERT INTO notification (notifier_id, recipient, digest_window, idempotency_key, subject, payload, queued_at, attempts,
+                                          next_attempt_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'pending') ON CONFLICT (idempotency_key) DO NOTHING
                 """,
             arguments: [
-                message.notifier, message.idempotencyKey, message.subject, message.payload, message.queuedAt.millisecondsSince1970,
-                message.nextAttemptAt.millisecondsSince1970,
+                message.notifier, message.recipient, message.digestWindow?.millisecondsSince1970, message.idempotencyKey, message.subject,
+                message.payload, message.queuedAt.millisecondsSince1970, message.nextAttemptAt.millisecondsSince1970,
             ])
     }
 
@@ -90,6 +113,8 @@ extension TokenStore {
             notifier: row["notifier_id"], idempotencyKey: row["idempotency_key"], subject: row["subject"], payload: row["payload"],
             queuedAt: Date(millisecondsSince1970: row["queued_at"]))
         message.id = row["id"]
+        message.recipient = row["recipient"]
+        message.digestWindow = (row["digest_window"] as Int64?).map(Date.init(millisecondsSince1970:))
         message.attempts = row["attempts"]
         message.nextAttemptAt = Date(millisecondsSince1970: row["next_attempt_at"])
         message.state = OutboxMessage.State(rawValue: row["state"]) ?? .pending

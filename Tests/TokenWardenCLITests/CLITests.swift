@@ -109,7 +109,7 @@ import TokenWardenTestSupport
         #expect(
             Set(row.keys) == [
                 "provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
-                "state", "first_seen_at", "last_seen_at",
+                "state", "first_seen_at", "last_seen_at", "held",
             ])
         #expect(row["id"] as? String == "4" && row["provider"] as? String == "awx-main" && row["state"] as? String == "active")
         #expect(row["created_at"] as? String == "2025-02-23T14:39:32.619Z", "the millisecond the store keeps")

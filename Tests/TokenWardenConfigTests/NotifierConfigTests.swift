@@ -17,6 +17,8 @@ import TokenWardenTestSupport
 
         """
 
+    static let ops = "[[notifier]]\nid = \"ops\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\n\n"
+
     func read(_ text: String) throws -> (configuration: Configuration?, problems: [String]) {
         let dir = try TemporaryDirectory()
         let path = try dir.write("tokenwarden.toml", Self.provider + text)
@@ -58,36 +60,82 @@ import TokenWardenTestSupport
         #expect(configuration?.daemon.alertTo == ["ops", "ops-mail"])
     }
 
-    @Test(arguments: [
-        (
-            "[[notifier]]\nid = \"ops\"\nkind = \"webhok\"\nurl = \"https://x.example.com\"\n",
-            "CONFIG:8: notifier \"ops\", key \"kind\": unknown kind \"webhok\" (valid: command, mail, webhook); did you mean \"webhook\"?"
-        ),
-        (
-            "[[notifier]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"http://hooks.example.com/x\"\n",
-            "CONFIG:9: notifier \"ops\", key \"url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); "
-                + "use https for \"hooks.example.com\""
-        ),
-        (
-            "[[notifier]]\nid = \"m\"\nkind = \"mail\"\nto = [\"ops@example.com\"]\nsendmail = \"/nonexistent/sendmail\"\n",
-            "CONFIG:10: notifier \"m\", key \"sendmail\": /nonexistent/sendmail does not exist or is not executable: install a mail "
-                + "transfer agent that provides it (e.g. apt-get install msmtp-mta, or postfix), or name its path"
-        ),
-        (
-            "[[notifier]]\nid = \"m\"\nkind = \"mail\"\nto = [\"not an address\"]\nsendmail = \"/bin/true\"\n",
-            "CONFIG:9: notifier \"m\", key \"to\": \"not an address\" is not a mail address (user@host)"
-        ),
-        (
-            "[[notifier]]\nid = \"c\"\nkind = \"command\"\ncommand = [\"page\"]\n",
-            "CONFIG:9: notifier \"c\", key \"command\": the program (the first element) must be an absolute path"
-        ),
-        (
-            "[daemon]\nalert_to = [\"opz\"]\n\n[[notifier]]\nid = \"ops\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\n",
-            "CONFIG:7: [daemon], key \"alert_to\": names notifier \"opz\", which is not configured (configured: ops); did you mean \"ops\"?"
-        ),
-    ])
+    static let mistakes: [(String, String)] = {
+        var rows: [(String, String)] = []
+        rows.append(
+            (
+                "[[notifier]]\nid = \"ops\"\nkind = \"webhok\"\nurl = \"https://x.example.com\"\n",
+                "CONFIG:8: notifier \"ops\", key \"kind\": unknown kind \"webhok\" (valid: command, mail, webhook); did you mean \"webhook\"?"
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"ops\"\nkind = \"webhook\"\nurl = \"http://hooks.example.com/x\"\n",
+                "CONFIG:9: notifier \"ops\", key \"url\": plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); "
+                    + "use https for \"hooks.example.com\""
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"m\"\nkind = \"mail\"\nto = [\"ops@example.com\"]\nsendmail = \"/nonexistent/sendmail\"\n",
+                "CONFIG:10: notifier \"m\", key \"sendmail\": /nonexistent/sendmail does not exist or is not executable: install a mail "
+                    + "transfer agent that provides it (e.g. apt-get install msmtp-mta, or postfix), or name its path"
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"m\"\nkind = \"mail\"\nto = [\"not an address\"]\nsendmail = \"/bin/true\"\n",
+                "CONFIG:9: notifier \"m\", key \"to\": \"not an address\" is not a mail address (user@host)"
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"c\"\nkind = \"command\"\ncommand = [\"page\"]\n",
+                "CONFIG:9: notifier \"c\", key \"command\": the program (the first element) must be an absolute path"
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"c\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\ndigest = \"every morning\"\n",
+                "CONFIG:10: notifier \"c\", key \"digest\": \"every morning\" is not a digest window; write \"daily HH:MM\" "
+                    + "(24-hour clock, the host's time zone), e.g. \"daily 09:00\""
+            ))
+        rows.append(
+            (
+                Self.ops + "[owners]\nfallback = \"opz\"\n",
+                "CONFIG:12: [owners], key \"fallback\": names notifier \"opz\", which is not configured (configured: ops); did you mean \"ops\"?"
+            ))
+        rows.append(
+            (
+                Self.ops + "[owners]\nfallback = \"ops\"\nmail = \"ops\"\n",
+                "CONFIG:13: [owners], key \"mail\": notifier \"ops\" is not a mail notifier; owner addresses are sent through one with "
+                    + "kind = \"mail\""
+            ))
+        rows.append(
+            (
+                Self.ops + "[owners]\nfallback = \"ops\"\n\n[[owner]]\nmatch = \"alice\"\nto = \"alice@example.com\"\n",
+                "CONFIG:16: owner \"alice\", key \"to\": \"alice@example.com\" is a mail address: name the mail notifier to send it through "
+                    + "in [owners] mail = \"…\""
+            ))
+        rows.append(
+            (
+                Self.ops + "[[owner]]\nmatch = \"svc-*\"\nto = \"platfrom\"\n",
+                "CONFIG:13: owner \"svc-*\", key \"to\": \"platfrom\" is neither a mail address (user@host) nor a configured notifier "
+                    + "(configured: ops)"
+            ))
+        rows.append(
+            (
+                Self.ops + "[[owner]]\nmatch = \"svc-*\"\nto = \"ops\"\n",
+                "CONFIG:11: [[owner]], key \"owners.fallback\": an owner map needs [owners] fallback = \"<notifier id>\": tokens whose owner "
+                    + "it does not name are told to it"
+            ))
+        rows.append(
+            (
+                "[daemon]\nalert_to = [\"opz\"]\n\n[[notifier]]\nid = \"ops\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\n",
+                "CONFIG:7: [daemon], key \"alert_to\": names notifier \"opz\", which is not configured (configured: ops); did you mean \"ops\"?"
+            ))
+        return rows
+    }()
+
+    @Test(arguments: mistakes)
     func eachMistakeIsNamedWithFileLineAndKey(text: String, expected: String) throws {
-        #expect(try read(text).problems == [expected])
+        let found = try read(text).problems
+        #expect(found == [expected], "\(found)")
     }
 
     @Test func aRuleNamingAnUnknownNotifierIsRefusedWithASuggestion() throws {
@@ -102,5 +150,61 @@ import TokenWardenTestSupport
             ])
         let (_, revoking) = PolicyLoader(notifiers: ["ops"]).read(directory: dir.subpath("none"), providers: [])
         #expect(revoking.isEmpty)
+    }
+
+    func policyProblems(_ rule: String, ownersConfigured: Bool = false) throws -> [String] {
+        let dir = try TemporaryDirectory()
+        let policy = try dir.write("policies.d/10.toml", "[[rule]]\nname = \"warn\"\n" + rule)
+        let (_, problems) = PolicyLoader(notifiers: ["ops", "lead"], ownersConfigured: ownersConfigured).read(
+            directory: dir.subpath("policies.d"), providers: [])
+        return problems.map { $0.description.replacingOccurrences(of: policy, with: "POLICY") }
+    }
+
+    /// Several lead times are read longest first, once each; `escalate_to` and "owner" are recipients.
+    @Test func aNotifyRuleReadsLeadTimesEscalationAndTheOwner() throws {
+        let dir = try TemporaryDirectory()
+        _ = try dir.write(
+            "policies.d/10.toml",
+            """
+            [[rule]]
+            name = "warn"
+            when.expires_within = ["1d", "30d", "7d", "7d"]
+            action = "notify"
+            notify.to = ["owner", "ops"]
+            notify.escalate_to = ["lead"]
+            """)
+        let (policies, problems) = PolicyLoader(notifiers: ["ops", "lead"], ownersConfigured: true).read(
+            directory: dir.subpath("policies.d"), providers: [])
+        #expect(problems.isEmpty, "\(problems)")
+        let rule = try #require(policies.rules.first)
+        #expect(rule.leadTimes == [.days(30), .days(7), .days(1)])
+        #expect(rule.triggers == [.expiresWithin(.days(30))])
+        #expect(rule.notifyTo == ["owner", "ops"] && rule.escalateTo == ["lead"])
+    }
+
+    @Test(arguments: [
+        (
+            "when.expires_within = [\"30d\", \"7d\"]\naction = \"revoke\"\n",
+            "POLICY:3: rule \"warn\", key \"when.expires_within\": several lead times only apply to action = \"notify\"; give one duration"
+        ),
+        (
+            "when.expires_within = [\"30d\", \"7days\"]\naction = \"notify\"\n",
+            "POLICY:3: rule \"warn\", key \"when.expires_within\": \"7days\": "
+        ),
+        (
+            "when.expires_within = \"7d\"\naction = \"notify\"\nnotify.to = [\"owner\"]\n",
+            "POLICY:5: rule \"warn\", key \"notify.to\": \"owner\" needs an owner map in the main config: at least [owners] fallback = "
+                + "\"<notifier id>\" (and [[owner]] match = \"…\" to = \"…\" entries)"
+        ),
+        (
+            "when.expires_within = \"7d\"\naction = \"notify\"\nnotify.to = [\"ops\"]\nnotify.escalate_to = [\"laed\"]\n",
+            "POLICY:6: rule \"warn\", key \"notify.escalate_to\": names notifier \"laed\", which the main config does not define "
+                + "(defined: ops, lead); did you mean \"lead\"?"
+        ),
+    ])
+    func eachPolicyMistakeAboutRecipientsIsNamed(rule: String, expected: String) throws {
+        let problems = try policyProblems(rule)
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
     }
 }

@@ -114,6 +114,34 @@ struct NotificationDeliveryTests {
         }
     }
 
+    /// A provider whose polls fail for longer than `alert_after_failing` is one alert to the admin
+    /// notifiers, at the first failed poll past the span, not one per failed poll.
+    @Test func aProviderFailingLongerThanTheSetSpanIsOneAlert() async throws {
+        try await DaemonHarness.with(kinds: [.awx], daemonKeys: "alert_to = [\"ops\"]\nalert_after_failing = \"5m\"\n", config: Self.webhook) {
+            daemon in
+            await daemon.simulator.provider(.awx).inject(SimulatorFault(provider: .awx, behaviour: .status(503), count: 5))
+            // Failures at 7.5 s, then 2, 4, 8 and 8 minutes later (backoff): the third is 6 minutes in.
+            var failing: [Int] = []
+            for poll in 1...6 {
+                #expect(await daemon.clock.waitForSleepers(1))
+                daemon.clock.advanceToNextDeadline()
+                let report = try #require(await daemon.nextReport())
+                #expect(report.polls.first?.succeeded == (poll == 6))
+                if report.events.contains(where: { $0.kind == .providerFailing }) { failing.append(poll) }
+                if poll == 3 {
+                    #expect(try #require(await daemon.nextOutboxPass()).map(\.kind) == [.notificationSent])
+                }
+            }
+            #expect(failing == [3])
+            let message = try #require(daemon.journal(.providerFailing).first?.message)
+            #expect(message.hasPrefix("provider sim-awx has failed every poll since "), "\(message)")
+            #expect(message.contains(" (for 6m): "), "\(message)")
+            let delivery = try #require(await daemon.simulator.webhook.received.first)
+            let payload = try JSONDecoder().decode(NotificationPayload.self, from: delivery.body)
+            #expect(payload.kind == "alert" && payload.alerts?.map(\.event) == ["provider-failing"])
+        }
+    }
+
     /// A deadline in seconds, to the tenth (the store keeps milliseconds, the clock nanoseconds).
     static func seconds(_ duration: Duration) -> Double {
         ((Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) * 10).rounded() / 10

@@ -50,10 +50,10 @@ struct LifecycleHarness {
     var store: TokenStore { get throws { try configuration.openStore(now: clock.now) } }
 
     /// One cycle as `sync` runs it.
-    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> CycleReport {
+    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
         let setup = try CycleSetup(configuration: configuration, policies: try configuration.loadPolicies(), http: http)
         let now = clock
-        return try await Cycle(setup: setup, store: try store, clock: { now.now }).run(reserve: reserve)
+        return try await Cycle(setup: setup, store: try store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
     }
 
     /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs

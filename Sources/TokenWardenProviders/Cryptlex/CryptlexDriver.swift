@@ -72,9 +72,13 @@ public struct CryptlexDriver: ProviderDriver {
         let expiresAt: String?
     }
 
-    /// The token object of the API reference; `user` beyond `id` is undocumented.
+    /// The token object of the API reference; `user` beyond `id` is undocumented: its `email`, where
+    /// present, fills in the owner's address for `notify.to = ["owner"]` (untrusted: checked first).
     struct Item: Decodable {
-        struct User: Decodable { let id: String? }
+        struct User: Decodable {
+            let id: String?
+            let email: String?
+        }
         let id: String
         let name: String
         let createdAt: String?
@@ -94,6 +98,7 @@ public struct CryptlexDriver: ProviderDriver {
             var extras = timestamps.extras
             if let rotated = timestamps.read(lastRotatedAt, field: "lastRotatedAt") { extras["last_rotated_at"] = ProviderTimestamp.format(rotated) }
             if let owner = userId ?? user?.id { extras["owner_id"] = owner }
+            if let email = user?.email, OwnerMap.isAddress(email) { extras[OwnerMap.addressExtra] = email }
             return ObservedToken(
                 id: id, name: name, owner: userId ?? user?.id, scopes: scopes ?? [], createdAt: created,
                 expiresAt: expires, lastUsedAt: used, revoked: revoked ?? false, extras: extras)

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The token and the reason that `snooze` and `exempt` both take.
+struct SuspensionOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
+    var token: String
+
+    @Option(help: ArgumentHelp("Why: kept in the audit trail and shown by tokens, show and plan.", valueName: "text"))
+    var reason: String
+
+    func validate() throws {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why") }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Mustache
+import TokenWardenCore
+
+/// The text of mail and chat messages, from Mustache templates (swift-mustache): `digest.mustache`
+/// and `alert.mustache`. Defaults are built in; an admin overrides either by putting a file of that
+/// name in `templates/` beside the main config (root's directory, like the config: a template cannot
+/// run code). Rendered as plain text: nothing is HTML-escaped, and every line is made terminal-safe
+/// afterwards, because token names and owners are provider data.
+public struct NotificationTemplates: Sendable {
+    /// The template of each kind of message ("digest", "alert").
+    let templates: [String: MustacheTemplate]
+    /// Where each came from: a file path, or "built-in".
+    public let sources: [String: String]
+
+    public static let kinds = ["digest", "alert"]
+
+    /// A template that does not parse: where, and what the parser said.
+    public struct TemplateError: Error, Sendable, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var column: Int
+        public var problem: String
+
+        public var description: String {
+            "\(file):\(line):\(column): \(problem) (a Mustache template: {{name}}, {{#list}}…{{/list}}, {{^empty}}…{{/empty}})"
+        }
+    }
+
+    /// The built-in templates only.
+    public static let builtIn: NotificationTemplates = {
+        var templates: [String: MustacheTemplate] = [:]
+        for (kind, text) in defaults {
+            // The defaults are tested to parse (`NotificationTemplateTests`).
+            templates[kind] = try? MustacheTemplate(string: textMode + text)
+        }
+        return NotificationTemplates(templates: templates, sources: Dictionary(uniqueKeysWithValues: kinds.map { ($0, "built-in") }))
+    }()
+
+    /// The templates in `directory` where present, the built-in ones otherwise; a template that does
+    /// not parse is an error naming its file, line and column.
+    public static func load(directory: String) throws(TemplateError) -> NotificationTemplates {
+        var templates = builtIn.templates
+        var sources = builtIn.sources
+        for kind in kinds {
+            let path = directory + "/" + kind + ".mustache"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw TemplateError(file: path, line: 1, column: 1, problem: "cannot be read as UTF-8 text")
+            }
+            do {
+                templates[kind] = try MustacheTemplate(string: textMode + text)
+            } catch let error as MustacheTemplate.ParserError {
+                let context = error.context
+                // The text-mode tag is prepended on line 1 without a newline: columns there shift by its length.
+                let column = context.lineNumber == 1 ? max(1, context.columnNumber - textMode.count) : context.columnNumber
+                throw TemplateError(file: path, line: context.lineNumber, column: column, problem: describe(error.error as? MustacheTemplate.Error))
+            } catch {
+                throw TemplateError(file: path, line: 1, column: 1, problem: "\(error)")
+            }
+            sources[kind] = path
+        }
+        return NotificationTemplates(templates: templates, sources: sources)
+    }
+
+    /// The message as text: the payload's kind's template rendered over it, each line terminal-safe.
+    public func render(_ payload: NotificationPayload) -> String {
+        guard let template = templates[payload.kind] ?? templates["digest"] else { return payload.summary }
+        let text = template.render(Self.context(payload))
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n")
+    }
+
+    /// What a template sees: the payload's JSON field names (see the README's schema), plus
+    /// `priority_upper` in each alert and `unanswered` (the count of escalated items).
+    static func context(_ payload: NotificationPayload) -> [String: Any] {
+        let items: [[String: Any]] = payload.items.map { item in
+            var fields: [String: Any] = [
+                "provider": item.provider, "token_id": item.tokenID, "token_name": item.tokenName, "rule": item.rule,
+                "action": item.action, "reason": item.reason, "command": item.command,
+                "escalated": item.escalated ?? false, "owner_unresolved": item.ownerUnresolved ?? false,
+            ]
+            if let owner = item.owner { fields["owner"] = owner }
+            if let expires = item.expiresAt { fields["expires_at"] = expires }
+            if let used = item.lastUsedAt { fields["last_used_at"] = used }
+            if let lead = item.leadTime { fields["lead_time"] = lead }
+            return fields
+        }
+        let alerts: [[String: Any]] = (payload.alerts ?? []).map { alert in
+            var fields: [String: Any] = [
+                "event": alert.event, "priority": alert.priority, "priority_upper": alert.priority.uppercased(), "message": alert.message,
+            ]
+            if let provider = alert.provider { fields["provider"] = provider }
+            if let id = alert.tokenID { fields["token_id"] = id }
+            if let name = alert.tokenName { fields["token_name"] = name }
+            if let rule = alert.rule { fields["rule"] = rule }
+            return fields
+        }
+        var context: [String: Any] = [
+            "schema": payload.schema, "id": payload.id, "notifier": payload.notifier, "kind": payload.kind, "created_at": payload.createdAt,
+            "summary": payload.summary, "items": items, "alerts": alerts,
+            "unanswered": payload.items.filter { $0.escalated == true }.count,
+        ]
+        if let recipient = payload.recipient { context["recipient"] = recipient }
+        return context
+    }
+
+    /// A payload of every field, for `validate` to render each template once.
+    public static func sample(kind: String) -> NotificationPayload {
+        let now = Date(timeIntervalSince1970: 1_798_000_000)
+        var item = NotificationPayload.Item(
+            provider: "awx", tokenID: "42", tokenName: "deploy-bot", owner: "alice", rule: "warn-before-expiry", action: "notify",
+            reason: "expires in 6 days (2026-12-29); rule warn-before-expiry allows 30d/7d/1d before expiry",
+            expiresAt: ProviderTimestamp.format(now.addingTimeInterval(6 * 86_400)), lastUsedAt: ProviderTimestamp.format(now),
+            command: "tokenwarden show awx/42", leadTime: "7d")
+        item.escalated = true
+        if kind == "alert" {
+            let event = NotificationPayload.Alert(
+                event: "rotation-failed", priority: "error", message: "rotating awx/42 \"deploy-bot\" failed: the delivery command exited 1",
+                provider: "awx", tokenID: "42", tokenName: "deploy-bot", rule: "rotate-yearly")
+            return NotificationPayload(
+                id: "sample", notifier: "ops", kind: "alert", createdAt: ProviderTimestamp.format(now),
+                summary: "tokenwarden: 1 thing needs an admin",
+                items: [], alerts: [event])
+        }
+        return NotificationPayload.digest([item], notifier: "ops", recipient: "alice@example.com", id: "sample", at: now)
+    }
+
+    /// Mustache's config tag for plain text (no HTML escaping), put before each template on its first line.
+    static let textMode = "{{% CONTENT_TYPE: TEXT}}"
+
+    static func describe(_ error: MustacheTemplate.Error?) -> String {
+        guard let error else { return "the template does not parse" }
+        return switch error {
+        case .sectionCloseNameIncorrect: "a section is closed with a name other than the one it opened with"
+        case .unfinishedName: "a tag is not closed with }}"
+        case .expectedSectionEnd: "a section ({{#name}} or {{^name}}) is never closed with {{/name}}"
+        case .invalidSetDelimiter: "the set-delimiter tag is malformed"
+        case .unrecognisedConfigVariable, .invalidConfigVariableSyntax: "a {{% … }} tag is not understood"
+        default: "\(error)"
+        }
+    }
+
+    /// The built-in templates.
+    static let defaults: [String: String] = [
+        "digest": """
+        {{summary}}
+
+        {{#items}}
+        {{provider}}/{{token_id}} "{{token_name}}"{{#owner}} (owner {{owner}}){{/owner}}
+          {{reason}}
+        {{#expires_at}}
+          expires {{expires_at}}
+        {{/expires_at}}
+        {{#escalated}}
+          no one acted on the earlier notice about this expiry
+        {{/escalated}}
+        {{#owner_unresolved}}
+          the owner map names no one for this owner: add an [[owner]] entry
+        {{/owner_unresolved}}
+          {{command}}
+        {{/items}}
+        """,
+        "alert": """
+        {{summary}}
+
+        {{#alerts}}
+        {{priority_upper}} {{event}}: {{message}}
+        {{/alerts}}
+        """,
+    ]
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+/// Snoozes and exemptions (`tokenwarden snooze`, `exempt`, `unsnooze`): one per token, each change
+/// written with its audit record (who and why) in one transaction.
+extension TokenStore {
+    /// Snoozes or exempts a token, replacing what it had; false when the token is not in the inventory.
+    @discardableResult
+    public func suspend(provider: String, tokenID: String, _ suspension: Suspension) throws -> Bool {
+        try writer.write { db in
+            guard try Self.knows(provider, tokenID, db) else { return false }
+            try db.execute(
+                sql: """
+                    INSERT INTO token_suspension (provider_id, token_id, kind, until_at, reason, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (provider_id, token_id) DO UPDATE SET kind = excluded.kind, until_at = excluded.until_at,
+                      reason = excluded.reason, set_by = excluded.set_by, set_at = excluded.set_at
+                    """,
+                arguments: [
+                    provider, tokenID, suspension.kind.rawValue, suspension.until?.millisecondsSince1970, suspension.reason, suspension.by,
+                    suspension.at.millisecondsSince1970,
+                ])
+            let until = suspension.until.map { "until \(ProviderTimestamp.format($0)); " } ?? ""
+            try Self.auditAdmin(
+                db, provider: provider, tokenID: tokenID, action: suspension.kind.rawValue, at: suspension.at,
+                detail: "\(until)by \(suspension.by): \(suspension.reason)")
+            return true
+        }
+    }
+
+    /// Ends a token's snooze or exemption; returns the one it had (nil: none, nothing recorded).
+    public func lift(provider: String, tokenID: String, by: String, reason: String, at now: Date) throws -> Suspension? {
+        try writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM token_suspension WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID])
+            else { return nil }
+            try db.execute(sql: "DELETE FROM token_suspension WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID])
+            try Self.auditAdmin(db, provider: provider, tokenID: tokenID, action: "unsnooze", at: now, detail: "by \(by): \(reason)")
+            return Self.suspension(row)
+        }
+    }
+
+    /// The snoozes and exemptions that hold at `now`, by reference (`provider/id`).
+    public func suspensions(at now: Date) throws -> [String: Suspension] {
+        try writer.read { db in
+            var found: [String: Suspension] = [:]
+            // A database the daemon has not migrated yet (read-only commands do not migrate) has none.
+            guard try db.tableExists("token_suspension") else { return found }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM token_suspension WHERE until_at IS NULL OR until_at > ?", arguments: [now.millisecondsSince1970])
+            {
+                found["\(row["provider_id"] as String)/\(row["token_id"] as String)"] = Self.suspension(row)
+            }
+            return found
+        }
+    }
+
+    private static func suspension(_ row: Row) -> Suspension {
+        Suspension(
+            kind: Suspension.Kind(rawValue: row["kind"]) ?? .snooze, until: (row["until_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
+            reason: row["reason"], by: row["set_by"], at: Date(millisecondsSince1970: row["set_at"]))
+    }
+
+    private static func knows(_ provider: String, _ tokenID: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM token WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID]) ?? false
+    }
+
+    /// An admin's command in the audit trail: `mode` "admin", what was done and by whom in the detail.
+    private static func auditAdmin(_ db: Database, provider: String, tokenID: String, action: String, at: Date, detail: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
+                VALUES (?, ?, ?, NULL, ?, 'admin', 'succeeded', ?)
+                """, arguments: [provider, tokenID, at.millisecondsSince1970, action, detail])
+    }
+}

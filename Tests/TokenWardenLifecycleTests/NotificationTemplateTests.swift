@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenTestSupport
+
+@testable import TokenWardenLifecycle
+
+/// The text of mail and chat messages, from the built-in Mustache templates or an admin's.
+@Suite struct NotificationTemplateTests {
+    static func digest(name: String) -> NotificationPayload {
+        var payload = NotificationTemplates.sample(kind: "digest")
+        payload.items[0].tokenName = name
+        return payload
+    }
+
+    @Test func theBuiltInTemplatesParseAndSayWhatNeedsDoing() {
+        #expect(NotificationTemplates.builtIn.templates.keys.sorted() == ["alert", "digest"])
+        let digest = NotificationTemplates.builtIn.render(Self.digest(name: "deploy-bot"))
+        #expect(
+            digest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) == [
+                "tokenwarden: 1 token needs attention (1 earlier notice unanswered)", "",
+                "awx/42 \"deploy-bot\" (owner alice)",
+                "  expires in 6 days (2026-12-29); rule warn-before-expiry allows 30d/7d/1d before expiry",
+                "  expires 2026-12-29T04:26:40Z",
+                "  no one acted on the earlier notice about this expiry",
+                "  tokenwarden show awx/42", "",
+            ])
+        let alert = NotificationTemplates.builtIn.render(NotificationTemplates.sample(kind: "alert"))
+        #expect(alert.contains("ERROR rotation-failed: rotating awx/42 \"deploy-bot\" failed"))
+    }
+
+    /// Plain text: nothing HTML-escaped; provider data's escape sequences made harmless.
+    @Test func providerTextIsNeitherHTMLEscapedNorAbleToDriveATerminal() {
+        let text = NotificationTemplates.builtIn.render(Self.digest(name: "a<b>&\"c\"\u{1B}[2J"))
+        #expect(text.contains("\"a<b>&\"c\"\\u{1B}[2J\""), "\(text)")
+        #expect(!text.contains("\u{1B}"))
+    }
+
+    @Test func anAdminsTemplateReplacesTheBuiltInOne() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write(
+            "templates/digest.mustache", "{{#items}}{{token_name}} due {{expires_at}}{{#lead_time}} ({{.}}){{/lead_time}}\n{{/items}}")
+        let templates = try NotificationTemplates.load(directory: dir.subpath("templates"))
+        #expect(templates.sources == ["digest": path, "alert": "built-in"])
+        #expect(templates.render(Self.digest(name: "x")) == "x due 2026-12-29T04:26:40Z (7d)\n")
+    }
+
+    @Test(arguments: [
+        ("{{summary}}\n{{#items}}\n{{token_name}\n{{/items}}\n", 3, "a tag is not closed with }}"),
+        ("{{#items}}\n{{token_name}}\n", 3, "a section ({{#name}} or {{^name}}) is never closed with {{/name}}"),
+        ("x {{/items}}", 1, "a section is closed with a name other than the one it opened with"),
+    ])
+    func aTemplateThatDoesNotParseIsNamedByFileAndLine(text: String, line: Int, problem: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("templates/alert.mustache", text)
+        #expect {
+            try NotificationTemplates.load(directory: dir.subpath("templates"))
+        } throws: { error in
+            guard let error = error as? NotificationTemplates.TemplateError else { return false }
+            return error.file == path && error.line == line && error.problem == problem
+        }
+    }
+}
