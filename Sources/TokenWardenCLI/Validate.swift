@@ -77,7 +77,13 @@ struct Validate: ConfiguredCommand {
         for rule in policies.rules {
             let applicability = rule.applicability(to: configuration.providers)
             let on = applicability.providers.isEmpty ? "no provider" : applicability.providers.map(\.id).joined(separator: ", ")
-            lines.append("    \(rule.name): \(rule.action.rawValue) when \(rule.triggers.map(\.description).joined(separator: " and ")); on \(on)")
+            let when = rule.triggers.map { trigger in
+                guard case .expiresWithin = trigger, rule.leadTimes.count > 1 else { return trigger.description }
+                return "expires within " + rule.leadTimes.map(\.description).joined(separator: ", ") + " (a notice at each)"
+            }
+            let to = rule.notifyTo.isEmpty ? "" : " to " + rule.notifyTo.joined(separator: ", ")
+            let escalate = rule.escalateTo.isEmpty ? "" : ", escalating to " + rule.escalateTo.joined(separator: ", ")
+            lines.append("    \(rule.name): \(rule.action.rawValue)\(to)\(escalate) when \(when.joined(separator: " and ")); on \(on)")
             for (provider, missing) in applicability.skipped {
                 lines.append("      skips \(provider.id): \(provider.kind.displayName) has no \(missing.names.joined(separator: " or "))")
             }

@@ -188,6 +188,7 @@ import TokenWardenTestSupport
             environment: ["CREDENTIALS_DIRECTORY": credentials.path, "STATE_DIRECTORY": "/var/lib/tokenwarden"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 rules from 2 files"))
+        #expect(result.stdout.contains("warn-before-expiry: notify when expires within 30d, 7d, 1d (a notice at each)"), "\(result.stdout)")
         #expect(result.stdout.contains("rotate-deploy-bot: rotate when older than 60d; on awx-main"))
         #expect(result.stdout.contains("owner credentials: deploy-bot (\(credentials.path)/awx-deploy-bot, mode 0400)"), "\(result.stdout)")
     }

@@ -84,10 +84,17 @@ extension SubprocessSuites {
                 else { throw NspawnContainer.Failure("cannot write \(credential)") }
                 dropIn += "LoadCredential=\(name):/etc/tokenwarden/credentials/\(name)\n"
             }
+            // Mail through the system's sendmail (msmtp-mta, configured in /etc/msmtprc) to an SMTP
+            // server on the host's loopback: under NoNewPrivileges= an MTA must not need setgid.
+            let smtpDirectory = try TemporaryDirectory()
+            let smtp = try MailNotificationTests.SMTPServer(in: smtpDirectory)
+            try Data("defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport \(smtp.port)\nfrom tokenwarden@example.com\n".utf8)
+                .write(to: URL(fileURLWithPath: root + "/etc/msmtprc"))
+            config += "\n[[notifier]]\nid = \"mail\"\nkind = \"mail\"\nto = [\"ops@example.com\"]\n"
             try Self.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", config)
             try Self.rewrite(
                 root + "/etc/tokenwarden/policies.d/10-baseline.toml",
-                "[[rule]]\nname = \"warn-before-expiry\"\nwhen.expires_within = \"30d\"\naction = \"notify\"\n")
+                "[[rule]]\nname = \"warn-before-expiry\"\nwhen.expires_within = \"3650d\"\naction = \"notify\"\nnotify.to = [\"mail\"]\n")
             try Self.rewrite(root + "/etc/tokenwarden/policies.d/20-rotation.toml", "# No rotation on this host yet.\n")
             try FileManager.default.createDirectory(atPath: root + "/etc/systemd/system/tokenwarden.service.d", withIntermediateDirectories: true)
             try Data(dropIn.utf8).write(to: URL(fileURLWithPath: root + "/etc/systemd/system/tokenwarden.service.d/credentials.conf"))
@@ -104,6 +111,14 @@ extension SubprocessSuites {
                 return providers.isSuperset(of: Self.kinds.map { "sim-\($0.rawValue)" })
             }
             #expect(polled, "not every provider's poll-succeeded entry was in the journal within 90 s")
+            let mailed = try await Self.until(container, "a digest mailed") { entries in
+                entries.contains { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.notificationSent.messageID }
+            }
+            let sendLog = try container.run("journalctl -u tokenwarden --no-pager -o cat | grep -i notif || true").output
+            #expect(mailed, "no notification-sent entry within 90 s:\n\(sendLog)")
+            let mail = smtp.messages.first ?? ""
+            #expect(mail.contains("To: ops@example.com") && mail.contains("Subject: tokenwarden: "), "\(smtp.messages)")
+            #expect(!mail.contains(simulator.provider(.awx).credential))
             // No core file, and not dumpable: its /proc files belong to root, not to the service's user.
             let dumps = try container.run(
                 "systemctl show tokenwarden -p LimitCORE --value; stat -c %U /proc/$(systemctl show -p MainPID --value tokenwarden)/environ"
