@@ -154,6 +154,7 @@ public struct CredentialLoader: Sendable {
     /// A key that is no provider's credential (a webhook's HMAC key): one line without white space,
     /// from a file checked as credential files are.
     public func loadKey(_ reference: CredentialReference) throws(CredentialError) -> Secret {
+        if let preloaded = vault.lookupKey(reference) { return try preloaded.get() }
         let (fd, _) = try openChecked(reference)
         let path = try path(of: reference)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)

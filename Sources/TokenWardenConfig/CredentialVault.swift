@@ -15,10 +15,12 @@ public final class CredentialVault: Sendable {
     }
 
     private let entries = Mutex<[Key: Result<CredentialLoader.Loaded, CredentialError>]>([:])
+    /// Webhook notifiers' HMAC keys (`secret`), read the same way.
+    private let keys = Mutex<[CredentialReference: Result<Secret, CredentialError>]>([:])
 
     public init() {}
 
-    /// Loads every credential of `configuration` (main and owner credentials) with `loader`, keeping
+    /// Loads every credential of `configuration` (main and owner credentials, webhook keys) with `loader`, keeping
     /// each result, failure included: a later load gets the same answer without touching the file.
     public func preload(_ configuration: Configuration, with loader: CredentialLoader) {
         var loaded: [Key: Result<CredentialLoader.Loaded, CredentialError>] = [:]
@@ -30,6 +32,17 @@ public final class CredentialVault: Sendable {
             }
         }
         entries.withLock { $0.merge(loaded) { _, new in new } }
+        var secrets: [CredentialReference: Result<Secret, CredentialError>] = [:]
+        for notifier in configuration.notifiers {
+            guard case .webhook(_, _, let secret?) = notifier.channel, secrets[secret] == nil else { continue }
+            secrets[secret] = Result { () throws(CredentialError) in try loader.loadKey(secret) }
+        }
+        keys.withLock { $0.merge(secrets) { _, new in new } }
+    }
+
+    /// What `preload` found for this key, or nil when it was not preloaded.
+    func lookupKey(_ reference: CredentialReference) -> Result<Secret, CredentialError>? {
+        keys.withLock { $0[reference] }
     }
 
     /// What `preload` found for this credential, or nil when it was not preloaded.

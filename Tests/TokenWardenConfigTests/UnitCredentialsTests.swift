@@ -135,4 +135,23 @@ import TokenWardenTestSupport
         let owner = #expect(throws: CredentialError.self) { try later.load(.systemd(name: "awx-bob"), kind: .awx) }
         #expect(owner?.description.contains("tokenwarden.service has no LoadCredential=awx-bob") == true, "the preload's own answer, kept")
     }
+
+    /// A webhook's HMAC key named by its LoadCredential= name is read with the providers' credentials,
+    /// so `sudo tokenwarden sync` can sign its messages after giving up root.
+    @Test func aWebhookKeyIsPreloadedLikeACredential() throws {
+        let dir = try TemporaryDirectory()
+        let source = try dir.write("ops-hook", "hmac-key-vaulted-3\n", mode: 0o600)
+        let vault = CredentialVault()
+        var configuration = Configuration(
+            sourcePath: dir.subpath("tokenwarden.toml"),
+            daemon: DaemonSettings(stateDirectory: dir.subpath("state"), policyDirectory: dir.subpath("policies.d")), providers: [])
+        configuration.notifiers = [
+            Notifier(id: "ops", channel: .webhook(url: "https://hooks.example.com/x", format: .json, secret: .systemd(name: "ops-hook")))
+        ]
+        vault.preload(
+            configuration,
+            with: CredentialLoader(environment: [:], unit: UnitCredentials(unit: "tokenwarden.service", sources: ["ops-hook": source]), vault: vault))
+        try FileManager.default.removeItem(atPath: source)
+        #expect(try CredentialLoader(environment: [:], vault: vault).loadKey(.systemd(name: "ops-hook")).reveal() == "hmac-key-vaulted-3")
+    }
 }
