@@ -47,6 +47,8 @@ public struct DecisionTally: Sendable {
         let kind: ProviderKind
         /// Ids of tokenwarden's own tokens there.
         let ownIDs: Set<String>
+        /// Ids of its snoozed and exempt tokens: held whatever their rule.
+        let suspendedIDs: Set<String>
         var writes = 0
         var firstWrites: Smallest
     }
@@ -55,8 +57,6 @@ public struct DecisionTally: Sendable {
     private let budget: ActionBudget
     private let signers: RotationSigners
     private let colliding: Set<String>
-    /// References of snoozed and exempt tokens: held whatever their rule.
-    private let suspended: Set<String>
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
@@ -70,7 +70,6 @@ public struct DecisionTally: Sendable {
         colliding: Set<String> = [], suspended: Set<String> = [], budget: ActionBudget, listing: Int
     ) {
         self.rules = rules
-        self.suspended = suspended
         self.budget = budget
         self.signers = signers
         self.colliding = colliding
@@ -78,9 +77,9 @@ public struct DecisionTally: Sendable {
         firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
         self.providers = providers.map { provider in
             let prefix = provider.id + "/"
+            let ids = { (references: Set<String>) in Set(references.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }) }
             return ProviderTally(
-                id: provider.id, kind: provider.kind,
-                ownIDs: Set(protected.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }),
+                id: provider.id, kind: provider.kind, ownIDs: ids(protected), suspendedIDs: ids(suspended),
                 firstWrites: Smallest(limit: min(budget.total, budget.perProvider[provider.id] ?? .max)))
         }
         providerIndex = Dictionary(providers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -107,7 +106,8 @@ public struct DecisionTally: Sendable {
             return Key(provider: provider, name: name, id: value)
         }
         if firstOfRule[rule].admits(provider, name) { firstOfRule[rule].offer(key()) }
-        if !suspended.isEmpty && suspended.contains("\(provider)/\(key().id)") {
+        // As for own tokens: the id is asked for only where the provider has suspended tokens at all.
+        if !providers[current].suspendedIDs.isEmpty && providers[current].suspendedIDs.contains(key().id) {
             held += 1
             return
         }
