@@ -75,14 +75,15 @@ public struct OutboxDispatcher: Sendable {
 extension JournalEvent {
     static func notificationSent(_ message: OutboxMessage, via notifier: Notifier) -> JournalEvent {
         JournalEvent(
-            .notificationSent, .info, "sent \"\(message.subject)\" to notifier \(notifier.id) (\(notifier.kind))",
+            .notificationSent, .info,
+            "sent \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(notifier.id) (\(notifier.kind))",
             detail: message.idempotencyKey)
     }
 
     static func notificationFailed(_ message: OutboxMessage, attempts: Int, reason: String, retry: Date) -> JournalEvent {
         JournalEvent(
             .notificationFailed, .warning,
-            "could not send \"\(message.subject)\" to notifier \(message.notifier) (attempt \(attempts) of \(OutboxDispatcher.maximumAttempts)): "
+            "could not send \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier) (attempt \(attempts) of \(OutboxDispatcher.maximumAttempts)): "
                 + "\(reason); retried at \(ProviderTimestamp.format(retry))",
             detail: message.idempotencyKey)
     }
@@ -90,7 +91,7 @@ extension JournalEvent {
     static func notificationUndeliverable(_ message: OutboxMessage, reason: String) -> JournalEvent {
         JournalEvent(
             .notificationUndeliverable, .error,
-            "gave up sending \"\(message.subject)\" to notifier \(message.notifier): \(reason); `tokenwarden outbox` lists it",
+            "gave up sending \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier): \(reason); `tokenwarden outbox` lists it",
             detail: message.idempotencyKey)
     }
 }

@@ -176,6 +176,7 @@ extension SubprocessSuites {
                 "NOTICE   tokenwarden started: 6 providers, 3 rules, enforcing", "expires in", "NOTICE   revoked sim-",
                 "NOTICE   rotating sim-awx/", "delivered to file \(dir.subpath("demo"))/deploy-bot-1.token", "tokenwarden stopping (2 rounds done)",
                 "webhook ops received a digest (", "attention", "to notifier ops (webhook)",
+                "mailbox received mail to dave@example.com: tokenwarden: 1 token needs attention", "to dave@example.com through notifier mail (mail)",
             ] {
                 #expect(result.stdout.contains(expected), "missing: \(expected)")
             }
