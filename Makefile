@@ -26,8 +26,9 @@ demo: deps
 ## wire-format structs mirror the vendors' JSON names) and the import check, then build everything
 ## once and run the whole test suite. The package test boots the .deb under a real systemd in a
 ## container, so the test run also needs Debian's systemd-container; mail notifications go through a real
-## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd).
-test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd
+## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd); the alert rules
+## and the metrics the daemon writes are checked by promtool (Debian's prometheus).
+test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus
 test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports
@@ -85,6 +86,9 @@ install-files:
 	install -D -m 0644 packaging/tmpfiles.d/tokenwarden.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/tokenwarden.conf
 	install -D -m 0644 packaging/journald/tokenwarden.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/tokenwarden.catalog
 	install -D -m 0644 packaging/systemd/deliver-owner.conf $(DESTDIR)$(PREFIX)/share/doc/tokenwarden/examples/deliver-owner.conf
+	install -D -m 0644 packaging/systemd/metrics-textfile.conf $(DESTDIR)$(PREFIX)/share/doc/tokenwarden/examples/metrics-textfile.conf
+	install -D -m 0644 packaging/prometheus/tokenwarden.rules.yml $(DESTDIR)$(PREFIX)/share/tokenwarden/prometheus/tokenwarden.rules.yml
+	install -D -m 0644 packaging/prometheus/tokenwarden.rules.test.yml $(DESTDIR)$(PREFIX)/share/tokenwarden/prometheus/tokenwarden.rules.test.yml
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz

@@ -45,6 +45,12 @@ struct Sync: ConfiguredCommand {
             store: store, notifiers: configuration.notifiers, sender: setup.sender(http: context.http(for: configuration)),
             alertTo: configuration.daemon.alertTo
         ).sendDue()
+        do {
+            try MetricsTextfile.write(
+                store: store, configuration: configuration, rules: policies.rules, held: MetricsTextfile.held(in: report), now: Date())
+        } catch {
+            StandardError.warning("the metrics could not be written to \(configuration.metrics.textfile ?? ""): \(error)")
+        }
         print(Self.render(report.polls, unusable: report.unusable))
         CommandJournal.record(report, failedBefore: failedBefore)
         CommandJournal.record(notifications)

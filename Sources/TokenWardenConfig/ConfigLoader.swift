@@ -35,13 +35,41 @@ public struct ConfigLoader: Sendable {
         case .failure(let problem): return (nil, [problem])
         }
         let sink = ProblemSink()
-        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier", "owners", "owner"])
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier", "owners", "owner", "metrics"])
         let daemon = readDaemon(document: document, sink: sink, configDirectory: (path as NSString).deletingLastPathComponent)
         let providers = readProviders(document: document, sink: sink)
         let notifiers = readNotifiers(document: document, sink: sink)
         Self.checkAlertTo(daemon, notifiers: notifiers, document: document, sink: sink)
         let owners = readOwners(document: document, notifiers: notifiers, sink: sink)
-        return (Configuration(sourcePath: path, daemon: daemon, providers: providers, notifiers: notifiers, owners: owners), sink.problems)
+        var configuration = Configuration(sourcePath: path, daemon: daemon, providers: providers, notifiers: notifiers, owners: owners)
+        configuration.metrics = readMetrics(document: document, sink: sink)
+        return (configuration, sink.problems)
+    }
+
+    /// `[metrics]`: the textfile (an absolute `*.prom` path in an existing directory) and the horizon.
+    private func readMetrics(document: TOMLDocument, sink: ProblemSink) -> MetricsSettings {
+        var settings = MetricsSettings()
+        guard let reader = document.table("metrics", sink: sink) else { return settings }
+        reader.rejectUnknownKeys(allowed: ["textfile", "horizon"])
+        if let path = reader.string("textfile") {
+            let directory = (path as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !path.hasPrefix("/") || !path.hasSuffix(".prom") {
+                reader.report(
+                    "textfile", "\"\(path)\" must be an absolute path ending in .prom (node_exporter's textfile collector reads only those)")
+            } else if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                reader.report(
+                    "textfile",
+                    "\(directory) does not exist: create it, or name the directory node_exporter's --collector.textfile.directory reads "
+                        + "(Debian: /var/lib/prometheus/node-exporter)")
+            } else {
+                settings.textfile = path
+            }
+        }
+        if let horizon = reader.timeSpan("horizon") {
+            if horizon.seconds == 0 { reader.report("horizon", "must be longer than 0s") } else { settings.horizon = horizon }
+        }
+        return settings
     }
 
     private func readDaemon(document: TOMLDocument, sink: ProblemSink, configDirectory: String) -> DaemonSettings {

@@ -8,6 +8,8 @@ public struct Configuration: Sendable {
     public var notifiers: [Notifier]
     /// `[owners]` and `[[owner]]`: where `notify.to = ["owner"]` sends.
     public var owners: OwnerMap
+    /// `[metrics]`.
+    public var metrics = MetricsSettings()
 
     public init(
         sourcePath: String, daemon: DaemonSettings, providers: [ProviderConfig], notifiers: [Notifier] = [], owners: OwnerMap = OwnerMap()

@@ -16,6 +16,13 @@ extension JournalEvent {
         JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
     }
 
+    static func metricsNotWritten(_ problem: String, path: String) -> JournalEvent {
+        JournalEvent(
+            .metricsNotWritten, .warning,
+            "the metrics could not be written to \(path): \(problem) (said once until it changes; the unit may need ReadWritePaths= for its directory)"
+        )
+    }
+
     static func templateRejected(_ problem: NotificationTemplates.TemplateError) -> JournalEvent {
         JournalEvent(.templateRejected, .error, "notification template not used, the built-in one is: \(problem)")
     }

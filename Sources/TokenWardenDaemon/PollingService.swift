@@ -30,6 +30,10 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private var rounds: [String: Int] = [:]
     private var storeChecked = false
     private var stopping = false
+    /// Decisions held at each provider's last cycle, for the metrics.
+    private var held: MetricsExposition.Held = [:]
+    /// The last failure to write the metrics, journaled once.
+    private var metricsProblem: String?
     /// Why the daemon stopped on its own (a damaged database): `run()` throws it.
     private var fatal: (any Error)?
 
@@ -135,10 +139,26 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
         // What needs an admin goes to `[daemon] alert_to` through the outbox.
         try? store.queue(OutboxMessage.alerts(report.events, to: setup.configuration.daemon.alertTo, at: now()))
+        writeMetrics(after: report, setup)
         finish(provider)
         outbox.yield()
         reports.yield(report)
         observer?.cycleFinished(report)
+    }
+
+    /// Rewrites `[metrics] textfile` after a cycle; a failure is journaled once until it changes or
+    /// clears (every cycle would repeat it).
+    private func writeMetrics(after report: CycleReport, _ setup: CycleSetup) {
+        guard setup.configuration.metrics.textfile != nil else { return }
+        held.merge(MetricsTextfile.held(in: report)) { _, new in new }
+        do {
+            try MetricsTextfile.write(store: store, configuration: setup.configuration, rules: setup.context.policies.rules, held: held, now: now())
+            metricsProblem = nil
+        } catch {
+            let problem = "\(error)"
+            if problem != metricsProblem { JournalEvent.metricsNotWritten(problem, path: setup.configuration.metrics.textfile ?? "").log(to: logger) }
+            metricsProblem = problem
+        }
     }
 
     /// Re-arms a provider after its cycle, or stops once every provider had the requested rounds.

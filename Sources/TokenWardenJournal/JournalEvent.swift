@@ -41,6 +41,7 @@ public struct JournalEvent: Sendable, Hashable {
         case ownersUnresolved = "owners-unresolved"
         case providerFailing = "provider-failing"
         case templateRejected = "template-rejected"
+        case metricsNotWritten = "metrics-not-written"
         case notificationUndeliverable = "notification-undeliverable"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
@@ -79,6 +80,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .ownersUnresolved: "f0529f4899b84a80a660d505353031df"
             case .providerFailing: "aecce67cca6147ab9f3ae901295d5af8"
             case .templateRejected: "3f3bb84dcdfc4749a87f2ce34ffc6878"
+            case .metricsNotWritten: "5f610642cba048fc82bd690cee669c01"
             }
         }
     }

@@ -100,7 +100,7 @@ extension OutboxMessage {
 
     /// Whether an event needs an admin: an error or worse (a failed rotation or revoke, a rotation
     /// held because a person must act, the blast-radius limit, an undeliverable message, a provider
-    /// failing for longer than `[daemon] alert_after`).
+    /// failing for longer than `[daemon] alert_after_failing`).
     public static func isAlert(_ event: JournalEvent) -> Bool {
         event.priority >= .error && event.kind != .pollFailed
     }

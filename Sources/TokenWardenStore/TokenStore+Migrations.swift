@@ -213,6 +213,14 @@ extension TokenStore {
                 t.column("set_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("recordPollTotals") { db in
+            // For the metrics: when a provider's poll last succeeded, and how many have failed in all.
+            try db.alter(table: "provider") { t in
+                t.add(column: "last_succeeded_at", .integer)
+                t.add(column: "poll_failures_total", .integer).notNull().defaults(to: 0)
+            }
+            try db.execute(sql: "UPDATE provider SET last_succeeded_at = last_poll_finished_at WHERE last_poll_outcome = 'succeeded'")
+        }
         return migrator
     }()
 }

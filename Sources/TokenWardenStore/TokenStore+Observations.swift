@@ -159,12 +159,15 @@ extension TokenStore {
                            last_poll_error = ?, token_count = ?,
                            consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END,
                            failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END,
-                           failing_alerted = CASE WHEN ? THEN 0 ELSE failing_alerted END
+                           failing_alerted = CASE WHEN ? THEN 0 ELSE failing_alerted END,
+                           last_succeeded_at = CASE WHEN ? THEN ? ELSE last_succeeded_at END,
+                           poll_failures_total = poll_failures_total + CASE WHEN ? THEN 0 ELSE 1 END
                     WHERE id = ?
                     """,
                 arguments: [
                     outcome.startedAt.millisecondsSince1970, outcome.finishedAt.millisecondsSince1970, succeeded ? "succeeded" : "failed",
-                    outcome.error, outcome.tokenCount, succeeded, succeeded, outcome.startedAt.millisecondsSince1970, succeeded, provider,
+                    outcome.error, outcome.tokenCount, succeeded, succeeded, outcome.startedAt.millisecondsSince1970, succeeded, succeeded,
+                    outcome.finishedAt.millisecondsSince1970, succeeded, provider,
                 ])
             guard !succeeded,
                 let row = try Row.fetchOne(db, sql: "SELECT failing_since, failing_alerted FROM provider WHERE id = ?", arguments: [provider]),

@@ -25,6 +25,7 @@ extension SubprocessSuites {
                 "./usr/share/man/man1/tokenwarden.1.gz", "./usr/share/bash-completion/completions/tokenwarden",
                 "./usr/share/zsh/vendor-completions/_tokenwarden", "./usr/share/fish/vendor_completions.d/tokenwarden.fish",
                 "./usr/share/doc/tokenwarden/examples/deliver-owner.conf",
+                "./usr/share/tokenwarden/prometheus/tokenwarden.rules.yml", "./usr/share/tokenwarden/prometheus/tokenwarden.rules.test.yml",
                 "./etc/tokenwarden/tokenwarden.toml", "./etc/tokenwarden/policies.d/10-baseline.toml",
             ] {
                 #expect(contents.contains(" \(file)\n"), "missing \(file)")

@@ -91,6 +91,15 @@ extension SubprocessSuites {
             try Data("defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport \(smtp.port)\nfrom tokenwarden@example.com\n".utf8)
                 .write(to: URL(fileURLWithPath: root + "/etc/msmtprc"))
             config += "\n[[notifier]]\nid = \"mail\"\nkind = \"mail\"\nto = [\"ops@example.com\"]\n"
+            // Metrics for node_exporter's textfile collector, through the shipped example drop-in.
+            let metricsSetup = try container.run(
+                """
+                install -d -o root -g tokenwarden -m 0775 /var/lib/prometheus/node-exporter &&
+                mkdir -p /etc/systemd/system/tokenwarden.service.d &&
+                cp /usr/share/doc/tokenwarden/examples/metrics-textfile.conf /etc/systemd/system/tokenwarden.service.d/
+                """)
+            try #require(metricsSetup.status == 0, "\(metricsSetup.output)")
+            config += "\n[metrics]\ntextfile = \"/var/lib/prometheus/node-exporter/tokenwarden.prom\"\n"
             try Self.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", config)
             try Self.rewrite(
                 root + "/etc/tokenwarden/policies.d/10-baseline.toml",
@@ -116,6 +125,11 @@ extension SubprocessSuites {
             }
             let sendLog = try container.run("journalctl -u tokenwarden --no-pager -o cat | grep -i notif || true").output
             #expect(mailed, "no notification-sent entry within 90 s:\n\(sendLog)")
+            let textfile = root + "/var/lib/prometheus/node-exporter/tokenwarden.prom"
+            let metrics = (try? String(contentsOfFile: textfile, encoding: .utf8)) ?? ""
+            #expect(metrics.contains(#"tokenwarden_provider_last_success_timestamp_seconds{provider="sim-awx"}"#), "\(metrics)")
+            let lint = try BuiltProduct.capture("/bin/sh", ["-c", "/usr/bin/promtool check metrics < '\(textfile)'"])
+            #expect(lint.status == 0, "\(lint.output)")
             let mail = smtp.messages.first ?? ""
             #expect(mail.contains("To: ops@example.com") && mail.contains("Subject: tokenwarden: "), "\(smtp.messages)")
             #expect(!mail.contains(simulator.provider(.awx).credential))
