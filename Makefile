@@ -27,8 +27,9 @@ demo: deps
 ## once and run the whole test suite. The package test boots the .deb under a real systemd in a
 ## container, so the test run also needs Debian's systemd-container; mail notifications go through a real
 ## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd); the alert rules
-## and the metrics the daemon writes are checked by promtool (Debian's prometheus).
-test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus
+## and the metrics the daemon writes are checked by promtool (Debian's prometheus); the HTML report is
+## loaded in a real headless Chromium (its screenshot read with python3-pil).
+test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus chromium python3-pil
 test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports

@@ -50,6 +50,7 @@ public struct DecisionTally: Sendable {
         /// Ids of its snoozed and exempt tokens: held whatever their rule.
         let suspendedIDs: Set<String>
         var writes = 0
+        var held = 0
         var firstWrites: Smallest
     }
 
@@ -109,6 +110,7 @@ public struct DecisionTally: Sendable {
         // As for own tokens: the id is asked for only where the provider has suspended tokens at all.
         if !providers[current].suspendedIDs.isEmpty && providers[current].suspendedIDs.contains(key().id) {
             held += 1
+            providers[current].held += 1
             return
         }
         let action = rules[rule].action
@@ -126,6 +128,7 @@ public struct DecisionTally: Sendable {
         if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
         guard hold == nil else {
             held += 1
+            providers[current].held += 1
             return
         }
         providers[current].writes += 1
@@ -142,6 +145,7 @@ public struct DecisionTally: Sendable {
         held += other.held
         for index in providers.indices {
             providers[index].writes += other.providers[index].writes
+            providers[index].held += other.providers[index].held
             for key in other.providers[index].firstWrites.keys { providers[index].firstWrites.offer(key) }
         }
     }
@@ -170,10 +174,12 @@ public struct DecisionTally: Sendable {
             listed[rules[rule].name] = entries
         }
         let decided = counts.enumerated().filter { $0.element > 0 }
-        return PlanOutline(
+        var outline = PlanOutline(
             counts: Dictionary(decided.map { (rules[$0.offset].name, $0.element) }, uniquingKeysWith: +),
             listed: listed, writes: writing.map(\.writes).reduce(0, +),
             carriedOut: allowances.values.map(\.carriedOut).reduce(0, +), rotationsForAPerson: rotationsForAPerson,
             held: held)
+        outline.heldByProvider = Dictionary(providers.filter { $0.held > 0 }.map { ($0.id, $0.held) }, uniquingKeysWith: +)
+        return outline
     }
 }

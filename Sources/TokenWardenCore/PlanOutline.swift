@@ -22,6 +22,8 @@ public struct PlanOutline: Sendable, Hashable {
     /// Decisions held for any reason (`Decision.Hold`): revokes and rotations, those for a person
     /// included, and anything about a snoozed or exempt token.
     public var held: Int
+    /// `held` by provider.
+    public var heldByProvider: [String: Int] = [:]
 
     public init(counts: [String: Int], listed: [String: [Entry]], writes: Int, carriedOut: Int, rotationsForAPerson: Int = 0, held: Int = 0) {
         self.counts = counts
@@ -48,6 +50,7 @@ public struct PlanOutline: Sendable, Hashable {
         self.init(
             counts: counts, listed: listed, writes: writes.count, carriedOut: within.count,
             rotationsForAPerson: decisions.filter(\.isRotationForAPerson).count, held: decisions.filter { $0.hold != nil }.count)
+        for decision in decisions where decision.hold != nil { heldByProvider[decision.token.provider, default: 0] += 1 }
     }
 }
 

@@ -1,0 +1,276 @@
+import Foundation
+import Mustache
+import TokenWardenCore
+import TokenWardenStore
+
+/// `tokenwarden report`: the inventory as one self-contained page (HTML with an inline SVG chart and
+/// no scripts, or Markdown) that an auditor or a team lead can be sent as is. Every provider string
+/// in the HTML goes through Mustache's HTML escaping (swift-mustache's default content type); the
+/// Markdown escapes its own special characters.
+public struct ReportPage: Sendable {
+    public var report: InventoryReport
+    public var outline: PlanOutline
+    public var rules: [Rule]
+    public var enforce: Bool
+    public var generatedAt: Date
+    public var source: String
+
+    /// The days the timeline covers, the stale span, the "expiring" and "rotated" windows.
+    public static let timelineDays = 90
+    public static let staleDays = 90
+    public static let windowDays = 30
+    /// Tokens drawn one mark each on the timeline; beyond, one bar per provider and day.
+    public static let markLimit = 2_000
+
+    public init(report: InventoryReport, outline: PlanOutline, rules: [Rule], enforce: Bool, generatedAt: Date, source: String) {
+        self.report = report
+        self.outline = outline
+        self.rules = rules
+        self.enforce = enforce
+        self.generatedAt = generatedAt
+        self.source = source
+    }
+
+    // MARK: - HTML
+
+    /// The page as HTML.
+    public func html() -> String {
+        // The built-in template is tested to parse (`ReportPageTests`).
+        guard let template = try? MustacheTemplate(string: Self.htmlTemplate) else { return "" }
+        return template.render(context())
+    }
+
+    /// The timeline's geometry: a lane per provider, x by days from now.
+    static let chartLeft = 140.0
+    static let chartWidth = 720.0
+    static let laneHeight = 28.0
+
+    func context() -> [String: Any] {
+        let providers = Array(Set(report.marks.map(\.provider)).union(report.dayCounts.keys)).sorted()
+        let lane = Dictionary(uniqueKeysWithValues: providers.enumerated().map { ($1, $0) })
+        let x = { (days: Double) in Self.chartLeft + days / Double(Self.timelineDays) * Self.chartWidth }
+        let y = { (provider: String) in 30 + Double(lane[provider] ?? 0) * Self.laneHeight }
+        let marks: [[String: Any]] = report.marks.map { mark in
+            let days = mark.expiresAt.timeIntervalSince(generatedAt) / 86_400
+            return [
+                "x": Self.number(x(days)), "y": Self.number(y(mark.provider)),
+                "title": "\(mark.name) (\(mark.provider)/\(mark.tokenID)) expires \(ProviderTimestamp.formatDay(mark.expiresAt))",
+            ]
+        }
+        let peak = Double(report.dayCounts.values.flatMap(\.values).max() ?? 1)
+        var bars: [[String: Any]] = []
+        for (provider, days) in report.dayCounts.sorted(by: { $0.key < $1.key }) {
+            for (day, count) in days.sorted(by: { $0.key < $1.key }) {
+                let height = max(2, Double(count) / peak * (Self.laneHeight - 6))
+                bars.append([
+                    "x": Self.number(x(Double(day))), "y": Self.number(y(provider) + 10 - height), "height": Self.number(height),
+                    "width": Self.number(Self.chartWidth / Double(Self.timelineDays) - 1),
+                    "title": "\(count) tokens of \(provider) expire on day \(day)",
+                ])
+            }
+        }
+        let lanes: [[String: Any]] = providers.map { provider in
+            ["provider": provider, "y": Self.number(y(provider)), "label_y": Self.number(y(provider) + 4)]
+        }
+        let ticks: [[String: Any]] = stride(from: 0, through: Self.timelineDays, by: 15).map { day in
+            ["x": Self.number(x(Double(day))), "label": "\(day)d"]
+        }
+        let height = 50 + Double(max(providers.count, 1)) * Self.laneHeight
+        let held = outline.heldByProvider
+        let row = { (entry: InventoryReport.Row, isProvider: Bool) -> [String: Any] in
+            var fields: [String: Any] = [
+                "key": entry.key, "tokens": entry.tokens, "never_used": entry.neverUsed, "stale": entry.stale, "expiring": entry.expiring,
+                "rotated": entry.rotated,
+            ]
+            if isProvider { fields["held"] = held[entry.key] ?? 0 }
+            return fields
+        }
+        let decided: [[String: Any]] = rules.map { rule in
+            let entries: [[String: Any]] = (outline.listed[rule.name] ?? []).map { entry in
+                let decision = entry.decision
+                var fields: [String: Any] = [
+                    "reference": decision.token.reference, "token_name": decision.token.name, "reason": decision.reason,
+                ]
+                if let hold = decision.hold { fields["held"] = decision.suspension?.description ?? hold.rawValue }
+                return fields
+            }
+            let count = outline.counts[rule.name] ?? 0
+            return [
+                "name": rule.name, "action": rule.action.rawValue, "count": count, "entries": entries,
+                "more": count > entries.count ? count - entries.count : 0,
+            ]
+        }
+        return [
+            "generated_at": ProviderTimestamp.format(generatedAt), "source": source,
+            "mode": enforce ? "enforcing (enforce = true)" : "report-only (enforce = false)",
+            "width": Self.number(Self.chartLeft + Self.chartWidth + 20), "height": Self.number(height), "axis_y": Self.number(height - 14),
+            "lanes": lanes, "ticks": ticks, "marks": marks, "bars": bars, "has_timeline": !marks.isEmpty || !bars.isEmpty,
+            "aggregated": !bars.isEmpty, "mark_count": report.marks.count,
+            "providers": report.byProvider.map { row($0, true) }, "owners": report.byOwner.map { row($0, false) },
+            "rules": decided, "held_total": outline.held, "timeline_days": Self.timelineDays, "stale_days": Self.staleDays,
+            "window_days": Self.windowDays,
+        ]
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    static let htmlTemplate = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>tokenwarden inventory report</title>
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 60em; }
+        table { border-collapse: collapse; margin: 1em 0; }
+        th, td { border: 1px solid #ccc; padding: .3em .7em; text-align: right; }
+        th:first-child, td:first-child { text-align: left; }
+        svg text { font-size: 12px; fill: #444; }
+        .lane { stroke: #ddd; }
+        .mark, .bar { fill: #c0392b; }
+        .held { color: #a04000; }
+        </style>
+        </head>
+        <body>
+        <h1>tokenwarden inventory report</h1>
+        <p>Generated {{generated_at}} from {{source}}; {{mode}}.</p>
+
+        <h2>Expiring in the next {{timeline_days}} days</h2>
+        {{#has_timeline}}
+        <svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" role="img" aria-label="expiry timeline">
+        {{#lanes}}
+        <line class="lane" x1="140" x2="860" y1="{{y}}" y2="{{y}}"></line>
+        <text x="4" y="{{label_y}}">{{provider}}</text>
+        {{/lanes}}
+        {{#ticks}}
+        <text x="{{x}}" y="{{axis_y}}" text-anchor="middle">{{label}}</text>
+        {{/ticks}}
+        {{#marks}}
+        <circle class="mark" cx="{{x}}" cy="{{y}}" r="4"><title>{{title}}</title></circle>
+        {{/marks}}
+        {{#bars}}
+        <rect class="bar" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
+        {{/bars}}
+        </svg>
+        {{#aggregated}}<p>Too many tokens to draw one by one: one bar per provider and day, its height the count.</p>{{/aggregated}}
+        {{/has_timeline}}
+        {{^has_timeline}}<p>No token expires in the next {{timeline_days}} days.</p>{{/has_timeline}}
+
+        <h2>By provider</h2>
+        <table>
+        <tr><th>provider</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th><th>rotated ({{window_days}}d)</th><th>held decisions</th></tr>
+        {{#providers}}
+        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td><td>{{held}}</td></tr>
+        {{/providers}}
+        </table>
+
+        <h2>By owner</h2>
+        <table>
+        <tr><th>owner</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th><th>rotated ({{window_days}}d)</th></tr>
+        {{#owners}}
+        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td></tr>
+        {{/owners}}
+        </table>
+        <p>Never used and stale are counted only at providers that report last use.</p>
+
+        <h2>Policy decisions</h2>
+        {{#rules}}
+        <h3>{{name}} ({{action}}): {{count}}</h3>
+        <ul>
+        {{#entries}}
+        <li><code>{{reference}}</code> “{{token_name}}”: {{reason}}{{#held}} <span class="held">[held: {{held}}]</span>{{/held}}</li>
+        {{/entries}}
+        {{#more}}<li>… and {{more}} more (<code>tokenwarden plan --all</code>)</li>{{/more}}
+        </ul>
+        {{/rules}}
+        {{^rules}}<p>No policy rules.</p>{{/rules}}
+        <p>{{held_total}} decisions are held (a person must act, tokenwarden's own credential, a snooze or exemption).</p>
+        </body>
+        </html>
+
+        """
+
+    // MARK: - Markdown
+
+    /// The page as Markdown: the same tables, the timeline as counts per week.
+    public func markdown() -> String {
+        var lines = [
+            "# tokenwarden inventory report", "",
+            "Generated \(ProviderTimestamp.format(generatedAt)) from \(Self.escape(source)); "
+                + (enforce ? "enforcing (enforce = true)." : "report-only (enforce = false)."), "",
+            "## Expiring in the next \(Self.timelineDays) days", "",
+        ]
+        var weeks: [String: [Int: Int]] = [:]
+        for mark in report.marks {
+            weeks[mark.provider, default: [:]][Int(mark.expiresAt.timeIntervalSince(generatedAt) / 86_400) / 7, default: 0] += 1
+        }
+        for (provider, days) in report.dayCounts {
+            for (day, count) in days { weeks[provider, default: [:]][day / 7, default: 0] += count }
+        }
+        let weekCount = Self.timelineDays / 7 + 1
+        if weeks.isEmpty {
+            lines.append("No token expires in the next \(Self.timelineDays) days.")
+        } else {
+            lines.append("| provider | " + (0..<weekCount).map { "week \($0 + 1)" }.joined(separator: " | ") + " |")
+            lines.append("| --- |" + String(repeating: " ---: |", count: weekCount))
+            for (provider, counts) in weeks.sorted(by: { $0.key < $1.key }) {
+                lines.append("| \(Self.escape(provider)) | " + (0..<weekCount).map { String(counts[$0] ?? 0) }.joined(separator: " | ") + " |")
+            }
+        }
+        let held = outline.heldByProvider
+        lines += [
+            "", "## By provider", "",
+            "| provider | live tokens | never used | stale (\(Self.staleDays)d) | expiring (\(Self.windowDays)d) | rotated (\(Self.windowDays)d) | held decisions |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in report.byProvider {
+            lines.append(
+                "| \(Self.escape(row.key)) | \(row.tokens) | \(row.neverUsed) | \(row.stale) | \(row.expiring) | \(row.rotated) | \(held[row.key] ?? 0) |"
+            )
+        }
+        lines += [
+            "", "## By owner", "",
+            "| owner | live tokens | never used | stale (\(Self.staleDays)d) | expiring (\(Self.windowDays)d) | rotated (\(Self.windowDays)d) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in report.byOwner {
+            lines.append("| \(Self.escape(row.key)) | \(row.tokens) | \(row.neverUsed) | \(row.stale) | \(row.expiring) | \(row.rotated) |")
+        }
+        lines += ["", "## Policy decisions", ""]
+        for rule in rules {
+            let listed = outline.listed[rule.name] ?? []
+            let count = outline.counts[rule.name] ?? 0
+            lines.append("### \(Self.escape(rule.name)) (\(rule.action.rawValue)): \(count)")
+            lines.append("")
+            for entry in listed {
+                let decision = entry.decision
+                let hold = decision.hold.map { " **[held: \(Self.escape(decision.suspension?.description ?? $0.rawValue))]**" } ?? ""
+                lines.append(
+                    "- `\(decision.token.reference.replacingOccurrences(of: "`", with: "'"))` “\(Self.escape(decision.token.name))”: \(Self.escape(decision.reason))\(hold)"
+                )
+            }
+            if count > listed.count { lines.append("- … and \(count - listed.count) more (`tokenwarden plan --all`)") }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Provider text made inert in Markdown: the characters that start emphasis, code, links or a
+    /// table cell backslash-escaped, `<` and `>` as
+    /// entities (Markdown renderers pass raw HTML through), line breaks as spaces.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text.terminalSafe {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "|": escaped += "\\" + String(character)
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "&": escaped += "&amp;"
+            case "\n", "\r": escaped += " "
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenStore
+import TokenWardenTestSupport
+
+extension SubprocessSuites {
+    /// `tokenwarden report`: the page a person looks at, loaded in a real headless Chromium (Debian's
+    /// chromium, which `make test` installs): no console errors, one chart mark per expiring token, a
+    /// screenshot that is not blank, and provider text shown as text.
+    @Suite struct ReportCommandTests {
+        static let hostile = "<script>alert(1)</script>"
+
+        /// A store with five live tokens, three expiring within 90 days (one named like a script).
+        static func setup() async throws -> CLITests.Setup {
+            let setup = try CLITests.Setup(
+                policy: "[[rule]]\nname = \"warn\"\nwhen.expires_within = \"60d\"\naction = \"notify\"\n")
+            let now = Date()
+            let store = try TokenStore.open(path: setup.database)
+            try store.registerProviders(
+                [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+            let created = now - 100 * 86_400
+            try await store.recordObservations(
+                [
+                    ObservedToken(id: "1", name: Self.hostile, owner: "mallory | <b>", createdAt: created, expiresAt: now + 10 * 86_400),
+                    ObservedToken(id: "2", name: "deploy-bot", owner: "alice", createdAt: created, expiresAt: now + 40 * 86_400),
+                    ObservedToken(id: "3", name: "backup", owner: "alice", createdAt: created, expiresAt: now + 80 * 86_400),
+                    ObservedToken(id: "4", name: "far-away", owner: "bob", createdAt: created, expiresAt: now + 300 * 86_400),
+                    ObservedToken(id: "5", name: "forever", owner: "bob", createdAt: created),
+                ], provider: "awx-main", at: now)
+            return setup
+        }
+
+        /// Chromium's console messages (errors included) and the DOM after load.
+        static func load(_ file: String) throws -> (console: [String], dom: String) {
+            let run = try BuiltProduct.capture(
+                "/usr/bin/chromium",
+                ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + file])
+            #expect(run.status == 0, "\(run.output)")
+            let console = run.output.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+            return (console, run.output)
+        }
+
+        @Test func theHTMLReportLoadsCleanlyInABrowserWithOneMarkPerExpiringToken() async throws {
+            let setup = try await Self.setup()
+            let page = setup.dir.subpath("report.html")
+            let result = try await setup.run("report", "--html", page)
+            #expect(result.status == 0, "\(result.stderr)")
+            let html = try String(contentsOfFile: page, encoding: .utf8)
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is shown as text")
+            #expect(!html.contains("<script"), "no script at all: \(html)")
+            #expect(!html.contains(" src=") && !html.contains(" href="), "nothing fetched from elsewhere")
+
+            // The harness sees console errors: a page that makes one is caught.
+            let bad = try setup.dir.write("bad.html", "<html><body><script>console.error('planted-error')</script></body></html>")
+            #expect(try Self.load(bad).console.contains { $0.contains("planted-error") })
+
+            let (console, dom) = try Self.load(page)
+            #expect(console.isEmpty, "\(console)")
+            #expect(dom.components(separatedBy: "<circle class=\"mark\"").count - 1 == 3, "one mark per token expiring within 90 days")
+            #expect(dom.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; (awx-main/1) expires "), "the mark's title is text too")
+
+            let png = setup.dir.subpath("report.png")
+            let shot = try BuiltProduct.capture(
+                "/usr/bin/chromium",
+                [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400", "--screenshot=" + png,
+                    "file://" + page,
+                ])
+            #expect(shot.status == 0, "\(shot.output)")
+            // Not blank: many shades, and the chart's marks (#c0392b) drawn.
+            let pixels = try BuiltProduct.capture(
+                "/usr/bin/python3",
+                [
+                    "-c",
+                    """
+                    import sys; from PIL import Image
+                    im = Image.open(sys.argv[1]).convert("RGB"); data = list(im.getdata())
+                    red = sum(1 for r, g, b in data if r > 170 and g < 90 and b < 80)
+                    print(len(set(data)), red)
+                    """, png,
+                ])
+            let counts = pixels.output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            #expect(counts.count == 2 && counts[0] > 20 && counts[1] > 30, "\(pixels.output)")
+        }
+
+        @Test func theMarkdownReportEscapesProviderText() async throws {
+            let setup = try await Self.setup()
+            let result = try await setup.run("report", "--markdown", "-")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("| mallory \\| &lt;b&gt; | 1 |"), "\(result.stdout)")
+            #expect(result.stdout.contains("“&lt;script&gt;alert(1)&lt;/script&gt;”"), "\(result.stdout)")
+            #expect(!result.stdout.contains("<script"))
+            let neither = try await setup.run("report")
+            #expect(neither.status != 0 && neither.stderr.contains("give --html FILE or --markdown FILE"))
+        }
+    }
+}
