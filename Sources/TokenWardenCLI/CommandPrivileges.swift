@@ -24,9 +24,7 @@ enum CommandPrivileges {
     /// Reads every credential now, through the unit's `LoadCredential=` where a name needs it; the
     /// results (failures too) stay in the process's vault for the rest of the command.
     static func preloadCredentials(_ configuration: Configuration, environment: [String: String]) {
-        let keys = configuration.notifiers.compactMap { notifier -> CredentialReference? in
-            if case .webhook(_, _, let secret) = notifier.channel { secret } else { nil }
-        }
+        let keys = configuration.notifiers.flatMap(\.credentials)
         let references = configuration.providers.flatMap { [$0.credential] + $0.owners.map(\.credential) } + keys
         let systemdNames = references.contains { if case .systemd = $0 { true } else { false } }
         var unit: UnitCredentials?

@@ -140,7 +140,9 @@ struct Validate: ConfiguredCommand {
         for notifier in configuration.notifiers {
             let target: String =
                 switch notifier.channel {
-                case .webhook(let url, let format, let secret): "POST \(url) (\(format.rawValue)\(secret == nil ? ", unsigned" : ", signed"))"
+                case .webhook(let url, let format, let secret):
+                    "POST \(url) (\(format.rawValue)\(secret == nil ? ", unsigned" : ", signed")"
+                        + (notifier.authorization.map { ", a credential in \($0.header)" } ?? "") + ")"
                 case .mail(let to, _, let sendmail): "mail to \(to.joined(separator: ", ")) through \(sendmail)"
                 case .command(let argv): "runs \(argv.joined(separator: " ")) (as tokenwarden, the payload on stdin)"
                 }

@@ -4,7 +4,7 @@ import TokenWardenCore
 /// The `[[notifier]]` tables and `[daemon] alert_to`.
 extension ConfigLoader {
     static let notifierKeys: [String: [String]] = [
-        "webhook": ["id", "kind", "url", "format", "secret", "digest"],
+        "webhook": ["id", "kind", "url", "format", "secret", "credential", "credential_header", "digest"],
         "mail": ["id", "kind", "to", "from", "sendmail", "digest"],
         "command": ["id", "kind", "command", "digest"],
     ]
@@ -52,8 +52,30 @@ extension ConfigLoader {
                     "digest", "\"\(text)\" is not a digest window; write \"daily HH:MM\" (24-hour clock, the host's time zone), e.g. \"daily 09:00\"")
             }
         }
+        let authorization = kind == "webhook" ? Self.headerCredential(reader) : nil
         guard reader.sink.problems.count == before, let id, let channel else { return nil }
-        return Notifier(id: id, channel: channel, digest: digest)
+        var notifier = Notifier(id: id, channel: channel, digest: digest)
+        notifier.authorization = authorization
+        return notifier
+    }
+
+    /// A webhook's `credential` and `credential_header`.
+    static func headerCredential(_ reader: TableReader) -> Notifier.HeaderCredential? {
+        let header = reader.string("credential_header")
+        if let header, header.range(of: "^[A-Za-z0-9][A-Za-z0-9-]*$", options: .regularExpression) == nil {
+            reader.report("credential_header", "\"\(header)\" is not an HTTP header name (letters, digits and \"-\", e.g. \"X-Api-Key\")")
+            return nil
+        }
+        if let header, header.lowercased().hasPrefix("x-tokenwarden-") || ["content-type", "host", "content-length"].contains(header.lowercased()) {
+            reader.report("credential_header", "\"\(header)\" is a header tokenwarden sets itself; name another")
+            return nil
+        }
+        guard reader.has("credential") else {
+            if header != nil { reader.report("credential_header", "only applies with credential = \"…\" (the value to send)") }
+            return nil
+        }
+        guard let credential = credential(named: "credential", in: reader) else { return nil }
+        return Notifier.HeaderCredential(credential: credential, header: header ?? Notifier.HeaderCredential.defaultHeader)
     }
 
     private func webhook(_ reader: TableReader) -> Notifier.Channel? {

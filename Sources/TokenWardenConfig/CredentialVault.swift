@@ -33,9 +33,8 @@ public final class CredentialVault: Sendable {
         }
         entries.withLock { $0.merge(loaded) { _, new in new } }
         var secrets: [CredentialReference: Result<Secret, CredentialError>] = [:]
-        for notifier in configuration.notifiers {
-            guard case .webhook(_, _, let secret?) = notifier.channel, secrets[secret] == nil else { continue }
-            secrets[secret] = Result { () throws(CredentialError) in try loader.loadKey(secret) }
+        for reference in configuration.notifiers.flatMap(\.credentials) where secrets[reference] == nil {
+            secrets[reference] = Result { () throws(CredentialError) in try loader.loadKey(reference) }
         }
         keys.withLock { $0.merge(secrets) { _, new in new } }
     }

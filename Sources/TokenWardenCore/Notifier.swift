@@ -24,6 +24,27 @@ public struct Notifier: Sendable, Hashable {
     public var channel: Channel
     /// `digest = "daily 09:00"`: gather messages and send them at that time; nil sends each cycle's at once.
     public var digest: DigestWindow?
+    /// A webhook's `credential` (and `credential_header`): sent with every POST.
+    public var authorization: HeaderCredential?
+
+    /// A credential a webhook receiver wants in a header: `Authorization: Bearer <value>` by default,
+    /// or the value alone in a header the receiver names (`X-Api-Key`).
+    public struct HeaderCredential: Sendable, Hashable {
+        public var credential: CredentialReference
+        public var header: String
+
+        public static let defaultHeader = "Authorization"
+
+        public init(credential: CredentialReference, header: String = defaultHeader) {
+            self.credential = credential
+            self.header = header
+        }
+
+        /// The header's value for the credential's `value`.
+        public func headerValue(_ value: String) -> String {
+            header.lowercased() == "authorization" ? "Bearer " + value : value
+        }
+    }
 
     public init(id: String, channel: Channel, digest: DigestWindow? = nil) {
         self.id = id
@@ -38,6 +59,14 @@ public struct Notifier: Sendable, Hashable {
         case .webhook: "webhook"
         case .command: "command"
         }
+    }
+
+    /// The credentials it reads when sending: a webhook's HMAC key and its header credential.
+    public var credentials: [CredentialReference] {
+        var references: [CredentialReference] = []
+        if case .webhook(_, _, let secret?) = channel { references.append(secret) }
+        if let authorization { references.append(authorization.credential) }
+        return references
     }
 
     /// The default `sendmail` path (Debian's MTAs all provide it).

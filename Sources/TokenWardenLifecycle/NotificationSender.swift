@@ -37,6 +37,10 @@ public struct NotificationSender: Sendable {
                 let key = try credentials.loadKey(secret)
                 headers.append(("X-Tokenwarden-Signature-256", Self.signature(of: body, key: key)))
             }
+            if let authorization = notifier.authorization {
+                let value = try credentials.loadKey(authorization.credential)
+                headers.append((authorization.header, authorization.headerValue(value.reveal())))
+            }
             try await http.post(url, body: body, headers: headers)
         case .mail(let to, let from, let sendmail):
             let mail = mail(message, to: message.recipient.map { [$0] } ?? to, from: from)

@@ -38,6 +38,8 @@ import TokenWardenTestSupport
             url = "https://hooks.example.com/tokenwarden"
             format = "slack"
             secret = "ops-hook"
+            credential = "ops-token"
+            credential_header = "X-Api-Key"
 
             [[notifier]]
             id = "ops-mail"
@@ -55,6 +57,7 @@ import TokenWardenTestSupport
         let notifiers = try #require(configuration?.notifiers)
         #expect(notifiers.map(\.id) == ["ops", "ops-mail", "pager"])
         #expect(notifiers[0].channel == .webhook(url: "https://hooks.example.com/tokenwarden", format: .slack, secret: .systemd(name: "ops-hook")))
+        #expect(notifiers[0].authorization == Notifier.HeaderCredential(credential: .systemd(name: "ops-token"), header: "X-Api-Key"))
         #expect(notifiers[1].channel == .mail(to: ["ops@example.com", "sec@example.com"], from: "tokenwarden@example.com", sendmail: "/bin/true"))
         #expect(notifiers[2].channel == .command(argv: ["/usr/local/bin/page", "--team", "ops"]))
         #expect(configuration?.daemon.alertTo == ["ops", "ops-mail"])
@@ -94,6 +97,16 @@ import TokenWardenTestSupport
                 "[[notifier]]\nid = \"c\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\ndigest = \"every morning\"\n",
                 "CONFIG:10: notifier \"c\", key \"digest\": \"every morning\" is not a digest window; write \"daily HH:MM\" "
                     + "(24-hour clock, the host's time zone), e.g. \"daily 09:00\""
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"h\"\nkind = \"webhook\"\nurl = \"https://x.example.com\"\ncredential = \"/k\"\ncredential_header = \"X Api\"\n",
+                "CONFIG:11: notifier \"h\", key \"credential_header\": \"X Api\" is not an HTTP header name (letters, digits and \"-\", e.g. \"X-Api-Key\")"
+            ))
+        rows.append(
+            (
+                "[[notifier]]\nid = \"h\"\nkind = \"webhook\"\nurl = \"https://x.example.com\"\ncredential_header = \"X-Api-Key\"\n",
+                "CONFIG:10: notifier \"h\", key \"credential_header\": only applies with credential = \"…\" (the value to send)"
             ))
         rows.append(
             (

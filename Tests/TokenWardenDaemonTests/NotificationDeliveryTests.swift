@@ -19,10 +19,12 @@ struct NotificationDeliveryTests {
         """
 
     static let hmacKey = "a-shared-webhook-key-0123456789"
+    static let receiverToken = "PLANTED-receiver-token-77c1"
 
-    /// A webhook notifier with an HMAC key in a 0600 file.
+    /// A webhook notifier with an HMAC key and the receiver's bearer token, each in a 0600 file.
     static func webhook(_ simulator: ProviderSimulator, _ directory: TemporaryDirectory) throws -> String {
         let key = try directory.write("webhook.key", hmacKey + "\n", mode: 0o600)
+        let token = try directory.write("webhook.token", receiverToken + "\n", mode: 0o600)
         return """
 
             [[notifier]]
@@ -30,6 +32,7 @@ struct NotificationDeliveryTests {
             kind = "webhook"
             url = "\(simulator.webhookURL("ops"))"
             secret = "\(key)"
+            credential = "\(token)"
 
             """
     }
@@ -72,14 +75,15 @@ struct NotificationDeliveryTests {
             #expect(payload.items.first?.command == "tokenwarden show sim-awx/2")
             let mac = HMAC<SHA256>.authenticationCode(for: delivery.body, using: SymmetricKey(data: Data(Self.hmacKey.utf8)))
             #expect(delivery.headers["x-tokenwarden-signature-256"] == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+            #expect(delivery.headers["authorization"] == "Bearer " + Self.receiverToken, "the receiver's credential, as a header")
             let credential = await daemon.simulator.provider(.awx).credential
-            let text = String(decoding: delivery.body, as: UTF8.self) + delivery.headers.values.joined()
-            #expect(!text.contains(credential) && !text.contains(Self.hmacKey))
+            let text = String(decoding: delivery.body, as: UTF8.self) + delivery.headers.filter { $0.key != "authorization" }.values.joined()
+            #expect(!text.contains(credential) && !text.contains(Self.hmacKey) && !text.contains(Self.receiverToken))
             // Nor in the database (the outbox keeps the payload) or what the daemon journaled.
             let state = daemon.directory.subpath("sim/state/tokenwarden.sqlite")
             let stored = ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: state + $0)) }.reduce(Data(), +)
             #expect(!stored.isEmpty)
-            for planted in [credential, Self.hmacKey] {
+            for planted in [credential, Self.hmacKey, Self.receiverToken] {
                 #expect(stored.range(of: Data(planted.utf8)) == nil)
                 #expect(!daemon.journal.contains { $0.message.contains(planted) })
             }
