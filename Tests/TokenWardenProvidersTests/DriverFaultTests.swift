@@ -64,7 +64,9 @@ import TokenWardenSimulator
             .awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)],
             policy: SimulatorHarness.impatient)
         #expect(try result.get().count == 12)
-        #expect(requests == 4)
+        // Three pages and at least the one retry of the slow one; a loaded machine (CI building in
+        // parallel) can push another answer past the impatient timeout, so more is not a failure.
+        #expect(requests >= 4)
     }
 
     @Test func anAnswerThatNeverComesFailsAsATimeout() async throws {
