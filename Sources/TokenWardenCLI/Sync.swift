@@ -46,8 +46,12 @@ struct Sync: ConfiguredCommand {
             alertTo: configuration.daemon.alertTo
         ).sendDue()
         do {
-            try MetricsTextfile.write(
-                store: store, configuration: configuration, rules: policies.rules, held: MetricsTextfile.held(in: report), now: Date())
+            // `sync` serves no `[metrics] listen` address: only the daemon does.
+            if configuration.metrics.textfile != nil {
+                let text = try MetricsTextfile.render(
+                    store: store, configuration: configuration, rules: policies.rules, cycles: CycleMetrics(report), now: Date())
+                try MetricsTextfile.write(text, configuration: configuration)
+            }
         } catch {
             StandardError.warning("the metrics could not be written to \(configuration.metrics.textfile ?? ""): \(error)")
         }

@@ -46,11 +46,12 @@ public struct ConfigLoader: Sendable {
         return (configuration, sink.problems)
     }
 
-    /// `[metrics]`: the textfile (an absolute `*.prom` path in an existing directory) and the horizon.
+    /// `[metrics]`: the textfile (an absolute `*.prom` path in an existing directory), the loopback
+    /// address to serve them on, and the horizon.
     private func readMetrics(document: TOMLDocument, sink: ProblemSink) -> MetricsSettings {
         var settings = MetricsSettings()
         guard let reader = document.table("metrics", sink: sink) else { return settings }
-        reader.rejectUnknownKeys(allowed: ["textfile", "horizon"])
+        reader.rejectUnknownKeys(allowed: ["textfile", "listen", "horizon"])
         if let path = reader.string("textfile") {
             let directory = (path as NSString).deletingLastPathComponent
             var isDirectory: ObjCBool = false
@@ -64,6 +65,12 @@ public struct ConfigLoader: Sendable {
                         + "(Debian: /var/lib/prometheus/node-exporter)")
             } else {
                 settings.textfile = path
+            }
+        }
+        if let listen = reader.string("listen") {
+            switch ListenAddress.parse(listen) {
+            case .success(let address): settings.listen = address
+            case .failure(let problem): reader.report("listen", problem.description)
             }
         }
         if let horizon = reader.timeSpan("horizon") {

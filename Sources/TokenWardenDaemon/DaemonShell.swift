@@ -7,9 +7,9 @@ import TokenWardenProviders
 import TokenWardenStore
 import UnixSignals
 
-/// The daemon process: a `ServiceGroup` of the polling service and its sibling, the systemd status
-/// service, with one signal path. SIGTERM and SIGINT stop it gracefully (running cycles finish),
-/// SIGHUP reloads. The signals are trapped here rather than by the group so the stop can say which
+/// The daemon process: a `ServiceGroup` of the polling service and its siblings (the systemd
+/// status, the outbox, the metrics and, with `[metrics] listen`, their endpoint), with one signal
+/// path. SIGTERM and SIGINT stop it gracefully (running cycles finish), SIGHUP reloads. The signals are trapped here rather than by the group so the stop can say which
 /// signal asked for it (`STATUS=stopping: SIGTERM`, and the journal).
 public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
     let polling: PollingService<C>
@@ -36,19 +36,34 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         }
         let (reports, continuation) = AsyncStream<CycleReport>.makeStream()
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (metricsWakeups, metricsWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let board = MetricsBoard()
         polling = PollingService(
             options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock, now: now,
-            reports: continuation, outbox: wake, random: random, observer: observer)
+            reports: continuation, outbox: wake, board: board, metrics: metricsWake, random: random, observer: observer)
         let status = SystemdStatusService(
             notifier: notifier, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
             reports: reports, isResponsive: { [polling] in await polling.isResponsive() })
         let outbox = OutboxService(
             store: store, http: loader.http, logger: logger, clock: clock, now: now, notifiers: { [polling] in await polling.notifiers() },
             wakeups: wakeups, wake: wake, observer: observer)
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            // Shut down in reverse order: the polling service drains its cycles first, while the
-            // status service keeps pinging the watchdog; what the outbox has not sent stays queued.
-            .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup),
+        let metrics = MetricsService(
+            store: store, board: board, logger: logger, now: now, setup: { [polling] in await polling.setup }, wakeups: metricsWakeups,
+            wake: metricsWake, observer: observer)
+        // Shut down in reverse order: the polling service drains its cycles first, while the status
+        // service keeps pinging the watchdog; what the outbox has not sent stays queued.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: status, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        // `[metrics] listen` is read at start only: a reload does not open or move a port.
+        if let address = setup.configuration.metrics.listen {
+            services.append(
+                .init(
+                    service: MetricsEndpoint(address: address, board: board, logger: logger, observer: observer),
+                    successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services += [
+            .init(service: metrics, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: outbox, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
         ]

@@ -16,11 +16,21 @@ extension JournalEvent {
         JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
     }
 
-    static func metricsNotWritten(_ problem: String, path: String) -> JournalEvent {
-        JournalEvent(
+    static func metricsNotWritten(_ problem: String, path: String?) -> JournalEvent {
+        guard let path else {
+            return JournalEvent(.metricsNotWritten, .warning, "the metrics could not be made: \(problem) (said once until it changes)")
+        }
+        return JournalEvent(
             .metricsNotWritten, .warning,
             "the metrics could not be written to \(path): \(problem) (said once until it changes; the unit may need ReadWritePaths= for its directory)"
         )
+    }
+
+    static func metricsNotServed(_ address: ListenAddress, problem: String) -> JournalEvent {
+        JournalEvent(
+            .metricsNotServed, .error,
+            "the metrics cannot be served on \(address): \(problem); tokenwarden runs on without it (is another program listening there?)",
+            detail: address.description)
     }
 
     static func templateRejected(_ problem: NotificationTemplates.TemplateError) -> JournalEvent {

@@ -20,6 +20,9 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     let reports: AsyncStream<CycleReport>.Continuation
     /// Told after each cycle: it may have queued notifications.
     let outbox: AsyncStream<Void>.Continuation
+    /// Each cycle's held decisions and selected tokens, for the metrics; `metrics` is told after.
+    let board: MetricsBoard
+    let metrics: AsyncStream<Void>.Continuation
     /// A number in the range, for the first-poll spread and the ±10% jitter of each interval.
     let random: @Sendable (ClosedRange<Double>) -> Double
     /// The wall clock cycles, rotations and the store's timestamps use (tests tie it to their clock).
@@ -30,17 +33,14 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private var rounds: [String: Int] = [:]
     private var storeChecked = false
     private var stopping = false
-    /// Decisions held at each provider's last cycle, for the metrics.
-    private var held: MetricsExposition.Held = [:]
-    /// The last failure to write the metrics, journaled once.
-    private var metricsProblem: String?
     /// Why the daemon stopped on its own (a damaged database): `run()` throws it.
     private var fatal: (any Error)?
 
     init(
         options: DaemonOptions, logger: Logger, notifier: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
         clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation, outbox: AsyncStream<Void>.Continuation,
-        random: @escaping @Sendable (ClosedRange<Double>) -> Double, observer: DaemonObserver?
+        board: MetricsBoard, metrics: AsyncStream<Void>.Continuation, random: @escaping @Sendable (ClosedRange<Double>) -> Double,
+        observer: DaemonObserver?
     ) {
         self.options = options
         self.logger = logger
@@ -52,6 +52,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         self.writes = WriteWindow(clock: clock)
         self.reports = reports
         self.outbox = outbox
+        self.board = board
+        self.metrics = metrics
         self.random = random
         self.now = now
         self.observer = observer
@@ -139,26 +141,12 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
         // What needs an admin goes to `[daemon] alert_to` through the outbox.
         try? store.queue(OutboxMessage.alerts(report.events, to: setup.configuration.daemon.alertTo, at: now()))
-        writeMetrics(after: report, setup)
+        if setup.configuration.metrics.isEnabled { board.record(report) }
         finish(provider)
         outbox.yield()
+        metrics.yield()
         reports.yield(report)
         observer?.cycleFinished(report)
-    }
-
-    /// Rewrites `[metrics] textfile` after a cycle; a failure is journaled once until it changes or
-    /// clears (every cycle would repeat it).
-    private func writeMetrics(after report: CycleReport, _ setup: CycleSetup) {
-        guard setup.configuration.metrics.textfile != nil else { return }
-        held.merge(MetricsTextfile.held(in: report)) { _, new in new }
-        do {
-            try MetricsTextfile.write(store: store, configuration: setup.configuration, rules: setup.context.policies.rules, held: held, now: now())
-            metricsProblem = nil
-        } catch {
-            let problem = "\(error)"
-            if problem != metricsProblem { JournalEvent.metricsNotWritten(problem, path: setup.configuration.metrics.textfile ?? "").log(to: logger) }
-            metricsProblem = problem
-        }
     }
 
     /// Re-arms a provider after its cycle, or stops once every provider had the requested rounds.

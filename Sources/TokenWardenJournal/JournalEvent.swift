@@ -42,6 +42,7 @@ public struct JournalEvent: Sendable, Hashable {
         case providerFailing = "provider-failing"
         case templateRejected = "template-rejected"
         case metricsNotWritten = "metrics-not-written"
+        case metricsNotServed = "metrics-not-served"
         case notificationUndeliverable = "notification-undeliverable"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
@@ -81,6 +82,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .providerFailing: "aecce67cca6147ab9f3ae901295d5af8"
             case .templateRejected: "3f3bb84dcdfc4749a87f2ce34ffc6878"
             case .metricsNotWritten: "5f610642cba048fc82bd690cee669c01"
+            case .metricsNotServed: "14f054488ab9434c9afdb6523a601931"
             }
         }
     }

@@ -101,7 +101,7 @@ public struct PolicyContext: Sendable {
     /// SQLite finds the winning rule of every token in one pass (`TokenStore.forEachFiring`), and only the
     /// listed tokens are decided in full; `agreed` is false when the engine decided one of those otherwise
     /// than the pass (a bug to report), in which case the outline comes from deciding every token.
-    public func outline(store: TokenStore, listing: Int, now: Date) throws -> (outline: PlanOutline, agreed: Bool) {
+    public func outline(store: TokenStore, listing: Int, now: Date, mapped: Bool = true) throws -> (outline: PlanOutline, agreed: Bool) {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let signers = try signers(store: store)
         let colliding = Set(try sharedDestinations(store: store).keys)
@@ -117,7 +117,9 @@ public struct PolicyContext: Sendable {
         DispatchQueue.concurrentPerform(iterations: slices.count) { index in
             var tally = empty
             let result = Result { () throws -> DecisionTally in
-                try store.forEachFiring(selections, slice: slices[index]) { tally.add(provider: $0, rule: $1, name: $2, id: $3, owner: $4) }
+                try store.forEachFiring(selections, slice: slices[index], mapped: mapped) {
+                    tally.add(provider: $0, rule: $1, name: $2, id: $3, owner: $4)
+                }
                 return tally
             }
             results.withLock { $0.append(result) }

@@ -3,8 +3,9 @@ import GRDB
 import TokenWardenCore
 
 extension TokenStore {
-    /// The counts the metrics are made of, in one read: a handful of grouped scans, so the cost is
-    /// SQLite's, not one Swift value per token (the per-token series are bounded by `limit`).
+    /// The counts the metrics are made of, in one read: one pass over an index and a few small
+    /// grouped reads, so the cost is SQLite's, not one Swift value per token (the per-token series
+    /// are bounded by `limit`).
     public func inventoryMetrics(
         at now: Date, expiringDays: [Int], unusedDays: [Int], horizon: TimeInterval, limit: Int
     ) throws -> InventoryMetrics {
@@ -23,9 +24,19 @@ extension TokenStore {
                 provider.pollFailuresTotal = row[4]
                 providers[provider.id] = provider
             }
-            for row in try Row.fetchAll(db, sql: "SELECT provider_id, state, count(*) FROM token GROUP BY provider_id, state") {
+            // States and unused spans in one pass over the covering index `token_census` (it is
+            // ordered by provider and state: no sort); expiring spans through the expiry index.
+            let unused = unusedDays.map { "sum(coalesce(last_used_at, created_at) <= \(nowMS - Int64($0) * day))" }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT \((["provider_id", "state", "count(*)"] + unused).joined(separator: ", ")) FROM token GROUP BY provider_id, state")
+            {
                 guard let state = TokenState(rawValue: row[1]) else { continue }
-                providers[row[0], default: InventoryMetrics.Provider(id: row[0])].tokensByState[state] = row[2]
+                var provider = providers[row[0]] ?? InventoryMetrics.Provider(id: row[0])
+                provider.tokensByState[state] = row[2]
+                if state == .active {
+                    for (index, days) in unusedDays.enumerated() { provider.unusedFor[days] = row[index + 3] }
+                }
+                providers[provider.id] = provider
             }
             if let longest = expiringDays.max() {
                 let sums = expiringDays.map { "sum(expires_at <= \(nowMS + Int64($0) * day))" }.joined(separator: ", ")
@@ -36,21 +47,6 @@ extension TokenStore {
                 {
                     for (index, days) in expiringDays.enumerated() {
                         providers[row[0], default: InventoryMetrics.Provider(id: row[0])].expiringWithin[days] = row[index + 1]
-                    }
-                }
-            }
-            if let shortest = unusedDays.min() {
-                let sums = unusedDays.map { "sum(coalesce(last_used_at, created_at) <= \(nowMS - Int64($0) * day))" }.joined(separator: ", ")
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT provider_id, \(sums) FROM token
-                        WHERE state = 'active' AND coalesce(last_used_at, created_at) <= ? GROUP BY provider_id
-                        """,
-                    arguments: [nowMS - Int64(shortest) * day])
-                {
-                    for (index, days) in unusedDays.enumerated() {
-                        providers[row[0], default: InventoryMetrics.Provider(id: row[0])].unusedFor[days] = row[index + 1]
                     }
                 }
             }

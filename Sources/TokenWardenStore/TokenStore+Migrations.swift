@@ -221,6 +221,14 @@ extension TokenStore {
             }
             try db.execute(sql: "UPDATE provider SET last_succeeded_at = last_poll_finished_at WHERE last_poll_outcome = 'succeeded'")
         }
+        migrator.registerMigration("indexTokenCensus") { db in
+            // The metrics and the report count tokens by provider and state, expiry and last use:
+            // covered by this index, one pass reads 36 MB of it instead of the 157 MB table at 1M
+            // tokens (0.19 s instead of 3.6 s through the primary key and a sort, measured with the
+            // sqlite3 shell). A re-sync's `last_seen_at` touch changes none of its columns.
+            try db.create(
+                index: "token_census", on: "token", columns: ["provider_id", "state", "expires_at", "last_used_at", "created_at"])
+        }
         return migrator
     }()
 }

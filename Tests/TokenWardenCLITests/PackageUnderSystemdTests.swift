@@ -14,6 +14,8 @@ extension SubprocessSuites {
     /// the secret to a command that leaves a process behind.
     @Suite struct PackageUnderSystemdTests {
         static let kinds = ProviderKind.allCases
+        /// `[metrics] listen` in the container, which shares the host's network (the simulator is on its loopback).
+        static let metricsPort = 19464
 
         @Test(.enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")))
         func theInstalledServiceStartsPollsEveryProviderReloadsAndStopsCleanly() async throws {
@@ -99,7 +101,8 @@ extension SubprocessSuites {
                 cp /usr/share/doc/tokenwarden/examples/metrics-textfile.conf /etc/systemd/system/tokenwarden.service.d/
                 """)
             try #require(metricsSetup.status == 0, "\(metricsSetup.output)")
-            config += "\n[metrics]\ntextfile = \"/var/lib/prometheus/node-exporter/tokenwarden.prom\"\n"
+            // And the same text on loopback, which the shipped unit allows without a drop-in.
+            config += "\n[metrics]\ntextfile = \"/var/lib/prometheus/node-exporter/tokenwarden.prom\"\nlisten = \"127.0.0.1:\(Self.metricsPort)\"\n"
             try Self.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", config)
             try Self.rewrite(
                 root + "/etc/tokenwarden/policies.d/10-baseline.toml",
@@ -130,6 +133,10 @@ extension SubprocessSuites {
             #expect(metrics.contains(#"tokenwarden_provider_last_success_timestamp_seconds{provider="sim-awx"}"#), "\(metrics)")
             let lint = try BuiltProduct.capture("/bin/sh", ["-c", "/usr/bin/promtool check metrics < '\(textfile)'"])
             #expect(lint.status == 0, "\(lint.output)")
+            let served = try container.run("curl -fsS http://127.0.0.1:\(Self.metricsPort)/metrics")
+            #expect(
+                served.status == 0 && served.output.contains(#"tokenwarden_provider_last_success_timestamp_seconds{provider="sim-awx"}"#),
+                "\(served.output)")
             let mail = smtp.messages.first ?? ""
             #expect(mail.contains("To: ops@example.com") && mail.contains("Subject: tokenwarden: "), "\(smtp.messages)")
             #expect(!mail.contains(simulator.provider(.awx).credential))

@@ -29,6 +29,8 @@ final class DaemonHarness: Sendable {
     private let reports: AsyncStream<CycleReport>
     private let started: AsyncStream<String>
     private let outbox: AsyncStream<[JournalEvent]>
+    private let metrics: AsyncStream<String>
+    private let serving: AsyncStream<Int>
     private let exits = AsyncStream<Void>.makeStream()
 
     /// One request per attempt, no waiting between retries: a poll fails on the first 503.
@@ -51,15 +53,20 @@ final class DaemonHarness: Sendable {
         let (reports, reported) = AsyncStream<CycleReport>.makeStream()
         let (started, starting) = AsyncStream<String>.makeStream()
         let (outbox, passed) = AsyncStream<[JournalEvent]>.makeStream()
+        let (metrics, published) = AsyncStream<String>.makeStream()
+        let (serving, bound) = AsyncStream<Int>.makeStream()
         self.reports = reports
         self.started = started
         self.outbox = outbox
+        self.metrics = metrics
+        self.serving = serving
         let logger = Logger(label: "tokenwarden") { _ in recorder }
         shell = try await DaemonShell(
             options: DaemonOptions(configPath: config, environment: [:]), logger: logger, clock: clock, now: { clock.date }, http: http,
             random: random,
             observer: DaemonObserver(
-                cycleStarted: { starting.yield($0) }, cycleFinished: { reported.yield($0) }, outboxPassed: { passed.yield($0) }))
+                cycleStarted: { starting.yield($0) }, cycleFinished: { reported.yield($0) }, outboxPassed: { passed.yield($0) },
+                metricsPublished: { published.yield($0) }, metricsServing: { bound.yield($0) }))
     }
 
     /// Runs `body` with a started daemon over simulated providers of `kinds` holding `tokens`, with
@@ -127,6 +134,22 @@ final class DaemonHarness: Sendable {
     /// The journal entries of the next outbox pass that sent or tried something.
     func nextOutboxPass() async -> [JournalEvent]? {
         var iterator = outbox.makeAsyncIterator()
+        return await iterator.next()
+    }
+
+    /// The first metrics text made from now on that `wanted` accepts (passes are coalesced, so one
+    /// pass may follow several cycles); nil when the daemon stopped first.
+    func nextMetrics(where wanted: (String) -> Bool) async -> String? {
+        var iterator = metrics.makeAsyncIterator()
+        while let text = await iterator.next() {
+            if wanted(text) { return text }
+        }
+        return nil
+    }
+
+    /// The port `[metrics] listen` was bound to.
+    func metricsPort() async -> Int? {
+        var iterator = serving.makeAsyncIterator()
         return await iterator.next()
     }
 

@@ -452,16 +452,19 @@ def bench_textfile(args, tables, config, directory, tokens):
         f.write(plain + f'\n[metrics]\ntextfile = "{textfile}"\n')
     table = Table(f"5. the metrics textfile after a {tokens // 1000}k-token re-sync (median wall ms)",
                   ["cycle", "median", "runs", "ratio", "goal"])
+    # Runs of a 1M re-sync vary by 10-20% on this machine, more than the bound: each pair is run
+    # back to back and the ratio is the median of the pairs' ratios.
     without, with_metrics = [], []
-    for _ in range(max(2, args.repeat_short - 2)):
+    for _ in range(max(2, args.repeat_short)):
         without.append(run_measured([args.binary, "sync", "--config", config])[0])
         with_metrics.append(run_measured([args.binary, "sync", "--config", metrics_config])[0])
     if not os.path.exists(textfile):
         raise Failure(f"{textfile} was not written")
     base, measured = statistics.median(without), statistics.median(with_metrics)
+    ratio = statistics.median(m / w for w, m in zip(without, with_metrics))
     table.add("sync (no metrics)", f"{base * 1000:.0f}", ", ".join(f"{s * 1000:.0f}" for s in without), "1.00", "baseline")
     table.add("sync + textfile", f"{measured * 1000:.0f}", ", ".join(f"{s * 1000:.0f}" for s in with_metrics),
-              f"{measured / base:.3f}", f"<= 1.05: {verdict(measured / base <= 1.05)}")
+              f"{ratio:.3f} (median of pairs)", f"<= 1.05: {verdict(ratio <= 1.05)}")
     tables.append(table)
 
 

@@ -1,0 +1,56 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TokenWardenCore
+import TokenWardenJournal
+
+/// `[metrics] listen`: `GET /metrics` on a loopback address answers the text the metrics service
+/// made last (503 before its first pass). Plain HTTP without authentication, which is why the
+/// configuration accepts only loopback addresses. When the address cannot be bound the daemon goes
+/// on without it (journaled as `metrics-not-served`): tokens are not left unwatched for a port.
+struct MetricsEndpoint: Service {
+    let address: ListenAddress
+    let board: MetricsBoard
+    let logger: Logger
+    let observer: DaemonObserver?
+
+    /// The Content-Type of Prometheus's text exposition format.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    func run() async {
+        var quiet = logger
+        // Critical only: Hummingbird logs a graceful stop's cancelled connections as errors.
+        quiet.logLevel = .critical
+        let application = Application(
+            responder: CallbackResponder<BasicRequestContext> { [board] request, _ in Self.respond(to: request, text: board.text) },
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "tokenwarden"),
+            onServerRunning: { [observer] channel in observer?.metricsServing(channel.localAddress?.port ?? 0) },
+            logger: quiet)
+        do {
+            try await application.run()
+        } catch {
+            JournalEvent.metricsNotServed(address, problem: "\(error)").log(to: logger)
+            try? await gracefulShutdown()
+        }
+    }
+
+    static func respond(to request: Request, text: String?) -> Response {
+        guard request.uri.path == "/metrics" else {
+            return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "tokenwarden serves /metrics only\n")))
+        }
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"], body: ResponseBody())
+        }
+        guard let text else {
+            return Response(
+                status: .serviceUnavailable, headers: [.retryAfter: "10"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "the metrics are being gathered for the first time\n")))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: contentType],
+            body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
