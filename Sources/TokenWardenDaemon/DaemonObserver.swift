@@ -8,15 +8,16 @@ public struct DaemonObserver: Sendable {
     public var cycleFinished: @Sendable (CycleReport) -> Void
     /// The journal entries of an outbox pass that sent or tried something.
     public var outboxPassed: @Sendable ([JournalEvent]) -> Void
-    /// The metrics text of each pass that made it (after the textfile was written).
-    public var metricsPublished: @Sendable (String) -> Void
+    /// The metrics text of each pass that made it (after the textfile was written); nil when a
+    /// pass found `[metrics]` off and withdrew the text.
+    public var metricsPublished: @Sendable (String?) -> Void
     /// The port `[metrics] listen` was bound to.
     public var metricsServing: @Sendable (Int) -> Void
 
     public init(
         cycleStarted: @escaping @Sendable (String) -> Void = { _ in }, cycleFinished: @escaping @Sendable (CycleReport) -> Void = { _ in },
         outboxPassed: @escaping @Sendable ([JournalEvent]) -> Void = { _ in },
-        metricsPublished: @escaping @Sendable (String) -> Void = { _ in }, metricsServing: @escaping @Sendable (Int) -> Void = { _ in }
+        metricsPublished: @escaping @Sendable (String?) -> Void = { _ in }, metricsServing: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.cycleStarted = cycleStarted
         self.cycleFinished = cycleFinished

@@ -20,4 +20,7 @@ final class MetricsBoard: Sendable {
     var text: String? { state.withLock { $0.text } }
 
     func publish(_ text: String) { state.withLock { $0.text = text } }
+
+    /// No text: the endpoint answers 503 until the next pass makes one.
+    func withdraw() { state.withLock { $0.text = nil } }
 }

@@ -8,7 +8,7 @@ import TokenWardenCore
 import TokenWardenJournal
 
 /// `[metrics] listen`: `GET /metrics` on a loopback address answers the text the metrics service
-/// made last (503 before its first pass). Plain HTTP without authentication, which is why the
+/// made last (503 before its first pass, and after a reload turned the metrics off). Plain HTTP without authentication, which is why the
 /// configuration accepts only loopback addresses. When the address cannot be bound the daemon goes
 /// on without it (journaled as `metrics-not-served`): tokens are not left unwatched for a port.
 struct MetricsEndpoint: Service {
@@ -47,7 +47,7 @@ struct MetricsEndpoint: Service {
         guard let text else {
             return Response(
                 status: .serviceUnavailable, headers: [.retryAfter: "10"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: "the metrics are being gathered for the first time\n")))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "no metrics yet: they are being gathered, or a reload turned [metrics] off\n")))
         }
         return Response(
             status: .ok, headers: [.contentType: contentType],

@@ -26,7 +26,12 @@ struct MetricsService: Service {
         for await _ in wakeups.cancelOnGracefulShutdown() {
             let setup = await setup()
             let configuration = setup.configuration
-            guard configuration.metrics.isEnabled else { continue }
+            guard configuration.metrics.isEnabled else {
+                // Turned off by a reload: the endpoint (read at start) stops serving old numbers.
+                board.withdraw()
+                observer?.metricsPublished(nil)
+                continue
+            }
             do {
                 let text = try MetricsTextfile.render(
                     store: store, configuration: configuration, rules: setup.context.policies.rules, cycles: board.cycles, now: now())

@@ -29,7 +29,7 @@ final class DaemonHarness: Sendable {
     private let reports: AsyncStream<CycleReport>
     private let started: AsyncStream<String>
     private let outbox: AsyncStream<[JournalEvent]>
-    private let metrics: AsyncStream<String>
+    private let metrics: AsyncStream<String?>
     private let serving: AsyncStream<Int>
     private let exits = AsyncStream<Void>.makeStream()
 
@@ -53,7 +53,7 @@ final class DaemonHarness: Sendable {
         let (reports, reported) = AsyncStream<CycleReport>.makeStream()
         let (started, starting) = AsyncStream<String>.makeStream()
         let (outbox, passed) = AsyncStream<[JournalEvent]>.makeStream()
-        let (metrics, published) = AsyncStream<String>.makeStream()
+        let (metrics, published) = AsyncStream<String?>.makeStream()
         let (serving, bound) = AsyncStream<Int>.makeStream()
         self.reports = reports
         self.started = started
@@ -142,9 +142,18 @@ final class DaemonHarness: Sendable {
     func nextMetrics(where wanted: (String) -> Bool) async -> String? {
         var iterator = metrics.makeAsyncIterator()
         while let text = await iterator.next() {
-            if wanted(text) { return text }
+            if let text, wanted(text) { return text }
         }
         return nil
+    }
+
+    /// Returns once a metrics pass withdrew the text (`[metrics]` turned off); false when the daemon stopped first.
+    func metricsWithdrawn() async -> Bool {
+        var iterator = metrics.makeAsyncIterator()
+        while let text = await iterator.next() {
+            if text == nil { return true }
+        }
+        return false
     }
 
     /// The port `[metrics] listen` was bound to.

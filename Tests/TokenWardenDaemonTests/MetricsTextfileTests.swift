@@ -73,6 +73,18 @@ struct MetricsTextfileTests {
             #expect(try String(contentsOfFile: daemon.directory.subpath("textfile/tokenwarden.prom"), encoding: .utf8) == text)
             let (_, elsewhere) = try await Self.get("http://127.0.0.1:\(port)/")
             #expect(elsewhere.statusCode == 404)
+
+            // A reload that removes [metrics]: the endpoint (read at start) stops serving old numbers.
+            let config = try String(contentsOfFile: daemon.config, encoding: .utf8)
+            let withoutMetrics = String(config[..<(config.range(of: "\n[metrics]")?.lowerBound ?? config.endIndex)])
+            try Data(withoutMetrics.utf8).write(to: URL(fileURLWithPath: daemon.config))
+            await daemon.shell.reload()
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            _ = try #require(await daemon.nextReport())
+            #expect(await daemon.metricsWithdrawn())
+            let (after, withdrawn) = try await Self.get("http://127.0.0.1:\(port)/metrics")
+            #expect(withdrawn.statusCode == 503, "\(after)")
         }
     }
 
