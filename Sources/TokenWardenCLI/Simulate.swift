@@ -28,6 +28,13 @@ struct Simulate: AsyncParsableCommand {
               slow-create[=SECONDS]  a create is held, then made even if the client left
               no-secret              Cryptlex answers a create without the token's value
 
+            Rate limits (repeatable --rate-limit KIND[=SCALE]): enforce a provider's documented \
+            limit in fixed windows, its window divided by SCALE; the next request after the limit \
+            gets 429 with Retry-After. GET /simulator/rate-limit/KIND reports every window as JSON.
+              planningcenter         100 per 20 s, X-PCO-API-Request-Rate-* headers
+              sailpoint              100 per 10 s, only Retry-After
+              cryptlex               50 per 5 s, X-Rate-Limit-* headers
+
             Example, in two terminals:
               tokenwarden simulate --directory /tmp/sim --fault awx:status=503*2
               tokenwarden sync --config /tmp/sim/tokenwarden.toml
@@ -48,6 +55,12 @@ struct Simulate: AsyncParsableCommand {
         transform: Arguments.fault)
     var faults: [SimulatorFault] = []
 
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp("Enforce a provider's documented rate limit (see above). Repeatable.", valueName: "kind[=scale]"),
+        transform: Arguments.rateLimit)
+    var rateLimits: [SimulatedRateLimit] = []
+
     @Option(help: ArgumentHelp("Where to write the credentials and tokenwarden.toml (default: a new temporary directory).", valueName: "path"))
     var directory: String?
 
@@ -59,7 +72,9 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         let simulator: ProviderSimulator
         do {
-            simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: seed, port: port, faults: faults))
+            let limits = Dictionary(rateLimits.map { ($0.kind, $0) }, uniquingKeysWith: { _, last in last })
+            simulator = try await ProviderSimulator.start(
+                .init(tokensPerProvider: tokens, seed: seed, port: port, faults: faults, rateLimits: limits))
         } catch {
             throw CommandContext.exitCode(for: error)
         }
@@ -71,6 +86,9 @@ struct Simulate: AsyncParsableCommand {
             let config = try SimulatorSetup.write(for: simulator, into: target)
             var text = "simulated providers on http://127.0.0.1:\(simulator.port)/<kind>, \(tokens) tokens each\n"
             if !faults.isEmpty { text += "faults: \(faults.map(\.description).joined(separator: ", "))\n" }
+            for limit in rateLimits {
+                text += "rate limit: \(limit.kind.rawValue) \(limit.limit) requests per \(limit.period) s\n"
+            }
             text += "config: \(config)\n\n" + (try String(contentsOfFile: config, encoding: .utf8)) + "Ctrl-C to stop.\n"
             // Unbuffered, so a script reading the pipe sees it while the simulator keeps running.
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -56,7 +56,7 @@ enum AtomicFile {
             throw DeliveryError("cannot move the new file into place at \(path): \(DeliveryError.systemError())")
         }
         renamed = true
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY)
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryFD >= 0 else {
             return [
                 "\(path) is in place, but \(directory) could not be opened to flush the rename to disk (\(DeliveryError.systemError())): a "

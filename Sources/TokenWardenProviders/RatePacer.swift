@@ -7,6 +7,11 @@ import TokenWardenCore
 /// them is untrusted (`ProviderDuration`).
 actor RatePacer {
     private var notBefore: ContinuousClock.Instant?
+    /// Planning Center: when the current window opened, as far as this client can tell: the arrival
+    /// of the first answer seen in it. The real opening was no later, so waiting until this plus the
+    /// period never sends early.
+    private var windowOpened: Date?
+    private var lastCount = 0
 
     /// Waits until the provider's window allows another request.
     func waitForTurn() async {
@@ -15,9 +20,9 @@ actor RatePacer {
         try? await Task.sleep(until: notBefore, clock: .continuous)
     }
 
-    /// Reads the rate headers of a response; near the limit, the next request waits for the window.
+    /// Reads the rate headers of a response; at the limit, the next request waits for the window.
     func observe(_ headers: HTTPHeaders, now: Date = Date()) {
-        if let pause = Self.pause(after: headers, now: now) { postpone(by: pause) }
+        if let pause = pause(after: headers, now: now) { postpone(by: pause) }
     }
 
     /// Also used after a 429: nothing is sent before `seconds` have passed.
@@ -26,21 +31,31 @@ actor RatePacer {
         if notBefore.map({ $0 < until }) ?? true { notBefore = until }
     }
 
-    static func pause(after headers: HTTPHeaders, now: Date) -> Double? {
-        // Planning Center: "100 per 20 seconds", count so far in the window.
+    /// How long to wait after an answer with these headers, received at `now`; nil for not at all.
+    func pause(after headers: HTTPHeaders, now: Date) -> Double? {
+        // Planning Center: "100 per 20 seconds" and the count so far in the window, nothing about when
+        // it ends. A count that starts again, or a window that must have ended, marks a new one. The
+        // request after the limit'th would be refused: wait for the window's end. Joining a window
+        // part-way, tokenwarden saw its opening late and waits a little longer than needed.
         if let limit = headers.first(name: "X-PCO-API-Request-Rate-Limit").flatMap(Int.init),
-            let count = headers.first(name: "X-PCO-API-Request-Rate-Count").flatMap(Int.init), count >= limit - 1
+            let count = headers.first(name: "X-PCO-API-Request-Rate-Count").flatMap(Int.init)
         {
-            let period = headers.first(name: "X-PCO-API-Request-Rate-Period")?.split(separator: " ").first
-                .flatMap { Double($0) }.flatMap { ProviderDuration.seconds($0, atMost: 3_600) }
-            return period ?? 20
+            let period =
+                headers.first(name: "X-PCO-API-Request-Rate-Period")?.split(separator: " ").first
+                .flatMap { Double($0) }.flatMap { ProviderDuration.seconds($0, atMost: 3_600) } ?? 20
+            if count <= 1 || count < lastCount || windowOpened.map({ now >= $0.addingTimeInterval(period) }) ?? true {
+                windowOpened = now
+            }
+            lastCount = count
+            guard count >= limit, let opened = windowOpened else { return nil }
+            return ProviderDuration.seconds(opened.addingTimeInterval(period).timeIntervalSince(now), atMost: period) ?? 0
         }
         // Cryptlex (cryptlex.com/reference/web-api/introduction): `X-Rate-Limit-Remaining` left in the
         // window, `X-Rate-Limit-Reset` the UTC time it resets, `X-Rate-Limit-Limit` the window's
         // length (`1m`, `12h`, `1d`). At zero remaining, wait for the reset, else a whole window.
         if let remaining = headers.first(name: "X-Rate-Limit-Remaining").flatMap(Int.init), remaining <= 0 {
-            let window = headers.first(name: "X-Rate-Limit-Limit").flatMap(cryptlexWindow) ?? 5
-            if let reset = headers.first(name: "X-Rate-Limit-Reset"), let at = cryptlexReset(reset) {
+            let window = headers.first(name: "X-Rate-Limit-Limit").flatMap(Self.cryptlexWindow) ?? 5
+            if let reset = headers.first(name: "X-Rate-Limit-Reset"), let at = Self.cryptlexReset(reset) {
                 return ProviderDuration.seconds(at.timeIntervalSince(now), atMost: window) ?? 0
             }
             return window

@@ -21,11 +21,14 @@ public final class ProviderSimulator: Sendable {
         public var faults: [SimulatorFault]
         /// Credential file content each provider accepts; random when not given.
         public var credentials: [ProviderKind: String]
+        /// Documented request limits to enforce, by kind (`SimulatedRateLimit.documented`).
+        public var rateLimits: [ProviderKind: SimulatedRateLimit]
 
         public init(
             tokensPerProvider: Int = 50, tokenCounts: [ProviderKind: Int] = [:], seed: UInt64 = 1, port: Int = 0,
-            faults: [SimulatorFault] = [], credentials: [ProviderKind: String] = [:]
+            faults: [SimulatorFault] = [], credentials: [ProviderKind: String] = [:], rateLimits: [ProviderKind: SimulatedRateLimit] = [:]
         ) {
+            self.rateLimits = rateLimits
             self.tokensPerProvider = tokensPerProvider
             self.tokenCounts = tokenCounts
             self.seed = seed
@@ -56,7 +59,8 @@ public final class ProviderSimulator: Sendable {
             let count = options.tokenCounts[kind] ?? options.tokensPerProvider
             let tokens = SimulatedInventory.tokens(kind: kind, count: count, seed: options.seed, now: now)
             let credential = options.credentials[kind] ?? defaultCredential(for: kind)
-            providers[kind] = SimulatedProvider(kind: kind, tokens: tokens, credential: credential, faults: options.faults, now: { Date() })
+            providers[kind] = SimulatedProvider(
+                kind: kind, tokens: tokens, credential: credential, faults: options.faults, rateLimit: options.rateLimits[kind], now: { Date() })
         }
         let routes = providers
         let webhook = SimulatedWebhook()
@@ -81,6 +85,33 @@ public final class ProviderSimulator: Sendable {
             throw SimulatorError(description: "the simulator could not listen on 127.0.0.1:\(options.port)")
         }
         return ProviderSimulator(port: bound, providers: providers, webhook: webhook, server: server)
+    }
+
+    /// `GET /simulator/rate-limit/<kind>`: the enforced limit and every window so far (404 when the
+    /// kind's limit is not enforced), for benchmarks that run the simulator as its own process.
+    private static func rateLimitReport(of provider: SimulatedProvider) async -> Response {
+        guard let limit = await provider.rateLimit else {
+            return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "no rate limit is enforced on this provider\n")))
+        }
+        let report = RateLimitReport(
+            limit: limit.limit, period_seconds: limit.period,
+            windows: limit.windows.map { .init(opened: $0.opened.timeIntervalSince1970, admitted: $0.admitted, refused: $0.refused) })
+        let body = (try? JSONEncoder().encode(report)) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The body of `rateLimitReport`: window opening times in Unix seconds.
+    struct RateLimitReport: Encodable {
+        struct Window: Encodable {
+            let opened: Double
+            let admitted: Int
+            let refused: Int
+        }
+        let limit: Int
+        let period_seconds: Int
+        let windows: [Window]
     }
 
     /// `http://127.0.0.1:PORT/<kind>`: the `base_url` for a provider of this kind.
@@ -120,6 +151,11 @@ public final class ProviderSimulator: Sendable {
             let status = await webhook.receive(name: String(path.dropFirst("/webhook/".count)), headers: headers, body: Data(body.readableBytesView))
             return Response(
                 status: HTTPResponse.Status(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: status == 202 ? "" : "down\n")))
+        }
+        if first == "simulator", request.method == .get, path.hasPrefix("/simulator/rate-limit/"),
+            let kind = ProviderKind(rawValue: String(path.dropFirst("/simulator/rate-limit/".count))), let provider = providers[kind]
+        {
+            return await rateLimitReport(of: provider)
         }
         guard let kind = ProviderKind(rawValue: first), let provider = providers[kind] else {
             return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "no simulated provider at \(path)\n")))

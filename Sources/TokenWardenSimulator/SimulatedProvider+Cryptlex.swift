@@ -5,16 +5,17 @@ extension SimulatedProvider {
     /// `/v3/personal-access-tokens`: bearer PAT, `page` (1-based) and `limit` until an empty page,
     /// revoke by PATCH `{"revoked": true}`, delete, create; `X-Rate-Limit-*` headers.
     func cryptlex(_ request: SimulatedRequest) -> SimulatedResponse {
-        func error(_ status: Int, _ message: String) -> SimulatedResponse {
-            .json(status, ["message": message, "code": status == 401 ? "UNAUTHORIZED" : "ERROR", "reasonPhrase": message])
-        }
-        var response = cryptlexRoute(request, error: error)
+        var response = cryptlexRoute(request, error: Self.cryptlexError)
         // As documented: the window's length, what is left of it, and the UTC time it resets.
         response.headers += [
             ("X-Rate-Limit-Limit", "5s"), ("X-Rate-Limit-Remaining", "50"),
             ("X-Rate-Limit-Reset", SimulatedTimestamp.format(now().addingTimeInterval(5), fractionDigits: 0)),
         ]
         return response
+    }
+
+    static func cryptlexError(_ status: Int, _ message: String) -> SimulatedResponse {
+        .json(status, ["message": message, "code": status == 401 ? "UNAUTHORIZED" : "ERROR", "reasonPhrase": message])
     }
 
     private func cryptlexRoute(_ request: SimulatedRequest, error: (Int, String) -> SimulatedResponse) -> SimulatedResponse {

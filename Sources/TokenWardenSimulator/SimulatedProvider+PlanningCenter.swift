@@ -5,15 +5,17 @@ extension SimulatedProvider {
     /// `GET /api/v2/personal_access_tokens[/{id}]`: HTTP Basic, JSON:API, `per_page` (≤ 100) and `offset`,
     /// rate headers on every answer.
     func planningCenter(_ request: SimulatedRequest) -> SimulatedResponse {
-        func error(_ status: Int, _ detail: String) -> SimulatedResponse {
-            .json(status, ["errors": [["status": String(status), "code": String(status), "title": detail, "detail": detail]]])
-        }
-        var response = planningCenterRoute(request, error: error)
+        var response = planningCenterRoute(request, error: Self.planningCenterError)
         response.headers += [
             ("X-PCO-API-Request-Rate-Limit", "100000"), ("X-PCO-API-Request-Rate-Period", "20 seconds"),
             ("X-PCO-API-Request-Rate-Count", String(listRequests)),
         ]
         return response
+    }
+
+    /// A JSON:API `errors` body.
+    static func planningCenterError(_ status: Int, _ detail: String) -> SimulatedResponse {
+        .json(status, ["errors": [["status": String(status), "code": String(status), "title": detail, "detail": detail]]])
     }
 
     private func planningCenterRoute(_ request: SimulatedRequest, error: (Int, String) -> SimulatedResponse) -> SimulatedResponse {

@@ -2,17 +2,20 @@ import Foundation
 import TokenWardenCore
 
 extension SimulatedProvider {
+    /// An `ErrorResponseDto`.
+    static func sailPointError(_ status: Int, _ text: String) -> SimulatedResponse {
+        .json(
+            status,
+            [
+                "detailCode": "\(status) \(text)", "trackingId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                "messages": [["locale": "en-US", "localeOrigin": "DEFAULT", "text": text]], "causes": [Any](),
+            ])
+    }
+
     /// `/oauth/token` (client credentials) and `/v3/personal-access-tokens`: list with `limit` (≤ 250)
     /// and `offset`, create (200, the secret once), delete (204). Errors are `ErrorResponseDto`s.
     func sailPoint(_ request: SimulatedRequest) -> SimulatedResponse {
-        func error(_ status: Int, _ text: String) -> SimulatedResponse {
-            .json(
-                status,
-                [
-                    "detailCode": "\(status) \(text)", "trackingId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
-                    "messages": [["locale": "en-US", "localeOrigin": "DEFAULT", "text": text]], "causes": [Any](),
-                ])
-        }
+        let error = Self.sailPointError
         if request.path == "/oauth/token" {
             guard request.method == "POST" else { return error(405, "Method not allowed") }
             var form = request.query

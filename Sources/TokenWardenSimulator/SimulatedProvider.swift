@@ -12,6 +12,9 @@ public actor SimulatedProvider {
     /// Current tokens, in creation order (the listing order of every API here).
     public private(set) var tokens: [ObservedToken]
     private var faults: [SimulatorFault]
+    /// The documented request limit, when enforced (`--rate-limit`); without it the rate headers
+    /// still go out, far from any limit.
+    public private(set) var rateLimit: SimulatedRateLimit?
     /// Listing requests served, faults included.
     public private(set) var listRequests = 0
     /// Create, revoke and delete requests that changed something: zero proves report-only wrote nothing.
@@ -24,8 +27,12 @@ public actor SimulatedProvider {
     var nextID: Int
     let now: @Sendable () -> Date
 
-    init(kind: ProviderKind, tokens: [ObservedToken], credential: String, faults: [SimulatorFault], now: @escaping @Sendable () -> Date) {
+    init(
+        kind: ProviderKind, tokens: [ObservedToken], credential: String, faults: [SimulatorFault], rateLimit: SimulatedRateLimit? = nil,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.kind = kind
+        self.rateLimit = rateLimit
         self.tokens = tokens
         self.credential = credential
         let main = SimulatedAccount.identity(of: SimulatedAccount.mainOwner(of: kind), kind: kind)
@@ -98,7 +105,29 @@ public actor SimulatedProvider {
         kind == .sailPoint ? Set(accounts.compactMap { $0.credential.split(separator: ":").first.map(String.init) }) : []
     }
 
+    /// Answers a request, first counting it against the enforced rate limit (SailPoint's token
+    /// endpoint is not an API call the limit counts).
     func handle(_ request: SimulatedRequest) -> SimulatedResponse {
+        guard var limit = rateLimit, !(kind == .sailPoint && request.path == "/oauth/token") else { return route(request) }
+        let verdict = limit.admit(at: now())
+        rateLimit = limit
+        var response = verdict.admitted ? route(request) : refusal(status: 429, "Rate limit exceeded")
+        response.headers.removeAll { $0.0.hasPrefix("X-PCO-API-Request-Rate-") || $0.0.hasPrefix("X-Rate-Limit-") }
+        response.headers += verdict.headers
+        return response
+    }
+
+    /// An error in the provider's own error body.
+    private func refusal(status: Int, _ text: String) -> SimulatedResponse {
+        switch kind {
+        case .planningCenter: Self.planningCenterError(status, text)
+        case .sailPoint: Self.sailPointError(status, text)
+        case .cryptlex: Self.cryptlexError(status, text)
+        case .synergy, .awx, .aap: .json(status, ["detail": text])
+        }
+    }
+
+    private func route(_ request: SimulatedRequest) -> SimulatedResponse {
         switch kind {
         case .planningCenter: planningCenter(request)
         case .sailPoint: sailPoint(request)

@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 import Testing
 import TokenWardenCore
 import TokenWardenSimulator
@@ -78,23 +77,5 @@ import TokenWardenSimulator
         }
         #expect(error?.kind == .responseTooLarge)
         #expect(error?.description.contains("returned more than 2000 bytes") == true)
-    }
-
-    @Test(
-        arguments: [
-            (
-                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
-                20.0
-            ),
-            (
-                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "42"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
-                nil
-            ),
-            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000004")], 4.0),
-            ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "sometime")], 5.0),
-            ([("X-Rate-Limit-Remaining", "12"), ("X-Rate-Limit-Reset", "1800000004")], nil),
-        ] as [([(String, String)], Double?)])
-    func ratePacingWaitsBeforeTheProviderHasToSay429(headers: [(String, String)], pause: Double?) {
-        #expect(RatePacer.pause(after: HTTPHeaders(headers), now: Date(timeIntervalSince1970: 1_800_000_000)) == pause)
     }
 }

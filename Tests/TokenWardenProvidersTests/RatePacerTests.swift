@@ -22,29 +22,64 @@ import Testing
             ([("X-Rate-Limit-Remaining", "0"), ("X-Rate-Limit-Reset", "1800000003")], 3.0),
             ([("X-Rate-Limit-Remaining", "0")], 5.0),
             ([("X-Rate-Limit-Remaining", "3"), ("X-Rate-Limit-Limit", "1m")], nil),
-            // Planning Center: "100 per 20 seconds"; a hostile period is capped, not trusted.
+            // Planning Center: "100 per 20 seconds"; below the limit, no wait.
             (
                 [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
+                nil
+            ),
+            // At the limit, in a window whose opening was not seen: a whole window. A hostile period is
+            // capped, not trusted.
+            (
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "100"), ("X-PCO-API-Request-Rate-Period", "20 seconds")],
                 20.0
             ),
             (
                 [
-                    ("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"),
+                    ("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "100"),
                     ("X-PCO-API-Request-Rate-Period", "1e300 seconds"),
                 ], 3_600.0
             ),
             (
-                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "nan seconds")],
+                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "100"), ("X-PCO-API-Request-Rate-Period", "nan seconds")],
                 20.0
             ),
             (
-                [("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "99"), ("X-PCO-API-Request-Rate-Period", "-inf seconds")],
+                [
+                    ("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", "100"),
+                    ("X-PCO-API-Request-Rate-Period", "-inf seconds"),
+                ],
                 20.0
             ),
         ] as [([(String, String)], Double?)])
-    func readsEachProvidersRateHeaders(pairs: [(String, String)], pause: Double?) {
+    func readsEachProvidersRateHeaders(pairs: [(String, String)], pause: Double?) async {
         let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
-        #expect(RatePacer.pause(after: Self.headers(pairs), now: now) == pause)
+        #expect(await RatePacer().pause(after: Self.headers(pairs), now: now) == pause)
+    }
+
+    /// Planning Center's headers say nothing of when a window ends. Seen from its first answer, the
+    /// window ends a period later: the 100th answer waits only for what is left of it, and the count
+    /// starting again opens the next. (The simulator's windows open on a request; the real one's
+    /// opening is never later than the answer that shows count 1, so this never sends early.)
+    @Test(
+        arguments: [
+            // (count, seconds after the first answer, expected pause)
+            [(1, 0.0, nil), (2, 0.5, nil), (99, 1.5, nil), (100, 2.0, 18.0)],
+            [(1, 0.0, nil), (100, 2.0, 18.0), (1, 20.1, nil), (100, 21.1, 19.0)],
+            // Joined part-way (count 40 first): the window is taken to open at that answer.
+            [(40, 0.0, nil), (100, 3.0, 17.0)],
+            // A window that must have ended, though the count never went down (another client's
+            // requests opened the next one): a new window from this answer.
+            [(1, 0.0, nil), (50, 1.0, nil), (60, 25.0, nil), (100, 26.0, 19.0)],
+        ] as [[(Int, Double, Double?)]])
+    func planningCenterPacingWaitsOnlyForWhatIsLeftOfTheWindow(answers: [(Int, Double, Double?)]) async {
+        let pacer = RatePacer()
+        for (count, after, pause) in answers {
+            let headers = Self.headers([
+                ("X-PCO-API-Request-Rate-Limit", "100"), ("X-PCO-API-Request-Rate-Count", String(count)),
+                ("X-PCO-API-Request-Rate-Period", "20 seconds"),
+            ])
+            #expect(await pacer.pause(after: headers, now: Self.now.addingTimeInterval(after)) == pause, "count \(count) at +\(after) s")
+        }
     }
 
     @Test(arguments: ["18446744073709551615", "99999999999999999999999", "Sun, 06 Nov 9999 08:49:37 GMT"])

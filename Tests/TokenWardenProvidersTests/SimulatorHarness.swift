@@ -28,10 +28,10 @@ struct SimulatorHarness {
 
     /// Runs `body` with a fresh harness and shuts it down however `body` ends.
     static func withHarness<T>(
-        tokens: Int = 30, faults: [SimulatorFault] = [], policy: HTTPPolicy = policy,
+        tokens: Int = 30, faults: [SimulatorFault] = [], rateLimits: [ProviderKind: SimulatedRateLimit] = [:], policy: HTTPPolicy = policy,
         _ body: (SimulatorHarness) async throws -> T
     ) async throws -> T {
-        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults))
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: tokens, seed: 42, faults: faults, rateLimits: rateLimits))
         let harness = SimulatorHarness(simulator: simulator, http: ProviderHTTPClient(policy: policy))
         do {
             let result = try await body(harness)

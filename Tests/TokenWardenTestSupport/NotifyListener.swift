@@ -7,7 +7,9 @@ public final class NotifyListener: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        // Close-on-exec: a child another test spawns meanwhile would otherwise keep the socket bound after
+        // this listener closes it (seen once as a "still listening" failure in CI).
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in

@@ -12,8 +12,9 @@ enum ProviderDuration {
         return min(value, limit)
     }
 
-    /// As a `Duration`, zero when `value` is unusable.
+    /// As a `Duration`, zero when `value` is unusable; rounded up to the millisecond, so a wait for a
+    /// provider's reset time never ends before it.
     static func duration(_ value: Double, atMost limit: Double = ceiling) -> Duration {
-        .milliseconds(Int64((seconds(value, atMost: limit) ?? 0) * 1_000))
+        .milliseconds(Int64(((seconds(value, atMost: limit) ?? 0) * 1_000).rounded(.up)))
     }
 }
