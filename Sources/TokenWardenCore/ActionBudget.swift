@@ -50,6 +50,28 @@ public struct ActionBudget: Sendable, Hashable {
         return result
     }
 
+    /// Spends the budget on writes one at a time, in the engine's provider, name, id order: the split
+    /// `split` makes, without holding every write (a cycle streams its decisions).
+    public struct Ledger: Sendable {
+        public let budget: ActionBudget
+        private var spent = 0
+        private var spentBy: [String: Int] = [:]
+
+        public init(_ budget: ActionBudget) { self.budget = budget }
+
+        /// Charges one write of `provider`: nil when it is within the limits, else the limit that holds it back.
+        public mutating func charge(provider: String) -> String? {
+            let cap = budget.perProvider[provider] ?? .max
+            guard spent < budget.total, spentBy[provider, default: 0] < cap else {
+                return spent >= budget.total
+                    ? "[daemon] max_actions_per_cycle = \(budget.total)" : "max_actions_per_cycle = \(cap) of provider \"\(provider)\""
+            }
+            spent += 1
+            spentBy[provider, default: 0] += 1
+            return nil
+        }
+    }
+
     /// Splits writes, given grouped by provider in the engine's provider, name, id order, into those
     /// within the limits and those beyond them; `beyond` keeps, for each, the limit that stopped it.
     public func split(_ decisions: [Decision]) -> (within: [Decision], beyond: [(decision: Decision, limit: String)]) {

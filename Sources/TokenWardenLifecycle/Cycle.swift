@@ -38,12 +38,13 @@ public struct Cycle: Sendable {
         let actuator = PolicyActuator(store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone)
         let resumed = try await actuator.resumeRotations(drivers: writable, rules: rules, enforce: configuration.daemon.enforce)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
-        let decisions = try setup.context.decisions(store: store, providers: scope, now: clock())
+        let decisions = try setup.context.decisionSource(store: store, providers: scope, now: clock())
         let applied = try await actuator.apply(
             decisions, rules: rules, providers: scope, enforce: configuration.daemon.enforce,
             budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers), drivers: writable,
             unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
-            reserve: reserve, creator: setup.creator, notifying: configuration)
-        return CycleReport(polls: polls, unusable: unusable, decisions: decisions, events: failing + resumed + applied.events, writes: applied.writes)
+            reserve: reserve, creator: setup.creator, notifying: configuration, selecting: configuration.metrics.isEnabled)
+        return CycleReport(
+            polls: polls, unusable: unusable, decided: applied.digest, events: failing + resumed + applied.events, writes: applied.writes)
     }
 }

@@ -19,28 +19,19 @@ public struct CycleMetrics: Sendable {
     /// Replaces what is known of the providers `report` covers.
     public mutating func record(_ report: CycleReport) {
         var held: Held = [:]
-        // (expiry, index) pairs: sorting them is cheap, and a million decisions are not copied to keep 10,000.
-        var chosen: [String: [(expiry: Double, index: Int)]] = [:]
+        var chosen: [String: [Token]] = [:]
         for poll in report.polls {
             held[poll.provider] = [:]
             chosen[poll.provider] = []
         }
-        for (index, decision) in report.decisions.enumerated() {
-            let provider = decision.token.provider
-            if let hold = decision.hold { held[provider, default: [:]][hold.rawValue, default: 0] += 1 }
-            if decision.hold != .snoozed && decision.hold != .exempt {
-                chosen[provider, default: []].append((Self.expiryKey(decision.token), index))
-            }
-        }
+        held.merge(report.decided.held) { _, new in new }
+        chosen.merge(report.decided.selected) { _, new in new }
         for event in report.events where event.kind == .actionDeferred {
             guard let provider = event.provider else { continue }
             held[provider, default: [:]]["blast-radius", default: 0] += 1
         }
         self.held.merge(held) { _, new in new }
-        for (provider, keys) in chosen {
-            let soonest = keys.count > MetricsSettings.tokenSeriesLimit ? keys.sorted { $0.expiry < $1.expiry } : keys
-            selected[provider] = soonest.prefix(MetricsSettings.tokenSeriesLimit).map { report.decisions[$0.index].token }
-        }
+        selected.merge(chosen) { _, new in new }
     }
 
     /// Every provider's selected tokens, soonest expiry first.

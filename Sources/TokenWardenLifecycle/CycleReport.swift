@@ -1,25 +1,26 @@
 import TokenWardenCore
 import TokenWardenJournal
 
-/// What one cycle did: each poll with what it changed, how many decisions policy made, and the
+/// What one cycle did: each poll with what it changed, what policy decided, and the
 /// events of what was reported and done. The journal, `STATUS=` and `sync`'s output each read it once.
 public struct CycleReport: Sendable {
     public var polls: [PollResult]
     /// Providers not polled because their credential did not load, and why.
     public var unusable: [(provider: String, reason: String)]
-    /// What policy decided about the inventory (reported or carried out, or neither when unchanged).
-    public var decisions: [Decision]
+    /// What the metrics keep of policy's decisions about the inventory (the decisions themselves
+    /// pass through the cycle without being held: see `DecisionPass`).
+    public var decided: DecisionDigest
     public var events: [JournalEvent]
     /// Revokes and rotations attempted (charged to the blast-radius budget).
     public var writes: Int
 
     public init(
-        polls: [PollResult], unusable: [(provider: String, reason: String)] = [], decisions: [Decision] = [], events: [JournalEvent] = [],
-        writes: Int = 0
+        polls: [PollResult], unusable: [(provider: String, reason: String)] = [], decided: DecisionDigest = DecisionDigest(selecting: false),
+        events: [JournalEvent] = [], writes: Int = 0
     ) {
         self.polls = polls
         self.unusable = unusable
-        self.decisions = decisions
+        self.decided = decided
         self.events = events
         self.writes = writes
     }

@@ -96,12 +96,12 @@ extension JournalEvent {
     }
 
     /// More writes were due than the blast-radius limit allows.
-    static func limitReached(due: Int, allowed: Int, heldBack: [Token]) -> JournalEvent {
-        let listed = heldBack.prefix(5).map(\.reference).joined(separator: ", ") + (heldBack.count > 5 ? ", …" : "")
+    static func limitReached(due: Int, allowed: Int, heldBack: Int, first: [Token]) -> JournalEvent {
+        let listed = first.prefix(5).map(\.reference).joined(separator: ", ") + (heldBack > 5 ? ", …" : "")
         return JournalEvent(
             .limitReached, .critical,
             "\(due) revokes and rotations were due but the blast-radius limit allows \(allowed) this cycle; "
-                + "\(heldBack.count) held back (\(listed)). "
+                + "\(heldBack) held back (\(listed)). "
                 + "Check the rules and the provider before raising max_actions_per_cycle: this many at once is usually a bug, not policy")
     }
 

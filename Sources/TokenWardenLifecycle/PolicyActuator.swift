@@ -51,80 +51,54 @@ public struct PolicyActuator: Sendable {
         public var events: [JournalEvent]
         /// Revokes and rotations attempted: what the blast-radius budget was charged.
         public var writes: Int
+        /// What the metrics keep of the decisions.
+        public var digest: DecisionDigest
     }
 
-    /// Applies `decisions` (the engine's, for the tokens of `providers`). `drivers` are the providers
-    /// that can be written to; a write for any other fails with the reason.
-    /// `reserve`, when given, is asked for the writes within the limits and answers how many of them
-    /// may go ahead: the daemon's providers, each on its own timer, share one limit per interval.
+    /// Applies what `source` decides about the tokens of `providers`, reading them batch by batch
+    /// (`DecisionPass`): the decisions are remembered through the store as they are made, and only
+    /// those reported this cycle (at most `reportsPerCycle`) are decided again, to be journaled,
+    /// audited and notified. `drivers` are the providers that can be written to; a write for any
+    /// other fails with the reason. `reserve`, when given, is asked for the writes within the limits
+    /// and answers how many of them may go ahead: the daemon's providers, each on its own timer,
+    /// share one limit per interval. `selecting` keeps the selected tokens for the metrics.
     public func apply(
-        _ decisions: [Decision], rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
+        _ source: DecisionSource, rules: [Rule], providers: Set<String>, enforce: Bool, budget: ActionBudget,
         drivers: [String: any ProviderDriver], unusable: [String: String] = [:],
-        reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil, notifying configuration: Configuration? = nil
+        reserve: (@Sendable (Int) async -> Int)? = nil, creator: Creator? = nil, notifying configuration: Configuration? = nil,
+        selecting: Bool = false
     ) async throws -> Applied {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
-        let current = decisions.filter { !rotating.contains($0.token.reference) }
-        var handling: [String: Handling] = [:]
-        var writes: [Decision] = []
-        for decision in current {
-            if decision.hold != nil {
-                handling[decision.token.reference] = .held
-            } else if decision.action == .notify {
-                handling[decision.token.reference] = .notify
-            } else if !enforce {
-                handling[decision.token.reference] = .report
-            } else if decision.action == .rotate, failedAt[decision.token.reference] != nil {
-                handling[decision.token.reference] = .waiting
-            } else {
-                writes.append(decision)
-            }
+        var pass = DecisionPass(enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, now: clock(), selecting: selecting)
+        let stage = try store.stageDecisions(over: DecisionSource.query, at: source.now) { tokens in pass.take(source.decide(tokens)) }
+        var demoted: [DecisionMemo] = []
+        if let reserve, !pass.within.isEmpty {
+            let granted = max(0, min(pass.within.count, await reserve(pass.within.count)))
+            demoted = pass.grant(
+                granted, limit: "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval")
         }
-        var (within, beyond) = budget.split(writes)
-        if let reserve, !within.isEmpty {
-            let granted = max(0, min(within.count, await reserve(within.count)))
-            for decision in within[granted...] {
-                beyond.append((decision, "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval"))
-            }
-            within.removeSubrange(granted...)
-        }
-        var limits: [String: String] = [:]
-        for (decision, limit) in beyond {
-            handling[decision.token.reference] = .deferred
-            limits[decision.token.reference] = limit
-        }
-        var facts: [String: String] = [:]
-        var notices: [String: RememberedDecisions.Notice] = [:]
-        for decision in current {
-            guard let how = handling[decision.token.reference] else { continue }
-            facts[decision.token.reference] = decision.factsKey + "|" + how.rawValue
-            if how == .notify, let expires = decision.token.expiresAt, let stage = decision.noticeStage(at: clock()) {
-                notices[decision.token.reference] = RememberedDecisions.Notice(expiresAt: expires.millisecondsSince1970, stage: stage)
-            }
-        }
-        let remembered = try store.rememberDecisions(facts, notices: notices, providers: providers, at: clock(), limit: reportsPerCycle)
-        let fresh = remembered.fresh
+        let remembered = try store.rememberDecisions(stage, adding: demoted, providers: providers, at: clock(), limit: reportsPerCycle)
+        let fresh = try source.decisions(about: remembered.fresh, store: store)
 
         var events: [JournalEvent] = []
         var audited: [AuditedAction] = []
-        let sharing = Dictionary(grouping: current.filter { $0.hold == .sharedDestination }, by: \.rule).mapValues { $0.map(\.token.reference) }
+        var noticed: [Decision] = []
         let destinations = Dictionary(rules.map { ($0.name, $0.delivery?.destination ?? "its destination") }, uniquingKeysWith: { first, _ in first })
-        for decision in current where fresh.contains(decision.token.reference) {
-            guard let how = handling[decision.token.reference] else { continue }
+        for decision in fresh {
+            guard let (how, limit) = pass.handling(of: decision).map({ ($0.how, $0.limit) }) else { continue }
             let reference = decision.token.reference
             let retryAfter = failedAt[reference].map { $0.addingTimeInterval(Self.rotationRetryDelay) }
             events.append(
                 .reported(
-                    decision, how, limit: limits[reference], retryAfter: retryAfter,
-                    sharedWith: (sharing[decision.rule] ?? []).filter { $0 != reference },
+                    decision, how, limit: limit, retryAfter: retryAfter,
+                    sharedWith: (pass.sharing[decision.rule] ?? []).filter { $0 != reference },
                     destination: destinations[decision.rule] ?? "its destination"))
             audited.append(
-                audit(
-                    decision, how, enforce: enforce, limit: limits[reference], failedAt: failedAt[reference], destination: destinations[decision.rule]
-                ))
+                audit(decision, how, enforce: enforce, limit: limit, failedAt: failedAt[reference], destination: destinations[decision.rule]))
+            if how == .notify { noticed.append(decision) }
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
-        let noticed = current.filter { fresh.contains($0.token.reference) && handling[$0.token.reference] == .notify }
         var digests = OutboxMessage.Digests(messages: [], unresolvedOwners: [])
         if let configuration, !noticed.isEmpty {
             let recipients = OutboxMessage.Recipients(rules: rules, configuration: configuration, timeZone: timeZone)
@@ -138,9 +112,11 @@ public struct PolicyActuator: Sendable {
             events.append(.escalated(decision, to: rules.first { $0.name == decision.rule }?.escalateTo ?? []))
         }
         if remembered.pending > 0 { events.append(.reportsPending(remembered.pending, perCycle: reportsPerCycle)) }
-        if !beyond.isEmpty { events.append(.limitReached(due: writes.count, allowed: within.count, heldBack: beyond.map(\.decision.token))) }
-        events += try await write(within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
-        return Applied(events: events, writes: within.count)
+        if pass.heldBack > 0 {
+            events.append(.limitReached(due: pass.due, allowed: pass.within.count, heldBack: pass.heldBack, first: pass.heldBackSample))
+        }
+        events += try await write(pass.within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
+        return Applied(events: events, writes: pass.within.count, digest: pass.digest)
     }
 
     /// The audit record of a reported decision (written with the cycle's others).

@@ -78,22 +78,16 @@ public struct PolicyContext: Sendable {
         return collisions
     }
 
-    /// What policy decides now about the live tokens of `providers` (all when nil): what `plan --all`
-    /// shows and what a cycle acts on.
+    /// What policy decides now about the live tokens of `providers` (all when nil), batch by batch:
+    /// what a cycle acts on.
+    public func decisionSource(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> DecisionSource {
+        try DecisionSource(context: self, store: store, providers: providers, now: now)
+    }
+
+    /// Every decision `decisionSource` makes, at once: what `plan --all` shows.
     public func decisions(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [Decision] {
-        var evaluated = ruleProviders
-        if let providers { evaluated.formIntersection(providers) }
-        guard !evaluated.isEmpty else { return [] }
-        let signers = try signers(store: store)
-        let colliding = Set(try sharedDestinations(store: store).keys)
-        let suspended = try store.suspensions(at: now)
         var decisions: [Decision] = []
-        try store.forEachBatch(matching: TokenQuery(states: [.active, .expired]), at: now) { batch in
-            decisions += PolicyEngine.evaluate(
-                tokens: batch.filter { evaluated.contains($0.provider) }, rules: policies.rules,
-                providers: configuration.providers, protected: protected, signers: signers,
-                colliding: colliding, suspended: suspended, now: now)
-        }
+        try decisionSource(store: store, providers: providers, now: now).forEachBatch(store: store) { decisions += $0 }
         return decisions
     }
 

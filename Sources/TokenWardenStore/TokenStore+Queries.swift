@@ -17,22 +17,24 @@ extension TokenStore {
         matching query: TokenQuery, at now: Date, batchSize: Int = 1_000,
         _ body: ([Token]) throws -> Void
     ) throws {
+        try writer.read { db in try Self.forEachBatch(db, matching: query, at: now, batchSize: batchSize, body) }
+    }
+
+    /// `forEachBatch` on a connection already held (a write transaction's, see `stageDecisions`).
+    static func forEachBatch(_ db: Database, matching query: TokenQuery, at now: Date, batchSize: Int, _ body: ([Token]) throws -> Void) throws {
         let (condition, arguments) = Self.condition(of: query, at: now)
         let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
-        let sql = "SELECT * FROM token WHERE \(condition) ORDER BY \(order)"
-        try writer.read { db in
-            let records = try TokenRecord.fetchCursor(db, sql: sql, arguments: arguments)
-            var batch: [Token] = []
-            batch.reserveCapacity(batchSize)
-            while let record = try records.next() {
-                batch.append(record.token)
-                if batch.count == batchSize {
-                    try body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
+        let records = try TokenRecord.fetchCursor(db, sql: "SELECT * FROM token WHERE \(condition) ORDER BY \(order)", arguments: arguments)
+        var batch: [Token] = []
+        batch.reserveCapacity(batchSize)
+        while let record = try records.next() {
+            batch.append(record.token)
+            if batch.count == batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
             }
-            if !batch.isEmpty { try body(batch) }
         }
+        if !batch.isEmpty { try body(batch) }
     }
 
     /// How many tokens `tokens(matching:at:)` would return, counted by SQLite (the daemon's `STATUS=`

@@ -45,6 +45,19 @@ import TokenWardenCore
         #expect(Dictionary(uniqueKeysWithValues: beyond.map { ($0.decision.token.id, $0.limit) }) == example.beyond)
     }
 
+    /// A cycle charges its writes one at a time as they stream past: the same split, the same limits named.
+    @Test(arguments: cases)
+    func aLedgerChargedOneWriteAtATimeSplitsAsTheWholeListDoes(_ example: Case) {
+        var ledger = ActionBudget.Ledger(example.budget)
+        var within: [String] = []
+        var beyond: [String: String] = [:]
+        for (provider, id) in example.writes {
+            if let limit = ledger.charge(provider: provider) { beyond[id] = limit } else { within.append(id) }
+        }
+        #expect(within == example.within)
+        #expect(beyond == example.beyond)
+    }
+
     @Test func takesTheTightestPerProviderLimitFromTheConfiguration() {
         let settings = DaemonSettings(stateDirectory: "/s", policyDirectory: "/p", maxActionsPerCycle: 7)
         let providers = [

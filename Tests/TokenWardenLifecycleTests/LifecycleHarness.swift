@@ -56,6 +56,12 @@ struct LifecycleHarness {
         return try await Cycle(setup: setup, store: try store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
     }
 
+    /// What policy decides now about the stored tokens (what the last cycle acted on, unless they changed).
+    func decisions() throws -> [Decision] {
+        let context = PolicyContext(configuration: configuration, policies: try configuration.loadPolicies())
+        return try context.decisions(store: try store, now: clock.now)
+    }
+
     /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs
     /// in with (SailPoint lists its own PATs).
     func live(_ kind: ProviderKind) async -> [ObservedToken] {

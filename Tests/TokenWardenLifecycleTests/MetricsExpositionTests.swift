@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TokenWardenCore
 import TokenWardenSimulator
+import TokenWardenTestSupport
 
 @testable import TokenWardenLifecycle
 
@@ -28,9 +29,13 @@ import TokenWardenSimulator
             action = "notify"
             """
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: near + far], policy: policy) { harness in
+            // With metrics configured, a cycle keeps the tokens its rules select (not otherwise).
+            var harness = harness
+            let directory = try TemporaryDirectory()
+            harness.configuration.metrics = MetricsSettings(textfile: directory.subpath("tokenwarden.prom"), horizon: .days(30))
             let report = try await harness.cycle()
-            var configuration = harness.configuration
-            configuration.metrics = MetricsSettings(textfile: nil, horizon: .days(30))
+            #expect(report.decided.selected["sim-awx"]?.count == 2)
+            let configuration = harness.configuration
             let text = try MetricsTextfile.render(
                 store: try harness.store, configuration: configuration, rules: try configuration.loadPolicies().rules,
                 cycles: CycleMetrics(report), now: harness.clock.now)

@@ -56,7 +56,8 @@ import TokenWardenTestSupport
             #expect(report.events.map(\.kind) == [.needsPerson], "\(report.events.map(\.message))")
             let message = try #require(report.events.first?.message)
             #expect(message.contains("belongs to \(alice)") && message.contains("[[provider.owner]] name = \"\(alice)\""), "\(message)")
-            #expect(report.decisions.first?.hold == .ownerCredentialMissing)
+            #expect(try harness.decisions().first?.hold == .ownerCredentialMissing)
+            #expect(report.decided.held["sim-\(kind.rawValue)"]?[Decision.Hold.ownerCredentialMissing.rawValue] == 1)
             #expect(await harness.simulator.provider(kind).writes == 0, "nothing was created or revoked")
             #expect(!FileManager.default.fileExists(atPath: file))
         }
@@ -128,7 +129,8 @@ import TokenWardenTestSupport
             var harness = harness
             try await harness.addOwnerCredential(.awx, owner: "alice")
             let report = try await harness.cycle()
-            let held = Dictionary(uniqueKeysWithValues: report.decisions.map { ($0.token.id, $0.hold) })
+            let held = Dictionary(uniqueKeysWithValues: try harness.decisions().map { ($0.token.id, $0.hold) })
+            #expect(report.decided.count == 3)
             #expect(held == ["10": nil, "11": nil, "12": .ownerCredentialMissing])
             let context = PolicyContext(configuration: harness.configuration, policies: try harness.configuration.loadPolicies())
             let (outline, agreed) = try context.outline(store: harness.store, listing: 10, now: harness.clock.now)
@@ -154,7 +156,8 @@ import TokenWardenTestSupport
             enforce: true
         ) { harness async throws in
             let report = try await harness.cycle()
-            #expect(report.decisions.map(\.hold) == [.sharedDestination, .sharedDestination])
+            #expect(try harness.decisions().map(\.hold) == [.sharedDestination, .sharedDestination])
+            #expect(report.decided.held["sim-awx"] == [Decision.Hold.sharedDestination.rawValue: 2])
             #expect(report.events.map(\.kind) == [.needsPerson, .needsPerson])
             #expect(report.events.allSatisfy { $0.priority == .error })
             #expect(report.events.first?.message.contains("which also serves sim-awx/11") == true, "\(report.events.map(\.message))")

@@ -39,7 +39,7 @@ import TokenWardenStore
             #expect(await harness.simulator.provider(.awx).writes == 0)
 
             let second = try await harness.cycle()
-            #expect(second.decisions.count == 2)
+            #expect(second.decided.count == 2)
             #expect(second.events.isEmpty)
             let history = try harness.store.history(provider: "sim-awx", tokenID: "1")
             #expect(history.filter { $0.source == .action }.map(\.event) == ["would revoke (report-only)"])

@@ -1,0 +1,60 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+/// What policy decides about the live tokens of some providers at one moment, made batch by batch
+/// as the store is read, so that a cycle over a million tokens never holds all their decisions. The
+/// engine decides each token on its own: deciding a few of them again gives the same answers.
+public struct DecisionSource: Sendable {
+    let context: PolicyContext
+    /// The providers decided on: those asked for that some rule runs on.
+    let evaluated: Set<String>
+    let signers: RotationSigners
+    let colliding: Set<String>
+    let suspended: [String: Suspension]
+    public let now: Date
+
+    /// The tokens decided on: the live ones, read in the engine's provider, name, id order.
+    public static let query = TokenQuery(states: [.active, .expired])
+
+    init(context: PolicyContext, store: TokenStore, providers: Set<String>?, now: Date) throws {
+        self.context = context
+        var evaluated = context.ruleProviders
+        if let providers { evaluated.formIntersection(providers) }
+        self.evaluated = evaluated
+        self.now = now
+        guard !evaluated.isEmpty else {
+            (signers, colliding, suspended) = (RotationSigners(providers: [], identities: [:]), [], [:])
+            return
+        }
+        signers = try context.signers(store: store)
+        colliding = Set(try context.sharedDestinations(store: store).keys)
+        suspended = try store.suspensions(at: now)
+    }
+
+    /// The decisions about `tokens`; tokens of providers not decided on get none.
+    public func decide(_ tokens: [Token]) -> [Decision] {
+        let decided = tokens.filter { evaluated.contains($0.provider) }
+        guard !decided.isEmpty else { return [] }
+        return PolicyEngine.evaluate(
+            tokens: decided, rules: context.policies.rules, providers: context.configuration.providers, protected: context.protected,
+            signers: signers, colliding: colliding, suspended: suspended, now: now)
+    }
+
+    /// Every decision, a batch of tokens at a time.
+    public func forEachBatch(store: TokenStore, _ body: ([Decision]) throws -> Void) throws {
+        guard !evaluated.isEmpty else { return }
+        try store.forEachBatch(matching: Self.query, at: now) { try body(decide($0)) }
+    }
+
+    /// The decisions about the tokens named by `references` (`provider/id`), in the engine's order.
+    public func decisions(about references: some Sequence<String>, store: TokenStore) throws -> [Decision] {
+        // Provider ids never contain "/" (the config refuses it); token ids may.
+        let keys = references.map { reference -> (provider: String, id: String) in
+            guard let slash = reference.firstIndex(of: "/") else { return (reference, "") }
+            return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
+        }
+        let tokens = try store.tokens(keys: keys).filter { Self.query.states.contains($0.state) }
+        return decide(tokens.sorted { ($0.provider, $0.name, $0.id) < ($1.provider, $1.name, $1.id) })
+    }
+}
