@@ -132,6 +132,21 @@ public struct JSONReader {
         readNull() ? nil : try readString()
     }
 
+    public mutating func readBool() throws -> Bool {
+        skipWhitespace()
+        if at(Self.true) {
+            position += 4
+            return true
+        }
+        guard at(Self.false) else { throw mismatch(Bool.self) }
+        position += 5
+        return false
+    }
+
+    public mutating func readOptionalBool() throws -> Bool? {
+        readNull() ? nil : try readBool()
+    }
+
     /// An integer without fraction or exponent that fits in `Int`.
     public mutating func readInt() throws -> Int {
         skipWhitespace()

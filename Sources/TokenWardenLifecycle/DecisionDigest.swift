@@ -10,6 +10,9 @@ public struct DecisionDigest: Sendable {
     /// provider → reason → count (reasons as `tokenwarden_decisions_held` labels them).
     public private(set) var held: [String: [String: Int]] = [:]
     private var candidates: [String: [Token]] = [:]
+    /// Per provider, once trimmed: the latest expiry still kept. A later token expiring no sooner
+    /// cannot be among the soonest, and is not kept at all.
+    private var cutoff: [String: Double] = [:]
     /// Whether selected tokens are kept (the metrics are configured).
     let selecting: Bool
     let limit: Int
@@ -24,10 +27,15 @@ public struct DecisionDigest: Sendable {
         let provider = decision.token.provider
         if let hold = decision.hold { held[provider, default: [:]][hold.rawValue, default: 0] += 1 }
         guard selecting, decision.hold != .snoozed, decision.hold != .exempt else { return }
+        if let latest = cutoff[provider], CycleMetrics.expiryKey(decision.token) >= latest { return }
         candidates[provider, default: []].append(decision.token)
         // Trimmed when half as many again pile up: sorting then costs little per token, and no more
         // than 1.5 times the limit is ever held.
-        if let kept = candidates[provider], kept.count >= limit + max(1, limit / 2) { candidates[provider] = Self.soonest(kept, limit) }
+        if let kept = candidates[provider], kept.count >= limit + max(1, limit / 2) {
+            let soonest = Self.soonest(kept, limit)
+            candidates[provider] = soonest
+            cutoff[provider] = soonest.last.map(CycleMetrics.expiryKey)
+        }
     }
 
     /// provider → its selected tokens, soonest expiry first.

@@ -53,6 +53,15 @@ import TokenWardenJSON
         #expect(escaped == "Aé😀/")
     }
 
+    @Test func readsBooleansAndRefusesLookAlikes() throws {
+        #expect(try JSONReader.read(Array(" true".utf8)) { try $0.readBool() })
+        #expect(try !JSONReader.read(Array("false".utf8)) { try $0.readBool() })
+        #expect(try JSONReader.read(Array("null".utf8)) { try $0.readOptionalBool() } == nil)
+        for text in ["1", "\"true\"", "tru", "nul", "True"] {
+            #expect(throws: DecodingError.self, "\(text)") { try JSONReader.read(Array(text.utf8)) { try $0.readOptionalBool() } }
+        }
+    }
+
     @Test func readsIntegersAndRefusesFractionsAndOverflow() throws {
         #expect(try JSONReader.read(Array("-42".utf8)) { try $0.readInt() } == -42)
         #expect(try JSONReader.read(Array("9223372036854775807".utf8)) { try $0.readInt() } == Int.max)

@@ -53,3 +53,19 @@ import TokenWardenCore
         await #expect(throws: Unreadable.self) { try await cursor.nextPage() }
     }
 }
+
+/// Repeated tokens are looked for on the last pages only, so a listing's memory does not grow with
+/// its length (issue 20): a token repeated on the next page is kept once, one repeated far later is
+/// passed on again (the store records it once).
+@Suite struct ListingGuardTests {
+    static func page(_ ids: [String]) -> [ObservedToken] { ids.map { ObservedToken(id: $0, name: "t-\($0)") } }
+
+    @Test func aTokenRepeatedOnTheNextPagesIsKeptOnceAndTheMemoryIsOfTheLastPagesOnly() {
+        var guardrail = ListingGuard(provider: "p")
+        #expect(guardrail.admit(Self.page(["1", "2", "2"])).map(\.id) == ["1", "2"])
+        #expect(guardrail.admit(Self.page(["2", "3"])).map(\.id) == ["3"])
+        for index in 0..<ListingGuard.recentPages { _ = guardrail.admit(Self.page(["filler-\(index)"])) }
+        #expect(guardrail.admit(Self.page(["1", "4"])).map(\.id) == ["1", "4"])
+        #expect(guardrail.admit(Self.page(["1", "4"])).isEmpty, "a page repeated whole brings nothing new")
+    }
+}

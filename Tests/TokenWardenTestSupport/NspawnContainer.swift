@@ -47,7 +47,9 @@ public final class NspawnContainer: @unchecked Sendable {
     public func waitUntilBooted(seconds: Double = 120) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if leader == 0, let child = Self.children(of: nspawn.processIdentifier).first { leader = child }
+            // The container's systemd, not the helper nspawn forks first and which exits: entering a
+            // helper that is gone failed every later check, and the boot "never finished" (seen once).
+            leader = Self.children(of: nspawn.processIdentifier).first { Self.command(of: $0) == "systemd" } ?? 0
             if leader != 0, let state = try? run("systemctl is-system-running").output.trimmingCharacters(in: .whitespacesAndNewlines),
                 state == "running" || state == "degraded"
             {
@@ -82,6 +84,10 @@ public final class NspawnContainer: @unchecked Sendable {
     deinit { if nspawn.isRunning { stop() } }
 
     /// The ids of `pid`'s child processes.
+    static func command(of pid: Int32) -> String {
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func children(of pid: Int32) -> [Int32] {
         let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
         return text.split(separator: " ").compactMap { Int32($0) }

@@ -1,5 +1,6 @@
 import Foundation
 import TokenWardenCore
+import TokenWardenJSON
 
 /// SailPoint Identity Security Cloud (IdentityNow) v3: OAuth2 client credentials (the PAT id and
 /// secret), then `/v3/personal-access-tokens`. The list is documented as a plain array; it is read
@@ -31,9 +32,16 @@ public struct SailPointDriver: ProviderDriver {
         endpoint.url("/v3/personal-access-tokens", [("limit", String(pageSize)), ("offset", String(offset))])
     }
 
-    /// A page's length decides whether there is a next one, so it is read at once.
+    /// A page's length decides whether there is a next one, so it is read at once (with `JSONReader`:
+    /// at the rate limit, the time spent on a window's 100 pages is time the provider's whole-second
+    /// `Retry-After` cannot give back).
     @Sendable func page(_ url: String) async throws -> FetchedPage {
-        let items = try connection.decode([Item].self, from: try await connection.send(.GET, url), what: "listing personal access tokens")
+        let response = try await connection.send(.GET, url)
+        let items = try connection.read(response, what: "listing personal access tokens") { reader in
+            var items: [Item] = []
+            try reader.readArray { reader, _ in items.append(try Item(reading: &reader)) }
+            return items
+        }
         let offset = Int(URLComponents(string: url)?.queryItems?.first { $0.name == "offset" }?.value ?? "") ?? 0
         return FetchedPage(tokens: items.map(\.observed), next: items.count < pageSize ? nil : pageURL(offset: offset + items.count))
     }
@@ -79,20 +87,59 @@ public struct SailPointDriver: ProviderDriver {
     }
 
     /// GetPersonalAccessTokenResponse.
-    struct Item: Decodable {
+    struct Item {
         struct Owner: Decodable {
-            let id: String?
-            let name: String?
+            var id: String?
+            var name: String?
         }
-        let id: String
-        let name: String
-        let scope: [String]?
-        let owner: Owner?
-        let created: String?
-        let lastUsed: String?
-        let managed: Bool?
-        let expirationDate: String?
-        let accessTokenValiditySeconds: Int?
+        var id = ""
+        var name = ""
+        var scope: [String]?
+        var owner: Owner?
+        var created: String?
+        var lastUsed: String?
+        var managed: Bool?
+        var expirationDate: String?
+        var accessTokenValiditySeconds: Int?
+
+        /// The fields tokenwarden keeps; others are skipped.
+        init(reading reader: inout JSONReader) throws {
+            var (hasID, hasName) = (false, false)
+            try reader.readObject { reader, key in
+                switch key {
+                case "id":
+                    id = try reader.readString()
+                    hasID = true
+                case "name":
+                    name = try reader.readString()
+                    hasName = true
+                case "scope":
+                    guard !reader.readNull() else { return }
+                    var scopes: [String] = []
+                    try reader.readArray { reader, _ in scopes.append(try reader.readString()) }
+                    scope = scopes
+                case "owner":
+                    guard !reader.readNull() else { return }
+                    var owner = Owner()
+                    try reader.readObject { reader, key in
+                        switch key {
+                        case "id": owner.id = try reader.readOptionalString()
+                        case "name": owner.name = try reader.readOptionalString()
+                        default: try reader.skipValue()
+                        }
+                    }
+                    self.owner = owner
+                case "created": created = try reader.readOptionalString()
+                case "lastUsed": lastUsed = try reader.readOptionalString()
+                case "managed": managed = try reader.readOptionalBool()
+                case "expirationDate": expirationDate = try reader.readOptionalString()
+                case "accessTokenValiditySeconds": accessTokenValiditySeconds = try reader.readOptionalInt()
+                default: try reader.skipValue()
+                }
+            }
+            guard hasID else { throw JSONReader.missing("id") }
+            guard hasName else { throw JSONReader.missing("name") }
+        }
 
         var observed: ObservedToken {
             var timestamps = TimestampReader()

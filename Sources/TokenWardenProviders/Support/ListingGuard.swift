@@ -1,11 +1,19 @@
 import TokenWardenCore
 
 /// Protects one listing from a misbehaving server: a `next` link that loops back, a page repeated,
-/// and tokens listed twice (kept once).
+/// and tokens listed twice within a few pages (kept once).
+///
+/// Repeats are looked for among the ids of the last `recentPages` pages only. Offset pagination
+/// repeats a token on the next page when one before it is deleted meanwhile, and a server that
+/// ignores paging repeats the whole previous page; both are caught. Remembering every id of a
+/// listing held 60 MiB at 4 x 250k tokens (`make bench`, issue 20); a repeat further apart reaches
+/// the store twice, which records the token once (it is counted twice in the poll's total).
 struct ListingGuard: Sendable {
     let provider: String
     private var visited: Set<String> = []
-    private var seenIDs: Set<String> = []
+    /// The ids of the last pages, newest last.
+    private var recent: [Set<String>] = []
+    static let recentPages = 8
 
     init(provider: String) { self.provider = provider }
 
@@ -24,9 +32,13 @@ struct ListingGuard: Sendable {
         )
     }
 
-    /// The tokens of a page not seen earlier in this listing.
+    /// The tokens of a page not seen on the last pages of this listing (nor twice on this one).
     mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] {
-        page.filter { seenIDs.insert($0.id).inserted }
+        var ids: Set<String> = []
+        let fresh = page.filter { token in !recent.contains { $0.contains(token.id) } && ids.insert(token.id).inserted }
+        recent.append(ids)
+        if recent.count > Self.recentPages { recent.removeFirst() }
+        return fresh
     }
 
 }
