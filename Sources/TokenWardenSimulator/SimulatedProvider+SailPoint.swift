@@ -55,7 +55,7 @@ extension SimulatedProvider {
         case ("GET", collection):
             return listing(error) {
                 let limit = min(250, max(1, request.int("limit") ?? 250))
-                return .encoded(200, page(offset: request.int("offset") ?? 0, limit: limit).map { item($0) })
+                return encodedArray(page(offset: request.int("offset") ?? 0, limit: limit)) { item($0) }
             }
         case ("POST", collection), ("POST", "/v2025/personal-access-tokens"):
             // The caller's own token (no owner is taken); scope defaults to sp:scopes:all, "all the

@@ -10,7 +10,10 @@ public actor SimulatedProvider {
     /// Every credential the API accepts, the main one first.
     public private(set) var accounts: [SimulatedAccount]
     /// Current tokens, in creation order (the listing order of every API here).
-    public private(set) var tokens: [ObservedToken]
+    public private(set) var tokens: [ObservedToken] { didSet { encodedItems.removeAll() } }
+    /// Listing items already encoded, by token id, until the tokens change: encoding SailPoint's 250
+    /// items a page took 5 ms, so the simulator, not tokenwarden, set the pace at the rate limit.
+    private var encodedItems: [String: Data] = [:]
     private var faults: [SimulatorFault]
     /// The documented request limit, when enforced (`--rate-limit`); without it the rate headers
     /// still go out, far from any limit.
@@ -261,6 +264,23 @@ public actor SimulatedProvider {
         var slice = Array(tokens[start..<min(tokens.count, start + max(0, limit))])
         if start > 0, !slice.isEmpty, active(.duplicates) { slice.insert(tokens[start - 1], at: 0) }
         return slice
+    }
+
+    /// A JSON array of listing items, each encoded once by `encode` while the tokens stay the same.
+    func encodedArray<Item: Encodable>(_ tokens: [ObservedToken], _ encode: (ObservedToken) -> Item) -> SimulatedResponse {
+        var body = Data("[".utf8)
+        for (index, token) in tokens.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            if let known = encodedItems[token.id] {
+                body.append(known)
+            } else {
+                let item = (try? SimulatedResponse.encoder.encode(encode(token))) ?? Data("null".utf8)
+                encodedItems[token.id] = item
+                body.append(item)
+            }
+        }
+        body.append(UInt8(ascii: "]"))
+        return SimulatedResponse(status: 200, body: body)
     }
 
     static func query(_ items: [(String, String)]) -> String {

@@ -11,8 +11,9 @@ import TokenWardenCore
 struct ListingGuard: Sendable {
     let provider: String
     private var visited: Set<String> = []
-    /// The ids of the last pages, newest last.
-    private var recent: [Set<String>] = []
+    /// The ids admitted from the last pages, and each page's, oldest first (to forget them by).
+    private var recentIDs: Set<String> = []
+    private var recentPages: [[String]] = []
     static let recentPages = 8
 
     init(provider: String) { self.provider = provider }
@@ -34,10 +35,11 @@ struct ListingGuard: Sendable {
 
     /// The tokens of a page not seen on the last pages of this listing (nor twice on this one).
     mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] {
-        var ids: Set<String> = []
-        let fresh = page.filter { token in !recent.contains { $0.contains(token.id) } && ids.insert(token.id).inserted }
-        recent.append(ids)
-        if recent.count > Self.recentPages { recent.removeFirst() }
+        let fresh = page.filter { recentIDs.insert($0.id).inserted }
+        recentPages.append(fresh.map(\.id))
+        if recentPages.count > Self.recentPages {
+            for id in recentPages.removeFirst() { recentIDs.remove(id) }
+        }
         return fresh
     }
 
