@@ -15,7 +15,16 @@ public struct DecisionSource: Sendable {
     public let now: Date
 
     /// The tokens decided on: the live ones, read in the engine's provider, name, id order.
-    public static let query = TokenQuery(states: [.active, .expired])
+    public static let live = TokenQuery(states: [.active, .expired])
+
+    /// The live tokens of the providers decided on (the one provider of a daemon cycle, by index);
+    /// nil when no rule runs on any of them, and nothing need be read.
+    public var query: TokenQuery? {
+        guard !evaluated.isEmpty else { return nil }
+        var query = Self.live
+        if evaluated.count == 1 { query.provider = evaluated.first }
+        return query
+    }
 
     init(context: PolicyContext, store: TokenStore, providers: Set<String>?, now: Date) throws {
         self.context = context
@@ -43,8 +52,8 @@ public struct DecisionSource: Sendable {
 
     /// Every decision, a batch of tokens at a time.
     public func forEachBatch(store: TokenStore, _ body: ([Decision]) throws -> Void) throws {
-        guard !evaluated.isEmpty else { return }
-        try store.forEachBatch(matching: Self.query, at: now) { try body(decide($0)) }
+        guard let query else { return }
+        try store.forEachBatch(matching: query, at: now) { try body(decide($0)) }
     }
 
     /// The decisions about the tokens named by `references` (`provider/id`), in the engine's order.
@@ -54,7 +63,7 @@ public struct DecisionSource: Sendable {
             guard let slash = reference.firstIndex(of: "/") else { return (reference, "") }
             return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
         }
-        let tokens = try store.tokens(keys: keys).filter { Self.query.states.contains($0.state) }
+        let tokens = try store.tokens(keys: keys).filter { Self.live.states.contains($0.state) }
         return decide(tokens.sorted { ($0.provider, $0.name, $0.id) < ($1.provider, $1.name, $1.id) })
     }
 }

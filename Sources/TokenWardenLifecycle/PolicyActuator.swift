@@ -71,7 +71,10 @@ public struct PolicyActuator: Sendable {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
         var pass = DecisionPass(enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, now: clock(), selecting: selecting)
-        let stage = try store.stageDecisions(over: DecisionSource.query, at: source.now) { tokens in pass.take(source.decide(tokens)) }
+        // With no rule on these providers nothing is read, and what was remembered of them is forgotten.
+        let stage =
+            try source.query.map { query in try store.stageDecisions(over: query, at: source.now) { tokens in pass.take(source.decide(tokens)) } }
+            ?? store.stageDecisions([])
         var demoted: [DecisionMemo] = []
         if let reserve, !pass.within.isEmpty {
             let granted = max(0, min(pass.within.count, await reserve(pass.within.count)))
