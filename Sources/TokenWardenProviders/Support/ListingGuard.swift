@@ -13,7 +13,7 @@ struct ListingGuard: Sendable {
     private var visited: Set<String> = []
     /// The ids admitted from the last pages, and each page's, oldest first (to forget them by).
     private var recentIDs: Set<String> = []
-    private var recentPages: [[String]] = []
+    private var pageIDs: [[String]] = []
     static let recentPages = 8
 
     init(provider: String) { self.provider = provider }
@@ -36,9 +36,9 @@ struct ListingGuard: Sendable {
     /// The tokens of a page not seen on the last pages of this listing (nor twice on this one).
     mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] {
         let fresh = page.filter { recentIDs.insert($0.id).inserted }
-        recentPages.append(fresh.map(\.id))
-        if recentPages.count > Self.recentPages {
-            for id in recentPages.removeFirst() { recentIDs.remove(id) }
+        pageIDs.append(fresh.map(\.id))
+        if pageIDs.count > Self.recentPages {
+            for id in pageIDs.removeFirst() { recentIDs.remove(id) }
         }
         return fresh
     }
