@@ -15,7 +15,7 @@ enum Arguments {
     /// `KIND[=SCALE]` of `simulate --rate-limit`.
     static func rateLimit(_ text: String) throws -> SimulatedRateLimit {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        let limited: [ProviderKind] = [.planningCenter, .sailPoint, .cryptlex]
+        let limited = ProviderKind.allCases.filter { SimulatedRateLimit.documented(for: $0) != nil }
         guard let kind = parts.first.flatMap(ProviderKind.init(rawValue:)), limited.contains(kind) else {
             throw ValidationError(
                 "--rate-limit \"\(text)\": write KIND[=SCALE] with KIND one of \(limited.map(\.rawValue).joined(separator: ", ")) "

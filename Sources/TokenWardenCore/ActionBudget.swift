@@ -39,13 +39,7 @@ public struct ActionBudget: Sendable, Hashable {
         for (provider, count) in writes {
             let carriedOut = min(count, total - spent, perProvider[provider] ?? .max)
             spent += carriedOut
-            let limit =
-                carriedOut == count
-                ? nil
-                : spent >= total
-                    ? "[daemon] max_actions_per_cycle = \(total)"
-                    : "max_actions_per_cycle = \(perProvider[provider] ?? 0) of provider \"\(provider)\""
-            result[provider] = Allowance(carriedOut: carriedOut, limit: limit)
+            result[provider] = Allowance(carriedOut: carriedOut, limit: carriedOut == count ? nil : limit(holdingBack: provider, spent: spent))
         }
         return result
     }
@@ -61,10 +55,8 @@ public struct ActionBudget: Sendable, Hashable {
 
         /// Charges one write of `provider`: nil when it is within the limits, else the limit that holds it back.
         public mutating func charge(provider: String) -> String? {
-            let cap = budget.perProvider[provider] ?? .max
-            guard spent < budget.total, spentBy[provider, default: 0] < cap else {
-                return spent >= budget.total
-                    ? "[daemon] max_actions_per_cycle = \(budget.total)" : "max_actions_per_cycle = \(cap) of provider \"\(provider)\""
+            guard spent < budget.total, spentBy[provider, default: 0] < budget.perProvider[provider] ?? .max else {
+                return budget.limit(holdingBack: provider, spent: spent)
             }
             spent += 1
             spentBy[provider, default: 0] += 1
@@ -75,29 +67,19 @@ public struct ActionBudget: Sendable, Hashable {
     /// Splits writes, given grouped by provider in the engine's provider, name, id order, into those
     /// within the limits and those beyond them; `beyond` keeps, for each, the limit that stopped it.
     public func split(_ decisions: [Decision]) -> (within: [Decision], beyond: [(decision: Decision, limit: String)]) {
-        var counts: [(provider: String, count: Int)] = []
-        for decision in decisions {
-            if counts.last?.provider == decision.token.provider {
-                counts[counts.count - 1].count += 1
-            } else {
-                counts.append((decision.token.provider, 1))
-            }
-        }
-        let allowances = allowances(writes: counts)
+        var ledger = Ledger(self)
         var within: [Decision] = []
         var beyond: [(decision: Decision, limit: String)] = []
-        var rank: [String: Int] = [:]
         for decision in decisions {
-            let provider = decision.token.provider
-            defer { rank[provider, default: 0] += 1 }
-            guard let allowance = allowances[provider], rank[provider, default: 0] >= allowance.carriedOut,
-                let limit = allowance.limit
-            else {
-                within.append(decision)
-                continue
-            }
-            beyond.append((decision, limit))
+            if let limit = ledger.charge(provider: decision.token.provider) { beyond.append((decision, limit)) } else { within.append(decision) }
         }
         return (within, beyond)
+    }
+
+    /// The limit that holds back a write of `provider` once `spent` writes have been allowed: the
+    /// total when it is reached, else the provider's own.
+    func limit(holdingBack provider: String, spent: Int) -> String {
+        spent >= total
+            ? "[daemon] max_actions_per_cycle = \(total)" : "max_actions_per_cycle = \(perProvider[provider] ?? 0) of provider \"\(provider)\""
     }
 }

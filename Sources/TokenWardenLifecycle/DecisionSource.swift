@@ -58,12 +58,7 @@ public struct DecisionSource: Sendable {
 
     /// The decisions about the tokens named by `references` (`provider/id`), in the engine's order.
     public func decisions(about references: some Sequence<String>, store: TokenStore) throws -> [Decision] {
-        // Provider ids never contain "/" (the config refuses it); token ids may.
-        let keys = references.map { reference -> (provider: String, id: String) in
-            guard let slash = reference.firstIndex(of: "/") else { return (reference, "") }
-            return (String(reference[..<slash]), String(reference[reference.index(after: slash)...]))
-        }
-        let tokens = try store.tokens(keys: keys).filter { Self.live.states.contains($0.state) }
+        let tokens = try store.tokens(references: references).filter { Self.live.states.contains($0.state) }
         return decide(tokens.sorted { ($0.provider, $0.name, $0.id) < ($1.provider, $1.name, $1.id) })
     }
 }

@@ -93,25 +93,19 @@ public final class ProviderSimulator: Sendable {
         guard let limit = await provider.rateLimit else {
             return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "no rate limit is enforced on this provider\n")))
         }
-        let report = RateLimitReport(
-            limit: limit.limit, period_seconds: limit.period,
-            windows: limit.windows.map { .init(opened: $0.opened.timeIntervalSince1970, admitted: $0.admitted, refused: $0.refused) })
-        let body = (try? JSONEncoder().encode(report)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let body = (try? encoder.encode(RateLimitReport(limit: limit.limit, period_seconds: limit.period, windows: limit.windows))) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// The body of `rateLimitReport`: window opening times in Unix seconds.
+    /// The body of `rateLimitReport` (window openings in Unix seconds).
     struct RateLimitReport: Encodable {
-        struct Window: Encodable {
-            let opened: Double
-            let admitted: Int
-            let refused: Int
-        }
         let limit: Int
         let period_seconds: Int
-        let windows: [Window]
+        let windows: [SimulatedRateLimit.Window]
     }
 
     /// `http://127.0.0.1:PORT/<kind>`: the `base_url` for a provider of this kind.

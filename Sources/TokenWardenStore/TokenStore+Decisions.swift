@@ -27,28 +27,24 @@ extension TokenStore {
     /// and this one's other writes wait for it (the 1M-token first cycle of `make bench` spent about
     /// 16 s after its polls, deciding and remembering).
     public func stageDecisions(over query: TokenQuery, at now: Date, _ decide: ([Token]) throws -> [DecisionMemo]) throws -> DecisionStage {
-        let stage = DecisionStage()
-        try writer.writeWithoutTransaction { db in
-            try Self.createStage(db)
-            try db.inTransaction(.deferred) {
-                let insert = try Self.stageInsert(db)
-                try Self.forEachBatch(db, matching: query, at: now, batchSize: 1_000) { tokens in
-                    for memo in try decide(tokens) { try Self.insert(memo, into: stage, using: insert) }
-                }
-                return .commit
-            }
+        try stage { db, add in
+            try Self.forEachBatch(db, matching: query, at: now, batchSize: 1_000) { tokens in try decide(tokens).forEach(add) }
         }
-        return stage
     }
 
     /// Stages decisions already made.
     public func stageDecisions(_ memos: [DecisionMemo]) throws -> DecisionStage {
+        try stage { _, add in try memos.forEach(add) }
+    }
+
+    /// A new stage, filled by `fill` in one deferred transaction on the writer's connection.
+    private func stage(_ fill: (Database, (DecisionMemo) throws -> Void) throws -> Void) throws -> DecisionStage {
         let stage = DecisionStage()
         try writer.writeWithoutTransaction { db in
             try Self.createStage(db)
             try db.inTransaction(.deferred) {
                 let insert = try Self.stageInsert(db)
-                for memo in memos { try Self.insert(memo, into: stage, using: insert) }
+                try fill(db) { memo in try Self.insert(memo, into: stage, using: insert) }
                 return .commit
             }
         }

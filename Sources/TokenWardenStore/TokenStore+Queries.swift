@@ -70,6 +70,11 @@ extension TokenStore {
         try writer.read { db in try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": id])?.token }
     }
 
+    /// The tokens named by `references` (`provider/id`) that the store holds, read in one transaction.
+    public func tokens(references: some Sequence<String>) throws -> [Token] {
+        try tokens(keys: references.map(Self.split))
+    }
+
     /// The tokens named by `keys` (provider id, token id) that the store holds, read in one transaction.
     public func tokens(keys: [(provider: String, id: String)]) throws -> [Token] {
         try writer.read { db in
