@@ -46,11 +46,13 @@ public struct ProviderPoller: Sendable {
         do {
             let previous = try store.lastSuccessfulTokenCount(provider: provider.id)
             result.firstListing = previous == nil
+            try store.beginListing(provider: provider.id)
             result.summary = try await recordPages(of: driver, provider: provider.id)
             if Self.isSuddenDrop(from: previous, to: result.summary.seen) {
-                result.goneHeld = try store.countUnseenTokens(provider: provider.id, notSeenSince: started)
+                result.goneHeld = try store.countUnseenTokens(provider: provider.id)
+                try store.keepSightings(provider: provider.id, listingStartedAt: started)
             } else {
-                let gone = try store.markUnseenTokensGone(provider: provider.id, notSeenSince: started, at: clock())
+                let gone = try store.markUnseenTokensGone(provider: provider.id, listingStartedAt: started, at: clock())
                 result.gone = gone.count
                 result.disappeared = Array(gone.prefix(ObservationSummary.changeLimit))
             }
@@ -59,6 +61,8 @@ public struct ProviderPoller: Sendable {
             if let identity = try await driver.identity() { try store.recordIdentity(identity, provider: provider.id, at: clock()) }
         } catch {
             result.error = String(describing: error)
+            // What the failed listing did see is still seen; its missing tokens are not gone.
+            try? store.keepSightings(provider: provider.id, listingStartedAt: started)
         }
         result.seconds = Self.seconds(since: timer)
         do {

@@ -14,7 +14,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     /// columns, and a test checks this list against the table.
     static let columnsInTableOrder = [
         "provider_id", "token_id", "name", "owner", "scopes", "created_at", "expires_at",
-        "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras",
+        "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras", "facts_digest",
     ]
 
     init(row: Row) throws {
@@ -35,7 +35,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     /// Every column, in `values` order, for the prepared insert of `recordObservations`.
     static let insertSQL = """
         INSERT INTO token (provider_id, token_id, name, owner, scopes, created_at, expires_at, last_used_at, revoked, state,
-                           first_seen_at, last_seen_at, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           first_seen_at, last_seen_at, extras, facts_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Inserts with an already prepared `insertSQL` statement: the hot path of discovering tokens.
@@ -53,6 +53,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         statement.bind(token.firstSeenAt.millisecondsSince1970)
         statement.bind(token.lastSeenAt.millisecondsSince1970)
         statement.bind(JSONColumn.encode(token.extras))
+        statement.bind(token.factsDigest)
         try statement.execute()
     }
 
@@ -70,5 +71,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         container["first_seen_at"] = token.firstSeenAt.millisecondsSince1970
         container["last_seen_at"] = token.lastSeenAt.millisecondsSince1970
         container["extras"] = JSONColumn.encode(token.extras)
+        // Kept with the facts it digests, by every write of a row (a revoke by tokenwarden too).
+        container["facts_digest"] = token.factsDigest
     }
 }

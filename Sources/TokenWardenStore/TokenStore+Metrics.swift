@@ -60,6 +60,7 @@ extension TokenStore {
             var outbox: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM notification GROUP BY state") { outbox[row[0]] = row[1] }
             let margin = Int64(horizon * 1_000)
+            var listings = try ListingTimes(db)
             let near = try TokenRecord.fetchAll(
                 db,
                 sql: """
@@ -67,7 +68,7 @@ extension TokenStore {
                     ORDER BY expires_at, provider_id, token_id LIMIT ?
                     """,
                 arguments: [nowMS - margin, nowMS + margin, limit + 1]
-            ).map(\.token)
+            ).map { listings.seen($0.token) }
             return InventoryMetrics(
                 providers: providers.values.sorted { $0.id < $1.id }, actions: actions, rotationsFailed: rotationsFailed,
                 outboxPending: outbox["pending"] ?? 0, outboxUndeliverable: outbox["undeliverable"] ?? 0,

@@ -229,6 +229,15 @@ extension TokenStore {
             try db.create(
                 index: "token_census", on: "token", columns: ["provider_id", "state", "expires_at", "last_used_at", "created_at"])
         }
+        migrator.registerMigration("digestListedFacts") { db in
+            // A re-sync skips an unchanged token by comparing the digest of its listed facts
+            // (`FactsDigest`) with this one, instead of reading and rewriting its row; NULL until the
+            // token is next written. A token still listed is seen as of its provider's `listed_at`:
+            // the start of the last complete listing whose missing tokens were all marked gone (rows
+            // keep their own `last_seen_at` from discovery, changes and incomplete listings).
+            try db.alter(table: "token") { t in t.add(column: "facts_digest", .integer) }
+            try db.alter(table: "provider") { t in t.add(column: "listed_at", .integer) }
+        }
         return migrator
     }()
 }

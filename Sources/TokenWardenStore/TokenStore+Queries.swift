@@ -25,10 +25,11 @@ extension TokenStore {
         let (condition, arguments) = Self.condition(of: query, at: now)
         let order = query.expiringWithin != nil ? "expires_at, provider_id, name, token_id" : "provider_id, name, token_id"
         let records = try TokenRecord.fetchCursor(db, sql: "SELECT * FROM token WHERE \(condition) ORDER BY \(order)", arguments: arguments)
+        var listings = try ListingTimes(db)
         var batch: [Token] = []
         batch.reserveCapacity(batchSize)
         while let record = try records.next() {
-            batch.append(record.token)
+            batch.append(listings.seen(record.token))
             if batch.count == batchSize {
                 try body(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -67,7 +68,10 @@ extension TokenStore {
 
     /// One token by provider id and the provider's token id.
     public func token(provider: String, id: String) throws -> Token? {
-        try writer.read { db in try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": id])?.token }
+        try writer.read { db in
+            var listings = try ListingTimes(db)
+            return try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": id]).map { listings.seen($0.token) }
+        }
     }
 
     /// The tokens named by `references` (`provider/id`) that the store holds, read in one transaction.
@@ -78,7 +82,10 @@ extension TokenStore {
     /// The tokens named by `keys` (provider id, token id) that the store holds, read in one transaction.
     public func tokens(keys: [(provider: String, id: String)]) throws -> [Token] {
         try writer.read { db in
-            try keys.compactMap { key in try TokenRecord.fetchOne(db, key: ["provider_id": key.provider, "token_id": key.id])?.token }
+            var listings = try ListingTimes(db)
+            return try keys.compactMap { key in
+                try TokenRecord.fetchOne(db, key: ["provider_id": key.provider, "token_id": key.id]).map { listings.seen($0.token) }
+            }
         }
     }
 
@@ -90,7 +97,9 @@ extension TokenStore {
             return token
         }
         let named = try writer.read { db in
-            try TokenRecord.filter(sql: "name = ?", arguments: [reference]).order(sql: "provider_id, token_id").fetchAll(db).map(\.token)
+            var listings = try ListingTimes(db)
+            return try TokenRecord.filter(sql: "name = ?", arguments: [reference]).order(sql: "provider_id, token_id").fetchAll(db)
+                .map { listings.seen($0.token) }
         }
         switch named.count {
         case 0: throw StoreError.tokenNotFound(reference: reference)

@@ -15,16 +15,29 @@ import TokenWardenCore
         try TokenStore.migrator.migrate(queue, upTo: "trackLifecycle")
         let old = TokenStore(unmigrated: queue)
         try old.registerProviders([ProviderConfig(id: "awx", kind: .awx, baseURL: "https://awx", credential: .systemd(name: "a"))], at: Self.t0)
-        let tokens = (1...50).map {
-            ObservedToken(
-                id: String($0), name: "ci-\($0)", owner: "dave", scopes: ["read"],
-                createdAt: Self.t0, expiresAt: Self.t0 + Double($0) * 86_400)
+        // Written as that schema's code wrote them (today's code writes columns it did not have).
+        let t0 = Self.t0.millisecondsSince1970
+        try queue.write { db in
+            for n in 1...50 {
+                let state = n == 7 ? "revoked" : "active"
+                try db.execute(
+                    sql: """
+                        INSERT INTO token (provider_id, token_id, name, owner, scopes, created_at, expires_at, revoked, state,
+                                           first_seen_at, last_seen_at)
+                        VALUES ('awx', ?, ?, 'dave', '["read"]', ?, ?, ?, ?, ?, ?)
+                        """, arguments: [String(n), "ci-\(n)", t0, t0 + Int64(n) * 86_400_000, n == 7, state, t0, t0])
+                try db.execute(
+                    sql: "INSERT INTO token_event (provider_id, token_id, occurred_at, kind) VALUES ('awx', ?, ?, 'discovered')",
+                    arguments: [String(n), t0])
+            }
+            try db.execute(
+                sql: "INSERT INTO token_event (provider_id, token_id, occurred_at, kind, detail) VALUES ('awx', '7', ?, 'changed', ?)",
+                arguments: [t0 + 60_000, "state active → revoked (by hand)"])
         }
-        try old.recordObservations(tokens, provider: "awx", at: Self.t0)
-        try old.markRevoked(provider: "awx", tokenID: "7", at: Self.t0 + 60, detail: "by hand")
+        let columns = TokenRecord.columnsInTableOrder.prefix(13).joined(separator: ", ")
         let before = try queue.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+                try Row.fetchAll(db, sql: "SELECT \(columns) FROM token ORDER BY token_id"),
                 try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id")
             )
         }
@@ -35,7 +48,7 @@ import TokenWardenCore
 
         let after = try queue.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY token_id"),
+                try Row.fetchAll(db, sql: "SELECT \(columns) FROM token ORDER BY token_id"),
                 try Row.fetchAll(db, sql: "SELECT * FROM token_event ORDER BY id")
             )
         }

@@ -111,8 +111,11 @@ import TokenWardenTestSupport
         let page = ids.map { ObservedToken(id: $0, name: "n-" + $0) }
         var summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0)
         #expect(summary.discovered == ids.count)
+        try store.beginListing(provider: "awx-main")
         summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0 + 60)
         #expect(summary.seen == ids.count && summary.discovered == 0 && summary.changed == 0)
+        // Every id was found in the listing's sightings too: none is gone.
+        #expect(try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: Self.t0 + 60, at: Self.t0 + 61).isEmpty)
         for id in ids {
             #expect(try store.token(provider: "awx-main", id: id)?.lastSeenAt == Self.t0 + 60, "\(id)")
             #expect(try store.history(provider: "awx-main", tokenID: id).map(\.event) == ["discovered"], "\(id)")
@@ -181,19 +184,75 @@ import TokenWardenTestSupport
         try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
         try store.recordObservations([ObservedToken(id: "9", name: "sp")], provider: "sp", at: Self.t0)
         let listingStart = Self.t0 + 3_600
+        try store.beginListing(provider: "awx-main")
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 5)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: listingStart, at: listingStart + 5)
         #expect(gone.map(\.tokenID) == ["2"])
         #expect(gone.first?.detail == "state active → gone")
         #expect(try store.token(provider: "awx-main", id: "2")?.state == .gone)
         #expect(try store.token(provider: "sp", id: "9")?.state == .active)  // other providers untouched
-        #expect(try store.markUnseenTokensGone(provider: "awx-main", notSeenSince: listingStart, at: listingStart + 10).isEmpty)
+        // The unchanged token was not written, yet reads as seen in the listing; the gone one keeps
+        // the time it was last seen.
+        #expect(try store.token(provider: "awx-main", id: "1")?.lastSeenAt == listingStart)
+        #expect(try store.token(provider: "awx-main", id: "2")?.lastSeenAt == Self.t0)
+        try store.beginListing(provider: "awx-main")
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart + 60)
+        #expect(try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: listingStart + 60, at: listingStart + 65).isEmpty)
+        #expect(try store.token(provider: "awx-main", id: "2")?.lastSeenAt == Self.t0)
 
         try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0 + 7_200)
         #expect(try store.token(provider: "awx-main", id: "2")?.state == .active)
         let history = try store.history(provider: "awx-main", tokenID: "2")
         #expect(history.map(\.event) == ["discovered", "disappeared", "reappeared"])
         #expect(history.map(\.detail) == ["", "state active → gone", "state gone → active"])
+    }
+
+    @Test func aListingThatFailsPartWayMarksNothingGoneAndKeepsWhatItSaw() throws {
+        let store = try store()
+        try store.beginListing(provider: "awx-main")
+        try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
+        try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: Self.t0, at: Self.t0)
+        let failedStart = Self.t0 + 3_600
+        try store.beginListing(provider: "awx-main")
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: failedStart + 1)
+        try store.keepSightings(provider: "awx-main", listingStartedAt: failedStart)
+        let seen = try #require(try store.token(provider: "awx-main", id: "1"))
+        let unseen = try #require(try store.token(provider: "awx-main", id: "2"))
+        #expect(seen.state == .active && seen.lastSeenAt == failedStart)
+        #expect(unseen.state == .active && unseen.lastSeenAt == Self.t0)
+        // The next complete listing starts afresh: what the failed one saw does not count.
+        try store.beginListing(provider: "awx-main")
+        try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: failedStart + 60)
+        #expect(try store.countUnseenTokens(provider: "awx-main") == 1)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: failedStart + 60, at: failedStart + 61)
+        #expect(gone.map(\.tokenID) == ["1"])
+    }
+
+    @Test func anUnchangedTokenIsComparedWithWhatTheStoreHoldsNotWithItsLastListing() throws {
+        let store = try store()
+        let observed = ObservedToken(id: "1", name: "deploy", expiresAt: Self.t0 + Self.day)
+        try store.recordObservations([observed], provider: "awx-main", at: Self.t0)
+        // tokenwarden revoked it; the provider still lists it unrevoked: that is a change.
+        try store.markRevoked(provider: "awx-main", tokenID: "1", at: Self.t0 + 60, detail: "rule stale")
+        var summary = try store.recordObservations([observed], provider: "awx-main", at: Self.t0 + 120)
+        #expect(summary.changed == 1)
+        #expect(try store.token(provider: "awx-main", id: "1")?.state == .active)
+        // Same facts, but its expiry has passed: the state changes.
+        summary = try store.recordObservations([observed], provider: "awx-main", at: Self.t0 + 2 * Self.day)
+        #expect(summary.changed == 1)
+        #expect(try store.history(provider: "awx-main", tokenID: "1").last?.detail == "state active → expired")
+        // A row stored before digests were kept is compared by its facts, and gets its digest.
+        try store.writer.write { db in try db.execute(sql: "UPDATE token SET facts_digest = NULL") }
+        summary = try store.recordObservations([observed], provider: "awx-main", at: Self.t0 + 3 * Self.day)
+        #expect(summary.changed == 0 && summary.discovered == 0)
+        let digest = try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT facts_digest FROM token") }
+        #expect(digest == observed.factsDigest)
+        // Repeats in one batch: the second, changed, observation is recorded after the first.
+        var renamed = observed
+        renamed.name = "deploy-2"
+        summary = try store.recordObservations([observed, renamed], provider: "awx-main", at: Self.t0 + 4 * Self.day)
+        #expect(summary.changed == 1)
+        #expect(try store.token(provider: "awx-main", id: "1")?.name == "deploy-2")
     }
 
     @Test func queriesFilterByProviderStateExpiryAndStaleness() throws {
