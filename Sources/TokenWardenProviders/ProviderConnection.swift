@@ -11,9 +11,21 @@ struct ProviderConnection: Sendable {
     let providerID: String
     let http: ProviderHTTPClient
     let authorizer: (any RequestAuthorizer)?
-    let pacer = RatePacer()
+    let pacer: RatePacer
     /// Texts scrubbed from anything a server sends back into an error message.
     let secrets: [Secret]
+
+    /// `pacer`: one that also knows a documented limit (SailPoint's); by default one paced by rate
+    /// headers only.
+    init(
+        providerID: String, http: ProviderHTTPClient, authorizer: (any RequestAuthorizer)?, pacer: RatePacer = RatePacer(), secrets: [Secret]
+    ) {
+        self.providerID = providerID
+        self.http = http
+        self.authorizer = authorizer
+        self.pacer = pacer
+        self.secrets = secrets
+    }
 
     /// A response whose status the caller accepted.
     struct Response: Sendable {

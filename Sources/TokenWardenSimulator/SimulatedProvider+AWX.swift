@@ -44,11 +44,10 @@ extension SimulatedProvider {
                     query["page"] = String(number)
                     return request.prefix + tokensPath + "?" + Self.query(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
                 }
-                return .encoded(
-                    200,
-                    AWXPage(
-                        count: tokens.count, next: JSONNull(nextPage.map(link)),
-                        previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) }))
+                let envelope = AWXPage(
+                    count: tokens.count, next: JSONNull(nextPage.map(link)),
+                    previous: JSONNull(page > 1 ? link(page - 1) : nil), results: items.map { item($0) })
+                return SimulatedResponse(status: 200, body: envelope.body)
             }
         case ("GET", ["me"]):
             return .json(
@@ -111,4 +110,22 @@ struct AWXPage: Encodable, Sendable {
     let next: JSONNull<String>
     let previous: JSONNull<String>
     let results: [AWXToken]
+
+    /// The envelope in the order AWX writes it (Django REST framework's `PageNumberPagination`
+    /// builds an ordered dict: count, next, previous, results). `JSONEncoder` puts a struct's keys in
+    /// an order that changed from one response to the next, so a client reading `next` first had to
+    /// skip the whole page on some pages and not on others.
+    var body: Data {
+        let encoder = SimulatedResponse.encoder
+        // Encoding the simulator's own plain values cannot fail.
+        func json(_ value: some Encodable) -> Data { (try? encoder.encode(value)) ?? Data("null".utf8) }
+        var body = Data("{\"count\":\(count),\"next\":".utf8)
+        body += json(next)
+        body += Data(",\"previous\":".utf8)
+        body += json(previous)
+        body += Data(",\"results\":".utf8)
+        body += json(results)
+        body += Data("}".utf8)
+        return body
+    }
 }

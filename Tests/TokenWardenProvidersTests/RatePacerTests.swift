@@ -82,6 +82,29 @@ import Testing
         }
     }
 
+    /// SailPoint sends no rate headers: its documented limit is counted from the answers. The
+    /// limit'th answer waits for what is left of the window opened by the first; a 429 (someone else
+    /// used the limit) starts the count again at the next answer.
+    @Test(
+        arguments: [
+            // (seconds after the first answer, a 429 just before it, expected pause), limit 3 per 10 s
+            [(0.0, false, nil), (1.0, false, nil), (2.0, false, 8.0)],
+            [(0.0, false, nil), (1.0, false, nil), (2.0, false, 8.0), (10.0, false, nil), (10.5, false, nil), (11.0, false, 9.0)],
+            // A window that ended before its limit was reached: a new one from this answer.
+            [(0.0, false, nil), (1.0, false, nil), (12.0, false, nil), (13.0, false, nil), (14.0, false, 8.0)],
+            // After a 429: the answers counted so far no longer count.
+            [(0.0, false, nil), (1.0, false, nil), (5.0, true, nil), (6.0, false, nil), (7.0, false, 8.0)],
+        ] as [[(Double, Bool, Double?)]])
+    func aDocumentedLimitIsCountedWhereNoHeaderSaysIt(answers: [(Double, Bool, Double?)]) async {
+        let pacer = RatePacer(documented: RatePacer.Limit(requests: 3, period: 10))
+        for (after, refusedBefore, pause) in answers {
+            if refusedBefore { await pacer.postpone(by: 0) }
+            #expect(await pacer.pause(after: HTTPHeaders(), now: Self.now.addingTimeInterval(after)) == pause, "answer at +\(after) s")
+        }
+        // Rate headers, where a provider sends them, decide instead.
+        #expect(await RatePacer().pause(after: HTTPHeaders(), now: Self.now) == nil)
+    }
+
     @Test(arguments: ["18446744073709551615", "99999999999999999999999", "Sun, 06 Nov 9999 08:49:37 GMT"])
     func aHugeRetryAfterIsCappedAtADay(value: String) {
         #expect(RetryAfter.delay(from: value, now: Self.now).map { $0 <= ProviderDuration.ceiling } != false)
