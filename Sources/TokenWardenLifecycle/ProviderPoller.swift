@@ -43,16 +43,16 @@ public struct ProviderPoller: Sendable {
         let started = clock()
         let timer = ContinuousClock.now
         var result = PollResult(provider: provider.id, summary: ObservationSummary(), gone: 0, error: nil, seconds: 0)
+        let sightings = ListingSightings()
         do {
             let previous = try store.lastSuccessfulTokenCount(provider: provider.id)
             result.firstListing = previous == nil
-            try store.beginListing(provider: provider.id)
-            result.summary = try await recordPages(of: driver, provider: provider.id)
+            result.summary = try await recordPages(of: driver, provider: provider.id, sightings: sightings)
             if Self.isSuddenDrop(from: previous, to: result.summary.seen) {
-                result.goneHeld = try store.countUnseenTokens(provider: provider.id)
-                try store.keepSightings(provider: provider.id, listingStartedAt: started)
+                result.goneHeld = try store.countUnseenTokens(provider: provider.id, sightings: sightings)
+                try store.keepSightings(provider: provider.id, sightings: sightings, listingStartedAt: started)
             } else {
-                let gone = try store.markUnseenTokensGone(provider: provider.id, listingStartedAt: started, at: clock())
+                let gone = try store.markUnseenTokensGone(provider: provider.id, sightings: sightings, listingStartedAt: started, at: clock())
                 result.gone = gone.count
                 result.disappeared = Array(gone.prefix(ObservationSummary.changeLimit))
             }
@@ -62,7 +62,7 @@ public struct ProviderPoller: Sendable {
         } catch {
             result.error = String(describing: error)
             // What the failed listing did see is still seen; its missing tokens are not gone.
-            try? store.keepSightings(provider: provider.id, listingStartedAt: started)
+            try? store.keepSightings(provider: provider.id, sightings: sightings, listingStartedAt: started)
         }
         result.seconds = Self.seconds(since: timer)
         do {
@@ -91,13 +91,13 @@ public struct ProviderPoller: Sendable {
     /// Stores the listing in batches while the driver already fetches and decodes the next pages:
     /// batches are stored in listing order, one at a time, and a listing that fails part-way keeps
     /// every page it received before the failure.
-    func recordPages(of driver: any ProviderDriver, provider: String) async throws -> ObservationSummary {
+    func recordPages(of driver: any ProviderDriver, provider: String, sightings: ListingSightings) async throws -> ObservationSummary {
         try await withThrowingTaskGroup(of: ObservationSummary.self) { group in
             var summary = ObservationSummary()
             var batch: [ObservedToken] = []
             func commit(_ tokens: [ObservedToken]) async throws {
                 if let stored = try await group.next() { summary = summary + stored }
-                group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock()) }
+                group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock(), sightings: sightings) }
             }
             do {
                 for try await page in driver.tokens() {

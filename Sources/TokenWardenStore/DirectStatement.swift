@@ -61,6 +61,29 @@ struct DirectStatement {
     /// Runs the statement to completion with the values bound, then resets it for the next ones.
     /// A failure (a constraint, say) throws the `DatabaseError` GRDB would have thrown.
     mutating func execute() throws {
+        try forEachRow { _ in }
+    }
+
+    /// One result row, read in place: valid only inside `forEachRow`'s body.
+    struct Columns {
+        fileprivate let handle: OpaquePointer
+
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+        func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+        /// Whether a text column holds exactly `text`, compared as bytes without making a String.
+        func text(_ column: Int32, equals text: String) -> Bool {
+            guard let bytes = sqlite3_column_text(handle, column) else { return false }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            var text = text
+            return text.withUTF8 { expected in expected.elementsEqual(UnsafeBufferPointer(start: bytes, count: count)) }
+        }
+    }
+
+    /// Runs the statement with the values bound, handing each result row to `body` (GRDB's `Row`
+    /// cursor makes a row object and converts each value; a listing reads 2,000 rows a batch), then
+    /// resets it for the next values.
+    mutating func forEachRow(_ body: (Columns) throws -> Void) throws {
         precondition(
             index == sqlite3_bind_parameter_count(handle), "\(statement.sql) bound \(index) of \(sqlite3_bind_parameter_count(handle)) parameters")
         defer {
@@ -71,7 +94,7 @@ struct DirectStatement {
         while true {
             switch sqlite3_step(handle) {
             case SQLITE_DONE: return
-            case SQLITE_ROW: continue
+            case SQLITE_ROW: try body(Columns(handle: handle))
             default:
                 let connection = sqlite3_db_handle(handle)
                 throw DatabaseError(

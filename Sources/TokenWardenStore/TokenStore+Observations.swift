@@ -16,22 +16,17 @@ extension TokenStore {
         }
     }
 
-    /// Starts a listing of `provider`: from here every recorded token counts as seen in it, until
-    /// `markUnseenTokensGone` or `keepSightings` ends it.
-    public func beginListing(provider: String) throws {
-        try writer.write { db in
-            try Self.createSightings(db)
-            try db.execute(sql: "DELETE FROM temp.listing_sighting WHERE provider_id = ?", arguments: [provider])
-        }
-    }
-
     /// Records listed tokens (a page, or several) in one transaction: new tokens are discovered and
-    /// changed facts become history events. Every token counts as seen in the current listing.
-    /// An unchanged token is found by its stored `facts_digest` and state and is not written at all:
-    /// its sighting goes into a temporary table with the rest of the batch in one statement.
+    /// changed facts become history events. An unchanged token is found by its stored
+    /// `facts_digest` and state and is not written at all. Every token goes into `sightings`, the
+    /// current listing's, once the transaction committed.
     @discardableResult
-    public func recordObservations(_ page: [ObservedToken], provider: String, at now: Date) throws -> ObservationSummary {
-        try writer.write { db in try recordObservations(db, page, provider: provider, at: now) }
+    public func recordObservations(
+        _ page: [ObservedToken], provider: String, at now: Date, sightings: ListingSightings? = nil
+    ) throws -> ObservationSummary {
+        let (summary, rowIDs) = try writer.write { db in try recordObservations(db, page, provider: provider, at: now) }
+        sightings?.insert(rowIDs)
+        return summary
     }
 
     /// `recordObservations` for async callers: the transaction runs on GRDB's writer queue and the
@@ -39,19 +34,25 @@ extension TokenStore {
     /// requests need meanwhile (with the client held to one core, holding one made a 100k-token
     /// sync take 4.2 s instead of 2.95 s).
     @discardableResult
-    public func recordObservations(_ page: [ObservedToken], provider: String, at now: Date) async throws -> ObservationSummary {
-        try await writer.write { db in try recordObservations(db, page, provider: provider, at: now) }
+    public func recordObservations(
+        _ page: [ObservedToken], provider: String, at now: Date, sightings: ListingSightings? = nil
+    ) async throws -> ObservationSummary {
+        let (summary, rowIDs) = try await writer.write { db in try recordObservations(db, page, provider: provider, at: now) }
+        sightings?.insert(rowIDs)
+        return summary
     }
 
-    private func recordObservations(_ db: Database, _ page: [ObservedToken], provider: String, at now: Date) throws -> ObservationSummary {
+    /// The summary, and the row ids of every listed token.
+    private func recordObservations(
+        _ db: Database, _ page: [ObservedToken], provider: String, at now: Date
+    ) throws -> (ObservationSummary, [Int64]) {
         let ids = JSONColumn.encode(page.map(\.id))
-        try Self.createSightings(db)
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.listing_sighting SELECT ?, value FROM json_each(?)")
-            .execute(arguments: [provider, ids])
-        let pending = try changedOrNew(db, page, ids: ids, provider: provider, at: now)
+        var rowIDs: [Int64] = []
+        rowIDs.reserveCapacity(page.count)
+        let pending = try changedOrNew(db, page, ids: ids, provider: provider, at: now, rowIDs: &rowIDs)
         var summary = ObservationSummary()
         summary.seen = page.count
-        guard !pending.isEmpty else { return summary }
+        guard !pending.isEmpty else { return (summary, rowIDs) }
         var known = try tokens(db, provider: provider, ids: pending.map { page[$0].id })
         var insert = DirectStatement(try db.cachedStatement(sql: TokenRecord.insertSQL))
         var events = DirectStatement(try eventInsert(db))
@@ -60,6 +61,7 @@ extension TokenStore {
             guard var token = known[observed.id] else {
                 let token = Token(provider: provider, observed: observed, seenAt: now)
                 try TokenRecord(token).insert(using: &insert)
+                rowIDs.append(db.lastInsertedRowID)
                 try insertEvent(using: &events, provider: provider, tokenID: observed.id, kind: .discovered, at: seenAt, detail: "")
                 known[observed.id] = token
                 summary.discovered += 1
@@ -79,26 +81,33 @@ extension TokenStore {
             if wasGone { summary.reappeared += 1 } else { summary.changed += 1 }
             summary.note(TokenChange(tokenID: observed.id, tokenName: token.name, kind: wasGone ? .reappeared : .changed, detail: detail))
         }
-        return summary
+        return (summary, rowIDs)
     }
 
     /// The positions in `page` of the tokens that need a write: new ones, and known ones whose facts
     /// digest or state differs from the stored row (a gone token's state always does). One query
     /// reads the digest and state of the whole batch, by position in the `ids` array, without
     /// reading any token text; once a token needs a write, its later repeats in the batch do too.
-    private func changedOrNew(_ db: Database, _ page: [ObservedToken], ids: String, provider: String, at now: Date) throws -> [Int] {
+    /// Appends the row id of every known token to `rowIDs`.
+    private func changedOrNew(
+        _ db: Database, _ page: [ObservedToken], ids: String, provider: String, at now: Date, rowIDs: inout [Int64]
+    ) throws -> [Int] {
         let lookup = try db.cachedStatement(
             sql: """
-                SELECT wanted.key, token.facts_digest, token.state FROM json_each(?) AS wanted CROSS JOIN token
+                SELECT wanted.key, token.facts_digest, token.state, token.rowid FROM json_each(?) AS wanted CROSS JOIN token
                 WHERE token.provider_id = ? AND token.token_id = wanted.value
                 """)
         var unchanged = [Bool](repeating: false, count: page.count)
-        let rows = try Row.fetchCursor(lookup, arguments: [ids, provider])
-        while let row = try rows.next() {
-            let index: Int = row[0]
-            guard let digest: Int64 = row[1] else { continue }
+        var rows = DirectStatement(lookup)
+        rows.bind(ids)
+        rows.bind(provider)
+        try rows.forEachRow { row in
+            // `wanted.key` is the position SQLite's json_each gave the id in `ids`: within `page`.
+            rowIDs.append(row.int64(3))
+            let index = Int(row.int64(0))
+            guard page.indices.contains(index), !row.isNull(1) else { return }
             let observed = page[index]
-            unchanged[index] = digest == observed.factsDigest && row[2] == observed.state(at: now).rawValue
+            unchanged[index] = row.int64(1) == observed.factsDigest && row.text(2, equals: observed.state(at: now).rawValue)
         }
         var pending: [Int] = []
         var written: Set<String> = []
@@ -107,16 +116,6 @@ extension TokenStore {
             written.insert(page[index].id)
         }
         return pending
-    }
-
-    /// The temporary table of the tokens seen by the current listings, one per provider at a time.
-    /// Temporary tables live on the writer's connection only and vanish with it.
-    static func createSightings(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TEMP TABLE IF NOT EXISTS listing_sighting (
-                  provider_id TEXT NOT NULL, token_id TEXT NOT NULL, PRIMARY KEY (provider_id, token_id)) WITHOUT ROWID
-                """)
     }
 
     /// The stored tokens of `provider` among `ids`, by id, in one query: the ids go in as one JSON
@@ -137,37 +136,33 @@ extension TokenStore {
         return found
     }
 
-    /// The condition "not seen in the current listing of `provider`" on a `token` row.
-    private static let unseen = """
-        provider_id = ? AND state <> 'gone' AND NOT EXISTS (
-          SELECT 1 FROM temp.listing_sighting AS seen WHERE seen.provider_id = token.provider_id AND seen.token_id = token.token_id)
-        """
-
-    /// How many tokens of `provider` the current listing did not see, counted without looking for
-    /// them: every token it saw is stored and not gone once recorded, so the unseen ones are the
-    /// stored tokens not gone minus the sightings. Both counts read one index each; finding which
-    /// tokens are unseen (`unseen`) looks every token up in the sightings, 17% of a 100k-token
-    /// re-sync's CPU (perf) when it ran after every listing.
-    private static func unseenCount(_ db: Database, provider: String) throws -> Int {
+    /// The row ids of `provider`'s tokens not gone that `sightings` lacks. Every sighted token is
+    /// stored and not gone once recorded, so when the counts match none is missing and the
+    /// provider's rows are not read (`count(*)` reads one index).
+    private static func unseen(_ db: Database, provider: String, sightings: ListingSightings) throws -> [Int64] {
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM token WHERE provider_id = ? AND state <> 'gone'", arguments: [provider]) ?? 0
-        let seen = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.listing_sighting WHERE provider_id = ?", arguments: [provider]) ?? 0
-        return stored - seen
+        guard stored != sightings.count else { return [] }
+        var missing: [Int64] = []
+        let rows = try Int64.fetchCursor(db, sql: "SELECT rowid FROM token WHERE provider_id = ? AND state <> 'gone'", arguments: [provider])
+        while let rowID = try rows.next() {
+            if !sightings.contains(rowID) { missing.append(rowID) }
+        }
+        return missing
     }
 
-    /// Ends a listing that completed: every token of `provider` it did not contain is `gone` (last
-    /// seen at the provider's previous complete listing, if later than its own last sighting), and
-    /// the rest are seen as of `listingStartedAt`. Never call this after a listing that failed
-    /// part-way (see `keepSightings`). Returns the history entries written.
+    /// Ends a listing that completed: every token of `provider` it did not see is `gone` (last seen
+    /// at the provider's previous complete listing, if later than its own last sighting), and the
+    /// rest are seen as of `listingStartedAt`. Never call this after a listing that failed part-way
+    /// (see `keepSightings`). Returns the history entries written.
     @discardableResult
-    public func markUnseenTokensGone(provider: String, listingStartedAt: Date, at now: Date) throws -> [TokenChange] {
+    public func markUnseenTokensGone(
+        provider: String, sightings: ListingSightings, listingStartedAt: Date, at now: Date
+    ) throws -> [TokenChange] {
         try writer.write { db in
-            try Self.createSightings(db)
             let previous = try Int64.fetchOne(db, sql: "SELECT listed_at FROM provider WHERE id = ?", arguments: [provider]) ?? nil
-            let missing =
-                try Self.unseenCount(db, provider: provider) > 0
-                ? try TokenRecord.fetchAll(db, sql: "SELECT * FROM token WHERE \(Self.unseen)", arguments: [provider]) : []
             var gone: [TokenChange] = []
-            for var record in missing {
+            for rowID in try Self.unseen(db, provider: provider, sightings: sightings) {
+                guard var record = try TokenRecord.fetchOne(db, sql: "SELECT * FROM token WHERE rowid = ?", arguments: [rowID]) else { continue }
                 let change = TokenChange(
                     tokenID: record.token.id, tokenName: record.token.name, kind: .disappeared,
                     detail: "state \(record.token.state.rawValue) → gone")
@@ -179,23 +174,26 @@ extension TokenStore {
             }
             try db.execute(
                 sql: "UPDATE provider SET listed_at = ? WHERE id = ?", arguments: [listingStartedAt.millisecondsSince1970, provider])
-            try db.execute(sql: "DELETE FROM temp.listing_sighting WHERE provider_id = ?", arguments: [provider])
             return gone
         }
     }
 
     /// Ends a listing whose missing tokens are not marked gone (it failed part-way, or it shrank
-    /// suspiciously): the tokens it saw are written as seen at `listingStartedAt`, one by one, since
+    /// suspiciously): the tokens it saw are written as seen at `listingStartedAt`, row by row, since
     /// the provider's `listed_at` cannot move for them alone.
-    public func keepSightings(provider: String, listingStartedAt: Date) throws {
+    public func keepSightings(provider: String, sightings: ListingSightings, listingStartedAt: Date) throws {
+        let rowIDs = sightings.rowIDs
         try writer.write { db in
-            try Self.createSightings(db)
-            try db.execute(
+            let update = try db.cachedStatement(
                 sql: """
                     UPDATE token SET last_seen_at = max(last_seen_at, ?)
-                    WHERE provider_id = ? AND token_id IN (SELECT token_id FROM temp.listing_sighting WHERE provider_id = ?)
-                    """, arguments: [listingStartedAt.millisecondsSince1970, provider, provider])
-            try db.execute(sql: "DELETE FROM temp.listing_sighting WHERE provider_id = ?", arguments: [provider])
+                    WHERE rowid IN (SELECT value FROM json_each(?)) AND provider_id = ?
+                    """)
+            for start in stride(from: 0, to: rowIDs.count, by: 10_000) {
+                let chunk = rowIDs[start..<min(start + 10_000, rowIDs.count)]
+                let ids = "[" + chunk.map(String.init).joined(separator: ",") + "]"
+                try update.execute(arguments: [listingStartedAt.millisecondsSince1970, ids, provider])
+            }
         }
     }
 
@@ -214,12 +212,9 @@ extension TokenStore {
         }
     }
 
-    /// How many tokens of `provider` the current listing, complete, did not contain.
-    public func countUnseenTokens(provider: String) throws -> Int {
-        try writer.write { db in
-            try Self.createSightings(db)
-            return try Self.unseenCount(db, provider: provider)
-        }
+    /// How many tokens of `provider` not gone a complete listing with these sightings did not see.
+    public func countUnseenTokens(provider: String, sightings: ListingSightings) throws -> Int {
+        try writer.read { db in try Self.unseen(db, provider: provider, sightings: sightings).count }
     }
 
     /// The token count of the provider's last successful poll, if any.

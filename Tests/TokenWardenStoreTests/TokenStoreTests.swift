@@ -111,11 +111,12 @@ import TokenWardenTestSupport
         let page = ids.map { ObservedToken(id: $0, name: "n-" + $0) }
         var summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0)
         #expect(summary.discovered == ids.count)
-        try store.beginListing(provider: "awx-main")
-        summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0 + 60)
+        let listing = ListingSightings()
+        summary = try await store.recordObservations(page, provider: "awx-main", at: Self.t0 + 60, sightings: listing)
         #expect(summary.seen == ids.count && summary.discovered == 0 && summary.changed == 0)
         // Every id was found in the listing's sightings too: none is gone.
-        #expect(try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: Self.t0 + 60, at: Self.t0 + 61).isEmpty)
+        #expect(listing.count == ids.count)
+        #expect(try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: Self.t0 + 60, at: Self.t0 + 61).isEmpty)
         for id in ids {
             #expect(try store.token(provider: "awx-main", id: id)?.lastSeenAt == Self.t0 + 60, "\(id)")
             #expect(try store.history(provider: "awx-main", tokenID: id).map(\.event) == ["discovered"], "\(id)")
@@ -184,9 +185,9 @@ import TokenWardenTestSupport
         try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
         try store.recordObservations([ObservedToken(id: "9", name: "sp")], provider: "sp", at: Self.t0)
         let listingStart = Self.t0 + 3_600
-        try store.beginListing(provider: "awx-main")
-        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: listingStart, at: listingStart + 5)
+        var listing = ListingSightings()
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart, sightings: listing)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: listingStart, at: listingStart + 5)
         #expect(gone.map(\.tokenID) == ["2"])
         #expect(gone.first?.detail == "state active → gone")
         #expect(try store.token(provider: "awx-main", id: "2")?.state == .gone)
@@ -195,9 +196,11 @@ import TokenWardenTestSupport
         // the time it was last seen.
         #expect(try store.token(provider: "awx-main", id: "1")?.lastSeenAt == listingStart)
         #expect(try store.token(provider: "awx-main", id: "2")?.lastSeenAt == Self.t0)
-        try store.beginListing(provider: "awx-main")
-        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart + 60)
-        #expect(try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: listingStart + 60, at: listingStart + 65).isEmpty)
+        listing = ListingSightings()
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart + 60, sightings: listing)
+        #expect(
+            try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: listingStart + 60, at: listingStart + 65)
+                .isEmpty)
         #expect(try store.token(provider: "awx-main", id: "2")?.lastSeenAt == Self.t0)
 
         try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0 + 7_200)
@@ -209,22 +212,28 @@ import TokenWardenTestSupport
 
     @Test func aListingThatFailsPartWayMarksNothingGoneAndKeepsWhatItSaw() throws {
         let store = try store()
-        try store.beginListing(provider: "awx-main")
-        try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
-        try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: Self.t0, at: Self.t0)
+        var listing = ListingSightings()
+        try store.recordObservations(
+            [ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0, sightings: listing)
+        try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: Self.t0, at: Self.t0)
         let failedStart = Self.t0 + 3_600
-        try store.beginListing(provider: "awx-main")
-        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: failedStart + 1)
-        try store.keepSightings(provider: "awx-main", listingStartedAt: failedStart)
+        listing = ListingSightings()
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: failedStart + 1, sightings: listing)
+        // A batch that failed is not a sighting: its transaction, new rows and all, was undone.
+        #expect(throws: (any Error).self) {
+            try store.recordObservations([ObservedToken(id: "3", name: "c")], provider: "nobody", at: failedStart + 2, sightings: listing)
+        }
+        #expect(listing.count == 1)
+        try store.keepSightings(provider: "awx-main", sightings: listing, listingStartedAt: failedStart)
         let seen = try #require(try store.token(provider: "awx-main", id: "1"))
         let unseen = try #require(try store.token(provider: "awx-main", id: "2"))
         #expect(seen.state == .active && seen.lastSeenAt == failedStart)
         #expect(unseen.state == .active && unseen.lastSeenAt == Self.t0)
         // The next complete listing starts afresh: what the failed one saw does not count.
-        try store.beginListing(provider: "awx-main")
-        try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: failedStart + 60)
-        #expect(try store.countUnseenTokens(provider: "awx-main") == 1)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", listingStartedAt: failedStart + 60, at: failedStart + 61)
+        listing = ListingSightings()
+        try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: failedStart + 60, sightings: listing)
+        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing) == 1)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: failedStart + 60, at: failedStart + 61)
         #expect(gone.map(\.tokenID) == ["1"])
     }
 
@@ -232,6 +241,10 @@ import TokenWardenTestSupport
         let store = try store()
         let observed = ObservedToken(id: "1", name: "deploy", expiresAt: Self.t0 + Self.day)
         try store.recordObservations([observed], provider: "awx-main", at: Self.t0)
+        // Listed again unchanged: its row is not written (its own last sighting stays).
+        #expect(try store.recordObservations([observed], provider: "awx-main", at: Self.t0 + 30).changed == 0)
+        let rowSeen = try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT last_seen_at FROM token") }
+        #expect(rowSeen == Self.t0.millisecondsSince1970)
         // tokenwarden revoked it; the provider still lists it unrevoked: that is a change.
         try store.markRevoked(provider: "awx-main", tokenID: "1", at: Self.t0 + 60, detail: "rule stale")
         var summary = try store.recordObservations([observed], provider: "awx-main", at: Self.t0 + 120)
