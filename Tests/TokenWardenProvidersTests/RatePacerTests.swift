@@ -82,9 +82,9 @@ import Testing
         }
     }
 
-    /// SailPoint sends no rate headers: its documented limit is counted from the answers. The
-    /// limit'th answer waits for what is left of the window opened by the first; a 429 (someone else
-    /// used the limit) starts the count again at the next answer.
+    /// SailPoint sends no rate headers: once it refused a request, its documented limit is counted
+    /// from the answers. The limit'th answer waits for what is left of the window opened by the
+    /// first; a later 429 (someone else used the limit) starts the count again at the next answer.
     @Test(
         arguments: [
             // (seconds after the first answer, a 429 just before it, expected pause), limit 3 per 10 s
@@ -97,6 +97,9 @@ import Testing
         ] as [[(Double, Bool, Double?)]])
     func aDocumentedLimitIsCountedWhereNoHeaderSaysIt(answers: [(Double, Bool, Double?)]) async {
         let pacer = RatePacer(documented: RatePacer.Limit(requests: 3, period: 10))
+        // Before any 429, nothing is counted: a server that allows more is not slowed down.
+        for second in 0..<5 { #expect(await pacer.pause(after: HTTPHeaders(), now: Self.now.addingTimeInterval(Double(second) - 10)) == nil) }
+        await pacer.postpone(by: 0)
         for (after, refusedBefore, pause) in answers {
             if refusedBefore { await pacer.postpone(by: 0) }
             #expect(await pacer.pause(after: HTTPHeaders(), now: Self.now.addingTimeInterval(after)) == pause, "answer at +\(after) s")
