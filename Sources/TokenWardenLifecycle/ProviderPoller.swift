@@ -49,7 +49,7 @@ public struct ProviderPoller: Sendable {
             result.firstListing = previous == nil
             result.summary = try await recordPages(of: driver, provider: provider.id, sightings: sightings)
             if Self.isSuddenDrop(from: previous, to: result.summary.seen) {
-                result.goneHeld = try store.countUnseenTokens(provider: provider.id, sightings: sightings)
+                result.goneHeld = try store.countUnseenTokens(provider: provider.id, sightings: sightings, listingStartedAt: started)
                 try store.keepSightings(provider: provider.id, sightings: sightings, listingStartedAt: started)
             } else {
                 let gone = try store.markUnseenTokensGone(provider: provider.id, sightings: sightings, listingStartedAt: started, at: clock())

@@ -145,14 +145,17 @@ extension TokenStore {
         return found
     }
 
-    /// The row ids of `provider`'s tokens not gone that `sightings` lacks. Every sighted token is
-    /// stored and not gone once recorded, so when the counts match none is missing and the
-    /// provider's rows are not read (`count(*)` reads one index).
-    private static func unseen(_ db: Database, provider: String, sightings: ListingSightings) throws -> [Int64] {
+    /// The row ids of `provider`'s tokens not gone that `sightings` lacks, among those not written
+    /// since the listing started (a token another command recorded meanwhile was seen by it). Every
+    /// sighted token is stored and not gone once recorded, so when the counts match none is missing
+    /// and the provider's rows are not read (`count(*)` reads one index).
+    private static func unseen(_ db: Database, provider: String, sightings: ListingSightings, listingStartedAt: Date) throws -> [Int64] {
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM token WHERE provider_id = ? AND state <> 'gone'", arguments: [provider]) ?? 0
         guard stored != sightings.count else { return [] }
         var missing: [Int64] = []
-        let rows = try Int64.fetchCursor(db, sql: "SELECT rowid FROM token WHERE provider_id = ? AND state <> 'gone'", arguments: [provider])
+        let rows = try Int64.fetchCursor(
+            db, sql: "SELECT rowid FROM token WHERE provider_id = ? AND state <> 'gone' AND last_seen_at < ?",
+            arguments: [provider, listingStartedAt.millisecondsSince1970])
         while let rowID = try rows.next() {
             if !sightings.contains(rowID) { missing.append(rowID) }
         }
@@ -170,7 +173,7 @@ extension TokenStore {
         try writer.write { db in
             let previous = try Int64.fetchOne(db, sql: "SELECT listed_at FROM provider WHERE id = ?", arguments: [provider]) ?? nil
             var gone: [TokenChange] = []
-            for rowID in try Self.unseen(db, provider: provider, sightings: sightings) {
+            for rowID in try Self.unseen(db, provider: provider, sightings: sightings, listingStartedAt: listingStartedAt) {
                 guard var record = try TokenRecord.fetchOne(db, sql: "SELECT * FROM token WHERE rowid = ?", arguments: [rowID]) else { continue }
                 let change = TokenChange(
                     tokenID: record.token.id, tokenName: record.token.name, kind: .disappeared,
@@ -221,9 +224,10 @@ extension TokenStore {
         }
     }
 
-    /// How many tokens of `provider` not gone a complete listing with these sightings did not see.
-    public func countUnseenTokens(provider: String, sightings: ListingSightings) throws -> Int {
-        try writer.read { db in try Self.unseen(db, provider: provider, sightings: sightings).count }
+    /// How many tokens of `provider` not gone a complete listing started at `listingStartedAt`, with
+    /// these sightings, did not see.
+    public func countUnseenTokens(provider: String, sightings: ListingSightings, listingStartedAt: Date) throws -> Int {
+        try writer.read { db in try Self.unseen(db, provider: provider, sightings: sightings, listingStartedAt: listingStartedAt).count }
     }
 
     /// The token count of the provider's last successful poll, if any.

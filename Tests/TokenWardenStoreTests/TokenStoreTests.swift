@@ -232,9 +232,23 @@ import TokenWardenTestSupport
         // The next complete listing starts afresh: what the failed one saw does not count.
         listing = ListingSightings()
         try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: failedStart + 60, sightings: listing)
-        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing) == 1)
+        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing, listingStartedAt: failedStart + 60) == 1)
         let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: failedStart + 60, at: failedStart + 61)
         #expect(gone.map(\.tokenID) == ["1"])
+    }
+
+    @Test func aTokenAnotherCommandRecordedDuringTheListingIsNotGone() throws {
+        let store = try store()
+        try store.recordObservations([ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0)
+        let start = Self.t0 + 3_600
+        let listing = ListingSightings()
+        try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: start + 1, sightings: listing)
+        // Meanwhile, say an admin's `rotate` recorded a successor (not in this listing's sightings).
+        try store.recordObservations([ObservedToken(id: "3", name: "a-successor")], provider: "awx-main", at: start + 2)
+        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing, listingStartedAt: start) == 1)
+        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: start, at: start + 5)
+        #expect(gone.map(\.tokenID) == ["2"])
+        #expect(try store.token(provider: "awx-main", id: "3")?.state == .active)
     }
 
     @Test func anUnchangedTokenIsComparedWithWhatTheStoreHoldsNotWithItsLastListing() throws {
