@@ -105,7 +105,7 @@ struct AWXToken: Encodable, Sendable {
 }
 
 /// AWX's paginated envelope.
-struct AWXPage: Encodable, Sendable {
+struct AWXPage: Sendable {
     let count: Int
     let next: JSONNull<String>
     let previous: JSONNull<String>

@@ -36,6 +36,11 @@ enum JSONColumn {
         return text + "]"
     }
 
+    /// Row ids for `json_each`: SQL takes a list of values as one JSON array.
+    static func encode(rowIDs integers: some Collection<Int64>) -> String {
+        "[" + integers.map(String.init).joined(separator: ",") + "]"
+    }
+
     static func encode(_ map: [String: String]) -> String {
         var text = "{"
         for (index, key) in map.keys.sorted().enumerated() {

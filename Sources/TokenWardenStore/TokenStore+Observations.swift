@@ -172,9 +172,15 @@ extension TokenStore {
     ) throws -> [TokenChange] {
         try writer.write { db in
             let previous = try Int64.fetchOne(db, sql: "SELECT listed_at FROM provider WHERE id = ?", arguments: [provider]) ?? nil
+            let unseen = try Self.unseen(db, provider: provider, sightings: sightings, listingStartedAt: listingStartedAt)
+            let missing =
+                unseen.isEmpty
+                ? []
+                : try TokenRecord.fetchAll(
+                    db, sql: "SELECT * FROM token WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                    arguments: [JSONColumn.encode(rowIDs: unseen)])
             var gone: [TokenChange] = []
-            for rowID in try Self.unseen(db, provider: provider, sightings: sightings, listingStartedAt: listingStartedAt) {
-                guard var record = try TokenRecord.fetchOne(db, sql: "SELECT * FROM token WHERE rowid = ?", arguments: [rowID]) else { continue }
+            for var record in missing {
                 let change = TokenChange(
                     tokenID: record.token.id, tokenName: record.token.name, kind: .disappeared,
                     detail: "state \(record.token.state.rawValue) → gone")
@@ -203,8 +209,7 @@ extension TokenStore {
                     """)
             for start in stride(from: 0, to: rowIDs.count, by: 10_000) {
                 let chunk = rowIDs[start..<min(start + 10_000, rowIDs.count)]
-                let ids = "[" + chunk.map(String.init).joined(separator: ",") + "]"
-                try update.execute(arguments: [listingStartedAt.millisecondsSince1970, ids, provider])
+                try update.execute(arguments: [listingStartedAt.millisecondsSince1970, JSONColumn.encode(rowIDs: chunk), provider])
             }
         }
     }
