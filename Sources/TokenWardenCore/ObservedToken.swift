@@ -14,6 +14,9 @@ public struct ObservedToken: Sendable, Hashable {
     public var revoked: Bool
     /// Provider-specific facts worth keeping (e.g. Synergy's `ExpiryReminderState`); never a secret.
     public var extras: [String: String]
+    /// The `ListingDigest` of the bytes the page spent on this token, from drivers that take it:
+    /// bookkeeping for the next re-sync, not a fact (equality and `factsDigest` leave it out).
+    public var listingDigest: Int64?
 
     public init(
         id: String, name: String, owner: String? = nil, scopes: [String] = [],
@@ -29,6 +32,24 @@ public struct ObservedToken: Sendable, Hashable {
         self.lastUsedAt = lastUsedAt
         self.revoked = revoked
         self.extras = extras
+    }
+
+    public static func == (lhs: ObservedToken, rhs: ObservedToken) -> Bool {
+        lhs.id == rhs.id && lhs.name == rhs.name && lhs.owner == rhs.owner && lhs.scopes == rhs.scopes
+            && lhs.createdAt == rhs.createdAt && lhs.expiresAt == rhs.expiresAt && lhs.lastUsedAt == rhs.lastUsedAt
+            && lhs.revoked == rhs.revoked && lhs.extras == rhs.extras
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(name)
+        hasher.combine(owner)
+        hasher.combine(scopes)
+        hasher.combine(createdAt)
+        hasher.combine(expiresAt)
+        hasher.combine(lastUsedAt)
+        hasher.combine(revoked)
+        hasher.combine(extras)
     }
 
     /// The state these facts mean at `now`: revoked wins over expired.

@@ -90,7 +90,8 @@ public struct ProviderPoller: Sendable {
 
     /// Stores the listing in batches while the driver already fetches and decodes the next pages:
     /// batches are stored in listing order, one at a time, and a listing that fails part-way keeps
-    /// every page it received before the failure.
+    /// every page it received before the failure. Tokens the driver recognised unchanged
+    /// (`KnownListing`) are only sighted: their rows need no write.
     func recordPages(of driver: any ProviderDriver, provider: String, sightings: ListingSightings) async throws -> ObservationSummary {
         try await withThrowingTaskGroup(of: ObservationSummary.self) { group in
             var summary = ObservationSummary()
@@ -100,8 +101,11 @@ public struct ProviderPoller: Sendable {
                 group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock(), sightings: sightings) }
             }
             do {
-                for try await page in driver.tokens() {
-                    batch += page.map(\.capped)
+                let known = try store.knownListing(provider: provider, clock: clock)
+                for try await page in driver.tokens().knowing(known) {
+                    sightings.insert(page.unchanged)
+                    summary.seen += page.unchanged.count
+                    batch += page.tokens.map(\.capped)
                     if batch.count >= Self.tokensPerTransaction {
                         try await commit(batch)
                         batch.removeAll()

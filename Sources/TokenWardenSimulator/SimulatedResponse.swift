@@ -12,9 +12,13 @@ struct SimulatedResponse: Sendable {
 
     /// Payloads are `Encodable` structs: `JSONSerialization` of `[String: Any]` spends most of its
     /// time bridging on Linux, and the simulator serves hundreds of thousands of tokens.
+    /// Keys sorted: a real API writes an object's keys in one order every time (a Django REST
+    /// serializer in its declared field order), while `JSONEncoder` alone wrote the same token's
+    /// keys in another order from one response to the next, so the same token never had the same
+    /// bytes twice (which a re-sync relies on to skip unchanged tokens: `ListedItems`).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }()
 

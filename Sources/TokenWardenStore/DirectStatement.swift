@@ -71,6 +71,12 @@ struct DirectStatement {
         func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
         func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
+        /// Calls `body` with a text column's bytes in place (empty for NULL).
+        func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            let count = Int(sqlite3_column_bytes(handle, column))
+            return body(UnsafeBufferPointer(start: sqlite3_column_text(handle, column), count: count))
+        }
+
         /// Whether a text column holds exactly `text`, compared as bytes without making a String.
         func text(_ column: Int32, equals text: String) -> Bool {
             guard let bytes = sqlite3_column_text(handle, column) else { return false }

@@ -15,7 +15,8 @@ public final class ListingSightings: Sendable {
     /// How many distinct rows were seen.
     public var count: Int { bits.withLock { $0.count } }
 
-    func insert(_ rowIDs: [Int64]) {
+    /// Sights rows the listing recognised without storing anything (`KnownListing`).
+    public func insert(_ rowIDs: [Int64]) {
         bits.withLock { bits in
             for rowID in rowIDs where rowID >= 0 {
                 let (word, bit) = (Int(rowID / 64), UInt64(1) << UInt64(rowID % 64))

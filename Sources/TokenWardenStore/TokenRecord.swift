@@ -6,8 +6,14 @@ import TokenWardenCore
 struct TokenRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "token"
     var token: Token
+    /// The `ListingDigest` of the token's bytes in the listing that wrote it last (`KnownListing`);
+    /// kept as read by the writes of anything else.
+    var listingDigest: Int64?
 
-    init(_ token: Token) { self.token = token }
+    init(_ token: Token, listingDigest: Int64? = nil) {
+        self.token = token
+        self.listingDigest = listingDigest
+    }
 
     /// The `token` table's columns in table order: rows are read by position, not by name (name
     /// lookups were a third of reading a 800k-token store for `plan`). Migrations only ever append
@@ -15,6 +21,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     static let columnsInTableOrder = [
         "provider_id", "token_id", "name", "owner", "scopes", "created_at", "expires_at",
         "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras", "facts_digest",
+        "listing_digest",
     ]
 
     init(row: Row) throws {
@@ -28,6 +35,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
             createdAt: Self.date(row[5]), expiresAt: Self.date(row[6]), lastUsedAt: Self.date(row[7]), revoked: row[8],
             state: state, firstSeenAt: Date(millisecondsSince1970: row[10]), lastSeenAt: Date(millisecondsSince1970: row[11]),
             extras: try JSONColumn.decode([String: String].self, from: row[12]))
+        listingDigest = row.count > 14 ? row[14] : nil
     }
 
     static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(Date.init(millisecondsSince1970:)) }
@@ -35,7 +43,8 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     /// Every column, in `values` order, for the prepared insert of `recordObservations`.
     static let insertSQL = """
         INSERT INTO token (provider_id, token_id, name, owner, scopes, created_at, expires_at, last_used_at, revoked, state,
-                           first_seen_at, last_seen_at, extras, facts_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           first_seen_at, last_seen_at, extras, facts_digest, listing_digest)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Inserts with an already prepared `insertSQL` statement: the hot path of discovering tokens.
@@ -54,6 +63,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         statement.bind(token.lastSeenAt.millisecondsSince1970)
         statement.bind(JSONColumn.encode(token.extras))
         statement.bind(token.factsDigest)
+        statement.bind(listingDigest)
         try statement.execute()
     }
 
@@ -73,5 +83,6 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         container["extras"] = JSONColumn.encode(token.extras)
         // Kept with the facts it digests, by every write of a row (a revoke by tokenwarden too).
         container["facts_digest"] = token.factsDigest
+        container["listing_digest"] = listingDigest
     }
 }

@@ -238,6 +238,12 @@ extension TokenStore {
             try db.alter(table: "token") { t in t.add(column: "facts_digest", .integer) }
             try db.alter(table: "provider") { t in t.add(column: "listed_at", .integer) }
         }
+        migrator.registerMigration("digestListedBytes") { db in
+            // A re-sync recognises a token whose listed bytes are the ones it stored (the
+            // `ListingDigest` of them, from drivers that take it) without decoding them; NULL for
+            // tokens of other drivers and until the token is next listed.
+            try db.alter(table: "token") { t in t.add(column: "listing_digest", .integer) }
+        }
         return migrator
     }()
 }

@@ -60,7 +60,7 @@ extension TokenStore {
         for observed in pending.lazy.map({ page[$0] }) {
             guard var token = known[observed.id] else {
                 let token = Token(provider: provider, observed: observed, seenAt: now)
-                try TokenRecord(token).insert(using: &insert)
+                try TokenRecord(token, listingDigest: observed.listingDigest).insert(using: &insert)
                 rowIDs.append(db.lastInsertedRowID)
                 events.append(JSONColumn.encode([observed.id, TokenEventKind.discovered.rawValue, ""]))
                 known[observed.id] = token
@@ -72,7 +72,7 @@ extension TokenStore {
             let changes = token.absorb(observed, seenAt: now)
             known[observed.id] = token
             // Also when unchanged: a row stored before digests were kept gets its digest this once.
-            try TokenRecord(token).update(db)
+            try TokenRecord(token, listingDigest: observed.listingDigest).update(db)
             guard wasGone || !changes.isEmpty else { continue }
             let detail = changes.map(\.description).joined(separator: "; ")
             events.append(JSONColumn.encode([observed.id, (wasGone ? TokenEventKind.reappeared : .changed).rawValue, detail]))
@@ -97,16 +97,19 @@ extension TokenStore {
     /// digest or state differs from the stored row (a gone token's state always does). One query
     /// reads the digest and state of the whole batch, by position in the `ids` array, without
     /// reading any token text; once a token needs a write, its later repeats in the batch do too.
-    /// Appends the row id of every known token to `rowIDs`.
+    /// Appends the row id of every known token to `rowIDs`. An unchanged token listed in other
+    /// bytes than last time (a field tokenwarden does not keep changed) gets the new listing digest,
+    /// so the next re-sync recognises it again.
     private func changedOrNew(
         _ db: Database, _ page: [ObservedToken], ids: String, provider: String, at now: Date, rowIDs: inout [Int64]
     ) throws -> [Int] {
         let lookup = try db.cachedStatement(
             sql: """
-                SELECT wanted.key, token.facts_digest, token.state, token.rowid FROM json_each(?) AS wanted CROSS JOIN token
+                SELECT wanted.key, token.facts_digest, token.state, token.rowid, token.listing_digest FROM json_each(?) AS wanted CROSS JOIN token
                 WHERE token.provider_id = ? AND token.token_id = wanted.value
                 """)
         var unchanged = [Bool](repeating: false, count: page.count)
+        var relisted: [(row: Int64, digest: Int64)] = []
         var rows = DirectStatement(lookup)
         rows.bind(ids)
         rows.bind(provider)
@@ -117,6 +120,13 @@ extension TokenStore {
             guard page.indices.contains(index), !row.isNull(1) else { return }
             let observed = page[index]
             unchanged[index] = row.int64(1) == observed.factsDigest && row.text(2, equals: observed.state(at: now).rawValue)
+            if unchanged[index], let digest = observed.listingDigest, row.isNull(4) || row.int64(4) != digest {
+                relisted.append((row.int64(3), digest))
+            }
+        }
+        if !relisted.isEmpty {
+            let update = try db.cachedStatement(sql: "UPDATE token SET listing_digest = ? WHERE rowid = ?")
+            for (row, digest) in relisted { try update.execute(arguments: [digest, row]) }
         }
         var pending: [Int] = []
         var written: Set<String> = []

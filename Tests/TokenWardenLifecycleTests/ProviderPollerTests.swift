@@ -111,4 +111,49 @@ import TokenWardenStore
             #expect(try setup.store.tokens(matching: TokenQuery(provider: "sim-awx", states: [.gone]), at: Date()).count == 30)
         }
     }
+
+    /// A re-sync decodes only the tokens whose listed bytes changed (or that it must compare: not
+    /// active, or expiring soon); the others are only sighted, and the listing's outcome is the
+    /// same as when every token was decoded.
+    @Test(arguments: [ProviderKind.awx, .planningCenter])
+    func aReSyncDecodesOnlyTheTokensWhoseListedBytesChanged(kind: ProviderKind) async throws {
+        try await Setup.with(tokens: 30, kinds: [kind]) { (setup: Setup) async throws in
+            let poller = ProviderPoller(store: setup.store)
+            let (config, driver) = setup.providers[0]
+            #expect(await poller.poll(config, driver: driver).summary.discovered == 30)
+
+            let simulated = setup.simulator.provider(kind)
+            var tokens = await simulated.tokens
+            let renamed = tokens[4].id
+            tokens[4].name += " (renamed)"
+            await simulated.replaceTokens(tokens)
+
+            let known = try setup.store.knownListing(provider: config.id, clock: { Date() })
+            #expect(known.count > 20, "the simulator's active tokens far from expiry")
+            var decoded: [ObservedToken] = []
+            var unchanged: [Int64] = []
+            for try await page in driver.tokens().knowing(known) {
+                decoded += page.tokens
+                unchanged += page.unchanged
+            }
+            #expect(decoded.count + unchanged.count == 30)
+            #expect(unchanged.count == known.count - 1, "every known token but the renamed one")
+            #expect(Set(unchanged).count == unchanged.count)
+            #expect(decoded.contains { $0.id == renamed })
+            #expect(decoded.allSatisfy { $0.listingDigest != nil })
+            // The tokens decoded besides the renamed one are those the store could not vouch for.
+            let active = Set(
+                try setup.store.tokens(matching: TokenQuery(provider: config.id, states: [.active]), at: Date()).filter {
+                    ($0.expiresAt ?? .distantFuture) > Date() + KnownListing.expiryMargin
+                }.map(\.id))
+            #expect(decoded.filter { $0.id != renamed }.allSatisfy { !active.contains($0.id) })
+
+            let second = await poller.poll(config, driver: driver)
+            #expect(second.succeeded, "\(second.error ?? "")")
+            #expect(second.summary.seen == 30 && second.summary.changed == 1 && second.gone == 0)
+            #expect(try setup.store.token(provider: config.id, id: renamed)?.name.hasSuffix("(renamed)") == true)
+            let third = await poller.poll(config, driver: driver)
+            #expect(third.summary.seen == 30 && third.summary.changed == 0 && third.gone == 0)
+        }
+    }
 }

@@ -21,8 +21,8 @@ import TokenWardenCore
                 return [ObservedToken(id: url, name: "token \(url)")]
             }
         }
-        #expect(try await cursor.nextPage()?.map(\.id) == ["1"])
-        #expect(try await cursor.nextPage()?.map(\.id) == ["2"])
+        #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["1"])
+        #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["2"])
         #expect(try await cursor.nextPage() == nil)
         #expect(overlapped.withLock { $0 } == [true])
     }
@@ -33,8 +33,8 @@ import TokenWardenCore
             requested.withLock { $0.append(url) }
             return FetchedPage(next: url == "a" ? "b" : "a") { [ObservedToken(id: url, name: url)] }
         }
-        #expect(try await cursor.nextPage()?.map(\.id) == ["a"])
-        #expect(try await cursor.nextPage()?.map(\.id) == ["b"])
+        #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["a"])
+        #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["b"])
         await #expect { try await cursor.nextPage() } throws: { error in
             (error as? ProviderError)?.kind == .paginationLoop
         }
@@ -49,7 +49,7 @@ import TokenWardenCore
                 return [ObservedToken(id: url, name: url)]
             }
         }
-        #expect(try await cursor.nextPage()?.map(\.id) == ["1"])
+        #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["1"])
         await #expect(throws: Unreadable.self) { try await cursor.nextPage() }
     }
 }

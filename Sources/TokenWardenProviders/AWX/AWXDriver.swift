@@ -42,7 +42,7 @@ public struct AWXDriver: ProviderDriver {
 
     public func tokens() -> TokenPages {
         let first = endpoint.url(api.tokens, [("application__isnull", "true"), ("order_by", "id"), ("page_size", String(pageSize))])
-        return TokenPages { [self] in LinkedPages(provider: connection.providerID, first: first, fetch: page) }
+        return TokenPages { [self] known in LinkedPages(provider: connection.providerID, first: first, known: known, fetch: page) }
     }
 
     /// Sends, saying which kind to use when the paths of this one are not there.
@@ -64,18 +64,21 @@ public struct AWXDriver: ProviderDriver {
         // `next` comes before `results` in AWX's pages: found without skipping the tokens.
         let link = try connection.readLeadingField("next", of: response, what: "listing tokens") { try $0.readOptionalString() } ?? nil
         let next = try link.map { link throws(ProviderError) in try endpoint.resolve(link: link, provider: connection.providerID) }
-        return FetchedPage(next: next) { [connection] in
+        return FetchedPage(next: next) { [connection] known in
             try connection.read(response, what: "listing tokens") { reader in
-                var items: [Item]?
+                var page: ListedPage?
                 try reader.readObject { reader, key in
                     guard key == "results" else { return try reader.skipValue() }
-                    var results: [Item] = []
-                    try reader.readArray { reader, _ in results.append(try Item(reading: &reader)) }
-                    items = results
+                    var results = ListedPage()
+                    try ListedItems.read(&reader, known: known, idField: Item.idField, into: &results) { reader in
+                        let item = try Item(reading: &reader)
+                        // The filter is a query parameter; a server that ignores it still must not mix in app tokens.
+                        return item.application == nil ? item.observed : nil
+                    }
+                    page = results
                 }
-                guard let items else { throw JSONReader.missing("results") }
-                // The filter is a query parameter; a server that ignores it still must not mix in app tokens.
-                return items.filter { $0.application == nil }.map(\.observed)
+                guard let page else { throw JSONReader.missing("results") }
+                return page
             }
         }
     }
@@ -145,6 +148,9 @@ public struct AWXDriver: ProviderDriver {
         var lastUsed: String?
         var scope: String?
         var application: Int?
+
+        /// The key `ListedItems` finds a listed token's id by.
+        static let idField = Array("id".utf8)
 
         init(reading reader: inout JSONReader) throws {
             var id: Int?

@@ -31,7 +31,7 @@ public struct PlanningCenterDriver: ProviderDriver {
 
     public func tokens() -> TokenPages {
         let first = pageURL(offset: 0)
-        return TokenPages { [self] in LinkedPages(provider: connection.providerID, first: first, fetch: page) }
+        return TokenPages { [self] known in LinkedPages(provider: connection.providerID, first: first, known: known, fetch: page) }
     }
 
     func pageURL(offset: Int) -> String {
@@ -61,20 +61,23 @@ public struct PlanningCenterDriver: ProviderDriver {
         } else if let link {
             next = try endpoint.resolve(link: link, provider: connection.providerID)
         }
-        return FetchedPage(next: next) { [connection] in
+        return FetchedPage(next: next) { [connection] known in
             try connection.read(response, what: "listing personal access tokens") { reader in
-                var tokens: [ObservedToken]?
+                var page: ListedPage?
                 try reader.readObject { reader, key in
                     guard key == "data" else { return try reader.skipValue() }
-                    var resources: [ObservedToken] = []
-                    try reader.readArray { reader, _ in resources.append(try Self.resource(&reader)) }
-                    tokens = resources
+                    var resources = ListedPage()
+                    try ListedItems.read(&reader, known: known, idField: Self.idField, into: &resources) { try Self.resource(&$0) }
+                    page = resources
                 }
-                guard let tokens else { throw JSONReader.missing("data") }
-                return tokens
+                guard let page else { throw JSONReader.missing("data") }
+                return page
             }
         }
     }
+
+    /// The key `ListedItems` finds a resource's id by.
+    static let idField = Array("id".utf8)
 
     /// A `PersonalAccessToken` resource: its `id` and `attributes.name`.
     static func resource(_ reader: inout JSONReader) throws -> ObservedToken {

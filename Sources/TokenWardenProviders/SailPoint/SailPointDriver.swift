@@ -36,7 +36,7 @@ public struct SailPointDriver: ProviderDriver {
     /// A short page ends the listing; so does a page with nothing new (a tenant that ignores `offset`
     /// and returns the whole array every time).
     public func tokens() -> TokenPages {
-        TokenPages { [self] in LinkedPages(provider: connection.providerID, first: pageURL(offset: 0), repeats: .endTheListing, fetch: page) }
+        TokenPages { [self] _ in LinkedPages(provider: connection.providerID, first: pageURL(offset: 0), repeats: .endTheListing, fetch: page) }
     }
 
     func pageURL(offset: Int) -> String {

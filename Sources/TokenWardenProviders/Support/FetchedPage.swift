@@ -9,7 +9,7 @@ struct FetchedPage: Sendable {
 
     private enum Content: Sendable {
         case read([ObservedToken])
-        case deferred(@Sendable () throws -> [ObservedToken])
+        case deferred(@Sendable (KnownListing) throws -> ListedPage)
     }
 
     /// A page whose tokens had to be read to find the next page (a count decides it, say).
@@ -22,7 +22,14 @@ struct FetchedPage: Sendable {
     /// decodes them and may throw for a malformed page.
     init(next: String?, read: @escaping @Sendable () throws -> [ObservedToken]) {
         self.next = next
-        content = .deferred(read)
+        content = .deferred { _ in ListedPage(tokens: try read()) }
+    }
+
+    /// A deferred page whose reader recognises the tokens `KnownListing` holds unchanged
+    /// (`ListedItems`).
+    init(next: String?, listing: @escaping @Sendable (KnownListing) throws -> ListedPage) {
+        self.next = next
+        content = .deferred(listing)
     }
 
     /// Whether reading the tokens is work worth overlapping with the next request.
@@ -31,10 +38,10 @@ struct FetchedPage: Sendable {
         return false
     }
 
-    func tokens() throws -> [ObservedToken] {
+    func tokens(knowing known: KnownListing) throws -> ListedPage {
         switch content {
-        case .read(let tokens): return tokens
-        case .deferred(let read): return try read()
+        case .read(let tokens): return ListedPage(tokens: tokens)
+        case .deferred(let read): return try read(known)
         }
     }
 }

@@ -25,15 +25,17 @@ struct LinkedPages: PageCursor {
     private var guardrail: ListingGuard
     private let repeats: Repeats
     private let fetch: Fetch
+    private let known: KnownListing
 
-    init(provider: String, first: String, repeats: Repeats = .areALoop, fetch: @escaping Fetch) {
+    init(provider: String, first: String, repeats: Repeats = .areALoop, known: KnownListing = .none, fetch: @escaping Fetch) {
         next = first
+        self.known = known
         guardrail = ListingGuard(provider: provider)
         self.repeats = repeats
         self.fetch = fetch
     }
 
-    mutating func nextPage() async throws -> [ObservedToken]? {
+    mutating func nextPage() async throws -> ListedPage? {
         let page: FetchedPage
         let url: String
         if let prefetch {
@@ -50,9 +52,9 @@ struct LinkedPages: PageCursor {
         if let following = page.next, page.readsLater, (try? guardrail.visit(following)) != nil {
             prefetch = Prefetch(url: following, fetch: fetch)
         }
-        let tokens = try page.tokens()
-        let fresh = guardrail.admit(tokens)
-        if !tokens.isEmpty, fresh.isEmpty {
+        let listed = try page.tokens(knowing: known)
+        let fresh = guardrail.admit(listed)
+        if !listed.isEmpty, fresh.isEmpty {
             switch repeats {
             case .endTheListing:
                 next = nil

@@ -13,7 +13,8 @@ struct ListingGuard: Sendable {
     private var visited: Set<String> = []
     /// The ids admitted from the last pages, and each page's, oldest first (to forget them by).
     private var recentIDs: Set<String> = []
-    private var pageIDs: [[String]] = []
+    private var recentRows: Set<Int64> = []
+    private var pages: [(ids: [String], rows: [Int64])] = []
     static let recentPages = 8
 
     init(provider: String) { self.provider = provider }
@@ -34,13 +35,18 @@ struct ListingGuard: Sendable {
     }
 
     /// The tokens of a page not seen on the last pages of this listing (nor twice on this one).
-    mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] {
-        let fresh = page.filter { recentIDs.insert($0.id).inserted }
-        pageIDs.append(fresh.map(\.id))
-        if pageIDs.count > Self.recentPages {
-            for id in pageIDs.removeFirst() { recentIDs.remove(id) }
+    mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] { admit(ListedPage(tokens: page)).tokens }
+
+    /// `admit` for a page with recognised rows too, which are repeats by row id.
+    mutating func admit(_ page: ListedPage) -> ListedPage {
+        let fresh = ListedPage(
+            tokens: page.tokens.filter { recentIDs.insert($0.id).inserted }, unchanged: page.unchanged.filter { recentRows.insert($0).inserted })
+        pages.append((fresh.tokens.map(\.id), fresh.unchanged))
+        if pages.count > Self.recentPages {
+            let oldest = pages.removeFirst()
+            for id in oldest.ids { recentIDs.remove(id) }
+            for row in oldest.rows { recentRows.remove(row) }
         }
         return fresh
     }
-
 }

@@ -16,7 +16,7 @@ public struct SynergyDriver: ProviderDriver {
 
     /// The whole list in one page.
     public func tokens() -> TokenPages {
-        TokenPages { [self] in
+        TokenPages { [self] _ in
             LinkedPages(provider: connection.providerID, first: endpoint.url(Self.listPath)) { _ in
                 FetchedPage(tokens: try await list().map(\.observed), next: nil)
             }

@@ -1,0 +1,71 @@
+/// Reading an element's raw bytes instead of its values: a listing recognises a token it stored
+/// unchanged by the digest of its bytes and one field (the id), without building any string.
+extension JSONReader {
+    /// Where the reader is, as a byte offset into the document.
+    public var offset: Int { position }
+
+    /// Goes back to `offset` (one this reader reported, at the same depth), to read again what was
+    /// skimmed.
+    public mutating func rewind(to offset: Int) {
+        precondition(offset >= 0 && offset <= position, "rewinding past the reader's position")
+        position = offset
+    }
+
+    /// The offset where the next value starts (after whitespace).
+    public mutating func valueStart() -> Int {
+        skipWhitespace()
+        return position
+    }
+
+    /// Calls `body` with the document's bytes in `range`.
+    public func withBytes<T>(in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Skips one object, checking its syntax as `skipValue` does, and returns the bytes of the value
+    /// of its top-level key `field`: a string's characters without its quotes, any other value as
+    /// written. Nil when there is no such key, or the string has escapes. Keys are compared byte
+    /// for byte: an escaped key is not matched (the caller then reads the object in full). An empty
+    /// `field` finds nothing: `skipValue` skips an object so, without building its keys.
+    public mutating func skimObject(findingField field: [UInt8]) throws -> Range<Int>? {
+        try enter(opening: UInt8(ascii: "{"), expected: [String: Any].self)
+        defer { depth -= 1 }
+        var found: Range<Int>?
+        if closes(with: UInt8(ascii: "}")) { return nil }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw corrupted("expected a key in quotes") }
+            let keyStart = position + 1
+            try skipString()
+            let matches = !field.isEmpty && found == nil && isField(field, keyStart..<position - 1)
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw corrupted("expected ':' after a key") }
+            position += 1
+            let valueStart = valueStart()
+            try skipValue()
+            if matches { found = Self.text(of: valueStart..<position, in: bytes) }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return found
+            default: throw corrupted("expected ',' or '}' in an object")
+            }
+            if closes(with: UInt8(ascii: "}")) { return found }
+        }
+    }
+
+    private func isField(_ field: [UInt8], _ key: Range<Int>) -> Bool {
+        guard key.count == field.count else { return false }
+        for (offset, byte) in field.enumerated() where bytes[key.lowerBound + offset] != byte { return false }
+        return true
+    }
+
+    /// A string value's characters (nil with an escape), or another value's bytes.
+    private static func text(of value: Range<Int>, in bytes: [UInt8]) -> Range<Int>? {
+        guard bytes[value.lowerBound] == UInt8(ascii: "\"") else { return value }
+        let characters = value.lowerBound + 1..<value.upperBound - 1
+        return bytes[characters].contains(UInt8(ascii: "\\")) ? nil : characters
+    }
+}

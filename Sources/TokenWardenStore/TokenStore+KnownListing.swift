@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+import TokenWardenCore
+
+extension TokenStore {
+    /// What a listing of `provider` can recognise without decoding (`KnownListing`): its tokens
+    /// stored active, not revoked, with the digest of their bytes in the listing that wrote them.
+    /// One pass over the provider's rows through SQLite's C API; the ids are digested in place.
+    /// `NOT INDEXED`: through `token_census` SQLite found the provider's active rows and then each
+    /// row in index order, at random in the table: 0.22 s for 100k tokens against 0.04 s reading
+    /// the table in order (sqlite3 shell, a 100k AWX store); with several providers a scan reads
+    /// the others' rows too, still in file order.
+    public func knownListing(provider: String, clock: @escaping @Sendable () -> Date) throws -> KnownListing {
+        try writer.read { db in
+            var tokens: [(idDigest: UInt64, entry: KnownListing.Entry)] = []
+            var rows = DirectStatement(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT token_id, rowid, listing_digest, expires_at FROM token NOT INDEXED
+                        WHERE provider_id = ? AND state = 'active' AND NOT revoked AND listing_digest IS NOT NULL
+                        """))
+            rows.bind(provider)
+            try rows.forEachRow { row in
+                let expiresAt = row.isNull(3) ? nil : Date(millisecondsSince1970: row.int64(3))
+                tokens.append(
+                    (row.withText(0, ListingDigest.of), KnownListing.Entry(rowID: row.int64(1), digest: row.int64(2), expiresAt: expiresAt)))
+            }
+            return KnownListing(digestedIDs: tokens, clock: clock)
+        }
+    }
+}
