@@ -16,9 +16,14 @@ public struct KnownListing: Sendable {
         let expiresAt: Int64
 
         public init(rowID: Int64, digest: Int64, expiresAt: Date?) {
+            self.init(rowID: rowID, digest: digest, expiresAtMilliseconds: expiresAt?.millisecondsSince1970)
+        }
+
+        /// The expiry as the inventory stores it: milliseconds since 1970.
+        public init(rowID: Int64, digest: Int64, expiresAtMilliseconds: Int64?) {
             self.rowID = rowID
             self.digest = UInt64(bitPattern: digest)
-            self.expiresAt = expiresAt?.millisecondsSince1970 ?? .max
+            self.expiresAt = expiresAtMilliseconds ?? .max
         }
     }
 
@@ -40,6 +45,7 @@ public struct KnownListing: Sendable {
     /// `tokens` by the `ListingDigest` of their provider ids; `clock` says when a page is read.
     public init(digestedIDs tokens: some Sequence<(idDigest: UInt64, entry: Entry)>, clock: @escaping @Sendable () -> Date) {
         var entries: [UInt64: Entry] = [:]
+        entries.reserveCapacity(tokens.underestimatedCount)
         var colliding: Set<UInt64> = []
         for (key, entry) in tokens where entries.updateValue(entry, forKey: key) != nil { colliding.insert(key) }
         for key in colliding { entries[key] = nil }

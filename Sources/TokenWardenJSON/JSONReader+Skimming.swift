@@ -69,3 +69,36 @@ extension JSONReader {
         return bytes[characters].contains(UInt8(ascii: "\\")) ? nil : characters
     }
 }
+
+extension JSONReader {
+    /// Skips one value by its brackets and string quotes alone, checking nothing in between: for a
+    /// value the caller reads in full afterwards (Planning Center's `data`, passed over to reach
+    /// `meta` and `links` before the page's tokens are read), where `skipValue` would check every
+    /// byte twice. An unclosed object or array is still refused.
+    public mutating func skipUnvalidated() throws {
+        skipWhitespace()
+        guard let first = peek(), first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return try skipValue() }
+        let end = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var depth = 0
+            var index = position
+            while index < buffer.count {
+                switch buffer[index] {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    while index < buffer.count, buffer[index] != UInt8(ascii: "\"") {
+                        index += buffer[index] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default: break
+                }
+                index += 1
+            }
+            return nil
+        }
+        guard let end else { throw corrupted(first == UInt8(ascii: "{") ? "an object is not closed" : "an array is not closed") }
+        position = end
+    }
+}

@@ -13,6 +13,8 @@ extension TokenStore {
     public func knownListing(provider: String, clock: @escaping @Sendable () -> Date) throws -> KnownListing {
         try writer.read { db in
             var tokens: [(idDigest: UInt64, entry: KnownListing.Entry)] = []
+            // The last listing's count: the array and the table grow once.
+            tokens.reserveCapacity(try Int.fetchOne(db, sql: "SELECT token_count FROM provider WHERE id = ?", arguments: [provider]) ?? 0)
             var rows = DirectStatement(
                 try db.cachedStatement(
                     sql: """
@@ -21,9 +23,9 @@ extension TokenStore {
                         """))
             rows.bind(provider)
             try rows.forEachRow { row in
-                let expiresAt = row.isNull(3) ? nil : Date(millisecondsSince1970: row.int64(3))
-                tokens.append(
-                    (row.withText(0, ListingDigest.of), KnownListing.Entry(rowID: row.int64(1), digest: row.int64(2), expiresAt: expiresAt)))
+                let entry = KnownListing.Entry(
+                    rowID: row.int64(1), digest: row.int64(2), expiresAtMilliseconds: row.isNull(3) ? nil : row.int64(3))
+                tokens.append((row.withText(0, ListingDigest.of), entry))
             }
             return KnownListing(digestedIDs: tokens, clock: clock)
         }

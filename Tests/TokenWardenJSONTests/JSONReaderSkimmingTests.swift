@@ -76,4 +76,29 @@ import TokenWardenJSON
         }
         #expect(names == ["x"])
     }
+
+    @Test(arguments: [
+        (#"{"data":[{"id":"1","name":"a ] } \" ["},{"id":"2"}],"meta":{"next":{"offset":2}}}"#, true),
+        (#"{"data":[[[]]],"meta":1}"#, true),
+        (#"{"data":"[","meta":1}"#, true),
+        (#"{"data":[{"id":"1"}"#, false),  // unclosed
+        (#"{"data":["\"]"#, false),  // the quote is escaped: the string and the array are unclosed
+    ])
+    func skippingWithoutCheckingStillMatchesBracketsAndQuotes(page: String, closed: Bool) throws {
+        var reader = JSONReader(Array(page.utf8))
+        var meta: Int?
+        let read = Result {
+            try reader.readObject { reader, key in
+                switch key {
+                case "data": try reader.skipUnvalidated()
+                case "meta":
+                    try reader.skipValue()
+                    meta = 1
+                default: try reader.skipValue()
+                }
+            }
+        }
+        #expect(((try? read.get()) != nil) == closed)
+        #expect((meta != nil) == closed)
+    }
 }

@@ -14,6 +14,8 @@ holds every goal with its figure, ratio, bound and verdict.
              empty database. The runs of a round go back to back (who goes first rotates), and each
              goal is checked on the median of the rounds' own ratios: the machine's speed drifts by
              10-30% within minutes, which a ratio of medians taken from different rounds carries in.
+             The limit's own CPU is printed beside them: what the HTTP client alone spends on the
+             same pages, the floor under any sync's.
   rss        peak RSS of `sync` at 1k vs 100k tokens (wait4's ru_maxrss). Goal: <= 1.5x.
   pacing     one sync per provider against the simulator enforcing its documented limit
              (`simulate --rate-limit`), windows scaled down where the provider's headers can say so:
@@ -164,11 +166,11 @@ def bench_sync(args, work, tables):
                  "seconds, and CPU of the client process alone (user+sys); ratios are the median of each round's own, "
                  "range in brackets",
                  ["provider", "tokens", "fetch-only", "sync", "sync/fetch", "sync CPU", "µs/token", "script CPU", "µs/token",
-                  "CPU sync/script", "goal"])
+                  "CPU sync/script", "goal", "fetch-only CPU µs/token", "CPU fetch/script"])
     resync = Table("1b. re-sync, every token known and unchanged (the daemon's usual poll), against the same limit and "
                    "cron_sync.py re-run onto its own full database",
                    ["provider", "tokens", "fetch-only", "re-sync", "re-sync/fetch", "sync CPU", "µs/token", "script CPU", "µs/token",
-                    "CPU sync/script", "goal"])
+                    "CPU sync/script", "goal", "fetch-only CPU µs/token", "CPU fetch/script"])
     rss = Table("2. peak RSS of sync (wait4 ru_maxrss)", ["provider", "tokens", "sync peak RSS", "ratio to 1k", "goal <=1.5"])
     base_rss = {}
     largest = args.sizes[-1]
@@ -177,9 +179,10 @@ def bench_sync(args, work, tables):
         try:
             for kind in ("awx", "planningcenter"):
                 times = {"fetch": [], "sync": [], "script": []}
-                cpu = {"sync": [], "script": []}
+                cpu = {"fetch": [], "sync": [], "script": []}
                 peaks = []
-                ratios = {"fetch": [], "cpu": []}  # per round: sync / fetch-only wall, sync / cron_sync.py CPU
+                # per round: sync / fetch-only wall, sync / cron_sync.py CPU, fetch-only / cron_sync.py CPU
+                ratios = {"fetch": [], "cpu": [], "floor": []}
                 for rep in range(args.repeat + 1):  # run 0 warms the simulator's caches and is dropped
                     directory = os.path.join(work, f"sync-{kind}-{tokens}-{rep}")
                     config = write_config(directory + ".toml", simulator, [kind], directory, directory + "-policies")
@@ -200,6 +203,7 @@ def bench_sync(args, work, tables):
                     if rep > 0:
                         ratios["fetch"].append(times["sync"][-1] / times["fetch"][-1])
                         ratios["cpu"].append(cpu["sync"][-1] / cpu["script"][-1])
+                        ratios["floor"].append(cpu["fetch"][-1] / cpu["script"][-1])
                         shutil.rmtree(directory, ignore_errors=True)
                     else:
                         known = (directory, config, script_db)  # the warm-up round's stores: every token in them
@@ -215,7 +219,8 @@ def bench_sync(args, work, tables):
                                      f"{wall_ratio:.2f}x", "<= 1.2x", verdict(wall_ratio <= 1.2))
                 sync.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", spread(ratios["fetch"], 2),
                          f"{cpu_median['sync']:.3f}", f"{cpu_median['sync'] * 1e6 / tokens:.1f}",
-                         f"{cpu_median['script']:.3f}", f"{cpu_median['script'] * 1e6 / tokens:.1f}", spread(ratios["cpu"], 3), goal)
+                         f"{cpu_median['script']:.3f}", f"{cpu_median['script'] * 1e6 / tokens:.1f}", spread(ratios["cpu"], 3), goal,
+                         f"{cpu_median['fetch'] * 1e6 / tokens:.1f}", spread(ratios["floor"], 3))
                 bench_resync(args, resync, simulator, kind, tokens, known[1], known[2], tables.goals if tokens == largest else None)
                 shutil.rmtree(known[0], ignore_errors=True)
                 peak = max(peaks)
@@ -238,8 +243,8 @@ def bench_resync(args, table, simulator, kind, tokens, config, script_db, goals)
     """`sync` onto a store that holds every token already, against the limit and against cron_sync.py
     re-run onto its own full database, in rounds whose order rotates."""
     times = {"fetch": [], "sync": [], "script": []}
-    cpu = {"sync": [], "script": []}
-    ratios = {"fetch": [], "cpu": []}
+    cpu = {"fetch": [], "sync": [], "script": []}
+    ratios = {"fetch": [], "cpu": [], "floor": []}
     for rep in range(args.repeat):
         order = [("fetch", fetch_command(args, simulator, kind, tokens)), ("sync", [args.binary, "sync", "--config", config]),
                  ("script", script_command(simulator, kind, script_db))]
@@ -255,6 +260,7 @@ def bench_resync(args, table, simulator, kind, tokens, config, script_db, goals)
                 cpu[name].append(run.cpu)
         ratios["fetch"].append(times["sync"][-1] / times["fetch"][-1])
         ratios["cpu"].append(cpu["sync"][-1] / cpu["script"][-1])
+        ratios["floor"].append(cpu["fetch"][-1] / cpu["script"][-1])
     median = {name: statistics.median(values) for name, values in times.items()}
     cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
     cpu_ratio = statistics.median(ratios["cpu"])
@@ -265,7 +271,8 @@ def bench_resync(args, table, simulator, kind, tokens, config, script_db, goals)
                   f"{cpu_ratio:.3f}x of cron_sync.py", "<= 0.125x", verdict(cpu_ratio <= 0.125))
     table.add(kind, tokens, f"{median['fetch']:.3f}", f"{median['sync']:.3f}", spread(ratios["fetch"], 2),
               f"{cpu_median['sync']:.3f}", f"{cpu_median['sync'] * 1e6 / tokens:.1f}",
-              f"{cpu_median['script']:.3f}", f"{cpu_median['script'] * 1e6 / tokens:.1f}", spread(ratios["cpu"], 3), goal)
+              f"{cpu_median['script']:.3f}", f"{cpu_median['script'] * 1e6 / tokens:.1f}", spread(ratios["cpu"], 3), goal,
+              f"{cpu_median['fetch'] * 1e6 / tokens:.1f}", spread(ratios["floor"], 3))
 
 
 def check_sync_output(name, out, tokens):

@@ -50,6 +50,8 @@ public struct PlanningCenterDriver: ProviderDriver {
                 case "meta":
                     offset = try Self.member(of: &reader, "next") { reader in try Self.member(of: &reader, "offset") { try $0.readOptionalInt() } }
                 case "links": link = try Self.member(of: &reader, "next") { try $0.readOptionalString() }
+                // Read in full below, while the next page is fetched.
+                case "data": try reader.skipUnvalidated()
                 default: try reader.skipValue()
                 }
             }
