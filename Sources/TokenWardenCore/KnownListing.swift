@@ -7,54 +7,49 @@ import Foundation
 /// Holds only tokens stored `active` with a listing digest. One whose expiry is less than
 /// `expiryMargin` away when its page is read is not recognised (decoded and compared instead), so
 /// an expiry that passes during the listing is recorded by that listing as before.
+/// It costs a dictionary entry per token for the listing's length: a 100k-token re-sync peaked
+/// 1-3 MiB above the first sync (wait4's ru_maxrss, AWX and Planning Center, 2026-12-03).
 public struct KnownListing: Sendable {
-    /// One stored token: its row, the digest of its bytes in the last listing, its expiry.
+    /// One stored token: the digest of its id, its row, the digest of its bytes in the last
+    /// listing, its expiry.
     public struct Entry: Sendable {
+        let idDigest: UInt64
         let rowID: Int64
         let digest: UInt64
         /// Milliseconds since 1970; `Int64.max` for none.
         let expiresAt: Int64
 
-        public init(rowID: Int64, digest: Int64, expiresAt: Date?) {
-            self.init(rowID: rowID, digest: digest, expiresAtMilliseconds: expiresAt?.millisecondsSince1970)
-        }
-
-        /// The expiry as the inventory stores it: milliseconds since 1970.
-        public init(rowID: Int64, digest: Int64, expiresAtMilliseconds: Int64?) {
+        /// A row as the inventory stores it: the id's `ListingDigest`, the expiry in milliseconds.
+        public init(idDigest: UInt64, rowID: Int64, digest: Int64, expiresAtMilliseconds: Int64?) {
+            self.idDigest = idDigest
             self.rowID = rowID
             self.digest = UInt64(bitPattern: digest)
             self.expiresAt = expiresAtMilliseconds ?? .max
+        }
+
+        public init(id: String, rowID: Int64, digest: Int64, expiresAt: Date?) {
+            self.init(idDigest: ListingDigest.of(id), rowID: rowID, digest: digest, expiresAtMilliseconds: expiresAt?.millisecondsSince1970)
         }
     }
 
     /// Tokens expiring sooner than this after their page is read are decoded, not recognised.
     public static let expiryMargin: TimeInterval = 3_600
 
-    /// By `ListingDigest` of the token id; ids whose digests collide are left out (decoded).
+    /// By the digest of the id; ids whose digests collide are left out (decoded).
     private let entries: [UInt64: Entry]
     private let clock: @Sendable () -> Date
 
     /// A listing that knows nothing: every token is decoded.
-    public static let none = KnownListing(entries: [:], clock: { Date() })
+    public static let none = KnownListing([], clock: { Date() })
 
-    private init(entries: [UInt64: Entry], clock: @escaping @Sendable () -> Date) {
-        self.entries = entries
-        self.clock = clock
-    }
-
-    /// `tokens` by the `ListingDigest` of their provider ids; `clock` says when a page is read.
-    public init(digestedIDs tokens: some Sequence<(idDigest: UInt64, entry: Entry)>, clock: @escaping @Sendable () -> Date) {
-        var entries: [UInt64: Entry] = [:]
-        entries.reserveCapacity(tokens.underestimatedCount)
+    /// `entries`, in any order; `clock` says when a page is read.
+    public init(_ entries: [Entry], clock: @escaping @Sendable () -> Date) {
+        var table: [UInt64: Entry] = [:]
+        table.reserveCapacity(entries.count)
         var colliding: Set<UInt64> = []
-        for (key, entry) in tokens where entries.updateValue(entry, forKey: key) != nil { colliding.insert(key) }
-        for key in colliding { entries[key] = nil }
-        self.init(entries: entries, clock: clock)
-    }
-
-    /// `tokens` by their provider ids.
-    public init(_ tokens: some Sequence<(id: String, entry: Entry)>, clock: @escaping @Sendable () -> Date) {
-        self.init(digestedIDs: tokens.map { (ListingDigest.of($0.id), $0.entry) }, clock: clock)
+        for entry in entries where table.updateValue(entry, forKey: entry.idDigest) != nil { colliding.insert(entry.idDigest) }
+        for key in colliding { table[key] = nil }
+        (self.entries, self.clock) = (table, clock)
     }
 
     public var isEmpty: Bool { entries.isEmpty }

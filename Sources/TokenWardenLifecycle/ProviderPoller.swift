@@ -101,7 +101,7 @@ public struct ProviderPoller: Sendable {
                 group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock(), sightings: sightings) }
             }
             do {
-                let known = try store.knownListing(provider: provider, clock: clock)
+                let known = try await store.knownListing(provider: provider, clock: clock)
                 for try await page in driver.tokens().knowing(known) {
                     sightings.insert(page.unchanged)
                     summary.seen += page.unchanged.count

@@ -10,11 +10,12 @@ extension TokenStore {
     /// row in index order, at random in the table: 0.22 s for 100k tokens against 0.04 s reading
     /// the table in order (sqlite3 shell, a 100k AWX store); with several providers a scan reads
     /// the others' rows too, still in file order.
-    public func knownListing(provider: String, clock: @escaping @Sendable () -> Date) throws -> KnownListing {
-        try writer.read { db in
-            var tokens: [(idDigest: UInt64, entry: KnownListing.Entry)] = []
+    /// Read on GRDB's reader queue: the task waits without holding a Swift concurrency thread.
+    public func knownListing(provider: String, clock: @escaping @Sendable () -> Date) async throws -> KnownListing {
+        try await writer.read { db in
+            var entries: [KnownListing.Entry] = []
             // The last listing's count: the array and the table grow once.
-            tokens.reserveCapacity(try Int.fetchOne(db, sql: "SELECT token_count FROM provider WHERE id = ?", arguments: [provider]) ?? 0)
+            entries.reserveCapacity(try Int.fetchOne(db, sql: "SELECT token_count FROM provider WHERE id = ?", arguments: [provider]) ?? 0)
             var rows = DirectStatement(
                 try db.cachedStatement(
                     sql: """
@@ -23,11 +24,12 @@ extension TokenStore {
                         """))
             rows.bind(provider)
             try rows.forEachRow { row in
-                let entry = KnownListing.Entry(
-                    rowID: row.int64(1), digest: row.int64(2), expiresAtMilliseconds: row.isNull(3) ? nil : row.int64(3))
-                tokens.append((row.withText(0, ListingDigest.of), entry))
+                entries.append(
+                    KnownListing.Entry(
+                        idDigest: row.withText(0, ListingDigest.of), rowID: row.int64(1), digest: row.int64(2),
+                        expiresAtMilliseconds: row.isNull(3) ? nil : row.int64(3)))
             }
-            return KnownListing(digestedIDs: tokens, clock: clock)
+            return KnownListing(entries, clock: clock)
         }
     }
 }

@@ -6,8 +6,8 @@ import TokenWardenCore
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let clock: @Sendable () -> Date = { now }
 
-    static func listing(_ tokens: [(String, KnownListing.Entry)]) -> KnownListing {
-        KnownListing(tokens.map { (id: $0.0, entry: $0.1) }, clock: clock)
+    static func entry(_ id: String, row: Int64, digest: Int64, expiresIn: TimeInterval? = nil) -> KnownListing.Entry {
+        KnownListing.Entry(id: id, rowID: row, digest: digest, expiresAt: expiresIn.map { now + $0 })
     }
 
     static func recognised(_ known: KnownListing, _ id: String, _ digest: Int64) -> Int64? {
@@ -26,12 +26,12 @@ import TokenWardenCore
             (-60.0, 7, false),
         ] as [(TimeInterval?, Int64, Bool)])
     func aTokenIsRecognisedOnlyWithTheSameBytesAndNoExpiryNear(expiresIn: TimeInterval?, digest: Int64, recognised: Bool) {
-        let known = Self.listing([("17", .init(rowID: 3, digest: 7, expiresAt: expiresIn.map { Self.now + $0 }))])
+        let known = KnownListing([Self.entry("17", row: 3, digest: 7, expiresIn: expiresIn)], clock: Self.clock)
         #expect(Self.recognised(known, "17", digest) == (recognised ? 3 : nil))
     }
 
     @Test func anUnknownIdIsNotRecognised() {
-        let known = Self.listing([("17", .init(rowID: 3, digest: 7, expiresAt: nil))])
+        let known = KnownListing([Self.entry("17", row: 3, digest: 7)], clock: Self.clock)
         #expect(Self.recognised(known, "18", 7) == nil)
         #expect(Self.recognised(known, "017", 7) == nil)
         #expect(Self.recognised(.none, "17", 7) == nil)
@@ -41,14 +41,25 @@ import TokenWardenCore
     @Test func idsWhoseDigestsCollideAreLeftOutSoBothAreDecoded() {
         let key = ListingDigest.of("17")
         let known = KnownListing(
-            digestedIDs: [
-                (key, .init(rowID: 3, digest: 7, expiresAt: nil)), (key, .init(rowID: 4, digest: 9, expiresAt: nil)),
-                (ListingDigest.of("18"), .init(rowID: 5, digest: 9, expiresAt: nil)),
-            ],
-            clock: Self.clock)
+            [
+                KnownListing.Entry(idDigest: key, rowID: 3, digest: 7, expiresAtMilliseconds: nil),
+                Self.entry("18", row: 5, digest: 9),
+                KnownListing.Entry(idDigest: key, rowID: 4, digest: 9, expiresAtMilliseconds: nil),
+            ], clock: Self.clock)
         #expect(known.count == 1)
         #expect(Self.recognised(known, "17", 7) == nil)
         #expect(Self.recognised(known, "17", 9) == nil)
         #expect(Self.recognised(known, "18", 9) == 5)
+    }
+
+    /// Every entry is found among many, whatever the leading bits of its id's digest.
+    @Test(arguments: [1, 2, 3, 1_000, 65_537])
+    func everyEntryIsFoundAmongMany(count: Int) {
+        let known = KnownListing((0..<count).map { Self.entry("id-\($0)", row: Int64($0), digest: Int64($0) * 31) }, clock: Self.clock)
+        #expect(known.count == count)
+        var found = 0
+        for index in 0..<count where Self.recognised(known, "id-\(index)", Int64(index) * 31) == Int64(index) { found += 1 }
+        #expect(found == count)
+        #expect(Self.recognised(known, "id-\(count)", Int64(count) * 31) == nil)
     }
 }

@@ -34,17 +34,17 @@ import TokenWardenCore
         try store.writer.read { db in try Int64.fetchOne(db, sql: "SELECT listing_digest FROM token WHERE token_id = ?", arguments: [id]) }
     }
 
-    @Test func holdsTheProvidersActiveTokensWithTheDigestOfTheirListedBytes() throws {
+    @Test func holdsTheProvidersActiveTokensWithTheDigestOfTheirListedBytes() async throws {
         let store = try store()
-        try store.recordObservations(
+        try await store.recordObservations(
             [
                 Self.token("1", digest: 11), Self.token("2", digest: nil), Self.token("3", digest: 33, revoked: true),
                 Self.token("4", digest: 44, expiresIn: -60), Self.token("5", digest: 55, expiresIn: 86_400),
             ], provider: "awx", at: Self.t0)
-        try store.recordObservations([Self.token("6", digest: 66)], provider: "other", at: Self.t0)
-        let known = try store.knownListing(provider: "awx", clock: Self.clock)
+        try await store.recordObservations([Self.token("6", digest: 66)], provider: "other", at: Self.t0)
+        let known = try await store.knownListing(provider: "awx", clock: Self.clock)
         #expect(known.count == 2)
-        let rowIDs = try store.writer.read { db in
+        let rowIDs = try await store.writer.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT token_id, rowid FROM token").map { ($0[0] as String, $0[1] as Int64) })
         }
         #expect(Self.recognised(known, "1", 11) == rowIDs["1"])
@@ -53,36 +53,36 @@ import TokenWardenCore
         #expect(Self.recognised(known, "6", 66) == nil, "another provider's token")
     }
 
-    @Test func aGoneTokenIsNotRecognisedSoItsReturnIsRecorded() throws {
+    @Test func aGoneTokenIsNotRecognisedSoItsReturnIsRecorded() async throws {
         let store = try store()
-        try store.recordObservations([Self.token("1", digest: 11), Self.token("2", digest: 22)], provider: "awx", at: Self.t0)
+        try await store.recordObservations([Self.token("1", digest: 11), Self.token("2", digest: 22)], provider: "awx", at: Self.t0)
         let sightings = ListingSightings()
-        try store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0 + 60, sightings: sightings)
+        try await store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0 + 60, sightings: sightings)
         try store.markUnseenTokensGone(provider: "awx", sightings: sightings, listingStartedAt: Self.t0 + 60, at: Self.t0 + 61)
-        let known = try store.knownListing(provider: "awx", clock: Self.clock)
+        let known = try await store.knownListing(provider: "awx", clock: Self.clock)
         #expect(known.count == 1)
         #expect(Self.recognised(known, "2", 22) == nil)
     }
 
-    @Test func anUnchangedTokenListedInOtherBytesKeepsTheNewDigestWithoutHistory() throws {
+    @Test func anUnchangedTokenListedInOtherBytesKeepsTheNewDigestWithoutHistory() async throws {
         let store = try store()
-        try store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0)
-        let summary = try store.recordObservations([Self.token("1", digest: 12)], provider: "awx", at: Self.t0 + 60)
+        try await store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0)
+        let summary = try await store.recordObservations([Self.token("1", digest: 12)], provider: "awx", at: Self.t0 + 60)
         #expect(summary.changed == 0)
         #expect(try listingDigest(store, "1") == 12)
         #expect(try store.history(provider: "awx", tokenID: "1").count == 1, "only its discovery")
-        #expect(Self.recognised(try store.knownListing(provider: "awx", clock: Self.clock), "1", 12) != nil)
+        #expect(Self.recognised(try await store.knownListing(provider: "awx", clock: Self.clock), "1", 12) != nil)
     }
 
-    @Test func aChangedTokenIsWrittenWithItsNewDigestAndAnotherCommandsWriteKeepsIt() throws {
+    @Test func aChangedTokenIsWrittenWithItsNewDigestAndAnotherCommandsWriteKeepsIt() async throws {
         let store = try store()
-        try store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0)
+        try await store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0)
         var renamed = Self.token("1", digest: 13)
         renamed.name = "renamed"
-        #expect(try store.recordObservations([renamed], provider: "awx", at: Self.t0 + 60).changed == 1)
+        #expect(try await store.recordObservations([renamed], provider: "awx", at: Self.t0 + 60).changed == 1)
         #expect(try listingDigest(store, "1") == 13)
         try store.markRevoked(provider: "awx", tokenID: "1", at: Self.t0 + 120, detail: "by a rule")
         #expect(try listingDigest(store, "1") == 13)
-        #expect(try store.knownListing(provider: "awx", clock: Self.clock).isEmpty, "a revoked token is decoded")
+        #expect(try await store.knownListing(provider: "awx", clock: Self.clock).isEmpty, "a revoked token is decoded")
     }
 }
