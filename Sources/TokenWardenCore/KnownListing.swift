@@ -8,7 +8,7 @@ import Foundation
 /// `expiryMargin` away when its page is read is not recognised (decoded and compared instead), so
 /// an expiry that passes during the listing is recorded by that listing as before.
 /// It costs a dictionary entry per token for the listing's length: a 100k-token re-sync peaked
-/// 1-3 MiB above the first sync (wait4's ru_maxrss, AWX and Planning Center, 2026-12-03).
+/// 2-3 MiB above the first sync (wait4's ru_maxrss, AWX and Planning Center, 2026-12-03).
 public struct KnownListing: Sendable {
     /// One stored token: the digest of its id, its row, the digest of its bytes in the last
     /// listing, its expiry.

@@ -8,7 +8,8 @@
 /// Equal bytes always give equal digests; a collision between a token's old and new bytes would
 /// hide that change until the bytes change again or the row is next written. Like `FactsDigest`,
 /// it is not collision-resistant against chosen input: the provider, who writes these bytes, can
-/// as well report whatever facts it likes.
+/// as well report whatever facts it likes. It is taken of listing objects, which carry no secret
+/// (AWX lists `token` as `************`; Planning Center's list has none).
 public enum ListingDigest {
     private static let seed: UInt64 = 0x9e37_79b9_7f4a_7c15
     private static let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
