@@ -13,12 +13,12 @@ import TokenWardenCore
         let overlapped = Mutex<[Bool]>([])
         var cursor = LinkedPages(provider: "p", first: "1") { url in
             if url == "2" { nextRequested.signal() }
-            return FetchedPage(next: url == "1" ? "2" : nil) {
+            return FetchedPage(next: url == "1" ? "2" : nil) { _ in
                 // Page 1 is read only while page 2 is being requested; without the overlap this waits in vain.
                 // The wait holds one of the cooperative threads, so on a loaded two-core machine the request
                 // may wait for the other: a minute is never reached when the overlap works (CI once missed 10 s).
                 if url == "1" { overlapped.withLock { $0.append(nextRequested.wait(timeout: .now() + 60) == .success) } }
-                return [ObservedToken(id: url, name: "token \(url)")]
+                return ListedPage(tokens: [ObservedToken(id: url, name: "token \(url)")])
             }
         }
         #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["1"])
@@ -31,7 +31,7 @@ import TokenWardenCore
         let requested = Mutex<[String]>([])
         var cursor = LinkedPages(provider: "p", first: "a") { url in
             requested.withLock { $0.append(url) }
-            return FetchedPage(next: url == "a" ? "b" : "a") { [ObservedToken(id: url, name: url)] }
+            return FetchedPage(next: url == "a" ? "b" : "a") { _ in ListedPage(tokens: [ObservedToken(id: url, name: url)]) }
         }
         #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["a"])
         #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["b"])
@@ -44,9 +44,9 @@ import TokenWardenCore
     @Test func aPageThatCannotBeReadFailsTheListing() async throws {
         struct Unreadable: Error {}
         var cursor = LinkedPages(provider: "p", first: "1") { url in
-            FetchedPage(next: String(Int(url)! + 1)) {
+            FetchedPage(next: String(Int(url)! + 1)) { _ in
                 if url == "2" { throw Unreadable() }
-                return [ObservedToken(id: url, name: url)]
+                return ListedPage(tokens: [ObservedToken(id: url, name: url)])
             }
         }
         #expect(try await cursor.nextPage()?.tokens.map(\.id) == ["1"])
@@ -58,14 +58,24 @@ import TokenWardenCore
 /// its length (issue 20): a token repeated on the next page is kept once, one repeated far later is
 /// passed on again (the store records it once).
 @Suite struct ListingGuardTests {
-    static func page(_ ids: [String]) -> [ObservedToken] { ids.map { ObservedToken(id: $0, name: "t-\($0)") } }
+    static func page(_ ids: [String]) -> ListedPage { ListedPage(tokens: ids.map { ObservedToken(id: $0, name: "t-\($0)") }) }
 
     @Test func aTokenRepeatedOnTheNextPagesIsKeptOnceAndTheMemoryIsOfTheLastPagesOnly() {
         var guardrail = ListingGuard(provider: "p")
-        #expect(guardrail.admit(Self.page(["1", "2", "2"])).map(\.id) == ["1", "2"])
-        #expect(guardrail.admit(Self.page(["2", "3"])).map(\.id) == ["3"])
+        #expect(guardrail.admit(Self.page(["1", "2", "2"])).tokens.map(\.id) == ["1", "2"])
+        #expect(guardrail.admit(Self.page(["2", "3"])).tokens.map(\.id) == ["3"])
         for index in 0..<ListingGuard.recentPages { _ = guardrail.admit(Self.page(["filler-\(index)"])) }
-        #expect(guardrail.admit(Self.page(["1", "4"])).map(\.id) == ["1", "4"])
+        #expect(guardrail.admit(Self.page(["1", "4"])).tokens.map(\.id) == ["1", "4"])
         #expect(guardrail.admit(Self.page(["1", "4"])).isEmpty, "a page repeated whole brings nothing new")
+    }
+
+    /// Recognised tokens come as row ids (`KnownListing`): repeats of those are dropped the same way.
+    @Test func aRecognisedRowRepeatedOnTheNextPagesIsKeptOnce() {
+        var guardrail = ListingGuard(provider: "p")
+        #expect(guardrail.admit(ListedPage(unchanged: [7, 8, 8])).unchanged == [7, 8])
+        #expect(guardrail.admit(ListedPage(tokens: Self.page(["7"]).tokens, unchanged: [8, 9])).unchanged == [9])
+        for _ in 0..<ListingGuard.recentPages { _ = guardrail.admit(ListedPage(unchanged: [1])) }
+        #expect(guardrail.admit(ListedPage(unchanged: [7, 9])).unchanged == [7, 9])
+        #expect(guardrail.admit(ListedPage(unchanged: [7, 9])).isEmpty)
     }
 }

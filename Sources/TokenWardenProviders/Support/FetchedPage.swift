@@ -19,17 +19,11 @@ struct FetchedPage: Sendable {
     }
 
     /// A page whose next link was found without reading its tokens (an envelope field); `read`
-    /// decodes them and may throw for a malformed page.
-    init(next: String?, read: @escaping @Sendable () throws -> [ObservedToken]) {
+    /// decodes them, recognising those `KnownListing` holds unchanged (`ListedItems`), and may
+    /// throw for a malformed page.
+    init(next: String?, read: @escaping @Sendable (KnownListing) throws -> ListedPage) {
         self.next = next
-        content = .deferred { _ in ListedPage(tokens: try read()) }
-    }
-
-    /// A deferred page whose reader recognises the tokens `KnownListing` holds unchanged
-    /// (`ListedItems`).
-    init(next: String?, listing: @escaping @Sendable (KnownListing) throws -> ListedPage) {
-        self.next = next
-        content = .deferred(listing)
+        content = .deferred(read)
     }
 
     /// Whether reading the tokens is work worth overlapping with the next request.

@@ -6,9 +6,9 @@ import TokenWardenJSON
 /// built); a token `KnownListing` recognises is handed over as its row id, any other is decoded by
 /// the driver and carries the digest for the store to keep.
 ///
-/// Measured on a re-sync of 100k AWX tokens (docs/benchmarks.md): decoding every token, building
-/// its strings, dates and `ObservedToken`, and looking it up in the store was most of the CPU a
-/// token cost; skimming and digesting its ~400 bytes is a small part of that.
+/// Decoding every token (its strings, dates and `ObservedToken`) and looking each up in the store
+/// was about half of a re-sync's CPU; skimming and digesting a token's ~400 bytes instead took a
+/// 100k-token AWX re-sync from 13.5 to 10.2 µs a token (docs/benchmarks.md, third run).
 enum ListedItems {
     /// Reads the array at the reader's position into `page`; `decode` reads one element and returns
     /// nil for one the listing leaves out (AWX's application tokens).

@@ -34,10 +34,8 @@ struct ListingGuard: Sendable {
         )
     }
 
-    /// The tokens of a page not seen on the last pages of this listing (nor twice on this one).
-    mutating func admit(_ page: [ObservedToken]) -> [ObservedToken] { admit(ListedPage(tokens: page)).tokens }
-
-    /// `admit` for a page with recognised rows too, which are repeats by row id.
+    /// The tokens of a page not seen on the last pages of this listing (nor twice on this one): by
+    /// id for decoded tokens, by row id for recognised ones (`KnownListing`).
     mutating func admit(_ page: ListedPage) -> ListedPage {
         let fresh = ListedPage(
             tokens: page.tokens.filter { recentIDs.insert($0.id).inserted }, unchanged: page.unchanged.filter { recentRows.insert($0).inserted })
