@@ -5,8 +5,9 @@ import Synchronization
 /// the tokens it did not see are found after it by one pass over the provider's row ids.
 /// Why not a temporary table: inserting each sighting into one was 8% of a 100k-token re-sync's
 /// CPU (perf, `--call-graph dwarf`), the largest part of recording an unchanged token.
-/// Filled by `TokenStore.recordObservations` once a batch is committed; a listing has one, used by
-/// one poll at a time.
+/// Filled by `TokenStore.recordObservations` once a batch is committed, and by the poller with the
+/// rows its driver recognised unchanged (`KnownListing`); a listing has one, used by one poll at a
+/// time.
 public final class ListingSightings: Sendable {
     private let bits = Mutex<(words: [UInt64], count: Int)>(([], 0))
 
@@ -15,7 +16,7 @@ public final class ListingSightings: Sendable {
     /// How many distinct rows were seen.
     public var count: Int { bits.withLock { $0.count } }
 
-    /// Sights rows the listing recognised without storing anything (`KnownListing`).
+    /// Sights these rows (repeats count once).
     public func insert(_ rowIDs: [Int64]) {
         bits.withLock { bits in
             for rowID in rowIDs where rowID >= 0 {
