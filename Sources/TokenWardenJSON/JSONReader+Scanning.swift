@@ -32,6 +32,43 @@ extension JSONReader {
         return true
     }
 
+    /// The walk over an object's members that `readObject` and `skimObject` share: a key in quotes
+    /// (`key` reads it at its opening quote), `:`, the member's value (`value` must read or skip it),
+    /// then `,` or `}`; a trailing comma before `}` is accepted. Inlined into both, so each keeps
+    /// its own specialised loop (`tokenwarden-json-bench`, docs/benchmarks.md).
+    @inline(__always)
+    mutating func walkObject<Key>(
+        key readKey: (inout JSONReader) throws -> Key, value: (inout JSONReader, Key) throws -> Void
+    ) throws {
+        try enter(opening: UInt8(ascii: "{"), expected: [String: Any].self)
+        defer { depth -= 1 }
+        if closes(with: UInt8(ascii: "}")) { return }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw corrupted("expected a key in quotes") }
+            let key = try readKey(&self)
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw corrupted("expected ':' after a key") }
+            position += 1
+            try value(&self, key)
+            if try endsAfterMember(closing: UInt8(ascii: "}"), of: "an object") { return }
+        }
+    }
+
+    /// After an object's member or an array's element: `,` then more (a trailing comma before
+    /// `closing` ends it too), or `closing`. True when the container ended.
+    mutating func endsAfterMember(closing: UInt8, of container: String) throws -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: ","): position += 1
+        case closing:
+            position += 1
+            return true
+        default: throw corrupted("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container)")
+        }
+        return closes(with: closing)
+    }
+
     mutating func enter<T>(opening: UInt8, expected: T.Type) throws {
         skipWhitespace()
         guard peek() == opening else { throw mismatch(expected) }

@@ -28,32 +28,20 @@ extension JSONReader {
     /// for byte: an escaped key is not matched (the caller then reads the object in full). An empty
     /// `field` finds nothing: `skipValue` skips an object so, without building its keys.
     public mutating func skimObject(findingField field: [UInt8]) throws -> Range<Int>? {
-        try enter(opening: UInt8(ascii: "{"), expected: [String: Any].self)
-        defer { depth -= 1 }
         var found: Range<Int>?
-        if closes(with: UInt8(ascii: "}")) { return nil }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw corrupted("expected a key in quotes") }
-            let keyStart = position + 1
-            try skipString()
-            let matches = !field.isEmpty && found == nil && isField(field, keyStart..<position - 1)
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw corrupted("expected ':' after a key") }
-            position += 1
-            let valueStart = valueStart()
-            try skipValue()
-            if matches { found = Self.text(of: valueStart..<position, in: bytes) }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                return found
-            default: throw corrupted("expected ',' or '}' in an object")
-            }
-            if closes(with: UInt8(ascii: "}")) { return found }
-        }
+        try walkObject(
+            key: { reader in
+                let start = reader.position + 1
+                try reader.skipString()
+                return start..<reader.position - 1
+            },
+            value: { reader, key in
+                let matches = !field.isEmpty && found == nil && reader.isField(field, key)
+                let valueStart = reader.valueStart()
+                try reader.skipValue()
+                if matches { found = Self.text(of: valueStart..<reader.position, in: reader.bytes) }
+            })
+        return found
     }
 
     private func isField(_ field: [UInt8], _ key: Range<Int>) -> Bool {

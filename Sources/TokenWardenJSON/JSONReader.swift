@@ -52,35 +52,15 @@ public struct JSONReader {
     /// Reads an object, calling `field` once per key in document order; `field` must read or skip
     /// the value. A key's problems are reported at that key.
     public mutating func readObject(_ field: (inout JSONReader, String) throws -> Void) throws {
-        try enter(opening: UInt8(ascii: "{"), expected: [String: Any].self)
-        defer { depth -= 1 }
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw corrupted("expected a key in quotes") }
-            let key = try scanString()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw corrupted("expected ':' after a key") }
-            position += 1
-            do {
-                try field(&self, key)
-            } catch let error as DecodingError {
-                throw Self.prefixing(error, with: PathKey(stringValue: key))
-            }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                return
-            default: throw corrupted("expected ',' or '}' in an object")
-            }
-            if closes(with: UInt8(ascii: "}")) { return }
-        }
+        try walkObject(
+            key: { reader in try reader.scanString() },
+            value: { reader, key in
+                do {
+                    try field(&reader, key)
+                } catch let error as DecodingError {
+                    throw Self.prefixing(error, with: PathKey(stringValue: key))
+                }
+            })
     }
 
     /// Reads an array, calling `element` with each index; `element` must read or skip the value.
@@ -100,15 +80,7 @@ public struct JSONReader {
                 throw Self.prefixing(error, with: PathKey(intValue: index))
             }
             index += 1
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                return
-            default: throw corrupted("expected ',' or ']' in an array")
-            }
-            if closes(with: UInt8(ascii: "]")) { return }
+            if try endsAfterMember(closing: UInt8(ascii: "]"), of: "an array") { return }
         }
     }
 

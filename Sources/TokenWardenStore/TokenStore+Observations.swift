@@ -124,9 +124,15 @@ extension TokenStore {
                 relisted.append((row.int64(3), digest))
             }
         }
+        // One statement for the batch, as the history rows: after the migration that added the
+        // column, every row of a store comes this way once.
         if !relisted.isEmpty {
-            let update = try db.cachedStatement(sql: "UPDATE token SET listing_digest = ? WHERE rowid = ?")
-            for (row, digest) in relisted { try update.execute(arguments: [digest, row]) }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE token SET listing_digest = relisted.value ->> 1 FROM json_each(?) AS relisted
+                    WHERE token.rowid = relisted.value ->> 0
+                    """
+            ).execute(arguments: ["[" + relisted.map { "[\($0.row),\($0.digest)]" }.joined(separator: ",") + "]"])
         }
         var pending: [Int] = []
         var written: Set<String> = []
