@@ -242,7 +242,19 @@ def bench_sync(args, work, tables):
     tables += [sync, resync, rss]
 
 
-def sqlite_floor(store, tokens, batch=2000, repeat=3):
+def sqlite_floor(store, tokens):
+    """`measure_sqlite_floor` in a Python process of its own: it stages 100k rows in memory, and a
+    child's ru_maxrss counts the RSS of the process that started it (Linux carries the parent's
+    high-water mark through fork and exec), so run here it raised every later `sync`'s peak to
+    this process's 50 MiB."""
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--sqlite-floor", store, str(tokens)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise Failure(f"the SQLite floor could not be measured: {out.stderr[-2000:]}")
+    return float(out.stdout)
+
+
+def measure_sqlite_floor(store, tokens, batch=2000, repeat=3):
     """Issue 20, goal 1: the CPU seconds SQLite itself spends writing what a first sync wrote into
     `store` (its token rows and their history rows, into a new database with the same schema,
     foreign keys on, WAL, 2,000 tokens a transaction as `ProviderPoller.tokensPerTransaction`), with
@@ -681,7 +693,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="measured rounds per sync case (after one warm-up round)")
     parser.add_argument("--quick", action="store_true", help="small sizes and short windows: checks the harness, proves no goal")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (stores, configs) for profiling by hand")
+    parser.add_argument("--sqlite-floor", nargs=2, metavar=("STORE", "TOKENS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.sqlite_floor:
+        print(measure_sqlite_floor(args.sqlite_floor[0], int(args.sqlite_floor[1])))
+        return
     args.sizes = [1000, 10000, 100000]
     args.repeat_short = 5
     args.idle = 60.0
