@@ -264,9 +264,7 @@ def measure_sqlite_floor(store, tokens, batch=2000, repeat=3):
     samples = []
     for _ in range(repeat):
         target = store + "-floor.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(target + suffix):
-                os.remove(target + suffix)
+        remove_database(target)
         db = sqlite3.connect(target, isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA temp_store = MEMORY")
@@ -291,10 +289,15 @@ def measure_sqlite_floor(store, tokens, batch=2000, repeat=3):
         after = resource.getrusage(resource.RUSAGE_SELF)
         db.close()
         samples.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(target + suffix):
-                os.remove(target + suffix)
+        remove_database(target)
     return statistics.median(samples)
+
+
+def remove_database(path):
+    """A SQLite database in WAL mode and its two side files, where they exist."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
 
 
 def script_command(simulator, kind, database):
