@@ -40,26 +40,9 @@ extension TokenStore {
         }
     }
 
-    /// What polls of `provider` observed (discovered, changed, disappeared, reappeared) at or after
-    /// `since`, oldest first, at most `limit`; the daemon reports them to the journal.
-    public func observations(provider: String, since: Date, limit: Int) throws -> [HistoryEntry] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT x.occurred_at, x.token_id, x.kind, x.detail, t.name FROM token_event x JOIN token t USING (provider_id, token_id)
-                    WHERE x.provider_id = ? AND x.occurred_at >= ? ORDER BY x.id LIMIT ?
-                    """, arguments: [provider, since.millisecondsSince1970, limit]
-            ).map { row in
-                HistoryEntry(
-                    occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: provider, tokenID: row["token_id"],
-                    tokenName: row["name"], source: .observation, event: row["kind"], detail: row["detail"], rule: nil)
-            }
-        }
-    }
-
     /// The history of one token (all of it) or of the whole inventory (the newest `limit` entries),
-    /// oldest first.
+    /// oldest first. A token's discovery is its row's `first_seen_at` (no history row is written for
+    /// it), first among the entries of the same instant, discoveries in the order they were stored.
     public func history(provider: String? = nil, tokenID: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
         var filter = ""
         var arguments: [(any DatabaseValueConvertible)?] = []
@@ -70,8 +53,11 @@ extension TokenStore {
         let limitClause = limit.map { " LIMIT \($0)" } ?? ""
         let sql = """
             SELECT * FROM (
-              SELECT x.occurred_at, x.id AS seq, x.provider_id, x.token_id, t.name, 'observation' AS source, 0 AS rank,
-                     x.kind AS event, x.detail, NULL AS rule
+              SELECT x.first_seen_at AS occurred_at, x.rowid AS seq, x.provider_id, x.token_id, x.name, 'observation' AS source,
+                     -1 AS rank, '\(TokenEventKind.discovered.rawValue)' AS event, '' AS detail, NULL AS rule
+                FROM token x \(filter)
+              UNION ALL
+              SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'observation', 0, x.kind, x.detail, NULL
                 FROM token_event x JOIN token t USING (provider_id, token_id) \(filter)
               UNION ALL
               SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'action', 1,
@@ -86,7 +72,7 @@ extension TokenStore {
                 JOIN token t USING (provider_id, token_id) \(filter)
             ) ORDER BY occurred_at DESC, rank DESC, seq DESC\(limitClause)
             """
-        let repeated = StatementArguments(arguments + arguments + arguments)
+        let repeated = StatementArguments(arguments + arguments + arguments + arguments)
         return try writer.read { db in
             try Row.fetchAll(db, sql: sql, arguments: repeated).reversed().map { row in
                 HistoryEntry(

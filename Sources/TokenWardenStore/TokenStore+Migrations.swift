@@ -244,6 +244,18 @@ extension TokenStore {
             // tokens of other drivers and until the token is next listed.
             try db.alter(table: "token") { t in t.add(column: "listing_digest", .integer) }
         }
+        migrator.registerMigration("discoveryIsFirstSeen") { db in
+            // A token's `discovered` history row said what its `first_seen_at` says (the same
+            // instant, no detail): `history` now reads the discovery from the token row. The rows
+            // cost a first sync a fifth of its CPU (an extra row, index entry and foreign-key check
+            // per token). A row at any other instant was not written by tokenwarden and is kept.
+            try db.execute(
+                sql: """
+                    DELETE FROM token_event WHERE kind = 'discovered' AND detail = '' AND occurred_at = (
+                      SELECT token.first_seen_at FROM token
+                      WHERE token.provider_id = token_event.provider_id AND token.token_id = token_event.token_id)
+                    """)
+        }
         return migrator
     }()
 }

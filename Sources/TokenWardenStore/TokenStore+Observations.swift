@@ -62,7 +62,7 @@ extension TokenStore {
                 let token = Token(provider: provider, observed: observed, seenAt: now)
                 try TokenRecord(token, listingDigest: observed.listingDigest).insert(using: &insert)
                 rowIDs.append(db.lastInsertedRowID)
-                events.append(JSONColumn.encode([observed.id, TokenEventKind.discovered.rawValue, ""]))
+                // No history row: the discovery is the row's `first_seen_at` (`history` reads it there).
                 known[observed.id] = token
                 summary.discovered += 1
                 summary.note(TokenChange(tokenID: observed.id, tokenName: token.name, kind: .discovered))

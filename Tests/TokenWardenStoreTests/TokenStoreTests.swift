@@ -324,6 +324,23 @@ import TokenWardenTestSupport
         #expect(throws: StoreError.tokenNotFound(reference: "awx-main/404")) { try store.resolve("awx-main/404") }
     }
 
+    @Test func aDiscoveryIsReadFromTheTokenRowWithoutAHistoryRow() throws {
+        // A first sync writes no history row per token: the discovery is the row's first sighting,
+        // listed first among the same instant's entries and in listing order.
+        let store = try store()
+        try store.recordObservations(["9", "10", "2"].map { ObservedToken(id: $0, name: "t" + $0) }, provider: "awx-main", at: Self.t0)
+        try store.recordObservations(
+            [ObservedToken(id: "10", name: "t10-renamed"), ObservedToken(id: "11", name: "t11")], provider: "awx-main", at: Self.t0 + 60)
+        let rows = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT kind FROM token_event") }
+        #expect(rows == ["changed"])
+        let history = try store.history(limit: 10)
+        #expect(history.map { "\($0.tokenID) \($0.event)" } == ["9 discovered", "10 discovered", "2 discovered", "11 discovered", "10 changed"])
+        #expect(history.map(\.occurredAt) == [Self.t0, Self.t0, Self.t0, Self.t0 + 60, Self.t0 + 60])
+        #expect(history.allSatisfy { $0.source == .observation && $0.rule == nil })
+        #expect(history[4].tokenName == "t10-renamed" && history[4].detail == #"name "t10" → "t10-renamed""#)
+        #expect(try store.history(limit: 2).map { "\($0.tokenID) \($0.event)" } == ["11 discovered", "10 changed"])
+    }
+
     @Test func actionsJoinTheHistoryInTimeOrder() throws {
         let store = try store()
         try store.recordObservations([ObservedToken(id: "1", name: "deploy")], provider: "awx-main", at: Self.t0)
