@@ -246,9 +246,10 @@ extension TokenStore {
         }
         migrator.registerMigration("discoveryIsFirstSeen") { db in
             // A token's `discovered` history row said what its `first_seen_at` says (the same
-            // instant, no detail): `history` now reads the discovery from the token row. The rows
-            // cost a first sync a fifth of its CPU (an extra row, index entry and foreign-key check
-            // per token). A row at any other instant was not written by tokenwarden and is kept.
+            // instant, no detail): `history` now reads the discovery from the token row. Writing
+            // them cost a first sync 13-15% of its CPU (a row, an index entry and a foreign-key
+            // check per token; 100k AWX tokens 3.27 against 2.84 s) and a 1M-token store 117 MB.
+            // A row at any other instant was not written by tokenwarden's listing and is kept.
             try db.execute(
                 sql: """
                     DELETE FROM token_event WHERE kind = 'discovered' AND detail = '' AND occurred_at = (
