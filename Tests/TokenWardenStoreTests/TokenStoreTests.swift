@@ -56,6 +56,23 @@ import TokenWardenTestSupport
         #expect(try memory.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: Self.t0).discovered == 1)
     }
 
+    @Test func theWriteAheadLogShrinksBackAfterALargeTransaction() throws {
+        // The daemon keeps its connections open: without a size limit the log file would keep the
+        // size of the largest transaction (a migration, a first report) for as long as it runs.
+        let dir = try TemporaryDirectory()
+        let path = dir.subpath("tokenwarden.sqlite")
+        let store = try TokenStore.open(path: path)
+        try store.registerProviders(Self.providers, at: Self.t0)
+        let padding = String(repeating: "x", count: 1_000)
+        try store.recordObservations(
+            (0..<30_000).map { ObservedToken(id: String($0), name: "token-\($0)-" + padding) }, provider: "awx-main", at: Self.t0)
+        let walSize = { (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+        #expect(try walSize() > TokenStore.walSizeLimit)
+        try store.recordObservations([ObservedToken(id: "new", name: "new")], provider: "awx-main", at: Self.t0 + 60)
+        #expect(try walSize() <= TokenStore.walSizeLimit)
+        #expect(try store.token(provider: "awx-main", id: "29999")?.name.hasSuffix(padding) == true)
+    }
+
     @Test func readOnlyOpeningNeverCreatesADatabase() throws {
         let dir = try TemporaryDirectory()
         let path = dir.subpath("tokenwarden.sqlite")
