@@ -44,6 +44,13 @@ struct Show: ConfiguredCommand {
                 ("last used", HumanTime.day(found.lastUsedAt, relativeTo: now)),
                 ("first seen", HumanTime.instant(found.firstSeenAt)), ("last seen", HumanTime.instant(found.lastSeenAt)),
             ]
+            if found.baseName != nil || found.successorOf != nil || found.lineageName != found.name {
+                facts.insert(("lineage", found.lineageName), at: 2)
+            }
+            if let predecessor = found.successorOf { facts.insert(("replaces", "\(found.provider)/\(predecessor)"), at: 3) }
+            if let successor = try store.successors(provider: found.provider, of: found.id).last {
+                facts.append(("replaced by", "\(found.provider)/\(successor)"))
+            }
             if let suspension {
                 facts.append(
                     (suspension.kind == .snooze ? "snoozed" : "exempt", suspension.description.replacingOccurrences(of: "snoozed ", with: "")))

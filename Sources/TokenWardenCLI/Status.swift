@@ -13,12 +13,14 @@ struct Status: ConfiguredCommand {
             Reads the token database and, where systemd runs, the state of tokenwarden.service. \
             Shows whether the service is running and since when; per provider the last poll, its \
             result, failures in a row and the next poll the daemon has armed; rotations in progress; \
+            tokens whose revoke or rotation tokenwarden gave up on (`tokenwarden retry` re-arms them); \
             decisions policy holds back (`tokenwarden plan` lists them); the database's size and its \
             last check.
 
             Something needs attention when the service is not running, a provider's last poll failed \
             or is older than 3 poll intervals, a provider was never polled, a rotation has been \
-            unfinished for over an hour, or the database check found damage. Held decisions are shown \
+            unfinished for over an hour, tokenwarden gave up on a token's writes, or the database \
+            check found damage. Held decisions are shown \
             but are policy at work, not a fault.
 
             Exit 0 when healthy, 1 when something needs attention (so it can serve as a monitoring \
@@ -67,6 +69,9 @@ struct Status: ConfiguredCommand {
             return report
         }
         report.providers = providers(of: configuration, health: (try? store.providerHealth()) ?? [], service: service)
+        report.gaveUp = ((try? store.gaveUpWrites().values.sorted { $0.reference < $1.reference }) ?? []).map {
+            StatusReport.GaveUp(token: $0.reference, failures: $0.failures, lastError: $0.lastError, since: $0.gaveUpAt ?? $0.lastFailedAt)
+        }
         report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
             StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
         }
@@ -141,6 +146,9 @@ struct Status: ConfiguredCommand {
                 lines.append(
                     "  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
             }
+        }
+        for run in report.gaveUp {
+            lines.append("gave up on \(run.token) since \(HumanTime.instant(run.since)) after \(run.failures) failures in a row")
         }
         if let problem = report.policyProblem {
             lines.append("held decisions: unknown (\(problem))")

@@ -17,6 +17,8 @@ struct TokenJSON: Encodable {
         case lastUsedAt = "last_used_at"
         case firstSeenAt = "first_seen_at"
         case lastSeenAt = "last_seen_at"
+        case baseName = "base_name"
+        case successorOf = "successor_of"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -33,6 +35,10 @@ struct TokenJSON: Encodable {
         try container.encode(ProviderTimestamp.formatExact(token.firstSeenAt), forKey: .firstSeenAt)
         try container.encode(ProviderTimestamp.formatExact(token.lastSeenAt), forKey: .lastSeenAt)
         try container.encode(suspension.map(HeldJSON.init), forKey: .held)
+        // The lineage: the name rules match besides `name`, and the token this one replaced (null for
+        // a token no rotation made).
+        try container.encode(token.lineageName, forKey: .baseName)
+        try container.encode(token.successorOf, forKey: .successorOf)
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
     }
 

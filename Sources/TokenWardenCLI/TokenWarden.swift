@@ -25,7 +25,8 @@ public struct TokenWarden: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
-            History.self, Status.self, Outbox.self, Report.self, Snooze.self, Exempt.self, Unsnooze.self, Revoke.self, Rotate.self, Simulate.self,
+            History.self, Status.self, Outbox.self, Report.self, Snooze.self, Exempt.self, Unsnooze.self, Revoke.self, Rotate.self, Retry.self,
+            Simulate.self,
             Manual.self, SimulatedSendmail.self,
         ]
     )

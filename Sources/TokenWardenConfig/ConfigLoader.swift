@@ -87,7 +87,7 @@ public struct ConfigLoader: Sendable {
         guard let reader = document.table("daemon", sink: sink) else { return settings }
         reader.rejectUnknownKeys(allowed: [
             "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout", "alert_to",
-            "alert_after_failing",
+            "alert_after_failing", "give_up_after",
         ])
         settings.alertTo = reader.strings("alert_to") ?? []
         if let span = reader.timeSpan("alert_after_failing") {
@@ -113,6 +113,7 @@ public struct ConfigLoader: Sendable {
         }
         if let enforce = reader.boolean("enforce") { settings.enforce = enforce }
         if let limit = reader.integer("max_actions_per_cycle", in: 0...100_000) { settings.maxActionsPerCycle = limit }
+        if let attempts = reader.integer("give_up_after", in: 1...1_000) { settings.giveUpAfter = attempts }
         if let timeout = reader.timeSpan("request_timeout") {
             if (1...3_600).contains(timeout.seconds) {
                 settings.requestTimeout = timeout

@@ -16,6 +16,11 @@ public struct DaemonSettings: Sendable, Hashable {
     /// `alert_after_failing`: a provider whose polls have all failed for this long is an admin alert
     /// (once per run of failures). Default 6h.
     public var alertAfterFailing: TimeSpan? = .hours(6)
+    /// `give_up_after`: a revoke or rotation step that fails this many times in a row for one token
+    /// stops being retried (state `gave-up`, one alert) until an admin runs `tokenwarden retry`, as
+    /// Vault leaves a lease whose revocation failed six times for a person.
+    public var giveUpAfter: Int = defaultGiveUpAfter
+    public static let defaultGiveUpAfter = 6
 
     public static let defaultRequestTimeout = TimeSpan(seconds: 60)
     public static let defaultPollInterval = TimeSpan.minutes(15)

@@ -44,6 +44,19 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// (SailPoint's newer API, Cryptlex's `expiresAt: null`), so a successor keeps "never".
     public var reportsNeverExpiring: Bool { self == .sailPoint || self == .cryptlex }
 
+    /// The longest token name the provider takes, in Unicode scalars: a successor's name is cut to fit
+    /// (`SuccessorName`). Where no public source gives a limit the figure is a cautious guess, and
+    /// README's table of unverified facts says so.
+    public var maxTokenNameLength: Int {
+        switch self {
+        case .sailPoint: 128
+        case .cryptlex: 100
+        case .synergy: 100
+        case .awx, .aap: 200
+        case .planningCenter: 255
+        }
+    }
+
     /// How the credential file's content is read for this kind.
     public var credentialFormat: Credential.Format {
         switch self {

@@ -63,8 +63,25 @@ public struct StatusReport: Sendable, Hashable, Codable {
         }
     }
 
+    /// A token whose writes tokenwarden gave up on (`[daemon] give_up_after`).
+    public struct GaveUp: Sendable, Hashable, Codable {
+        public var token: String
+        public var failures: Int
+        public var lastError: String
+        public var since: Date
+
+        public init(token: String, failures: Int, lastError: String, since: Date) {
+            self.token = token
+            self.failures = failures
+            self.lastError = lastError
+            self.since = since
+        }
+    }
+
     public var service: Service?
     public var providers: [Provider]
+    /// Tokens left for a person until `tokenwarden retry`.
+    public var gaveUp: [GaveUp] = []
     public var rotations: [Rotation]
     /// Revokes and rotations policy holds back (`plan` lists them), and of those the rotations that
     /// wait for a person to add a credential or narrow a rule.
@@ -134,6 +151,11 @@ public struct StatusReport: Sendable, Hashable, Codable {
             found.append(
                 "the rotation of \(rotation.token) has been \(rotation.state) for \(Self.age(now.timeIntervalSince(rotation.since)))"
                     + (rotation.failure.map { ": \($0)" } ?? ""))
+        }
+        for run in gaveUp {
+            found.append(
+                "tokenwarden gave up on \(run.token) after \(run.failures) failures in a row (the last: \(run.lastError)); "
+                    + "once the cause is mended, `tokenwarden retry \(run.token) --reason TEXT` re-arms it")
         }
         if let result = lastCheckResult, result != "ok" { found.append("the last database check found damage: \(result)") }
         if let policyProblem { found.append("the policies cannot be evaluated: \(policyProblem)") }

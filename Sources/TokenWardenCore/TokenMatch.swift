@@ -1,5 +1,6 @@
 /// The `match.*` filters of a rule; an empty list means "any".
-/// Names and owners are shell globs; providers are exact config ids; scopes match if the token has any.
+/// Names and owners are shell globs; a name pattern matches a token's own name or its lineage's base
+/// name (`Token.baseName`), so a rule written for `ci-deploy` keeps selecting its successors; providers are exact config ids; scopes match if the token has any.
 public struct TokenMatch: Sendable, Hashable {
     public var providers: [String]
     public var names: [Glob]
@@ -15,7 +16,7 @@ public struct TokenMatch: Sendable, Hashable {
 
     public func matches(_ token: Token) -> Bool {
         (providers.isEmpty || providers.contains(token.provider))
-            && (names.isEmpty || names.contains { $0.matches(token.name) })
+            && (names.isEmpty || names.contains { $0.matches(token.name) || token.baseName.map($0.matches) == true })
             && (owners.isEmpty || token.owner.map { owner in owners.contains { $0.matches(owner) } } == true)
             && (scopes.isEmpty || token.scopes.contains { scopes.contains($0) })
     }

@@ -44,6 +44,10 @@ public struct JournalEvent: Sendable, Hashable {
         case metricsNotWritten = "metrics-not-written"
         case metricsNotServed = "metrics-not-served"
         case notificationUndeliverable = "notification-undeliverable"
+        case writesGaveUp = "gave-up"
+        case switchOverStalled = "switch-over-stalled"
+        case rehearsalPassed = "rehearsal-passed"
+        case rehearsalFailed = "rehearsal-failed"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -83,6 +87,10 @@ public struct JournalEvent: Sendable, Hashable {
             case .templateRejected: "3f3bb84dcdfc4749a87f2ce34ffc6878"
             case .metricsNotWritten: "5f610642cba048fc82bd690cee669c01"
             case .metricsNotServed: "14f054488ab9434c9afdb6523a601931"
+            case .writesGaveUp: "0780ce3d4fb14f6c9903243647fd48ea"
+            case .switchOverStalled: "78e5cf572cdd47e398ad6ce5e41b7715"
+            case .rehearsalPassed: "03b1622fb7fc4a36a0361364593a4f6b"
+            case .rehearsalFailed: "9b5194ec59e14aa29d2169a975c18293"
             }
         }
     }

@@ -35,7 +35,9 @@ public struct Cycle: Sendable {
         let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: clock()) } }
         let writable = Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        let actuator = PolicyActuator(store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone)
+        let actuator = PolicyActuator(
+            store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone,
+            giveUpAfter: configuration.daemon.giveUpAfter)
         let resumed = try await actuator.resumeRotations(drivers: writable, rules: rules, enforce: configuration.daemon.enforce)
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try setup.context.decisionSource(store: store, providers: scope, now: clock())
@@ -44,7 +46,12 @@ public struct Cycle: Sendable {
             budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers), drivers: writable,
             unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
             reserve: reserve, creator: setup.creator, notifying: configuration, selecting: configuration.metrics.isEnabled)
+        // Each run of failures that reached `give_up_after` this cycle is one error entry, so one alert.
+        let gaveUp = try store.takeUnannouncedGiveUps().map { run in
+            JournalEvent.gaveUp(run, token: try store.token(provider: run.provider, id: run.tokenID))
+        }
         return CycleReport(
-            polls: polls, unusable: unusable, decided: applied.digest, events: failing + resumed + applied.events, writes: applied.writes)
+            polls: polls, unusable: unusable, decided: applied.digest, events: failing + resumed + applied.events + gaveUp,
+            writes: applied.writes)
     }
 }

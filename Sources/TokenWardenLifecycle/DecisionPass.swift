@@ -14,6 +14,8 @@ struct DecisionPass {
     let rotating: Set<String>
     /// When a token's last rotation failed, for those that failed lately.
     let failedAt: [String: Date]
+    /// Tokens whose writes tokenwarden gave up on (`[daemon] give_up_after`).
+    let gaveUp: Set<String>
     let now: Date
     private var ledger: ActionBudget.Ledger
     /// The writes this cycle carries out (within the limits), in the engine's order.
@@ -30,10 +32,14 @@ struct DecisionPass {
     private(set) var sharing: [String: [String]] = [:]
     private(set) var digest: DecisionDigest
 
-    init(enforce: Bool, budget: ActionBudget, rotating: Set<String>, failedAt: [String: Date], now: Date, selecting: Bool) {
+    init(
+        enforce: Bool, budget: ActionBudget, rotating: Set<String>, failedAt: [String: Date], gaveUp: Set<String> = [], now: Date,
+        selecting: Bool
+    ) {
         self.enforce = enforce
         self.rotating = rotating
         self.failedAt = failedAt
+        self.gaveUp = gaveUp
         self.now = now
         ledger = ActionBudget.Ledger(budget)
         digest = DecisionDigest(selecting: selecting)
@@ -93,6 +99,7 @@ struct DecisionPass {
         if decision.hold != nil { return .held }
         if decision.action == .notify { return .notify }
         if !enforce { return .report }
+        if gaveUp.contains(decision.token.reference) { return .gaveUp }
         if decision.action == .rotate, failedAt[decision.token.reference] != nil { return .waiting }
         return nil
     }

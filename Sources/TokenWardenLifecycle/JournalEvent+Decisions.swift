@@ -8,7 +8,8 @@ import TokenWardenStore
 extension JournalEvent {
     /// A decision reported rather than carried out (see `PolicyActuator.Handling`).
     static func reported(
-        _ decision: Decision, _ how: PolicyActuator.Handling, limit: String?, retryAfter: Date?, sharedWith: [String], destination: String
+        _ decision: Decision, _ how: PolicyActuator.Handling, limit: String?, retryAfter: Date?, gaveUp: WriteFailureRun? = nil,
+        sharedWith: [String], destination: String
     ) -> JournalEvent {
         let token = decision.token
         let named = "\(token.reference) \"\(token.name)\""
@@ -63,9 +64,22 @@ extension JournalEvent {
                 "not rotating \(named) again before \(retry): its last rotation failed "
                     + "(`tokenwarden history \(token.reference)` says why; `tokenwarden rotate \(token.reference)` tries now)",
                 token: token, rule: decision.rule, action: .rotate)
+        case .gaveUp:
+            return JournalEvent(
+                .actionDeferred, .warning, "not \(verb) \(named): \(WriteFailureRun.heldText(gaveUp, reference: token.reference))",
+                token: token, rule: decision.rule, action: decision.action)
         case .write:
             preconditionFailure("writes are carried out, not reported")
         }
+    }
+
+    /// tokenwarden stopped retrying a token's writes (once per run of failures: an admin alert).
+    static func gaveUp(_ run: WriteFailureRun, token: Token?) -> JournalEvent {
+        JournalEvent(
+            .writesGaveUp, .error,
+            "gave up on \(run.reference)\(token.map { " \"\($0.name)\"" } ?? ""): \(run.failures) attempts in a row failed, "
+                + "the last: \(run.lastError). Nothing more is tried until `tokenwarden retry \(run.reference) --reason TEXT`",
+            provider: run.provider, token: token, tokenID: run.tokenID)
     }
 
     /// More new decisions than one cycle reports.
@@ -169,5 +183,13 @@ extension JournalEvent {
         case .rotate: "rotated"
         case .revoke: "revoked"
         }
+    }
+}
+
+extension WriteFailureRun {
+    /// Why a token's writes are held after tokenwarden gave up on them, and how to re-arm them.
+    static func heldText(_ run: WriteFailureRun?, reference: String) -> String {
+        let failures = run.map { "\($0.failures) attempts in a row failed (the last: \($0.lastError))" } ?? "its writes kept failing"
+        return "tokenwarden gave up: \(failures); `tokenwarden retry \(reference) --reason TEXT` re-arms it"
     }
 }

@@ -17,8 +17,11 @@ extension PolicyActuator {
         }
         defer { withExtendedLifetime(lock) {} }
         var events: [JournalEvent] = []
+        let gaveUp = try store.gaveUpWrites()
         for record in unfinished {
             guard let driver = drivers[record.provider] else { continue }
+            // Left for a person until `tokenwarden retry`: nothing is tried, nothing repeated in the journal.
+            if gaveUp[record.reference] != nil { continue }
             if record.mode == .enforce && !enforce {
                 try store.noteRotationDelay(
                     record.id, at: clock(),

@@ -15,6 +15,8 @@ public struct PolicyActuator: Sendable {
     let reportsPerCycle: Int
     /// The host's time zone, for digest windows ("daily 09:00").
     let timeZone: TimeZone
+    /// `[daemon] give_up_after`.
+    let giveUpAfter: Int
 
     /// New or changed decisions reported per cycle; the rest wait for the next cycles, with one line
     /// that counts them. A 1M-token store's first report was 600k entries (`make bench`).
@@ -22,12 +24,14 @@ public struct PolicyActuator: Sendable {
 
     public init(
         store: TokenStore, spool: SecretSpool, createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() },
-        reportsPerCycle: Int = PolicyActuator.reportsPerCycle, timeZone: TimeZone = .current
+        reportsPerCycle: Int = PolicyActuator.reportsPerCycle, timeZone: TimeZone = .current,
+        giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter
     ) {
         self.timeZone = timeZone
+        self.giveUpAfter = giveUpAfter
         self.store = store
         self.spool = spool
-        self.rotator = TokenRotator(store: store, spool: spool, createSettles: createSettles, clock: clock)
+        self.rotator = TokenRotator(store: store, spool: spool, createSettles: createSettles, giveUpAfter: giveUpAfter, clock: clock)
         self.clock = clock
         self.reportsPerCycle = reportsPerCycle
     }
@@ -35,7 +39,8 @@ public struct PolicyActuator: Sendable {
     /// What a decision comes to this cycle.
     enum Handling: String {
         /// `waiting`: the token's last rotation failed recently; it is not tried again yet.
-        case notify, held, report, deferred, waiting, write
+        /// `gaveUp`: its writes failed `give_up_after` times in a row; `tokenwarden retry` re-arms them.
+        case notify, held, report, deferred, waiting, gaveUp, write
     }
 
     /// How long after a failed rotation policy leaves the token alone: a broken delivery would
@@ -70,7 +75,9 @@ public struct PolicyActuator: Sendable {
     ) async throws -> Applied {
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
         let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
-        var pass = DecisionPass(enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, now: clock(), selecting: selecting)
+        let gaveUp = try store.gaveUpWrites()
+        var pass = DecisionPass(
+            enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, gaveUp: Set(gaveUp.keys), now: clock(), selecting: selecting)
         // With no rule on these providers nothing is read, and what was remembered of them is forgotten.
         let stage =
             try source.query.map { query in try store.stageDecisions(over: query, at: source.now) { tokens in pass.take(source.decide(tokens)) } }
@@ -94,11 +101,13 @@ public struct PolicyActuator: Sendable {
             let retryAfter = failedAt[reference].map { $0.addingTimeInterval(Self.rotationRetryDelay) }
             events.append(
                 .reported(
-                    decision, how, limit: limit, retryAfter: retryAfter,
+                    decision, how, limit: limit, retryAfter: retryAfter, gaveUp: gaveUp[reference],
                     sharedWith: (pass.sharing[decision.rule] ?? []).filter { $0 != reference },
                     destination: destinations[decision.rule] ?? "its destination"))
             audited.append(
-                audit(decision, how, enforce: enforce, limit: limit, failedAt: failedAt[reference], destination: destinations[decision.rule]))
+                audit(
+                    decision, how, enforce: enforce, limit: limit, failedAt: failedAt[reference], gaveUp: gaveUp[reference],
+                    destination: destinations[decision.rule]))
             if how == .notify { noticed.append(decision) }
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
@@ -124,7 +133,7 @@ public struct PolicyActuator: Sendable {
 
     /// The audit record of a reported decision (written with the cycle's others).
     private func audit(
-        _ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?, destination: String?
+        _ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?, gaveUp: WriteFailureRun?, destination: String?
     ) -> AuditedAction {
         let token = decision.token
         var audited = AuditedAction(
@@ -152,6 +161,8 @@ public struct PolicyActuator: Sendable {
             audited.error =
                 "the last rotation failed at \(ProviderTimestamp.format(failed)); "
                 + "not tried again before \(ProviderTimestamp.format(failed.addingTimeInterval(Self.rotationRetryDelay)))"
+        case .gaveUp:
+            audited.error = "held: \(WriteFailureRun.heldText(gaveUp, reference: token.reference))"
         case .write:
             preconditionFailure("writes are carried out, not reported")
         }
@@ -179,7 +190,7 @@ public struct PolicyActuator: Sendable {
             }
             switch decision.action {
             case .revoke:
-                let outcome = try await TokenRevoker(store: store, clock: clock).revoke(
+                let outcome = try await TokenRevoker(store: store, giveUpAfter: giveUpAfter, clock: clock).revoke(
                     token, with: driver, mode: .enforce, rule: decision.rule, reason: decision.reason)
                 events.append(.revoke(outcome, token: token, rule: decision.rule))
             case .rotate:

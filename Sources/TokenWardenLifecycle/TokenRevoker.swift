@@ -16,9 +16,12 @@ public struct TokenRevoker: Sendable {
 
     let store: TokenStore
     let clock: @Sendable () -> Date
+    /// `[daemon] give_up_after`: failures in a row after which the token's writes are left for a person.
+    let giveUpAfter: Int
 
-    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: TokenStore, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.giveUpAfter = giveUpAfter
         self.clock = clock
     }
 
@@ -32,10 +35,13 @@ public struct TokenRevoker: Sendable {
             try store.finishAction(id: id, outcome: .succeeded)
             let detail = result == .alreadyGone ? "the provider no longer had it" : "revoked by tokenwarden, \(mode.rawValue)"
             try store.markRevoked(provider: token.provider, tokenID: token.id, at: clock(), detail: detail)
+            try store.clearWriteFailures(provider: token.provider, tokenID: token.id)
             return result == .alreadyGone ? .alreadyGone : .revoked
         } catch {
             let message = String(describing: error)
             try store.finishAction(id: id, outcome: .failed, error: message)
+            try store.noteWriteFailure(
+                provider: token.provider, tokenID: token.id, error: "revoke failed: \(message)", at: clock(), giveUpAfter: giveUpAfter)
             return .failed(message)
         }
     }

@@ -16,6 +16,8 @@ public struct TokenRotator: Sendable {
     /// How long after a rotation started a create whose answer never came may still land at the
     /// provider: until then, finding no new token proves nothing (`HTTPPolicy.createSettles`).
     let createSettles: TimeInterval
+    /// `[daemon] give_up_after`: failed steps in a row after which a token's rotation is left for a person.
+    let giveUpAfter: Int
 
     /// How long before a rotation started a token the provider says it created may have been made by
     /// it (clocks differ); older same-named tokens are never taken for tokenwarden's own.
@@ -23,8 +25,9 @@ public struct TokenRotator: Sendable {
 
     public init(
         store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
-        createSettles: TimeInterval, clock: @escaping @Sendable () -> Date = { Date() }
+        createSettles: TimeInterval, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.giveUpAfter = giveUpAfter
         self.store = store
         self.spool = spool
         self.deliverer = deliverer
@@ -40,7 +43,10 @@ public struct TokenRotator: Sendable {
         _ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
         driver: any ProviderDriver, creator: any ProviderDriver
     ) async throws -> RotationRecord {
-        let record = try store.beginRotation(of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason, at: clock())
+        let now = clock()
+        let record = try store.beginRotation(
+            of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason,
+            successorName: try store.successorName(for: token, kind: driver.kind, at: now), at: now)
         let (created, secret) = try await create(record, token: token, driver: driver, creator: creator)
         return try await carry(created, token: token, secret: secret, driver: driver)
     }
@@ -57,7 +63,7 @@ public struct TokenRotator: Sendable {
         if record.state == .planned {
             record = try await sweep(
                 record, token: token, driver: driver,
-                because: "tokenwarden stopped before it recorded the new token")
+                because: "tokenwarden stopped before it recorded the new token", interrupted: true)
         }
         return try await carry(record, token: token, secret: nil, driver: driver)
     }
@@ -69,7 +75,10 @@ public struct TokenRotator: Sendable {
         while true {
             switch record.state {
             case .planned, .done, .failed:
-                if record.state.isFinished { spool.remove(rotation: record.id) }
+                if record.state.isFinished {
+                    spool.remove(rotation: record.id)
+                    try settle(record)
+                }
                 return record
             case .created:
                 record = try await deliver(record, token: token, secret: secret ?? spool.read(rotation: record.id))
@@ -102,7 +111,7 @@ public struct TokenRotator: Sendable {
         CrashPoint.beforeCreate.pass()
         let request: TokenCreation
         do {
-            request = try token.successorRequest(kind: driver.kind, now: clock())
+            request = try token.successorRequest(kind: driver.kind, now: clock(), name: record.newTokenName)
             if let signer = try await creator.identity(), !signer.owns(token) {
                 throw Token.SuccessorError(
                     description:
@@ -127,7 +136,7 @@ public struct TokenRotator: Sendable {
             return (
                 try await sweep(
                     record, token: token, driver: driver, because: "creating the new token failed: \(error)",
-                    mayStillLand: !answered), nil
+                    mayStillLand: !answered, interrupted: !answered), nil
             )
         }
         CrashPoint.afterCreate.pass()
@@ -177,7 +186,8 @@ public struct TokenRotator: Sendable {
         guard let secret, SecretFingerprint.of(secret) == record.newSecretFingerprint, let newID = record.newTokenID else {
             return try store.advanceRotation(
                 record.id, to: .compensating, at: clock(), detail: "the new secret was lost before delivery",
-                failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered")
+                failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered",
+                interrupted: true)
         }
         let facts = SecretDeliverer.Facts(
             provider: record.provider, tokenName: token.name, oldTokenID: token.id, newTokenID: newID,
@@ -215,10 +225,9 @@ public struct TokenRotator: Sendable {
                 record.id, to: .failed, at: clock(), detail: detail + "; the old token is untouched",
                 failure: record.failure)
         } catch {
-            try store.noteRotationDelay(
-                record.id, at: clock(),
-                reason: (record.failure.map { $0 + "; " } ?? "")
-                    + "revoking the undelivered new token \(newID) failed, retried next cycle: \(error)")
+            try stepFailed(
+                record,
+                (record.failure.map { $0 + "; " } ?? "") + "revoking the undelivered new token \(newID) failed, retried next cycle: \(error)")
             return try store.rotation(id: record.id) ?? record
         }
     }
@@ -235,28 +244,50 @@ public struct TokenRotator: Sendable {
                 provider: record.provider, tokenID: record.tokenID, at: clock(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
             return try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: detail)
         } catch {
-            try store.noteRotationDelay(record.id, at: clock(), reason: "revoking the old token failed, retried next cycle: \(error)")
-            return record
+            try stepFailed(record, "revoking the old token failed, retried next cycle: \(error)")
+            return try store.rotation(id: record.id) ?? record
         }
     }
 
-    /// After a create whose result is unknown: finds the token the provider may have made (same name,
-    /// not in the inventory before the rotation started) and revokes it, or ends the rotation when there
-    /// is none. Several candidates cannot be told apart, so a person must choose.
+    /// A rotation ended: a success ends its token's run of failed writes; a failure the provider
+    /// answered for adds to it (an interrupted one does not: tokenwarden's own stop is no reason to
+    /// give up).
+    private func settle(_ record: RotationRecord) throws {
+        if record.state == .done {
+            try store.clearWriteFailures(provider: record.provider, tokenID: record.tokenID)
+        } else if !record.interrupted {
+            try store.noteWriteFailure(
+                provider: record.provider, tokenID: record.tokenID, error: "rotation failed: \(record.failure ?? "unknown reason")",
+                at: clock(), giveUpAfter: giveUpAfter)
+        }
+    }
+
+    /// A step of an unfinished rotation failed; it is retried next cycle until `giveUpAfter` in a row.
+    private func stepFailed(_ record: RotationRecord, _ reason: String) throws {
+        try store.noteRotationDelay(record.id, at: clock(), reason: reason)
+        try store.noteWriteFailure(provider: record.provider, tokenID: record.tokenID, error: reason, at: clock(), giveUpAfter: giveUpAfter)
+    }
+
+    /// After a create whose result is unknown: finds the token the provider may have made (the name the
+    /// rotation asked for, not in the inventory before the rotation started) and revokes it, or ends the
+    /// rotation when there is none. Several candidates cannot be told apart, so a person must choose.
     /// Until `createSettles` has passed since the create was sent, finding none proves nothing (the
     /// create may still be landing on a slow provider): the rotation stays unresolved, swept again
     /// each cycle. A create that was never sent, or that the provider answered, needs no wait. A
     /// candidate must have the old token's name and owner.
+    /// `interrupted`: the reason is tokenwarden's own stop (a kill, a crash, its own timeout), so a
+    /// rotation concluded here is tried again at the next cycle instead of after the back-off.
     private func sweep(
         _ record: RotationRecord, token: Token, driver: any ProviderDriver, because reason: String,
-        mayStillLand: Bool = true
+        mayStillLand: Bool = true, interrupted: Bool = false
     ) async throws -> RotationRecord {
         var candidates: [ObservedToken] = []
         let owner = token.ownerID ?? token.owner
+        let name = record.newTokenName ?? token.name
         do {
             for try await page in driver.tokens() {
                 for listed in page
-                where listed.name == token.name && listed.id != token.id && !listed.revoked
+                where listed.name == name && listed.id != token.id && !listed.revoked
                     && (owner == nil || (listed.ownerID ?? listed.owner) == owner)
                 {
                     if let created = listed.createdAt, created < record.startedAt.addingTimeInterval(-Self.clockSlack) { continue }
@@ -265,9 +296,8 @@ public struct TokenRotator: Sendable {
                 }
             }
         } catch {
-            try store.noteRotationDelay(
-                record.id, at: clock(), reason: "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
-            return record
+            try stepFailed(record, "\(reason); cannot yet check whether a new token was left behind, retried next cycle: \(error)")
+            return try store.rotation(id: record.id) ?? record
         }
         // Current values: the record passed in may predate `markCreateSent`.
         let sentAt = try store.rotation(id: record.id)?.createSentAt
@@ -283,18 +313,18 @@ public struct TokenRotator: Sendable {
         case 0:
             return try store.advanceRotation(
                 record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
-                failure: reason)
+                failure: reason, interrupted: interrupted)
         case 1:
             return try store.advanceRotation(
                 record.id, to: .compensating, at: clock(),
                 detail: "found the new token \(candidates[0].id), whose secret was never delivered",
-                newTokenID: candidates[0].id, failure: reason)
+                newTokenID: candidates[0].id, failure: reason, interrupted: interrupted)
         default:
             let ids = candidates.map(\.id).joined(separator: ", ")
             return try store.advanceRotation(
                 record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
                 failure:
-                    "\(reason); \(candidates.count) tokens named \"\(token.name)\" appeared since the rotation began (\(ids)) and "
+                    "\(reason); \(candidates.count) tokens named \"\(name)\" appeared since the rotation began (\(ids)) and "
                     + "tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched"
             )
         }

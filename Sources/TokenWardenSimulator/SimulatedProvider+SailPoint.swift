@@ -12,6 +12,11 @@ extension SimulatedProvider {
             ])
     }
 
+    /// The identity a SailPoint token belongs to, as its listing shows it.
+    static func sailPointOwnerID(of token: ObservedToken) -> String {
+        token.extras["owner_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: .sailPoint).id
+    }
+
     /// `/oauth/token` (client credentials) and `/v3/personal-access-tokens`: list with `limit` (≤ 250)
     /// and `offset`, create (200, the secret once), delete (204). Errors are `ErrorResponseDto`s.
     func sailPoint(_ request: SimulatedRequest) -> SimulatedResponse {
@@ -43,7 +48,7 @@ extension SimulatedProvider {
         let collection = "/v3/personal-access-tokens"
         func item(_ token: ObservedToken, secret: String? = nil) -> SailPointToken {
             let stamp = { (date: Date?) in date.map { SimulatedTimestamp.format($0, fractionDigits: 3) } }
-            let ownerID = token.extras["owner_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: .sailPoint).id
+            let ownerID = Self.sailPointOwnerID(of: token)
             return SailPointToken(
                 id: token.id, secret: secret, name: token.name, scope: token.scopes,
                 owner: .init(id: ownerID, name: token.owner ?? "unknown"), created: JSONNull(stamp(token.createdAt)),
@@ -63,6 +68,14 @@ extension SimulatedProvider {
             // any future date, or none with userAwareTokenNeverExpires (sailpoint-oss api-specs).
             guard let body = request.decoded(SimulatedRequestBody.SailPointCreate.self), let name = body.name, !name.isEmpty else {
                 return error(400, "The request was syntactically correct but its content is semantically invalid.")
+            }
+            // "Cannot be the same as another PAT owned by the user" (CreatePersonalAccessTokenRequest.name),
+            // and `accessTokenValiditySeconds` is 15..43200, in v3 and v2025 alike.
+            if tokens.contains(where: { !$0.revoked && $0.name == name && Self.sailPointOwnerID(of: $0) == account.ownerID }) {
+                return error(400, "A personal access token named \(name) already exists")
+            }
+            if let seconds = body.accessTokenValiditySeconds, !(15...43_200).contains(seconds) {
+                return error(400, "accessTokenValiditySeconds must be between 15 and 43200")
             }
             let v3 = request.path == collection
             let requested = body.expirationDate.flatMap { try? ProviderTimestamp.parse($0).date }

@@ -13,6 +13,9 @@ public struct RotationRecord: Sendable, Hashable {
     public var mode: ActionMode
     public var state: RotationState
     public var newTokenID: String?
+    /// The name the successor was asked for (`SuccessorName`); nil in rotations begun before names
+    /// differed, whose successor had the old token's name.
+    public var newTokenName: String? = nil
     /// `sha256:` and the first 16 hex digits of the new secret's SHA-256.
     public var newSecretFingerprint: String?
     public var delivery: Delivery
@@ -27,6 +30,9 @@ public struct RotationRecord: Sendable, Hashable {
     public var failure: String?
     /// The audit-trail entry of the rotation as a whole.
     public var actionID: Int64?
+    /// Concluded because tokenwarden itself stopped (a kill, a crash, its own timeout), not because of
+    /// the provider's answer: tried again at the next cycle, and no step of a run of failures.
+    public var interrupted: Bool = false
 
     public var reference: String { "\(provider)/\(tokenID)" }
 }

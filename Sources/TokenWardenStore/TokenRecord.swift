@@ -21,7 +21,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
     static let columnsInTableOrder = [
         "provider_id", "token_id", "name", "owner", "scopes", "created_at", "expires_at",
         "last_used_at", "revoked", "state", "first_seen_at", "last_seen_at", "extras", "facts_digest",
-        "listing_digest",
+        "listing_digest", "base_name", "successor_of",
     ]
 
     init(row: Row) throws {
@@ -34,7 +34,8 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
             scopes: try JSONColumn.decode([String].self, from: row[4]),
             createdAt: Self.date(row[5]), expiresAt: Self.date(row[6]), lastUsedAt: Self.date(row[7]), revoked: row[8],
             state: state, firstSeenAt: Date(millisecondsSince1970: row[10]), lastSeenAt: Date(millisecondsSince1970: row[11]),
-            extras: try JSONColumn.decode([String: String].self, from: row[12]))
+            extras: try JSONColumn.decode([String: String].self, from: row[12]),
+            baseName: row.count > 16 ? row[15] : nil, successorOf: row.count > 16 ? row[16] : nil)
         listingDigest = row.count > 14 ? row[14] : nil
     }
 
@@ -84,5 +85,7 @@ struct TokenRecord: FetchableRecord, PersistableRecord {
         // Kept with the facts it digests, by every write of a row (a revoke by tokenwarden too).
         container["facts_digest"] = token.factsDigest
         container["listing_digest"] = listingDigest
+        container["base_name"] = token.baseName
+        container["successor_of"] = token.successorOf
     }
 }

@@ -54,7 +54,9 @@ extension TokenStore {
         let sql = """
             SELECT * FROM (
               SELECT x.first_seen_at AS occurred_at, x.rowid AS seq, x.provider_id, x.token_id, x.name, 'observation' AS source,
-                     -1 AS rank, '\(TokenEventKind.discovered.rawValue)' AS event, '' AS detail, NULL AS rule
+                     -1 AS rank, '\(TokenEventKind.discovered.rawValue)' AS event,
+                     CASE WHEN x.successor_of IS NULL THEN '' ELSE 'successor of ' || x.successor_of || ' (lineage "' || x.base_name || '")' END
+                       AS detail, NULL AS rule
                 FROM token x \(filter)
               UNION ALL
               SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'observation', 0, x.kind, x.detail, NULL

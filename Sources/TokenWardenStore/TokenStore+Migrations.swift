@@ -257,6 +257,47 @@ extension TokenStore {
                       WHERE token.provider_id = token_event.provider_id AND token.token_id = token_event.token_id)
                     """)
         }
+        migrator.registerMigration("recordLineage") { db in
+            // A rotation's successor carries another name than its predecessor (SailPoint refuses a
+            // second PAT of one name per owner): the lineage says which token it replaced and the
+            // name the lineage goes by, which rules match too. `token_lineage` is written when the
+            // successor is created, before it is ever listed; a poll copies it onto the token's row
+            // (`base_name`, `successor_of`: NULL for every token no rotation made), where `plan`'s
+            // SQL and the engine read it. The rotation keeps the name it asked for, so a sweep after a
+            // crash looks for a token of that name.
+            try db.alter(table: "token") { t in
+                t.add(column: "base_name", .text)
+                t.add(column: "successor_of", .text)
+            }
+            try db.create(table: "token_lineage") { t in
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.primaryKey(["provider_id", "token_id"])
+                t.column("successor_of", .text).notNull()
+                t.column("base_name", .text).notNull()
+                t.column("rotation_id", .integer).notNull().references("rotation", onDelete: .cascade)
+            }
+            try db.alter(table: "rotation") { t in t.add(column: "new_token_name", .text) }
+        }
+        migrator.registerMigration("finishRetries") { db in
+            // A rotation concluded because tokenwarden itself stopped (a kill, a crash, a timeout on
+            // its side) is `interrupted`: tried again at the next cycle, not after the failure back-off
+            // that answers from the provider get.
+            try db.alter(table: "rotation") { t in t.add(column: "interrupted", .boolean).notNull().defaults(to: false) }
+            // Writes (a revoke, a rotation step) failing in a row per token; at `[daemon] give_up_after`
+            // the token's writes stop (`gave_up_at`) until an admin's `tokenwarden retry`. `announced`:
+            // the one alert went out.
+            try db.create(table: "write_failure") { t in
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.primaryKey(["provider_id", "token_id"])
+                t.column("failures", .integer).notNull()
+                t.column("last_error", .text).notNull()
+                t.column("last_failed_at", .integer).notNull()
+                t.column("gave_up_at", .integer)
+                t.column("announced", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }()
 }

@@ -281,6 +281,8 @@ extension TokenStore {
                     outcome.error, outcome.tokenCount, succeeded, succeeded, outcome.startedAt.millisecondsSince1970, succeeded, succeeded,
                     outcome.finishedAt.millisecondsSince1970, succeeded, provider,
                 ])
+            // Successors this listing saw for the first time take their lineage (`recordLineage`).
+            try applyLineage(db, provider: provider)
             guard !succeeded,
                 let row = try Row.fetchOne(db, sql: "SELECT failing_since, failing_alerted FROM provider WHERE id = ?", arguments: [provider]),
                 let since = row["failing_since"] as Int64?

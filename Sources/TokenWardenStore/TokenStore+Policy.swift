@@ -108,8 +108,11 @@ extension TokenStore {
     static func condition(_ candidate: PolicySelection.Candidate, arguments: inout StatementArguments) -> String {
         var parts: [String] = []
         if candidate.skipsExpired { parts.append("state <> 'expired'") }
-        if !candidate.match.names.isEmpty { parts.append(globs(candidate.match.names, column: "name", arguments: &arguments)) }
-        if !candidate.match.owners.isEmpty { parts.append(globs(candidate.match.owners, column: "owner", arguments: &arguments)) }
+        // A name pattern matches the token's name or its lineage's (`base_name`, NULL unless a rotation made it).
+        if !candidate.match.names.isEmpty {
+            parts.append(globs(candidate.match.names, columns: ["name", "base_name"], arguments: &arguments))
+        }
+        if !candidate.match.owners.isEmpty { parts.append(globs(candidate.match.owners, columns: ["owner"], arguments: &arguments)) }
         if !candidate.match.scopes.isEmpty {
             parts.append(
                 "EXISTS (SELECT 1 FROM json_each(token.scopes) WHERE value IN (\(databaseQuestionMarks(count: candidate.match.scopes.count))))")
@@ -138,13 +141,15 @@ extension TokenStore {
         return parts.isEmpty ? "1" : "(" + parts.joined(separator: " AND ") + ")"
     }
 
-    /// Any of `patterns` matches `column`. A pattern of literals and `*` means the same to SQLite's GLOB
+    /// Any of `patterns` matches any of `columns`. A pattern of literals and `*` means the same to SQLite's GLOB
     /// as to fnmatch(3), and GLOB runs inside SQLite; any other (`?` counts bytes in fnmatch but
     /// characters in GLOB, brackets and escapes differ) goes through `Glob` itself as a SQL function.
-    static func globs(_ patterns: [Glob], column: String, arguments: inout StatementArguments) -> String {
-        let tests = patterns.map { glob in
-            arguments += [glob.pattern]
-            return glob.pattern.contains(where: { "?[\\".contains($0) }) ? "\(fnmatchFunction.name)(?, \(column))" : "\(column) GLOB ?"
+    static func globs(_ patterns: [Glob], columns: [String], arguments: inout StatementArguments) -> String {
+        let tests = patterns.flatMap { glob in
+            columns.map { column in
+                arguments += [glob.pattern]
+                return glob.pattern.contains(where: { "?[\\".contains($0) }) ? "\(fnmatchFunction.name)(?, \(column))" : "\(column) GLOB ?"
+            }
         }
         return "(" + tests.joined(separator: " OR ") + ")"
     }

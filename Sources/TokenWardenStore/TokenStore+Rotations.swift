@@ -3,11 +3,12 @@ import GRDB
 import TokenWardenCore
 
 extension TokenStore {
-    /// Records a rotation as `planned`, with its audit entry, before anything is asked of the provider.
+    /// Records a rotation as `planned`, with its audit entry and the name its successor will be asked
+    /// for (`successorName(for:kind:at:)`), before anything is asked of the provider.
     /// Throws `StoreError.rotationInProgress` when the token already has an unfinished rotation.
     public func beginRotation(
         of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
-        reason: String, at now: Date
+        reason: String, successorName: String, at now: Date
     ) throws -> RotationRecord {
         do {
             return try writer.write { db in
@@ -19,12 +20,13 @@ extension TokenStore {
                 let actionID = db.lastInsertedRowID
                 try db.execute(
                     sql: """
-                        INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode)
-                        VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
+                        INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode,
+                                              new_token_name)
+                        VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         token.provider, token.id, rule, try JSONColumn.encode(delivery), overlap.seconds,
-                        now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue,
+                        now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue, successorName,
                     ])
                 let id = db.lastInsertedRowID
                 try insertStep(db, rotation: id, state: .planned, at: now, detail: "deliver to \(delivery), overlap \(overlap)")
@@ -36,27 +38,29 @@ extension TokenStore {
     }
 
     /// Moves a rotation to its next state in one transaction with its step record; the rotator calls
-    /// this before its next external call. A finished rotation also settles its audit entry.
+    /// this before its next external call. A finished rotation also settles its audit entry, and a
+    /// created successor gets its lineage (`recordLineage`).
     @discardableResult
     public func advanceRotation(
         _ id: Int64, to state: RotationState, at now: Date, detail: String,
         newTokenID: String? = nil, fingerprint: String? = nil, revokeOldAfter: Date? = nil,
-        failure: String? = nil
+        failure: String? = nil, interrupted: Bool = false
     ) throws -> RotationRecord {
         try writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE rotation SET state = ?, updated_at = ?,
                       new_token_id = COALESCE(?, new_token_id), new_secret_fingerprint = COALESCE(?, new_secret_fingerprint),
-                      revoke_old_after = COALESCE(?, revoke_old_after), failure = ?
+                      revoke_old_after = COALESCE(?, revoke_old_after), failure = ?, interrupted = interrupted OR ?
                     WHERE id = ?
                     """,
                 arguments: [
                     state.rawValue, now.millisecondsSince1970, newTokenID, fingerprint,
-                    revokeOldAfter?.millisecondsSince1970, failure, id,
+                    revokeOldAfter?.millisecondsSince1970, failure, interrupted, id,
                 ])
             try insertStep(db, rotation: id, state: state, at: now, detail: detail)
             let record = try fetchRotation(db, id: id)!
+            if state == .created, let newTokenID { try recordLineage(db, successor: newTokenID, of: record) }
             if state.isFinished, let actionID = record.actionID {
                 try db.execute(
                     sql: "UPDATE action SET outcome = ?, error = ? WHERE id = ?",
@@ -94,7 +98,9 @@ extension TokenStore {
         try writer.read { db in try fetchRotation(db, id: id) }
     }
 
-    /// When each token's latest rotation failed, for tokens whose latest rotation failed at or after `since`.
+    /// When each token's latest rotation failed, for tokens whose latest rotation failed at or after
+    /// `since` because of the provider's answer: one concluded because tokenwarden itself stopped
+    /// (`interrupted`) is tried again at once.
     public func recentlyFailedRotations(since: Date) throws -> [String: Date] {
         try writer.read { db in
             var failed: [String: Date] = [:]
@@ -103,7 +109,7 @@ extension TokenStore {
                 sql: """
                     SELECT provider_id, token_id, state, updated_at FROM rotation r
                     WHERE id = (SELECT MAX(id) FROM rotation WHERE provider_id = r.provider_id AND token_id = r.token_id)
-                      AND state = 'failed' AND updated_at >= ?
+                      AND state = 'failed' AND NOT interrupted AND updated_at >= ?
                     """, arguments: [since.millisecondsSince1970])
             for row in rows {
                 failed["\(row["provider_id"] as String)/\(row["token_id"] as String)"] = Date(millisecondsSince1970: row["updated_at"])
@@ -132,6 +138,50 @@ extension TokenStore {
         }
     }
 
+    /// The name `token`'s successor is asked for: its lineage's name with today's marker, different
+    /// from every live token of the provider that starts with that name (a SailPoint owner may hold
+    /// no two of one name), within the provider's length limit.
+    public func successorName(for token: Token, kind: ProviderKind, at now: Date) throws -> String {
+        let base = token.lineageName
+        let taken = try writer.read { db in
+            // The name index's range: every name that starts with `base`.
+            try String.fetchSet(
+                db, sql: "SELECT name FROM token WHERE provider_id = ? AND state = 'active' AND name >= ? AND name < ? || char(1114111)",
+                arguments: [token.provider, base, base])
+        }
+        return SuccessorName.make(base: base, on: now, maxLength: kind.maxTokenNameLength, taken: taken.union([token.name]))
+    }
+
+    /// Which token a created successor replaced and the name its lineage goes by: kept apart until
+    /// the successor is listed, and on its row from then on (`applyLineage`).
+    private func recordLineage(_ db: Database, successor: String, of record: RotationRecord) throws {
+        guard let old = try TokenRecord.fetchOne(db, key: ["provider_id": record.provider, "token_id": record.tokenID])?.token else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO token_lineage (provider_id, token_id, successor_of, base_name, rotation_id) VALUES (?, ?, ?, ?, ?)",
+            arguments: [record.provider, successor, record.tokenID, old.lineageName, record.id])
+        try applyLineage(db, provider: record.provider)
+    }
+
+    /// The ids of the tokens rotations created to replace `tokenID`, oldest first.
+    public func successors(provider: String, of tokenID: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT token_id FROM token_lineage WHERE provider_id = ? AND successor_of = ? ORDER BY rotation_id",
+                arguments: [provider, tokenID])
+        }
+    }
+
+    /// Copies recorded lineage onto the rows of successors the provider has listed since.
+    func applyLineage(_ db: Database, provider: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE token SET base_name = lineage.base_name, successor_of = lineage.successor_of
+                FROM token_lineage AS lineage
+                WHERE lineage.provider_id = ? AND token.provider_id = lineage.provider_id AND token.token_id = lineage.token_id
+                  AND token.successor_of IS NULL
+                """, arguments: [provider])
+    }
+
     private func insertStep(_ db: Database, rotation: Int64, state: RotationState, at now: Date, detail: String) throws {
         try db.execute(
             sql: "INSERT INTO rotation_step (rotation_id, occurred_at, state, detail) VALUES (?, ?, ?, ?)",
@@ -146,13 +196,14 @@ extension TokenStore {
         RotationRecord(
             id: row["id"], provider: row["provider_id"], tokenID: row["token_id"], rule: row["rule"],
             mode: ActionMode(rawValue: row["mode"]) ?? .enforce,
-            state: RotationState(rawValue: row["state"]) ?? .failed, newTokenID: row["new_token_id"],
+            state: RotationState(rawValue: row["state"]) ?? .failed, newTokenID: row["new_token_id"], newTokenName: row["new_token_name"],
             newSecretFingerprint: row["new_secret_fingerprint"],
             delivery: try JSONColumn.decode(Delivery.self, from: row["delivery"]),
             overlap: TimeSpan(seconds: row["overlap_seconds"]),
             revokeOldAfter: (row["revoke_old_after"] as Int64?).map(Date.init(millisecondsSince1970:)),
             startedAt: Date(millisecondsSince1970: row["started_at"]),
             createSentAt: (row["create_sent_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
-            updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"])
+            updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"],
+            interrupted: row["interrupted"])
     }
 }

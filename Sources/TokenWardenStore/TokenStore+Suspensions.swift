@@ -67,7 +67,7 @@ extension TokenStore {
     }
 
     /// An admin's command in the audit trail: `mode` "admin", what was done and by whom in the detail.
-    private static func auditAdmin(_ db: Database, provider: String, tokenID: String, action: String, at: Date, detail: String) throws {
+    static func auditAdmin(_ db: Database, provider: String, tokenID: String, action: String, at: Date, detail: String) throws {
         try db.execute(
             sql: """
                 INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)

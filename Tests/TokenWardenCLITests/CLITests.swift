@@ -109,8 +109,11 @@ import TokenWardenTestSupport
         #expect(
             Set(row.keys) == [
                 "provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
-                "state", "first_seen_at", "last_seen_at", "held",
+                "state", "first_seen_at", "last_seen_at", "held", "base_name", "successor_of",
             ])
+        // A token no rotation made: its own name is its lineage's, and it replaced nothing.
+        #expect(row["base_name"] as? String == row["name"] as? String)
+        #expect(row["successor_of"] is NSNull)
         #expect(row["id"] as? String == "4" && row["provider"] as? String == "awx-main" && row["state"] as? String == "active")
         #expect(row["created_at"] as? String == "2025-02-23T14:39:32.619Z", "the millisecond the store keeps")
         #expect(row["last_used_at"] is NSNull)

@@ -47,7 +47,7 @@ extension SubprocessSuites {
                 syncs.append(try await BuiltProduct.run(["sync", "--config", config]))
                 states.append(try rotation()?.state ?? .planned)
             } while states.last?.isFinished != true && ContinuousClock.now - started < .seconds(60)
-            let live = await awx.tokens.filter { !$0.revoked && $0.name == "deploy-bot" }.map(\.id)
+            let live = await awx.tokens.filter { !$0.revoked && SuccessorName.base(of: $0.name) == "deploy-bot" }.map(\.id)
             let issued = await awx.issuedSecrets
             let requests = await awx.createRequests
             await simulator.stop()

@@ -29,7 +29,8 @@ extension SubprocessSuites {
                 ["rotate", "sim-awx/10", "--yes", "--config", config],
                 environment: ["TOKENWARDEN_TEST_CRASH_AT": point.rawValue])
             let restart = try await BuiltProduct.run(["sync", "--config", config])
-            let live = await awx.tokens.filter { !$0.revoked && $0.name == "deploy-bot" }
+            // The successor is named after its lineage: "deploy-bot (rotated …)".
+            let live = await awx.tokens.filter { !$0.revoked && SuccessorName.base(of: $0.name) == "deploy-bot" }
             let issued = await awx.issuedSecrets
             await simulator.stop()
 
@@ -55,6 +56,7 @@ extension SubprocessSuites {
             let database = ["", "-wal", "-shm"].compactMap {
                 try? Data(contentsOf: URL(fileURLWithPath: dir.subpath("sim/state/tokenwarden.sqlite") + $0))
             }
+            #expect(!database.isEmpty, "the database files were read")
             for secret in issued.values {
                 for run in [first, killed, restart] { #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret)) }
                 #expect(database.allSatisfy { $0.range(of: Data(secret.utf8)) == nil })

@@ -6,12 +6,16 @@ import TokenWardenCore
     static let now = PolicyEngineTests.now
     static let day = PolicyEngineTests.day
 
-    @Test func aSuccessorKeepsNameExactScopesExpectedOwnerAndLifetime() throws {
+    @Test func aSuccessorIsNamedAfterItsLineageAndKeepsExactScopesExpectedOwnerAndLifetime() throws {
         var old = PolicyEngineTests.token("awx", id: "42", name: "deploy-bot", created: -400, expires: -35)
         old.scopes = ["write"]
         old.extras = ["user_id": "7"]
         let request = try old.successorRequest(kind: .awx, now: Self.now)
-        #expect(request == TokenCreation(name: "deploy-bot", scopes: ["write"], expiresAt: Self.now + 365 * Self.day, ownerID: "7"))
+        let day = ProviderTimestamp.formatDay(Self.now)
+        #expect(
+            request
+                == TokenCreation(name: "deploy-bot (rotated \(day))", scopes: ["write"], expiresAt: Self.now + 365 * Self.day, ownerID: "7"))
+        #expect(try old.successorRequest(kind: .awx, now: Self.now, name: "chosen").name == "chosen")
     }
 
     @Test func aSuccessorOfATokenWithoutLifetimeGetsTheProviderDefaultWhereNoneMeansTheDefault() throws {

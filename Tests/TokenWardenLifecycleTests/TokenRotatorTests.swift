@@ -51,7 +51,8 @@ import TokenWardenTestSupport
                 let path = directory.subpath(kind.rawValue + ".token")
                 let secret = try String(contentsOfFile: path, encoding: .utf8)
                 let owner = await harness.simulator.provider(kind).liveToken(withSecret: secret)
-                #expect(owner?.name == "deploy-bot", "\(kind): the delivered secret belongs to the live new token")
+                let successorName = "deploy-bot (rotated \(ProviderTimestamp.formatDay(harness.clock.now)))"
+                #expect(owner?.name == successorName, "\(kind): the delivered secret belongs to the live new token")
                 #expect(await harness.live(kind).map(\.id) == [owner?.id].compactMap { $0 }, "\(kind): only the new token is live")
                 #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
                 for bytes in harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(kind): secret in the database") }
@@ -182,6 +183,68 @@ import TokenWardenTestSupport
             #expect(await harness.simulator.provider(.awx).issuedSecrets.count == 2)
         }
     }
+
+    @Test func aRotationTokenwardenItselfInterruptedIsTriedAgainAtOnceNotAfterTheBackOff() async throws {
+        let directory = try TemporaryDirectory()
+        let policy = TokenRotatorTests.policy("{ file = \"\(directory.subpath("awx.token"))\" }")
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
+            var harness = harness
+            harness.configuration.daemon.enforce = false
+            _ = try await harness.cycle()
+            harness.configuration.daemon.enforce = true
+            let store = try harness.store
+            // As a kill leaves it: recorded as planned, the create already sent, the process gone.
+            let token = try #require(try store.token(provider: "sim-awx", id: "10"))
+            let record = try store.beginRotation(
+                of: token, rule: "rotate-deploy", mode: .enforce, delivery: .file(path: directory.subpath("awx.token")), overlap: .hours(0),
+                reason: "planted", successorName: "deploy-bot (rotated)", at: harness.clock.now)
+            try store.markCreateSent(record.id, at: harness.clock.now)
+            harness.clock.advance(by: 3_600)
+            let events = try await harness.cycle().events
+            #expect(events.map(\.kind) == [.rotationFailed, .tokenRotated], "\(events.map(\.message))")
+            #expect(try store.rotations(provider: "sim-awx", tokenID: "10").map(\.interrupted) == [true, false])
+            #expect(try store.gaveUpWrites().isEmpty && store.recentlyFailedRotations(since: .distantPast).isEmpty)
+        }
+    }
+
+    @Test func aRotationThatFailsGiveUpAfterTimesInARowStopsAlertsOnceAndRetryRearmsIt() async throws {
+        let policy = TokenRotatorTests.policy(#"{ command = ["/bin/false"] }"#)
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: policy, enforce: true
+        ) { harness async throws in
+            var harness = harness
+            harness.configuration.daemon.giveUpAfter = 3
+            for attempt in 1...3 {
+                let kinds = try await harness.cycle().events.map(\.kind)
+                #expect(kinds == (attempt < 3 ? [.rotationFailed] : [.rotationFailed, .writesGaveUp]), "attempt \(attempt)")
+                harness.clock.advance(by: PolicyActuator.rotationRetryDelay + 1)
+            }
+            let held = try await harness.cycle().events
+            #expect(held.map(\.kind) == [.actionDeferred])
+            #expect(held.first?.message.contains("tokenwarden gave up: 3 attempts in a row failed") == true, "\(held.map(\.message))")
+            harness.clock.advance(by: PolicyActuator.rotationRetryDelay + 1)
+            #expect(try await harness.cycle().events.isEmpty, "one alert, no retries")
+            #expect(await harness.simulator.provider(.awx).issuedSecrets.count == 3)
+
+            let store = try harness.store
+            #expect(try store.gaveUpWrites()["sim-awx/10"]?.failures == 3)
+            let rearmed = try store.rearmWrites(provider: "sim-awx", tokenID: "10", by: "alice (uid 1000)", reason: "fixed", at: harness.clock.now)
+            #expect(rearmed?.failures == 3)
+            #expect(try store.rearmWrites(provider: "sim-awx", tokenID: "10", by: "alice", reason: "again", at: harness.clock.now) == nil)
+            #expect(try await harness.cycle().events.map(\.kind) == [.rotationFailed])
+            #expect(await harness.simulator.provider(.awx).issuedSecrets.count == 4)
+            let audit = try store.history(provider: "sim-awx", tokenID: "10").filter { $0.event == "retry (admin)" }
+            #expect(audit.count == 1)
+            #expect(
+                audit.first?.detail.hasPrefix(
+                    "by alice (uid 1000): fixed (after 3 failures in a row, the last: rotation failed: delivering the new secret to command /bin/false failed"
+                ) == true, "\(audit)")
+        }
+    }
 }
 
 /// A successor's lifetime within what the provider allows, any shortening said in the history.
@@ -218,7 +281,7 @@ import TokenWardenTestSupport
         let token = try #require(try store.token(provider: "sim-awx", id: "10"))
         let record = try store.beginRotation(
             of: token, rule: "rotate-deploy", mode: mode, delivery: delivery, overlap: .hours(0),
-            reason: "planted", at: harness.clock.now)
+            reason: "planted", successorName: "deploy-bot (rotated)", at: harness.clock.now)
         // With its secret in the spool, so that only the check stops the delivery.
         let secret = Secret("planted-secret")
         try store.advanceRotation(

@@ -50,17 +50,18 @@ import TokenWardenStore
         let token = try #require(try store.token(provider: "awx-main", id: "1"))
         let first = try store.beginRotation(
             of: token, rule: "roll", mode: .enforce, delivery: .file(path: "/t"), overlap: .hours(1),
-            reason: "old", at: Self.t0)
+            reason: "old", successorName: "next", at: Self.t0)
         #expect(first.state == .planned && first.delivery == .file(path: "/t") && first.overlap == .hours(1))
         #expect(throws: StoreError.rotationInProgress(reference: "awx-main/1")) {
             try store.beginRotation(
-                of: token, rule: "roll", mode: .enforce, delivery: .file(path: "/t"), overlap: .hours(1), reason: "old", at: Self.t0)
+                of: token, rule: "roll", mode: .enforce, delivery: .file(path: "/t"), overlap: .hours(1), reason: "old", successorName: "next",
+                at: Self.t0)
         }
         try store.advanceRotation(first.id, to: .failed, at: Self.t0, detail: "x", failure: "boom")
         #expect(try store.unfinishedRotations().isEmpty)
         let second = try store.beginRotation(
             of: token, rule: "roll", mode: .manual, delivery: .command(argv: ["/bin/x"]), overlap: .minutes(5),
-            reason: "again", at: Self.t0)
+            reason: "again", successorName: "next", at: Self.t0)
         #expect(try store.unfinishedRotations().map(\.id) == [second.id])
     }
 
@@ -69,7 +70,7 @@ import TokenWardenStore
         let token = try #require(try store.token(provider: "awx-main", id: "2"))
         let record = try store.beginRotation(
             of: token, rule: "roll", mode: .enforce, delivery: .file(path: "/t"), overlap: .hours(1),
-            reason: "created 400 days ago", at: Self.t0)
+            reason: "created 400 days ago", successorName: "next", at: Self.t0)
         let created = try store.advanceRotation(
             record.id, to: .created, at: Self.t0 + 1, detail: "new token 77", newTokenID: "77", fingerprint: "sha256:00")
         #expect(created.newTokenID == "77" && created.newSecretFingerprint == "sha256:00")

@@ -62,6 +62,14 @@ public struct RandomPolicyCase: Sendable {
                     scopes: Self.scopes.filter { _ in Int.random(in: 0..<3, using: &random) == 0 },
                     createdAt: date(&random), expiresAt: date(&random), lastUsedAt: date(&random),
                     revoked: state == .revoked, state: state, firstSeenAt: Self.now, lastSeenAt: Self.now, extras: extras))
+            // Every seventh token a rotation's successor: named with a marker, its lineage's name kept
+            // apart, which name patterns match too (without drawing from `random`, so seeds keep their cases).
+            if index % 7 == 3 {
+                let base = Self.names[index % Self.names.count]
+                tokens[index].baseName = base
+                tokens[index].successorOf = "predecessor-\(index)"
+                tokens[index].name = SuccessorName.make(base: base, on: Self.now, maxLength: 128, taken: [])
+            }
         }
         self.tokens = tokens
         func trigger(_ random: inout SeededGenerator) -> Trigger {
