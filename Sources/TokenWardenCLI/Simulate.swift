@@ -27,6 +27,7 @@ struct Simulate: AsyncParsableCommand {
               expired-session        SailPoint's JWT expires
               slow-create[=SECONDS]  a create is held, then made even if the client left
               no-secret              Cryptlex answers a create without the token's value
+              other-owner            AWX/AAP make a created token another user's
 
             Rate limits (repeatable --rate-limit KIND[=SCALE]): enforce a provider's documented \
             limit in fixed windows, its window divided by SCALE; the next request after the limit \

@@ -72,6 +72,9 @@ struct Status: ConfiguredCommand {
         report.gaveUp = ((try? store.gaveUpWrites().values.sorted { $0.reference < $1.reference }) ?? []).map {
             StatusReport.GaveUp(token: $0.reference, failures: $0.failures, lastError: $0.lastError, since: $0.gaveUpAt ?? $0.lastFailedAt)
         }
+        for (provider, records) in (try? store.lastRehearsals()) ?? [:] {
+            report.rehearsals[provider] = records.map { ($0.owner.map { "as \($0): " } ?? "") + $0.verdict }.joined(separator: "; ")
+        }
         report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
             StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
         }
@@ -146,6 +149,9 @@ struct Status: ConfiguredCommand {
                 lines.append(
                     "  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
             }
+        }
+        for (provider, verdict) in report.rehearsals.sorted(by: { $0.key < $1.key }) {
+            lines.append("last rehearsal of \(provider): \(verdict)")
         }
         for run in report.gaveUp {
             lines.append("gave up on \(run.token) since \(HumanTime.instant(run.since)) after \(run.failures) failures in a row")

@@ -61,6 +61,7 @@ struct Validate: ConfiguredCommand {
         }
         lines.append(providers.render())
         lines += signers(of: configuration, report: report)
+        lines += rehearsals(of: configuration, rules: report.policies?.rules ?? [])
         lines += notifiers(of: configuration)
         if !configuration.notifiers.isEmpty, let templates {
             lines.append(
@@ -179,6 +180,34 @@ struct Validate: ConfiguredCommand {
             }
             if !owners.isEmpty { line += "; owner credentials: " + owners.joined(separator: ", ") }
             lines.append(line)
+        }
+        return lines
+    }
+
+    /// The last rehearsal of each provider that can create tokens, and a warning (not an error: a
+    /// rehearsal needs the network, `validate` does not) for each provider a rotate rule enforces on
+    /// without a passed rehearsal.
+    static func rehearsals(of configuration: Configuration, rules: [Rule]) -> [String] {
+        let creating = configuration.providers.filter { $0.kind.capabilities.contains(.create) }
+        guard !creating.isEmpty else { return [] }
+        let last = (try? configuration.openInventory().lastRehearsals()) ?? [:]
+        var lines = ["  rehearsals (`tokenwarden rehearse PROVIDER`):"]
+        var unproven: [String] = []
+        let rotated = Set(rules.filter { $0.action == .rotate }.flatMap { $0.applicability(to: configuration.providers).providers.map(\.id) })
+        for provider in creating {
+            let records = last[provider.id] ?? []
+            let text = records.isEmpty ? "never run" : records.map { ($0.owner.map { "as \($0): " } ?? "") + $0.verdict }.joined(separator: "; ")
+            lines.append("    \(provider.id): \(text)")
+            let main = records.first { $0.owner == nil }
+            if rotated.contains(provider.id), main?.passed != true { unproven.append(provider.id) }
+        }
+        if configuration.daemon.enforce {
+            for provider in unproven {
+                lines.append(
+                    "  warning: enforce = true and a rotate rule acts on \(provider), whose last rehearsal "
+                        + "\(last[provider] == nil ? "never ran" : "did not pass"): run `tokenwarden rehearse \(provider)` before it rotates a real token"
+                )
+            }
         }
         return lines
     }

@@ -10,6 +10,9 @@ public struct CreatedToken: Sendable {
     public var ownerID: String?
     /// Said when the driver had to ask for less than requested (a shorter lifetime, say): for the history.
     public var adjustments: [String]
+    /// Where an undocumented answer held what the driver read, field by field ("secret: token",
+    /// "owner: userId"): what `tokenwarden rehearse` reports of facts no public spec settles.
+    public var fieldsFound: [String] = []
 
     public init(id: String, secret: Secret, expiresAt: Date?, ownerID: String? = nil, adjustments: [String] = []) {
         self.id = id

@@ -39,6 +39,11 @@ public struct Cycle: Sendable {
             store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone,
             giveUpAfter: configuration.daemon.giveUpAfter)
         let resumed = try await actuator.resumeRotations(drivers: writable, rules: rules, enforce: configuration.daemon.enforce)
+        // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;
+        // a provider that fails now is tried again next cycle.
+        for (provider, driver) in writable {
+            try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: clock())
+        }
         let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
         let decisions = try setup.context.decisionSource(store: store, providers: scope, now: clock())
         let applied = try await actuator.apply(

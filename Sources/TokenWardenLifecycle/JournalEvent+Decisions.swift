@@ -193,3 +193,13 @@ extension WriteFailureRun {
         return "tokenwarden gave up: \(failures); `tokenwarden retry \(reference) --reason TEXT` re-arms it"
     }
 }
+
+extension JournalEvent {
+    /// How a `tokenwarden rehearse` ended.
+    public static func rehearsal(_ record: RehearsalRecord) -> JournalEvent {
+        let who = record.owner.map { " as \($0)" } ?? ""
+        return JournalEvent(
+            record.passed == true ? .rehearsalPassed : .rehearsalFailed, record.passed == true ? .notice : .error,
+            "rehearsal of \(record.provider)\(who): \(record.verdict)", provider: record.provider)
+    }
+}

@@ -63,11 +63,12 @@ extension SimulatedProvider {
             let scope = body.scope ?? "write"
             let words = scope.split(separator: " ")
             guard !words.isEmpty, words.allSatisfy({ $0 == "read" || $0 == "write" }) else { return .json(400, ["scope": ["Invalid scope"]]) }
+            let other = active(.createForAnotherUser) ? SimulatedAccount.identity(of: "alice", kind: kind) : nil
             let created = issue(
                 ObservedToken(
-                    id: String(nextID), name: body.description ?? "", owner: account.ownerName,
+                    id: String(nextID), name: body.description ?? "", owner: other?.name ?? account.ownerName,
                     scopes: [scope], createdAt: now(), expiresAt: now().addingTimeInterval(31_536_000_000),
-                    extras: ["user_id": account.ownerID]))
+                    extras: ["user_id": other?.id ?? account.ownerID]))
             return .encoded(201, item(created.token, secret: created.secret))
         case ("DELETE", let rest) where rest.count == 2 && rest[0] == "tokens":
             return remove(id: rest[1]) ? .empty(204) : error(404, "Not found.")

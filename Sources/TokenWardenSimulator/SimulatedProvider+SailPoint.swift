@@ -29,7 +29,7 @@ extension SimulatedProvider {
                 if parts.count == 2 { form[parts[0]] = parts[1] }
             }
             let presented = "\(form["client_id"] ?? ""):\(form["client_secret"] ?? "")"
-            guard form["grant_type"] == "client_credentials", let account = accounts.first(where: { $0.credential == presented }) else {
+            guard form["grant_type"] == "client_credentials", let account = account(presenting: presented) else {
                 return error(401, "Invalid client credentials")
             }
             let session = "eyJhbGciOiJSUzI1NiJ9." + Self.randomSecret()

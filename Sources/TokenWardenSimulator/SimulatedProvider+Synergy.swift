@@ -8,7 +8,10 @@ extension SimulatedProvider {
     /// the least telling answer a driver must cope with. Timestamps carry `+08:00` and 2, 3 or 7 fraction digits.
     func synergy(_ request: SimulatedRequest) -> SimulatedResponse {
         func error(_ status: Int, _ message: String) -> SimulatedResponse { .json(status, ["Message": message]) }
-        guard request.authorization == "Bearer " + credential else { return error(401, "Authorization has been denied for this request.") }
+        // The main credential, or a PAT it generated (both are the same user's: the API lists only theirs).
+        guard request.authorization == "Bearer " + credential || account(bearer: request.authorization) != nil else {
+            return error(401, "Authorization has been denied for this request.")
+        }
         func item(_ token: ObservedToken) -> SynergyToken {
             let digits = [3, 2, 7][(Int(token.id) ?? 0) % 3]
             let stamp = { (date: Date?) in JSONNull(date.map { SimulatedTimestamp.format($0, fractionDigits: digits, offsetMinutes: 480) }) }

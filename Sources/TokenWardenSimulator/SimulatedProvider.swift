@@ -77,9 +77,24 @@ public actor SimulatedProvider {
     /// The account a bearer `Authorization` header signs in as.
     func account(bearer authorization: String?) -> SimulatedAccount? {
         guard let authorization, authorization.hasPrefix("Bearer ") else { return nil }
-        let presented = authorization.dropFirst(7)
-        return accounts.first { $0.credential == presented }
+        return account(presenting: String(authorization.dropFirst(7)))
     }
+
+    /// The account a credential signs in as: one of `accounts`, or a live token created through the
+    /// API (as at a real provider, a token it issued signs in as its owner until it is revoked).
+    func account(presenting credential: String) -> SimulatedAccount? {
+        if let account = accounts.first(where: { $0.credential == credential }) { return account }
+        guard let issued = issuedAccounts[credential], let index = tokens.firstIndex(where: { $0.id == issued.tokenID && !$0.revoked })
+        else { return nil }
+        // The gateway writes `last_used` at every successful validation (django-ansible-base,
+        // OAuth2AccessToken.is_valid); SailPoint's is daily and AWX keeps but does not list it.
+        if kind == .aap { tokens[index].lastUsedAt = Self.wholeSecond(now()) }
+        return issued.account
+    }
+
+    /// Tokens created through the API, as credentials: the file content that signs in with each
+    /// (`id:secret` at SailPoint, else the secret) and whom it signs in as.
+    private var issuedAccounts: [String: (tokenID: String, account: SimulatedAccount)] = [:]
 
     /// Create requests received, answered or not (a test kills the client while one is held).
     public private(set) var createRequests = 0
@@ -241,6 +256,10 @@ public actor SimulatedProvider {
         writes += 1
         let secret = secretPrefix + Self.randomSecret()
         issuedSecrets[token.id] = secret
+        let owner = token.extras["owner_id"] ?? token.extras["user_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: kind).id
+        issuedAccounts[kind == .sailPoint ? "\(token.id):\(secret)" : secret] = (
+            token.id, SimulatedAccount(credential: secret, ownerID: owner, ownerName: token.owner ?? owner)
+        )
         return (token, secret)
     }
 

@@ -28,6 +28,9 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case slowCreate(seconds: Double)
         /// Cryptlex: a create answers 2xx without the new token's value (its field is undocumented).
         case createWithoutSecret
+        /// AWX/AAP: a create makes the token for another user than the one who signed in (what
+        /// `tokenwarden rehearse` must catch before any rotation relies on it).
+        case createForAnotherUser
     }
 
     public var provider: ProviderKind
@@ -43,7 +46,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
 
     static let names = [
         "rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create",
-        "no-secret",
+        "no-secret", "other-owner",
     ]
 
     /// Why a fault spec was refused.
@@ -85,6 +88,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "expired-session": behaviour = .expiredSession
         case "slow-create": behaviour = .slowCreate(seconds: value.flatMap(Double.init) ?? 5)
         case "no-secret": behaviour = .createWithoutSecret
+        case "other-owner": behaviour = .createForAnotherUser
         default: throw ParseError(description: "fault \"\(spec)\": unknown fault; \(usage)")
         }
         self.init(provider: kind, behaviour: behaviour, count: count)
@@ -104,6 +108,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
             case .expiredSession: "expired-session"
             case .slowCreate(let seconds): "slow-create=\(seconds)"
             case .createWithoutSecret: "no-secret"
+            case .createForAnotherUser: "other-owner"
             }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }

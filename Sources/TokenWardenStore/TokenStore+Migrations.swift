@@ -298,6 +298,24 @@ extension TokenStore {
                 t.column("announced", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("recordRehearsals") { db in
+            // `tokenwarden rehearse`: one row per run, per provider and owner ('' for the main
+            // credential). Written before the probe is created (its name), so a crash leaves a row
+            // without `finished_at` whose probe the next rehearsal or cycle sweeps for.
+            try db.create(table: "rehearsal") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull()
+                t.column("owner", .text).notNull().defaults(to: "")
+                t.column("probe_name", .text).notNull()
+                t.column("started_at", .integer).notNull()
+                t.column("finished_at", .integer)
+                t.column("passed", .boolean)
+                t.column("failed_step", .integer)
+                t.column("summary", .text)
+                t.column("steps", .text).notNull().defaults(to: "[]")
+            }
+            try db.create(index: "rehearsal_on_provider", on: "rehearsal", columns: ["provider_id", "owner", "id"])
+        }
         return migrator
     }()
 }

@@ -60,9 +60,11 @@ public struct CryptlexDriver: ProviderDriver {
                         ? "the new token \(created.id) was revoked at once" : "revoking the new token \(created.id) failed too: revoke it by hand"))
         }
         var timestamps = TimestampReader()
-        return CreatedToken(
+        var token = CreatedToken(
             id: created.id, secret: Secret(secret), expiresAt: timestamps.read(created.expiresAt, field: "expiresAt"),
             ownerID: created.userId ?? created.user?.id)
+        token.fieldsFound = created.fieldsFound
+        return token
     }
 
     /// The create body of the third-party .NET client; `expiresAt` left out means no expiry.
@@ -112,6 +114,8 @@ public struct CryptlexDriver: ProviderDriver {
         let secret: String?
         let userId: String?
         let user: Item.User?
+        /// Which candidate field held the value and the owner (no public spec says).
+        var fieldsFound: [String] = []
 
         enum Keys: String, CodingKey { case id, expiresAt, token, accessToken, value, secret, userId, user }
 
@@ -119,9 +123,14 @@ public struct CryptlexDriver: ProviderDriver {
             let container = try decoder.container(keyedBy: Keys.self)
             id = try container.decode(String.self, forKey: .id)
             expiresAt = try container.decodeIfPresent(String.self, forKey: .expiresAt)
-            secret = try [Keys.token, .accessToken, .value, .secret].lazy.compactMap { try container.decodeIfPresent(String.self, forKey: $0) }.first
+            let secretField = try [Keys.token, .accessToken, .value, .secret].first { try container.decodeIfPresent(String.self, forKey: $0) != nil }
+            secret = try secretField.flatMap { try container.decodeIfPresent(String.self, forKey: $0) }
             userId = try container.decodeIfPresent(String.self, forKey: .userId)
             user = try container.decodeIfPresent(Item.User.self, forKey: .user)
+            fieldsFound = [
+                "secret: " + (secretField.map { "\"\($0.rawValue)\"" } ?? "none of token, accessToken, value, secret"),
+                "owner: " + (userId != nil ? "\"userId\"" : user?.id != nil ? "\"user.id\"" : "none of userId, user.id"),
+            ]
         }
     }
 }
