@@ -52,6 +52,13 @@ struct Rotate: ConfiguredCommand {
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
+    @Flag(
+        help: """
+            Finish a rotation of TOKEN (the old token) that waits for its overlap or for its successor's first use: \
+            revoke the old token now. Recorded with who ran it.
+            """)
+    var finish = false
+
     func validate() throws {
         if let deliverFile, !deliverFile.hasPrefix("/") || deliverFile.hasSuffix("/") {
             throw ValidationError("--deliver-file must be an absolute path to a file, not \"\(deliverFile)\"")
@@ -62,6 +69,7 @@ struct Rotate: ConfiguredCommand {
     }
 
     func run(_ context: CommandContext) async throws {
+        if finish { return try await finishRotation(context) }
         let (configuration, policies) = try context.configurationWithPolicies()
         let store = try configuration.openStore()
         let policy = PolicyContext(configuration: configuration, policies: policies, environment: context.environment)
@@ -92,6 +100,34 @@ struct Rotate: ConfiguredCommand {
         print(EventLine.render(event))
         // Planned: the create's outcome is not known yet; the next sync or daemon cycle settles it.
         if [.failed, .compensating, .planned].contains(record.state) { throw ExitCode.failure }
+    }
+
+    /// `--finish`: revokes the old token of TOKEN's delivered rotation by hand.
+    func finishRotation(_ context: CommandContext) async throws {
+        let by = AdminIdentity.current(environment: context.environment)
+        let configuration = try context.configuration()
+        let store = try configuration.openStore()
+        let target = try store.resolve(token)
+        guard let record = try store.unfinishedRotations().first(where: { $0.reference == target.reference && $0.state == .delivered }),
+            let provider = configuration.provider(id: target.provider)
+        else {
+            throw Refusal(
+                "\(target.reference) has no rotation waiting to revoke it (`tokenwarden status` lists rotations in progress); "
+                    + "name the old token of a delivered rotation")
+        }
+        guard
+            try Confirmation.ask(
+                "Revoke \(target.reference) \"\(target.name)\" now, the old token of a rotation whose new token \(record.newTokenID ?? "?") "
+                    + "was delivered\(record.stalledAt != nil ? " but never seen in use" : "")?", yes: yes, verb: "revoke")
+        else { throw Refusal("not finished") }
+        let http = context.http(for: configuration)
+        let driver = try DriverFactory.driver(for: provider, http: http)
+        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        let done = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
+            .finish(record, token: target, driver: driver, by: by)
+        let event = JournalEvent.rotation(done, token: try store.token(provider: done.provider, id: done.tokenID))
+        CommandJournal.record([event])
+        print(EventLine.render(event))
     }
 
     /// Where the new secret goes (`--deliver-file`, else the rotate rule matching the token) and that

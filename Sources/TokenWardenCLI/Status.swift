@@ -76,7 +76,10 @@ struct Status: ConfiguredCommand {
             report.rehearsals[provider] = records.map { ($0.owner.map { "as \($0): " } ?? "") + $0.verdict }.joined(separator: "; ")
         }
         report.rotations = ((try? store.unfinishedRotations()) ?? []).map {
-            StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
+            var rotation = StatusReport.Rotation(token: $0.reference, state: $0.state.rawValue, since: $0.updatedAt, failure: $0.failure)
+            rotation.awaitingSwitchOver = $0.awaitsSwitchOver
+            rotation.stalled = $0.stalledAt != nil
+            return rotation
         }
         do {
             let policies = try configuration.loadPolicies()
@@ -146,8 +149,10 @@ struct Status: ConfiguredCommand {
         } else {
             lines.append("rotations in progress:")
             for rotation in report.rotations {
-                lines.append(
-                    "  \(rotation.token): \(rotation.state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
+                let state =
+                    rotation.stalled
+                    ? "stalled (switch-over)" : rotation.awaitingSwitchOver ? "delivered, both tokens live until the new one is used" : rotation.state
+                lines.append("  \(rotation.token): \(state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
             }
         }
         for (provider, verdict) in report.rehearsals.sorted(by: { $0.key < $1.key }) {

@@ -4,7 +4,7 @@ import TokenWardenCore
 /// Reads every `*.toml` in the policy directory, in name order, into one validated `PolicySet`.
 /// Rules are checked against the configured providers, so a rule that could never fire is an error.
 public struct PolicyLoader: Sendable {
-    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap", "notify"]
+    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap", "revoke_old", "switch_over_deadline", "notify"]
     static let matchKeys = ["provider", "name", "owner", "scope"]
     static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
     static let deliverKeys = ["file", "command", "owner", "mode", "timeout"]
@@ -144,15 +144,53 @@ public struct PolicyLoader: Sendable {
         if overlap != nil, let action, action != .rotate {
             reader.report("overlap", "only applies to action = \"rotate\"")
         }
+        let switchOver = readSwitchOver(reader, action: action)
         guard let name, let action, reader.sink.problems.count == before else { return nil }
         var rule = Rule(
             name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
             delivery: delivery, overlap: action == .rotate ? (overlap ?? Rule.defaultOverlap) : nil)
+        rule.switchOver = switchOver
         rule.notifyTo = notifyTo.to
         rule.escalateTo = notifyTo.escalateTo
         rule.leadTimes = leadTimes(reader, action: action)
         checkCapabilities(of: rule, reader: reader, providers: providers)
+        if case .whenSuccessorUsed = switchOver {
+            for provider in rule.applicability(to: providers).providers where !provider.kind.capabilities.contains(.lastUsed) {
+                reader.report(
+                    "revoke_old",
+                    "\"when-successor-used\" needs a provider that reports when a token was last used, and provider \"\(provider.id)\" "
+                        + "(\(provider.kind.displayName)) reports none: the successor's use could never be seen. "
+                        + "Narrow match.provider, or use revoke_old = \"after-overlap\"")
+            }
+        }
         return reader.sink.problems.count == before ? rule : nil
+    }
+
+    /// `revoke_old` and `switch_over_deadline`: rotate rules only.
+    private func readSwitchOver(_ reader: TableReader, action: RuleAction?) -> SwitchOver {
+        let mode = reader.string("revoke_old")
+        let deadline = reader.timeSpan("switch_over_deadline")
+        if action != nil, action != .rotate {
+            if mode != nil { reader.report("revoke_old", "only applies to action = \"rotate\"") }
+            if deadline != nil { reader.report("switch_over_deadline", "only applies to action = \"rotate\"") }
+            return .afterOverlap
+        }
+        switch mode {
+        case nil, "after-overlap":
+            if deadline != nil { reader.report("switch_over_deadline", "only applies with revoke_old = \"when-successor-used\"") }
+            return .afterOverlap
+        case "when-successor-used":
+            if let deadline, deadline.seconds < 3_600 {
+                reader.report("switch_over_deadline", "must be at least 1h: a consumer needs time to pick up the new secret")
+            }
+            return .whenSuccessorUsed(deadline: deadline ?? SwitchOver.defaultDeadline)
+        case let other?:
+            let modes = ["after-overlap", "when-successor-used"]
+            reader.report(
+                "revoke_old", "unknown value \"\(other)\" (valid: \(modes.joined(separator: ", ")))",
+                suggestion: NearestWord.suggestion(for: other, among: modes))
+            return .afterOverlap
+        }
     }
 
     private func readMatch(_ reader: TableReader, providers: [ProviderConfig]) -> TokenMatch {
@@ -272,8 +310,10 @@ public struct PolicyLoader: Sendable {
     private func readNotify(_ reader: TableReader, action: RuleAction?) -> (to: [String], escalateTo: [String]) {
         guard let table = reader.table("notify") else { return ([], []) }
         table.rejectUnknownKeys(allowed: ["to", "escalate_to"])
-        if let action, action != .notify {
-            reader.report("notify", "only applies to action = \"notify\" (failed rotations and revokes go to [daemon] alert_to)")
+        if let action, action == .revoke {
+            reader.report(
+                "notify",
+                "applies to action = \"notify\", and to \"rotate\" (told when a switch-over stalls); failed revokes go to [daemon] alert_to")
             return ([], [])
         }
         guard let ids = table.strings("to") else {

@@ -10,7 +10,10 @@ public struct Rule: Sendable, Hashable {
     public var delivery: Delivery?
     /// How long the old token stays valid after the new secret is delivered (rotate only).
     public var overlap: TimeSpan?
-    /// `notify.to`: the notifier ids a notify rule's messages go to (none: the journal only).
+    /// `revoke_old` and `switch_over_deadline` (rotate only): when the old token is revoked.
+    public var switchOver: SwitchOver = .afterOverlap
+    /// `notify.to`: the notifier ids a notify rule's messages go to (none: the journal only); on a
+    /// rotate rule, who is told when a switch-over stalls (besides `[daemon] alert_to`).
     public var notifyTo: [String] = []
     /// `notify.escalate_to`: told too when a token reaches a later lead time, or expires, while the
     /// notice before went unanswered (nothing about the token changed: not rotated, snoozed or revoked).

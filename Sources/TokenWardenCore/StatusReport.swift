@@ -54,6 +54,10 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var state: String
         public var since: Date
         public var failure: String?
+        /// Delivered and waiting for the successor's first use (`revoke_old = "when-successor-used"`).
+        public var awaitingSwitchOver = false
+        /// Past its switch-over deadline with the successor unused: a person must look.
+        public var stalled = false
 
         public init(token: String, state: String, since: Date, failure: String? = nil) {
             self.token = token
@@ -148,6 +152,9 @@ public struct StatusReport: Sendable, Hashable, Codable {
                     )
                 }
             }
+        }
+        for rotation in rotations where rotation.stalled {
+            found.append("the switch-over of \(rotation.token) stalled: \(rotation.failure ?? "its new token is not used")")
         }
         for rotation in rotations where rotation.state != "delivered" && now.timeIntervalSince(rotation.since) > Self.stalledAfter {
             found.append(

@@ -172,6 +172,13 @@ extension JournalEvent {
         return JournalEvent(kind, priority, message, provider: record.provider, token: token, rule: record.rule, action: .rotate)
     }
 
+    /// A successor still unused at `switch_over_deadline`: the old token stays valid.
+    static func switchOverStalled(_ record: RotationRecord, token: Token?) -> JournalEvent {
+        JournalEvent(
+            .switchOverStalled, .error, "rotation of \(record.reference)\(token.map { " \"\($0.name)\"" } ?? ""): \(record.failure ?? "stalled")",
+            provider: record.provider, token: token, rule: record.rule, action: .rotate)
+    }
+
     /// Another rotation holds the lock: unfinished rotations wait for the next cycle.
     static let rotationLockBusy = JournalEvent(
         .rotationStalled, .notice,

@@ -85,6 +85,13 @@ public enum MetricsExposition {
         }
         registry.makeCounter(name: "tokenwarden_rotations_failed_total", help: "Rotations that failed (the old token kept working).")
             .increment(by: Int64(metrics.rotationsFailed))
+        for (state, count) in [("waiting", metrics.awaitingSwitchOver - metrics.stalledSwitchOvers), ("stalled", metrics.stalledSwitchOvers)] {
+            registry.makeGauge(
+                name: "tokenwarden_rotations_awaiting_switch_over", labels: [("state", state)],
+                help: "Rotations whose new secret was delivered and whose successor is not yet seen in use (both tokens valid)."
+            )
+            .set(Double(count))
+        }
         for (state, count) in [("pending", metrics.outboxPending), ("undeliverable", metrics.outboxUndeliverable)] {
             registry.makeGauge(
                 name: "tokenwarden_outbox_messages", labels: [("state", state)], help: "Notifications waiting to be sent, or given up."

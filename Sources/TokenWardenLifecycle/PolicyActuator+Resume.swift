@@ -37,8 +37,20 @@ extension PolicyActuator {
                 continue
             }
             let after = try await rotator.resume(record, driver: driver)
-            // A rotation quietly waiting out its overlap says nothing; any step or stall is reported.
-            if after.state != record.state || after.failure != nil { events.append(try event(for: after)) }
+            if after.stalledAt != nil, record.stalledAt == nil {
+                // One alert to `[daemon] alert_to` (the cycle's events at error) and one to the rule's `notify.to`.
+                let stalled = JournalEvent.switchOverStalled(after, token: try store.token(provider: after.provider, id: after.tokenID))
+                events.append(stalled)
+                if let notifyTo = rules.first(where: { $0.name == after.rule })?.notifyTo, !notifyTo.isEmpty {
+                    try store.queue(OutboxMessage.alerts([stalled], to: notifyTo, at: clock()))
+                }
+                continue
+            }
+            // A rotation quietly waiting out its overlap (or, once said, a stalled switch-over) says
+            // nothing; any step or failure is reported.
+            if after.state != record.state || (after.failure != nil && after.stalledAt == nil) {
+                events.append(try event(for: after))
+            }
         }
         return events
     }

@@ -216,8 +216,8 @@ public struct PolicyActuator: Sendable {
                 }
                 do {
                     let record = try await rotator.rotate(
-                        token, delivery: delivery.resolved(for: token), overlap: rule.overlap ?? Rule.defaultOverlap, rule: rule.name,
-                        mode: .enforce, reason: decision.reason, driver: driver, creator: signer)
+                        token, delivery: delivery.resolved(for: token), overlap: rule.overlap ?? Rule.defaultOverlap,
+                        switchOver: rule.switchOver, rule: rule.name, mode: .enforce, reason: decision.reason, driver: driver, creator: signer)
                     events.append(.rotation(record, token: token))
                 } catch let error as StoreError {
                     // An admin's `tokenwarden rotate` of the same token got there first.

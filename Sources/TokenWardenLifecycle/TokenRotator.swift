@@ -40,13 +40,13 @@ public struct TokenRotator: Sendable {
     /// `creator` signs in as the token's owner and creates the successor (a provider creates tokens
     /// only for whoever signs in); `driver`, the provider's main credential, lists and revokes.
     public func rotate(
-        _ token: Token, delivery: Delivery, overlap: TimeSpan, rule: String?, mode: ActionMode, reason: String,
-        driver: any ProviderDriver, creator: any ProviderDriver
+        _ token: Token, delivery: Delivery, overlap: TimeSpan, switchOver: SwitchOver = .afterOverlap, rule: String?, mode: ActionMode,
+        reason: String, driver: any ProviderDriver, creator: any ProviderDriver
     ) async throws -> RotationRecord {
         let now = clock()
         let record = try store.beginRotation(
             of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason,
-            successorName: try store.successorName(for: token, kind: driver.kind, at: now), at: now)
+            successorName: try store.successorName(for: token, kind: driver.kind, at: now), switchOver: switchOver, at: now)
         let (created, secret) = try await create(record, token: token, driver: driver, creator: creator)
         return try await carry(created, token: token, secret: secret, driver: driver)
     }
@@ -66,6 +66,21 @@ public struct TokenRotator: Sendable {
                 because: "tokenwarden stopped before it recorded the new token", interrupted: true)
         }
         return try await carry(record, token: token, secret: nil, driver: driver)
+    }
+
+    /// `tokenwarden rotate --finish`: an admin revokes the old token of a delivered rotation by hand,
+    /// without waiting for its overlap or for the successor's first use. Audited with who did it.
+    public func finish(_ record: RotationRecord, token: Token, driver: any ProviderDriver, by admin: String) async throws -> RotationRecord {
+        guard record.state == .delivered else { return record }
+        let result = try await driver.revoke(tokenID: record.tokenID)
+        let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
+        try store.markRevoked(
+            provider: record.provider, tokenID: record.tokenID, at: clock(),
+            detail: "replaced by \(record.newTokenID ?? "?") in a rotation finished by \(admin)")
+        try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: "\(detail) by hand: finished by \(admin) with `rotate --finish`")
+        let done = try store.advanceRotation(record.id, to: .done, at: clock(), detail: "rotation complete")
+        try store.clearWriteFailures(provider: record.provider, tokenID: record.tokenID)
+        return done
     }
 
     /// From `created` onwards: deliver, wait out the overlap, revoke the old token, or compensate.
@@ -232,10 +247,29 @@ public struct TokenRotator: Sendable {
         }
     }
 
-    /// delivered → old revoked once the overlap has passed; before that, or while the provider fails, it waits.
+    /// delivered → old revoked once the overlap has passed (and, with `when-successor-used`, once the
+    /// provider reported a use of the successor after its delivery); before that, or while the
+    /// provider fails, it waits. A successor unused at the deadline stalls the rotation: noted once,
+    /// the old token kept valid, and still revoked later if the successor is used after all.
     private func revokeOld(_ record: RotationRecord, token: Token, driver: any ProviderDriver) async throws -> RotationRecord {
         // Compared in whole milliseconds, the precision the store keeps instants at.
-        guard let due = record.revokeOldAfter, clock().millisecondsSince1970 >= due.millisecondsSince1970 else { return record }
+        let now = clock()
+        guard let due = record.revokeOldAfter, now.millisecondsSince1970 >= due.millisecondsSince1970 else { return record }
+        if case .whenSuccessorUsed(let deadline) = record.switchOver {
+            let delivered = record.deliveredAt ?? due
+            let successor = try record.newTokenID.flatMap { try store.token(provider: record.provider, id: $0) }
+            guard let used = successor?.lastUsedAt, used.millisecondsSince1970 > delivered.millisecondsSince1970 else {
+                if record.stalledAt == nil, now.timeIntervalSince(delivered) >= deadline.timeInterval {
+                    try store.markSwitchOverStalled(
+                        record.id, at: now,
+                        reason: "the consumer of \(token.name) still uses the old token: the provider reports no use of the new token "
+                            + "\(record.newTokenID ?? "?") in the \(deadline) since its delivery; the old token stays valid "
+                            + "(`tokenwarden rotate --finish \(record.reference)` revokes it by hand)")
+                    return try store.rotation(id: record.id) ?? record
+                }
+                return record
+            }
+        }
         do {
             let result = try await driver.revoke(tokenID: record.tokenID)
             CrashPoint.afterRevokeOld.pass()

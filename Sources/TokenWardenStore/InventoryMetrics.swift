@@ -25,6 +25,10 @@ public struct InventoryMetrics: Sendable {
     /// Audited revokes, rotations and notices carried out (not report-only), by action and outcome.
     public var actions: [ActionKey: Int]
     public var rotationsFailed: Int
+    /// Rotations whose new secret was delivered and that wait for the successor's first use, and
+    /// of those the ones past their switch-over deadline (both tokens stay valid meanwhile).
+    public var awaitingSwitchOver = 0
+    public var stalledSwitchOvers = 0
     public var outboxPending: Int
     public var outboxUndeliverable: Int
     /// Active or expired tokens whose expiry lies within the horizon of now, soonest first, at most the limit.

@@ -33,6 +33,19 @@ public struct RotationRecord: Sendable, Hashable {
     /// Concluded because tokenwarden itself stopped (a kill, a crash, its own timeout), not because of
     /// the provider's answer: tried again at the next cycle, and no step of a run of failures.
     public var interrupted: Bool = false
+    /// When the old token is revoked: after the overlap, or once the successor is seen in use.
+    public var switchOver: SwitchOver = .afterOverlap
+    /// When the successor was still unused at the switch-over deadline; nil otherwise.
+    public var stalledAt: Date? = nil
+
+    /// When the new secret was delivered (the overlap counts from it).
+    public var deliveredAt: Date? { revokeOldAfter.map { $0.addingTimeInterval(-overlap.timeInterval) } }
+
+    /// Delivered, and waiting for the provider to report the successor's use.
+    public var awaitsSwitchOver: Bool {
+        guard state == .delivered, case .whenSuccessorUsed = switchOver else { return false }
+        return true
+    }
 
     public var reference: String { "\(provider)/\(tokenID)" }
 }

@@ -57,6 +57,11 @@ extension TokenStore {
                 actions[InventoryMetrics.ActionKey(action: row[0], outcome: row[1])] = row[2]
             }
             let rotationsFailed = try Int.fetchOne(db, sql: "SELECT count(*) FROM rotation WHERE state = 'failed'") ?? 0
+            let switchOvers = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*), count(stalled_at) FROM rotation WHERE state = 'delivered' AND revoke_old = 'when-successor-used'
+                    """)
             var outbox: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM notification GROUP BY state") { outbox[row[0]] = row[1] }
             let margin = Int64(horizon * 1_000)
@@ -69,10 +74,13 @@ extension TokenStore {
                     """,
                 arguments: [nowMS - margin, nowMS + margin, limit + 1]
             ).map { listings.seen($0.token) }
-            return InventoryMetrics(
+            var metrics = InventoryMetrics(
                 providers: providers.values.sorted { $0.id < $1.id }, actions: actions, rotationsFailed: rotationsFailed,
                 outboxPending: outbox["pending"] ?? 0, outboxUndeliverable: outbox["undeliverable"] ?? 0,
                 nearExpiry: Array(near.prefix(limit)), nearExpiryTruncated: near.count > limit)
+            metrics.awaitingSwitchOver = switchOvers?[0] ?? 0
+            metrics.stalledSwitchOvers = switchOvers?[1] ?? 0
+            return metrics
         }
     }
 }

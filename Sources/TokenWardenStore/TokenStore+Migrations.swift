@@ -316,6 +316,16 @@ extension TokenStore {
             }
             try db.create(index: "rehearsal_on_provider", on: "rehearsal", columns: ["provider_id", "owner", "id"])
         }
+        migrator.registerMigration("switchOverOnEvidence") { db in
+            // `revoke_old`: "after-overlap" (what every earlier rotation did) or "when-successor-used",
+            // with its deadline; `stalled_at`: when a successor was still unused at the deadline (the
+            // old token stays valid, a person was told). Kept so a restart goes on waiting.
+            try db.alter(table: "rotation") { t in
+                t.add(column: "revoke_old", .text).notNull().defaults(to: "after-overlap")
+                t.add(column: "switch_over_deadline_seconds", .integer)
+                t.add(column: "stalled_at", .integer)
+            }
+        }
         return migrator
     }()
 }

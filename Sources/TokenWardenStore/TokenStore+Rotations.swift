@@ -8,7 +8,7 @@ extension TokenStore {
     /// Throws `StoreError.rotationInProgress` when the token already has an unfinished rotation.
     public func beginRotation(
         of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
-        reason: String, successorName: String, at now: Date
+        reason: String, successorName: String, switchOver: SwitchOver = .afterOverlap, at now: Date
     ) throws -> RotationRecord {
         do {
             return try writer.write { db in
@@ -21,12 +21,13 @@ extension TokenStore {
                 try db.execute(
                     sql: """
                         INSERT INTO rotation (provider_id, token_id, rule, state, delivery, overlap_seconds, started_at, updated_at, action_id, mode,
-                                              new_token_name)
-                        VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)
+                                              new_token_name, revoke_old, switch_over_deadline_seconds)
+                        VALUES (?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         token.provider, token.id, rule, try JSONColumn.encode(delivery), overlap.seconds,
                         now.millisecondsSince1970, now.millisecondsSince1970, actionID, mode.rawValue, successorName,
+                        switchOver.key, Self.deadlineSeconds(of: switchOver),
                     ])
                 let id = db.lastInsertedRowID
                 try insertStep(db, rotation: id, state: .planned, at: now, detail: "deliver to \(delivery), overlap \(overlap)")
@@ -85,6 +86,22 @@ extension TokenStore {
         try writer.write { db in
             try db.execute(sql: "UPDATE rotation SET failure = ?, updated_at = ? WHERE id = ?", arguments: [reason, now.millisecondsSince1970, id])
         }
+    }
+
+    /// The successor of a rotation waiting for its first use was still unused at the deadline: noted
+    /// once, with a step, and the rotation goes on waiting (the old token stays valid).
+    public func markSwitchOverStalled(_ id: Int64, at now: Date, reason: String) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE rotation SET stalled_at = ?, failure = ?, updated_at = ? WHERE id = ? AND stalled_at IS NULL",
+                arguments: [now.millisecondsSince1970, reason, now.millisecondsSince1970, id])
+            try insertStep(db, rotation: id, state: .delivered, at: now, detail: "switch-over stalled: \(reason)")
+        }
+    }
+
+    static func deadlineSeconds(of switchOver: SwitchOver) -> Int64? {
+        if case .whenSuccessorUsed(let deadline) = switchOver { return deadline.seconds }
+        return nil
     }
 
     /// Every rotation that is neither done nor failed, oldest first: what start-up and each cycle resume.
@@ -204,6 +221,10 @@ extension TokenStore {
             startedAt: Date(millisecondsSince1970: row["started_at"]),
             createSentAt: (row["create_sent_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
             updatedAt: Date(millisecondsSince1970: row["updated_at"]), failure: row["failure"], actionID: row["action_id"],
-            interrupted: row["interrupted"])
+            interrupted: row["interrupted"],
+            switchOver: (row["revoke_old"] as String?) == "when-successor-used"
+                ? .whenSuccessorUsed(deadline: TimeSpan(seconds: row["switch_over_deadline_seconds"] ?? SwitchOver.defaultDeadline.seconds))
+                : .afterOverlap,
+            stalledAt: (row["stalled_at"] as Int64?).map(Date.init(millisecondsSince1970:)))
     }
 }
