@@ -84,7 +84,8 @@ struct Rehearse: ConfiguredCommand {
         if json {
             try JSONOutput.print(RehearsalJSON(record))
         } else {
-            print(Self.render(record))
+            print(
+                Self.render(record).split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n"))
         }
         if record.passed != true { throw ExitCode.failure }
     }
