@@ -84,17 +84,18 @@ struct Rehearse: ConfiguredCommand {
         if json {
             try JSONOutput.print(RehearsalJSON(record))
         } else {
-            print(
-                Self.render(record).split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n"))
+            print(Self.render(record))
         }
         if record.passed != true { throw ExitCode.failure }
     }
 
     static func render(_ record: RehearsalRecord) -> String {
         var table = TextTable("STEP", "RESULT", "EVIDENCE")
-        for step in record.steps { table.append(["\(step.number) \(step.name)", step.result.rawValue, step.evidence]) }
+        // Evidence quotes provider data (names, owners, error bodies): each cell is made terminal-safe
+        // before the table is laid out, so a line break in it is shown, never obeyed.
+        for step in record.steps { table.append(["\(step.number) \(step.name)", step.result.rawValue, step.evidence.terminalSafe]) }
         let who = record.owner.map { " as \($0)" } ?? ""
-        return table.render() + "\n\nrehearsal of \(record.provider)\(who): \(record.verdict)"
+        return table.render() + "\n\n" + "rehearsal of \(record.provider)\(who): \(record.verdict)".terminalSafe
     }
 }
 

@@ -39,7 +39,7 @@ struct Revoke: ConfiguredCommand {
         guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
         else { throw Refusal("not revoked") }
         let driver = try DriverFactory.driver(for: provider, http: context.http(for: configuration))
-        let outcome = try await TokenRevoker(store: store).revoke(
+        let outcome = try await TokenRevoker(store: store, giveUpAfter: configuration.daemon.giveUpAfter).revoke(
             target, with: driver, mode: .manual, rule: nil, reason: "revoked by an admin with `tokenwarden revoke`")
         CommandJournal.record([JournalEvent.revoke(outcome, token: target, rule: nil)])
         switch outcome {

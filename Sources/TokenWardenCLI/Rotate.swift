@@ -90,10 +90,12 @@ struct Rotate: ConfiguredCommand {
         guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
         }
-        let record = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
-            .rotate(
-                target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-                reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
+        let record = try await TokenRotator(
+            store: store, spool: spool, createSettles: http.policy.createSettles, giveUpAfter: configuration.daemon.giveUpAfter
+        )
+        .rotate(
+            target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
+            reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
         withExtendedLifetime(lock) {}
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
@@ -108,7 +110,7 @@ struct Rotate: ConfiguredCommand {
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)
-        guard let record = try store.unfinishedRotations().first(where: { $0.reference == target.reference && $0.state == .delivered }),
+        guard let waiting = try store.unfinishedRotations().first(where: { $0.reference == target.reference && $0.state == .delivered }),
             let provider = configuration.provider(id: target.provider)
         else {
             throw Refusal(
@@ -117,14 +119,24 @@ struct Rotate: ConfiguredCommand {
         }
         guard
             try Confirmation.ask(
-                "Revoke \(target.reference) \"\(target.name)\" now, the old token of a rotation whose new token \(record.newTokenID ?? "?") "
-                    + "was delivered\(record.stalledAt != nil ? " but never seen in use" : "")?", yes: yes, verb: "revoke")
+                "Revoke \(target.reference) \"\(target.name)\" now, the old token of a rotation whose new token \(waiting.newTokenID ?? "?") "
+                    + "was delivered\(waiting.stalledAt != nil ? " but never seen in use" : "")?", yes: yes, verb: "revoke")
         else { throw Refusal("not finished") }
         let http = context.http(for: configuration)
         let driver = try DriverFactory.driver(for: provider, http: http)
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        let done = try await TokenRotator(store: store, spool: spool, createSettles: http.policy.createSettles)
-            .finish(record, token: target, driver: driver, by: by)
+        // One process drives rotations at a time; the daemon may have finished it while we asked.
+        guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
+            throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        guard let record = try store.rotation(id: waiting.id), record.state == .delivered else {
+            throw Refusal("the rotation of \(target.reference) moved on meanwhile (`tokenwarden history \(target.reference)` says how)")
+        }
+        let done = try await TokenRotator(
+            store: store, spool: spool, createSettles: http.policy.createSettles, giveUpAfter: configuration.daemon.giveUpAfter
+        )
+        .finish(record, token: target, driver: driver, by: by)
         let event = JournalEvent.rotation(done, token: try store.token(provider: done.provider, id: done.tokenID))
         CommandJournal.record([event])
         print(EventLine.render(event))

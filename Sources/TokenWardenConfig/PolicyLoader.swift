@@ -182,6 +182,8 @@ public struct PolicyLoader: Sendable {
         case "when-successor-used":
             if let deadline, deadline.seconds < 3_600 {
                 reader.report("switch_over_deadline", "must be at least 1h: a consumer needs time to pick up the new secret")
+            } else if let deadline, let overlap = reader.timeSpan("overlap"), deadline.seconds <= overlap.seconds {
+                reader.report("switch_over_deadline", "must be longer than overlap (\(overlap)): the old token is kept at least that long anyway")
             }
             return .whenSuccessorUsed(deadline: deadline ?? SwitchOver.defaultDeadline)
         case let other?:

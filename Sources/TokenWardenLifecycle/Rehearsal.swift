@@ -62,9 +62,12 @@ public struct Rehearsal: Sendable {
         let id = try store.beginRehearsal(provider: provider.id, owner: owner, probeName: probeName, at: clock())
         var run = Run(probeName: probeName, startedAt: clock())
         await steps(&run)
-        let failed = run.steps.first { $0.result == .failed }
+        let failed = run.steps.filter { $0.result == .failed }
+        // A probe that could not be revoked is said first: it is what a person must act on.
+        let summary = (failed.filter { $0.name == "revoke" } + failed.filter { $0.name != "revoke" }).map(\.evidence).joined(separator: "; ")
         return try store.finishRehearsal(
-            id, passed: failed == nil, failedStep: failed?.number, summary: failed?.evidence, steps: run.steps, at: clock())
+            id, passed: failed.isEmpty, failedStep: failed.first?.number, summary: failed.isEmpty ? nil : summary, steps: run.steps,
+            at: clock(), settled: !run.unanswered)
     }
 
     /// What one run found so far.
@@ -74,6 +77,8 @@ public struct Rehearsal: Sendable {
         var steps: [Step] = []
         var created: CreatedToken?
         var revoked = false
+        /// The create got no answer: the probe may still appear, and the sweep must look for it.
+        var unanswered = false
 
         mutating func record(_ result: Step.Result, _ evidence: String) {
             steps.append(Step(number: steps.count + 1, name: Rehearsal.names[steps.count], result: result, evidence: evidence))
@@ -108,11 +113,12 @@ public struct Rehearsal: Sendable {
             run.record(.passed, "created \(created.id) named \(run.probeName)" + created.fieldsFound.map { "; \($0)" }.joined())
         } catch {
             run.record(.failed, "creating the probe failed: \(error)")
-            // A create that was not answered may still land: look for it once, and revoke it.
-            if let stray = try? await listing(driver).first(where: { $0.name == run.probeName && !$0.revoked }) {
-                _ = try? await driver.revoke(tokenID: stray.id)
-            }
-            return run.skipTheRest("not tried: no probe was created")
+            // A create that was not answered may still land: the run is left unfinished, so a later
+            // rehearsal or cycle sweeps for its probe once it can no longer land.
+            let answered = (error as? ProviderError).map { $0.kind != .timeout && $0.kind != .connection } ?? false
+            run.unanswered = !answered
+            return run.skipTheRest(
+                answered ? "not tried: no probe was created" : "not tried: the create got no answer; a later cycle sweeps for its probe")
         }
         await check(&run, before: before)
         // 7. Revoked whatever happened above.
@@ -170,8 +176,9 @@ public struct Rehearsal: Sendable {
             return run.record(
                 .failed, "the new token belongs to \(listed?.owner ?? answered), not to \(signerIdentity?.description ?? signerID), who signed in")
         }
-        let signerText = signerIdentity?.description ?? signerID ?? "the signer (its identity is not reported)"
-        run.record(.passed, "the answer and the listing name \(answered); \(signerText) signed in")
+        let signerText = signerIdentity?.description ?? signerID.map { "\($0) signed in" } ?? "who signed in is not reported, so not compared"
+        let byListing = listedOwner != nil ? "the answer and the listing name \(answered)" : "the answer names \(answered) (not listed yet)"
+        run.record(.passed, "\(byListing); \(signerIdentity.map { "\($0) signed in" } ?? signerText)")
         // 5. One authenticated read with the probe's own secret.
         do {
             let credential = try Credential(content: kind == .sailPoint ? "\(created.id):\(secret)" : secret, format: kind.credentialFormat)
@@ -194,8 +201,14 @@ public struct Rehearsal: Sendable {
             return run.record(.failed, "signing in with the probe's secret failed: \(error)")
         }
         // 6. Every field the driver reads, on the probe as the listing shows it after its use.
-        guard let shown = try? await listing(driver).first(where: { $0.id == created.id }) ?? listed else {
-            return run.record(.failed, "the listing does not show the probe \(created.id)")
+        let shown: ObservedToken
+        do {
+            guard let found = try await listing(driver).first(where: { $0.id == created.id }) ?? listed else {
+                return run.record(.failed, "the listing does not show the probe \(created.id)")
+            }
+            shown = found
+        } catch {
+            return run.record(.failed, "listing after the probe's use failed: \(error)")
         }
         var missing: [String] = []
         var notes: [String] = []
@@ -213,7 +226,11 @@ public struct Rehearsal: Sendable {
             }
         }
         guard missing.isEmpty else { return run.record(.failed, "the listing shows the probe without: \(missing.joined(separator: ", "))") }
-        run.record(.passed, "the listing shows name, created, expiry and owner" + notes.map { "; \($0)" }.joined())
+        var seen = ["name", "owner"]
+        if kind.capabilities.contains(.creationTime) { seen.append("created") }
+        if kind.capabilities.contains(.expiry) { seen.append(shown.expiresAt == nil ? "expiry (never)" : "expiry") }
+        if kind.capabilities.contains(.lastUsed), shown.lastUsedAt != nil { seen.append("last use") }
+        run.record(.passed, "the listing shows " + seen.joined(separator: ", ") + notes.map { "; \($0)" }.joined())
     }
 
     private func listing(_ driver: any ProviderDriver) async throws -> [ObservedToken] {
@@ -222,23 +239,31 @@ public struct Rehearsal: Sendable {
         return tokens
     }
 
-    /// Probes of rehearsals that never finished (tokenwarden stopped during one), created long enough
-    /// ago that no run can still be creating them: revoked, and the run settled as failed.
+    /// How long after it started an unfinished rehearsal is taken for abandoned: far beyond a run's
+    /// four listings and a create, so a sweep never revokes the probe of a rehearsal still running.
+    public static let abandonedAfter: TimeInterval = 3_600
+
+    /// Probes of rehearsals that never finished (tokenwarden stopped during one, or a create got no
+    /// answer), started long enough ago that no run can still be creating them: a live token of the
+    /// probe's name created since the run began is revoked, and the run settled as failed.
     public static func sweep(provider: String, driver: any ProviderDriver, store: TokenStore, settles: TimeInterval, now: Date) async throws {
-        let stale = try store.unfinishedRehearsals(provider: provider, startedBefore: now.addingTimeInterval(-settles))
+        let stale = try store.unfinishedRehearsals(provider: provider, startedBefore: now.addingTimeInterval(-max(settles, abandonedAfter)))
         guard !stale.isEmpty else { return }
         var listed: [ObservedToken] = []
         for try await page in driver.tokens() { listed += page }
         for record in stale {
             var revoked: [String] = []
-            for probe in listed where probe.name == record.probeName && !probe.revoked {
+            for probe in listed
+            where probe.name == record.probeName && !probe.revoked
+                && (probe.createdAt.map { $0 >= record.startedAt.addingTimeInterval(-TokenRotator.clockSlack) } ?? true)
+            {
                 _ = try await driver.revoke(tokenID: probe.id)
                 revoked.append(probe.id)
             }
             let what = revoked.isEmpty ? "no probe was left behind" : "its probe \(revoked.joined(separator: ", ")) was revoked"
             try store.finishRehearsal(
-                record.id, passed: false, failedStep: nil, summary: "tokenwarden stopped during the rehearsal; \(what)", steps: record.steps,
-                at: now)
+                record.id, passed: false, failedStep: record.steps.first { $0.result == .failed }?.number,
+                summary: "the rehearsal did not finish (tokenwarden stopped, or its create got no answer); \(what)", steps: record.steps, at: now)
         }
     }
 }

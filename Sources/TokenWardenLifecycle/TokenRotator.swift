@@ -63,7 +63,7 @@ public struct TokenRotator: Sendable {
         if record.state == .planned {
             record = try await sweep(
                 record, token: token, driver: driver,
-                because: "tokenwarden stopped before it recorded the new token", interrupted: true)
+                because: "the create's outcome was never recorded (tokenwarden stopped, or its answer never came)", interrupted: true)
         }
         return try await carry(record, token: token, secret: nil, driver: driver)
     }
@@ -148,6 +148,13 @@ public struct TokenRotator: Sendable {
             // An answer, even a refusal or a garbled one, means the provider is done with the request;
             // without one (a timeout, a dropped connection) it may still be making the token.
             let answered = (error as? ProviderError).map { $0.kind != .timeout && $0.kind != .connection } ?? false
+            // Tried again at the next cycle, but counted: a provider whose creates keep timing out
+            // (and may land late) must not be asked for a token every cycle without end.
+            if !answered {
+                try store.noteWriteFailure(
+                    provider: record.provider, tokenID: record.tokenID, error: "creating the new token got no answer: \(error)", at: clock(),
+                    giveUpAfter: giveUpAfter)
+            }
             return (
                 try await sweep(
                     record, token: token, driver: driver, because: "creating the new token failed: \(error)",

@@ -17,12 +17,15 @@ extension TokenStore {
     /// Settles a rehearsal with its steps; returns it as stored.
     @discardableResult
     public func finishRehearsal(
-        _ id: Int64, passed: Bool, failedStep: Int?, summary: String?, steps: [RehearsalRecord.Step], at now: Date
+        _ id: Int64, passed: Bool, failedStep: Int?, summary: String?, steps: [RehearsalRecord.Step], at now: Date, settled: Bool = true
     ) throws -> RehearsalRecord {
         try writer.write { db in
+            // Unsettled (a create got no answer): the steps are kept, and the run stays unfinished for the sweep.
             try db.execute(
                 sql: "UPDATE rehearsal SET finished_at = ?, passed = ?, failed_step = ?, summary = ?, steps = ? WHERE id = ?",
-                arguments: [now.millisecondsSince1970, passed, failedStep, summary, try JSONColumn.encode(steps), id])
+                arguments: [
+                    settled ? now.millisecondsSince1970 : nil, settled ? passed : nil, failedStep, summary, try JSONColumn.encode(steps), id,
+                ])
             return try Self.rehearsal(try Row.fetchOne(db, sql: "SELECT * FROM rehearsal WHERE id = ?", arguments: [id])!)
         }
     }

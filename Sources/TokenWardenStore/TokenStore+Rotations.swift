@@ -161,10 +161,19 @@ extension TokenStore {
     public func successorName(for token: Token, kind: ProviderKind, at now: Date) throws -> String {
         let base = token.lineageName
         let taken = try writer.read { db in
-            // The name index's range: every name that starts with `base`.
+            // The name index's range: every name that starts with `base`; and the names rotations in
+            // flight asked for, whose tokens may not be listed yet.
             try String.fetchSet(
                 db, sql: "SELECT name FROM token WHERE provider_id = ? AND state = 'active' AND name >= ? AND name < ? || char(1114111)",
-                arguments: [token.provider, base, base])
+                arguments: [token.provider, base, base]
+            )
+            .union(
+                String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT new_token_name FROM rotation WHERE provider_id = ? AND state NOT IN ('done', 'failed')
+                          AND new_token_name IS NOT NULL
+                        """, arguments: [token.provider]))
         }
         return SuccessorName.make(base: base, on: now, maxLength: kind.maxTokenNameLength, taken: taken.union([token.name]))
     }
@@ -179,11 +188,17 @@ extension TokenStore {
         try applyLineage(db, provider: record.provider)
     }
 
-    /// The ids of the tokens rotations created to replace `tokenID`, oldest first.
+    /// The ids of the tokens rotations created and delivered to replace `tokenID`, oldest first (an
+    /// undelivered successor was revoked and replaced nothing).
     public func successors(provider: String, of tokenID: String) throws -> [String] {
         try writer.read { db in
             try String.fetchAll(
-                db, sql: "SELECT token_id FROM token_lineage WHERE provider_id = ? AND successor_of = ? ORDER BY rotation_id",
+                db,
+                sql: """
+                    SELECT lineage.token_id FROM token_lineage AS lineage JOIN rotation ON rotation.id = lineage.rotation_id
+                    WHERE lineage.provider_id = ? AND lineage.successor_of = ? AND rotation.state IN ('delivered', 'old_revoked', 'done')
+                    ORDER BY lineage.rotation_id
+                    """,
                 arguments: [provider, tokenID])
         }
     }

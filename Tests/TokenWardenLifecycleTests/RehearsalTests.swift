@@ -76,12 +76,14 @@ import TokenWardenTestSupport
             // While the create could still be landing, the run is left alone.
             _ = try await harness.cycle()
             #expect(await harness.live(.awx).count == 1)
-            harness.clock.advance(by: harness.http.policy.createSettles + 1)
+            harness.clock.advance(by: Rehearsal.abandonedAfter + 1)
             _ = try await harness.cycle()
             #expect(await harness.live(.awx).isEmpty)
             let settled = try #require(try store.lastRehearsals()["sim-awx"]?.first)
             #expect(settled.id == id && settled.passed == false)
-            #expect(settled.summary?.contains("tokenwarden stopped during the rehearsal; its probe") == true, "\(settled.summary ?? "")")
+            #expect(
+                settled.summary?.contains("the rehearsal did not finish (tokenwarden stopped, or its create got no answer); its probe") == true,
+                "\(settled.summary ?? "")")
         }
     }
 }
