@@ -36,6 +36,18 @@ struct Plan: ConfiguredCommand {
     /// Tokens listed under a rule unless `--all`: a plan over a large inventory is read by a person.
     static let listedPerRule = 25
 
+    /// Rotations whose old and new tokens both live until the successor is seen in use, one line
+    /// each; nil when there are none.
+    static func switchOvers(_ store: TokenStore) -> String? {
+        let waiting = ((try? store.unfinishedRotations()) ?? []).filter(\.awaitsSwitchOver)
+        guard !waiting.isEmpty else { return nil }
+        let lines = waiting.map { record in
+            "  \(record.reference) → \(record.newTokenID ?? "?"): "
+                + (record.stalledAt != nil ? "STALLED, the new token unused past its deadline" : "both live until the new token is used")
+        }
+        return (["awaiting switch-over (`tokenwarden rotate --finish TOKEN` ends one by hand):"] + lines).joined(separator: "\n")
+    }
+
     func run(_ context: CommandContext) async throws {
         let (configuration, policies) = try context.configurationWithPolicies()
         if refresh {
@@ -68,6 +80,7 @@ struct Plan: ConfiguredCommand {
                 )
             }
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
+            if let waiting = Self.switchOvers(store) { print("\n" + waiting) }
         }
     }
 

@@ -51,6 +51,14 @@ struct Show: ConfiguredCommand {
             if let successor = try store.successors(provider: found.provider, of: found.id).last {
                 facts.append(("replaced by", "\(found.provider)/\(successor)"))
             }
+            if let rotation = try store.unfinishedRotations().first(where: { $0.reference == found.reference }) {
+                let state =
+                    rotation.stalledAt != nil
+                    ? "switch-over stalled: the new token \(rotation.newTokenID ?? "?") is unused past its deadline; both tokens live"
+                    : rotation.awaitsSwitchOver
+                        ? "waiting for the first use of the new token \(rotation.newTokenID ?? "?"); both tokens live" : rotation.state.rawValue
+                facts.append(("rotation", state))
+            }
             if let suspension {
                 facts.append(
                     (suspension.kind == .snooze ? "snoozed" : "exempt", suspension.description.replacingOccurrences(of: "snoozed ", with: "")))
