@@ -76,7 +76,6 @@ public struct Rehearsal: Sendable {
         let startedAt: Date
         var steps: [Step] = []
         var created: CreatedToken?
-        var revoked = false
         /// The create got no answer: the probe may still appear, and the sweep must look for it.
         var unanswered = false
 
@@ -94,7 +93,7 @@ public struct Rehearsal: Sendable {
         // 1. The listing, as a poll reads it.
         let before: [ObservedToken]
         do {
-            before = try await listing(driver)
+            before = try await Self.listing(driver)
             run.record(.passed, "listed \(before.count) tokens")
         } catch {
             run.record(.failed, "listing failed: \(error)")
@@ -125,7 +124,6 @@ public struct Rehearsal: Sendable {
         if let created = run.created {
             do {
                 let result = try await driver.revoke(tokenID: created.id)
-                run.revoked = true
                 let said = result == .alreadyGone ? "the provider answered 404: it was already gone" : "revoked \(created.id)"
                 while run.steps.count < 6 { run.record(.skipped, "not tried: an earlier step failed") }
                 run.record(.passed, said)
@@ -136,7 +134,7 @@ public struct Rehearsal: Sendable {
             }
             // 8. Gone from the listing (or listed as revoked).
             do {
-                let after = try await listing(driver)
+                let after = try await Self.listing(driver)
                 let left = after.first { $0.id == created.id && !$0.revoked }
                 run.record(
                     left == nil ? .passed : .failed,
@@ -158,7 +156,7 @@ public struct Rehearsal: Sendable {
         // 4. The owner: the answer's, the listing's, and who signed in.
         let listed: ObservedToken?
         do {
-            listed = try await listing(driver).first { $0.id == created.id }
+            listed = try await Self.listing(driver).first { $0.id == created.id }
         } catch {
             return run.record(.failed, "listing after the create failed: \(error)")
         }
@@ -203,7 +201,7 @@ public struct Rehearsal: Sendable {
         // 6. Every field the driver reads, on the probe as the listing shows it after its use.
         let shown: ObservedToken
         do {
-            guard let found = try await listing(driver).first(where: { $0.id == created.id }) ?? listed else {
+            guard let found = try await Self.listing(driver).first(where: { $0.id == created.id }) ?? listed else {
                 return run.record(.failed, "the listing does not show the probe \(created.id)")
             }
             shown = found
@@ -233,7 +231,7 @@ public struct Rehearsal: Sendable {
         run.record(.passed, "the listing shows " + seen.joined(separator: ", ") + notes.map { "; \($0)" }.joined())
     }
 
-    private func listing(_ driver: any ProviderDriver) async throws -> [ObservedToken] {
+    private static func listing(_ driver: any ProviderDriver) async throws -> [ObservedToken] {
         var tokens: [ObservedToken] = []
         for try await page in driver.tokens() { tokens += page }
         return tokens
@@ -249,8 +247,7 @@ public struct Rehearsal: Sendable {
     public static func sweep(provider: String, driver: any ProviderDriver, store: TokenStore, settles: TimeInterval, now: Date) async throws {
         let stale = try store.unfinishedRehearsals(provider: provider, startedBefore: now.addingTimeInterval(-max(settles, abandonedAfter)))
         guard !stale.isEmpty else { return }
-        var listed: [ObservedToken] = []
-        for try await page in driver.tokens() { listed += page }
+        let listed = try await listing(driver)
         for record in stale {
             var revoked: [String] = []
             for probe in listed
