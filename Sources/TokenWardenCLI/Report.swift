@@ -57,9 +57,15 @@ struct Report: ConfiguredCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
-            throw Refusal("cannot write \(path): \(String(cString: strerror(errno)))")
+        // Whole or not at all, and mode set on the descriptor before the name points at it: a name
+        // swapped for a symlink meanwhile is replaced, never followed (FileManager chmods by name).
+        let warnings: [String]
+        do {
+            warnings = try AtomicFile.write(Data(text.utf8), to: path, mode: 0o644)
+        } catch {
+            throw Refusal("cannot write the report: \(error)")
         }
+        for warning in warnings { StandardError.warning(warning) }
         print("wrote \(path)")
     }
 }

@@ -1,6 +1,7 @@
 extension String {
     /// This text made safe to show on a terminal as one line: C0 controls (ESC, CR, LF, BEL, tab…),
-    /// DEL, C1 controls and the bidirectional overrides and isolates are written as `\u{…}` escapes.
+    /// DEL, C1 controls, the Unicode line and paragraph separators (U+2028, U+2029) and the
+    /// bidirectional marks, overrides and isolates are written as `\u{…}` escapes.
     /// Token names, owners and server excerpts are provider data: raw, an ESC sequence could erase or
     /// forge rows on an admin's screen, a CR or LF start a fake line, a U+202E reverse the text.
     /// Machine output (`--json`) keeps the exact text.
@@ -23,6 +24,8 @@ extension String {
         case 0x00...0x1F, 0x7F...0x9F: true
         // LRM, RLM, ALM, the embeddings and overrides, the isolates.
         case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true
+        // Line and paragraph separators: a new line to many renderers (mail clients, Slack, browsers).
+        case 0x2028, 0x2029: true
         default: false
         }
     }

@@ -7,11 +7,11 @@ import Foundation
 /// Once the rename has happened the new content is in place and readers may have it, so a failure
 /// after it (flushing the directory) is returned as a warning, never thrown: a caller that took it for
 /// a failed delivery would revoke a token whose secret its consumer already holds.
-enum AtomicFile {
+public enum AtomicFile {
     /// Writes `data` to `path`; returns what went wrong after the content was in place (`syncDirectory`
     /// is fsync(2), replaceable so a test can make it fail).
     @discardableResult
-    static func write(
+    public static func write(
         _ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
         syncDirectory: (Int32) -> Int32 = { fsync($0) }
     ) throws -> [String] {

@@ -33,15 +33,20 @@ public struct NotificationSender: Sendable {
                 case .slack: Array(slackBody(message).utf8)
                 }
             var headers = [("Content-Type", "application/json"), ("X-Tokenwarden-Idempotency-Key", message.idempotencyKey)]
+            // What a receiver that echoes its request must not make us log: the key and the credential.
+            var secrets: [Secret] = []
             if let secret {
                 let key = try credentials.loadKey(secret)
+                secrets.append(key)
                 headers.append(("X-Tokenwarden-Signature-256", Self.signature(of: body, key: key)))
             }
             if let authorization = notifier.authorization {
                 let value = try credentials.loadKey(authorization.credential)
-                headers.append((authorization.header, authorization.headerValue(value.reveal())))
+                let header = authorization.headerValue(value.reveal())
+                secrets += [value, Secret(header)]
+                headers.append((authorization.header, header))
             }
-            try await http.post(url, body: body, headers: headers)
+            try await http.post(url, body: body, headers: headers, secrets: secrets)
         case .mail(let to, let from, let sendmail):
             let mail = mail(message, to: message.recipient.map { [$0] } ?? to, from: from)
             // HOME too: user-level MTAs (msmtp, ssmtp) read their configuration from it.
@@ -66,14 +71,16 @@ public struct NotificationSender: Sendable {
     }
 
     /// The message's text from its template; the subject alone if the payload cannot be read.
-    func text(of message: OutboxMessage) -> String {
-        guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: Data(message.payload.utf8)) else { return message.subject }
-        return templates.render(payload)
+    func text(of message: OutboxMessage, format: NotificationTemplates.Format = .plain) -> String {
+        guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: Data(message.payload.utf8)) else {
+            return NotificationTemplates.escape(message.subject, for: format)
+        }
+        return templates.render(payload, format: format)
     }
 
     /// `{"text": …}` for Slack, Mattermost and Rocket.Chat.
     func slackBody(_ message: OutboxMessage) -> String {
-        let text = text(of: message)
+        let text = text(of: message, format: .slack)
         let encoded = (try? JSONEncoder().encode(["text": text])).map { String(decoding: $0, as: UTF8.self) }
         return encoded ?? "{}"
     }

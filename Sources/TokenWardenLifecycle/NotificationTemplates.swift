@@ -5,8 +5,8 @@ import TokenWardenCore
 /// The text of mail and chat messages, from Mustache templates (swift-mustache): `digest.mustache`
 /// and `alert.mustache`. Defaults are built in; an admin overrides either by putting a file of that
 /// name in `templates/` beside the main config (root's directory, like the config: a template cannot
-/// run code). Rendered as plain text: nothing is HTML-escaped, and every line is made terminal-safe
-/// afterwards, because token names and owners are provider data.
+/// run code). Rendered as plain text: nothing is HTML-escaped; every field is escaped for where the
+/// text lands (`Format`), because token names and owners are provider data.
 public struct NotificationTemplates: Sendable {
     /// The template of each kind of message ("digest", "alert").
     let templates: [String: MustacheTemplate]
@@ -63,44 +63,70 @@ public struct NotificationTemplates: Sendable {
         return NotificationTemplates(templates: templates, sources: sources)
     }
 
-    /// The message as text: the payload's kind's template rendered over it, each line terminal-safe.
-    public func render(_ payload: NotificationPayload) -> String {
-        guard let template = templates[payload.kind] ?? templates["digest"] else { return payload.summary }
-        let text = template.render(Self.context(payload))
+    /// Where a rendered message lands, which decides how provider text in it is escaped.
+    public enum Format: Sendable {
+        /// Mail and command text: each field on one line, control characters shown as `\u{…}`.
+        case plain
+        /// Slack, Mattermost and Rocket.Chat: as plain, and `&`, `<`, `>` escaped as Slack documents,
+        /// so a token name cannot write `<!channel>` or a link whose text lies about its target.
+        case slack
+    }
+
+    /// The message as text: the payload's kind's template rendered over it. Every field the payload
+    /// carries is provider data or derived from it, so each is escaped for `format` before the
+    /// template sees it: a CR, LF, U+2028 or bidi control in a token name is shown, never obeyed.
+    /// The template's own text (an admin's, or the built-in one) is kept, each line terminal-safe.
+    public func render(_ payload: NotificationPayload, format: Format = .plain) -> String {
+        guard let template = templates[payload.kind] ?? templates["digest"] else { return Self.escape(payload.summary, for: format) }
+        let text = template.render(Self.context(payload, escape: { Self.escape($0, for: format) }))
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n")
     }
 
+    /// One field's text as `format` needs it.
+    static func escape(_ text: String, for format: Format) -> String {
+        let line = text.terminalSafe
+        switch format {
+        case .plain: return line
+        case .slack:
+            // https://api.slack.com/reference/surfaces/formatting#escaping: these three, and only these.
+            return line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+    }
+
     /// What a template sees: the payload's JSON field names (see the README's schema), plus
-    /// `priority_upper` in each alert and `unanswered` (the count of escalated items).
-    static func context(_ payload: NotificationPayload) -> [String: Any] {
+    /// `priority_upper` in each alert and `unanswered` (the count of escalated items). Every text
+    /// passes through `escape`.
+    static func context(_ payload: NotificationPayload, escape: (String) -> String = { $0 }) -> [String: Any] {
         let items: [[String: Any]] = payload.items.map { item in
             var fields: [String: Any] = [
-                "provider": item.provider, "token_id": item.tokenID, "token_name": item.tokenName, "rule": item.rule,
-                "action": item.action, "reason": item.reason, "command": item.command,
+                "provider": escape(item.provider), "token_id": escape(item.tokenID), "token_name": escape(item.tokenName),
+                "rule": escape(item.rule), "action": escape(item.action), "reason": escape(item.reason), "command": escape(item.command),
                 "escalated": item.escalated ?? false, "owner_unresolved": item.ownerUnresolved ?? false,
             ]
-            if let owner = item.owner { fields["owner"] = owner }
-            if let expires = item.expiresAt { fields["expires_at"] = expires }
-            if let used = item.lastUsedAt { fields["last_used_at"] = used }
-            if let lead = item.leadTime { fields["lead_time"] = lead }
+            if let owner = item.owner { fields["owner"] = escape(owner) }
+            if let expires = item.expiresAt { fields["expires_at"] = escape(expires) }
+            if let used = item.lastUsedAt { fields["last_used_at"] = escape(used) }
+            if let lead = item.leadTime { fields["lead_time"] = escape(lead) }
             return fields
         }
         let alerts: [[String: Any]] = (payload.alerts ?? []).map { alert in
             var fields: [String: Any] = [
-                "event": alert.event, "priority": alert.priority, "priority_upper": alert.priority.uppercased(), "message": alert.message,
+                "event": escape(alert.event), "priority": escape(alert.priority), "priority_upper": escape(alert.priority.uppercased()),
+                "message": escape(alert.message),
             ]
-            if let provider = alert.provider { fields["provider"] = provider }
-            if let id = alert.tokenID { fields["token_id"] = id }
-            if let name = alert.tokenName { fields["token_name"] = name }
-            if let rule = alert.rule { fields["rule"] = rule }
+            if let provider = alert.provider { fields["provider"] = escape(provider) }
+            if let id = alert.tokenID { fields["token_id"] = escape(id) }
+            if let name = alert.tokenName { fields["token_name"] = escape(name) }
+            if let rule = alert.rule { fields["rule"] = escape(rule) }
             return fields
         }
         var context: [String: Any] = [
-            "schema": payload.schema, "id": payload.id, "notifier": payload.notifier, "kind": payload.kind, "created_at": payload.createdAt,
-            "summary": payload.summary, "items": items, "alerts": alerts,
+            "schema": escape(payload.schema), "id": escape(payload.id), "notifier": escape(payload.notifier), "kind": escape(payload.kind),
+            "created_at": escape(payload.createdAt), "summary": escape(payload.summary), "items": items, "alerts": alerts,
             "unanswered": payload.items.filter { $0.escalated == true }.count,
         ]
-        if let recipient = payload.recipient { context["recipient"] = recipient }
+        if let recipient = payload.recipient { context["recipient"] = escape(recipient) }
         return context
     }
 

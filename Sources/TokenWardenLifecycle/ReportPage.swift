@@ -247,13 +247,19 @@ public struct ReportPage: Sendable {
                 let decision = entry.decision
                 let hold = decision.hold.map { " **[held: \(Self.escape(decision.suspension?.description ?? $0.rawValue))]**" } ?? ""
                 lines.append(
-                    "- `\(decision.token.reference.replacingOccurrences(of: "`", with: "'"))` “\(Self.escape(decision.token.name))”: \(Self.escape(decision.reason))\(hold)"
+                    "- \(Self.codeSpan(decision.token.reference)) “\(Self.escape(decision.token.name))”: \(Self.escape(decision.reason))\(hold)"
                 )
             }
             if count > listed.count { lines.append("- … and \(count - listed.count) more (`tokenwarden plan --all`)") }
             lines.append("")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Provider text (a token id) as one Markdown code span: on one line (line breaks and controls as
+    /// `\u{…}`, so no line of it can become raw HTML or a heading), with no backtick to end the span early.
+    static func codeSpan(_ text: String) -> String {
+        "`" + text.terminalSafe.replacingOccurrences(of: "`", with: "'") + "`"
     }
 
     /// Provider text made inert in Markdown: the characters that start emphasis, code, links or a

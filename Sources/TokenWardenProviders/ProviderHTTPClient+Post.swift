@@ -11,9 +11,10 @@ extension ProviderHTTPClient {
     }
 
     /// POSTs `body` to `url` with `headers`; returns the 2xx status, or throws with the status and a
-    /// terminal-safe excerpt of what the receiver said.
+    /// terminal-safe excerpt of what the receiver said, scrubbed of every one of `secrets` (the
+    /// receiver's credential, the signing key) in every form it could echo them.
     @discardableResult
-    public func post(_ url: String, body: [UInt8], headers: [(String, String)]) async throws(PostError) -> Int {
+    public func post(_ url: String, body: [UInt8], headers: [(String, String)], secrets: [Secret] = []) async throws(PostError) -> Int {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "User-Agent", value: "tokenwarden")
@@ -25,7 +26,11 @@ extension ProviderHTTPClient {
             let collected = try await response.body.collect(upTo: 64 << 10)
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else {
-                let said = String(decoding: collected.readableBytesView.prefix(200), as: UTF8.self).terminalSafe
+                // Scrubbed over a window far longer than what is shown, so a secret that starts in the
+                // excerpt is whole when it is removed.
+                let scrubber = SecretScrubber(secrets.map { $0.reveal() })
+                let window = scrubber.scrub(String(decoding: collected.readableBytesView.prefix(16 << 10), as: UTF8.self))
+                let said = String(window.terminalSafe.prefix(200))
                 throw PostError(description: "\(host) answered \(status)\(said.isEmpty ? "" : ": \(said)")")
             }
             return status

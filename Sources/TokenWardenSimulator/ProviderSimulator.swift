@@ -142,9 +142,8 @@ public final class ProviderSimulator: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let status = await webhook.receive(name: String(path.dropFirst("/webhook/".count)), headers: headers, body: Data(body.readableBytesView))
-            return Response(
-                status: HTTPResponse.Status(code: status), body: ResponseBody(byteBuffer: ByteBuffer(string: status == 202 ? "" : "down\n")))
+            let answer = await webhook.receive(name: String(path.dropFirst("/webhook/".count)), headers: headers, body: Data(body.readableBytesView))
+            return Response(status: HTTPResponse.Status(code: answer.status), body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
         }
         if first == "simulator", request.method == .get, path.hasPrefix("/simulator/rate-limit/"),
             let kind = ProviderKind(rawValue: String(path.dropFirst("/simulator/rate-limit/".count))), let provider = providers[kind]

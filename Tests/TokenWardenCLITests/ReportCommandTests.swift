@@ -94,5 +94,54 @@ extension SubprocessSuites {
             let neither = try await setup.run("report")
             #expect(neither.status != 0 && neither.stderr.contains("give --html FILE or --markdown FILE"))
         }
+
+        /// A token id is provider data too: one with blank lines and an HTML tag stays inside its
+        /// code span, on one line, so a CommonMark renderer never meets a raw HTML block.
+        @Test func aTokenIdCannotInjectRawHTMLIntoTheMarkdownReport() async throws {
+            let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"warn\"\nwhen.expires_within = \"60d\"\naction = \"notify\"\n")
+            let now = Date()
+            let store = try TokenStore.open(path: setup.database)
+            try store.registerProviders(
+                [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+            let id = "x1\n\n<img src=x onerror=alert(1)>\n\n`"
+            try await store.recordObservations(
+                [ObservedToken(id: id, name: "n", owner: "o", createdAt: now - 86_400, expiresAt: now + 10 * 86_400)], provider: "awx-main",
+                at: now)
+            let result = try await setup.run("report", "--markdown", "-")
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(
+                lines.contains { $0.hasPrefix("- `awx-main/x1\\u{A}\\u{A}<img src=x onerror=alert(1)>\\u{A}\\u{A}'` “n”") },
+                "\(result.stdout)")
+            #expect(!lines.contains { $0.hasPrefix("<") }, "no line is a raw HTML block: \(result.stdout)")
+        }
+
+        /// `report` replaces its output file whole (a temp file, mode set on the descriptor, renamed
+        /// over the name): a symlink swapped in at the name while it writes, as a writer of the
+        /// directory could, is replaced, never followed or chmodded.
+        @Test func aSymlinkSwappedInAtTheReportsPathIsReplacedNeverFollowed() async throws {
+            let setup = try await Self.setup()
+            let victim = try setup.dir.write("victim.secret", "the delivered secret\n", mode: 0o600)
+            let output = setup.dir.subpath("report.md")
+            let swapping = Task.detached {
+                while !Task.isCancelled {
+                    unlink(output)
+                    symlink(victim, output)
+                }
+            }
+            for _ in 0..<10 {
+                let result = try await setup.run("report", "--markdown", output)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            swapping.cancel()
+            _ = await swapping.value
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "the delivered secret\n")
+            #expect(try FileManager.default.attributesOfItem(atPath: victim)[.posixPermissions] as? Int == 0o600)
+            let result = try await setup.run("report", "--markdown", output)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType == .typeRegular)
+            #expect(try FileManager.default.attributesOfItem(atPath: output)[.posixPermissions] as? Int == 0o644)
+            #expect(try String(contentsOfFile: output, encoding: .utf8).hasPrefix("# tokenwarden inventory report"))
+        }
     }
 }

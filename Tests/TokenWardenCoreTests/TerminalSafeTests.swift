@@ -11,6 +11,7 @@ import TokenWardenCore
         ("x\u{7F}y\u{9B}31m", "x\\u{7F}y\\u{9B}31m"),
         ("admin\u{202E}nimda", "admin\\u{202E}nimda"),
         ("\u{2066}iso\u{2069}\u{200F}", "\\u{2066}iso\\u{2069}\\u{200F}"),
+        ("line\u{2028}FORGED\u{2029}para\u{85}", "line\\u{2028}FORGED\\u{2029}para\\u{85}"),
     ])
     func controlAndBidiCharactersAreEscaped(raw: String, shown: String) {
         #expect(raw.terminalSafe == shown)

@@ -90,6 +90,31 @@ struct NotificationDeliveryTests {
         }
     }
 
+    /// A receiver that rejects the request and echoes every header it got (our bearer credential
+    /// and signature among them): its answer is quoted in the journal and the outbox scrubbed of the
+    /// credential and the signing key.
+    @Test func aReceiverEchoingOurCredentialNeverGetsItLoggedOrStored() async throws {
+        let tokens = [DaemonHarness.token("1", "deploy", createdDaysAgo: 10)]
+        try await DaemonHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, config: Self.webhook) { daemon in
+            await daemon.simulator.webhook.rejectEchoingHeaders(next: 1)
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            _ = await daemon.nextReport()
+            let first = try #require(await daemon.nextOutboxPass())
+            #expect(first.map(\.kind) == [.notificationFailed], "\(first.map(\.message))")
+            let message = try #require(first.first?.message)
+            #expect(message.contains("answered 401: rejected credentials:") && message.contains("authorization=<redacted>"), "\(message)")
+            let state = daemon.directory.subpath("sim/state/tokenwarden.sqlite")
+            let stored = ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: state + $0)) }.reduce(Data(), +)
+            #expect(!stored.isEmpty)
+            for planted in [Self.hmacKey, Self.receiverToken] {
+                #expect(!message.contains(planted))
+                #expect(stored.range(of: Data(planted.utf8)) == nil)
+                #expect(!daemon.journal.contains { $0.message.contains(planted) })
+            }
+        }
+    }
+
     /// What needs an admin (here the blast-radius limit) goes to `[daemon] alert_to` as an alert,
     /// in the cycle it happened; a report-only notice does not.
     @Test func theBlastRadiusLimitIsAnAlertToTheAdminNotifiers() async throws {

@@ -36,6 +36,34 @@ import TokenWardenTestSupport
         #expect(!text.contains("\u{1B}"))
     }
 
+    /// A line break in provider text cannot start a line of its own in a mail or chat message, in
+    /// any of the forms a mail client or Slack would break on.
+    @Test(arguments: ["\n", "\r\n", "\u{2028}", "\u{2029}", "\u{85}"])
+    func aLineBreakInATokenNameCannotForgeALine(breaking: String) {
+        let name = "ci\(breaking)FORGED: renew at https://evil.example/login"
+        for format in [NotificationTemplates.Format.plain, .slack] {
+            let text = NotificationTemplates.builtIn.render(Self.digest(name: name), format: format)
+            let lines = text.split(whereSeparator: \.isNewline)
+            #expect(!lines.contains { $0.hasPrefix("FORGED") }, "\(text)")
+            #expect(lines.contains { $0.contains("\"ci\\u{") && $0.contains("FORGED: renew") }, "\(text)")
+        }
+    }
+
+    /// Slack's own syntax in provider text is shown, never obeyed: no `@channel`, no link whose
+    /// text names another target. The admin's template text keeps its meaning.
+    @Test func slackControlSyntaxInProviderTextIsEscaped() throws {
+        let name = "<!channel> <https://evil.example|https://sso.example.com> & co"
+        let text = NotificationTemplates.builtIn.render(Self.digest(name: name), format: .slack)
+        #expect(text.contains("&lt;!channel&gt; &lt;https://evil.example|https://sso.example.com&gt; &amp; co"), "\(text)")
+        #expect(!text.contains("<!channel>") && !text.contains("<https://evil"))
+        let plain = NotificationTemplates.builtIn.render(Self.digest(name: name), format: .plain)
+        #expect(plain.contains(name), "mail text is not HTML: \(plain)")
+        let dir = try TemporaryDirectory()
+        try dir.write("templates/digest.mustache", "<!here> {{#items}}{{token_name}}{{/items}}")
+        let admins = try NotificationTemplates.load(directory: dir.subpath("templates"))
+        #expect(admins.render(Self.digest(name: "<!channel>"), format: .slack) == "<!here> &lt;!channel&gt;")
+    }
+
     @Test func anAdminsTemplateReplacesTheBuiltInOne() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TokenWardenCore
 import TokenWardenTestSupport
@@ -31,6 +32,34 @@ import TokenWardenTestSupport
             })
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new-secret")
         #expect(warnings.count == 1 && warnings[0].contains("is in place, but flushing") && warnings[0].contains("Input/output error"), "\(warnings)")
+    }
+
+    /// A writer of the directory swaps the target name between a symlink to a private file and
+    /// nothing, as fast as it can, while files are written there: the private file's mode and
+    /// content never change (the mode is set on the descriptor, and rename replaces a link).
+    @Test func aSymlinkSwappedInDuringTheWriteIsReplacedNeverFollowed() throws {
+        let dir = try TemporaryDirectory()
+        let victim = try dir.write("victim", "private", mode: 0o600)
+        let path = dir.subpath("report.html")
+        final class Flag: Sendable { let raised = Atomic<Bool>(false) }
+        let stop = Flag()
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            while !stop.raised.load(ordering: .relaxed) {
+                unlink(path)
+                symlink(victim, path)
+            }
+            finished.signal()
+        }
+        var written = 0
+        for round in 0..<300 {
+            if (try? AtomicFile.write(Data("report \(round)".utf8), to: path, mode: 0o644)) != nil { written += 1 }
+        }
+        stop.raised.store(true, ordering: .relaxed)
+        finished.wait()
+        #expect(written > 0)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "private")
+        #expect(try FileManager.default.attributesOfItem(atPath: victim)[.posixPermissions] as? Int == 0o600)
     }
 
     @Test(.enabled(if: getuid() == 0, "changing a file's owner needs root"))
