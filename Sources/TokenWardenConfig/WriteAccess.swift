@@ -5,12 +5,17 @@ import Foundation
 /// file or directory someone else could rewrite is refused: it must belong to root or to the user
 /// tokenwarden runs as (to root alone when that is root), and neither group nor others may write
 /// it. A world-writable directory with the sticky bit (/tmp) is accepted for a file owned so.
-enum WriteAccess {
+public enum WriteAccess {
     /// Why `path` cannot be trusted (a message for a problem located at `path`), or nil. A missing
     /// path is not this check's business.
-    static func problem(_ path: String) -> String? {
+    public static func problem(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        return problem(info, path: path)
+    }
+
+    /// The same for what `fstat` said of an open file (no window between the check and the read).
+    public static func problem(_ info: stat, path: String) -> String? {
         let euid = geteuid()
         let trusted: Set<uid_t> = euid == 0 ? [0] : [0, euid]
         let directory = info.st_mode & S_IFMT == S_IFDIR

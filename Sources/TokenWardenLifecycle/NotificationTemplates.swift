@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import TokenWardenConfig
 import TokenWardenCore
 
 /// The text of mail and chat messages, from Mustache templates (swift-mustache): `digest.mustache`
@@ -39,15 +40,23 @@ public struct NotificationTemplates: Sendable {
 
     /// The templates in `directory` where present, the built-in ones otherwise; a template that does
     /// not parse is an error naming its file, line and column.
+    /// A template's text reaches mail and chat, so `templates/` and its files get the config's
+    /// write-access checks (`WriteAccess`), and a file is opened without following a symlink: a
+    /// link planted there must not send a credential file to Slack.
     public static func load(directory: String) throws(TemplateError) -> NotificationTemplates {
         var templates = builtIn.templates
         var sources = builtIn.sources
+        var present: [(kind: String, path: String)] = []
         for kind in kinds {
             let path = directory + "/" + kind + ".mustache"
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw TemplateError(file: path, line: 1, column: 1, problem: "cannot be read as UTF-8 text")
-            }
+            var info = stat()
+            if lstat(path, &info) == 0 { present.append((kind, path)) }
+        }
+        if !present.isEmpty, let problem = WriteAccess.problem(directory) {
+            throw TemplateError(file: directory, line: 1, column: 1, problem: problem)
+        }
+        for (kind, path) in present {
+            let text = try read(path)
             do {
                 templates[kind] = try MustacheTemplate(string: textMode + text)
             } catch let error as MustacheTemplate.ParserError {
@@ -61,6 +70,31 @@ public struct NotificationTemplates: Sendable {
             sources[kind] = path
         }
         return NotificationTemplates(templates: templates, sources: sources)
+    }
+
+    /// The largest template read: far above any message text, small enough to refuse a wrong file.
+    static let maximumBytes = 256 << 10
+
+    /// A template file's text: opened with `O_NOFOLLOW`, checked on the descriptor (a regular file
+    /// only its owner, root or tokenwarden's user, may write), read as UTF-8.
+    static func read(_ path: String) throws(TemplateError) -> String {
+        func failure(_ problem: String) -> TemplateError { TemplateError(file: path, line: 1, column: 1, problem: problem) }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw failure(
+                errno == ELOOP
+                    ? "is a symbolic link; put the template itself here, so nobody can point tokenwarden at another file by changing the link"
+                    : "cannot be opened: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot be examined: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw failure("is not a regular file") }
+        if let problem = WriteAccess.problem(info, path: path) { throw failure(problem) }
+        guard info.st_size <= maximumBytes else { throw failure("is \(info.st_size) bytes; a template may have \(maximumBytes) at most") }
+        let data = FileHandle(fileDescriptor: fd, closeOnDealloc: false).readData(ofLength: maximumBytes + 1)
+        guard data.count <= maximumBytes, let text = String(data: data, encoding: .utf8) else { throw failure("cannot be read as UTF-8 text") }
+        return text
     }
 
     /// Where a rendered message lands, which decides how provider text in it is escaped.

@@ -63,12 +63,27 @@ public struct OutboxDispatcher: Sendable {
                 }
             }
         }
-        // A message given up is an alert, through every other alert notifier (queued: sent next pass).
-        for event in events where event.kind == .notificationUndeliverable {
-            let notifier = due.first { $0.idempotencyKey == event.detail }?.notifier
-            try? store.queue(OutboxMessage.alerts([event], to: alertTo.filter { $0 != notifier }, at: clock()))
-        }
+        queueUndeliverableSummary(events, due: due)
         return events
+    }
+
+    /// Messages given up in this pass, told once to the admins: one alert per other `alert_to`
+    /// notifier, keyed by what it reports, so the same failures are never queued twice. An alert
+    /// that could not be delivered is journalled and counted
+    /// (`tokenwarden_outbox_messages{state="undeliverable"}`), never alerted about: alerts about
+    /// alerts multiply while every notifier is down, then flood them once they are back.
+    func queueUndeliverableSummary(_ events: [JournalEvent], due: [OutboxMessage]) {
+        let givenUp = events.filter { $0.kind == .notificationUndeliverable }
+        let messages = givenUp.compactMap { event in due.first { $0.idempotencyKey == event.detail } }
+        let told = givenUp.filter { event in messages.first { $0.idempotencyKey == event.detail }.map { !$0.carriesAlerts } ?? true }
+        guard !told.isEmpty else { return }
+        let failing = Set(messages.map(\.notifier))
+        do {
+            try store.queue(OutboxMessage.undeliverableSummary(told, to: alertTo.filter { !failing.contains($0) }, at: clock()))
+        } catch {
+            // The journal entries of the given-up messages are the record; the summary is extra.
+            return
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TokenWardenCore
 import TokenWardenJournal
@@ -106,6 +107,23 @@ extension OutboxMessage {
     }
 
     /// One alert per notifier of `[daemon] alert_to` for the events that need an admin, if any.
+    /// The alert telling of messages given up: per notifier, keyed by the notifier and the given-up
+    /// messages' keys, so a repeat of the same report is dropped by the outbox (`ON CONFLICT`).
+    static func undeliverableSummary(_ events: [JournalEvent], to notifiers: [String], at now: Date) -> [OutboxMessage] {
+        let reported = events.map { $0.detail ?? $0.message }.sorted().joined(separator: "\n")
+        return notifiers.map { notifier in
+            let digest = SHA256.hash(data: Data((notifier + "\n" + reported).utf8))
+            let key = "undeliverable-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+            let payload = NotificationPayload.alert(events, notifier: notifier, id: key, at: now)
+            return OutboxMessage(notifier: notifier, idempotencyKey: key, subject: payload.summary, payload: payload.json(), queuedAt: now)
+        }
+    }
+
+    /// Whether this message tells of alerts (its payload's kind), as opposed to a digest of tokens.
+    var carriesAlerts: Bool {
+        (try? JSONDecoder().decode(NotificationPayload.self, from: Data(payload.utf8)))?.kind == "alert"
+    }
+
     public static func alerts(_ events: [JournalEvent], to notifiers: [String], at now: Date) -> [OutboxMessage] {
         let alerting = events.filter(isAlert)
         guard !alerting.isEmpty else { return [] }

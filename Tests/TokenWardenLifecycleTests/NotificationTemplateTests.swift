@@ -64,6 +64,47 @@ import TokenWardenTestSupport
         #expect(admins.render(Self.digest(name: "<!channel>"), format: .slack) == "<!here> &lt;!channel&gt;")
     }
 
+    /// A template reaches mail and chat: one that others may rewrite, or a symlink planted in
+    /// `templates/` (here to a credential file), is refused with the reason, never read.
+    @Test func aTemplateOthersCouldChangeOrASymlinkIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let credential = try dir.write("credentials/pco", "PLANTED-template-credential", mode: 0o600)
+        try dir.write("templates/alert.mustache", "{{summary}}")
+        chmod(dir.subpath("templates"), 0o777)
+        #expect {
+            try NotificationTemplates.load(directory: dir.subpath("templates"))
+        } throws: { error in
+            "\(error)".contains("has mode 0777: group or others may change it") && "\(error)".hasPrefix(dir.subpath("templates") + ":1:1:")
+        }
+        chmod(dir.subpath("templates"), 0o755)
+        try FileManager.default.createSymbolicLink(atPath: dir.subpath("templates/digest.mustache"), withDestinationPath: credential)
+        #expect {
+            try NotificationTemplates.load(directory: dir.subpath("templates"))
+        } throws: { error in
+            "\(error)".contains("digest.mustache:1:1: is a symbolic link") && !"\(error)".contains("PLANTED")
+        }
+        try FileManager.default.removeItem(atPath: dir.subpath("templates/digest.mustache"))
+        try dir.write("templates/digest.mustache", "{{summary}}", mode: 0o666)
+        #expect {
+            try NotificationTemplates.load(directory: dir.subpath("templates"))
+        } throws: { error in
+            "\(error)".contains("digest.mustache:1:1: this file has mode 0666")
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "giving a file to another user needs root"))
+    func aTemplateOwnedBySomeoneElseIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("templates/digest.mustache", "{{summary}}")
+        let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+        #expect(chown(path, nobody, nobody) == 0)
+        #expect {
+            try NotificationTemplates.load(directory: dir.subpath("templates"))
+        } throws: { error in
+            "\(error)".contains("this file belongs to uid \(nobody)")
+        }
+    }
+
     @Test func anAdminsTemplateReplacesTheBuiltInOne() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write(
