@@ -135,7 +135,7 @@ public struct ConfigLoader: Sendable {
         let before = reader.sink.problems.count
         reader.rejectUnknownKeys(allowed: [
             "id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
-            "identity", "owner",
+            "identity", "owner", "max_listing_pages", "max_listing_time",
         ])
         let id = reader.string("id", required: true)
         if let id {
@@ -173,12 +173,17 @@ public struct ConfigLoader: Sendable {
         }
         let maxActions = reader.integer("max_actions_per_cycle", in: 0...100_000)
         let identity = reader.string("identity")
+        var limits = ListingLimits.standard
+        if let pages = reader.integer("max_listing_pages", in: 1...100_000_000) { limits.pages = pages }
+        if let time = reader.timeSpan("max_listing_time") {
+            if time.seconds >= 1 { limits.time = time } else { reader.report("max_listing_time", "must be at least 1s (the default is 6h)") }
+        }
         let owners = readOwners(reader, kind: kind)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
         return ProviderConfig(
             id: id, kind: kind, baseURL: baseURL, credential: credential,
             pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions,
-            identity: identity, owners: owners)
+            identity: identity, owners: owners, listingLimits: limits)
     }
 
     /// `credential = "…"`: an absolute path, or a bare name passed with `LoadCredential=`.

@@ -16,11 +16,13 @@ public struct ProviderConfig: Sendable, Hashable {
     public var identity: String?
     /// `[[provider.owner]]`: credentials of other token owners, for rotating their tokens.
     public var owners: [OwnerCredential]
+    /// `max_listing_pages` and `max_listing_time`: where one listing is ended as incomplete.
+    public var listingLimits: ListingLimits
 
     public init(
         id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
         pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil,
-        identity: String? = nil, owners: [OwnerCredential] = []
+        identity: String? = nil, owners: [OwnerCredential] = [], listingLimits: ListingLimits = .standard
     ) {
         self.id = id
         self.kind = kind
@@ -31,6 +33,7 @@ public struct ProviderConfig: Sendable, Hashable {
         self.maxActionsPerCycle = maxActionsPerCycle
         self.identity = identity
         self.owners = owners
+        self.listingLimits = listingLimits
     }
 
     /// The credential that signs in as `token`'s owner, as the config names it: an owner

@@ -14,13 +14,17 @@ struct ProviderConnection: Sendable {
     let pacer: RatePacer
     /// Texts scrubbed from anything a server sends back into an error message.
     let secrets: [Secret]
+    /// Where one listing is ended as incomplete.
+    let listingLimits: ListingLimits
 
     /// `pacer`: one that also knows a documented limit (SailPoint's); by default one paced by rate
     /// headers only.
     init(
-        providerID: String, http: ProviderHTTPClient, authorizer: (any RequestAuthorizer)?, pacer: RatePacer = RatePacer(), secrets: [Secret]
+        providerID: String, http: ProviderHTTPClient, authorizer: (any RequestAuthorizer)?, pacer: RatePacer = RatePacer(), secrets: [Secret],
+        listingLimits: ListingLimits = .standard
     ) {
         self.providerID = providerID
+        self.listingLimits = listingLimits
         self.http = http
         self.authorizer = authorizer
         self.pacer = pacer

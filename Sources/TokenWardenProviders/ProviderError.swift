@@ -15,6 +15,8 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case responseTooLarge
         case redirected
         case paginationLoop
+        /// The listing went past `max_listing_pages` or `max_listing_time`.
+        case listingTooLong
         case unsupported
     }
 

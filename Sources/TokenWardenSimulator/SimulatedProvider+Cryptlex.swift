@@ -38,6 +38,11 @@ extension SimulatedProvider {
                 let page = max(1, request.int("page") ?? 1)
                 // With the loop fault, a page past the end serves the first page again.
                 let offset = (page - 1) * limit >= tokens.count && active(.paginationLoop) ? 0 : (page - 1) * limit
+                // With the endless fault, a page past the end holds a page of tokens never seen before.
+                if offset >= tokens.count, active(.endlessPages) {
+                    let made = (0..<limit).map { ObservedToken(id: "endless-\(page)-\($0)", name: "endless \(page).\($0)", createdAt: Date()) }
+                    return .encoded(200, made.map { item($0) })
+                }
                 return .encoded(200, self.page(offset: offset, limit: limit).map { item($0) })
             }
         case ("GET", let id?):

@@ -19,6 +19,8 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case paginationLoop
         /// Every page after the first repeats a token of the previous page.
         case duplicates
+        /// Cryptlex: the pages never end; each one past the inventory holds a page of new tokens.
+        case endlessPages
         /// Deletes and revokes answer 404 (the token is removed all the same).
         case missingOnDelete
         /// SailPoint: the next API call answers 401 "JWT expired", forcing a new access token.
@@ -46,7 +48,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
 
     static let names = [
         "rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create",
-        "no-secret", "other-owner",
+        "no-secret", "other-owner", "endless",
     ]
 
     /// Why a fault spec was refused.
@@ -89,6 +91,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "slow-create": behaviour = .slowCreate(seconds: value.flatMap(Double.init) ?? 5)
         case "no-secret": behaviour = .createWithoutSecret
         case "other-owner": behaviour = .createForAnotherUser
+        case "endless": behaviour = .endlessPages
         default: throw ParseError(description: "fault \"\(spec)\": unknown fault; \(usage)")
         }
         self.init(provider: kind, behaviour: behaviour, count: count)
@@ -109,6 +112,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
             case .slowCreate(let seconds): "slow-create=\(seconds)"
             case .createWithoutSecret: "no-secret"
             case .createForAnotherUser: "other-owner"
+            case .endlessPages: "endless"
             }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }

@@ -47,6 +47,8 @@ import TokenWardenTestSupport
             base_url = "http://127.0.0.1:8052/prefix/"
             credential = "awx-main"
             self_token_id = 4
+            max_listing_pages = 500
+            max_listing_time = "30m"
             """)
         let configuration = try ConfigLoader(environment: [:]).load(path: path)
         #expect(
@@ -62,8 +64,9 @@ import TokenWardenTestSupport
                     credential: .file(path: "/etc/tokenwarden/sailpoint-prod.cred"), pollInterval: .hours(1)),
                 ProviderConfig(
                     id: "awx-main", kind: .awx, baseURL: "http://127.0.0.1:8052/prefix",
-                    credential: .systemd(name: "awx-main"), selfTokenID: "4"),
+                    credential: .systemd(name: "awx-main"), selfTokenID: "4", listingLimits: ListingLimits(pages: 500, time: .minutes(30))),
             ])
+        #expect(configuration.providers[0].listingLimits == .standard)
     }
 
     @Test func defaultsAreSafeAndFollowSystemd() throws {
@@ -112,7 +115,7 @@ import TokenWardenTestSupport
                 "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, "
                     + "poll_interval, enforce, max_actions_per_cycle, request_timeout, alert_to, alert_after_failing, give_up_after); did you mean \"poll_interval\"?",
                 "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, "
-                    + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner); did you mean \"credential\"?",
+                    + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner, max_listing_pages, max_listing_time); did you mean \"credential\"?",
                 "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
             ])
     }

@@ -23,6 +23,25 @@ import TokenWardenSimulator
         }
     }
 
+    /// A Cryptlex whose pages never end (each page 100 new tokens; Cryptlex ends only on an empty
+    /// page): the listing stops at `max_listing_pages` with the reason, instead of filling the disk.
+    @Test func aProviderThatPagesForeverIsStoppedAtThePageCap() async throws {
+        try await SimulatorHarness.withHarness(tokens: 12, faults: [SimulatorFault(provider: .cryptlex, behaviour: .endlessPages)]) { harness in
+            var config = harness.config(.cryptlex)
+            config.listingLimits = ListingLimits(pages: 40, time: .hours(1))
+            let credential = try Credential(content: harness.simulator.provider(.cryptlex).credential, format: .bearer)
+            let driver = try CryptlexDriver(provider: config, credential: credential, http: harness.http, pageSize: 100)
+            var listed = 0
+            let error = await providerError {
+                for try await page in driver.tokens() { listed += page.count }
+            }
+            #expect(error?.kind == .listingTooLong, "\(String(describing: error))")
+            #expect(error?.description.contains("reached 40 pages (max_listing_pages)") == true)
+            #expect(listed == 12 + 39 * 100)
+            #expect(await harness.simulator.provider(.cryptlex).listRequests == 40)
+        }
+    }
+
     @Test(arguments: [ProviderKind.planningCenter, .sailPoint, .awx])
     func aRateLimitIsWaitedOutAsRetryAfterSays(kind: ProviderKind) async throws {
         let (result, requests, seconds) = try await listing(

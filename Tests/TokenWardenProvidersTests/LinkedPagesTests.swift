@@ -41,6 +41,41 @@ import TokenWardenCore
         #expect(requested.withLock { $0 } == ["a", "b"])  // the looping link was never requested
     }
 
+    /// Pages that never end (each with new tokens, so no loop is seen): the page cap ends the
+    /// listing as incomplete, after the pages before it were handed over.
+    @Test func aListingPastItsPageCapEndsAsIncomplete() async throws {
+        var cursor = LinkedPages(provider: "p", limits: ListingLimits(pages: 3, time: .hours(1)), first: "1") { url in
+            FetchedPage(next: String(Int(url)! + 1)) { _ in ListedPage(tokens: [ObservedToken(id: url, name: url)]) }
+        }
+        for page in ["1", "2", "3"] { #expect(try await cursor.nextPage()?.tokens.map(\.id) == [page]) }
+        await #expect { try await cursor.nextPage() } throws: { error in
+            guard let error = error as? ProviderError else { return false }
+            return error.kind == .listingTooLong && error.message.contains("reached 3 pages (max_listing_pages)")
+                && error.message.contains("no token is marked gone")
+        }
+    }
+
+    /// The wall-time cap, on a test clock that each request moves on by a minute.
+    @Test func aListingPastItsTimeCapEndsAsIncomplete() async throws {
+        let start = ContinuousClock.now
+        let minutes = Mutex(0)
+        var cursor = LinkedPages(
+            provider: "p", limits: ListingLimits(pages: 1_000, time: .minutes(10)), first: "1",
+            clock: { start + .seconds(60 * minutes.withLock { $0 }) }
+        ) { url in
+            minutes.withLock { $0 += 1 }
+            return FetchedPage(next: String(Int(url)! + 1)) { _ in ListedPage(tokens: [ObservedToken(id: url, name: url)]) }
+        }
+        var pages = 0
+        await #expect {
+            while try await cursor.nextPage() != nil { pages += 1 }
+        } throws: { error in
+            guard let error = error as? ProviderError else { return false }
+            return error.kind == .listingTooLong && error.message.contains("longer than 10m (max_listing_time) after 11 pages")
+        }
+        #expect(pages == 11)
+    }
+
     @Test func aPageThatCannotBeReadFailsTheListing() async throws {
         struct Unreadable: Error {}
         var cursor = LinkedPages(provider: "p", first: "1") { url in

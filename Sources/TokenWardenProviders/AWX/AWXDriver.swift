@@ -42,7 +42,9 @@ public struct AWXDriver: ProviderDriver {
 
     public func tokens() -> TokenPages {
         let first = endpoint.url(api.tokens, [("application__isnull", "true"), ("order_by", "id"), ("page_size", String(pageSize))])
-        return TokenPages { [self] known in LinkedPages(provider: connection.providerID, first: first, known: known, fetch: page) }
+        return TokenPages { [self] known in
+            LinkedPages(provider: connection.providerID, limits: connection.listingLimits, first: first, known: known, fetch: page)
+        }
     }
 
     /// Sends, saying which kind to use when the paths of this one are not there.

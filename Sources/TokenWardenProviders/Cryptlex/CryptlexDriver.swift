@@ -19,7 +19,7 @@ public struct CryptlexDriver: ProviderDriver {
     /// Pages until an empty one; a server that ignores `page` repeats the first page forever, which is
     /// a loop, not the end.
     public func tokens() -> TokenPages {
-        TokenPages { [self] _ in LinkedPages(provider: connection.providerID, first: pageURL(1), fetch: page) }
+        TokenPages { [self] _ in LinkedPages(provider: connection.providerID, limits: connection.listingLimits, first: pageURL(1), fetch: page) }
     }
 
     func pageURL(_ number: Int) -> String {

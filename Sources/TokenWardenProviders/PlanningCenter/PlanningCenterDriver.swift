@@ -24,14 +24,17 @@ public struct PlanningCenterDriver: ProviderDriver {
         }
         connection = ProviderConnection(
             providerID: provider.id, http: http,
-            authorizer: FixedAuthorization(header: Secret("Basic " + basic)), secrets: (secrets + [basic]).map(Secret.init))
+            authorizer: FixedAuthorization(header: Secret("Basic " + basic)), secrets: (secrets + [basic]).map(Secret.init),
+            listingLimits: provider.listingLimits)
         endpoint = Endpoint(base: provider.baseURL)
         self.pageSize = min(100, max(1, pageSize))
     }
 
     public func tokens() -> TokenPages {
         let first = pageURL(offset: 0)
-        return TokenPages { [self] known in LinkedPages(provider: connection.providerID, first: first, known: known, fetch: page) }
+        return TokenPages { [self] known in
+            LinkedPages(provider: connection.providerID, limits: connection.listingLimits, first: first, known: known, fetch: page)
+        }
     }
 
     func pageURL(offset: Int) -> String {

@@ -29,14 +29,19 @@ public struct SailPointDriver: ProviderDriver {
         let pacer = RatePacer(documented: RatePacer.Limit(requests: rateLimit.requests, period: rateLimit.seconds))
         let plain = ProviderConnection(providerID: provider.id, http: http, authorizer: nil, secrets: [Secret(clientSecret)])
         let session = SailPointSession(tokenURL: endpoint.url("/oauth/token"), clientID: clientID, clientSecret: clientSecret, connection: plain)
-        connection = ProviderConnection(providerID: provider.id, http: http, authorizer: session, pacer: pacer, secrets: [Secret(clientSecret)])
+        connection = ProviderConnection(
+            providerID: provider.id, http: http, authorizer: session, pacer: pacer, secrets: [Secret(clientSecret)],
+            listingLimits: provider.listingLimits)
         self.pageSize = min(250, max(1, pageSize))
     }
 
     /// A short page ends the listing; so does a page with nothing new (a tenant that ignores `offset`
     /// and returns the whole array every time).
     public func tokens() -> TokenPages {
-        TokenPages { [self] _ in LinkedPages(provider: connection.providerID, first: pageURL(offset: 0), repeats: .endTheListing, fetch: page) }
+        TokenPages { [self] _ in
+            LinkedPages(
+                provider: connection.providerID, limits: connection.listingLimits, first: pageURL(offset: 0), repeats: .endTheListing, fetch: page)
+        }
     }
 
     func pageURL(offset: Int) -> String {

@@ -27,10 +27,13 @@ struct LinkedPages: PageCursor {
     private let fetch: Fetch
     private let known: KnownListing
 
-    init(provider: String, first: String, repeats: Repeats = .areALoop, known: KnownListing = .none, fetch: @escaping Fetch) {
+    init(
+        provider: String, limits: ListingLimits = .standard, first: String, repeats: Repeats = .areALoop, known: KnownListing = .none,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, fetch: @escaping Fetch
+    ) {
         next = first
         self.known = known
-        guardrail = ListingGuard(provider: provider)
+        guardrail = ListingGuard(provider: provider, limits: limits, clock: clock)
         self.repeats = repeats
         self.fetch = fetch
     }

@@ -9,6 +9,7 @@ extension ProviderConnection {
                 provider: provider.id, kind: .unauthorized, message: "this provider's credential file must hold only the bearer token")
         }
         return ProviderConnection(
-            providerID: provider.id, http: http, authorizer: FixedAuthorization(header: Secret("Bearer " + token)), secrets: [Secret(token)])
+            providerID: provider.id, http: http, authorizer: FixedAuthorization(header: Secret("Bearer " + token)), secrets: [Secret(token)],
+            listingLimits: provider.listingLimits)
     }
 }

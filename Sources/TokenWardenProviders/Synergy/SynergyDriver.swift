@@ -17,7 +17,7 @@ public struct SynergyDriver: ProviderDriver {
     /// The whole list in one page.
     public func tokens() -> TokenPages {
         TokenPages { [self] _ in
-            LinkedPages(provider: connection.providerID, first: endpoint.url(Self.listPath)) { _ in
+            LinkedPages(provider: connection.providerID, limits: connection.listingLimits, first: endpoint.url(Self.listPath)) { _ in
                 FetchedPage(tokens: try await list().map(\.observed), next: nil)
             }
         }
