@@ -59,10 +59,8 @@ import TokenWardenCore
     @Test func aListingPastItsTimeCapEndsAsIncomplete() async throws {
         let start = ContinuousClock.now
         let minutes = Mutex(0)
-        var cursor = LinkedPages(
-            provider: "p", limits: ListingLimits(pages: 1_000, time: .minutes(10)), first: "1",
-            clock: { start + .seconds(60 * minutes.withLock { $0 }) }
-        ) { url in
+        let clock: @Sendable () -> ContinuousClock.Instant = { start + .seconds(60 * minutes.withLock { $0 }) }
+        var cursor = LinkedPages(provider: "p", limits: ListingLimits(pages: 1_000, time: .minutes(10)), first: "1", clock: clock) { url in
             minutes.withLock { $0 += 1 }
             return FetchedPage(next: String(Int(url)! + 1)) { _ in ListedPage(tokens: [ObservedToken(id: url, name: url)]) }
         }
