@@ -30,7 +30,8 @@ struct Exempt: ConfiguredCommand {
         let store = try configuration.openStore()
         let target = try store.resolve(suspension.token)
         try store.suspend(
-            provider: target.provider, tokenID: target.id, Suspension(kind: .exempt, until: nil, reason: suspension.reason, by: by, at: Date()))
+            provider: target.provider, tokenID: target.id,
+            Suspension(kind: .exempt, until: nil, reason: suspension.reason, by: by.description, byUID: by.uid, at: Date()))
         print("exempted \(target.reference) \"\(target.name)\" until `tokenwarden unsnooze \(target.reference)`".terminalSafe)
     }
 }

@@ -29,7 +29,7 @@ struct Retry: ConfiguredCommand {
     var reason: String
 
     func run(_ context: CommandContext) async throws {
-        let by = AdminIdentity.current(environment: context.environment)
+        let by = AdminIdentity.current(environment: context.environment).description
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)

@@ -106,7 +106,7 @@ struct Rotate: ConfiguredCommand {
 
     /// `--finish`: revokes the old token of TOKEN's delivered rotation by hand.
     func finishRotation(_ context: CommandContext) async throws {
-        let by = AdminIdentity.current(environment: context.environment)
+        let by = AdminIdentity.current(environment: context.environment).description
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)

@@ -41,7 +41,8 @@ struct Snooze: ConfiguredCommand {
         let store = try configuration.openStore()
         let target = try store.resolve(suspension.token)
         try store.suspend(
-            provider: target.provider, tokenID: target.id, Suspension(kind: .snooze, until: end, reason: suspension.reason, by: by, at: now))
+            provider: target.provider, tokenID: target.id,
+            Suspension(kind: .snooze, until: end, reason: suspension.reason, by: by.description, byUID: by.uid, at: now))
         print("snoozed \(target.reference) \"\(target.name)\" until \(ProviderTimestamp.format(end))".terminalSafe)
     }
 

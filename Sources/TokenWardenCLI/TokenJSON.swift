@@ -42,12 +42,13 @@ struct TokenJSON: Encodable {
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
     }
 
-    /// `{"kind": "snooze", "until": …, "reason": …, "by": …, "since": …}`.
+    /// `{"kind": "snooze", "until": …, "reason": …, "by": …, "by_uid": …, "since": …}`.
     struct HeldJSON: Encodable {
         let kind: String
         let until: String?
         let reason: String
         let by: String
+        let byUID: UInt32?
         let since: String
 
         init(_ suspension: Suspension) {
@@ -55,6 +56,7 @@ struct TokenJSON: Encodable {
             until = suspension.until.map(ProviderTimestamp.formatExact)
             reason = suspension.reason
             by = suspension.by
+            byUID = suspension.byUID
             since = ProviderTimestamp.formatExact(suspension.at)
         }
 
@@ -64,9 +66,13 @@ struct TokenJSON: Encodable {
             try container.encode(until, forKey: .until)
             try container.encode(reason, forKey: .reason)
             try container.encode(by, forKey: .by)
+            try container.encode(byUID, forKey: .byUID)
             try container.encode(since, forKey: .since)
         }
 
-        enum CodingKeys: String, CodingKey { case kind, until, reason, by, since }
+        enum CodingKeys: String, CodingKey {
+            case kind, until, reason, by, since
+            case byUID = "by_uid"
+        }
     }
 }

@@ -26,7 +26,7 @@ struct Unsnooze: ConfiguredCommand {
     var reason = "ended early"
 
     func run(_ context: CommandContext) async throws {
-        let by = AdminIdentity.current(environment: context.environment)
+        let by = AdminIdentity.current(environment: context.environment).description
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)

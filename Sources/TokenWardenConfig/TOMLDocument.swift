@@ -19,9 +19,23 @@ struct TOMLDocument: Sendable {
     }
 
     static func parse(text: String, path: String) -> Result<TOMLDocument, ConfigProblem> {
+        // toml++ (under TOMLKit) recurses once per dotted part of a key: 30,000 parts overflowed the
+        // stack inside the parser (exit 139, issue 33), so such a key never reaches it.
+        if let line = overlyDottedLine(text) {
+            return .failure(
+                ConfigProblem(
+                    file: path, line: line,
+                    message: "a key or table name with more than \(maximumDepth) dotted parts: no tokenwarden setting is nested like that"))
+        }
         do {
             let table = try TOMLTable(string: text)
-            return .success(TOMLDocument(path: path, root: convert(table), locator: SourceLocator(text: text)))
+            guard let root = convert(table, depth: 1) else {
+                return .failure(
+                    ConfigProblem(
+                        file: path, line: deepestLine(text),
+                        message: "tables or keys nested more than \(maximumDepth) levels deep: no tokenwarden setting is nested like that"))
+            }
+            return .success(TOMLDocument(path: path, root: root, locator: SourceLocator(text: text)))
         } catch let error as TOMLParseError {
             return .failure(
                 ConfigProblem(
@@ -30,6 +44,47 @@ struct TOMLDocument: Sendable {
         } catch {
             return .failure(ConfigProblem(file: path, message: "syntax error: \(error)"))
         }
+    }
+
+    /// The first line whose key (before `=`) or table header has more than `maximumDepth` dots outside
+    /// quotes; lines inside multi-line strings are skipped.
+    static func overlyDottedLine(_ text: String) -> Int? {
+        var inMultiline: String?
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let delimiter = inMultiline {
+                if line.components(separatedBy: delimiter).count % 2 == 0 { inMultiline = nil }
+                continue
+            }
+            var dots = 0
+            var quote: Character?
+            for character in line {
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "\"" || character == "'" {
+                    quote = character
+                } else if character == "." {
+                    dots += 1
+                } else if character == "=" || character == "#" {
+                    break
+                }
+            }
+            if dots > maximumDepth { return index + 1 }
+            for delimiter in ["\"\"\"", "'''"] where line.components(separatedBy: delimiter).count % 2 == 0 {
+                inMultiline = delimiter
+            }
+        }
+        return nil
+    }
+
+    /// The line whose key or table header has the most dotted parts or opening brackets: where a
+    /// too-deep nesting most likely is.
+    private static func deepestLine(_ text: String) -> Int {
+        var deepest = (line: 1, marks: -1)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let marks = line.reduce(0) { $0 + ($1 == "." || $1 == "[" || $1 == "{" ? 1 : 0) }
+            if marks > deepest.marks { deepest = (index + 1, marks) }
+        }
+        return deepest.line
     }
 
     private static func readFailure(path: String, error: any Error) -> String {
@@ -42,18 +97,36 @@ struct TOMLDocument: Sendable {
         }
     }
 
-    private static func convert(_ table: TOMLTable) -> [String: ConfigValue] {
+    /// How deep tables and arrays may nest. tokenwarden's deepest setting is three levels
+    /// (`[[provider]]` → `[[provider.owner]]` → a value); the conversion is recursive, and a key of
+    /// 30,000 dotted parts overflowed the stack (issue 33).
+    static let maximumDepth = 32
+
+    /// The table as config values; nil when it nests deeper than `maximumDepth`.
+    private static func convert(_ table: TOMLTable, depth: Int) -> [String: ConfigValue]? {
+        guard depth <= maximumDepth else { return nil }
         var result: [String: ConfigValue] = [:]
         for key in table.keys {
-            if let value = table[key] { result[key] = convert(value) }
+            guard let value = table[key] else { continue }
+            guard let converted = convert(value, depth: depth) else { return nil }
+            result[key] = converted
         }
         return result
     }
 
-    private static func convert(_ value: any TOMLValueConvertible) -> ConfigValue {
+    private static func convert(_ value: any TOMLValueConvertible, depth: Int) -> ConfigValue? {
         switch value.type {
-        case .table: return .table(value.table.map(convert) ?? [:])
-        case .array: return .array(value.array.map { $0.map { convert($0) } } ?? [])
+        case .table:
+            guard let table = value.table else { return .table([:]) }
+            return convert(table, depth: depth + 1).map(ConfigValue.table)
+        case .array:
+            guard depth < maximumDepth else { return nil }
+            var items: [ConfigValue] = []
+            for item in value.array ?? [] {
+                guard let converted = convert(item, depth: depth + 1) else { return nil }
+                items.append(converted)
+            }
+            return .array(items)
         case .string: return .string(value.string ?? "")
         case .int: return .integer(value.int ?? 0)
         case .double: return .float(value.double ?? 0)

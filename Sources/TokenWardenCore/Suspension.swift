@@ -12,15 +12,19 @@ public struct Suspension: Sendable, Hashable {
     /// When a snooze ends; nil for an exemption.
     public var until: Date?
     public var reason: String
-    /// Who set it: `SUDO_USER`, or the user name and uid of the process.
+    /// Who set it: the process's user and uid, and the user behind `sudo` when root ran it through
+    /// sudo and `SUDO_USER`/`SUDO_UID` match the password file.
     public var by: String
+    /// The real uid of the process that set it (what the kernel says, whatever the environment says).
+    public var byUID: UInt32?
     public var at: Date
 
-    public init(kind: Kind, until: Date?, reason: String, by: String, at: Date) {
+    public init(kind: Kind, until: Date?, reason: String, by: String, byUID: UInt32? = nil, at: Date) {
         self.kind = kind
         self.until = until
         self.reason = reason
         self.by = by
+        self.byUID = byUID
         self.at = at
     }
 

@@ -326,6 +326,11 @@ extension TokenStore {
                 t.add(column: "stalled_at", .integer)
             }
         }
+        migrator.registerMigration("recordAdminUID") { db in
+            // The real uid of whoever snoozed or exempted a token, beside `set_by`'s words (which
+            // may name the user behind sudo): what the kernel said, not the environment.
+            try db.alter(table: "token_suspension") { t in t.add(column: "set_by_uid", .integer) }
+        }
         return migrator
     }()
 }

@@ -12,13 +12,14 @@ extension TokenStore {
             guard try Self.knows(provider, tokenID, db) else { return false }
             try db.execute(
                 sql: """
-                    INSERT INTO token_suspension (provider_id, token_id, kind, until_at, reason, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO token_suspension (provider_id, token_id, kind, until_at, reason, set_by, set_by_uid, set_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (provider_id, token_id) DO UPDATE SET kind = excluded.kind, until_at = excluded.until_at,
-                      reason = excluded.reason, set_by = excluded.set_by, set_at = excluded.set_at
+                      reason = excluded.reason, set_by = excluded.set_by, set_by_uid = excluded.set_by_uid, set_at = excluded.set_at
                     """,
                 arguments: [
                     provider, tokenID, suspension.kind.rawValue, suspension.until?.millisecondsSince1970, suspension.reason, suspension.by,
-                    suspension.at.millisecondsSince1970,
+                    suspension.byUID.map { Int64($0) }, suspension.at.millisecondsSince1970,
                 ])
             let until = suspension.until.map { "until \(ProviderTimestamp.format($0)); " } ?? ""
             try Self.auditAdmin(
@@ -59,7 +60,8 @@ extension TokenStore {
     private static func suspension(_ row: Row) -> Suspension {
         Suspension(
             kind: Suspension.Kind(rawValue: row["kind"]) ?? .snooze, until: (row["until_at"] as Int64?).map(Date.init(millisecondsSince1970:)),
-            reason: row["reason"], by: row["set_by"], at: Date(millisecondsSince1970: row["set_at"]))
+            reason: row["reason"], by: row["set_by"], byUID: (row["set_by_uid"] as Int64?).map { UInt32(clamping: $0) },
+            at: Date(millisecondsSince1970: row["set_at"]))
     }
 
     private static func knows(_ provider: String, _ tokenID: String, _ db: Database) throws -> Bool {

@@ -20,6 +20,23 @@ import TokenWardenTestSupport
         }
     }
 
+    /// A key of 30,000 dotted parts (or tables nested as deep) is a located error, not a crash.
+    @Test(arguments: [
+        "[[rule]]\nname = \"x\"\n" + Array(repeating: "a", count: 30_000).joined(separator: ".") + " = 1\n",
+        "[[rule]]\nname = \"x\"\nwhen = " + String(repeating: "{ a = ", count: 200) + "1" + String(repeating: " }", count: 200) + "\n",
+    ])
+    func deeplyNestedKeysAreALocatedErrorNotACrash(text: String) throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("10-deep.toml", text)
+        let problems = PolicyLoader().read(directory: dir.path, providers: Self.providers).problems
+        #expect(problems.count == 1, "\(problems)")
+        let problem = try #require(problems.first)
+        #expect(problem.file == path && problem.line == 3, "\(problem)")
+        #expect(
+            problem.message.contains("more than 32 dotted parts") || problem.message.contains("nested more than 32 levels deep")
+                || problem.message.contains("syntax error"), "\(problem)")
+    }
+
     @Test func readsRulesFromEveryFileInNameOrder() throws {
         let dir = try TemporaryDirectory()
         try dir.write(
