@@ -3,6 +3,8 @@ import Foundation
 /// Places in a rotation, or in sending a notification, where a test can make tokenwarden die with SIGKILL, named by the environment
 /// variable `TOKENWARDEN_TEST_CRASH_AT` (e.g. `after-create`). The SIGKILL tests kill the real process
 /// at each of them and prove that the next start resumes or compensates. Unset, nothing happens.
+/// Debug builds only (the tests'): a release build never reads the variable, so nobody who can set
+/// the environment of an installed tokenwarden can make it die half-way through a rotation.
 public enum CrashPoint: String, Sendable, CaseIterable {
     /// Planned and committed; the provider not yet asked.
     case beforeCreate = "before-create"
@@ -28,11 +30,16 @@ public enum CrashPoint: String, Sendable, CaseIterable {
         .beforeCreate, .afterCreate, .afterCreated, .afterSpool, .afterDeliver, .afterDelivered, .afterRevokeOld,
     ]
 
-    static let environmentKey = "TOKENWARDEN_TEST_CRASH_AT"
-    private static let armed = ProcessInfo.processInfo.environment[environmentKey].flatMap(CrashPoint.init(rawValue:))
+    #if DEBUG
+        static let environmentKey = "TOKENWARDEN_TEST_CRASH_AT"
+        private static let armed = ProcessInfo.processInfo.environment[environmentKey].flatMap(CrashPoint.init(rawValue:))
+    #endif
 
-    /// Dies here, at once and without cleanup, when this is the armed point.
+    /// Dies here, at once and without cleanup, when this is the armed point (debug builds only).
+    @inline(__always)
     func pass() {
-        if Self.armed == self { kill(getpid(), SIGKILL) }
+        #if DEBUG
+            if Self.armed == self { kill(getpid(), SIGKILL) }
+        #endif
     }
 }

@@ -22,8 +22,9 @@ public struct NotificationSender: Sendable {
         self.templates = templates
     }
 
-    /// Sends `message` through `notifier`, or throws why it did not go.
-    public func send(_ message: OutboxMessage, via notifier: Notifier) async throws {
+    /// Sends `message` through `notifier` at `now` (the webhook signature's timestamp), or throws
+    /// why it did not go.
+    public func send(_ message: OutboxMessage, via notifier: Notifier, at now: Date = Date()) async throws {
         let payload = Data(message.payload.utf8)
         switch notifier.channel {
         case .webhook(let url, let format, let secret):
@@ -32,13 +33,17 @@ public struct NotificationSender: Sendable {
                 case .json: Array(payload)
                 case .slack: Array(slackBody(message).utf8)
                 }
-            var headers = [("Content-Type", "application/json"), ("X-Tokenwarden-Idempotency-Key", message.idempotencyKey)]
+            let timestamp = String(Int64(now.timeIntervalSince1970))
+            var headers = [
+                ("Content-Type", "application/json"), ("X-Tokenwarden-Idempotency-Key", message.idempotencyKey),
+                ("X-Tokenwarden-Timestamp", timestamp),
+            ]
             // What a receiver that echoes its request must not make us log: the key and the credential.
             var secrets: [Secret] = []
             if let secret {
                 let key = try credentials.loadKey(secret)
                 secrets.append(key)
-                headers.append(("X-Tokenwarden-Signature-256", Self.signature(of: body, key: key)))
+                headers.append(("X-Tokenwarden-Signature-256", Self.signature(of: body, timestamp: timestamp, key: key)))
             }
             if let authorization = notifier.authorization {
                 let value = try credentials.loadKey(authorization.credential)
@@ -63,10 +68,13 @@ public struct NotificationSender: Sendable {
         }
     }
 
-    /// `sha256=` and the hex HMAC-SHA256 of the body, as GitHub signs its webhooks: the receiver
-    /// computes the same with the shared key and compares in constant time.
-    public static func signature(of body: [UInt8], key: Secret) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.reveal().utf8)))
+    /// `sha256=` and the hex HMAC-SHA256 of `timestamp.body` (the `X-Tokenwarden-Timestamp` value, a
+    /// dot, the body), as Slack and Stripe sign: the receiver computes the same with the shared key,
+    /// compares in constant time, and refuses a timestamp more than 5 minutes from its clock, so a
+    /// captured request cannot be replayed later.
+    public static func signature(of body: [UInt8], timestamp: String, key: Secret) -> String {
+        let signed = Array((timestamp + ".").utf8) + body
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(key.reveal().utf8)))
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 

@@ -46,7 +46,7 @@ public struct OutboxDispatcher: Sendable {
             }
             do {
                 CrashPoint.beforeSend.pass()
-                try await sender.send(message, via: notifier)
+                try await sender.send(message, via: notifier, at: clock())
                 CrashPoint.afterSend.pass()
                 try? store.markSent(message.id, at: clock())
                 events.append(.notificationSent(message, via: notifier))

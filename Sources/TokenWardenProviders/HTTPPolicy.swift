@@ -9,12 +9,15 @@ public struct HTTPPolicy: Sendable, Hashable {
     public var backoff: BackoffPolicy
     /// Requests made for one call at the most (the first try included).
     public var maximumAttempts: Int
-    /// A larger response body is refused (a page of 200 AWX tokens is about 100 KB).
+    /// A larger response body is refused (a page of 200 AWX tokens is about 100 KB; 12d Synergy
+    /// lists every token in one answer, about 40,000 tokens in 16 MiB). Reading a page costs about
+    /// five times its size at the peak: `sync` of one 15 MB Cryptlex page peaked at 131 MB RSS
+    /// against 54 MB for a 10 KB page, 30 MB at 209 MB (debug build, /usr/bin/time -v, issue 33).
     public var maximumBodyBytes: Int
 
     public static let standard = HTTPPolicy(
         connectTimeout: 10, requestTimeout: 60, backoff: .standard,
-        maximumAttempts: 6, maximumBodyBytes: 32 << 20)
+        maximumAttempts: 6, maximumBodyBytes: 16 << 20)
 
     /// The standard policy with another request timeout (`[daemon] request_timeout`); connecting
     /// never takes longer than a whole request may.

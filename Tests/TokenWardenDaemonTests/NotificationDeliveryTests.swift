@@ -73,7 +73,12 @@ struct NotificationDeliveryTests {
             #expect(delivery.headers["x-tokenwarden-idempotency-key"] == payload.id)
             #expect(payload.items.map(\.tokenName) == ["backup", "deploy"], "sorted by expiry, soonest first")
             #expect(payload.items.first?.command == "tokenwarden show sim-awx/2")
-            let mac = HMAC<SHA256>.authenticationCode(for: delivery.body, using: SymmetricKey(data: Data(Self.hmacKey.utf8)))
+            // Signed as README says: HMAC-SHA256 of the timestamp header, a dot and the body; the
+            // timestamp is the send time (the test clock), so a replay later is refused.
+            let timestamp = try #require(delivery.headers["x-tokenwarden-timestamp"])
+            #expect(Int64(timestamp) == Int64(daemon.clock.date.timeIntervalSince1970), "sent at the test clock's time")
+            let signed = Data((timestamp + ".").utf8) + delivery.body
+            let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(Self.hmacKey.utf8)))
             #expect(delivery.headers["x-tokenwarden-signature-256"] == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
             #expect(delivery.headers["authorization"] == "Bearer " + Self.receiverToken, "the receiver's credential, as a header")
             let credential = await daemon.simulator.provider(.awx).credential
