@@ -9,6 +9,7 @@ struct HistoryJSON: Encodable {
     enum Keys: String, CodingKey {
         case provider, id, name, source, event, detail, rule
         case occurredAt = "occurred_at"
+        case actorUID = "actor_uid"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -21,5 +22,6 @@ struct HistoryJSON: Encodable {
         try container.encode(entry.event, forKey: .event)
         try container.encode(entry.detail, forKey: .detail)
         try container.encode(entry.rule, forKey: .rule)
+        if entry.source == .action { try container.encode(entry.actorUID, forKey: .actorUID) }
     }
 }

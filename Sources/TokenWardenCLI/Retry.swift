@@ -29,11 +29,14 @@ struct Retry: ConfiguredCommand {
     var reason: String
 
     func run(_ context: CommandContext) async throws {
-        let by = AdminIdentity.current(environment: context.environment).description
+        let by = AdminIdentity.current(environment: context.environment)
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)
-        guard let run = try store.rearmWrites(provider: target.provider, tokenID: target.id, by: by, reason: reason, at: Date()) else {
+        guard
+            let run = try store.rearmWrites(
+                provider: target.provider, tokenID: target.id, by: by.description, byUID: by.uid, reason: reason, at: Date())
+        else {
             throw Refusal("tokenwarden has not given up on \(target.reference): nothing to re-arm (`tokenwarden status` lists what it gave up on)")
         }
         print(

@@ -26,11 +26,14 @@ struct Unsnooze: ConfiguredCommand {
     var reason = "ended early"
 
     func run(_ context: CommandContext) async throws {
-        let by = AdminIdentity.current(environment: context.environment).description
+        let by = AdminIdentity.current(environment: context.environment)
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)
-        guard let lifted = try store.lift(provider: target.provider, tokenID: target.id, by: by, reason: reason, at: Date()) else {
+        guard
+            let lifted = try store.lift(
+                provider: target.provider, tokenID: target.id, by: by.description, byUID: by.uid, reason: reason, at: Date())
+        else {
             throw Refusal("\(target.reference) is neither snoozed nor exempt")
         }
         print("\(target.reference) \"\(target.name)\" is no longer \(lifted.kind == .snooze ? "snoozed" : "exempt")".terminalSafe)

@@ -176,7 +176,7 @@ public struct ConfigLoader: Sendable {
         var limits = ListingLimits.standard
         if let pages = reader.integer("max_listing_pages", in: 1...100_000_000) { limits.pages = pages }
         if let time = reader.timeSpan("max_listing_time") {
-            if time.seconds >= 1 { limits.time = time } else { reader.report("max_listing_time", "must be at least 1s (the default is 6h)") }
+            if time.seconds >= 1 { limits.time = time } else { reader.report("max_listing_time", "must be at least 1s (the default is 2h)") }
         }
         let owners = readOwners(reader, kind: kind)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }

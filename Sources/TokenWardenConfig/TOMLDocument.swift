@@ -20,12 +20,13 @@ struct TOMLDocument: Sendable {
 
     static func parse(text: String, path: String) -> Result<TOMLDocument, ConfigProblem> {
         // toml++ (under TOMLKit) recurses once per dotted part of a key: 30,000 parts overflowed the
-        // stack inside the parser (exit 139, issue 33), so such a key never reaches it.
+        // stack inside the parser (exit 139, issue 33), so such a line never reaches it.
         if let line = overlyDottedLine(text) {
             return .failure(
                 ConfigProblem(
                     file: path, line: line,
-                    message: "a key or table name with more than \(maximumDepth) dotted parts: no tokenwarden setting is nested like that"))
+                    message: "more than \(maximumDotsPerLine) dots on one line (dotted keys or numbers): no tokenwarden setting is written like that")
+            )
         }
         do {
             let table = try TOMLTable(string: text)
@@ -46,34 +47,71 @@ struct TOMLDocument: Sendable {
         }
     }
 
-    /// The first line whose key (before `=`) or table header has more than `maximumDepth` dots outside
-    /// quotes; lines inside multi-line strings are skipped.
+    /// Dots one line may hold outside strings and comments. toml++ recurses once per dotted part of
+    /// a key (in a table header, before `=`, or inside an inline table), so the check counts every
+    /// dot of the line: a float is a dot too, and a line of more than 256 floats is refused with it.
+    static let maximumDotsPerLine = 256
+
+    /// The first line with more than `maximumDotsPerLine` dots outside strings (basic with escapes,
+    /// literal, and both multi-line forms) and comments; nil when there is none.
     static func overlyDottedLine(_ text: String) -> Int? {
-        var inMultiline: String?
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let delimiter = inMultiline {
-                if line.components(separatedBy: delimiter).count % 2 == 0 { inMultiline = nil }
+        enum State { case normal, comment, basic, literal, multilineBasic, multilineLiteral }
+        let scalars = Array(text.unicodeScalars)
+        var state = State.normal
+        var line = 1
+        var dots = 0
+        var index = 0
+        func tripled(_ quote: Unicode.Scalar) -> Bool {
+            index + 2 < scalars.count && scalars[index] == quote && scalars[index + 1] == quote && scalars[index + 2] == quote
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\n" {
+                if dots > maximumDotsPerLine { return line }
+                line += 1
+                dots = 0
+                if state != .multilineBasic && state != .multilineLiteral { state = .normal }
+                index += 1
                 continue
             }
-            var dots = 0
-            var quote: Character?
-            for character in line {
-                if let open = quote {
-                    if character == open { quote = nil }
-                } else if character == "\"" || character == "'" {
-                    quote = character
-                } else if character == "." {
+            switch state {
+            case .normal:
+                if scalar == "#" {
+                    state = .comment
+                } else if tripled("\"") {
+                    state = .multilineBasic
+                    index += 2
+                } else if tripled("'") {
+                    state = .multilineLiteral
+                    index += 2
+                } else if scalar == "\"" {
+                    state = .basic
+                } else if scalar == "'" {
+                    state = .literal
+                } else if scalar == "." {
                     dots += 1
-                } else if character == "=" || character == "#" {
-                    break
+                }
+            case .comment: break
+            case .basic:
+                if scalar == "\\" { index += 1 } else if scalar == "\"" { state = .normal }
+            case .literal:
+                if scalar == "'" { state = .normal }
+            case .multilineBasic:
+                if scalar == "\\" {
+                    index += 1
+                } else if tripled("\"") {
+                    state = .normal
+                    index += 2
+                }
+            case .multilineLiteral:
+                if tripled("'") {
+                    state = .normal
+                    index += 2
                 }
             }
-            if dots > maximumDepth { return index + 1 }
-            for delimiter in ["\"\"\"", "'''"] where line.components(separatedBy: delimiter).count % 2 == 0 {
-                inMultiline = delimiter
-            }
+            index += 1
         }
-        return nil
+        return dots > maximumDotsPerLine ? line : nil
     }
 
     /// The line whose key or table header has the most dotted parts or opening brackets: where a

@@ -15,7 +15,9 @@ public enum AtomicFile {
         _ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
         syncDirectory: (Int32) -> Int32 = { fsync($0) }
     ) throws -> [String] {
-        let directory = (path as NSString).deletingLastPathComponent
+        // A bare file name (`report --html tokens.html`) lives in the current directory.
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
         let name = (path as NSString).lastPathComponent
         var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

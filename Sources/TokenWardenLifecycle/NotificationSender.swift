@@ -38,8 +38,14 @@ public struct NotificationSender: Sendable {
                 ("Content-Type", "application/json"), ("X-Tokenwarden-Idempotency-Key", message.idempotencyKey),
                 ("X-Tokenwarden-Timestamp", timestamp),
             ]
-            // What a receiver that echoes its request must not make us log: the key and the credential.
+            // What a receiver that echoes its request must not make us log: the key, the credential,
+            // and the URL's path and query (Slack's and Mattermost's hook URLs carry their key there).
             var secrets: [Secret] = []
+            if let components = URLComponents(string: url) {
+                let path = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+                if path.count > 1 { secrets.append(Secret(path)) }
+                if let query = components.percentEncodedQuery { secrets.append(Secret(query)) }
+            }
             if let secret {
                 let key = try credentials.loadKey(secret)
                 secrets.append(key)

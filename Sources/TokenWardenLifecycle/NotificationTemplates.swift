@@ -101,8 +101,9 @@ public struct NotificationTemplates: Sendable {
     public enum Format: Sendable {
         /// Mail and command text: each field on one line, control characters shown as `\u{…}`.
         case plain
-        /// Slack, Mattermost and Rocket.Chat: as plain, and `&`, `<`, `>` escaped as Slack documents,
-        /// so a token name cannot write `<!channel>` or a link whose text lies about its target.
+        /// Slack, Mattermost and Rocket.Chat: as plain, `&`, `<`, `>` escaped as Slack documents, and
+        /// Markdown links and `@` mentions broken, so a token name can neither write `<!channel>` or
+        /// `@all` nor a link whose text lies about its target.
         case slack
     }
 
@@ -123,9 +124,28 @@ public struct NotificationTemplates: Sendable {
         case .plain: return line
         case .slack:
             // https://api.slack.com/reference/surfaces/formatting#escaping: these three, and only these.
-            return line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            let slack = line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;")
+            return breakingMarkdownLinksAndMentions(slack)
         }
+    }
+
+    /// Mattermost and Rocket.Chat take the same `{"text": …}` but render Markdown and act on
+    /// `@channel`-style mentions: a zero-width space (U+200B, invisible in all three) goes between
+    /// `]` and `(`, so `[https://sso…](https://evil)` is no link, and after an `@` that starts a word,
+    /// so `@all` notifies no one. An `@` inside a word (an e-mail address) is left alone.
+    static func breakingMarkdownLinksAndMentions(_ text: String) -> String {
+        var result = ""
+        var previous: Character?
+        for character in text {
+            if character == "(" && previous == "]" { result.append("\u{200B}") }
+            result.append(character)
+            if character == "@" && !(previous.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" } ?? false) {
+                result.append("\u{200B}")
+            }
+            previous = character
+        }
+        return result
     }
 
     /// What a template sees: the payload's JSON field names (see the README's schema), plus

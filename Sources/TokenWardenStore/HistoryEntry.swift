@@ -19,4 +19,7 @@ public struct HistoryEntry: Sendable, Hashable {
     public var event: String
     public var detail: String
     public var rule: String?
+    /// An admin's command: the real uid of the process that ran it (nil for everything else, and for
+    /// commands recorded before tokenwarden kept it).
+    public var actorUID: UInt32? = nil
 }

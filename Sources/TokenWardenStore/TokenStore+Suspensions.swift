@@ -24,20 +24,20 @@ extension TokenStore {
             let until = suspension.until.map { "until \(ProviderTimestamp.format($0)); " } ?? ""
             try Self.auditAdmin(
                 db, provider: provider, tokenID: tokenID, action: suspension.kind.rawValue, at: suspension.at,
-                detail: "\(until)by \(suspension.by): \(suspension.reason)")
+                detail: "\(until)by \(suspension.by): \(suspension.reason)", actorUID: suspension.byUID)
             return true
         }
     }
 
     /// Ends a token's snooze or exemption; returns the one it had (nil: none, nothing recorded).
-    public func lift(provider: String, tokenID: String, by: String, reason: String, at now: Date) throws -> Suspension? {
+    public func lift(provider: String, tokenID: String, by: String, byUID: UInt32? = nil, reason: String, at now: Date) throws -> Suspension? {
         try writer.write { db in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM token_suspension WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID])
             else { return nil }
             try db.execute(sql: "DELETE FROM token_suspension WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID])
-            try Self.auditAdmin(db, provider: provider, tokenID: tokenID, action: "unsnooze", at: now, detail: "by \(by): \(reason)")
+            try Self.auditAdmin(db, provider: provider, tokenID: tokenID, action: "unsnooze", at: now, detail: "by \(by): \(reason)", actorUID: byUID)
             return Self.suspension(row)
         }
     }
@@ -69,11 +69,14 @@ extension TokenStore {
     }
 
     /// An admin's command in the audit trail: `mode` "admin", what was done and by whom in the detail.
-    static func auditAdmin(_ db: Database, provider: String, tokenID: String, action: String, at: Date, detail: String) throws {
+    /// `actorUID`: the real uid of the process that ran it.
+    static func auditAdmin(
+        _ db: Database, provider: String, tokenID: String, action: String, at: Date, detail: String, actorUID: UInt32?
+    ) throws {
         try db.execute(
             sql: """
-                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
-                VALUES (?, ?, ?, NULL, ?, 'admin', 'succeeded', ?)
-                """, arguments: [provider, tokenID, at.millisecondsSince1970, action, detail])
+                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, actor_uid)
+                VALUES (?, ?, ?, NULL, ?, 'admin', 'succeeded', ?, ?)
+                """, arguments: [provider, tokenID, at.millisecondsSince1970, action, detail, actorUID.map { Int64($0) }])
     }
 }

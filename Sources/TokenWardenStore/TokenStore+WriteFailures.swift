@@ -48,13 +48,15 @@ extension TokenStore {
 
     /// `tokenwarden retry`: ends the token's run of failures, with the admin's audit entry (who and
     /// why), in one transaction. Nil when tokenwarden had not given up on the token.
-    public func rearmWrites(provider: String, tokenID: String, by admin: String, reason: String, at now: Date) throws -> WriteFailureRun? {
+    public func rearmWrites(
+        provider: String, tokenID: String, by admin: String, byUID: UInt32? = nil, reason: String, at now: Date
+    ) throws -> WriteFailureRun? {
         try writer.write { db in
             guard let run = try Self.writeFailure(db, provider: provider, tokenID: tokenID), run.gaveUpAt != nil else { return nil }
             try db.execute(sql: "DELETE FROM write_failure WHERE provider_id = ? AND token_id = ?", arguments: [provider, tokenID])
             try Self.auditAdmin(
                 db, provider: provider, tokenID: tokenID, action: "retry", at: now,
-                detail: "by \(admin): \(reason) (after \(run.failures) failures in a row, the last: \(run.lastError))")
+                detail: "by \(admin): \(reason) (after \(run.failures) failures in a row, the last: \(run.lastError))", actorUID: byUID)
             return run
         }
     }

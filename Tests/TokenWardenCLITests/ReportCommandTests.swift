@@ -116,6 +116,15 @@ extension SubprocessSuites {
             #expect(!lines.contains { $0.hasPrefix("<") }, "no line is a raw HTML block: \(result.stdout)")
         }
 
+        /// A bare file name is written in the current directory, as any command line tool does.
+        @Test func aRelativeOutputPathIsWrittenInTheCurrentDirectory() async throws {
+            let setup = try await Self.setup()
+            let run = try BuiltProduct.capture(
+                "/bin/sh", ["-c", "cd '\(setup.dir.path)' && '\(BuiltProduct.executable)' report --markdown tokens.md --config '\(setup.config)'"])
+            #expect(run.status == 0, "\(run.output)")
+            #expect(try String(contentsOfFile: setup.dir.subpath("tokens.md"), encoding: .utf8).hasPrefix("# tokenwarden inventory report"))
+        }
+
         /// `report` replaces its output file whole (a temp file, mode set on the descriptor, renamed
         /// over the name): a symlink swapped in at the name while it writes, as a writer of the
         /// directory could, is replaced, never followed or chmodded.

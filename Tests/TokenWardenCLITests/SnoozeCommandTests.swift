@@ -59,6 +59,12 @@ import TokenWardenTestSupport
         let history = try await setup.run("history", "awx-main/4")
         #expect(history.stdout.contains("snooze (admin)") && history.stdout.contains(by), "\(history.stdout)")
         #expect(history.stdout.contains("unsnooze (admin)") && history.stdout.contains("vendor declined"))
+        // The real uid, in its own field of each admin entry of the permanent audit trail.
+        let historyJSON = try await setup.run("history", "awx-main/4", "--json")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(historyJSON.stdout.utf8)) as? [[String: Any]])
+        let admin = entries.filter { ($0["event"] as? String)?.hasSuffix("(admin)") == true }
+        #expect(admin.count == 2, "\(historyJSON.stdout)")
+        #expect(admin.allSatisfy { $0["actor_uid"] as? Int == Int(getuid()) }, "\(admin)")
     }
 
     @Test(arguments: [

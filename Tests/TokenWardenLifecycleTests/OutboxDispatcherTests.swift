@@ -53,7 +53,8 @@ import TokenWardenStore
         }
     }
 
-    /// The same given-up messages reported twice (a pass repeated after a crash) queue one summary.
+    /// A summary's key is made of what it reports, so the same report queued twice is one message
+    /// (and a resend of it carries the same key, like every other message).
     @Test func theSummaryOfGivenUpMessagesIsKeyedByWhatItReports() throws {
         let store = try TokenStore.inMemory()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
