@@ -64,6 +64,13 @@ struct TOMLDocument: Sendable {
         func tripled(_ quote: Unicode.Scalar) -> Bool {
             index + 2 < scalars.count && scalars[index] == quote && scalars[index + 1] == quote && scalars[index + 2] == quote
         }
+        // A multi-line string may end in four or five quotes (`"""a""""` holds `a"`): the closing
+        // three are the last ones. Returns how far to move past the first, minus the one the loop adds.
+        func closingQuotes(_ quote: Unicode.Scalar) -> Int {
+            var extra = 0
+            while extra < 2, index + 3 + extra < scalars.count, scalars[index + 3 + extra] == quote { extra += 1 }
+            return 2 + extra
+        }
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\n" {
@@ -93,20 +100,26 @@ struct TOMLDocument: Sendable {
                 }
             case .comment: break
             case .basic:
-                if scalar == "\\" { index += 1 } else if scalar == "\"" { state = .normal }
+                if scalar == "\\" {
+                    if index + 1 < scalars.count, scalars[index + 1] != "\n" { index += 1 }
+                } else if scalar == "\"" {
+                    state = .normal
+                }
             case .literal:
                 if scalar == "'" { state = .normal }
             case .multilineBasic:
+                // An escape takes the next character, but a line-ending backslash leaves the newline
+                // to be counted.
                 if scalar == "\\" {
-                    index += 1
+                    if index + 1 < scalars.count, scalars[index + 1] != "\n" { index += 1 }
                 } else if tripled("\"") {
                     state = .normal
-                    index += 2
+                    index += closingQuotes("\"")
                 }
             case .multilineLiteral:
                 if tripled("'") {
                     state = .normal
-                    index += 2
+                    index += closingQuotes("'")
                 }
             }
             index += 1
@@ -118,7 +131,8 @@ struct TOMLDocument: Sendable {
     /// too-deep nesting most likely is.
     private static func deepestLine(_ text: String) -> Int {
         var deepest = (line: 1, marks: -1)
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // By scalars: a CRLF is one Character, and a Character split would see one line.
+        for (index, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let marks = line.reduce(0) { $0 + ($1 == "." || $1 == "[" || $1 == "{" ? 1 : 0) }
             if marks > deepest.marks { deepest = (index + 1, marks) }
         }

@@ -133,14 +133,16 @@ public struct NotificationTemplates: Sendable {
     /// Mattermost and Rocket.Chat take the same `{"text": …}` but render Markdown and act on
     /// `@channel`-style mentions: a zero-width space (U+200B, invisible in all three) goes between
     /// `]` and `(`, so `[https://sso…](https://evil)` is no link, and after an `@` that starts a word,
-    /// so `@all` notifies no one. An `@` inside a word (an e-mail address) is left alone.
+    /// so `@all` notifies no one. An `@` after a letter or digit (an e-mail address) is left alone.
     static func breakingMarkdownLinksAndMentions(_ text: String) -> String {
         var result = ""
         var previous: Character?
         for character in text {
             if character == "(" && previous == "]" { result.append("\u{200B}") }
             result.append(character)
-            if character == "@" && !(previous.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" } ?? false) {
+            // Only a letter or digit before it keeps an `@` from starting a mention: Mattermost strips
+            // `.`, `-`, `_` and `:` from a word's start and splits words on them.
+            if character == "@" && !(previous.map { $0.isLetter || $0.isNumber } ?? false) {
                 result.append("\u{200B}")
             }
             previous = character

@@ -327,10 +327,12 @@ extension TokenStore {
             }
         }
         migrator.registerMigration("recordAdminUID") { db in
-            // The real uid of whoever snoozed or exempted a token, and of an admin's command in the
-            // audit trail, beside the words (which may name the user behind sudo): what the kernel
-            // said, not the environment.
+            // The real uid of whoever snoozed or exempted a token, beside the words (which may name
+            // the user behind sudo): what the kernel said, not the environment.
             try db.alter(table: "token_suspension") { t in t.add(column: "set_by_uid", .integer) }
+        }
+        migrator.registerMigration("recordAdminActionUID") { db in
+            // The same for an admin's command in the audit trail (`history --json` `actor_uid`).
             try db.alter(table: "action") { t in t.add(column: "actor_uid", .integer) }
         }
         return migrator

@@ -25,21 +25,26 @@ import TokenWardenTestSupport
     /// A key of 30,000 dotted parts, wherever it is written (toml++ recursed on it until the stack
     /// overflowed), or tables nested deeper than any setting, is a located error, not a crash.
     @Test(arguments: [
-        ("[[rule]]\nname = \"x\"\n" + dotted + " = 1\n", "more than 256 dots on one line"),
-        ("[[rule]]\nname = \"x\"\nwhen = { " + dotted + " = 1 }\n", "more than 256 dots on one line"),
+        ("[[rule]]\nname = \"x\"\n" + dotted + " = 1\n", 3, "more than 256 dots on one line"),
+        ("[[rule]]\nname = \"x\"\nwhen = { " + dotted + " = 1 }\n", 3, "more than 256 dots on one line"),
         // An escaped quote in a string, then a quoted key with an escaped quote.
-        ("[[rule]]\nname = \"x\\\" # '''\"\n\"\\\"\"." + dotted + " = 1\n", "more than 256 dots on one line"),
+        ("[[rule]]\nname = \"x\\\" # '''\"\n\"\\\"\"." + dotted + " = 1\n", 3, "more than 256 dots on one line"),
         // Triple quotes inside a literal string and a comment open no multi-line string.
-        ("[[rule]]\nname = '\"\"\"' # \"\"\"\n[" + dotted + "]\n", "more than 256 dots on one line"),
-        ("[[rule]]\nname = \"x\"\n" + Array(repeating: "a", count: 40).joined(separator: ".") + " = 1\n", "nested more than 32 levels deep"),
+        ("[[rule]]\nname = '\"\"\"' # \"\"\"\n[" + dotted + "]\n", 3, "more than 256 dots on one line"),
+        // A multi-line string closed by four or five quotes, then a dotted key on the same line.
+        ("[[rule]]\nname = \"x\"\nx = { s = \"\"\"a\"\"\"\", " + dotted + " = 1 }\n", 3, "more than 256 dots on one line"),
+        ("[[rule]]\nname = \"x\"\nx = [\'\'\'a\'\'\'\'\', { " + dotted + " = 1 }]\n", 3, "more than 256 dots on one line"),
+        // A line-ending backslash in a multi-line string: the lines after it are still counted.
+        ("[[rule]]\nname = \"\"\"\\\n\\\nx\"\"\"\n" + dotted + " = 1\n", 5, "more than 256 dots on one line"),
+        ("[[rule]]\nname = \"x\"\n" + Array(repeating: "a", count: 40).joined(separator: ".") + " = 1\n", 3, "nested more than 32 levels deep"),
     ])
-    func deeplyNestedKeysAreALocatedErrorNotACrash(text: String, problem expected: String) throws {
+    func deeplyNestedKeysAreALocatedErrorNotACrash(text: String, line: Int, problem expected: String) throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("10-deep.toml", text)
         let problems = PolicyLoader().read(directory: dir.path, providers: Self.providers).problems
         #expect(problems.count == 1, "\(problems)")
         let problem = try #require(problems.first)
-        #expect(problem.file == path && problem.line == 3, "\(problem)")
+        #expect(problem.file == path && problem.line == line, "\(problem)")
         #expect(problem.message.contains(expected), "\(problem)")
     }
 

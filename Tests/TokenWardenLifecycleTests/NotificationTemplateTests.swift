@@ -60,9 +60,12 @@ import TokenWardenTestSupport
         #expect(plain.contains(name), "mail text is not HTML: \(plain)")
         // Mattermost and Rocket.Chat read the same body as Markdown, with @-mentions.
         let markdown = NotificationTemplates.builtIn.render(
-            Self.digest(name: "[https://sso.example.com](https://evil.example) @all ping alice@example.com"), format: .slack)
-        #expect(markdown.contains("[https://sso.example.com]\u{200B}(https://evil.example) @\u{200B}all ping alice@example.com"), "\(markdown)")
-        #expect(!markdown.contains("](") && !markdown.contains(" @all"))
+            Self.digest(name: "[https://sso.example.com](https://evil.example) @all .@channel build-@here alice@example.com"), format: .slack)
+        #expect(
+            markdown.contains(
+                "[https://sso.example.com]\u{200B}(https://evil.example) @\u{200B}all .@\u{200B}channel build-@\u{200B}here alice@example.com"),
+            "\(markdown)")
+        #expect(!markdown.contains("](") && !markdown.contains("@all") && !markdown.contains("@channel") && !markdown.contains("@here"))
         let dir = try TemporaryDirectory()
         try dir.write("templates/digest.mustache", "<!here> {{#items}}{{token_name}}{{/items}}")
         let admins = try NotificationTemplates.load(directory: dir.subpath("templates"))
