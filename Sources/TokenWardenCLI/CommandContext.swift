@@ -9,7 +9,7 @@ import TokenWardenStore
 /// What every configured subcommand shares, made once per run (the shape of SwiftPM's
 /// `SwiftCommandState`): the environment, the configuration loaded the way the command needs it,
 /// one HTTP client shut down however the command ends, and errors turned into messages and exit
-/// codes the same way everywhere: 0 ok, 1 failure or refusal, 2 invalid configuration.
+/// codes the same way everywhere: 0 ok, 1 failure or refusal, 2 usage error or invalid configuration.
 final class CommandContext {
     let configPath: String
     let environment: [String: String]
@@ -49,6 +49,24 @@ final class CommandContext {
         return loaded
     }
 
+    /// The state directory's cycle lock, held alone while a command polls or writes to providers:
+    /// waits (saying so on stderr) for the daemon's running cycle, or another command, to finish.
+    func exclusiveCycle(_ configuration: Configuration, patience: Duration = .seconds(600)) async throws -> StateLock {
+        let state = configuration.daemon.stateDirectory
+        guard
+            let lock = try await StateLock.cycle(
+                stateDirectory: state, patience: patience,
+                waiting: { pid in
+                    StandardError.note("waiting for PID \(pid.map(String.init) ?? "?") (the daemon's cycle, or another command) to finish…")
+                })
+        else {
+            throw Refusal(
+                "PID \(StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?") has held \(state)/cycle.lock for "
+                    + "\(patience.components.seconds / 60) minutes; try again once its cycle is done")
+        }
+        return lock
+    }
+
     /// The command's HTTP client, made with the configuration's timeouts at first use.
     func http(for configuration: Configuration) -> ProviderHTTPClient {
         if let client { return client }
@@ -71,12 +89,15 @@ final class CommandContext {
         case let error as ConfigError:
             StandardError.lines(error.description)
             return ExitCode(2)
+        case let lock as StateLockError:
+            StandardError.error(lock.description)
+            return ExitCode(2)
         case let refusal as Refusal:
             StandardError.error(refusal.description)
             return .failure
         case let usage as ValidationError:
             StandardError.error(usage.message)
-            return .failure
+            return ExitCode(2)
         default:
             StandardError.error("\(error)")
             return .failure

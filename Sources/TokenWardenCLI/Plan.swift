@@ -51,6 +51,8 @@ struct Plan: ConfiguredCommand {
     func run(_ context: CommandContext) async throws {
         let (configuration, policies) = try context.configurationWithPolicies()
         if refresh {
+            let lock = try await context.exclusiveCycle(configuration)
+            defer { withExtendedLifetime(lock) {} }
             let (report, failed) = try await Sync.poll(configuration, http: context.http(for: configuration))
             FileHandle.standardError.write(Data((report + "\n\n").utf8))
             if failed { StandardError.warning("some providers failed to poll; planning on what the inventory has for them") }

@@ -71,6 +71,8 @@ struct Rehearse: ConfiguredCommand {
             signer = try ProviderDrivers.make(for: config, credential: credential, http: http)
         }
         let store = try configuration.openStore()
+        let lock = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(lock) {} }
         let now = Date()
         try await Rehearsal.sweep(provider: config.id, driver: driver, store: store, settles: http.policy.createSettles, now: now)
         var signerTokenID: String?

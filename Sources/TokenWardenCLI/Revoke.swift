@@ -14,13 +14,20 @@ struct Revoke: ConfiguredCommand {
             TOKEN is PROVIDER/ID (e.g. awx-main/42) or a token name that is unique in the inventory. \
             tokenwarden asks for confirmation on a terminal; scripts pass --yes. The attempt is \
             written to the audit trail before the provider is called and its result after \
-            (`tokenwarden history TOKEN`). A token the provider no longer has counts as revoked.
+            (`tokenwarden history TOKEN`). A token the provider no longer has counts as revoked; one \
+            the inventory already has as revoked or gone is not asked for again.
+
+            A snoozed or exempt token is refused, naming who set it and why; \
+            --override-suspension --reason TEXT acts anyway, and records that and why.
 
             tokenwarden will not revoke its own credential (a provider's self_token_id, or the SailPoint \
             PAT it signs in with). Planning Center has no revoke API: revoke those in its web UI.
 
-            Example:
+            Run while the daemon is in a cycle, it waits for that cycle to end (up to 10 minutes).
+
+            Examples:
               tokenwarden revoke awx-main/42 --yes
+              tokenwarden revoke awx-main/41 --override-suspension --reason "leaked, CHG-77"
             """
     )
 
@@ -32,20 +39,50 @@ struct Revoke: ConfiguredCommand {
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
+    @OptionGroup var suspension: SuspensionOverride
+
+    @Flag(help: "Print the outcome as one JSON object (docs/json.md).")
+    var json = false
+
     func run(_ context: CommandContext) async throws {
+        let admin = AdminIdentity.current(environment: context.environment)
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let (target, provider) = try NamedToken.resolve(token, in: store, configuration: configuration, verb: "revoke")
-        guard try Confirmation.ask("Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?", yes: yes, verb: "revoke")
+        // Nothing to ask the provider: the inventory already knows it is revoked or gone. An expired
+        // token may still be listed there, and removing it is what the admin asks for.
+        guard target.state != .revoked, target.state != .gone else {
+            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "already_\(target.state.rawValue)"))
+            if !json { print("\(target.reference) \"\(target.name)\" is already \(target.state.rawValue); nothing to revoke".terminalSafe) }
+            return
+        }
+        let held = try suspension.suspension(of: target, in: store, verb: "revoke", at: Date())
+        guard
+            try Confirmation.ask(
+                "Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?\(SuspensionOverride.question(held))", yes: yes,
+                verb: "revoke")
         else { throw Refusal("not revoked") }
+        // Taken after the question, so an open prompt never holds the daemon's cycles back.
+        let lock = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(lock) {} }
+        guard let current = try store.token(provider: target.provider, id: target.id), current.state != .revoked, current.state != .gone else {
+            throw Refusal("\(target.reference) was revoked while you were asked (`tokenwarden history \(target.reference)`)")
+        }
+        if let held { try suspension.record(held, of: target, in: store, verb: "revoke", by: admin, at: Date()) }
         let driver = try DriverFactory.driver(for: provider, http: context.http(for: configuration))
         let outcome = try await TokenRevoker(store: store, giveUpAfter: configuration.daemon.giveUpAfter).revoke(
-            target, with: driver, mode: .manual, rule: nil, reason: "revoked by an admin with `tokenwarden revoke`")
+            target, with: driver, mode: .manual, rule: nil, reason: "revoked by \(admin.description) with `tokenwarden revoke`",
+            actorUID: admin.uid)
         CommandJournal.record([JournalEvent.revoke(outcome, token: target, rule: nil)])
         switch outcome {
-        case .revoked: print("revoked \(target.reference) \"\(target.name)\"".terminalSafe)
-        case .alreadyGone: print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe)
+        case .revoked:
+            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "revoked"))
+            if !json { print("revoked \(target.reference) \"\(target.name)\"".terminalSafe) }
+        case .alreadyGone:
+            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "already_gone"))
+            if !json { print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe) }
         case .failed(let reason):
+            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "failed", error: reason))
             StandardError.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure
         }

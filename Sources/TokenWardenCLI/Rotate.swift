@@ -29,6 +29,11 @@ struct Rotate: ConfiguredCommand {
             or undoes the rotation on the next start. If delivery fails, the new token is revoked and \
             the old one is untouched. `tokenwarden history TOKEN` shows each step.
 
+            Before anything is created, the delivery target is checked: the file's directory must \
+            exist and be writable by tokenwarden, the command must be executable. A snoozed or exempt \
+            token is refused unless --override-suspension --reason TEXT is given. Run while the daemon \
+            is in a cycle, it waits for that cycle to end (up to 10 minutes).
+
             Planning Center has no API to create tokens; tokenwarden never rotates its own credential.
 
             Examples:
@@ -59,6 +64,11 @@ struct Rotate: ConfiguredCommand {
             """)
     var finish = false
 
+    @OptionGroup var suspension: SuspensionOverride
+
+    @Flag(help: "Print the outcome as one JSON object (docs/json.md).")
+    var json = false
+
     func validate() throws {
         if let deliverFile, !deliverFile.hasPrefix("/") || deliverFile.hasSuffix("/") {
             throw ValidationError("--deliver-file must be an absolute path to a file, not \"\(deliverFile)\"")
@@ -70,17 +80,24 @@ struct Rotate: ConfiguredCommand {
 
     func run(_ context: CommandContext) async throws {
         if finish { return try await finishRotation(context) }
+        let admin = AdminIdentity.current(environment: context.environment)
         let (configuration, policies) = try context.configurationWithPolicies()
         let store = try configuration.openStore()
         let policy = PolicyContext(configuration: configuration, policies: policies, environment: context.environment)
         let (target, provider) = try NamedToken.resolve(token, in: store, configuration: configuration, verb: "rotate")
         let (delivery, rule) = try destination(of: target, provider: provider, policy: policy, store: store)
+        let held = try suspension.suspension(of: target, in: store, verb: "rotate", at: Date())
         let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
         guard
             try Confirmation.ask(
-                "Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?",
+                "Rotate \(target.reference) \"\(target.name)\" at \(provider.kind.displayName), delivering to \(delivery), overlap \(span)?"
+                    + SuspensionOverride.question(held),
                 yes: yes, verb: "rotate")
         else { throw Refusal("not rotated") }
+        // Taken after the question, so an open prompt never holds the daemon's cycles back.
+        let lock = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(lock) {} }
+        if let held { try suspension.record(held, of: target, in: store, verb: "rotate", by: admin, at: Date()) }
         let signers = try policy.signers(store: store)
         guard signers.covers(target) else { throw Refusal("cannot rotate \(target.reference): \(signers.missingCredential(for: target))") }
         let http = context.http(for: configuration)
@@ -95,11 +112,16 @@ struct Rotate: ConfiguredCommand {
         )
         .rotate(
             target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-            reason: "rotated by an admin with `tokenwarden rotate`", driver: driver, creator: creator)
+            reason: "rotated by \(admin.description) with `tokenwarden rotate`", actorUID: admin.uid, driver: driver, creator: creator)
         withExtendedLifetime(lock) {}
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
-        print(EventLine.render(event))
+        if json {
+            try JSONOutput.print(
+                ActionJSON(command: "rotate", token: target, outcome: record.state.rawValue, error: record.failure, rotation: record))
+        } else {
+            print(EventLine.render(event))
+        }
         // Planned: the create's outcome is not known yet; the next sync or daemon cycle settles it.
         if [.failed, .compensating, .planned].contains(record.state) { throw ExitCode.failure }
     }
@@ -125,6 +147,8 @@ struct Rotate: ConfiguredCommand {
         let http = context.http(for: configuration)
         let driver = try DriverFactory.driver(for: provider, http: http)
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        let cycle = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(cycle) {} }
         // One process drives rotations at a time; the daemon may have finished it while we asked.
         guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
@@ -139,7 +163,11 @@ struct Rotate: ConfiguredCommand {
         .finish(record, token: target, driver: driver, by: by)
         let event = JournalEvent.rotation(done, token: try store.token(provider: done.provider, id: done.tokenID))
         CommandJournal.record([event])
-        print(EventLine.render(event))
+        if json {
+            try JSONOutput.print(ActionJSON(command: "rotate", token: target, outcome: done.state.rawValue, error: done.failure, rotation: done))
+        } else {
+            print(EventLine.render(event))
+        }
     }
 
     /// Where the new secret goes (`--deliver-file`, else the rotate rule matching the token) and that
@@ -169,6 +197,10 @@ struct Rotate: ConfiguredCommand {
         guard let delivery = deliverFile.map({ Delivery.file(path: $0) }) ?? rule?.delivery.map({ $0.resolved(for: target) }) else {
             throw Refusal(
                 "no rotate rule matches \(target.reference), so tokenwarden does not know where the new secret goes; give --deliver-file PATH")
+        }
+        // Before anything is created: a target that cannot take the secret would only churn the provider.
+        do { try SecretDeliverer().check(delivery) } catch {
+            throw Refusal("\(error); nothing was created at \(provider.id)")
         }
         if deliverFile == nil, let rule, let served = try policy.sharedDestinations(store: store)[rule.name] {
             throw Refusal(

@@ -12,6 +12,11 @@ enum StandardError {
         write("tokenwarden: warning: " + text.terminalSafe)
     }
 
+    /// What a command is doing or waiting for: `tokenwarden: …`, like an error but not one.
+    static func note(_ text: String) {
+        write("tokenwarden: " + text.terminalSafe)
+    }
+
     /// Lines as they are (each made terminal-safe), e.g. a configuration error's list of problems.
     static func lines(_ text: String) {
         write(text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n"))

@@ -35,6 +35,8 @@ struct Sync: ConfiguredCommand {
         let (configuration, policies) = try context.configurationWithPolicies()
         let setup = try CycleSetup(configuration: configuration, policies: policies, http: context.http(for: configuration))
         let store = try configuration.openStore()
+        let lock = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(lock) {} }
         let failedBefore = CommandJournal.failuresInARow(store)
         if let problem = setup.templateProblem { StandardError.warning("\(problem); the built-in template is used") }
         let report = try await Cycle(setup: setup, store: store).run()

@@ -16,6 +16,8 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
     let group: ServiceGroup
     let http: ProviderHTTPClient
     let ownsHTTP: Bool
+    /// `daemon.lock` in the state directory, held for the daemon's life: one daemon per state.
+    let instance: StateLock
 
     /// Loads the configuration and policies and opens the store, or throws every problem: the daemon
     /// never starts on a bad configuration. `observer` watches cycles (tests).
@@ -28,6 +30,7 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         let (loader, setup) = try await SetupLoader.first(options, http: http)
         let store: TokenStore
         do {
+            instance = try StateLock.daemon(stateDirectory: setup.configuration.daemon.stateDirectory)
             // Checked after READY=1 (`PollingService.checkStore`): on a large store the check takes seconds.
             store = try setup.configuration.openStore(checking: false)
         } catch {

@@ -132,6 +132,17 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         let failedBefore = (try? store.consecutiveFailures(provider: provider)) ?? 0
         let report: CycleReport
         do {
+            // Shared among this daemon's cycles; an admin's `sync` or `rotate` holds it alone until done.
+            let state = setup.configuration.daemon.stateDirectory
+            guard
+                let lock = try await StateLock.cycle(
+                    stateDirectory: state, shared: true, patience: .seconds(setup.configuration.daemon.pollInterval.timeInterval))
+            else {
+                throw StateLockError(
+                    "an admin's command (PID \(StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?")) held "
+                        + "\(state)/cycle.lock for a whole poll interval; this cycle was skipped")
+            }
+            defer { withExtendedLifetime(lock) {} }
             report = try await Cycle(setup: setup, store: store, clock: now).run(providers: [provider]) { wanted in
                 await self.reserveWrites(wanted)
             }

@@ -15,9 +15,7 @@ public enum AtomicFile {
         _ data: Data, to path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)? = nil,
         syncDirectory: (Int32) -> Int32 = { fsync($0) }
     ) throws -> [String] {
-        // A bare file name (`report --html tokens.html`) lives in the current directory.
-        let parent = (path as NSString).deletingLastPathComponent
-        let directory = parent.isEmpty ? "." : parent
+        let directory = directory(of: path)
         let name = (path as NSString).lastPathComponent
         var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -73,5 +71,12 @@ public enum AtomicFile {
             ]
         }
         return []
+    }
+
+    /// The directory `path` is written in; a bare file name (`report --html tokens.html`) lives in
+    /// the current directory.
+    public static func directory(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
     }
 }

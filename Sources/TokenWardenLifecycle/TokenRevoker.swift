@@ -25,11 +25,14 @@ public struct TokenRevoker: Sendable {
         self.clock = clock
     }
 
-    public func revoke(_ token: Token, with driver: any ProviderDriver, mode: ActionMode, rule: String?, reason: String) async throws -> Outcome {
+    /// `actorUID`: the real uid of the admin who asked, for a manual revoke.
+    public func revoke(
+        _ token: Token, with driver: any ProviderDriver, mode: ActionMode, rule: String?, reason: String, actorUID: UInt32? = nil
+    ) async throws -> Outcome {
         let id = try store.recordAction(
             AuditedAction(
                 provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: rule,
-                action: .revoke, mode: mode, outcome: .planned, reason: reason))
+                action: .revoke, mode: mode, outcome: .planned, reason: reason, actorUID: actorUID))
         do {
             let result = try await driver.revoke(tokenID: token.id)
             try store.finishAction(id: id, outcome: .succeeded)

@@ -41,12 +41,13 @@ public struct TokenRotator: Sendable {
     /// only for whoever signs in); `driver`, the provider's main credential, lists and revokes.
     public func rotate(
         _ token: Token, delivery: Delivery, overlap: TimeSpan, switchOver: SwitchOver = .afterOverlap, rule: String?, mode: ActionMode,
-        reason: String, driver: any ProviderDriver, creator: any ProviderDriver
+        reason: String, actorUID: UInt32? = nil, driver: any ProviderDriver, creator: any ProviderDriver
     ) async throws -> RotationRecord {
         let now = clock()
         let record = try store.beginRotation(
             of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason,
-            successorName: try store.successorName(for: token, kind: driver.kind, at: now), switchOver: switchOver, at: now)
+            successorName: try store.successorName(for: token, kind: driver.kind, at: now), switchOver: switchOver, actorUID: actorUID,
+            at: now)
         let (created, secret) = try await create(record, token: token, driver: driver, creator: creator)
         return try await carry(created, token: token, secret: secret, driver: driver)
     }
@@ -126,6 +127,8 @@ public struct TokenRotator: Sendable {
         CrashPoint.beforeCreate.pass()
         let request: TokenCreation
         do {
+            // A target that cannot take the secret would have the new token revoked again at once.
+            try deliverer.check(record.delivery)
             request = try token.successorRequest(kind: driver.kind, now: clock(), name: record.newTokenName)
             if let signer = try await creator.identity(), !signer.owns(token) {
                 throw Token.SuccessorError(
@@ -134,6 +137,11 @@ public struct TokenRotator: Sendable {
                         + "and a provider creates a token only for whoever signs in; check the owner credentials of provider \(token.provider)")
             }
         } catch {
+            // Counted like a failed write: a target that stays broken is left for a person, not retried forever.
+            if error is DeliveryError {
+                try store.noteWriteFailure(
+                    provider: record.provider, tokenID: record.tokenID, error: "\(error)", at: clock(), giveUpAfter: giveUpAfter)
+            }
             return (
                 try store.advanceRotation(
                     record.id, to: .failed, at: clock(), detail: "no new token was created; the old token is untouched",

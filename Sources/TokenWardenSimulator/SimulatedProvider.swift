@@ -22,6 +22,8 @@ public actor SimulatedProvider {
     public private(set) var listRequests = 0
     /// Create, revoke and delete requests that changed something: zero proves report-only wrote nothing.
     public private(set) var writes = 0
+    /// DELETE requests answered, whatever their outcome: a revoke asked for at all.
+    public private(set) var deleteRequests = 0
     /// The secret of every token created through the API, by token id, so tests can tell which token a
     /// delivered secret belongs to.
     public private(set) var issuedSecrets: [String: String] = [:]
@@ -126,6 +128,7 @@ public actor SimulatedProvider {
     /// Answers a request, first counting it against the enforced rate limit (SailPoint's token
     /// endpoint is not an API call the limit counts).
     func handle(_ request: SimulatedRequest) -> SimulatedResponse {
+        if request.method == "DELETE" { deleteRequests += 1 }
         guard var limit = rateLimit, !(kind == .sailPoint && request.path == "/oauth/token") else { return route(request) }
         let verdict = limit.admit(at: now())
         rateLimit = limit

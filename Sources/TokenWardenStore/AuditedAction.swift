@@ -16,11 +16,14 @@ public struct AuditedAction: Sendable, Hashable {
     public var reason: String
     /// What went wrong, when `outcome` is `failed`; never contains a secret.
     public var error: String?
+    /// The real uid of the admin's process, for a manual action; nil for the daemon's.
+    public var actorUID: UInt32?
 
     public init(
         provider: String, tokenID: String, occurredAt: Date, rule: String?, action: RuleAction,
-        mode: ActionMode, outcome: ActionOutcome, reason: String, error: String? = nil
+        mode: ActionMode, outcome: ActionOutcome, reason: String, error: String? = nil, actorUID: UInt32? = nil
     ) {
+        self.actorUID = actorUID
         self.provider = provider
         self.tokenID = tokenID
         self.occurredAt = occurredAt

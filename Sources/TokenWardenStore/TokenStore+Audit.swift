@@ -24,12 +24,12 @@ extension TokenStore {
     static func insert(_ action: AuditedAction, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, error, actor_uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             action.provider, action.tokenID, action.occurredAt.millisecondsSince1970, action.rule, action.action.rawValue,
-            action.mode.rawValue, action.outcome.rawValue, action.reason, action.error,
+            action.mode.rawValue, action.outcome.rawValue, action.reason, action.error, action.actorUID.map { Int64($0) },
         ])
     }
 
@@ -41,7 +41,8 @@ extension TokenStore {
     }
 
     /// The history of one token (all of it) or of the whole inventory (the newest `limit` entries),
-    /// oldest first. A token's discovery is its row's `first_seen_at` (no history row is written for
+    /// oldest first, in causal order: a rotation's audit entry, which carries how it ended, comes
+    /// after its steps (at the time it ended). A token's discovery is its row's `first_seen_at` (no history row is written for
     /// it), first among the entries of the same instant, discoveries in the order they were stored.
     public func history(provider: String? = nil, tokenID: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
         var filter = ""
@@ -62,12 +63,13 @@ extension TokenStore {
               SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'observation', 0, x.kind, x.detail, NULL, NULL
                 FROM token_event x JOIN token t USING (provider_id, token_id) \(filter)
               UNION ALL
-              SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'action', 1,
+              SELECT CASE WHEN r.id IS NULL OR x.outcome = 'planned' THEN x.occurred_at ELSE r.updated_at END,
+                     x.id, x.provider_id, x.token_id, t.name, 'action', CASE WHEN r.id IS NULL THEN 1 ELSE 3 END,
                      CASE WHEN x.mode = 'admin' THEN x.action || ' (admin)'
                           WHEN x.mode = 'report' AND x.outcome = 'skipped' THEN 'would ' || x.action || ' (report-only)'
                           ELSE x.action || ' (' || x.mode || '): ' || x.outcome END,
                      x.reason || COALESCE(' — ' || x.error, ''), x.rule, x.actor_uid
-                FROM action x JOIN token t USING (provider_id, token_id) \(filter)
+                FROM action x JOIN token t USING (provider_id, token_id) LEFT JOIN rotation r ON r.action_id = x.id \(filter)
               UNION ALL
               SELECT s.occurred_at, s.id, x.provider_id, x.token_id, t.name, 'rotation', 2, s.state, s.detail, x.rule, NULL
                 FROM rotation_step s JOIN rotation x ON x.id = s.rotation_id

@@ -335,6 +335,11 @@ extension TokenStore {
             // The same for an admin's command in the audit trail (`history --json` `actor_uid`).
             try db.alter(table: "action") { t in t.add(column: "actor_uid", .integer) }
         }
+        migrator.registerMigration("indexRotationAction") { db in
+            // History places a rotation's audit entry after its steps, joining each action to its
+            // rotation: without the index every action row would scan the rotation table.
+            try db.create(index: "rotation_action", on: "rotation", columns: ["action_id"])
+        }
         return migrator
     }()
 }

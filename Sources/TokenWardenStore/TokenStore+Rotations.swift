@@ -8,15 +8,16 @@ extension TokenStore {
     /// Throws `StoreError.rotationInProgress` when the token already has an unfinished rotation.
     public func beginRotation(
         of token: Token, rule: String?, mode: ActionMode, delivery: Delivery, overlap: TimeSpan,
-        reason: String, successorName: String, switchOver: SwitchOver = .afterOverlap, at now: Date
+        reason: String, successorName: String, switchOver: SwitchOver = .afterOverlap, actorUID: UInt32? = nil, at now: Date
     ) throws -> RotationRecord {
         do {
             return try writer.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason)
-                        VALUES (?, ?, ?, ?, 'rotate', ?, 'planned', ?)
-                        """, arguments: [token.provider, token.id, now.millisecondsSince1970, rule, mode.rawValue, reason])
+                        INSERT INTO action (provider_id, token_id, occurred_at, rule, action, mode, outcome, reason, actor_uid)
+                        VALUES (?, ?, ?, ?, 'rotate', ?, 'planned', ?, ?)
+                        """,
+                    arguments: [token.provider, token.id, now.millisecondsSince1970, rule, mode.rawValue, reason, actorUID.map { Int64($0) }])
                 let actionID = db.lastInsertedRowID
                 try db.execute(
                     sql: """

@@ -42,6 +42,18 @@ extension TokenStore {
         }
     }
 
+    /// Records that an admin acted on a token despite its snooze or exemption (`--override-suspension`),
+    /// which stays in place.
+    public func recordSuspensionOverride(
+        provider: String, tokenID: String, held: Suspension, verb: String, by: String, byUID: UInt32?, reason: String, at now: Date
+    ) throws {
+        try writer.write { db in
+            try Self.auditAdmin(
+                db, provider: provider, tokenID: tokenID, action: "override-\(held.kind.rawValue)", at: now,
+                detail: "\(verb) despite \(held.description); by \(by): \(reason)", actorUID: byUID)
+        }
+    }
+
     /// The snoozes and exemptions that hold at `now`, by reference (`provider/id`).
     public func suspensions(at now: Date) throws -> [String: Suspension] {
         try writer.read { db in

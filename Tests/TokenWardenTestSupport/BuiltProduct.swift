@@ -90,6 +90,9 @@ public enum BuiltProduct {
             try process.run()
         }
 
+        /// What it has written to stderr so far.
+        public var stderrSoFar: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
         /// Waits for it to end, off Swift's cooperative pool (see `offThePool`).
         public func wait() async throws -> Result {
             try await BuiltProduct.offThePool { try self.waitBlocking() }

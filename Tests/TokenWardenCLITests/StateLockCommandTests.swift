@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TokenWardenLifecycle
+import TokenWardenSimulator
+import TokenWardenTestSupport
+
+extension SubprocessSuites {
+    /// One tokenwarden per state directory, between real processes.
+    @Suite struct StateLockCommandTests {
+        @Test func aSecondDaemonOnTheSameStateExitsTwoNamingTheFirstsPID() async throws {
+            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+            let dir = try TemporaryDirectory()
+            let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "1h")
+            let listener = try NotifyListener(path: dir.subpath("notify.sock"))
+            let first = try DaemonCommandTests.Service(
+                ["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
+            _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.contains("READY=1") }) }
+            let second = try await BuiltProduct.run(["daemon", "--config", config, "--log-format", "text"])
+            first.signal(SIGTERM)
+            let firstStatus = try await first.waitForExit()
+            await simulator.stop()
+            #expect(second.status == 2)
+            #expect(second.stderr.contains("another tokenwarden daemon (PID \(first.process.processIdentifier)) already runs"), "\(second.stderr)")
+            #expect(!second.stderr.contains("tokenwarden started"))
+            #expect(firstStatus == 0, "the first daemon ran on: \(first.stderr)")
+        }
+
+        @Test func aSyncWaitsForTheCycleInProgressThenRuns() async throws {
+            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+            let dir = try TemporaryDirectory()
+            let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+            // A cycle in progress, as the daemon holds it.
+            var cycle = try await StateLock.cycle(stateDirectory: dir.subpath("sim/state"), shared: true, patience: .zero)
+            #expect(cycle != nil)
+            let sync = try BuiltProduct.start(["sync", "--config", config])
+            let waiting = try await BuiltProduct.offThePool {
+                for _ in 0..<600 where !sync.stderrSoFar.contains("waiting for PID") { usleep(50_000) }
+                return sync.stderrSoFar
+            }
+            let listedWhileHeld = await simulator.provider(.awx).listRequests
+            cycle = nil
+            let result = try await sync.wait()
+            await simulator.stop()
+            #expect(waiting.contains("waiting for PID \(getpid()) (the daemon's cycle, or another command) to finish"), "\(waiting)")
+            #expect(listedWhileHeld == 0, "nothing was polled while the cycle ran")
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+}
