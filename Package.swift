@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenWardenDaemonTests",
-            dependencies: ["TokenWardenCore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenDaemon",
+            dependencies: ["TokenWardenCore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenDaemon", "TokenWardenStore",
                            "TokenWardenSimulator", "TokenWardenProviders", "TokenWardenTestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
         ),

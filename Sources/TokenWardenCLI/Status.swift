@@ -47,7 +47,7 @@ struct Status: ConfiguredCommand {
         let report = Self.report(configuration: configuration, service: service, now: now)
         let attention = report.attention(now: now)
         if json {
-            try Self.printJSON(Output(healthy: attention.isEmpty, attention: attention, report: report))
+            try JSONOutput.print(StatusJSON(healthy: attention.isEmpty, attention: attention, report: report, database: database))
         } else {
             print(
                 Self.render(report, attention: attention, database: database, now: now).split(separator: "\n", omittingEmptySubsequences: false)
@@ -87,7 +87,12 @@ struct Status: ConfiguredCommand {
             report.held = outline.held
             report.rotationsForAPerson = outline.rotationsForAPerson
         } catch {
-            report.policyProblem = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            report.policyProblem = "\(error)"
+        }
+        if let loads = try? store.configLoads() {
+            report.configLoadedAt = loads.loadedAt
+            report.reloadRefusedAt = loads.refusedAt
+            report.reloadRefusal = loads.refusal
         }
         report.databaseBytes = store.sizeOnDisk
         if let check = try? store.lastCheck() {
@@ -135,7 +140,7 @@ struct Status: ConfiguredCommand {
                 switch provider.succeeded {
                 case nil: "never polled"
                 case true?: "ok"
-                case false?: "FAILED: \(provider.error ?? "")"
+                case false?: "FAILED (below)"
                 }
             table.append([
                 provider.id, provider.lastPollAt.map { "\(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
@@ -143,6 +148,10 @@ struct Status: ConfiguredCommand {
             ])
         }
         lines.append(table.render())
+        // The whole error once, under the table, where it can wrap: the table keeps one line per provider.
+        for provider in report.providers where provider.succeeded == false {
+            lines.append("\(provider.id): \(provider.error ?? "no reason recorded")")
+        }
         lines.append("")
         if report.rotations.isEmpty {
             lines.append("rotations in progress: none")
@@ -162,7 +171,13 @@ struct Status: ConfiguredCommand {
             lines.append("gave up on \(run.token) since \(HumanTime.instant(run.since)) after \(run.failures) failures in a row")
         }
         if let problem = report.policyProblem {
-            lines.append("held decisions: unknown (\(problem))")
+            lines.append("held decisions: unknown (the configuration on disk cannot be loaded)")
+            lines.append("")
+            lines.append("configuration on disk:")
+            lines += problem.split(separator: "\n").map { "  " + $0.trimmingCharacters(in: .whitespaces) }
+            if let loaded = report.configLoadedAt, report.service?.isRunning ?? true {
+                lines.append("  the daemon runs the configuration it loaded at \(HumanTime.instant(loaded))")
+            }
         } else {
             let person = report.rotationsForAPerson > 0 ? ", \(report.rotationsForAPerson) of them rotations waiting for a person" : ""
             lines.append("held decisions: \(report.held)\(person)\(report.held > 0 ? " (`tokenwarden plan` lists them)" : "")")
@@ -177,16 +192,4 @@ struct Status: ConfiguredCommand {
         return lines.joined(separator: "\n")
     }
 
-    struct Output: Encodable {
-        let healthy: Bool
-        let attention: [String]
-        let report: StatusReport
-    }
-
-    static func printJSON(_ output: Output) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(output), as: UTF8.self))
-    }
 }

@@ -76,13 +76,12 @@ public enum ProviderTimestamp {
         return text
     }
 
-    /// `2025-09-10T02:53:38.670Z` when the instant has milliseconds (as the store keeps them), else
-    /// `2025-09-10T02:53:38Z`: what `--json` prints, so scripts can compare it with provider data.
+    /// `2025-09-10T02:53:38.670Z`, always with milliseconds (as the store keeps them): RFC 3339 in
+    /// UTC, what every `--json` prints (docs/json.md), so scripts parse one shape.
     public static func formatExact(_ date: Date) -> String {
         let milliseconds = date.millisecondsSince1970
         let fraction = Int(milliseconds - milliseconds.floorDivided(by: 1_000) * 1_000)
         let whole = format(Date(timeIntervalSince1970: Double(milliseconds.floorDivided(by: 1_000))))
-        guard fraction != 0 else { return whole }
         var text = String(whole.dropLast())
         text.append(".")
         append(fraction, digits: 3, to: &text)

@@ -3,9 +3,9 @@ import Foundation
 /// The daemon's state as an admin asks for it (`tokenwarden status`), and whether anything needs
 /// attention. Built from the store and systemd by the CLI; judged here, without I/O, so every state
 /// is a row of a table test.
-public struct StatusReport: Sendable, Hashable, Codable {
+public struct StatusReport: Sendable, Hashable {
     /// The unit as systemd reports it; nil where there is no systemd to ask.
-    public struct Service: Sendable, Hashable, Codable {
+    public struct Service: Sendable, Hashable {
         /// `ActiveState`: active, reloading, inactive, failed, activating, deactivating.
         public var state: String
         /// `SubState`, e.g. running.
@@ -22,7 +22,7 @@ public struct StatusReport: Sendable, Hashable, Codable {
         }
     }
 
-    public struct Provider: Sendable, Hashable, Codable {
+    public struct Provider: Sendable, Hashable {
         public var id: String
         public var pollInterval: TimeSpan
         public var lastPollAt: Date?
@@ -49,7 +49,7 @@ public struct StatusReport: Sendable, Hashable, Codable {
     }
 
     /// An unfinished rotation.
-    public struct Rotation: Sendable, Hashable, Codable {
+    public struct Rotation: Sendable, Hashable {
         public var token: String
         public var state: String
         public var since: Date
@@ -68,7 +68,7 @@ public struct StatusReport: Sendable, Hashable, Codable {
     }
 
     /// A token whose writes tokenwarden gave up on (`[daemon] give_up_after`).
-    public struct GaveUp: Sendable, Hashable, Codable {
+    public struct GaveUp: Sendable, Hashable {
         public var token: String
         public var failures: Int
         public var lastError: String
@@ -97,8 +97,14 @@ public struct StatusReport: Sendable, Hashable, Codable {
     public var lastCheckAt: Date?
     /// "ok", or what the last database check found.
     public var lastCheckResult: String?
-    /// Why the policies could not be evaluated, when they could not.
+    /// Every problem of the configuration and policies on disk, one per line with file:line, when
+    /// they cannot be loaded.
     public var policyProblem: String?
+    /// When the daemon loaded the configuration it runs with (start, or its last good reload).
+    public var configLoadedAt: Date?
+    /// When the daemon last refused a reload after that, and every problem it found.
+    public var reloadRefusedAt: Date?
+    public var reloadRefusal: String?
     /// Why the database could not be read (then nothing is known of the polls).
     public var databaseProblem: String?
 
@@ -167,7 +173,19 @@ public struct StatusReport: Sendable, Hashable, Codable {
                     + "once the cause is mended, `tokenwarden retry \(run.token) --reason TEXT` re-arms it")
         }
         if let result = lastCheckResult, result != "ok" { found.append("the last database check found damage: \(result)") }
-        if let policyProblem { found.append("the policies cannot be evaluated: \(policyProblem)") }
+        let runs = configLoadedAt.map { "the daemon runs the configuration it loaded at \(ProviderTimestamp.format($0))" }
+        if let policyProblem {
+            let count = policyProblem.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
+            let problems = count > 1 ? "\(count) problems" : "a problem"
+            found.append(
+                "the configuration on disk has \(problems) (below), so a reload or restart would be refused"
+                    + (running ? (runs.map { "; \($0)" } ?? "") : ""))
+        } else if running, let refused = reloadRefusedAt {
+            found.append(
+                "the daemon refused the reload of \(ProviderTimestamp.format(refused))"
+                    + (configLoadedAt.map { " and still runs the configuration it loaded at \(ProviderTimestamp.format($0))" } ?? "") + "; the files "
+                    + "are valid now: `systemctl reload tokenwarden` applies them")
+        }
         return found
     }
 

@@ -37,6 +37,9 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
             if http == nil { try? await loader.http.shutdown() }
             throw error
         }
+        // For `status` only, before any SIGHUP can be handled: a store that cannot take this write
+        // fails its check after READY=1 and stops the daemon anyway.
+        try? store.recordConfigLoaded(at: now())
         let (reports, continuation) = AsyncStream<CycleReport>.makeStream()
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let (metricsWakeups, metricsWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

@@ -102,9 +102,12 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                 schedule.disarmAll()
                 armAll()
             }
+            try? store.recordConfigLoaded(at: now())
             JournalEvent.reloaded(setup).log(to: logger)
             if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
         } catch {
+            // Kept for `tokenwarden status`, which shows the on-call what the daemon still runs.
+            try? store.recordConfigRefused("\(error)", at: now())
             JournalEvent.reloadRefused(error).log(to: logger)
         }
         _ = try? notifier.notify([("READY", "1")])

@@ -340,6 +340,15 @@ extension TokenStore {
             // rotation: without the index every action row would scan the rotation table.
             try db.create(index: "rotation_action", on: "rotation", columns: ["action_id"])
         }
+        migrator.registerMigration("recordConfigLoads") { db in
+            // What the daemon runs with, for `status`: its last load and its last refused reload.
+            try db.create(table: "daemon_config") { t in
+                t.column("id", .integer).primaryKey().check { $0 == 1 }
+                t.column("loaded_at", .integer)
+                t.column("refused_at", .integer)
+                t.column("refusal", .text)
+            }
+        }
         return migrator
     }()
 }

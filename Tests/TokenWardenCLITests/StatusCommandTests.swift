@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TokenWardenCore
 import TokenWardenSimulator
+import TokenWardenStore
 import TokenWardenTestSupport
 
 /// `tokenwarden status` through the real binary: healthy after a good sync (exit 0), attention after
@@ -34,12 +35,43 @@ import TokenWardenTestSupport
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("needs attention:\n  - sim-awx: the last poll failed (2 times in a row): "), "\(failing.stdout)")
         #expect(!failing.stdout.contains("no-longer-valid"))
+        // One short line per provider in the table; the whole error once, below it.
+        let failedLine = failing.stdout.split(separator: "\n").first { $0.hasPrefix("sim-awx ") }.map(String.init) ?? ""
+        #expect(failedLine.contains("FAILED (below)") && failedLine.count < 140, "\(failedLine)")
+        let error = try #require(failing.stdout.split(separator: "\n").first { $0.hasPrefix("sim-awx: ") }, "\(failing.stdout)")
+        #expect(failing.stdout.components(separatedBy: String(error.dropFirst("sim-awx: ".count))).count == 3, "below, and in attention")
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["healthy"] as? Bool == false)
         #expect((object["attention"] as? [String])?.count == 1)
-        let providers = (object["report"] as? [String: Any])?["providers"] as? [[String: Any]] ?? []
-        #expect(providers.first { $0["id"] as? String == "sim-awx" }?["consecutiveFailures"] as? Int == 2)
-        #expect(providers.first { $0["id"] as? String == "sim-aap" }?["consecutiveFailures"] as? Int == 0)
+        let providers = object["providers"] as? [[String: Any]] ?? []
+        let awx = try #require(providers.first { $0["id"] as? String == "sim-awx" })
+        #expect(awx["consecutive_failures"] as? Int == 2)
+        #expect(awx["poll_interval_seconds"] as? Int == 900)
+        #expect((awx["last_poll_at"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil)
+        #expect(providers.first { $0["id"] as? String == "sim-aap" }?["consecutive_failures"] as? Int == 0)
+    }
+
+    /// A broken policy on disk while the daemon runs the one it loaded before: every problem with its
+    /// file:line, and what the daemon runs since when.
+    @Test func aBrokenConfigurationIsShownWholeWithWhatTheDaemonStillRuns() async throws {
+        let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"x\"\nwhen.unused_fr = \"1d\"\naction = \"notfy\"\n")
+        let store = try TokenStore.open(path: setup.database)
+        let loaded = try ProviderTimestamp.parse("2026-12-01T08:00:00Z").date
+        try store.recordConfigLoaded(at: loaded)
+        try store.recordConfigRefused("1 problem in the configuration:\n  10-baseline.toml:3: …", at: loaded + 3_600)
+        let status = try await setup.run("status")
+        let json = try await setup.run("status", "--json")
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("configuration on disk:\n  2 problems in the configuration:"), "\(status.stdout)")
+        #expect(status.stdout.contains("10-baseline.toml:3: rule \"x\", key \"when.unused_fr\": unknown key"))
+        #expect(status.stdout.contains("10-baseline.toml:4:"))
+        #expect(status.stdout.contains("the configuration on disk has 2 problems (below), so a reload or restart would be refused"))
+        #expect(status.stdout.contains("the daemon runs the configuration it loaded at 2026-12-01T08:00:00Z"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let configuration = try #require(object["configuration"] as? [String: Any])
+        #expect(configuration["loaded_at"] as? String == "2026-12-01T08:00:00.000Z")
+        #expect(configuration["reload_refused_at"] as? String == "2026-12-01T09:00:00.000Z")
+        #expect((configuration["problem"] as? String)?.contains("10-baseline.toml:3:") == true)
     }
 }

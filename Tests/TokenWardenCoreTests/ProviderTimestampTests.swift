@@ -53,10 +53,10 @@ import TokenWardenCore
         #expect(ProviderTimestamp.formatDay(Date(timeIntervalSince1970: 1_752_259_537)) == "2025-07-11")
     }
 
-    /// `--json` keeps the milliseconds the store keeps: 12d Synergy's `…38.67+08:00` is not `…38Z`.
+    /// `--json` keeps the milliseconds the store keeps, always three digits: 12d Synergy's `…38.67+08:00` is `…38.670Z`.
     @Test(arguments: [
         ("2025-09-10T10:53:38.67+08:00", "2025-09-10T02:53:38.670Z"),
-        ("2025-09-10T02:53:38Z", "2025-09-10T02:53:38Z"),
+        ("2025-09-10T02:53:38Z", "2025-09-10T02:53:38.000Z"),
         ("2025-09-10T02:53:38.001Z", "2025-09-10T02:53:38.001Z"),
         ("1969-12-31T23:59:59.500Z", "1969-12-31T23:59:59.500Z"),
     ])

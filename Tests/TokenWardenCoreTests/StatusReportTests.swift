@@ -68,8 +68,37 @@ import TokenWardenCore
                 ["the database cannot be read: cannot use the token database: permission denied"]
             ),
             (
-                "the policies are broken", StatusReport(service: running, providers: [provider()], policyProblem: "10-a.toml:3: unknown key"),
-                ["the policies cannot be evaluated: 10-a.toml:3: unknown key"]
+                "the policies are broken",
+                StatusReport(
+                    service: running, providers: [provider()],
+                    policyProblem: "2 problems in the configuration:\n  10-a.toml:3: unknown key\n  10-a.toml:4: unknown action"),
+                ["the configuration on disk has 2 problems (below), so a reload or restart would be refused"]
+            ),
+            (
+                "the policies are broken and the daemon runs what it loaded before",
+                {
+                    var report = StatusReport(
+                        service: running, providers: [provider()], policyProblem: "1 problem in the configuration:\n  10-a.toml:3: unknown key")
+                    report.configLoadedAt = ago(7_200)
+                    return report
+                }(),
+                [
+                    "the configuration on disk has a problem (below), so a reload or restart would be refused; the daemon runs the "
+                        + "configuration it loaded at 2027-01-15T06:00:00Z"
+                ]
+            ),
+            (
+                "a refused reload whose files were fixed since",
+                {
+                    var report = StatusReport(service: running, providers: [provider()])
+                    report.configLoadedAt = ago(7_200)
+                    report.reloadRefusedAt = ago(3_600)
+                    return report
+                }(),
+                [
+                    "the daemon refused the reload of 2027-01-15T07:00:00Z and still runs the configuration it loaded at "
+                        + "2027-01-15T06:00:00Z; the files are valid now: `systemctl reload tokenwarden` applies them"
+                ]
             ),
         ] as [(String, StatusReport, [String])])
     func attention(_ situation: String, report: StatusReport, expected: [String]) {

@@ -4,6 +4,7 @@ import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenLifecycle
 import TokenWardenSimulator
+import TokenWardenStore
 import TokenWardenTestSupport
 
 /// The daemon's own behaviours, in process on a clock the test moves: no test waits on a poll interval.
@@ -101,6 +102,11 @@ struct DaemonShellTests {
             try daemon.writePolicy("[[rule]]\nname = \"broken\"\nwhen.expires_within = \"soon\"\naction = \"notify\"\n")
             await daemon.shell.reload()
             #expect(daemon.journal(.policyRejected).first?.message.hasPrefix("reload refused, the previous configuration stays in effect") == true)
+            // What `status` shows the on-call: when the configuration in effect was loaded, and the refusal with file:line.
+            let store = try TokenStore.open(path: daemon.directory.subpath("sim/state/tokenwarden.sqlite"))
+            let loads = try store.configLoads()
+            #expect(loads.loadedAt != nil && loads.refusedAt != nil)
+            #expect(loads.refusal?.contains("10-test.toml:3:") == true, "\(loads.refusal ?? "none")")
             #expect(await daemon.clock.waitForSleepers(1))
             daemon.clock.advanceToNextDeadline()
             let report = try #require(await daemon.nextReport())
@@ -109,6 +115,7 @@ struct DaemonShellTests {
             try daemon.writePolicy(notify.replacingOccurrences(of: "\"warn\"", with: "\"warn-renamed\""))
             await daemon.shell.reload()
             #expect(daemon.journal(.daemonReloaded).count == 1)
+            #expect(try store.configLoads().refusedAt == nil, "a good reload settles the refusal")
             #expect(await daemon.clock.waitForSleepers(1))
             daemon.clock.advanceToNextDeadline()
             let after = try #require(await daemon.nextReport())
