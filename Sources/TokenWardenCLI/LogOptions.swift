@@ -7,7 +7,10 @@ struct LogOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Least severe events to report: debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
-    @Option(help: ArgumentHelp("auto (the journal when run by systemd, else readable lines on stderr), journal or text.", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "auto (the journal when systemd runs tokenwarden, i.e. INVOCATION_ID or JOURNAL_STREAM is set; otherwise readable lines on "
+                + "stderr, wherever it goes), journal or text.", valueName: "format"))
     var logFormat: String = "auto"
 
     func validate() throws {

@@ -92,5 +92,20 @@ struct Outbox: ConfiguredCommand {
             case sentAt = "sent_at"
             case lastError = "last_error"
         }
+
+        /// Every key, `null` when unknown (the synthesized encoder would leave it out).
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(notifier, forKey: .notifier)
+            try container.encode(state, forKey: .state)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encode(idempotencyKey, forKey: .idempotencyKey)
+            try container.encode(subject, forKey: .subject)
+            try container.encode(queuedAt, forKey: .queuedAt)
+            try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
+            try container.encode(sentAt, forKey: .sentAt)
+            try container.encode(lastError, forKey: .lastError)
+        }
     }
 }

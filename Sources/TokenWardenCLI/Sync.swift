@@ -31,6 +31,9 @@ struct Sync: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Flag(help: "Print each provider's poll and the cycle's events as one JSON object (docs/json.md).")
+    var json = false
+
     func run(_ context: CommandContext) async throws {
         let (configuration, policies) = try context.configurationWithPolicies()
         let setup = try CycleSetup(configuration: configuration, policies: policies, http: context.http(for: configuration))
@@ -57,9 +60,15 @@ struct Sync: ConfiguredCommand {
         } catch {
             StandardError.warning("the metrics could not be written to \(configuration.metrics.textfile ?? ""): \(error)")
         }
-        print(Self.render(report.polls, unusable: report.unusable))
         CommandJournal.record(report, failedBefore: failedBefore)
         CommandJournal.record(notifications)
+        if json {
+            try JSONOutput.print(
+                SyncJSON(polls: report.polls, unusable: report.unusable, events: report.events + notifications, failed: report.failed))
+            if report.failed { throw ExitCode.failure }
+            return
+        }
+        print(Self.render(report.polls, unusable: report.unusable))
         if !(report.events + notifications).isEmpty {
             print("")
             for event in report.events + notifications { print(EventLine.render(event)) }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TokenWardenConfig
+import TokenWardenCore
 
 /// The `tokenwarden` command: the daemon and every admin tool, one subcommand per file.
 /// Its `main` maps usage errors to exit code 2, as the CLI promises (ArgumentParser's default is 64).
@@ -34,6 +36,17 @@ public struct TokenWarden: AsyncParsableCommand {
 
     public init() {}
 
+    /// "unknown command "statsu"; did you mean "status"?" when the first argument names no
+    /// subcommand (ArgumentParser only says the argument is unexpected).
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard arguments.count > 1, let word = arguments.dropFirst().first, !word.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.filter { $0.configuration.shouldDisplay }.compactMap { $0.configuration.commandName }
+        guard !configuration.subcommands.contains(where: { $0.configuration.commandName == word }) else { return nil }
+        let hint = NearestWord.suggestion(for: word, among: names).map { "; did you mean \"\($0)\"?" } ?? ""
+        return "tokenwarden: unknown command \"\(word.terminalSafe)\"\(hint)\n"
+            + "The commands: \(names.joined(separator: ", ")) (`tokenwarden --help` says what each does)"
+    }
+
     public static func main() async {
         do {
             var command = try parseAsRoot()
@@ -44,7 +57,11 @@ public struct TokenWarden: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                if let unknown = unknownCommand(CommandLine.arguments) {
+                    FileHandle.standardError.write(Data((unknown + "\n").utf8))
+                } else {
+                    FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                }
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenLifecycle
 import TokenWardenStore
@@ -54,13 +55,21 @@ struct Tokens: ConfiguredCommand {
         do {
             let (configuration, problems) = try context.configurationForReading()
             if !problems.isEmpty { StandardError.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
-            if let provider, configuration.provider(id: provider) == nil {
-                let known = configuration.providers.map(\.id).joined(separator: ", ")
-                StandardError.warning(
-                    "no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known)); showing what the inventory has for it")
-            }
             let store = try configuration.openInventory()
             let now = Date()
+            if let provider, configuration.provider(id: provider) == nil {
+                let known = configuration.providers.map(\.id)
+                // A provider taken out of the config may still have tokens in the inventory: those are shown.
+                guard try !store.tokens(matching: TokenQuery(provider: provider, states: Set(TokenState.allCases)), at: now).isEmpty else {
+                    let hint = NearestWord.suggestion(for: provider, among: known).map { "; did you mean \"\($0)\"?" } ?? ""
+                    throw ValidationError(
+                        "--provider \"\(provider)\" is not in \(configuration.sourcePath) (configured: \(known.joined(separator: ", ")))\(hint)")
+                }
+                StandardError.warning(
+                    "no provider \"\(provider)\" in \(configuration.sourcePath) (configured: \(known.joined(separator: ", "))); showing what "
+                        + "the inventory has for it")
+            }
+            try checkStale(configuration)
             let query = TokenQuery(
                 provider: provider, states: states.isEmpty ? TokenQuery.defaultStates : Set(states),
                 expiringWithin: expiring, unusedFor: stale)
@@ -88,6 +97,20 @@ struct Tokens: ConfiguredCommand {
     }
 
     /// " (snoozed to 2026-12-24)", " (exempt)" or nothing.
+    /// `--stale` needs last-use data: refused for a named provider that has none (exit 2), and a
+    /// warning naming the providers whose tokens it cannot select otherwise.
+    func checkStale(_ configuration: Configuration) throws {
+        guard stale != nil else { return }
+        let inScope = configuration.providers.filter { provider == nil || $0.id == provider }
+        let blind = inScope.filter { !$0.kind.capabilities.contains(.lastUsed) }
+        guard !blind.isEmpty else { return }
+        let names = blind.map { "\($0.id) (\($0.kind.displayName))" }.joined(separator: ", ")
+        if provider != nil {
+            throw ValidationError("--stale cannot select tokens of \(names): the provider does not report when a token was last used")
+        }
+        StandardError.warning("--stale leaves out every token of \(names): those providers do not report when a token was last used")
+    }
+
     static func held(_ suspension: Suspension?) -> String {
         guard let suspension else { return "" }
         return suspension.kind == .exempt ? " (exempt)" : " (snoozed to \(suspension.until.map(ProviderTimestamp.formatDay) ?? "?"))"

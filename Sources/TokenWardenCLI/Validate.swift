@@ -26,12 +26,27 @@ struct Validate: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Flag(help: "Print the verdict, every problem and the setup as one JSON object (docs/json.md); exit codes as without it.")
+    var json = false
+
     func run(_ context: CommandContext) async throws {
         // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
         if let (configuration, _) = try? Configuration.forReading(path: context.configPath, environment: context.environment) {
             try CommandPrivileges.prepare(configuration, environment: context.environment)
         }
         let report = ConfigValidator(environment: context.environment).validate(path: context.configPath)
+        if json {
+            var report = report
+            var warnings: [String] = []
+            if report.isValid, let configuration = report.configuration {
+                do { _ = try Self.templates(of: configuration) } catch let error as ConfigError { report.problems += error.problems }
+                warnings = await Self.unreachableWebhooks(of: configuration, http: context.http(for: configuration))
+            }
+            let output = ValidationJSON(report: report, path: context.configPath, warnings: warnings)
+            try JSONOutput.print(output)
+            if !report.isValid { throw ExitCode(2) }
+            return
+        }
         guard report.isValid, let configuration = report.configuration else { throw ConfigError(problems: report.problems) }
         let templates = try Self.templates(of: configuration)
         for warning in await Self.unreachableWebhooks(of: configuration, http: context.http(for: configuration)) {
@@ -149,6 +164,40 @@ struct Validate: ConfiguredCommand {
                 }
             lines.append("    \(notifier.id): \(target)")
         }
+        return lines + owners(of: configuration)
+    }
+
+    /// Where `notify.to = ["owner"]` sends, and which addresses from provider data would get mail:
+    /// read from the inventory, so an admin sees before the first notice who it reaches.
+    static func owners(of configuration: Configuration) -> [String] {
+        let map = configuration.owners
+        guard let fallback = map.fallback else { return [] }
+        var lines = ["  owners:    \(count(map.entries.count, "[[owner]] entry", plural: "[[owner]] entries")), then the fallback \(fallback)"]
+        // A sample is enough to show whom it reaches; a million-token inventory is not read whole for it.
+        let tokens = (try? configuration.openInventory().tokensWithOwnerAddress(limit: 10_000)) ?? []
+        let addresses = Set(
+            tokens.compactMap { token -> String? in
+                if case .providerAddress(let address)? = map.resolve(token) { return address }
+                return nil
+            })
+        guard map.providerAddresses else {
+            var withAddress = map
+            withAddress.providerAddresses = true
+            let unused = tokens.filter { if case .providerAddress? = withAddress.resolve($0) { true } else { false } }.count
+            lines.append(
+                "    provider addresses: off (provider_addresses = false): owners are never mailed at an address from provider data"
+                    + (unused > 0
+                        ? "; \(count(unused, "token")) in the inventory \(unused == 1 ? "carries" : "carry") one: their notices go to the fallback"
+                        : ""))
+            return lines
+        }
+        let shown = addresses.sorted().prefix(10).joined(separator: ", ")
+        lines.append(
+            "    provider addresses: ON (provider_addresses = true): owners without an [[owner]] entry are mailed at the address "
+                + "their provider's data gives"
+                + (addresses.isEmpty
+                    ? "; none in the inventory yet"
+                    : "; from the inventory: \(shown)\(addresses.count > 10 ? " and \(addresses.count - 10) more" : "")"))
         return lines
     }
 
@@ -212,5 +261,5 @@ struct Validate: ConfiguredCommand {
         return lines
     }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String { "\(n) \(n == 1 ? noun : plural ?? noun + "s")" }
 }

@@ -1,8 +1,8 @@
 /// Suggests the valid word closest to a misspelt one ("unused_fr" → "unused_for").
 /// Hand-written: a 20-line Levenshtein distance is smaller than any dependency offering it.
-enum NearestWord {
+public enum NearestWord {
     /// The closest candidate within an edit distance of about a third of the word, if any.
-    static func suggestion(for word: String, among candidates: [String]) -> String? {
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit, best.1 > 0 || word != best.0 else { return nil }

@@ -43,13 +43,15 @@ public struct OwnerMap: Sendable, Hashable {
     public var fallback: String?
     /// The mail notifier owner addresses are sent through (its `from`, `sendmail` and `digest`).
     public var mail: String?
-    /// Whether an address in the provider's data (extras `owner_email`) may be used.
+    /// Whether an address in the provider's data (extras `owner_email`) may be used. Off unless
+    /// `[owners] provider_addresses = true`: provider data is untrusted, and the first `sync` must
+    /// not mail addresses nobody configured.
     public var providerAddresses: Bool
 
     /// The extras key provider drivers fill with the owner's mail address, where their data has one.
     public static let addressExtra = "owner_email"
 
-    public init(entries: [Entry] = [], fallback: String? = nil, mail: String? = nil, providerAddresses: Bool = true) {
+    public init(entries: [Entry] = [], fallback: String? = nil, mail: String? = nil, providerAddresses: Bool = false) {
         self.entries = entries
         self.fallback = fallback
         self.mail = mail

@@ -24,14 +24,19 @@ extension TimeSpan {
         var total: Int64 = 0
         var digits = ""
         var sawUnit = false
-        for character in text {
+        var rest = Substring(text)
+        while let character = rest.first {
             if character.isASCII, character.isNumber {
                 digits.append(character)
+                rest = rest.dropFirst()
                 continue
             }
-            guard let size = units.first(where: { $0.0 == Character(character.lowercased()) })?.1 else {
-                if character == "-" { throw ParseError(text: raw, reason: "durations cannot be negative") }
-                throw ParseError(text: raw, reason: "unknown unit \"\(character)\"; use s, m, h, d or w (e.g. \"90d\")")
+            if character == "-" { throw ParseError(text: raw, reason: "durations cannot be negative") }
+            // The whole word after a number is its unit: "30days" names "days", not "a".
+            let word = rest.prefix { !($0.isASCII && $0.isNumber) && $0 != "-" }
+            rest = rest.dropFirst(word.count)
+            guard word.count == 1, let size = units.first(where: { $0.0 == Character(word.lowercased()) })?.1 else {
+                throw ParseError(text: raw, reason: "unknown unit \"\(word)\": use d, h, m, s or w (e.g. \"90d\")")
             }
             total = try add(digits, of: character, times: size, to: total, raw: raw)
             digits = ""

@@ -2,18 +2,32 @@ import Foundation
 import Logging
 
 /// Where a command's events go: native journal entries, or readable lines on stderr.
-/// `automatic` picks the journal only when a journald listens on its socket and stderr is not a
-/// terminal, so a person running a command by hand sees the lines, and a systemd service writes
-/// structured entries.
+/// `automatic` picks the journal only when systemd runs the process and a journald listens on its
+/// socket: stderr is the journal's stream (`JOURNAL_STREAM` names its device and inode, as
+/// systemd.exec(5) says to check), or systemd started it (`INVOCATION_ID`) and stderr is no
+/// terminal. Run by hand, even with stderr sent to a file, the lines go to stderr.
 public enum LogDestination: String, Sendable, CaseIterable {
     case automatic = "auto"
     case journal
     case text
 
     /// `journal` or `text`, resolving `automatic` against the running process.
-    public func resolved() -> LogDestination {
+    public func resolved(
+        environment: [String: String] = ProcessInfo.processInfo.environment, journalListening: () -> Bool = { JournalSocket.isListening() }
+    ) -> LogDestination {
         guard self == .automatic else { return self }
-        return isatty(STDERR_FILENO) == 0 && JournalSocket.isListening() ? .journal : .text
+        return Self.underSystemd(environment) && journalListening() ? .journal : .text
+    }
+
+    /// Whether systemd started this process with its stderr going where systemd put it.
+    static func underSystemd(_ environment: [String: String]) -> Bool {
+        var info = stat()
+        guard fstat(STDERR_FILENO, &info) == 0 else { return false }
+        if let stream = environment["JOURNAL_STREAM"] {
+            let parts = stream.split(separator: ":")
+            if parts.count == 2, UInt64(parts[0]) == UInt64(info.st_dev), UInt64(parts[1]) == UInt64(info.st_ino) { return true }
+        }
+        return environment["INVOCATION_ID"].map { !$0.isEmpty } == true && isatty(STDERR_FILENO) == 0 && environment["JOURNAL_STREAM"] == nil
     }
 
     /// A logger writing to this destination at `level`, without touching swift-log's global bootstrap.

@@ -22,4 +22,13 @@ public struct HistoryEntry: Sendable, Hashable {
     /// An admin's command: the real uid of the process that ran it (nil for everything else, and for
     /// commands recorded before tokenwarden kept it).
     public var actorUID: UInt32? = nil
+    /// What happened as a code for scripts (`history --json` `event`): an observation's kind
+    /// (`discovered`, `changed`, `disappeared`, `reappeared`), an action (`notify`, `revoke`,
+    /// `rotate`, `snooze`, `exempt`, `unsnooze`, `retry`, `override_snooze`, `override_exempt`) or
+    /// `rotation_` and a rotation step's state (`rotation_planned` … `rotation_done`, `rotation_failed`).
+    public var code: String = ""
+    /// An action's mode (`report`, `enforce`, `manual`, `admin`) and outcome (`planned`, `succeeded`,
+    /// `failed`, `skipped`); nil for observations and rotation steps.
+    public var mode: String? = nil
+    public var outcome: String? = nil
 }

@@ -57,10 +57,12 @@ extension TokenStore {
               SELECT x.first_seen_at AS occurred_at, x.rowid AS seq, x.provider_id, x.token_id, x.name, 'observation' AS source,
                      -1 AS rank, '\(TokenEventKind.discovered.rawValue)' AS event,
                      CASE WHEN x.successor_of IS NULL THEN '' ELSE 'successor of ' || x.successor_of || ' (lineage "' || x.base_name || '")' END
-                       AS detail, NULL AS rule, NULL AS actor_uid
+                       AS detail, NULL AS rule, NULL AS actor_uid, '\(TokenEventKind.discovered.rawValue)' AS code, NULL AS mode,
+                     NULL AS outcome
                 FROM token x \(filter)
               UNION ALL
-              SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'observation', 0, x.kind, x.detail, NULL, NULL
+              SELECT x.occurred_at, x.id, x.provider_id, x.token_id, t.name, 'observation', 0, x.kind, x.detail, NULL, NULL, x.kind, NULL,
+                     NULL
                 FROM token_event x JOIN token t USING (provider_id, token_id) \(filter)
               UNION ALL
               SELECT CASE WHEN r.id IS NULL OR x.outcome = 'planned' THEN x.occurred_at ELSE r.updated_at END,
@@ -68,10 +70,11 @@ extension TokenStore {
                      CASE WHEN x.mode = 'admin' THEN x.action || ' (admin)'
                           WHEN x.mode = 'report' AND x.outcome = 'skipped' THEN 'would ' || x.action || ' (report-only)'
                           ELSE x.action || ' (' || x.mode || '): ' || x.outcome END,
-                     x.reason || COALESCE(' — ' || x.error, ''), x.rule, x.actor_uid
+                     x.reason || COALESCE(' — ' || x.error, ''), x.rule, x.actor_uid, REPLACE(x.action, '-', '_'), x.mode, x.outcome
                 FROM action x JOIN token t USING (provider_id, token_id) LEFT JOIN rotation r ON r.action_id = x.id \(filter)
               UNION ALL
-              SELECT s.occurred_at, s.id, x.provider_id, x.token_id, t.name, 'rotation', 2, s.state, s.detail, x.rule, NULL
+              SELECT s.occurred_at, s.id, x.provider_id, x.token_id, t.name, 'rotation', 2, s.state, s.detail, x.rule, NULL,
+                     'rotation_' || s.state, NULL, NULL
                 FROM rotation_step s JOIN rotation x ON x.id = s.rotation_id
                 JOIN token t USING (provider_id, token_id) \(filter)
             ) ORDER BY occurred_at DESC, rank DESC, seq DESC\(limitClause)
@@ -83,7 +86,8 @@ extension TokenStore {
                     occurredAt: Date(millisecondsSince1970: row["occurred_at"]), provider: row["provider_id"], tokenID: row["token_id"],
                     tokenName: row["name"], source: HistoryEntry.Source(rawValue: row["source"]) ?? .observation,
                     event: row["event"], detail: row["detail"], rule: row["rule"],
-                    actorUID: (row["actor_uid"] as Int64?).map { UInt32(clamping: $0) })
+                    actorUID: (row["actor_uid"] as Int64?).map { UInt32(clamping: $0) }, code: row["code"], mode: row["mode"],
+                    outcome: row["outcome"])
             }
         }
     }

@@ -74,6 +74,19 @@ extension TokenStore {
         }
     }
 
+    /// Active tokens whose provider data carries an owner mail address (extras `owner_email`), at
+    /// most `limit` of them: what `validate` shows of who `provider_addresses` would mail.
+    public func tokensWithOwnerAddress(limit: Int) throws -> [Token] {
+        try writer.read { db in
+            var listings = try ListingTimes(db)
+            return try TokenRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM token WHERE state = 'active' AND json_extract(extras, '$.owner_email') IS NOT NULL LIMIT ?",
+                arguments: [limit]
+            ).map { listings.seen($0.token) }
+        }
+    }
+
     /// The tokens named by `references` (`provider/id`) that the store holds, read in one transaction.
     public func tokens(references: some Sequence<String>) throws -> [Token] {
         try tokens(keys: references.map(Self.split))

@@ -63,7 +63,7 @@ import TokenWardenTestSupport
         #expect(secondJSON["outcome"] as? String == "already_revoked")
         #expect(deletesAfterFirst == 1 && deletesAfterSecond == 1, "the provider was asked once")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
-        let revokes = entries.filter { ($0["event"] as? String)?.hasPrefix("revoke") == true }
+        let revokes = entries.filter { $0["event"] as? String == "revoke" }
         #expect(revokes.count == 1, "\(entries)")
         let name = try #require(getpwuid(getuid())).pointee.pw_name.map { String(cString: $0) } ?? ""
         #expect((revokes.first?["detail"] as? String)?.contains("revoked by \(name) (uid \(getuid()))") == true, "\(revokes)")

@@ -62,8 +62,12 @@ import TokenWardenTestSupport
         // The real uid, in its own field of each admin entry of the permanent audit trail.
         let historyJSON = try await setup.run("history", "awx-main/4", "--json")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(historyJSON.stdout.utf8)) as? [[String: Any]])
-        let admin = entries.filter { ($0["event"] as? String)?.hasSuffix("(admin)") == true }
+        let admin = entries.filter { $0["mode"] as? String == "admin" }
         #expect(admin.count == 2, "\(historyJSON.stdout)")
+        // Codes for scripts, the printed line beside them.
+        #expect(admin.map { $0["event"] as? String } == ["snooze", "unsnooze"])
+        #expect(admin.map { $0["message"] as? String } == ["snooze (admin)", "unsnooze (admin)"])
+        #expect(admin.allSatisfy { $0["outcome"] as? String == "succeeded" })
         #expect(admin.allSatisfy { $0["actor_uid"] as? Int == Int(getuid()) }, "\(admin)")
     }
 
@@ -78,7 +82,7 @@ import TokenWardenTestSupport
     func aSnoozeWithoutAFutureDateOrAReasonIsRefused(arguments: [String], message: String) async throws {
         let setup = try await Self.setup()
         let result = try await BuiltProduct.run(["snooze", "awx-main/4"] + arguments + ["--config", setup.config])
-        #expect(result.status != 0)
+        #expect(result.status == 2, "a usage error, as everywhere")
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 

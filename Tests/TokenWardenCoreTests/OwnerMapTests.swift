@@ -8,7 +8,7 @@ import TokenWardenCore
             OwnerMap.Entry(owner: Glob("alice"), recipient: .address("alice@example.com")),
             OwnerMap.Entry(owner: Glob("svc-*"), recipient: .notifier("platform")),
             OwnerMap.Entry(owner: Glob("u-42"), recipient: .address("owner42@example.com")),
-        ], fallback: "ops", mail: "mail")
+        ], fallback: "ops", mail: "mail", providerAddresses: true)
 
     static func token(owner: String?, id ownerID: String? = nil, email: String? = nil) -> Token {
         var extras: [String: String] = [:]
@@ -53,6 +53,13 @@ import TokenWardenCore
         #expect(map.resolve(Self.token(owner: "carol", email: "carol@example.com")) == .fallback("ops"))
         map.providerAddresses = true
         map.mail = nil
+        #expect(map.resolve(Self.token(owner: "carol", email: "carol@example.com")) == .fallback("ops"))
+    }
+
+    /// Off unless the admin says so: the first `sync` mails no address nobody configured.
+    @Test func providerAddressesAreOffByDefault() {
+        let map = OwnerMap(fallback: "ops", mail: "mail")
+        #expect(!map.providerAddresses)
         #expect(map.resolve(Self.token(owner: "carol", email: "carol@example.com")) == .fallback("ops"))
     }
 }

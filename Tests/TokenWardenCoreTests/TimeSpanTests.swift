@@ -14,7 +14,8 @@ import TokenWardenCore
 
     @Test(arguments: [
         ("", "it is empty"), ("90", "it has no unit; write \"90d\""), ("1h30", "the last number has no unit"),
-        ("90y", "unknown unit \"y\""), ("-5d", "cannot be negative"), ("d", "a number must come before \"d\""),
+        ("90y", "unknown unit \"y\""), ("30days", "unknown unit \"days\": use d, h, m, s or w"), ("1h30mins", "unknown unit \"mins\""),
+        ("-5d", "cannot be negative"), ("d", "a number must come before \"d\""),
         ("P1M", "years and months have no fixed length"), ("P1Y", "years and months have no fixed length"),
         ("P", "incomplete ISO-8601 duration"), ("PT", "incomplete ISO-8601 duration"), ("P5H", "\"H\" is not valid here"),
         ("99999999999999999999d", "too large"), ("9999999999999999d", "too large"),

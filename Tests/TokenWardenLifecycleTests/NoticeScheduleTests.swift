@@ -36,7 +36,8 @@ import TokenWardenStore
     ]
 
     static let owners = OwnerMap(
-        entries: [OwnerMap.Entry(owner: Glob("alice"), recipient: .address("alice@example.com"))], fallback: "ops", mail: "mail")
+        entries: [OwnerMap.Entry(owner: Glob("alice"), recipient: .address("alice@example.com"))], fallback: "ops", mail: "mail",
+        providerAddresses: true)
 
     /// One queued message as the tables write it: "mail→alice@example.com 7d escalated", "lead expired escalated".
     static func describe(_ message: OutboxMessage) throws -> [String] {
@@ -112,7 +113,7 @@ import TokenWardenStore
     }
 
     /// The owner map names alice; bob is no one's (the fallback hears of it, marked, and the journal
-    /// counts it); carol's address comes from Cryptlex's `user.email`.
+    /// counts it); carol's address comes from Cryptlex's `user.email` (with provider_addresses = true).
     @Test func ownersResolveThroughTheMapTheProvidersAddressOrTheCountedFallback() async throws {
         let policy = """
             [[rule]]

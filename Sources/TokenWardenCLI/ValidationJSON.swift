@@ -1,0 +1,85 @@
+import Foundation
+import TokenWardenConfig
+import TokenWardenCore
+
+/// What `validate --json` prints (docs/json.md): whether the setup is valid, every problem with its
+/// file and line, and what a valid setup will do (mode, providers, rules, who gets mail).
+struct ValidationJSON: Encodable {
+    let report: ValidationReport
+    let path: String
+    var warnings: [String] = []
+
+    struct Problem: Encodable {
+        let file: String
+        let line: Int?
+        let column: Int?
+        let subject: String?
+        let key: String?
+        let message: String
+        let suggestion: String?
+
+        init(_ problem: ConfigProblem) {
+            file = problem.file
+            line = problem.line
+            column = problem.column
+            subject = problem.subject
+            key = problem.key
+            message = problem.message
+            suggestion = problem.suggestion
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(line, forKey: .line)
+            try container.encode(column, forKey: .column)
+            try container.encode(subject, forKey: .subject)
+            try container.encode(key, forKey: .key)
+            try container.encode(message, forKey: .message)
+            try container.encode(suggestion, forKey: .suggestion)
+        }
+
+        enum CodingKeys: String, CodingKey { case file, line, column, subject, key, message, suggestion }
+    }
+
+    enum Keys: String, CodingKey {
+        case valid, config, problems, mode, database, providers, rules, notifiers, warnings
+        case maxActionsPerCycle = "max_actions_per_cycle"
+        case providerAddresses = "provider_addresses"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(report.isValid, forKey: .valid)
+        try container.encode(path, forKey: .config)
+        try container.encode(report.problems.map(Problem.init), forKey: .problems)
+        try container.encode(warnings, forKey: .warnings)
+        let configuration = report.isValid ? report.configuration : nil
+        try container.encode(configuration.map { $0.daemon.enforce ? "enforce" : "report" }, forKey: .mode)
+        try container.encode(configuration?.daemon.maxActionsPerCycle, forKey: .maxActionsPerCycle)
+        try container.encode(configuration?.databasePath, forKey: .database)
+        try container.encode(configuration?.owners.providerAddresses, forKey: .providerAddresses)
+        let providers = (configuration?.providers ?? []).map { provider in
+            let credential = report.credentials.first { $0.provider == provider.id && $0.owner == nil }
+            return StatusJSON.Fields([
+                "id": .string(provider.id), "kind": .string(provider.kind.rawValue), "base_url": .string(provider.baseURL),
+                "poll_interval_seconds": .number(Double((provider.pollInterval ?? configuration!.daemon.pollInterval).seconds)),
+                "credential_path": .string(credential?.path), "credential_mode": .string(credential.map { String(format: "%04o", $0.mode) }),
+            ])
+        }
+        try container.encode(providers, forKey: .providers)
+        let rules = (configuration != nil ? report.policies?.rules ?? [] : []).map { rule in
+            RuleJSON(
+                name: rule.name, action: rule.action.rawValue,
+                providers: rule.applicability(to: configuration!.providers).providers.map(\.id))
+        }
+        try container.encode(rules, forKey: .rules)
+        try container.encode((configuration?.notifiers ?? []).map(\.id), forKey: .notifiers)
+    }
+
+    struct RuleJSON: Encodable {
+        let name: String
+        let action: String
+        let providers: [String]
+    }
+}

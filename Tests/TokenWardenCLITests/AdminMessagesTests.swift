@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenStore
+import TokenWardenTestSupport
+
+/// Messages and exit codes as a new admin meets them: usage errors exit 2 with a suggestion, a
+/// filter a provider cannot serve says so, and `validate` says who gets mail from provider data.
+@Suite struct AdminMessagesTests {
+    static func synced() async throws -> CLITests.Setup {
+        let setup = try CLITests.Setup()
+        let store = try TokenStore.open(path: setup.database)
+        let now = Date()
+        try store.registerProviders(
+            [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
+        try await store.recordObservations(
+            [
+                ObservedToken(
+                    id: "4", name: "deploy-bot", owner: "carol", createdAt: now - 86_400, expiresAt: now + 3 * 86_400,
+                    extras: [OwnerMap.addressExtra: "carol@example.com"])
+            ], provider: "awx-main", at: now)
+        return setup
+    }
+
+    @Test func anUnknownProviderExitsTwoWithASuggestion() async throws {
+        let setup = try await Self.synced()
+        let result = try await setup.run("tokens", "--provider", "awx-mian")
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.contains("--provider \"awx-mian\" is not in") && result.stderr.contains("did you mean \"awx-main\"?"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aFilterTheProviderCannotServeSaysSo() async throws {
+        let setup = try await Self.synced()
+        let named = try await setup.run("tokens", "--stale", "90d", "--provider", "awx-main")
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("--stale cannot select tokens of awx-main (AWX"), "\(named.stderr)")
+        #expect(named.stderr.contains("does not report when a token was last used"))
+        let all = try await setup.run("tokens", "--stale", "90d")
+        #expect(all.status == 0)
+        #expect(all.stderr.contains("--stale leaves out every token of awx-main (AWX"), "\(all.stderr)")
+    }
+
+    @Test func aMistypedCommandGetsASuggestionAndExitsTwo() async throws {
+        let result = try await BuiltProduct.run(["statsu"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown command \"statsu\"; did you mean \"status\"?"), "\(result.stderr)")
+    }
+
+    @Test func aDurationWithAWordForAUnitNamesTheWord() async throws {
+        let setup = try await Self.synced()
+        let result = try await setup.run("tokens", "--expiring", "30days")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown unit \"days\": use d, h, m, s or w"), "\(result.stderr)")
+    }
+
+    @Test func validateSaysProviderAddressesAreOffAndWhomTheyWouldReach() async throws {
+        let setup = try await Self.synced()
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
+        let owners =
+            "\n[[notifier]]\nid = \"ops\"\nkind = \"mail\"\nto = [\"ops@example.com\"]\n\n[owners]\nfallback = \"ops\"\nmail = \"ops\"\n"
+        try (text + owners).write(toFile: setup.config, atomically: true, encoding: .utf8)
+        let off = try await setup.run("validate")
+        #expect(off.status == 0, "\(off.stderr)")
+        #expect(off.stdout.contains("provider addresses: off (provider_addresses = false)"), "\(off.stdout)")
+        #expect(off.stdout.contains("1 token in the inventory carries one: their notices go to the fallback"))
+        try (text + owners + "provider_addresses = true\n").write(toFile: setup.config, atomically: true, encoding: .utf8)
+        let on = try await setup.run("validate")
+        let json = try await setup.run("validate", "--json")
+        #expect(on.stdout.contains("provider addresses: ON (provider_addresses = true)"), "\(on.stdout)")
+        #expect(on.stdout.contains("from the inventory: carol@example.com"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["provider_addresses"] as? Bool == true && object["valid"] as? Bool == true)
+    }
+
+    @Test func validateJSONListsEveryProblemAndExitsTwo() async throws {
+        let setup = try CLITests.Setup(policy: "[[rule]]\nname = \"x\"\nwhen.unused_fr = \"1d\"\naction = \"notfy\"\n")
+        let result = try await setup.run("validate", "--json")
+        #expect(result.status == 2)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let problems = try #require(object["problems"] as? [[String: Any]])
+        #expect(object["valid"] as? Bool == false)
+        #expect(problems.count == 2)
+        #expect(problems.contains { $0["line"] as? Int == 3 && ($0["file"] as? String)?.hasSuffix("10-baseline.toml") == true })
+        #expect(problems.contains { $0["suggestion"] as? String == "notify" })
+    }
+}
