@@ -16,6 +16,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousName(name: String, candidates: [String])
     /// A second rotation of a token whose first has not finished.
     case rotationInProgress(reference: String)
+    /// `tokenwarden backup` could not write its copy.
+    case backupFailed(destination: String, reason: String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(candidates.count) tokens are named \"\(name)\": \(candidates.joined(separator: ", ")); give PROVIDER/ID instead"
         case .rotationInProgress(let reference):
             "\(reference) is already being rotated; `tokenwarden history \(reference)` shows where that rotation stands"
+        case .backupFailed(let destination, let reason):
+            "no backup was written to \(destination): \(reason)"
         }
     }
 }
