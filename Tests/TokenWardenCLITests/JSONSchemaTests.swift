@@ -149,6 +149,8 @@ import TokenWardenTestSupport
         outputs.append(("tokenwarden status --json", try await run(["status"])))
         outputs.append(("tokenwarden revoke --json", try await run(["revoke", "sim-awx/3", "--yes"])))
         outputs.append(("tokenwarden history --json", try await run(["history", "sim-awx/3"])))
+        outputs.append(("tokenwarden rehearse --json", try await run(["rehearse", "sim-awx"])))
+        outputs.append(("tokenwarden backup --json", try await run(["backup", dir.subpath("copy.sqlite")])))
         let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() && $0.id != "3" })
         try await SimulatorSetup.addOwner(old.owner ?? "", kind: .awx, of: simulator, config: config)
         try FileManager.default.createDirectory(atPath: dir.subpath("out"), withIntermediateDirectories: true)
