@@ -22,7 +22,7 @@ struct Backup: ConfiguredCommand {
             recovery" says how to restore a copy and what the first cycle after it reconciles.
 
             Examples:
-              sudo tokenwarden backup /var/backups/tokenwarden/tokenwarden-$(date +%F).sqlite
+              sudo tokenwarden backup /var/backups/tokenwarden/$(date +%F).sqlite
               tokenwarden backup ./tokenwarden.sqlite --json
             """
     )

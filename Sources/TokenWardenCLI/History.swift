@@ -22,6 +22,7 @@ struct History: ConfiguredCommand {
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var time: TimeOptions
 
     @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name; omit for all tokens.", valueName: "token"))
     var token: String?
@@ -55,12 +56,12 @@ struct History: ConfiguredCommand {
                 print("no history yet")
                 return
             }
-            for entry in entries { print(Self.line(for: entry, showToken: true).terminalSafe) }
+            for entry in entries { print(Self.line(for: entry, showToken: true, time: time.human).terminalSafe) }
         }
     }
 
-    static func line(for entry: HistoryEntry, showToken: Bool) -> String {
-        var parts = [ProviderTimestamp.format(entry.occurredAt)]
+    static func line(for entry: HistoryEntry, showToken: Bool, time: HumanTime = .utc) -> String {
+        var parts = [time.instant(entry.occurredAt)]
         if showToken { parts.append("\(entry.provider)/\(entry.tokenID) \"\(entry.tokenName)\"") }
         parts.append(entry.source == .rotation ? "rotation \(entry.event)" : entry.event)
         if let rule = entry.rule { parts.append("[rule \(rule)]") }

@@ -26,6 +26,7 @@ struct Outbox: ConfiguredCommand {
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var time: TimeOptions
 
     @Flag(help: "Also list messages already sent (the last 1000).")
     var all = false
@@ -47,9 +48,9 @@ struct Outbox: ConfiguredCommand {
             for message in messages {
                 table.append([
                     String(message.id), message.notifier, message.state.rawValue, String(message.attempts),
-                    HumanTime.instant(message.queuedAt),
+                    time.human.instant(message.queuedAt),
                     message.state == .sent
-                        ? HumanTime.instant(message.sentAt) : message.state == .pending ? HumanTime.instant(message.nextAttemptAt) : "-",
+                        ? time.human.instant(message.sentAt) : message.state == .pending ? time.human.instant(message.nextAttemptAt) : "-",
                     message.subject, message.lastError ?? "-",
                 ])
             }

@@ -19,6 +19,7 @@ struct Show: ConfiguredCommand {
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var time: TimeOptions
 
     @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
     var token: String
@@ -40,9 +41,9 @@ struct Show: ConfiguredCommand {
             var facts: [(String, String)] = [
                 ("token", found.reference), ("name", found.name), ("state", found.state.rawValue),
                 ("owner", found.owner ?? "-"), ("scopes", found.scopes.isEmpty ? "-" : found.scopes.joined(separator: ", ")),
-                ("created", HumanTime.instant(found.createdAt)), ("expires", HumanTime.day(found.expiresAt, relativeTo: now)),
-                ("last used", HumanTime.day(found.lastUsedAt, relativeTo: now)),
-                ("first seen", HumanTime.instant(found.firstSeenAt)), ("last seen", HumanTime.instant(found.lastSeenAt)),
+                ("created", time.human.instant(found.createdAt)), ("expires", time.human.day(found.expiresAt, relativeTo: now)),
+                ("last used", time.human.day(found.lastUsedAt, relativeTo: now)),
+                ("first seen", time.human.instant(found.firstSeenAt)), ("last seen", time.human.instant(found.lastSeenAt)),
             ]
             if found.baseName != nil || found.successorOf != nil || found.lineageName != found.name {
                 facts.insert(("lineage", found.lineageName), at: 2)
@@ -71,7 +72,7 @@ struct Show: ConfiguredCommand {
             for (label, value) in facts { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value.terminalSafe)") }
             let history = try store.history(provider: found.provider, tokenID: found.id)
             print("\nhistory (\(history.count) entries, newest last; `tokenwarden history \(found.reference)` for all):")
-            for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false).terminalSafe) }
+            for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false, time: time.human).terminalSafe) }
         }
     }
 }

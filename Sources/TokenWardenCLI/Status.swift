@@ -33,6 +33,7 @@ struct Status: ConfiguredCommand {
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var time: TimeOptions
 
     @Flag(help: "Print JSON (the report, what needs attention, and healthy: true/false) instead of text.")
     var json = false
@@ -50,8 +51,10 @@ struct Status: ConfiguredCommand {
             try JSONOutput.print(StatusJSON(healthy: attention.isEmpty, attention: attention, report: report, database: database))
         } else {
             print(
-                Self.render(report, attention: attention, database: database, now: now).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { String($0).terminalSafe }.joined(separator: "\n"))
+                Self.render(report, attention: attention, database: database, now: now, time: time.human).split(
+                    separator: "\n", omittingEmptySubsequences: false
+                )
+                .map { String($0).terminalSafe }.joined(separator: "\n"))
         }
         if !attention.isEmpty { throw ExitCode.failure }
     }
@@ -115,16 +118,16 @@ struct Status: ConfiguredCommand {
         }
     }
 
-    static func render(_ report: StatusReport, attention: [String], database: String, now: Date) -> String {
+    static func render(_ report: StatusReport, attention: [String], database: String, now: Date, time: HumanTime = .utc) -> String {
         var lines: [String] = []
         if let service = report.service {
-            let since = service.since.map { " since \(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? ""
+            let since = service.since.map { " since \(time.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? ""
             lines.append("tokenwarden.service: \(service.state)\(service.detail.isEmpty ? "" : " (\(service.detail))")\(since)")
         } else {
             lines.append("tokenwarden.service: no systemd to ask (not booted with systemd, or no systemctl)")
         }
         let check =
-            report.lastCheckAt.map { "last check \(HumanTime.instant($0)): \(report.lastCheckResult ?? "-")" }
+            report.lastCheckAt.map { "last check \(time.instant($0)): \(report.lastCheckResult ?? "-")" }
             ?? "not checked yet"
         if let problem = report.databaseProblem {
             lines.append("database: \(problem)")
@@ -143,8 +146,8 @@ struct Status: ConfiguredCommand {
                 case false?: "FAILED (below)"
                 }
             table.append([
-                provider.id, provider.lastPollAt.map { "\(HumanTime.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
-                result, provider.tokens.map(String.init) ?? "-", String(provider.consecutiveFailures), HumanTime.instant(provider.nextPollAt),
+                provider.id, provider.lastPollAt.map { "\(time.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
+                result, provider.tokens.map(String.init) ?? "-", String(provider.consecutiveFailures), time.instant(provider.nextPollAt),
             ])
         }
         lines.append(table.render())
@@ -161,14 +164,14 @@ struct Status: ConfiguredCommand {
                 let state =
                     rotation.stalled
                     ? "stalled (switch-over)" : rotation.awaitingSwitchOver ? "delivered, both tokens live until the new one is used" : rotation.state
-                lines.append("  \(rotation.token): \(state) since \(HumanTime.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
+                lines.append("  \(rotation.token): \(state) since \(time.instant(rotation.since))" + (rotation.failure.map { " (\($0))" } ?? ""))
             }
         }
         for (provider, verdict) in report.rehearsals.sorted(by: { $0.key < $1.key }) {
             lines.append("last rehearsal of \(provider): \(verdict)")
         }
         for run in report.gaveUp {
-            lines.append("gave up on \(run.token) since \(HumanTime.instant(run.since)) after \(run.failures) failures in a row")
+            lines.append("gave up on \(run.token) since \(time.instant(run.since)) after \(run.failures) failures in a row")
         }
         if let problem = report.policyProblem {
             lines.append("held decisions: unknown (the configuration on disk cannot be loaded)")
@@ -176,7 +179,7 @@ struct Status: ConfiguredCommand {
             lines.append("configuration on disk:")
             lines += problem.split(separator: "\n").map { "  " + $0.trimmingCharacters(in: .whitespaces) }
             if let loaded = report.configLoadedAt, report.service?.isRunning ?? true {
-                lines.append("  the daemon runs the configuration it loaded at \(HumanTime.instant(loaded))")
+                lines.append("  the daemon runs the configuration it loaded at \(time.instant(loaded))")
             }
         } else {
             let person = report.rotationsForAPerson > 0 ? ", \(report.rotationsForAPerson) of them rotations waiting for a person" : ""

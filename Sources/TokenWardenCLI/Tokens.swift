@@ -26,6 +26,7 @@ struct Tokens: ConfiguredCommand {
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var time: TimeOptions
 
     @Option(help: ArgumentHelp("Only tokens of this configured provider id.", valueName: "id"))
     var provider: String?
@@ -87,7 +88,7 @@ struct Tokens: ConfiguredCommand {
             for token in tokens {
                 table.append([
                     token.provider, token.id, token.name, token.state.rawValue + Self.held(suspended[token.reference]),
-                    HumanTime.day(token.expiresAt, relativeTo: now), HumanTime.day(token.lastUsedAt, relativeTo: now),
+                    time.human.day(token.expiresAt, relativeTo: now), time.human.day(token.lastUsedAt, relativeTo: now),
                     token.owner ?? "-",
                 ])
             }
