@@ -31,7 +31,11 @@ struct Report: ConfiguredCommand {
     @Option(help: ArgumentHelp("Write the Markdown page here (- for standard output).", valueName: "file"))
     var markdown: String?
 
+    @Option(help: ArgumentHelp("The most tokens listed under one rule (default 1000); the page says when a rule has more.", valueName: "n"))
+    var limit = ReportPage.defaultListedPerRule
+
     func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
         if (html == nil) == (markdown == nil) { throw ValidationError("give --html FILE or --markdown FILE (one of them)") }
     }
 
@@ -42,7 +46,7 @@ struct Report: ConfiguredCommand {
         let policy = PolicyContext(configuration: configuration, policies: policies)
         // Not memory-mapped: mapped pages count in RSS (peak 383 MiB at 1M tokens; 43 MiB without
         // the map, and 1.76 s: `make bench`, docs/benchmarks.md).
-        let (outline, _) = try policy.outline(store: store, listing: Plan.listedPerRule, now: now, mapped: false)
+        let (outline, _) = try policy.outline(store: store, listing: limit, now: now, mapped: false)
         let day: TimeInterval = 86_400
         let report = try store.inventoryReport(
             at: now, lastUse: Set(configuration.providers.filter { $0.kind.capabilities.contains(.lastUsed) }.map(\.id)),
@@ -51,7 +55,7 @@ struct Report: ConfiguredCommand {
             markLimit: ReportPage.markLimit)
         let page = ReportPage(
             report: report, outline: outline, rules: policies.rules, enforce: configuration.daemon.enforce, generatedAt: now,
-            source: configuration.databasePath)
+            source: configuration.databasePath, listedPerRule: limit)
         let (text, path) = html.map { (page.html(), $0) } ?? (page.markdown(), markdown ?? "-")
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -14,6 +14,8 @@ public struct ReportPage: Sendable {
     public var enforce: Bool
     public var generatedAt: Date
     public var source: String
+    /// The most tokens listed under one rule; the page says when a rule has more.
+    public var listedPerRule: Int
 
     /// The days the timeline covers, the stale span, the "expiring" and "rotated" windows.
     public static let timelineDays = 90
@@ -22,7 +24,15 @@ public struct ReportPage: Sendable {
     /// Tokens drawn one mark each on the timeline; beyond, one bar per provider and day.
     public static let markLimit = 2_000
 
-    public init(report: InventoryReport, outline: PlanOutline, rules: [Rule], enforce: Bool, generatedAt: Date, source: String) {
+    /// Tokens listed under each rule unless `report --limit` says otherwise: every one, for any
+    /// inventory a person reads through; a larger page is still one file an auditor can open.
+    public static let defaultListedPerRule = 1_000
+
+    public init(
+        report: InventoryReport, outline: PlanOutline, rules: [Rule], enforce: Bool, generatedAt: Date, source: String,
+        listedPerRule: Int = defaultListedPerRule
+    ) {
+        self.listedPerRule = listedPerRule
         self.report = report
         self.outline = outline
         self.rules = rules
@@ -95,10 +105,10 @@ public struct ReportPage: Sendable {
                 return fields
             }
             let count = outline.counts[rule.name] ?? 0
-            return [
-                "name": rule.name, "action": rule.action.rawValue, "count": count, "entries": entries,
-                "more": count > entries.count ? count - entries.count : 0,
-            ]
+            var fields: [String: Any] = ["name": rule.name, "action": rule.action.rawValue, "count": count, "entries": entries]
+            // Absent, not 0, when every decision is listed: Mustache takes 0 for a section to show.
+            if count > entries.count { fields["cut"] = Self.cut(listed: entries.count, of: count, cap: listedPerRule) }
+            return fields
         }
         return [
             "generated_at": ProviderTimestamp.format(generatedAt), "source": source,
@@ -107,7 +117,7 @@ public struct ReportPage: Sendable {
             "lanes": lanes, "ticks": ticks, "marks": marks, "bars": bars, "has_timeline": !marks.isEmpty || !bars.isEmpty,
             "aggregated": !bars.isEmpty, "mark_count": report.marks.count,
             "providers": report.byProvider.map { row($0, true) }, "owners": report.byOwner.map { row($0, false) },
-            "rules": decided, "held_total": outline.held, "timeline_days": Self.timelineDays, "stale_days": Self.staleDays,
+            "rules": decided, "held_sentence": Self.held(outline.held), "timeline_days": Self.timelineDays, "stale_days": Self.staleDays,
             "window_days": Self.windowDays,
         ]
     }
@@ -181,11 +191,11 @@ public struct ReportPage: Sendable {
         {{#entries}}
         <li><code>{{reference}}</code> “{{token_name}}”: {{reason}}{{#held}} <span class="held">[held: {{held}}]</span>{{/held}}</li>
         {{/entries}}
-        {{#more}}<li>… and {{more}} more (<code>tokenwarden plan --all</code>)</li>{{/more}}
+        {{#cut}}<li>{{cut}}</li>{{/cut}}
         </ul>
         {{/rules}}
         {{^rules}}<p>No policy rules.</p>{{/rules}}
-        <p>{{held_total}} decisions are held (a person must act, tokenwarden's own credential, a snooze or exemption).</p>
+        <p>{{held_sentence}}</p>
         </body>
         </html>
 
@@ -250,9 +260,10 @@ public struct ReportPage: Sendable {
                     "- \(Self.codeSpan(decision.token.reference)) “\(Self.escape(decision.token.name))”: \(Self.escape(decision.reason))\(hold)"
                 )
             }
-            if count > listed.count { lines.append("- … and \(count - listed.count) more (`tokenwarden plan --all`)") }
+            if count > listed.count { lines.append("- " + Self.cut(listed: listed.count, of: count, cap: listedPerRule)) }
             lines.append("")
         }
+        lines += [Self.held(outline.held), ""]
         return lines.joined(separator: "\n") + "\n"
     }
 

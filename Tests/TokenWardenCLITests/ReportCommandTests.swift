@@ -84,6 +84,22 @@ extension SubprocessSuites {
             #expect(counts.count == 2 && counts[0] > 20 && counts[1] > 30, "\(pixels.output)")
         }
 
+        /// Every decision of a small rule is listed, a cut is stated with its count, plurals agree.
+        @Test func everyDecisionIsListedOrTheCutIsStatedWithItsCount() async throws {
+            let setup = try await Self.setup()
+            let store = try TokenStore.open(path: setup.database)
+            try store.suspend(
+                provider: "awx-main", tokenID: "2", Suspension(kind: .exempt, until: nil, reason: "break-glass", by: "alice", at: Date()))
+            let whole = try await setup.run("report", "--markdown", "-")
+            let html = try await setup.run("report", "--html", "-")
+            let cut = try await setup.run("report", "--markdown", "-", "--limit", "1")
+            #expect(whole.status == 0 && cut.status == 0, "\(whole.stderr)\(cut.stderr)")
+            #expect(!whole.stdout.contains("more (") && !whole.stdout.contains("Listed:"), "\(whole.stdout)")
+            #expect(whole.stdout.contains("1 decision is held (") && html.stdout.contains("1 decision is held ("), "\(whole.stdout)")
+            #expect(!html.stdout.contains("and 0 more") && !html.stdout.contains("Listed:"))
+            #expect(cut.stdout.contains("Listed: the first 1 of 2 decisions of this rule (the report lists at most 1 per rule"), "\(cut.stdout)")
+        }
+
         @Test func theMarkdownReportEscapesProviderText() async throws {
             let setup = try await Self.setup()
             let result = try await setup.run("report", "--markdown", "-")
