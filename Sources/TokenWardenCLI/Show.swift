@@ -29,13 +29,14 @@ struct Show: ConfiguredCommand {
 
     func run(_ context: CommandContext) throws {
         do {
-            let (configuration, _) = try context.configurationForReading()
+            let (configuration, _) = try context.configurationForReading(credentials: true)
             let store = try configuration.openInventory()
             let found = try store.resolve(token)
+            let own = PolicyContext.ownTokens(of: configuration, environment: context.environment).contains(found.reference)
             let now = Date()
             let suspension = try store.suspensions(at: now)[found.reference]
             if json {
-                try JSONOutput.print(TokenJSON(token: found, includeExtras: true, suspension: suspension))
+                try JSONOutput.print(TokenJSON(token: found, includeExtras: true, suspension: suspension, ownCredential: own))
                 return
             }
             var facts: [(String, String)] = [
@@ -48,6 +49,7 @@ struct Show: ConfiguredCommand {
             if found.baseName != nil || found.successorOf != nil || found.lineageName != found.name {
                 facts.insert(("lineage", found.lineageName), at: 2)
             }
+            if own { facts.insert(("credential", "tokenwarden's own: it signs in with this token, and never revokes or rotates it"), at: 1) }
             if let predecessor = found.successorOf { facts.insert(("replaces", "\(found.provider)/\(predecessor)"), at: 3) }
             if let successor = try store.successors(provider: found.provider, of: found.id).last {
                 facts.append(("replaced by", "\(found.provider)/\(successor)"))

@@ -9,6 +9,8 @@ struct TokenJSON: Encodable {
     var includeExtras = false
     /// Its snooze or exemption, printed as `held` (null when none).
     var suspension: Suspension?
+    /// Whether it is the credential tokenwarden signs in with (`self_token_id`, SailPoint's client id).
+    var ownCredential = false
 
     enum Keys: String, CodingKey {
         case provider, id, name, owner, scopes, state, extras, held
@@ -19,6 +21,7 @@ struct TokenJSON: Encodable {
         case lastSeenAt = "last_seen_at"
         case baseName = "base_name"
         case successorOf = "successor_of"
+        case ownCredential = "own_credential"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -39,6 +42,7 @@ struct TokenJSON: Encodable {
         // a token no rotation made).
         try container.encode(token.lineageName, forKey: .baseName)
         try container.encode(token.successorOf, forKey: .successorOf)
+        try container.encode(ownCredential, forKey: .ownCredential)
         if includeExtras { try container.encode(token.extras, forKey: .extras) }
     }
 

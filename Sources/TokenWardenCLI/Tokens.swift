@@ -54,7 +54,8 @@ struct Tokens: ConfiguredCommand {
 
     func run(_ context: CommandContext) throws {
         do {
-            let (configuration, problems) = try context.configurationForReading()
+            // Credentials are read (as `status` does) to know SailPoint's own PAT among the tokens.
+            let (configuration, problems) = try context.configurationForReading(credentials: true)
             if !problems.isEmpty { StandardError.warning("\(configuration.sourcePath) has \(problems.count) problems; run `tokenwarden validate`") }
             let store = try configuration.openInventory()
             let now = Date()
@@ -76,8 +77,10 @@ struct Tokens: ConfiguredCommand {
                 expiringWithin: expiring, unusedFor: stale)
             let tokens = try store.tokens(matching: query, at: now)
             let suspended = try store.suspensions(at: now)
+            let own = PolicyContext.ownTokens(of: configuration, environment: context.environment)
             if json {
-                try JSONOutput.print(tokens.map { TokenJSON(token: $0, suspension: suspended[$0.reference]) })
+                try JSONOutput.print(
+                    tokens.map { TokenJSON(token: $0, suspension: suspended[$0.reference], ownCredential: own.contains($0.reference)) })
                 return
             }
             guard !tokens.isEmpty else {
@@ -87,17 +90,21 @@ struct Tokens: ConfiguredCommand {
             var table = TextTable("PROVIDER", "ID", "NAME", "STATE", "EXPIRES", "LAST USED", "OWNER")
             for token in tokens {
                 table.append([
-                    token.provider, token.id, token.name, token.state.rawValue + Self.held(suspended[token.reference]),
+                    token.provider, token.id, token.name + (own.contains(token.reference) ? " (tokenwarden's own)" : ""),
+                    token.state.rawValue + Self.held(suspended[token.reference]),
                     time.human.day(token.expiresAt, relativeTo: now), time.human.day(token.lastUsedAt, relativeTo: now),
                     token.owner ?? "-",
                 ])
             }
             print(table.render())
             print("\(tokens.count) token\(tokens.count == 1 ? "" : "s")")
+            if let provider, let config = configuration.provider(id: provider) {
+                let identity = try? store.identities()[provider]
+                if let note = Self.ownCredentialNote(config, own: own, tokens: tokens, identity: identity) { print(note.terminalSafe) }
+            }
         }
     }
 
-    /// " (snoozed to 2026-12-24)", " (exempt)" or nothing.
     /// `--stale` needs last-use data: refused for a named provider that has none (exit 2), and a
     /// warning naming the providers whose tokens it cannot select otherwise.
     func checkStale(_ configuration: Configuration) throws {
@@ -112,6 +119,7 @@ struct Tokens: ConfiguredCommand {
         StandardError.warning("--stale leaves out every token of \(names): those providers do not report when a token was last used")
     }
 
+    /// " (snoozed to 2026-12-24)", " (exempt)" or nothing.
     static func held(_ suspension: Suspension?) -> String {
         guard let suspension else { return "" }
         return suspension.kind == .exempt ? " (exempt)" : " (snoozed to \(suspension.until.map(ProviderTimestamp.formatDay) ?? "?"))"

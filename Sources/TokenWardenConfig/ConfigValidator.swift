@@ -22,6 +22,8 @@ public struct ConfigValidator: Sendable {
                     file: configuration.sourcePath,
                     message: "no [[provider]] tables: tokenwarden has nothing to watch"))
         }
+        // Credential problems are found after the parse, so they are located here, by provider id.
+        let locator = (try? String(contentsOfFile: configuration.sourcePath, encoding: .utf8)).map(SourceLocator.init)
         if checkCredentials {
             let loader = CredentialLoader(environment: environment)
             for provider in configuration.providers {
@@ -31,8 +33,9 @@ public struct ConfigValidator: Sendable {
                 } catch {
                     report.problems.append(
                         ConfigProblem(
-                            file: configuration.sourcePath, subject: "provider \"\(provider.id)\"",
-                            key: "credential", message: error.description))
+                            file: configuration.sourcePath,
+                            line: locator?.lineOfKey("credential", inEntryOf: "provider", where: "id", is: provider.id),
+                            subject: "provider \"\(provider.id)\"", key: "credential", message: error.description))
                 }
                 // Owner credentials follow the same file-mode rules as the main one.
                 for owner in provider.owners {
@@ -42,19 +45,35 @@ public struct ConfigValidator: Sendable {
                     } catch {
                         report.problems.append(
                             ConfigProblem(
-                                file: configuration.sourcePath, subject: "provider \"\(provider.id)\", owner \"\(owner.name)\"",
-                                key: "owner.credential", message: error.description))
+                                file: configuration.sourcePath,
+                                line: locator?.lineOfKey("credential", inEntryOf: "provider.owner", where: "name", is: owner.name),
+                                subject: "provider \"\(provider.id)\", owner \"\(owner.name)\"", key: "owner.credential",
+                                message: error.description))
                     }
                 }
             }
         }
-        let (policies, policyProblems) = PolicyLoader(for: configuration).read(
+        var policyLoader = PolicyLoader(for: configuration)
+        let kept = Set(configuration.providers.map(\.id))
+        policyLoader.rejectedProviders = Set(
+            problems.compactMap { problem -> String? in
+                guard let subject = problem.subject, subject.hasPrefix("provider \""), subject.hasSuffix("\"") else { return nil }
+                let id = String(subject.dropFirst("provider \"".count).dropLast())
+                return kept.contains(id) ? nil : id
+            })
+        let (policies, policyProblems) = policyLoader.read(
             directory: configuration.daemon.policyDirectory,
             providers: configuration.providers)
         report.policies = policies
         report.problems += policyProblems
         report.problems += PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
-        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
+        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules).map { problem in
+            var located = problem
+            if located.line == nil, let id = problem.subject?.dropFirst("provider \"".count).dropLast() {
+                located.line = locator?.lineOfKey("self_token_id", inEntryOf: "provider", where: "id", is: String(id))
+            }
+            return located
+        }
         return report
     }
 }

@@ -19,6 +19,10 @@ public struct PolicyLoader: Sendable {
         self.ownersConfigured = ownersConfigured
     }
 
+    /// Ids of `[[provider]]` tables the main config declared but refused (an unknown kind, say):
+    /// rules naming them get no follow-on error.
+    public var rejectedProviders: Set<String> = []
+
     /// The loader for a configuration's notifiers and owner map.
     public init(for configuration: Configuration) {
         self.init(notifiers: configuration.notifiers.map(\.id), ownersConfigured: configuration.owners.fallback != nil)
@@ -44,9 +48,10 @@ public struct PolicyLoader: Sendable {
             )
         }
         let sink = ProblemSink()
-        if let problem = WriteAccess.problem(directory) {
-            return (policies, [ConfigProblem(file: directory, message: problem)])
-        }
+        // An unsafe directory's files are not read (anyone could have put them there), but each
+        // one's own access is still checked: every permission problem is reported in one run.
+        let unsafeDirectory = WriteAccess.problem(directory)
+        if let unsafeDirectory { sink.add(ConfigProblem(file: directory, message: unsafeDirectory)) }
         var ruleFiles: [String: String] = [:]
         // Byte order, so "10-x" runs before "20-y" whatever the locale; dot-files are editor leftovers.
         for name in entries.filter({ $0.hasSuffix(".toml") && !$0.hasPrefix(".") }).sorted(by: {
@@ -58,12 +63,14 @@ public struct PolicyLoader: Sendable {
                 sink.add(ConfigProblem(file: path, message: problem))
                 continue
             }
+            if unsafeDirectory != nil { continue }
             switch TOMLDocument.load(path: path) {
             case .failure(let problem): sink.add(problem)
             case .success(let document):
                 policies.rules += readRules(document, providers: providers, sink: sink, seenNames: &ruleFiles)
             }
         }
+        if unsafeDirectory != nil { return (PolicySet(directory: directory, files: [], rules: []), sink.problems) }
         Self.checkSharedDestinations(policies.rules, sink: sink)
         return (policies, sink.problems)
     }
@@ -200,7 +207,8 @@ public struct PolicyLoader: Sendable {
         table.rejectUnknownKeys(allowed: Self.matchKeys)
         let ids = providers.map(\.id)
         let named = table.strings("provider") ?? []
-        for id in named where !ids.contains(id) {
+        // A provider whose own table was refused has its error there already: naming it is no second one.
+        for id in named where !ids.contains(id) && !rejectedProviders.contains(id) {
             let known = ids.isEmpty ? "no providers are configured" : "configured: \(ids.joined(separator: ", "))"
             table.report(
                 "match.provider", "no provider has id \"\(id)\" (\(known))",

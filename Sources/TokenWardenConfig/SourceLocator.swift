@@ -37,6 +37,21 @@ struct SourceLocator: Sendable {
         return array == nil && table == nil ? nil : start + 1
     }
 
+    /// 1-based line where `key` is assigned in the `[[array]]` entry whose `idKey` is `value`
+    /// (`id = "awx-main"`), else that entry's header line; nil when no entry has that id.
+    func lineOfKey(_ key: String, inEntryOf array: String, where idKey: String, is value: String) -> Int? {
+        let headers = headerLines(array: array)
+        for (position, header) in headers.enumerated() {
+            let end = headers.dropFirst(position + 1).first ?? lines.count
+            let names = (header..<end).contains { number in
+                let code = lines[number].split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                return code.filter { $0 != " " && $0 != "\t" } == "\(idKey)=\"\(value)\""
+            }
+            if names { return lineOfKey(key, array: array, index: position) }
+        }
+        return nil
+    }
+
     private func headerLines(array: String) -> [Int] {
         lines.indices.filter { normalizedHeader(lines[$0]) == "[[\(array)]]" }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TokenWardenCore
+import TokenWardenSimulator
 import TokenWardenStore
 import TokenWardenTestSupport
 
@@ -84,5 +85,26 @@ import TokenWardenTestSupport
         #expect(problems.count == 2)
         #expect(problems.contains { $0["line"] as? Int == 3 && ($0["file"] as? String)?.hasSuffix("10-baseline.toml") == true })
         #expect(problems.contains { $0["suggestion"] as? String == "notify" })
+    }
+}
+
+/// `tokens --provider X` says which token tokenwarden signs in with, or how to find it.
+@Suite struct OwnCredentialListingTests {
+    @Test func theOwnTokenIsMarkedWhenKnownAndOtherwiseTheListSaysHowToFindIt() async throws {
+        let (simulator, dir, config) = try await RevokeCommandTests().synced(selfTokenID: "2")
+        let marked = try await BuiltProduct.run(["tokens", "--provider", "sim-awx", "--config", config])
+        let json = try await BuiltProduct.run(["tokens", "--provider", "sim-awx", "--json", "--config", config])
+        let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "self_token_id = \"2\"\n", with: "")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let unknown = try await BuiltProduct.run(["tokens", "--provider", "sim-awx", "--config", config])
+        await simulator.stop()
+        _ = dir
+        let row = marked.stdout.split(separator: "\n").first { $0.hasPrefix("sim-awx ") && $0.contains(" 2 ") }.map(String.init) ?? ""
+        #expect(row.contains("(tokenwarden's own)"), "\(marked.stdout)")
+        #expect(marked.stdout.contains("tokenwarden's own credential at sim-awx is sim-awx/2 (marked above)"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.filter { $0["own_credential"] as? Bool == true }.map { $0["id"] as? String } == ["2"])
+        #expect(unknown.stdout.contains("tokenwarden cannot tell which token it signs in to sim-awx with: set self_token_id"), "\(unknown.stdout)")
+        #expect(unknown.stdout.contains("signs in as"), "the identity the simulator's API reported: \(unknown.stdout)")
     }
 }

@@ -109,7 +109,7 @@ import TokenWardenTestSupport
         #expect(
             Set(row.keys) == [
                 "provider", "id", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at",
-                "state", "first_seen_at", "last_seen_at", "held", "base_name", "successor_of",
+                "state", "first_seen_at", "last_seen_at", "held", "base_name", "successor_of", "own_credential",
             ])
         // A token no rotation made: its own name is its lineage's, and it replaced nothing.
         #expect(row["base_name"] as? String == row["name"] as? String)
