@@ -67,12 +67,19 @@ final class CommandContext {
         return lock
     }
 
-    /// The command's HTTP client, made with the configuration's timeouts at first use.
+    /// The command's HTTP client, made with the configuration's timeouts at first use. On a
+    /// terminal it says what a request waits for before each retry; piped, it says nothing extra.
     func http(for configuration: Configuration) -> ProviderHTTPClient {
         if let client { return client }
-        let made = ProviderHTTPClient(policy: configuration.httpPolicy)
+        let made = ProviderHTTPClient(policy: configuration.httpPolicy, progress: Self.progress(onTerminal: isatty(STDERR_FILENO) == 1))
         client = made
         return made
+    }
+
+    /// The progress reporter for a command's requests: stderr lines on a terminal, none otherwise.
+    static func progress(onTerminal: Bool) -> (@Sendable (String) -> Void)? {
+        guard onTerminal else { return nil }
+        return { @Sendable line in StandardError.note(line) }
     }
 
     /// Shuts the HTTP client down (AsyncHTTPClient traps on a client released without `shutdown()`).

@@ -74,6 +74,8 @@ struct ProviderConnection: Sendable {
 
             let retryDelay: Double
             let failure: ProviderError
+            /// What this attempt ran into, in a few words, for the progress line.
+            let cause: String
             do {
                 let response = try await http.client.execute(request, timeout: .milliseconds(Int64(policy.requestTimeout * 1_000)))
                 let collected = try await response.body.collect(upTo: policy.maximumBodyBytes)
@@ -93,6 +95,7 @@ struct ProviderConnection: Sendable {
                     retryDelay = advised ?? policy.backoff.delay(attempt: attempt - 1, using: &generator)
                     failure = error(
                         .rateLimited, "\(label) was rate-limited (429 Too Many Requests) \(attempt) times; giving up for this poll\(excerpt)")
+                    cause = "\(label): rate-limited (429)"
                     await pacer.postpone(by: retryDelay)
                 case 500...599 where idempotent:
                     retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
@@ -101,6 +104,7 @@ struct ProviderConnection: Sendable {
                         "\(label) failed with \(status) \(response.status.reasonPhrase) \(attempt) times; the provider seems unavailable, "
                             + "tokenwarden tries again next poll\(excerpt)"
                     )
+                    cause = "\(label): \(status) \(response.status.reasonPhrase)"
                 default:
                     throw Self.statusError(
                         status: status, reason: response.status.reasonPhrase, label: label, excerpt: excerpt,
@@ -116,12 +120,20 @@ struct ProviderConnection: Sendable {
                 guard retryable else { throw error(kind, "\(place): \(text)") }
                 retryDelay = policy.backoff.delay(attempt: attempt - 1, using: &generator)
                 failure = error(kind, "\(place): \(text) (\(attempt) attempts)")
+                cause = "\(place): " + (text.split(separator: ";").first.map(String.init) ?? text)
             }
             guard attempt < policy.maximumAttempts, policy.backoff.allows(waiting: retryDelay, after: waited) else { throw failure }
+            http.progress?(
+                "\(providerID): retry \(attempt + 1) of \(policy.maximumAttempts) in \(Self.seconds(retryDelay)): \(cause)")
             waited += retryDelay
             try? await Task.sleep(for: .milliseconds(Int64(retryDelay * 1_000)))
             if Task.isCancelled { throw error(.connection, "\(label): cancelled") }
         }
+    }
+
+    /// "8 s", "0.5 s".
+    static func seconds(_ delay: Double) -> String {
+        delay >= 10 ? "\(Int(delay.rounded())) s" : "\((delay * 10).rounded() / 10) s"
     }
 
     func error(_ kind: ProviderError.Kind, _ message: String) -> ProviderError {

@@ -6,9 +6,13 @@ import NIOCore
 public final class ProviderHTTPClient: Sendable {
     let client: HTTPClient
     public let policy: HTTPPolicy
+    /// Told, in words, what a request waits for before each retry ("awx-main: retry 3 of 6 in 8 s:
+    /// connection refused"): an admin's command shows it on a terminal, the daemon ignores it.
+    let progress: (@Sendable (String) -> Void)?
 
-    public init(policy: HTTPPolicy = .standard) {
+    public init(policy: HTTPPolicy = .standard, progress: (@Sendable (String) -> Void)? = nil) {
         self.policy = policy
+        self.progress = progress
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(

@@ -108,3 +108,26 @@ import TokenWardenTestSupport
         #expect(unknown.stdout.contains("signs in as"), "the identity the simulator's API reported: \(unknown.stdout)")
     }
 }
+
+/// `sync` on a terminal says what it waits for; piped, it prints nothing extra.
+@Suite struct SyncProgressTests {
+    @Test func onATerminalEachRetryIsShownAndPipedNothingExtra() async throws {
+        let faults = [SimulatorFault(provider: .awx, behaviour: .status(503), count: 2)]
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3, faults: faults))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+        // util-linux's script(1) gives the command a real pseudo-terminal.
+        let terminal = try await BuiltProduct.offThePool {
+            try BuiltProduct.capture("/usr/bin/script", ["-qec", "\(BuiltProduct.executable) sync --config \(config)", "/dev/null"])
+        }
+        await simulator.provider(.awx).inject(faults[0])
+        await simulator.provider(.awx).inject(SimulatorFault(provider: .awx, behaviour: .status(503), count: 1))
+        let piped = try await BuiltProduct.run(["sync", "--config", config])
+        await simulator.stop()
+        #expect(terminal.status == 0, "\(terminal.output)")
+        #expect(terminal.output.contains("tokenwarden: sim-awx: retry 2 of 6 in "), "\(terminal.output)")
+        #expect(terminal.output.contains("503 Service Unavailable"))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!piped.stderr.contains("retry"), "\(piped.stderr)")
+    }
+}
