@@ -19,8 +19,12 @@ struct Validate: ConfiguredCommand {
             it with sudo. Every problem is printed, each with its file, line, rule and key, \
             and a suggestion for misspelt words. Exit 0 when valid, 2 when not.
 
+            Plain validate never calls a provider, so policy CI can run it anywhere. --online also \
+            tries each credential for real, reading only (exit 1 when one fails).
+
             Run it after every edit, before `systemctl reload tokenwarden`:
               tokenwarden validate --config /etc/tokenwarden/tokenwarden.toml
+              sudo tokenwarden validate --online
             """
     )
 
@@ -28,6 +32,13 @@ struct Validate: ConfiguredCommand {
 
     @Flag(help: "Print the verdict, every problem and the setup as one JSON object (docs/json.md); exit codes as without it.")
     var json = false
+
+    @Flag(
+        help: """
+            Also try each provider's credentials for real, reading only: whom each signs in as, and the first page of the \
+            token listing (exit 1 when one fails). Without it, validate never calls a provider (for policy CI).
+            """)
+    var online = false
 
     func run(_ context: CommandContext) async throws {
         // As every other command: credentials through the unit's LoadCredential=, root as the state directory's owner.
@@ -38,13 +49,16 @@ struct Validate: ConfiguredCommand {
         if json {
             var report = report
             var warnings: [String] = []
+            var checks: [OnlineCheck.Result]?
             if report.isValid, let configuration = report.configuration {
                 do { _ = try Self.templates(of: configuration) } catch let error as ConfigError { report.problems += error.problems }
                 warnings = await Self.unreachableWebhooks(of: configuration, http: context.http(for: configuration))
+                if online, report.isValid { checks = await OnlineCheck.run(configuration, http: context.http(for: configuration)) }
             }
-            let output = ValidationJSON(report: report, path: context.configPath, warnings: warnings)
+            let output = ValidationJSON(report: report, path: context.configPath, warnings: warnings, online: checks)
             try JSONOutput.print(output)
             if !report.isValid { throw ExitCode(2) }
+            if checks?.contains(where: { !$0.succeeded }) == true { throw ExitCode.failure }
             return
         }
         guard report.isValid, let configuration = report.configuration else { throw ConfigError(problems: report.problems) }
@@ -55,6 +69,11 @@ struct Validate: ConfiguredCommand {
         print(
             Self.summary(of: report, configuration: configuration, templates: templates).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String($0).terminalSafe }.joined(separator: "\n"))
+        guard online else { return }
+        let checks = await OnlineCheck.run(configuration, http: context.http(for: configuration))
+        print("  online:    each credential tried, reading only")
+        for check in checks { print("    \(check.sentence)".terminalSafe) }
+        if checks.contains(where: { !$0.succeeded }) { throw ExitCode.failure }
     }
 
     static func summary(of report: ValidationReport, configuration: Configuration, templates: NotificationTemplates? = nil) -> String {

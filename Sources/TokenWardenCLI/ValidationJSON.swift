@@ -1,6 +1,7 @@
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
+import TokenWardenLifecycle
 
 /// What `validate --json` prints (docs/json.md): whether the setup is valid, every problem with its
 /// file and line, and what a valid setup will do (mode, providers, rules, who gets mail).
@@ -8,6 +9,8 @@ struct ValidationJSON: Encodable {
     let report: ValidationReport
     let path: String
     var warnings: [String] = []
+    /// `--online`'s results; nil (printed as null) without it.
+    var online: [OnlineCheck.Result]? = nil
 
     struct Problem: Encodable {
         let file: String
@@ -43,7 +46,7 @@ struct ValidationJSON: Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case valid, config, problems, mode, database, providers, rules, notifiers, warnings
+        case valid, config, problems, mode, database, providers, rules, notifiers, warnings, online
         case maxActionsPerCycle = "max_actions_per_cycle"
         case providerAddresses = "provider_addresses"
     }
@@ -75,6 +78,14 @@ struct ValidationJSON: Encodable {
         }
         try container.encode(rules, forKey: .rules)
         try container.encode((configuration?.notifiers ?? []).map(\.id), forKey: .notifiers)
+        let checks = online?.map { check in
+            StatusJSON.Fields([
+                "provider": .string(check.provider), "owner": .string(check.owner), "succeeded": .bool(check.succeeded),
+                "identity": .string(check.identity), "first_page_tokens": .number(check.firstPage.map(Double.init)),
+                "seconds": .number(check.seconds), "error": .string(check.error),
+            ])
+        }
+        try container.encode(checks, forKey: .online)
     }
 
     struct RuleJSON: Encodable {

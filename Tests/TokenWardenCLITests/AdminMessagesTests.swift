@@ -131,3 +131,32 @@ import TokenWardenTestSupport
         #expect(!piped.stderr.contains("retry"), "\(piped.stderr)")
     }
 }
+
+/// `validate --online` tries each credential for real; plain `validate` never calls a provider.
+@Suite struct ValidateOnlineTests {
+    @Test func eachCredentialIsTriedReadingOnlyAndAFailureIsExitOne() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+        let offline = try await BuiltProduct.run(["validate", "--config", config])
+        let listedOffline = await simulator.provider(.awx).listRequests
+        let online = try await BuiltProduct.run(["validate", "--online", "--config", config])
+        let listedOnline = await simulator.provider(.awx).listRequests
+        let writes = await simulator.provider(.awx).writes
+        let secret = await simulator.provider(.awx).credential
+        // AWX now refuses the credential.
+        try dir.write("sim/awx.credential", "no-longer-valid\n", mode: 0o600)
+        let refused = try await BuiltProduct.run(["validate", "--online", "--config", config])
+        await simulator.stop()
+        #expect(offline.status == 0 && listedOffline == 0, "plain validate calls no provider")
+        #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
+        #expect(online.stdout.contains("  online:    each credential tried, reading only"))
+        #expect(online.stdout.contains("    sim-awx: signs in as "), "\(online.stdout)")
+        #expect(online.stdout.contains("the first page lists 3 tokens"))
+        #expect(listedOnline == 1 && writes == 0, "one page read, nothing written")
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("    sim-awx: FAILED: "), "\(refused.stdout)")
+        #expect(!(online.stdout + refused.stdout + refused.stderr).contains(secret))
+        #expect(!refused.stdout.contains("no-longer-valid"))
+    }
+}

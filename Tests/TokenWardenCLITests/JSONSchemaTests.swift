@@ -140,7 +140,7 @@ import TokenWardenTestSupport
             try await BuiltProduct.run(arguments + ["--json", "--config", config])
         }
         var outputs: [(String, BuiltProduct.Result)] = []
-        outputs.append(("tokenwarden validate --json", try await run(["validate"])))
+        outputs.append(("tokenwarden validate --json", try await run(["validate", "--online"])))
         outputs.append(("tokenwarden sync --json", try await run(["sync"])))
         outputs.append(("tokenwarden tokens --json", try await run(["tokens"])))
         outputs.append(("tokenwarden show --json", try await run(["show", "sim-awx/2"])))
