@@ -123,6 +123,26 @@ import TokenWardenTestSupport
         }
     }
 
+    /// A rule's target that cannot take a secret (its directory is gone, its program is not there)
+    /// fails the rotation before the create: the provider is asked for nothing.
+    @Test(arguments: [
+        #"{ file = "/nonexistent-dir/deploy.token" }"#, #"{ command = ["/nonexistent/bin/deliver"] }"#,
+    ])
+    func anUnusableTargetFailsTheRotationBeforeAnythingIsCreated(deliver: String) async throws {
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]],
+            policy: Self.policy(deliver), enforce: true
+        ) { harness async throws in
+            let events = try await harness.cycle().events
+            #expect(events.map(\.kind) == [.rotationFailed], "\(events.map(\.message))")
+            #expect(events.first?.message.contains("cannot deliver") == true, "\(events.map(\.message))")
+            #expect(await harness.simulator.provider(.awx).createRequests == 0)
+            #expect(await harness.live(.awx).map(\.id) == ["10"])
+            let rotation = try #require(try harness.store.rotations(provider: "sim-awx", tokenID: "10").first)
+            #expect(rotation.state == .failed && rotation.newTokenID == nil)
+        }
+    }
+
     @Test func aCommandGetsTheSecretOnStandardInputAndTheFactsInItsEnvironment() async throws {
         let directory = try TemporaryDirectory()
         let out = directory.subpath("out")
