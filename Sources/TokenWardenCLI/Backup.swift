@@ -11,10 +11,11 @@ struct Backup: ConfiguredCommand {
         abstract: "Copy the token database to FILE, consistently, while the daemon runs.",
         discussion: """
             Uses SQLite's online backup: one read of the whole database, which never blocks the \
-            daemon, so the copy is the database as it was at one instant. FILE is created with mode \
-            0600 and must not exist yet; it is written under a temporary name, checked \
-            (quick_check), flushed to disk, then put in place. The copy is one file, with no \
-            write-ahead log beside it.
+            daemon, so the copy is the database as it was at one instant. The copy is built in a \
+            private directory beside FILE, mode 0600, checked (quick_check) and flushed; only a copy \
+            that passed is put at FILE, which must not exist yet (exit 1 otherwise). It is one file, \
+            with no write-ahead log beside it. Interrupted, it may leave a .tokenwarden-backup-* \
+            directory beside FILE, which can be removed.
 
             Run as root, tokenwarden works as the state directory's owner (the tokenwarden user), so \
             FILE's directory must be writable by that user: \
@@ -48,10 +49,6 @@ struct Backup: ConfiguredCommand {
         } else {
             let size = ByteCountFormatter.string(fromByteCount: result.bytes, countStyle: .binary)
             print("backed up \(configuration.databasePath) to \(file) (\(size), check: \(result.check))".terminalSafe)
-        }
-        if result.check != "ok" {
-            StandardError.error("the copy failed its check (\(result.check)): the database itself may be damaged; `tokenwarden status` says more")
-            throw ExitCode.failure
         }
     }
 

@@ -98,7 +98,8 @@ final class CommandContext {
             return ExitCode(2)
         case let lock as StateLockError:
             StandardError.error(lock.description)
-            return ExitCode(2)
+            // A second daemon is a usage error; a lock file that cannot be used is a failure.
+            return lock.held ? ExitCode(2) : .failure
         case let refusal as Refusal:
             StandardError.error(refusal.description)
             return .failure

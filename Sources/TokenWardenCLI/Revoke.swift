@@ -65,10 +65,13 @@ struct Revoke: ConfiguredCommand {
         // Taken after the question, so an open prompt never holds the daemon's cycles back.
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
+        // Checked again: the daemon, or another admin, may have acted while we asked and waited.
         guard let current = try store.token(provider: target.provider, id: target.id), current.state != .revoked, current.state != .gone else {
             throw Refusal("\(target.reference) was revoked while you were asked (`tokenwarden history \(target.reference)`)")
         }
-        if let held { try suspension.record(held, of: target, in: store, verb: "revoke", by: admin, at: Date()) }
+        if let heldNow = try suspension.suspension(of: current, in: store, verb: "revoke", at: Date()) {
+            try suspension.record(heldNow, of: current, in: store, verb: "revoke", by: admin, at: Date())
+        }
         let driver = try DriverFactory.driver(for: provider, http: context.http(for: configuration))
         let outcome = try await TokenRevoker(store: store, giveUpAfter: configuration.daemon.giveUpAfter).revoke(
             target, with: driver, mode: .manual, rule: nil, reason: "revoked by \(admin.description) with `tokenwarden revoke`",

@@ -60,7 +60,8 @@ struct Rotate: ConfiguredCommand {
     @Flag(
         help: """
             Finish a rotation of TOKEN (the old token) that waits for its overlap or for its successor's first use: \
-            revoke the old token now. Recorded with who ran it.
+            revoke the old token now. Recorded with who ran it. A rotation under way is finished whatever a snooze or \
+            exemption set since says, as the daemon would finish it after the overlap.
             """)
     var finish = false
 
@@ -97,7 +98,11 @@ struct Rotate: ConfiguredCommand {
         // Taken after the question, so an open prompt never holds the daemon's cycles back.
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
-        if let held { try suspension.record(held, of: target, in: store, verb: "rotate", by: admin, at: Date()) }
+        // Checked again: the daemon, or another admin, may have acted while we asked and waited.
+        guard let current = try store.token(provider: target.provider, id: target.id), current.state == .active else {
+            throw Refusal("\(target.reference) stopped being active while you were asked (`tokenwarden history \(target.reference)`)")
+        }
+        let heldNow = try suspension.suspension(of: current, in: store, verb: "rotate", at: Date())
         let signers = try policy.signers(store: store)
         guard signers.covers(target) else { throw Refusal("cannot rotate \(target.reference): \(signers.missingCredential(for: target))") }
         let http = context.http(for: configuration)
@@ -107,11 +112,13 @@ struct Rotate: ConfiguredCommand {
         guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
         }
+        // As late as can be: a refusal before this point leaves no override in the audit trail.
+        if let heldNow { try suspension.record(heldNow, of: current, in: store, verb: "rotate", by: admin, at: Date()) }
         let record = try await TokenRotator(
             store: store, spool: spool, createSettles: http.policy.createSettles, giveUpAfter: configuration.daemon.giveUpAfter
         )
         .rotate(
-            target, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
+            current, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
             reason: "rotated by \(admin.description) with `tokenwarden rotate`", actorUID: admin.uid, driver: driver, creator: creator)
         withExtendedLifetime(lock) {}
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))

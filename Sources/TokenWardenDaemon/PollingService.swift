@@ -137,9 +137,9 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         do {
             // Shared among this daemon's cycles; an admin's `sync` or `rotate` holds it alone until done.
             let state = setup.configuration.daemon.stateDirectory
+            let interval = setup.configuration.provider(id: provider)?.pollInterval ?? setup.configuration.daemon.pollInterval
             guard
-                let lock = try await StateLock.cycle(
-                    stateDirectory: state, shared: true, patience: .seconds(setup.configuration.daemon.pollInterval.timeInterval))
+                let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval))
             else {
                 throw StateLockError(
                     "an admin's command (PID \(StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?")) held "

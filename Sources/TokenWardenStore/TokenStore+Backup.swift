@@ -11,35 +11,31 @@ extension TokenStore {
 
     /// Copies the database at `path` to `destination` with SQLite's online backup, as one read
     /// transaction: a consistent copy even while the daemon writes (WAL readers never block it).
-    /// The copy is made under a temporary name in the destination's directory, created `0600`
-    /// before any byte is written, checked with `quick_check`, flushed, then linked to
-    /// `destination`, which must not exist yet (a mistyped name never overwrites a file).
+    /// The copy is built in a private (0700) directory made beside `destination`, so nobody else
+    /// who can write there can swap a name SQLite opens or plant a journal; it is made `0600`,
+    /// checked with `quick_check`, flushed, and only a copy that passed is put at `destination`,
+    /// which must not exist yet (a mistyped name never overwrites a file).
     /// Opened read-only without the migration check: a store of any schema version can be copied.
     public static func backup(databaseAt path: String, to destination: String) throws -> BackupResult {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        let fail = { (reason: String) in StoreError.backupFailed(destination: destination, reason: reason) }
         guard !FileManager.default.fileExists(atPath: destination) else {
-            throw StoreError.backupFailed(destination: destination, reason: "it exists already; name a new file, or move the old one away")
+            throw fail("it exists already; name a new file, or move the old one away")
         }
-        let directory = (destination as NSString).deletingLastPathComponent.isEmpty ? "." : (destination as NSString).deletingLastPathComponent
-        var template = Array("\(directory)/.\((destination as NSString).lastPathComponent).partial-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw StoreError.backupFailed(
-                destination: destination, reason: "cannot create a file in \(directory) as uid \(geteuid()): \(String(cString: strerror(errno)))")
+        let parent = (destination as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        var template = Array("\(directory)/.tokenwarden-backup-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw fail("cannot create a directory in \(directory) as uid \(geteuid()): \(String(cString: strerror(errno)))")
         }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer {
-            unlink(temporary)
-            for suffix in ["-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
-        }
-        fchmod(fd, 0o600)
-        close(fd)
+        let workspace = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
+        let copyPath = workspace + "/copy.sqlite"
         let check: String
         do {
             let source = try DatabasePool(path: path, configuration: configuration(readonly: true))
-            var copyConfiguration = Configuration()
-            copyConfiguration.journalMode = .default
-            let copy = try DatabaseQueue(path: temporary, configuration: copyConfiguration)
+            let copy = try DatabaseQueue(path: copyPath)
+            guard chmod(copyPath, 0o600) == 0 else { throw fail("cannot make the copy private: \(String(cString: strerror(errno)))") }
             try source.backup(to: copy)
             // The copy stands alone: no write-ahead log beside it, so one file is the whole backup.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
@@ -47,15 +43,21 @@ extension TokenStore {
             try copy.close()
             try source.close()
         } catch let error as DatabaseError {
-            throw StoreError.backupFailed(destination: destination, reason: error.message ?? "\(error)")
+            throw fail(error.message ?? "\(error)")
         }
-        let flush = Glibc.open(temporary, O_RDONLY | O_CLOEXEC)
+        guard check == "ok" else { throw fail("the copy failed its check (\(check)): the database itself may be damaged") }
+        let flush = Glibc.open(copyPath, O_RDONLY | O_CLOEXEC)
         if flush >= 0 {
             fsync(flush)
             close(flush)
         }
-        guard link(temporary, destination) == 0 else {
-            throw StoreError.backupFailed(destination: destination, reason: "cannot put it in place: \(String(cString: strerror(errno)))")
+        // link() never replaces a file, whatever was put at the name meanwhile.
+        guard link(copyPath, destination) == 0 else {
+            let code = errno
+            let hint =
+                [EPERM, EOPNOTSUPP, EXDEV].contains(code)
+                ? " (\(directory)'s file system has no hard links: back up to a local directory, then copy the file there)" : ""
+            throw fail("cannot put it in place: \(String(cString: strerror(code)))\(hint)")
         }
         let directoryFD = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {

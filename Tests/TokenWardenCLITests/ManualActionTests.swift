@@ -90,6 +90,35 @@ import TokenWardenTestSupport
         #expect(creates == 0 && deletes == 0)
     }
 
+    /// `sudo tokenwarden rotate` works as the service's user, which cannot give a file to another
+    /// owner: a rule's `deliver.owner` is tried before the create, not found out after it.
+    @Test(.enabled(if: getuid() == 0 && getpwnam("nobody") != nil, "only root changes user"))
+    func aDeliveryOwnerTheWriterCannotGiveFilesToIsRefusedBeforeTheCreate() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 5))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"))
+        let nobody = try #require(getpwnam("nobody")?.pointee)
+        #expect(chmod(dir.path, 0o711) == 0 && chmod(dir.subpath("sim"), 0o711) == 0)
+        try FileManager.default.createDirectory(atPath: dir.subpath("sim/state"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: dir.subpath("out"), withIntermediateDirectories: false)
+        #expect(chown(dir.subpath("sim/state"), nobody.pw_uid, nobody.pw_gid) == 0)
+        #expect(chown(dir.subpath("out"), nobody.pw_uid, nobody.pw_gid) == 0)
+        try dir.write(
+            "sim/policies.d/10.toml",
+            "[[rule]]\nname = \"r\"\nwhen.age_over = \"3650d\"\naction = \"rotate\"\ndeliver = { file = \"\(dir.subpath("out/t"))\", owner = \"root\" }\n"
+        )
+        let sync = try await BuiltProduct.run(["sync", "--config", config])
+        let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() })
+        let refused = try await BuiltProduct.run(["rotate", "sim-awx/\(old.id)", "--yes", "--config", config])
+        let creates = await simulator.provider(.awx).createRequests
+        await simulator.stop()
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("cannot give the file to uid 0") && refused.stderr.contains("CAP_CHOWN"), "\(refused.stderr)")
+        #expect(creates == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.subpath("out")).isEmpty, "the trial file is gone")
+    }
+
     @Test func aManualRotationsHistoryReadsInCausalOrder() async throws {
         let (simulator, dir, config) = try await RevokeCommandTests().synced()
         let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() })
