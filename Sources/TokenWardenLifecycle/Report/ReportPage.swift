@@ -45,7 +45,7 @@ public struct ReportPage: Sendable {
 
     /// The page as HTML.
     public func html() -> String {
-        // The built-in template is tested to parse (`ReportPageTests`).
+        // The built-in template is rendered and loaded in Chromium by `ReportCommandTests`.
         guard let template = try? MustacheTemplate(string: Self.htmlTemplate) else { return "" }
         return template.render(context())
     }
