@@ -23,7 +23,9 @@ struct LifecycleHarness {
     let http: ProviderHTTPClient
     let directory: TemporaryDirectory
     var configuration: Configuration
-    let clock = Clock()
+    let clock: Clock
+    /// Opened once, as the daemon opens it (quick_check and migrations run here, not on every use).
+    let store: TokenStore
 
     /// A simulator whose providers of `kinds` have exactly `tokens`, a config with only those kinds
     /// (each with a `self_token_id` no token has, so enforcement is allowed), and `policy` as the one policy file.
@@ -43,23 +45,24 @@ struct LifecycleHarness {
                 return provider
             }
             configuration.daemon.maxActionsPerCycle = maxActions
-            return try await body(LifecycleHarness(simulator: simulator, http: http, directory: directory, configuration: configuration))
+            let clock = Clock()
+            let store = try configuration.openStore(now: clock.now)
+            return try await body(
+                LifecycleHarness(simulator: simulator, http: http, directory: directory, configuration: configuration, clock: clock, store: store))
         }
     }
-
-    var store: TokenStore { get throws { try configuration.openStore(now: clock.now) } }
 
     /// One cycle as `sync` runs it.
     func cycle(reserve: (@Sendable (Int) async -> Int)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
         let setup = try CycleSetup(configuration: configuration, policies: try configuration.loadPolicies(), http: http)
         let now = clock
-        return try await Cycle(setup: setup, store: try store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
+        return try await Cycle(setup: setup, store: store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
     }
 
     /// What policy decides now about the stored tokens (what the last cycle acted on, unless they changed).
     func decisions() throws -> [Decision] {
         let context = PolicyContext(configuration: configuration, policies: try configuration.loadPolicies())
-        return try context.decisions(store: try store, now: clock.now)
+        return try context.decisions(store: store, now: clock.now)
     }
 
     /// The live (listed, not revoked) tokens of a provider, but for the credentials tokenwarden signs
@@ -82,8 +85,11 @@ struct LifecycleHarness {
     static func mainOwner(_ kind: ProviderKind) -> String { SimulatedAccount.mainOwner(of: kind) }
 
     /// Every byte of the database and its WAL files, for secret-leak checks.
-    func databaseBytes() -> [Data] {
-        ["", "-wal", "-shm"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: configuration.databasePath + $0)) }
+    /// The database file (it must be there: a wrong path fails the test, never an empty loop) and
+    /// its `-wal` and `-shm` where they exist.
+    func databaseBytes() throws -> [Data] {
+        let main = try Data(contentsOf: URL(fileURLWithPath: configuration.databasePath))
+        return [main] + ["-wal", "-shm"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: configuration.databasePath + $0)) }
     }
 
     /// A token created `days` ago with a year's lifetime.

@@ -18,7 +18,7 @@ import TokenWardenTestSupport
         return Rehearsal(
             provider: config, driver: driver, signer: driver,
             signerTokenID: kind == .sailPoint ? credential.split(separator: ":").first.map(String.init) : nil, owner: nil,
-            store: try harness.store, clock: { harness.clock.now },
+            store: harness.store, clock: { harness.clock.now },
             probeDriver: { credential in try ProviderDrivers.make(for: config, credential: credential, http: http) })
     }
 
@@ -35,7 +35,7 @@ import TokenWardenTestSupport
             #expect(await harness.live(kind) == before, "the probe is gone and no existing token was touched")
             let issued = await harness.simulator.provider(kind).issuedSecrets
             #expect(issued.count == 1)
-            let bytes = harness.databaseBytes()
+            let bytes = try harness.databaseBytes()
             #expect(!bytes.isEmpty)
             for secret in issued.values {
                 #expect(!record.steps.map(\.evidence).joined().contains(secret))
@@ -68,7 +68,7 @@ import TokenWardenTestSupport
 
     @Test func theProbeOfARehearsalTokenwardenStoppedDuringIsRevokedByTheNextCycle() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: []], policy: "") { harness async throws in
-            let store = try harness.store
+            let store = harness.store
             let id = try store.beginRehearsal(provider: "sim-awx", owner: nil, probeName: "tokenwarden-rehearsal-0badc0de", at: harness.clock.now)
             let rehearsal = try await Self.rehearsal(harness, .awx)
             _ = try await rehearsal.driver.create(TokenCreation(name: "tokenwarden-rehearsal-0badc0de", scopes: ["read"]))

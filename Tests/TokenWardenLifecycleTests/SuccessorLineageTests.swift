@@ -40,7 +40,7 @@ import TokenWardenTestSupport
             ],
             policy: policy, enforce: true
         ) { harness async throws in
-            let store = try harness.store
+            let store = harness.store
             let firstDay = ProviderTimestamp.formatDay(harness.clock.now)
             #expect(try await harness.cycle().events.map(\.kind) == [.tokenRotated])
             // The next poll lists the successor: its row takes the lineage recorded at its creation.

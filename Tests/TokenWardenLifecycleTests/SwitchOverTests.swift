@@ -83,7 +83,7 @@ import TokenWardenTestSupport
             let token = try #require(try harness.store.token(provider: "sim-aap", id: "10"))
             let setup = try CycleSetup(configuration: harness.configuration, policies: try harness.configuration.loadPolicies(), http: harness.http)
             let rotator = TokenRotator(
-                store: try harness.store, spool: SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory), createSettles: 1,
+                store: harness.store, spool: SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory), createSettles: 1,
                 clock: { harness.clock.now })
             let finished = try await rotator.finish(record, token: token, driver: try #require(setup.drivers.first?.driver), by: "alice (uid 1000)")
             #expect(finished.state == .done)

@@ -55,7 +55,7 @@ import TokenWardenTestSupport
                 #expect(owner?.name == successorName, "\(kind): the delivered secret belongs to the live new token")
                 #expect(await harness.live(kind).map(\.id) == [owner?.id].compactMap { $0 }, "\(kind): only the new token is live")
                 #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
-                for bytes in harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(kind): secret in the database") }
+                for bytes in try harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(kind): secret in the database") }
                 #expect(!report.events.map(\.message).joined().contains(secret))
             }
             let rotation = try #require(try harness.store.rotations(provider: "sim-awx", tokenID: "10").first)
@@ -115,7 +115,7 @@ import TokenWardenTestSupport
             #expect(issued.count == 1)
             for secret in issued.values {
                 #expect(!message.contains(secret))
-                for bytes in harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+                for bytes in try harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
             }
             let rotation = try #require(try harness.store.rotations(provider: "sim-awx", tokenID: "10").first)
             #expect(rotation.state == .failed)
@@ -215,7 +215,7 @@ import TokenWardenTestSupport
             harness.configuration.daemon.enforce = false
             _ = try await harness.cycle()
             harness.configuration.daemon.enforce = true
-            let store = try harness.store
+            let store = harness.store
             // As a kill leaves it: recorded as planned, the create already sent, the process gone.
             let token = try #require(try store.token(provider: "sim-awx", id: "10"))
             let record = try store.beginRotation(
@@ -250,7 +250,7 @@ import TokenWardenTestSupport
             #expect(try await harness.cycle().events.isEmpty, "one alert, no retries")
             #expect(await harness.simulator.provider(.awx).issuedSecrets.count == 3)
 
-            let store = try harness.store
+            let store = harness.store
             #expect(try store.gaveUpWrites()["sim-awx/10"]?.failures == 3)
             let rearmed = try store.rearmWrites(provider: "sim-awx", tokenID: "10", by: "alice (uid 1000)", reason: "fixed", at: harness.clock.now)
             #expect(rearmed?.failures == 3)
@@ -297,7 +297,7 @@ import TokenWardenTestSupport
 
     /// A rotation of token 10 to token 11 as if written into the store by someone else, at `state`.
     static func plant(_ harness: LifecycleHarness, delivery: Delivery, state: RotationState, mode: ActionMode = .enforce) throws -> Int64 {
-        let store = try harness.store
+        let store = harness.store
         let token = try #require(try store.token(provider: "sim-awx", id: "10"))
         let record = try store.beginRotation(
             of: token, rule: "rotate-deploy", mode: mode, delivery: delivery, overlap: .hours(0),
