@@ -132,7 +132,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     private func cycle(_ provider: String, _ setup: CycleSetup) async {
         observer?.cycleStarted(provider)
-        let failedBefore = (try? store.consecutiveFailures(provider: provider)) ?? 0
+        let failedBefore = CycleAftermath.failuresInARow(store)[provider, default: 0]
         let report: CycleReport
         do {
             // Shared among this daemon's cycles; an admin's `sync` or `rotate` holds it alone until done.
@@ -152,13 +152,19 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         } catch {
             report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])
         }
-        for event in report.journalEvents(failedBefore: [provider: failedBefore]) { event.log(to: logger) }
-        // What needs an admin goes to `[daemon] alert_to` through the outbox.
-        try? store.queue(OutboxMessage.alerts(report.events, to: setup.configuration.daemon.alertTo, at: now()))
-        if setup.configuration.metrics.isEnabled { board.record(report) }
+        let metricsEnabled = setup.configuration.metrics.isEnabled
+        await CycleAftermath(store: store, alertTo: setup.configuration.daemon.alertTo).run(
+            report, failedBefore: [provider: failedBefore], at: now(),
+            journal: { [logger] events in for event in events { event.log(to: logger) } },
+            outbox: { [outbox] in
+                outbox.yield()
+                return []
+            },
+            metrics: { [board, metrics] report in
+                if metricsEnabled { board.record(report) }
+                metrics.yield()
+            })
         finish(provider)
-        outbox.yield()
-        metrics.yield()
         reports.yield(report)
         observer?.cycleFinished(report)
     }

@@ -40,28 +40,28 @@ struct Sync: ConfiguredCommand {
         let store = try configuration.openStore()
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
-        let failedBefore = CommandJournal.failuresInARow(store)
+        let failedBefore = CycleAftermath.failuresInARow(store)
         if let problem = setup.templateProblem { StandardError.warning("\(problem); the built-in template is used") }
         let report = try await Cycle(setup: setup, store: store).run()
         // What the cycle queued for people, and alerts for what needs an admin, go out now; what
         // fails waits in the outbox for the daemon.
-        try store.queue(OutboxMessage.alerts(report.events, to: configuration.daemon.alertTo, at: Date()))
-        let notifications = await OutboxDispatcher(
+        let dispatcher = OutboxDispatcher(
             store: store, notifiers: configuration.notifiers, sender: setup.sender(http: context.http(for: configuration)),
-            alertTo: configuration.daemon.alertTo
-        ).sendDue()
-        do {
-            // `sync` serves no `[metrics] listen` address: only the daemon does.
-            if configuration.metrics.textfile != nil {
-                let text = try MetricsTextfile.render(
-                    store: store, configuration: configuration, rules: policies.rules, cycles: CycleMetrics(report), now: Date())
-                try MetricsTextfile.write(text, configuration: configuration)
-            }
-        } catch {
-            StandardError.warning("the metrics could not be written to \(configuration.metrics.textfile ?? ""): \(error)")
-        }
-        CommandJournal.record(report, failedBefore: failedBefore)
-        CommandJournal.record(notifications)
+            alertTo: configuration.daemon.alertTo)
+        let notifications = await CycleAftermath(store: store, alertTo: configuration.daemon.alertTo).run(
+            report, failedBefore: failedBefore, at: Date(), journal: { CommandJournal.record($0) },
+            outbox: { await dispatcher.sendDue() },
+            metrics: { report in
+                // `sync` serves no `[metrics] listen` address: only the daemon does.
+                guard configuration.metrics.textfile != nil else { return }
+                do {
+                    let text = try MetricsTextfile.render(
+                        store: store, configuration: configuration, rules: policies.rules, cycles: CycleMetrics(report), now: Date())
+                    try MetricsTextfile.write(text, configuration: configuration)
+                } catch {
+                    StandardError.warning("the metrics could not be written to \(configuration.metrics.textfile ?? ""): \(error)")
+                }
+            })
         if json {
             try JSONOutput.print(
                 SyncJSON(polls: report.polls, unusable: report.unusable, events: report.events + notifications, failed: report.failed))
@@ -80,7 +80,7 @@ struct Sync: ConfiguredCommand {
     /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration, http: ProviderHTTPClient) async throws -> (report: String, failed: Bool) {
         let store = try configuration.openStore()
-        let failedBefore = CommandJournal.failuresInARow(store)
+        let failedBefore = CycleAftermath.failuresInARow(store)
         let drivers = DriverFactory.drivers(for: configuration, http: http)
         let report = CycleReport(polls: await ProviderPoller(store: store).pollAll(drivers.ready), unusable: drivers.failed)
         CommandJournal.record(report, failedBefore: failedBefore)

@@ -7,11 +7,6 @@ import TokenWardenStore
 /// daemon (poll outcomes included), so the journal holds every poll and action whoever started it.
 /// Printed output is unchanged; without a listening journald nothing more is done.
 enum CommandJournal {
-    /// How many polls in a row each provider had failed, read before this command polls.
-    static func failuresInARow(_ store: TokenStore) -> [String: Int] {
-        Dictionary(((try? store.providerHealth()) ?? []).map { ($0.provider, $0.consecutiveFailures) }, uniquingKeysWith: { a, _ in a })
-    }
-
     /// The journal entries of a cycle (or of a poll without policy, `plan --refresh`).
     static func record(
         _ report: CycleReport, failedBefore: [String: Int], file: String = #fileID, function: String = #function, line: UInt = #line
