@@ -39,7 +39,8 @@ public struct CredentialLoader: Sendable {
             if unit.encrypted.contains(name) {
                 throw CredentialError(
                     "\"\(name)\" is a LoadCredentialEncrypted= credential of \(unit.unit): only systemd can decrypt it, so commands run "
-                        + "from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through `systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`"
+                        + "from a shell cannot use it; give the unit a LoadCredential= source file instead, or run the command through "
+                        + "`systemd-run --pipe --wait -p LoadCredentialEncrypted=\(name):…`"
                 )
             }
             guard let path = unit.path(of: name, exists: { access($0, F_OK) == 0 }) else {
@@ -56,14 +57,6 @@ public struct CredentialLoader: Sendable {
     private func readsUnitSource(_ reference: CredentialReference) -> Bool {
         guard case .systemd = reference else { return false }
         return (environment["CREDENTIALS_DIRECTORY"] ?? "").isEmpty && unit != nil
-    }
-
-    /// The file's permission bits, after checking it exists, is a regular file and is private to its owner.
-    @discardableResult
-    public func checkPermissions(of reference: CredentialReference) throws(CredentialError) -> mode_t {
-        let (fd, mode) = try openChecked(reference)
-        close(fd)
-        return mode
     }
 
     /// Opens the credential file without following a symbolic link and checks the open file itself

@@ -9,7 +9,8 @@ import UnixSignals
 
 /// The daemon process: a `ServiceGroup` of the polling service and its siblings (the systemd
 /// status, the outbox, the metrics and, with `[metrics] listen`, their endpoint), with one signal
-/// path. SIGTERM and SIGINT stop it gracefully (running cycles finish), SIGHUP reloads. The signals are trapped here rather than by the group so the stop can say which
+/// path. SIGTERM and SIGINT stop it gracefully (running cycles finish), SIGHUP reloads. The
+/// signals are trapped here rather than by the group so the stop can say which
 /// signal asked for it (`STATUS=stopping: SIGTERM`, and the journal).
 public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
     let polling: PollingService<C>

@@ -22,7 +22,8 @@ extension JournalEvent {
         }
         return JournalEvent(
             .metricsNotWritten, .warning,
-            "the metrics could not be written to \(path): \(problem) (said once until it changes; the unit may need ReadWritePaths= for its directory)"
+            "the metrics could not be written to \(path): \(problem) "
+                + "(said once until it changes; the unit may need ReadWritePaths= for its directory)"
         )
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 /// daemon's is `DispatchTimerClock`, tests move a test clock), delivered as an async sequence of
 /// ticks the polling service awaits. A provider is re-armed after its cycle, so a slow cycle never
 /// overlaps the next one for the same provider. Arming a provider again replaces its timer.
-public final class PollSchedule<C: Clock>: Sendable where C.Duration == Duration {
+final class PollSchedule<C: Clock>: Sendable where C.Duration == Duration {
     struct Request: Sendable {
         var provider: String
         var deadline: C.Instant
@@ -19,17 +19,17 @@ public final class PollSchedule<C: Clock>: Sendable where C.Duration == Duration
     private let requests = AsyncStream<Request>.makeStream()
     private let fired = AsyncStream<String>.makeStream()
 
-    public init(clock: C) {
+    init(clock: C) {
         self.clock = clock
     }
 
     /// The providers whose timer fired, in firing order; ends after `finish()`.
-    public var ticks: AsyncStream<String> { fired.stream }
+    var ticks: AsyncStream<String> { fired.stream }
 
     /// Arms `provider` to tick after `delay`, replacing its timer. Leeway (5% of the delay, at most
     /// 30 s) lets the kernel coalesce wake-ups. Returns when it will tick, on the schedule's clock.
     @discardableResult
-    public func arm(_ provider: String, after delay: Duration) -> C.Instant {
+    func arm(_ provider: String, after delay: Duration) -> C.Instant {
         let deadline = clock.now.advanced(by: delay)
         let tolerance = min(.seconds(30), max(.milliseconds(1), delay / 20))
         let generation = generation.add(1, ordering: .relaxed).newValue
@@ -39,17 +39,17 @@ public final class PollSchedule<C: Clock>: Sendable where C.Duration == Duration
     }
 
     /// Forgets every armed timer (a reload arms them anew).
-    public func disarmAll() {
+    func disarmAll() {
         armed.withLock { $0.removeAll() }
     }
 
     /// No more ticks: `ticks` ends once the ones already fired are read.
-    public func finish() {
+    func finish() {
         fired.continuation.finish()
     }
 
     /// Runs the timers until the calling task is cancelled: each armed provider waits on the clock.
-    public func run() async {
+    func run() async {
         await withDiscardingTaskGroup { group in
             for await request in requests.stream {
                 group.addTask { [self] in

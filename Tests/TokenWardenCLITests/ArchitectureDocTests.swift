@@ -12,6 +12,24 @@ import Testing
         return try files.map { try String(contentsOfFile: base + "/" + $0, encoding: .utf8) }
     }
 
+    /// Small files, short lines: a newcomer reads a type in one go, without scrolling sideways.
+    @Test func noSourceFileIsOver300LinesAndNoLineOver150Columns() throws {
+        var checked = 0
+        for folder in ["Sources", "Tests", "Benchmarks"] {
+            let base = Self.root.appendingPathComponent(folder).path
+            let files = try #require(FileManager.default.enumerator(atPath: base)?.allObjects as? [String]).filter { $0.hasSuffix(".swift") }
+            for file in files {
+                let lines = try String(contentsOfFile: base + "/" + file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                checked += 1
+                if folder == "Sources" { #expect(lines.count <= 301, "\(folder)/\(file) has \(lines.count) lines") }
+                for (number, line) in lines.enumerated() where line.count > 150 {
+                    Issue.record("\(folder)/\(file):\(number + 1) is \(line.count) columns wide")
+                }
+            }
+        }
+        #expect(checked > 200, "the files were read: \(checked)")
+    }
+
     @Test func everyTypeTheArchitectureNamesIsDeclaredInSources() throws {
         let doc = try String(contentsOfFile: Self.root.appendingPathComponent("docs/architecture.md").path, encoding: .utf8)
         // `Name`, `Name.member`, `Name+Feature`, `Name(...)`: an UpperCamelCase identifier first.

@@ -105,7 +105,8 @@ import TokenWardenTestSupport
         #expect(chown(dir.subpath("out"), nobody.pw_uid, nobody.pw_gid) == 0)
         try dir.write(
             "sim/policies.d/10.toml",
-            "[[rule]]\nname = \"r\"\nwhen.age_over = \"3650d\"\naction = \"rotate\"\ndeliver = { file = \"\(dir.subpath("out/t"))\", owner = \"root\" }\n"
+            "[[rule]]\nname = \"r\"\nwhen.age_over = \"3650d\"\naction = \"rotate\"\ndeliver = { file = "
+                + "\"\(dir.subpath("out/t"))\", owner = \"root\" }\n"
         )
         let sync = try await BuiltProduct.run(["sync", "--config", config])
         let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() })

@@ -179,7 +179,8 @@ extension SubprocessSuites {
                 """
                 useradd --system --no-create-home deploy && install -d -o tokenwarden -g deploy -m 0750 /etc/deploy &&
                 cp /usr/share/doc/tokenwarden/examples/deliver-owner.conf /etc/systemd/system/tokenwarden.service.d/ &&
-                printf '#!/bin/sh\\ncat > /etc/deploy/ci-runner.token\\nsleep 300 &\\n' > /usr/local/bin/take-token && chmod 0755 /usr/local/bin/take-token
+                printf '#!/bin/sh\\ncat > /etc/deploy/ci-runner.token\\nsleep 300 &\\n' > /usr/local/bin/take-token &&
+                chmod 0755 /usr/local/bin/take-token
                 """)
             try #require(setup.status == 0, "\(setup.output)")
             // Enforcing: then the credential's own token must be named where rules write (it is not listed here).

@@ -111,11 +111,14 @@ import TokenWardenTestSupport
             """)
         #expect(
             found == [
-                "CONFIG:1: key \"deamon\": unknown key (valid keys here: daemon, provider, notifier, owners, owner, metrics); did you mean \"daemon\"?",
+                "CONFIG:1: key \"deamon\": unknown key (valid keys here: daemon, provider, notifier, owners, "
+                    + "owner, metrics); did you mean \"daemon\"?",
                 "CONFIG:5: [daemon], key \"poll_intervall\": unknown key (valid keys here: state_directory, policy_directory, "
-                    + "poll_interval, enforce, max_actions_per_cycle, request_timeout, alert_to, alert_after_failing, give_up_after); did you mean \"poll_interval\"?",
+                    + "poll_interval, enforce, max_actions_per_cycle, request_timeout, alert_to, "
+                    + "alert_after_failing, give_up_after); did you mean \"poll_interval\"?",
                 "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, "
-                    + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner, max_listing_pages, max_listing_time); did you mean \"credential\"?",
+                    + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner, "
+                    + "max_listing_pages, max_listing_time); did you mean \"credential\"?",
                 "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
             ])
     }

@@ -27,7 +27,8 @@ import TokenWardenCore
         #expect(
             problems.map(\.description) == [
                 "/etc/tokenwarden/tokenwarden.toml: provider \"awx\", key \"self_token_id\": enforce = true, and rules \"old\", \"roll\" "
-                    + "could revoke or rotate the token tokenwarden itself signs in to awx with; set self_token_id to that token's id (`tokenwarden tokens --provider awx` lists them) so tokenwarden never acts on it"
+                    + "could revoke or rotate the token tokenwarden itself signs in to awx with; set "
+                    + "self_token_id to that token's id (`tokenwarden tokens --provider awx` lists them) so tokenwarden never acts on it"
             ])
     }
 

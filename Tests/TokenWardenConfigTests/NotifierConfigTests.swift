@@ -101,7 +101,8 @@ import TokenWardenTestSupport
         rows.append(
             (
                 "[[notifier]]\nid = \"h\"\nkind = \"webhook\"\nurl = \"https://x.example.com\"\ncredential = \"/k\"\ncredential_header = \"X Api\"\n",
-                "CONFIG:11: notifier \"h\", key \"credential_header\": \"X Api\" is not an HTTP header name (letters, digits and \"-\", e.g. \"X-Api-Key\")"
+                "CONFIG:11: notifier \"h\", key \"credential_header\": \"X Api\" is not an HTTP header name "
+                    + "(letters, digits and \"-\", e.g. \"X-Api-Key\")"
             ))
         rows.append(
             (

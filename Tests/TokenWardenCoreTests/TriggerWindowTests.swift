@@ -43,7 +43,9 @@ import Testing
                         let fires = PolicyEngine.reason(trigger, token: token, kind: kind, now: now, words: false) != nil
                         #expect(
                             Self.selects(window, created: created, expires: expires, used: used) == fires,
-                            "\(trigger) on \(kind) at \(now.timeIntervalSince1970): created \(String(describing: created)), expires \(String(describing: expires)), used \(String(describing: used))"
+                            Comment(
+                                rawValue: "\(trigger) on \(kind) at \(now.timeIntervalSince1970): created "
+                                    + "\(String(describing: created)), expires \(String(describing: expires)), used \(String(describing: used))")
                         )
                     }
                 }

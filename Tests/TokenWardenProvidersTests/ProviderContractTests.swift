@@ -200,7 +200,8 @@ import TokenWardenProviders
     /// A page can hold only application tokens, which are not inventoried; the listing must go on.
     @Test func anAWXPageOfOnlyApplicationTokensDoesNotEndTheListing() async throws {
         func token(_ id: Int, application: String) -> String {
-            #"{ "id": \#(id), "description": "t\#(id)", "user": 1, "created": "2025-02-23T14:39:32Z", "expires": null, "scope": "read", "application": \#(application) }"#
+            #"{ "id": \#(id), "description": "t\#(id)", "user": 1, "created": "2025-02-23T14:39:32Z", "expires": null, "#
+                + #""scope": "read", "application": \#(application) }"#
         }
         let tokens = try await listed(
             .awx, credential: "pat",

@@ -141,7 +141,8 @@ struct Plan: ConfiguredCommand {
         lines.append(
             enforce
                 ? "Enforcing (enforce = true): the next cycle carries out \(carriedOut) of \(writes) revokes and rotations "
-                    + "(max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); notifications are reported once per crossing."
+                    + "(max_actions_per_cycle = \(budget.total)\(carriedOut == writes ? "" : "; the rest in later cycles")); "
+                    + "notifications are reported once per crossing."
                 : "Report-only (enforce = false): these are reported; nothing is written to any provider.")
         return lines.map(\.terminalSafe).joined(separator: "\n")
     }

@@ -19,9 +19,11 @@ struct Tokens: ConfiguredCommand {
               tokenwarden tokens --stale 90d        unused for 90 days (SailPoint, Cryptlex)
               tokenwarden tokens --provider awx-main --json
 
-            JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, state, \
-            first_seen_at, last_seen_at, held (a snooze or exemption: kind, until, reason, by, since; null when none); dates are ISO-8601 UTC with Z (with milliseconds when the \
-            instant has them), null when unknown.
+            JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, \
+            state, first_seen_at, last_seen_at, held (a snooze or exemption, null when none), \
+            base_name, successor_of, own_credential; instants are RFC 3339 UTC with milliseconds, \
+            null when unknown (docs/json.md). Expiry dates centuries away (AWX's "never") print as \
+            "never"; --local-time prints the host's time zone.
             """
     )
 

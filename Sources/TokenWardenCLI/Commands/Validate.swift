@@ -273,7 +273,8 @@ struct Validate: ConfiguredCommand {
             for provider in unproven {
                 lines.append(
                     "  warning: enforce = true and a rotate rule acts on \(provider), whose last rehearsal "
-                        + "\(last[provider] == nil ? "never ran" : "did not pass"): run `tokenwarden rehearse \(provider)` before it rotates a real token"
+                        + "\(last[provider] == nil ? "never ran" : "did not pass"): "
+                        + "run `tokenwarden rehearse \(provider)` before it rotates a real token"
                 )
             }
         }

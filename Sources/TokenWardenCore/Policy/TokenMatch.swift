@@ -1,6 +1,7 @@
 /// The `match.*` filters of a rule; an empty list means "any".
 /// Names and owners are shell globs; a name pattern matches a token's own name or its lineage's base
-/// name (`Token.baseName`), so a rule written for `ci-deploy` keeps selecting its successors; providers are exact config ids; scopes match if the token has any.
+/// name (`Token.baseName`), so a rule written for `ci-deploy` keeps selecting its successors;
+/// providers are exact config ids; scopes match if the token has any.
 public struct TokenMatch: Sendable, Hashable {
     public var providers: [String]
     public var names: [Glob]

@@ -45,7 +45,8 @@ extension JournalEvent {
         JournalEvent(
             .providerFailing, .error,
             "provider \(poll.provider) has failed every poll since \(ProviderTimestamp.format(since)) "
-                + "(for \(TimeSpan(seconds: max(0, Int64((now.timeIntervalSince(since) / 60).rounded()) * 60)))): \(poll.error ?? "see the poll-failed entries"); "
+                + "(for \(TimeSpan(seconds: max(0, Int64((now.timeIntervalSince(since) / 60).rounded()) * 60)))): "
+                + "\(poll.error ?? "see the poll-failed entries"); "
                 + "its inventory is getting stale", provider: poll.provider)
     }
 

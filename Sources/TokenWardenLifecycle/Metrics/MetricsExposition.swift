@@ -73,7 +73,8 @@ public enum MetricsExposition {
                 registry.makeGauge(
                     name: "tokenwarden_decisions_held", labels: [label, ("reason", reason)],
                     help:
-                        "Decisions not carried out at the provider's last cycle, by reason (a person must act, own credential, the blast-radius limit, snoozed)."
+                        "Decisions not carried out at the provider's last cycle, by reason "
+                        + "(a person must act, own credential, the blast-radius limit, snoozed)."
                 ).set(Double(count))
             }
         }

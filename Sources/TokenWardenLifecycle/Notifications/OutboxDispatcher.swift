@@ -98,7 +98,8 @@ extension JournalEvent {
     static func notificationFailed(_ message: OutboxMessage, attempts: Int, reason: String, retry: Date) -> JournalEvent {
         JournalEvent(
             .notificationFailed, .warning,
-            "could not send \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier) (attempt \(attempts) of \(OutboxDispatcher.maximumAttempts)): "
+            "could not send \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier) "
+                + "(attempt \(attempts) of \(OutboxDispatcher.maximumAttempts)): "
                 + "\(reason); retried at \(ProviderTimestamp.format(retry))",
             detail: message.idempotencyKey)
     }
@@ -106,7 +107,8 @@ extension JournalEvent {
     static func notificationUndeliverable(_ message: OutboxMessage, reason: String) -> JournalEvent {
         JournalEvent(
             .notificationUndeliverable, .error,
-            "gave up sending \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier): \(reason); `tokenwarden outbox` lists it",
+            "gave up sending \"\(message.subject)\" to \(message.recipient.map { "\($0) through " } ?? "")notifier \(message.notifier): "
+                + "\(reason); `tokenwarden outbox` lists it",
             detail: message.idempotencyKey)
     }
 }

@@ -169,15 +169,18 @@ public struct ReportPage: Sendable {
 
         <h2>By provider</h2>
         <table>
-        <tr><th>provider</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th><th>rotated ({{window_days}}d)</th><th>held decisions</th></tr>
+        <tr><th>provider</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th>
+        <th>rotated ({{window_days}}d)</th><th>held decisions</th></tr>
         {{#providers}}
-        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td><td>{{held}}</td></tr>
+        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td>
+        <td>{{held}}</td></tr>
         {{/providers}}
         </table>
 
         <h2>By owner</h2>
         <table>
-        <tr><th>owner</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th><th>rotated ({{window_days}}d)</th></tr>
+        <tr><th>owner</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th>
+        <th>rotated ({{window_days}}d)</th></tr>
         {{#owners}}
         <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td></tr>
         {{/owners}}
@@ -231,12 +234,14 @@ public struct ReportPage: Sendable {
         let held = outline.heldByProvider
         lines += [
             "", "## By provider", "",
-            "| provider | live tokens | never used | stale (\(Self.staleDays)d) | expiring (\(Self.windowDays)d) | rotated (\(Self.windowDays)d) | held decisions |",
+            "| provider | live tokens | never used | stale (\(Self.staleDays)d) | expiring (\(Self.windowDays)d) "
+                + "| rotated (\(Self.windowDays)d) | held decisions |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in report.byProvider {
             lines.append(
-                "| \(Self.escape(row.key)) | \(row.tokens) | \(row.neverUsed) | \(row.stale) | \(row.expiring) | \(row.rotated) | \(held[row.key] ?? 0) |"
+                "| \(Self.escape(row.key)) | \(row.tokens) | \(row.neverUsed) | \(row.stale) | \(row.expiring) | \(row.rotated) "
+                    + "| \(held[row.key] ?? 0) |"
             )
         }
         lines += [

@@ -15,7 +15,8 @@ public struct HistoryEntry: Sendable, Hashable {
     public var tokenID: String
     public var tokenName: String
     public var source: Source
-    /// `discovered`, `changed`, … for observations; `revoke (enforce): succeeded` or `would revoke (report-only)` for actions; the state for rotation steps.
+    /// `discovered`, `changed`, … for observations; `revoke (enforce): succeeded` or
+    /// `would revoke (report-only)` for actions; the state for rotation steps.
     public var event: String
     public var detail: String
     public var rule: String?
