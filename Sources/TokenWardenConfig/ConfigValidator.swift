@@ -67,13 +67,7 @@ public struct ConfigValidator: Sendable {
         report.policies = policies
         report.problems += policyProblems
         report.problems += PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
-        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules).map { problem in
-            var located = problem
-            if located.line == nil, let id = problem.subject?.dropFirst("provider \"".count).dropLast() {
-                located.line = locator?.lineOfKey("self_token_id", inEntryOf: "provider", where: "id", is: String(id))
-            }
-            return located
-        }
+        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         return report
     }
 }

@@ -8,6 +8,8 @@ public enum EnforcementCheck {
     /// written to, so neither needs it.
     public static func problems(configuration: Configuration, rules: [Rule]) -> [ConfigProblem] {
         guard configuration.daemon.enforce else { return [] }
+        // Located here, for every caller (validate, sync, the daemon's start and reload).
+        let locator = (try? String(contentsOfFile: configuration.sourcePath, encoding: .utf8)).map(SourceLocator.init)
         var problems: [ConfigProblem] = []
         for provider in configuration.providers where provider.selfTokenID == nil && provider.kind != .sailPoint {
             guard provider.kind.capabilities.contains(.revoke) else { continue }
@@ -16,10 +18,13 @@ public enum EnforcementCheck {
             let names = writing.map { "\"\($0.name)\"" }.joined(separator: ", ")
             problems.append(
                 ConfigProblem(
-                    file: configuration.sourcePath, subject: "provider \"\(provider.id)\"", key: "self_token_id",
+                    file: configuration.sourcePath, line: locator?.lineOfKey("self_token_id", inEntryOf: "provider", where: "id", is: provider.id),
+                    subject: "provider \"\(provider.id)\"", key: "self_token_id",
                     message: "enforce = true, and rule\(writing.count == 1 ? "" : "s") \(names) could revoke or rotate the token tokenwarden "
                         + "itself signs in to \(provider.id) with; set self_token_id to that token's id "
-                        + "(`tokenwarden tokens --provider \(provider.id)` lists them) so tokenwarden never acts on it"))
+                        + "so tokenwarden never acts on it. `tokenwarden tokens --provider \(provider.id)` lists them after a sync (run one "
+                        + "with enforce = false first) and says which it can tell; `tokenwarden validate --online` shows whom the "
+                        + "credential signs in as"))
         }
         return problems
     }

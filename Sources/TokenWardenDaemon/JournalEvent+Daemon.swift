@@ -13,7 +13,10 @@ extension JournalEvent {
     }
 
     static func reloadRefused(_ error: any Error) -> JournalEvent {
-        JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(error)")
+        // One line: a text log prints a line break as `\u{A}`; the problems are joined with "; ".
+        let lines = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let problems = ([lines.first ?? ""] + [lines.dropFirst().joined(separator: "; ")]).filter { !$0.isEmpty }.joined(separator: " ")
+        return JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(problems)")
     }
 
     static func metricsNotWritten(_ problem: String, path: String?) -> JournalEvent {

@@ -124,7 +124,7 @@ struct ProviderConnection: Sendable {
             }
             guard attempt < policy.maximumAttempts, policy.backoff.allows(waiting: retryDelay, after: waited) else { throw failure }
             http.progress?(
-                "\(providerID): retry \(attempt + 1) of \(policy.maximumAttempts) in \(Self.seconds(retryDelay)): \(cause)")
+                "\(providerID): attempt \(attempt) of \(policy.maximumAttempts) failed (\(cause)); trying again in \(Self.seconds(retryDelay))")
             waited += retryDelay
             try? await Task.sleep(for: .milliseconds(Int64(retryDelay * 1_000)))
             if Task.isCancelled { throw error(.connection, "\(label): cancelled") }

@@ -6,8 +6,8 @@ import NIOCore
 public final class ProviderHTTPClient: Sendable {
     let client: HTTPClient
     public let policy: HTTPPolicy
-    /// Told, in words, what a request waits for before each retry ("awx-main: retry 3 of 6 in 8 s:
-    /// connection refused"): an admin's command shows it on a terminal, the daemon ignores it.
+    /// Told, in words, what a request waits for before each retry ("awx-main: attempt 2 of 6 failed
+    /// (… connection refused); trying again in 8 s"): a command shows it on a terminal, the daemon ignores it.
     let progress: (@Sendable (String) -> Void)?
 
     public init(policy: HTTPPolicy = .standard, progress: (@Sendable (String) -> Void)? = nil) {

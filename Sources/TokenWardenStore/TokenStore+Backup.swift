@@ -26,7 +26,9 @@ extension TokenStore {
         let directory = parent.isEmpty ? "." : parent
         var template = Array("\(directory)/.tokenwarden-backup-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw fail("cannot create a directory in \(directory) as uid \(geteuid()): \(String(cString: strerror(errno)))")
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw fail("\(directory) is not an existing directory") }
+            throw fail("uid \(geteuid()), which writes it, cannot create files in \(directory): \(String(cString: strerror(code)))")
         }
         let workspace = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { try? FileManager.default.removeItem(atPath: workspace) }

@@ -125,7 +125,7 @@ import TokenWardenTestSupport
         let piped = try await BuiltProduct.run(["sync", "--config", config])
         await simulator.stop()
         #expect(terminal.status == 0, "\(terminal.output)")
-        #expect(terminal.output.contains("tokenwarden: sim-awx: retry 2 of 6 in "), "\(terminal.output)")
+        #expect(terminal.output.contains("tokenwarden: sim-awx: attempt 1 of 6 failed ("), "\(terminal.output)")
         #expect(terminal.output.contains("503 Service Unavailable"))
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(!piped.stderr.contains("retry"), "\(piped.stderr)")

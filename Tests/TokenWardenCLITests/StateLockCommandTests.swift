@@ -47,3 +47,29 @@ extension SubprocessSuites {
         }
     }
 }
+
+extension SubprocessSuites.StateLockCommandTests {
+    /// Without systemd to ask, `status` tells a running daemon from one that is gone by its lock.
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/run/systemd/system"), "systemd answers for the service there"))
+    func statusWithoutSystemdKnowsWhetherTheDaemonStillRuns() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "1h")
+        let fresh = try await BuiltProduct.run(["status", "--config", config])
+        let listener = try NotifyListener(path: dir.subpath("notify.sock"))
+        let daemon = try SubprocessSuites.DaemonCommandTests.Service(
+            ["daemon", "--config", config, "--log-format", "text"], environment: ["NOTIFY_SOCKET": listener.path], scratch: dir)
+        _ = try await BuiltProduct.offThePool { try listener.receive(until: { $0.contains("STATUS=") && $0.contains("tokens") }) }
+        let running = try await BuiltProduct.run(["status", "--config", config])
+        daemon.signal(SIGKILL)
+        _ = try await daemon.waitForExit()
+        let gone = try await BuiltProduct.run(["status", "--config", config])
+        await simulator.stop()
+        let pid = daemon.process.processIdentifier
+        #expect(fresh.stdout.contains("tokenwarden.service: no systemd to ask"), "no daemon ever ran here: \(fresh.stdout)")
+        #expect(running.stdout.contains("tokenwarden.service: active (daemon PID \(pid), no systemd to ask)"), "\(running.stdout)")
+        #expect(gone.status == 1)
+        #expect(gone.stdout.contains("the daemon that last ran here, PID \(pid), is gone"), "\(gone.stdout)")
+        #expect(gone.stdout.contains("needs attention:\n  - the service is inactive"), "\(gone.stdout)")
+    }
+}

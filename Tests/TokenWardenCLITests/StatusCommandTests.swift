@@ -37,9 +37,10 @@ import TokenWardenTestSupport
         #expect(!failing.stdout.contains("no-longer-valid"))
         // One short line per provider in the table; the whole error once, below it.
         let failedLine = failing.stdout.split(separator: "\n").first { $0.hasPrefix("sim-awx ") }.map(String.init) ?? ""
-        #expect(failedLine.contains("FAILED (below)") && failedLine.count < 140, "\(failedLine)")
-        let error = try #require(failing.stdout.split(separator: "\n").first { $0.hasPrefix("sim-awx: ") }, "\(failing.stdout)")
-        #expect(failing.stdout.components(separatedBy: String(error.dropFirst("sim-awx: ".count))).count == 3, "below, and in attention")
+        #expect(failedLine.contains("FAILED (see below)") && failedLine.count < 140, "\(failedLine)")
+        let attention = try #require(failing.stdout.split(separator: "\n").first { $0.hasPrefix("  - sim-awx: the last poll failed") })
+        let error = String(attention.split(separator: ": ", maxSplits: 2).last ?? "")
+        #expect(error.count > 20 && failing.stdout.components(separatedBy: error).count == 2, "the error is printed once: \(failing.stdout)")
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["healthy"] as? Bool == false)
@@ -66,7 +67,9 @@ import TokenWardenTestSupport
         #expect(status.stdout.contains("configuration on disk:\n  2 problems in the configuration:"), "\(status.stdout)")
         #expect(status.stdout.contains("10-baseline.toml:3: rule \"x\", key \"when.unused_fr\": unknown key"))
         #expect(status.stdout.contains("10-baseline.toml:4:"))
-        #expect(status.stdout.contains("the configuration on disk has 2 problems (below), so a reload or restart would be refused"))
+        #expect(
+            status.stdout.contains(
+                "the configuration on disk has 2 problems (listed under \"configuration on disk\"), so a reload or restart would be refused"))
         #expect(status.stdout.contains("the daemon runs the configuration it loaded at 2026-12-01T08:00:00Z"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let configuration = try #require(object["configuration"] as? [String: Any])

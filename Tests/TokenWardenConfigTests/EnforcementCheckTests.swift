@@ -28,7 +28,9 @@ import TokenWardenCore
             problems.map(\.description) == [
                 "/etc/tokenwarden/tokenwarden.toml: provider \"awx\", key \"self_token_id\": enforce = true, and rules \"old\", \"roll\" "
                     + "could revoke or rotate the token tokenwarden itself signs in to awx with; set "
-                    + "self_token_id to that token's id (`tokenwarden tokens --provider awx` lists them) so tokenwarden never acts on it"
+                    + "self_token_id to that token's id so tokenwarden never acts on it. `tokenwarden tokens --provider awx` lists them "
+                    + "after a sync (run one with enforce = false first) and says which it can tell; `tokenwarden validate --online` shows "
+                    + "whom the credential signs in as"
             ])
     }
 

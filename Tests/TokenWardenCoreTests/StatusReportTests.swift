@@ -72,7 +72,7 @@ import TokenWardenCore
                 StatusReport(
                     service: running, providers: [provider()],
                     policyProblem: "2 problems in the configuration:\n  10-a.toml:3: unknown key\n  10-a.toml:4: unknown action"),
-                ["the configuration on disk has 2 problems (below), so a reload or restart would be refused"]
+                ["the configuration on disk has 2 problems (listed under \"configuration on disk\"), so a reload or restart would be refused"]
             ),
             (
                 "the policies are broken and the daemon runs what it loaded before",
@@ -83,7 +83,8 @@ import TokenWardenCore
                     return report
                 }(),
                 [
-                    "the configuration on disk has a problem (below), so a reload or restart would be refused; the daemon runs the "
+                    "the configuration on disk has a problem (listed under \"configuration on disk\"), so a reload or restart would be refused; "
+                        + "the daemon runs the "
                         + "configuration it loaded at 2027-01-15T06:00:00Z"
                 ]
             ),

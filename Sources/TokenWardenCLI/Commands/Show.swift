@@ -73,7 +73,10 @@ struct Show: ConfiguredCommand {
             let width = facts.map(\.0.count).max() ?? 0
             for (label, value) in facts { print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value.terminalSafe)") }
             let history = try store.history(provider: found.provider, tokenID: found.id)
-            print("\nhistory (\(history.count) entries, newest last; `tokenwarden history \(found.reference)` for all):")
+            print(
+                "\nhistory (\(history.count) \(history.count == 1 ? "entry" : "entries"), newest last; "
+                    + "`tokenwarden history \(found.reference)` for all):"
+            )
             for entry in history.suffix(10) { print("  " + History.line(for: entry, showToken: false, time: time.human).terminalSafe) }
         }
     }

@@ -45,7 +45,8 @@ struct Status: ConfiguredCommand {
         let service = SystemdUnit.service()
         let (configuration, _) = try context.configurationForReading(credentials: true)
         let database = configuration.databasePath
-        let report = Self.report(configuration: configuration, service: service, now: now)
+        let report = Self.report(
+            configuration: configuration, service: service ?? Self.daemonByLock(configuration.daemon.stateDirectory), now: now)
         let attention = report.attention(now: now)
         if json {
             try JSONOutput.print(StatusJSON(healthy: attention.isEmpty, attention: attention, report: report, database: database))
@@ -57,6 +58,22 @@ struct Status: ConfiguredCommand {
                 .map { String($0).terminalSafe }.joined(separator: "\n"))
         }
         if !attention.isEmpty { throw ExitCode.failure }
+    }
+
+    /// Without systemd to ask: whether the daemon that last took the state directory's
+    /// `daemon.lock` still runs (its PID names a live `tokenwarden`); nil when no daemon ever ran
+    /// here (a setup driven by `sync` alone).
+    static func daemonByLock(_ stateDirectory: String) -> StatusReport.Service? {
+        guard FileManager.default.fileExists(atPath: stateDirectory + "/daemon.lock") else { return nil }
+        guard let pid = StateLock.holder(stateDirectory: stateDirectory, daemon: true) else {
+            return StatusReport.Service(state: "inactive", detail: "no systemd to ask, and daemon.lock names no PID", since: nil)
+        }
+        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name == "tokenwarden" else {
+            return StatusReport.Service(
+                state: "inactive", detail: "no systemd to ask; the daemon that last ran here, PID \(pid), is gone", since: nil)
+        }
+        return StatusReport.Service(state: "active", detail: "daemon PID \(pid), no systemd to ask", since: nil)
     }
 
     /// What the store and the policies say, with `service` from systemd.
@@ -143,7 +160,8 @@ struct Status: ConfiguredCommand {
                 switch provider.succeeded {
                 case nil: "never polled"
                 case true?: "ok"
-                case false?: "FAILED (below)"
+                // The whole error is in "needs attention" below, once, where it can wrap.
+                case false?: "FAILED (see below)"
                 }
             table.append([
                 provider.id, provider.lastPollAt.map { "\(time.instant($0)) (\(StatusReport.age(now.timeIntervalSince($0))) ago)" } ?? "-",
@@ -151,10 +169,6 @@ struct Status: ConfiguredCommand {
             ])
         }
         lines.append(table.render())
-        // The whole error once, under the table, where it can wrap: the table keeps one line per provider.
-        for provider in report.providers where provider.succeeded == false {
-            lines.append("\(provider.id): \(provider.error ?? "no reason recorded")")
-        }
         lines.append("")
         if report.rotations.isEmpty {
             lines.append("rotations in progress: none")

@@ -178,7 +178,7 @@ public struct StatusReport: Sendable, Hashable {
             let count = policyProblem.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
             let problems = count > 1 ? "\(count) problems" : "a problem"
             found.append(
-                "the configuration on disk has \(problems) (below), so a reload or restart would be refused"
+                "the configuration on disk has \(problems) (listed under \"configuration on disk\"), so a reload or restart would be refused"
                     + (running ? (runs.map { "; \($0)" } ?? "") : ""))
         } else if running, let refused = reloadRefusedAt {
             found.append(

@@ -44,7 +44,7 @@ extension TimeSpan {
         }
         if !digits.isEmpty {
             let hint = sawUnit ? "the last number has no unit" : "it has no unit"
-            throw ParseError(text: raw, reason: "\(hint); write \"\(digits)d\", \"\(digits)h\", \"\(digits)m\" or \"\(digits)s\"")
+            throw ParseError(text: raw, reason: "\(hint); write \"\(digits)d\", \"\(digits)h\", \"\(digits)m\", \"\(digits)s\" or \"\(digits)w\"")
         }
         return TimeSpan(seconds: total)
     }
