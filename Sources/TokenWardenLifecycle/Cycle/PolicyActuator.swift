@@ -36,11 +36,12 @@ public struct PolicyActuator: Sendable {
         self.reportsPerCycle = reportsPerCycle
     }
 
-    /// What a decision comes to this cycle.
+    /// What a decision reported rather than carried out comes to this cycle (a write is carried
+    /// out: it has no handling). `DecisionReport` words each for the journal and the audit trail.
     enum Handling: String {
         /// `waiting`: the token's last rotation failed recently; it is not tried again yet.
         /// `gaveUp`: its writes failed `give_up_after` times in a row; `tokenwarden retry` re-arms them.
-        case notify, held, report, deferred, waiting, gaveUp, write
+        case notify, held, report, deferred, waiting, gaveUp
     }
 
     /// How long after a failed rotation policy leaves the token alone: a broken delivery would
@@ -98,16 +99,14 @@ public struct PolicyActuator: Sendable {
         for decision in fresh {
             guard let (how, limit) = pass.handling(of: decision).map({ ($0.how, $0.limit) }) else { continue }
             let reference = decision.token.reference
-            let retryAfter = failedAt[reference].map { $0.addingTimeInterval(Self.rotationRetryDelay) }
-            events.append(
-                .reported(
-                    decision, how, limit: limit, retryAfter: retryAfter, gaveUp: gaveUp[reference],
+            let report = DecisionReport(
+                decision, how,
+                DecisionReport.Context(
+                    limit: limit, failedAt: failedAt[reference], gaveUp: gaveUp[reference],
                     sharedWith: (pass.sharing[decision.rule] ?? []).filter { $0 != reference },
-                    destination: destinations[decision.rule] ?? "its destination"))
-            audited.append(
-                audit(
-                    decision, how, enforce: enforce, limit: limit, failedAt: failedAt[reference], gaveUp: gaveUp[reference],
-                    destination: destinations[decision.rule]))
+                    destination: destinations[decision.rule] ?? "its destination", enforce: enforce, now: clock()))
+            events.append(report.event)
+            audited.append(report.audit)
             if how == .notify { noticed.append(decision) }
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
@@ -129,44 +128,6 @@ public struct PolicyActuator: Sendable {
         }
         events += try await write(pass.within, rules: rules, drivers: drivers, unusable: unusable, creator: creator)
         return Applied(events: events, writes: pass.within.count, digest: pass.digest)
-    }
-
-    /// The audit record of a reported decision (written with the cycle's others).
-    private func audit(
-        _ decision: Decision, _ how: Handling, enforce: Bool, limit: String?, failedAt: Date?, gaveUp: WriteFailureRun?, destination: String?
-    ) -> AuditedAction {
-        let token = decision.token
-        var audited = AuditedAction(
-            provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
-            action: decision.action, mode: enforce ? .enforce : .report, outcome: .skipped, reason: decision.reason)
-        switch how {
-        case .notify:
-            audited.outcome = .succeeded
-        case .held where decision.hold == .snoozed || decision.hold == .exempt:
-            audited.error = "held: " + (decision.suspension?.description ?? "snoozed")
-        case .held where decision.hold == .ownCredential:
-            audited.error = "held: this is the credential tokenwarden itself signs in with"
-        case .held where decision.hold == .sharedDestination:
-            audited.error = "held: rule \(decision.rule) delivers every token it selects to one \(destination ?? "destination")"
-        case .held where decision.hold == .ownerCredentialMissing:
-            audited.error = "held: tokenwarden holds no credential of the token's owner"
-        case .held:
-            audited.error = "held: \(token.provider) has no API to \(decision.action.rawValue) tokens; a person must do it"
-        case .report:
-            break
-        case .deferred:
-            audited.error = "held back by the blast-radius limit (\(limit ?? "max_actions_per_cycle"))"
-        case .waiting:
-            let failed = failedAt ?? clock()
-            audited.error =
-                "the last rotation failed at \(ProviderTimestamp.format(failed)); "
-                + "not tried again before \(ProviderTimestamp.format(failed.addingTimeInterval(Self.rotationRetryDelay)))"
-        case .gaveUp:
-            audited.error = "held: \(WriteFailureRun.heldText(gaveUp, reference: token.reference))"
-        case .write:
-            preconditionFailure("writes are carried out, not reported")
-        }
-        return audited
     }
 
     private func write(

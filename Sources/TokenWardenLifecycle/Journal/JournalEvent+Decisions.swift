@@ -3,76 +3,10 @@ import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenStore
 
-/// How the journal words what a cycle decided and did: one place for the admin-facing English of
-/// reported decisions, revokes and rotations. `PolicyActuator` only classifies, reserves and writes.
+/// How the journal words what a cycle did: the admin-facing English of revokes and rotations (a
+/// decision only reported is worded by `DecisionReport`, with its audit entry). `PolicyActuator`
+/// only classifies, reserves and writes.
 extension JournalEvent {
-    /// A decision reported rather than carried out (see `PolicyActuator.Handling`).
-    static func reported(
-        _ decision: Decision, _ how: PolicyActuator.Handling, limit: String?, retryAfter: Date?, gaveUp: WriteFailureRun? = nil,
-        sharedWith: [String], destination: String
-    ) -> JournalEvent {
-        let token = decision.token
-        let named = "\(token.reference) \"\(token.name)\""
-        let verb = verb(decision.action)
-        switch how {
-        case .notify:
-            return JournalEvent(
-                .tokenNotified, token.state == .expired ? .warning : .notice, "\(named): \(decision.reason)",
-                token: token, rule: decision.rule, action: .notify)
-        case .held where decision.hold == .snoozed || decision.hold == .exempt:
-            let what = decision.action == .notify ? "notified about" : verb
-            return JournalEvent(
-                .heldByAdmin, .info, "not \(what) \(named) (\(decision.reason)): \(decision.suspension?.description ?? "snoozed")",
-                token: token, rule: decision.rule, action: decision.action)
-        case .held where decision.hold == .ownCredential:
-            return JournalEvent(
-                .heldOwnCredential, .warning,
-                "not \(verb) \(named), tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file",
-                token: token, rule: decision.rule, action: decision.action)
-        case .held where decision.hold == .sharedDestination:
-            let others =
-                sharedWith.isEmpty
-                ? "other live tokens it selects" : sharedWith.prefix(5).joined(separator: ", ") + (sharedWith.count > 5 ? ", …" : "")
-            return JournalEvent(
-                .needsPerson, .error,
-                "not rotating \(named): rule \(decision.rule) would deliver it to \(destination), "
-                    + "which also serves \(others); each successor would overwrite the other's secret and the rest would be delivered nowhere. "
-                    + "Narrow the rule (match.owner, match.provider) to one token, or deliver with a command naming \(Delivery.tokenPlaceholder)",
-                token: token, rule: decision.rule, action: .rotate)
-        case .held where decision.hold == .ownerCredentialMissing:
-            return JournalEvent(
-                .needsPerson, .warning, "not rotating \(named) (\(decision.reason)): \(RotationSigners.missingCredential(for: token))",
-                token: token, rule: decision.rule, action: decision.action)
-        case .held:
-            return JournalEvent(
-                .needsPerson, .warning,
-                "\(named) should be \(verb) (\(decision.reason)), but the provider has no API for it: "
-                    + "a person must \(decision.action.rawValue) it in the provider's web interface",
-                token: token, rule: decision.rule, action: decision.action)
-        case .report:
-            return JournalEvent(
-                .wouldAct, .notice, "would \(decision.action.rawValue) \(named): \(decision.reason) (report-only: [daemon] enforce = false)",
-                token: token, rule: decision.rule, action: decision.action)
-        case .deferred:
-            return JournalEvent(
-                .actionDeferred, .warning, "not \(verb) \(named) this cycle: beyond \(limit ?? "the blast-radius limit") (\(decision.reason))",
-                token: token, rule: decision.rule, action: decision.action)
-        case .waiting:
-            let retry = retryAfter.map(ProviderTimestamp.format) ?? "later"
-            return JournalEvent(
-                .actionDeferred, .warning,
-                "not rotating \(named) again before \(retry): its last rotation failed "
-                    + "(`tokenwarden history \(token.reference)` says why; `tokenwarden rotate \(token.reference)` tries now)",
-                token: token, rule: decision.rule, action: .rotate)
-        case .gaveUp:
-            return JournalEvent(
-                .actionDeferred, .warning, "not \(verb) \(named): \(WriteFailureRun.heldText(gaveUp, reference: token.reference))",
-                token: token, rule: decision.rule, action: decision.action)
-        case .write:
-            preconditionFailure("writes are carried out, not reported")
-        }
-    }
-
     /// tokenwarden stopped retrying a token's writes (once per run of failures: an admin alert).
     static func gaveUp(_ run: WriteFailureRun, token: Token?) -> JournalEvent {
         JournalEvent(
