@@ -3,20 +3,6 @@ import GRDB
 import TokenWardenCore
 
 extension TokenStore {
-    /// Remembers the decision of each token (`facts` as `Decision.factsKey` plus how it was handled) and
-    /// returns the references (`provider/id`) whose decision is new or changed since it was last reported,
-    /// as `stageDecisions` then `rememberDecisions(_:adding:…)` do for decisions already in a dictionary.
-    public func rememberDecisions(
-        _ facts: [String: String], notices: [String: RememberedDecisions.Notice] = [:], providers: Set<String>, at now: Date,
-        limit: Int = .max
-    ) throws -> RememberedDecisions {
-        let memos = facts.map { reference, facts in
-            let (provider, id) = Self.split(reference)
-            return DecisionMemo(provider: provider, tokenID: id, facts: facts, notice: notices[reference])
-        }
-        return try rememberDecisions(try stageDecisions(memos), providers: providers, at: now, limit: limit)
-    }
-
     /// Stages a cycle's decisions as they are made: `decide` is handed the tokens `query` matches,
     /// batch by batch in `forEachBatch`'s order, and returns what to remember of each decision. The
     /// memos go to a temporary table, so a million decisions are never held in memory; nothing is

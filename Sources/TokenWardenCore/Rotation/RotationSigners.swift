@@ -13,7 +13,7 @@ public struct RotationSigners: Sendable {
         var everyToken: Bool
     }
 
-    private var coverage: [String: Coverage]
+    var coverage: [String: Coverage]
 
     /// `identities`: who each provider's main credential signs in as (learned from the provider).
     public init(providers: [ProviderConfig], identities: [String: ProviderIdentity]) {
@@ -23,13 +23,6 @@ public struct RotationSigners: Sendable {
                 if let identity = provider.identity { named.insert(identity) }
                 return (provider.id, Coverage(identity: identities[provider.id], named: named, everyToken: provider.kind.listsOnlyOwnTokens))
             }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// Every owner counts as covered: for tests of rules that are not about ownership.
-    public static func everyOwner(of providers: [ProviderConfig]) -> RotationSigners {
-        var signers = RotationSigners(providers: providers, identities: [:])
-        for key in signers.coverage.keys { signers.coverage[key]?.everyToken = true }
-        return signers
     }
 
     /// Whether tokenwarden can sign in as the owner of a token of `provider` listed with `owner`
