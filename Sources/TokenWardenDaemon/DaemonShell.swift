@@ -23,7 +23,7 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
     /// Loads the configuration and policies and opens the store, or throws every problem: the daemon
     /// never starts on a bad configuration. `observer` watches cycles (tests).
     public init(
-        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(), clock: C,
+        options: DaemonOptions, logger: Logger, systemd: SystemdNotifier = SystemdNotifier(), clock: C,
         now: @escaping @Sendable () -> Date = { Date() }, http: ProviderHTTPClient? = nil,
         random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
         observer: DaemonObserver? = nil
@@ -46,13 +46,13 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         let (metricsWakeups, metricsWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let board = MetricsBoard()
         polling = PollingService(
-            options: options, logger: logger, notifier: notifier, store: store, setup: setup, loader: loader, clock: clock, now: now,
+            options: options, logger: logger, systemd: systemd, store: store, setup: setup, loader: loader, clock: clock, now: now,
             reports: continuation, outbox: wake, board: board, metrics: metricsWake, random: random, observer: observer)
         let status = SystemdStatusService(
-            notifier: notifier, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
+            systemd: systemd, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
             reports: reports, isResponsive: { [polling] in await polling.isResponsive() })
         let outbox = OutboxService(
-            store: store, http: loader.http, logger: logger, clock: clock, now: now, notifiers: { [polling] in await polling.notifiers() },
+            store: store, http: loader.http, logger: logger, clock: clock, now: now, channels: { [polling] in await polling.channels() },
             wakeups: wakeups, wake: wake, observer: observer)
         let metrics = MetricsService(
             store: store, board: board, logger: logger, now: now, setup: { [polling] in await polling.setup }, wakeups: metricsWakeups,
@@ -116,7 +116,7 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
 
 extension DaemonShell where C == DispatchTimerClock {
     /// The daemon as systemd runs it: timers on `DispatchSourceTimer`.
-    public init(options: DaemonOptions, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) async throws {
-        try await self.init(options: options, logger: logger, notifier: notifier, clock: DispatchTimerClock())
+    public init(options: DaemonOptions, logger: Logger, systemd: SystemdNotifier = SystemdNotifier()) async throws {
+        try await self.init(options: options, logger: logger, systemd: systemd, clock: DispatchTimerClock())
     }
 }

@@ -23,7 +23,7 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// The notifiers, `alert_to` and templates of the configuration in effect.
-    let notifiers: @Sendable () async -> Channels
+    let channels: @Sendable () async -> Channels
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
     let observer: DaemonObserver?
@@ -36,7 +36,7 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
                 // The armed timer has fired (or is about to: a timer and the wall clock may disagree
                 // by a moment), so the next due message gets a timer of its own.
                 if let armed = armedFor, armed <= now().addingTimeInterval(1) { armedFor = nil }
-                let channels = await notifiers()
+                let channels = await self.channels()
                 let dispatcher = OutboxDispatcher(
                     store: store, notifiers: channels.notifiers, sender: NotificationSender(http: http, templates: channels.templates),
                     alertTo: channels.alertTo, clock: now)

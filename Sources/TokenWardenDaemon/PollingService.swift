@@ -12,7 +12,7 @@ import TokenWardenStore
 actor PollingService<C: Clock>: Service where C.Duration == Duration {
     let options: DaemonOptions
     let logger: Logger
-    let notifier: SystemdNotifier
+    let systemd: SystemdNotifier
     let store: TokenStore
     let schedule: PollSchedule<C>
     let writes: WriteWindow<C>
@@ -37,14 +37,14 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private var fatal: (any Error)?
 
     init(
-        options: DaemonOptions, logger: Logger, notifier: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
+        options: DaemonOptions, logger: Logger, systemd: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
         clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation, outbox: AsyncStream<Void>.Continuation,
         board: MetricsBoard, metrics: AsyncStream<Void>.Continuation, random: @escaping @Sendable (ClosedRange<Double>) -> Double,
         observer: DaemonObserver?
     ) {
         self.options = options
         self.logger = logger
-        self.notifier = notifier
+        self.systemd = systemd
         self.store = store
         self.setup = setup
         self.loader = loader
@@ -63,7 +63,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// stopped. Throws when the database failed its check.
     func run() async throws {
         let spread = TimeSpan(seconds: Int64(PollTiming(configuration: setup.configuration).spread))
-        _ = try? notifier.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
+        _ = try? systemd.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
         JournalEvent.started(setup).log(to: logger)
         if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
         for (provider, reason) in setup.unusable { JournalEvent.unusable(provider, reason).log(to: logger) }
@@ -87,7 +87,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     func stop(reason: String) {
         guard !stopping else { return }
         stopping = true
-        _ = try? notifier.notify([("STOPPING", "1"), ("STATUS", "stopping: \(reason)")])
+        _ = try? systemd.notify([("STOPPING", "1"), ("STATUS", "stopping: \(reason)")])
         JournalEvent.stopping(reason, running: running.count).log(to: logger)
         schedule.finish()
     }
@@ -95,7 +95,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// SIGHUP: reads the configuration and policies again; a bad file keeps the last good ones running.
     func reload() {
         guard !stopping else { return }
-        _ = try? notifier.notify([("RELOADING", "1"), ("MONOTONIC_USEC", String(SystemdNotifier.monotonicMicroseconds()))])
+        _ = try? systemd.notify([("RELOADING", "1"), ("MONOTONIC_USEC", String(SystemdNotifier.monotonicMicroseconds()))])
         do {
             setup = try loader.reload(keeping: setup.configuration)
             if storeChecked {
@@ -110,14 +110,14 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             try? store.recordConfigRefused("\(error)", at: now())
             JournalEvent.reloadRefused(error).log(to: logger)
         }
-        _ = try? notifier.notify([("READY", "1")])
+        _ = try? systemd.notify([("READY", "1")])
     }
 
     /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
     func isResponsive() -> Bool { !stopping }
 
     /// The notifiers, `alert_to` and templates of the configuration in effect.
-    func notifiers() -> OutboxService<C>.Channels {
+    func channels() -> OutboxService<C>.Channels {
         OutboxService<C>.Channels(notifiers: setup.configuration.notifiers, alertTo: setup.configuration.daemon.alertTo, templates: setup.templates)
     }
 

@@ -9,7 +9,7 @@ import TokenWardenStore
 /// `WatchdogSec=` a `WATCHDOG=1` at half of `$WATCHDOG_USEC`, sent only after the polling service
 /// answered and the store read a row: a wedged daemon stops pinging and systemd restarts it.
 struct SystemdStatusService<C: Clock>: Service where C.Duration == Duration {
-    let notifier: SystemdNotifier
+    let systemd: SystemdNotifier
     let store: TokenStore
     let clock: C
     let watchdogPeriod: Duration?
@@ -20,7 +20,7 @@ struct SystemdStatusService<C: Clock>: Service where C.Duration == Duration {
     func run() async {
         await withTaskGroup(of: Void.self) { group in
             if let period = watchdogPeriod { group.addTask { await pingWatchdog(every: period) } }
-            for await _ in reports.cancelOnGracefulShutdown() { _ = try? notifier.status(statusLine(now: Date())) }
+            for await _ in reports.cancelOnGracefulShutdown() { _ = try? systemd.status(statusLine(now: Date())) }
             group.cancelAll()
         }
     }
@@ -34,7 +34,7 @@ struct SystemdStatusService<C: Clock>: Service where C.Duration == Duration {
     private func pingWatchdog(every period: Duration) async {
         while (try? await clock.sleep(for: period, tolerance: period / 10)) != nil {
             guard await isResponsive(), (try? store.tokenCounts()) != nil else { continue }
-            _ = try? notifier.notify([("WATCHDOG", "1")])
+            _ = try? systemd.notify([("WATCHDOG", "1")])
         }
     }
 

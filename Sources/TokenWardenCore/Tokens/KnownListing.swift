@@ -39,8 +39,9 @@ public struct KnownListing: Sendable {
     private let entries: [UInt64: Entry]
     private let clock: @Sendable () -> Date
 
-    /// A listing that knows nothing: every token is decoded.
-    public static let none = KnownListing([], clock: { Date() })
+    /// A listing that knows nothing: every token is decoded (with no entry, no cutoff is ever used,
+    /// so its clock is a constant: Core reads no clock of its own).
+    public static let none = KnownListing([], clock: { .distantPast })
 
     /// `entries`, in any order; `clock` says when a page is read.
     public init(_ entries: [Entry], clock: @escaping @Sendable () -> Date) {
