@@ -64,15 +64,7 @@ struct SimulatorHarness {
         let content = credential ?? simulator.provider(kind).credential
         let parsed = try Credential(content: content, format: kind.credentialFormat)
         let provider = config(kind)
-        guard let pageSize else { return try ProviderDrivers.make(for: provider, credential: parsed, http: http) }
-        switch kind {
-        case .planningCenter: return PlanningCenterDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
-        case .sailPoint: return try SailPointDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
-        case .cryptlex: return try CryptlexDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
-        case .synergy: return try SynergyDriver(provider: provider, credential: parsed, http: http)
-        case .awx: return try AWXDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize)
-        case .aap: return try AWXDriver(provider: provider, credential: parsed, http: http, pageSize: pageSize, api: .gateway)
-        }
+        return try ProviderDrivers.make(for: provider, credential: parsed, http: http, pageSize: pageSize)
     }
 
     func close() async {
