@@ -66,7 +66,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         _ = try? systemd.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
         JournalEvent.started(setup).log(to: logger)
         if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
-        for (provider, reason) in setup.unusable { JournalEvent.unusable(provider, reason).log(to: logger) }
+        for unusable in setup.unusable { JournalEvent.unusable(unusable.provider, unusable.reason).log(to: logger) }
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.schedule.run() }
             background.addTask { await self.checkStoreThenArm() }
@@ -206,7 +206,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// sends every request at once.
     private func armAll() {
         let window = PollTiming(configuration: setup.configuration).spread
-        for (config, _) in setup.drivers { arm(config.id, after: random(0...window)) }
+        for ready in setup.drivers { arm(ready.config.id, after: random(0...window)) }
     }
 
     /// Arms `provider` after its cycle (see `PollTiming.afterCycle`).

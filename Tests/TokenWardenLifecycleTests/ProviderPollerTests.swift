@@ -20,7 +20,7 @@ import TokenWardenStore
         let simulator: ProviderSimulator
         let http: ProviderHTTPClient
         let store: TokenStore
-        let providers: [(config: ProviderConfig, driver: any ProviderDriver)]
+        let providers: [ReadyProvider]
 
         static func with<T>(
             tokens: Int = 20, counts: [ProviderKind: Int] = [:], kinds: [ProviderKind] = ProviderKind.allCases,
@@ -28,12 +28,12 @@ import TokenWardenStore
         ) async throws -> T {
             try await SimulatorScope.with(.init(tokensPerProvider: tokens, tokenCounts: counts, seed: 3)) { simulator, http in
                 let store = try TokenStore.inMemory()
-                var providers: [(config: ProviderConfig, driver: any ProviderDriver)] = []
+                var providers: [ReadyProvider] = []
                 for kind in kinds {
                     let config = ProviderConfig(
                         id: "sim-\(kind.rawValue)", kind: kind, baseURL: simulator.baseURL(for: kind), credential: .systemd(name: "x"))
                     let credential = try Credential(content: simulator.provider(kind).credential, format: kind.credentialFormat)
-                    providers.append((config, try ProviderDrivers.make(for: config, credential: credential, http: http)))
+                    providers.append(ReadyProvider(config: config, driver: try ProviderDrivers.make(for: config, credential: credential, http: http)))
                 }
                 try store.registerProviders(providers.map(\.config), at: Date())
                 return try await body(Setup(simulator: simulator, http: http, store: store, providers: providers))
@@ -97,7 +97,7 @@ import TokenWardenStore
     @Test func aSuddenDropMarksNothingGoneUntilTheNextListingConfirmsIt() async throws {
         try await Setup.with(tokens: 40, kinds: [.awx]) { (setup: Setup) async throws in
             let poller = ProviderPoller(store: setup.store)
-            let (config, driver) = setup.providers[0]
+            let (config, driver) = (setup.providers[0].config, setup.providers[0].driver)
             #expect(await poller.poll(config, driver: driver).summary.discovered == 40)
 
             let awx = setup.simulator.provider(.awx)
@@ -119,7 +119,7 @@ import TokenWardenStore
     func aReSyncDecodesOnlyTheTokensWhoseListedBytesChanged(kind: ProviderKind) async throws {
         try await Setup.with(tokens: 30, kinds: [kind]) { (setup: Setup) async throws in
             let poller = ProviderPoller(store: setup.store)
-            let (config, driver) = setup.providers[0]
+            let (config, driver) = (setup.providers[0].config, setup.providers[0].driver)
             #expect(await poller.poll(config, driver: driver).summary.discovered == 30)
 
             let simulated = setup.simulator.provider(kind)

@@ -12,7 +12,8 @@ import TokenWardenTestSupport
 @Suite struct RehearsalTests {
     static func rehearsal(_ harness: LifecycleHarness, _ kind: ProviderKind) async throws -> Rehearsal {
         let setup = try CycleSetup(configuration: harness.configuration, policies: try harness.configuration.loadPolicies(), http: harness.http)
-        let (config, driver) = try #require(setup.drivers.first { $0.config.kind == kind })
+        let ready = try #require(setup.drivers.first { $0.config.kind == kind })
+        let (config, driver) = (ready.config, ready.driver)
         let credential = await harness.simulator.provider(kind).credential
         let http = harness.http
         return Rehearsal(

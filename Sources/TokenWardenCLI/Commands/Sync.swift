@@ -88,7 +88,7 @@ struct Sync: ConfiguredCommand {
     }
 
     /// One row per provider: counts when the poll succeeded, the reason when it failed.
-    static func render(_ results: [PollResult], unusable: [(provider: String, reason: String)]) -> String {
+    static func render(_ results: [PollResult], unusable: [UnusableProvider]) -> String {
         var table = TextTable("PROVIDER", "RESULT", "DETAIL")
         for result in results {
             var counts =
@@ -104,7 +104,7 @@ struct Sync: ConfiguredCommand {
                 result.succeeded ? "\(counts) (\(String(format: "%.1f", result.seconds))s)" : "\(result.error ?? "") — \(counts) recorded",
             ])
         }
-        for (provider, reason) in unusable { table.append([provider, "FAILED", reason]) }
+        for provider in unusable { table.append([provider.provider, "FAILED", provider.reason]) }
         return table.render()
     }
 }

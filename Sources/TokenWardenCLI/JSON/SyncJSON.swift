@@ -6,7 +6,7 @@ import TokenWardenLifecycle
 /// used, and every event of the cycle as its journal kind, priority and message.
 struct SyncJSON: Encodable {
     let polls: [PollResult]
-    let unusable: [(provider: String, reason: String)]
+    let unusable: [UnusableProvider]
     let events: [JournalEvent]
     let failed: Bool
 
@@ -23,9 +23,9 @@ struct SyncJSON: Encodable {
                     "gone": .number(Double(poll.gone)), "gone_held": .number(Double(poll.goneHeld)), "seconds": .number(poll.seconds),
                 ])
             }
-            + unusable.map { provider, reason in
+            + unusable.map { unusable in
                 StatusJSON.Fields([
-                    "provider": .string(provider), "succeeded": .bool(false), "error": .string(reason), "seen": .number(nil),
+                    "provider": .string(unusable.provider), "succeeded": .bool(false), "error": .string(unusable.reason), "seen": .number(nil),
                     "discovered": .number(nil), "changed": .number(nil), "reappeared": .number(nil), "gone": .number(nil),
                     "gone_held": .number(nil), "seconds": .number(nil),
                 ])

@@ -6,7 +6,7 @@ import TokenWardenJournal
 public struct CycleReport: Sendable {
     public var polls: [PollResult]
     /// Providers not polled because their credential did not load, and why.
-    public var unusable: [(provider: String, reason: String)]
+    public var unusable: [UnusableProvider]
     /// What the metrics keep of policy's decisions about the inventory (the decisions themselves
     /// pass through the cycle without being held: see `DecisionPass`).
     public var decided: DecisionDigest
@@ -15,7 +15,7 @@ public struct CycleReport: Sendable {
     public var writes: Int
 
     public init(
-        polls: [PollResult], unusable: [(provider: String, reason: String)] = [], decided: DecisionDigest = DecisionDigest(selecting: false),
+        polls: [PollResult], unusable: [UnusableProvider] = [], decided: DecisionDigest = DecisionDigest(selecting: false),
         events: [JournalEvent] = [], writes: Int = 0
     ) {
         self.polls = polls

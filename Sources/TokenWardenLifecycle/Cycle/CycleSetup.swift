@@ -8,8 +8,8 @@ import TokenWardenProviders
 /// enforcement check runs here, so an unsafe `enforce = true` stops a load, never a cycle.
 public struct CycleSetup: Sendable {
     public let context: PolicyContext
-    public let drivers: [(config: ProviderConfig, driver: any ProviderDriver)]
-    public let unusable: [(provider: String, reason: String)]
+    public let drivers: [ReadyProvider]
+    public let unusable: [UnusableProvider]
     let creator: PolicyActuator.Creator
     /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
     let createSettles: TimeInterval

@@ -9,14 +9,14 @@ public enum DriverFactory {
     /// A driver for every provider whose credential loads; the others with the reason they cannot be polled.
     public static func drivers(
         for configuration: Configuration, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> (ready: [(config: ProviderConfig, driver: any ProviderDriver)], failed: [(provider: String, reason: String)]) {
-        var ready: [(config: ProviderConfig, driver: any ProviderDriver)] = []
-        var failed: [(provider: String, reason: String)] = []
+    ) -> (ready: [ReadyProvider], failed: [UnusableProvider]) {
+        var ready: [ReadyProvider] = []
+        var failed: [UnusableProvider] = []
         for provider in configuration.providers {
             do {
-                ready.append((provider, try driver(for: provider, http: http, environment: environment)))
+                ready.append(ReadyProvider(config: provider, driver: try driver(for: provider, http: http, environment: environment)))
             } catch {
-                failed.append((provider.id, String(describing: error)))
+                failed.append(UnusableProvider(provider: provider.id, reason: String(describing: error)))
             }
         }
         return (ready, failed)

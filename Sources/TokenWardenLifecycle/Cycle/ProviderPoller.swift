@@ -27,7 +27,7 @@ public struct ProviderPoller: Sendable {
     }
 
     /// Polls every provider at once and returns their results in the order given.
-    public func pollAll(_ providers: [(config: ProviderConfig, driver: any ProviderDriver)]) async -> [PollResult] {
+    public func pollAll(_ providers: [ReadyProvider]) async -> [PollResult] {
         await withTaskGroup(of: (Int, PollResult).self) { group in
             for (index, provider) in providers.enumerated() {
                 group.addTask { (index, await poll(provider.config, driver: provider.driver)) }
