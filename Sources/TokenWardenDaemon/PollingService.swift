@@ -138,16 +138,22 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             // Shared among this daemon's cycles; an admin's `sync` or `rotate` holds it alone until done.
             let state = setup.configuration.daemon.stateDirectory
             let interval = setup.configuration.provider(id: provider)?.pollInterval ?? setup.configuration.daemon.pollInterval
-            guard
-                let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval))
-            else {
-                throw StateLockError(
-                    "an admin's command (PID \(StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?")) held "
-                        + "\(state)/cycle.lock for a whole poll interval; this cycle was skipped")
-            }
-            defer { withExtendedLifetime(lock) {} }
-            report = try await Cycle(setup: setup, store: store, clock: now).run(providers: [provider]) { wanted in
-                await self.reserveWrites(wanted)
+            if let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval)) {
+                defer { withExtendedLifetime(lock) {} }
+                report = try await Cycle(setup: setup, store: store, clock: now).run(providers: [provider]) { wanted in
+                    await self.reserveWrites(wanted)
+                }
+            } else {
+                // Not a failure: nothing was asked of the provider, and the next interval tries again.
+                let holder = StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?"
+                report = CycleReport(
+                    polls: [],
+                    events: [
+                        JournalEvent(
+                            .cycleSkipped, .notice,
+                            "\(provider): this cycle was skipped: an admin's command (PID \(holder)) held \(state)/cycle.lock for a whole "
+                                + "poll interval", provider: provider)
+                    ])
             }
         } catch {
             report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])

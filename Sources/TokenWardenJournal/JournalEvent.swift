@@ -48,6 +48,7 @@ public struct JournalEvent: Sendable, Hashable {
         case switchOverStalled = "switch-over-stalled"
         case rehearsalPassed = "rehearsal-passed"
         case rehearsalFailed = "rehearsal-failed"
+        case cycleSkipped = "cycle-skipped"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -91,6 +92,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .switchOverStalled: "78e5cf572cdd47e398ad6ce5e41b7715"
             case .rehearsalPassed: "03b1622fb7fc4a36a0361364593a4f6b"
             case .rehearsalFailed: "9b5194ec59e14aa29d2169a975c18293"
+            case .cycleSkipped: "8c5ffe43188c45d290f8f0ef89905ce2"
             }
         }
     }

@@ -73,3 +73,30 @@ extension SubprocessSuites.StateLockCommandTests {
         #expect(gone.stdout.contains("needs attention:\n  - the service is inactive"), "\(gone.stdout)")
     }
 }
+
+extension SubprocessSuites.StateLockCommandTests {
+    /// A command that holds the state directory for a whole poll interval makes the daemon skip that
+    /// cycle: a notice of its own kind, not a failed poll.
+    @Test func aCycleBlockedForAWholeIntervalIsSkippedNotFailed() async throws {
+        let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 3))
+        let dir = try TemporaryDirectory()
+        let config = try SimulatorSetup.write(for: simulator, into: dir.subpath("sim"), pollInterval: "2s")
+        try FileManager.default.createDirectory(atPath: dir.subpath("sim/state"), withIntermediateDirectories: true)
+        // As `sync` holds it: the intent and the cycle lock, alone.
+        var command = try await StateLock.cycle(stateDirectory: dir.subpath("sim/state"), patience: .zero)
+        #expect(command != nil)
+        let daemon = try SubprocessSuites.DaemonCommandTests.Service(
+            ["daemon", "--config", config, "--log-format", "text"], environment: [:], scratch: dir)
+        let stderr = try await BuiltProduct.offThePool {
+            for _ in 0..<300 where !daemon.stderr.contains("this cycle was skipped") { usleep(50_000) }
+            return daemon.stderr
+        }
+        command = nil
+        daemon.signal(SIGTERM)
+        _ = try await daemon.waitForExit()
+        await simulator.stop()
+        #expect(stderr.contains("NOTICE") && stderr.contains("this cycle was skipped: an admin's command (PID \(getpid()))"), "\(stderr)")
+        #expect(!stderr.contains("poll failed"), "a skipped cycle is no failed poll: \(stderr)")
+        withExtendedLifetime(command) {}
+    }
+}
