@@ -8,8 +8,13 @@ public enum EnforcementCheck {
     /// written to, so neither needs it.
     public static func problems(configuration: Configuration, rules: [Rule]) -> [ConfigProblem] {
         guard configuration.daemon.enforce else { return [] }
-        // Located here, for every caller (validate, sync, the daemon's start and reload).
-        let locator = (try? String(contentsOfFile: configuration.sourcePath, encoding: .utf8)).map(SourceLocator.init)
+        // Located here, for every caller (validate, sync, the daemon's start and reload); the file is
+        // read again only when there is a problem to locate.
+        var locator: SourceLocator??
+        func line(of provider: String) -> Int? {
+            if locator == nil { locator = (try? String(contentsOfFile: configuration.sourcePath, encoding: .utf8)).map(SourceLocator.init) }
+            return locator??.lineOfKey("self_token_id", inEntryOf: "provider", where: "id", is: provider)
+        }
         var problems: [ConfigProblem] = []
         for provider in configuration.providers where provider.selfTokenID == nil && provider.kind != .sailPoint {
             guard provider.kind.capabilities.contains(.revoke) else { continue }
@@ -18,7 +23,7 @@ public enum EnforcementCheck {
             let names = writing.map { "\"\($0.name)\"" }.joined(separator: ", ")
             problems.append(
                 ConfigProblem(
-                    file: configuration.sourcePath, line: locator?.lineOfKey("self_token_id", inEntryOf: "provider", where: "id", is: provider.id),
+                    file: configuration.sourcePath, line: line(of: provider.id),
                     subject: "provider \"\(provider.id)\"", key: "self_token_id",
                     message: "enforce = true, and rule\(writing.count == 1 ? "" : "s") \(names) could revoke or rotate the token tokenwarden "
                         + "itself signs in to \(provider.id) with; set self_token_id to that token's id "

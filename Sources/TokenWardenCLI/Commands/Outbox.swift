@@ -40,7 +40,7 @@ struct Outbox: ConfiguredCommand {
         let states: Set<OutboxMessage.State> = all ? Set(OutboxMessage.State.allCases) : [.pending, .undeliverable]
         let messages = try store.outbox(states: states)
         if json {
-            try JSONOutput.print(messages.map(Row.init))
+            try JSONOutput.print(messages.map(Self.row))
         } else if messages.isEmpty {
             print(all ? "the outbox is empty" : "nothing waiting: every notification was sent")
         } else {
@@ -59,54 +59,13 @@ struct Outbox: ConfiguredCommand {
         if messages.contains(where: { $0.state == .undeliverable }) { throw ExitCode.failure }
     }
 
-    /// One message as `--json` prints it.
-    struct Row: Encodable {
-        var id: Int64
-        var notifier: String
-        var state: String
-        var attempts: Int
-        var idempotencyKey: String
-        var subject: String
-        var queuedAt: String
-        var nextAttemptAt: String?
-        var sentAt: String?
-        var lastError: String?
-
-        init(_ message: OutboxMessage) {
-            id = message.id
-            notifier = message.notifier
-            state = message.state.rawValue
-            attempts = message.attempts
-            idempotencyKey = message.idempotencyKey
-            subject = message.subject
-            queuedAt = ProviderTimestamp.formatExact(message.queuedAt)
-            nextAttemptAt = message.state == .pending ? ProviderTimestamp.formatExact(message.nextAttemptAt) : nil
-            sentAt = message.sentAt.map(ProviderTimestamp.formatExact)
-            lastError = message.lastError
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, notifier, state, attempts, subject
-            case idempotencyKey = "idempotency_key"
-            case queuedAt = "queued_at"
-            case nextAttemptAt = "next_attempt_at"
-            case sentAt = "sent_at"
-            case lastError = "last_error"
-        }
-
-        /// Every key, `null` when unknown (the synthesized encoder would leave it out).
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(notifier, forKey: .notifier)
-            try container.encode(state, forKey: .state)
-            try container.encode(attempts, forKey: .attempts)
-            try container.encode(idempotencyKey, forKey: .idempotencyKey)
-            try container.encode(subject, forKey: .subject)
-            try container.encode(queuedAt, forKey: .queuedAt)
-            try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
-            try container.encode(sentAt, forKey: .sentAt)
-            try container.encode(lastError, forKey: .lastError)
-        }
+    /// One message as `--json` prints it (docs/json.md).
+    static func row(_ message: OutboxMessage) -> JSONFields {
+        JSONFields([
+            "id": .integer(message.id), "notifier": .string(message.notifier), "state": .string(message.state.rawValue),
+            "attempts": .integer(message.attempts), "idempotency_key": .string(message.idempotencyKey), "subject": .string(message.subject),
+            "queued_at": .instant(message.queuedAt), "next_attempt_at": .instant(message.state == .pending ? message.nextAttemptAt : nil),
+            "sent_at": .instant(message.sentAt), "last_error": .string(message.lastError),
+        ])
     }
 }

@@ -52,9 +52,9 @@ struct Revoke: ConfiguredCommand {
         // Nothing to ask the provider: the inventory already knows it is revoked or gone. An expired
         // token may still be listed there, and removing it is what the admin asks for.
         guard target.state != .revoked, target.state != .gone else {
-            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "already_\(target.state.rawValue)"))
-            if !json { print("\(target.reference) \"\(target.name)\" is already \(target.state.rawValue); nothing to revoke".terminalSafe) }
-            return
+            return try say(
+                target, "already_\(target.state.rawValue)",
+                "\(target.reference) \"\(target.name)\" is already \(target.state.rawValue); nothing to revoke")
         }
         let held = try suspension.suspension(of: target, in: store, verb: "revoke", at: Date())
         guard
@@ -78,16 +78,18 @@ struct Revoke: ConfiguredCommand {
             actorUID: admin.uid)
         CommandJournal.record([JournalEvent.revoke(outcome, token: target, rule: nil)])
         switch outcome {
-        case .revoked:
-            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "revoked"))
-            if !json { print("revoked \(target.reference) \"\(target.name)\"".terminalSafe) }
-        case .alreadyGone:
-            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "already_gone"))
-            if !json { print("\(target.reference) \"\(target.name)\" was already gone at the provider".terminalSafe) }
+        case .revoked: try say(target, "revoked", "revoked \(target.reference) \"\(target.name)\"")
+        case .alreadyGone: try say(target, "already_gone", "\(target.reference) \"\(target.name)\" was already gone at the provider")
         case .failed(let reason):
-            try ActionJSON.print(json, ActionJSON(command: "revoke", token: target, outcome: "failed", error: reason))
+            if json { try ActionJSON.print(command: "revoke", token: target, outcome: "failed", error: reason) }
             StandardError.error("\(target.reference) was not revoked: \(reason)")
             throw ExitCode.failure
         }
+    }
+
+    /// The outcome: one JSON object with --json, else `line` for a person.
+    func say(_ target: Token, _ outcome: String, _ line: String) throws {
+        guard !json else { return try ActionJSON.print(command: "revoke", token: target, outcome: outcome) }
+        print(line.terminalSafe)
     }
 }

@@ -124,8 +124,7 @@ struct Rotate: ConfiguredCommand {
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
         if json {
-            try JSONOutput.print(
-                ActionJSON(command: "rotate", token: target, outcome: record.state.rawValue, error: record.failure, rotation: record))
+            try ActionJSON.print(command: "rotate", token: target, outcome: record.state.rawValue, error: record.failure, rotation: record)
         } else {
             print(EventLine.render(event))
         }
@@ -171,7 +170,7 @@ struct Rotate: ConfiguredCommand {
         let event = JournalEvent.rotation(done, token: try store.token(provider: done.provider, id: done.tokenID))
         CommandJournal.record([event])
         if json {
-            try JSONOutput.print(ActionJSON(command: "rotate", token: target, outcome: done.state.rawValue, error: done.failure, rotation: done))
+            try ActionJSON.print(command: "rotate", token: target, outcome: done.state.rawValue, error: done.failure, rotation: done)
         } else {
             print(EventLine.render(event))
         }

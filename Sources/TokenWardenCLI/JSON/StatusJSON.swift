@@ -27,62 +27,25 @@ struct StatusJSON: Encodable {
         try container.encode(report.held, forKey: .held)
         try container.encode(report.rotationsForAPerson, forKey: .rotationsForAPerson)
         try container.encode(
-            Fields([
+            JSONFields([
                 "path": .string(database), "bytes": .number(Double(report.databaseBytes)), "last_check_at": .instant(report.lastCheckAt),
                 "last_check_result": .string(report.lastCheckResult), "problem": .string(report.databaseProblem),
             ]), forKey: .database)
         try container.encode(
-            Fields([
+            JSONFields([
                 "problem": .string(report.policyProblem), "loaded_at": .instant(report.configLoadedAt),
                 "reload_refused_at": .instant(report.reloadRefusedAt), "reload_refusal": .string(report.reloadRefusal),
             ]), forKey: .configuration)
     }
 
-    /// One JSON object of named values, each written even when null.
-    struct Fields: Encodable {
-        enum Value {
-            case string(String?)
-            case number(Double?)
-            case bool(Bool?)
-            case instant(Date?)
+    /// The pieces of the report, as `JSONFields`.
+    enum Fields {
+        static func service(_ service: StatusReport.Service) -> JSONFields {
+            JSONFields(["state": .string(service.state), "detail": .string(service.detail), "since": .instant(service.since)])
         }
 
-        let values: [String: Value]
-
-        init(_ values: [String: Value]) { self.values = values }
-
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            for (name, value) in values {
-                let key = Key(stringValue: name)
-                switch value {
-                case .string(let text): try container.encode(text, forKey: key)
-                case .bool(let flag): try container.encode(flag, forKey: key)
-                case .instant(let date): try container.encode(date.map(ProviderTimestamp.formatExact), forKey: key)
-                case .number(let number):
-                    // Whole numbers print without a fraction: counts, bytes and seconds are integers.
-                    if let number, number == number.rounded(), abs(number) < 9e15 {
-                        try container.encode(Int64(number), forKey: key)
-                    } else {
-                        try container.encode(number, forKey: key)
-                    }
-                }
-            }
-        }
-
-        static func service(_ service: StatusReport.Service) -> Fields {
-            Fields(["state": .string(service.state), "detail": .string(service.detail), "since": .instant(service.since)])
-        }
-
-        static func provider(_ provider: StatusReport.Provider) -> Fields {
-            Fields([
+        static func provider(_ provider: StatusReport.Provider) -> JSONFields {
+            JSONFields([
                 "id": .string(provider.id), "poll_interval_seconds": .number(Double(provider.pollInterval.seconds)),
                 "last_poll_at": .instant(provider.lastPollAt), "succeeded": .bool(provider.succeeded), "error": .string(provider.error),
                 "tokens": .number(provider.tokens.map(Double.init)), "consecutive_failures": .number(Double(provider.consecutiveFailures)),
@@ -90,15 +53,15 @@ struct StatusJSON: Encodable {
             ])
         }
 
-        static func gaveUp(_ run: StatusReport.GaveUp) -> Fields {
-            Fields([
+        static func gaveUp(_ run: StatusReport.GaveUp) -> JSONFields {
+            JSONFields([
                 "token": .string(run.token), "failures": .number(Double(run.failures)), "last_error": .string(run.lastError),
                 "since": .instant(run.since),
             ])
         }
 
-        static func rotation(_ rotation: StatusReport.Rotation) -> Fields {
-            Fields([
+        static func rotation(_ rotation: StatusReport.Rotation) -> JSONFields {
+            JSONFields([
                 "token": .string(rotation.token), "state": .string(rotation.state), "since": .instant(rotation.since),
                 "failure": .string(rotation.failure), "awaiting_switch_over": .bool(rotation.awaitingSwitchOver),
                 "stalled": .bool(rotation.stalled),

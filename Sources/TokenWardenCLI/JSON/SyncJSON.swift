@@ -16,7 +16,7 @@ struct SyncJSON: Encodable {
         var container = encoder.container(keyedBy: Keys.self)
         let providers =
             polls.map { poll in
-                StatusJSON.Fields([
+                JSONFields([
                     "provider": .string(poll.provider), "succeeded": .bool(poll.succeeded), "error": .string(poll.error),
                     "seen": .number(Double(poll.summary.seen)), "discovered": .number(Double(poll.summary.discovered)),
                     "changed": .number(Double(poll.summary.changed)), "reappeared": .number(Double(poll.summary.reappeared)),
@@ -24,7 +24,7 @@ struct SyncJSON: Encodable {
                 ])
             }
             + unusable.map { unusable in
-                StatusJSON.Fields([
+                JSONFields([
                     "provider": .string(unusable.provider), "succeeded": .bool(false), "error": .string(unusable.reason), "seen": .number(nil),
                     "discovered": .number(nil), "changed": .number(nil), "reappeared": .number(nil), "gone": .number(nil),
                     "gone_held": .number(nil), "seconds": .number(nil),
@@ -36,8 +36,8 @@ struct SyncJSON: Encodable {
     }
 
     /// `{"kind": "token-revoked", "priority": "notice", "message", "provider", "token_id", "rule"}`.
-    static func event(_ event: JournalEvent) -> StatusJSON.Fields {
-        StatusJSON.Fields([
+    static func event(_ event: JournalEvent) -> JSONFields {
+        JSONFields([
             "kind": .string(event.kind.rawValue), "priority": .string("\(event.priority)"), "message": .string(event.message),
             "provider": .string(event.provider), "token_id": .string(event.token?.id ?? event.tokenID), "rule": .string(event.rule),
         ])

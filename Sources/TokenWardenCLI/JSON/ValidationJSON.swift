@@ -12,37 +12,13 @@ struct ValidationJSON: Encodable {
     /// `--online`'s results; nil (printed as null) without it.
     var online: [OnlineCheck.Result]? = nil
 
-    struct Problem: Encodable {
-        let file: String
-        let line: Int?
-        let column: Int?
-        let subject: String?
-        let key: String?
-        let message: String
-        let suggestion: String?
-
-        init(_ problem: ConfigProblem) {
-            file = problem.file
-            line = problem.line
-            column = problem.column
-            subject = problem.subject
-            key = problem.key
-            message = problem.message
-            suggestion = problem.suggestion
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(file, forKey: .file)
-            try container.encode(line, forKey: .line)
-            try container.encode(column, forKey: .column)
-            try container.encode(subject, forKey: .subject)
-            try container.encode(key, forKey: .key)
-            try container.encode(message, forKey: .message)
-            try container.encode(suggestion, forKey: .suggestion)
-        }
-
-        enum CodingKeys: String, CodingKey { case file, line, column, subject, key, message, suggestion }
+    /// One problem, every key present.
+    static func problem(_ problem: ConfigProblem) -> JSONFields {
+        JSONFields([
+            "file": .string(problem.file), "line": .integer(problem.line), "column": .integer(problem.column),
+            "subject": .string(problem.subject), "key": .string(problem.key), "message": .string(problem.message),
+            "suggestion": .string(problem.suggestion),
+        ])
     }
 
     enum Keys: String, CodingKey {
@@ -55,7 +31,7 @@ struct ValidationJSON: Encodable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(report.isValid, forKey: .valid)
         try container.encode(path, forKey: .config)
-        try container.encode(report.problems.map(Problem.init), forKey: .problems)
+        try container.encode(report.problems.map(Self.problem), forKey: .problems)
         try container.encode(warnings, forKey: .warnings)
         let configuration = report.isValid ? report.configuration : nil
         try container.encode(configuration.map { $0.daemon.enforce ? "enforce" : "report" }, forKey: .mode)
@@ -64,7 +40,7 @@ struct ValidationJSON: Encodable {
         try container.encode(configuration?.owners.providerAddresses, forKey: .providerAddresses)
         let providers = (configuration?.providers ?? []).map { provider in
             let credential = report.credentials.first { $0.provider == provider.id && $0.owner == nil }
-            return StatusJSON.Fields([
+            return JSONFields([
                 "id": .string(provider.id), "kind": .string(provider.kind.rawValue), "base_url": .string(provider.baseURL),
                 "poll_interval_seconds": .number(Double((provider.pollInterval ?? configuration!.daemon.pollInterval).seconds)),
                 "credential_path": .string(credential?.path), "credential_mode": .string(credential.map { String(format: "%04o", $0.mode) }),
@@ -79,7 +55,7 @@ struct ValidationJSON: Encodable {
         try container.encode(rules, forKey: .rules)
         try container.encode((configuration?.notifiers ?? []).map(\.id), forKey: .notifiers)
         let checks = online?.map { check in
-            StatusJSON.Fields([
+            JSONFields([
                 "provider": .string(check.provider), "owner": .string(check.owner), "succeeded": .bool(check.succeeded),
                 "identity": .string(check.identity), "first_page_tokens": .number(check.firstPage.map(Double.init)),
                 "seconds": .number(check.seconds), "error": .string(check.error),

@@ -16,29 +16,13 @@ public enum AtomicFile {
         syncDirectory: (Int32) -> Int32 = { fsync($0) }
     ) throws -> [String] {
         let directory = directory(of: path)
-        let name = (path as NSString).lastPathComponent
-        var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw DeliveryError("cannot create a temporary file in \(directory): \(DeliveryError.systemError())") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let (fd, temporary) = try temporary(for: path, mode: mode, owner: owner)
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }
         }
         do {
             defer { close(fd) }
-            // Mode and owner first, so the content is never readable by anyone else, even briefly.
-            guard fchmod(fd, mode_t(mode)) == 0 else {
-                throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())")
-            }
-            if let owner, fchown(fd, owner.uid, owner.gid) != 0 {
-                let code = errno
-                throw DeliveryError(
-                    "cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
-                        + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the "
-                        + "deliver-owner drop-in the README shows)"
-                )
-            }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
                 var offset = 0
                 while offset < buffer.count {
@@ -71,6 +55,37 @@ public enum AtomicFile {
             ]
         }
         return []
+    }
+
+    /// The temporary file `write` fills, beside `path`: created with `mkstemp`, its mode and owner
+    /// set on the descriptor before any byte, so the content is never readable by anyone else, even
+    /// briefly. Removed again when a step fails. The delivery check (`SecretDeliverer.check`) makes
+    /// one the same way, to find out before a token is created whether the real write can succeed.
+    static func temporary(for path: String, mode: Int, owner: (uid: uid_t, gid: gid_t)?) throws -> (fd: Int32, path: String) {
+        let directory = directory(of: path)
+        let name = (path as NSString).lastPathComponent
+        var template = Array("\(directory)/.\(name).tokenwarden-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw DeliveryError("cannot create a temporary file in \(directory): \(DeliveryError.systemError())") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do {
+            guard fchmod(fd, mode_t(mode)) == 0 else {
+                throw DeliveryError("cannot set mode 0\(String(mode, radix: 8)) on \(temporary): \(DeliveryError.systemError())")
+            }
+            if let owner, fchown(fd, owner.uid, owner.gid) != 0 {
+                let code = errno
+                throw DeliveryError(
+                    "cannot give \(path) to uid \(owner.uid), gid \(owner.gid): \(DeliveryError.systemError(code)) "
+                        + "(changing a file's owner needs CAP_CHOWN and the owner's uid mapped: under the shipped unit, add the "
+                        + "deliver-owner drop-in the README shows)"
+                )
+            }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        return (fd, temporary)
     }
 
     /// The directory `path` is written in; a bare file name (`report --html tokens.html`) lives in
