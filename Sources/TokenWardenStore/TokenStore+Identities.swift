@@ -3,16 +3,14 @@ import GRDB
 import TokenWardenCore
 
 extension TokenStore {
-    /// Remembers who `provider`'s main credential signs in as, as the provider just said.
-    public func recordIdentity(_ identity: ProviderIdentity, provider: String, at now: Date) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO provider_identity (provider_id, owner_id, owner_name, learned_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (provider_id) DO UPDATE SET owner_id = excluded.owner_id, owner_name = excluded.owner_name,
-                        learned_at = excluded.learned_at
-                    """, arguments: [provider, identity.id, identity.name, now.millisecondsSince1970])
-        }
+    /// Remembers who `provider`'s main credential signs in as, as the provider just said (`endListing`).
+    static func recordIdentity(_ db: Database, _ identity: ProviderIdentity, provider: String, at now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO provider_identity (provider_id, owner_id, owner_name, learned_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (provider_id) DO UPDATE SET owner_id = excluded.owner_id, owner_name = excluded.owner_name,
+                    learned_at = excluded.learned_at
+                """, arguments: [provider, identity.id, identity.name, now.millisecondsSince1970])
     }
 
     /// Who each provider's main credential signs in as, where a provider told: learned identities,

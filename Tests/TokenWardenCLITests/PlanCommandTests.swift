@@ -37,7 +37,7 @@ import TokenWardenTestSupport
         let store = try TokenStore.open(path: setup.database)
         try store.registerProviders(
             [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: now)
-        try store.recordIdentity(ProviderIdentity(id: "1", name: "admin"), provider: "awx-main", at: now)
+        let listing = ListingSightings()
         try store.recordObservations(
             extra + [
                 ObservedToken(
@@ -45,7 +45,9 @@ import TokenWardenTestSupport
                     extras: ["user_id": "1"]),
                 ObservedToken(id: "5", name: "fresh", createdAt: now - 10 * 86_400, expiresAt: now + 300 * 86_400),
                 ObservedToken(id: "6", name: "reporting", createdAt: now - 10 * 86_400, expiresAt: now + 5 * 86_400),
-            ], provider: "awx-main", at: now)
+            ], provider: "awx-main", at: now, sightings: listing)
+        try store.endListing(
+            ListingEnd(provider: "awx-main", sightings: listing, startedAt: now, finishedAt: now, identity: ProviderIdentity(id: "1", name: "admin")))
         return setup
     }
 

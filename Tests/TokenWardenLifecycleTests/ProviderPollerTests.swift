@@ -91,7 +91,7 @@ import TokenWardenStore
         arguments: [(nil, 0, false), (9, 0, false), (10, 4, true), (10, 5, false), (100, 49, true), (100, 50, false), (100, 300, false)]
             as [(Int?, Int, Bool)])
     func aListingUnderHalfOfTheLastIsASuddenDrop(previous: Int?, seen: Int, suspicious: Bool) {
-        #expect(ProviderPoller.isSuddenDrop(from: previous, to: seen) == suspicious)
+        #expect(ListingEnd.isSuddenDrop(from: previous, to: seen) == suspicious)
     }
 
     @Test func aSuddenDropMarksNothingGoneUntilTheNextListingConfirmsIt() async throws {

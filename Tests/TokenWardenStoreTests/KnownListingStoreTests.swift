@@ -58,7 +58,7 @@ import TokenWardenCore
         try await store.recordObservations([Self.token("1", digest: 11), Self.token("2", digest: 22)], provider: "awx", at: Self.t0)
         let sightings = ListingSightings()
         try await store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0 + 60, sightings: sightings)
-        try store.markUnseenTokensGone(provider: "awx", sightings: sightings, listingStartedAt: Self.t0 + 60, at: Self.t0 + 61)
+        try store.endListing(ListingEnd(provider: "awx", sightings: sightings, startedAt: Self.t0 + 60, finishedAt: Self.t0 + 61))
         let known = try await store.knownListing(provider: "awx", clock: Self.clock)
         #expect(known.count == 1)
         #expect(Self.recognised(known, "2", 22) == nil)

@@ -15,7 +15,8 @@ extension TokenStoreTests {
         let listingStart = Self.t0 + 3_600
         var listing = ListingSightings()
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart, sightings: listing)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: listingStart, at: listingStart + 5)
+        let gone = try store.endListing(ListingEnd(provider: "awx-main", sightings: listing, startedAt: listingStart, finishedAt: listingStart + 5))
+            .gone
         #expect(gone.map(\.tokenID) == ["2"])
         #expect(gone.first?.detail == "state active → gone")
         #expect(try store.token(provider: "awx-main", id: "2")?.state == .gone)
@@ -27,7 +28,8 @@ extension TokenStoreTests {
         listing = ListingSightings()
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: listingStart + 60, sightings: listing)
         #expect(
-            try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: listingStart + 60, at: listingStart + 65)
+            try store.endListing(ListingEnd(provider: "awx-main", sightings: listing, startedAt: listingStart + 60, finishedAt: listingStart + 65))
+                .gone
                 .isEmpty)
         #expect(try store.token(provider: "awx-main", id: "2")?.lastSeenAt == Self.t0)
 
@@ -43,7 +45,7 @@ extension TokenStoreTests {
         var listing = ListingSightings()
         try store.recordObservations(
             [ObservedToken(id: "1", name: "a"), ObservedToken(id: "2", name: "b")], provider: "awx-main", at: Self.t0, sightings: listing)
-        try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: Self.t0, at: Self.t0)
+        try store.endListing(ListingEnd(provider: "awx-main", sightings: listing, startedAt: Self.t0, finishedAt: Self.t0))
         let failedStart = Self.t0 + 3_600
         listing = ListingSightings()
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: failedStart + 1, sightings: listing)
@@ -52,7 +54,9 @@ extension TokenStoreTests {
             try store.recordObservations([ObservedToken(id: "3", name: "c")], provider: "nobody", at: failedStart + 2, sightings: listing)
         }
         #expect(listing.count == 1)
-        try store.keepSightings(provider: "awx-main", sightings: listing, listingStartedAt: failedStart)
+        let failed = try store.endListing(
+            ListingEnd(provider: "awx-main", sightings: listing, startedAt: failedStart, finishedAt: failedStart + 3, error: "503"))
+        #expect(failed.gone.isEmpty && failed.goneHeld == 0)
         let seen = try #require(try store.token(provider: "awx-main", id: "1"))
         let unseen = try #require(try store.token(provider: "awx-main", id: "2"))
         #expect(seen.state == .active && seen.lastSeenAt == failedStart)
@@ -60,8 +64,9 @@ extension TokenStoreTests {
         // The next complete listing starts afresh: what the failed one saw does not count.
         listing = ListingSightings()
         try store.recordObservations([ObservedToken(id: "2", name: "b")], provider: "awx-main", at: failedStart + 60, sightings: listing)
-        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing, listingStartedAt: failedStart + 60) == 1)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: failedStart + 60, at: failedStart + 61)
+        let gone = try store.endListing(
+            ListingEnd(provider: "awx-main", sightings: listing, startedAt: failedStart + 60, finishedAt: failedStart + 61)
+        ).gone
         #expect(gone.map(\.tokenID) == ["1"])
     }
 
@@ -73,8 +78,7 @@ extension TokenStoreTests {
         try store.recordObservations([ObservedToken(id: "1", name: "a")], provider: "awx-main", at: start + 1, sightings: listing)
         // Meanwhile, say an admin's `rotate` recorded a successor (not in this listing's sightings).
         try store.recordObservations([ObservedToken(id: "3", name: "a-successor")], provider: "awx-main", at: start + 2)
-        #expect(try store.countUnseenTokens(provider: "awx-main", sightings: listing, listingStartedAt: start) == 1)
-        let gone = try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: start, at: start + 5)
+        let gone = try store.endListing(ListingEnd(provider: "awx-main", sightings: listing, startedAt: start, finishedAt: start + 5)).gone
         #expect(gone.map(\.tokenID) == ["2"])
         #expect(try store.token(provider: "awx-main", id: "3")?.state == .active)
     }

@@ -133,7 +133,9 @@ import TokenWardenTestSupport
         #expect(summary.seen == ids.count && summary.discovered == 0 && summary.changed == 0)
         // Every id was found in the listing's sightings too: none is gone.
         #expect(listing.count == ids.count)
-        #expect(try store.markUnseenTokensGone(provider: "awx-main", sightings: listing, listingStartedAt: Self.t0 + 60, at: Self.t0 + 61).isEmpty)
+        #expect(
+            try store.endListing(ListingEnd(provider: "awx-main", sightings: listing, startedAt: Self.t0 + 60, finishedAt: Self.t0 + 61)).gone.isEmpty
+        )
         for id in ids {
             #expect(try store.token(provider: "awx-main", id: id)?.lastSeenAt == Self.t0 + 60, "\(id)")
             #expect(try store.history(provider: "awx-main", tokenID: id).map(\.event) == ["discovered"], "\(id)")

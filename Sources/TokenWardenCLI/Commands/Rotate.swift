@@ -96,8 +96,8 @@ struct Rotate: ConfiguredCommand {
                 yes: yes, verb: "rotate")
         else { throw Refusal("not rotated") }
         // Taken after the question, so an open prompt never holds the daemon's cycles back.
-        let lock = try await context.exclusiveCycle(configuration)
-        defer { withExtendedLifetime(lock) {} }
+        let cycle = try await context.exclusiveCycle(configuration)
+        defer { withExtendedLifetime(cycle) {} }
         // Checked again: the daemon, or another admin, may have acted while we asked and waited.
         guard let current = try store.token(provider: target.provider, id: target.id), current.state == .active else {
             throw Refusal("\(target.reference) stopped being active while you were asked (`tokenwarden history \(target.reference)`)")
@@ -106,21 +106,20 @@ struct Rotate: ConfiguredCommand {
         let signers = try policy.signers(store: store)
         guard signers.covers(target) else { throw Refusal("cannot rotate \(target.reference): \(signers.missingCredential(for: target))") }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: provider, http: http)
-        let creator = try DriverFactory.creator(for: target, provider: provider, main: driver, http: http)
-        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
+        let driver = try DriverFactory.driver(for: provider, http: http, environment: context.environment)
+        let starter = RotationStarter(
+            rotator: rotator(configuration, http: http, store: store),
+            creator: DriverFactory.creators(for: configuration, http: http, environment: context.environment))
+        guard let lock = try await starter.lock() else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
         }
+        let signer: any ProviderDriver
+        do { signer = try starter.signer(for: current, main: driver) } catch { throw Refusal("cannot rotate \(target.reference): \(error)") }
         // As late as can be: a refusal before this point leaves no override in the audit trail.
         if let heldNow { try suspension.record(heldNow, of: current, in: store, verb: "rotate", by: admin, at: Date()) }
-        let record = try await TokenRotator(
-            store: store, spool: spool, createSettles: http.policy.createSettles, giveUpAfter: configuration.daemon.giveUpAfter
-        )
-        .rotate(
+        let record = try await starter.rotate(
             current, delivery: delivery, overlap: span, rule: deliverFile == nil ? rule?.name : nil, mode: .manual,
-            reason: "rotated by \(admin.description) with `tokenwarden rotate`", actorUID: admin.uid, driver: driver, creator: creator)
-        withExtendedLifetime(lock) {}
+            reason: "rotated by \(admin.description) with `tokenwarden rotate`", actorUID: admin.uid, driver: driver, signer: signer, holding: lock)
         let event = JournalEvent.rotation(record, token: try store.token(provider: record.provider, id: record.tokenID))
         CommandJournal.record([event])
         if json {
@@ -151,22 +150,19 @@ struct Rotate: ConfiguredCommand {
                     + "was delivered\(waiting.stalledAt != nil ? " but never seen in use" : "")?", yes: yes, verb: "revoke")
         else { throw Refusal("not finished") }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: provider, http: http)
-        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        let driver = try DriverFactory.driver(for: provider, http: http, environment: context.environment)
+        let rotator = rotator(configuration, http: http, store: store)
         let cycle = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(cycle) {} }
         // One process drives rotations at a time; the daemon may have finished it while we asked.
-        guard let lock = try await RotationLock.acquire(spool: spool, patience: .seconds(30)) else {
+        guard let lock = try await RotationLock.acquire(spool: rotator.spool, patience: RotationStarter.lockPatience) else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
         }
         defer { withExtendedLifetime(lock) {} }
         guard let record = try store.rotation(id: waiting.id), record.state == .delivered else {
             throw Refusal("the rotation of \(target.reference) moved on meanwhile (`tokenwarden history \(target.reference)` says how)")
         }
-        let done = try await TokenRotator(
-            store: store, spool: spool, createSettles: http.policy.createSettles, giveUpAfter: configuration.daemon.giveUpAfter
-        )
-        .finish(record, token: target, driver: driver, by: by)
+        let done = try await rotator.finish(record, token: target, driver: driver, by: by)
         let event = JournalEvent.rotation(done, token: try store.token(provider: done.provider, id: done.tokenID))
         CommandJournal.record([event])
         if json {
@@ -174,6 +170,13 @@ struct Rotate: ConfiguredCommand {
         } else {
             print(EventLine.render(event))
         }
+    }
+
+    /// The rotator an admin's rotation steps through, as the daemon's (`CycleSetup.rotationStarter`).
+    func rotator(_ configuration: Configuration, http: ProviderHTTPClient, store: TokenStore) -> TokenRotator {
+        TokenRotator(
+            store: store, spool: SecretSpool(stateDirectory: configuration.daemon.stateDirectory), createSettles: http.policy.createSettles,
+            giveUpAfter: configuration.daemon.giveUpAfter)
     }
 
     /// Where the new secret goes (`--deliver-file`, else the rotate rule matching the token) and that

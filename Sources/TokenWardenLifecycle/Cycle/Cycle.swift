@@ -27,36 +27,25 @@ public struct Cycle: Sendable {
     /// load is not polled, but a write due there fails with the reason instead of silently waiting.
     /// `reserve` shares the blast-radius limit with other cycles (see `PolicyActuator.apply`).
     public func run(providers: Set<String>? = nil, reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> CycleReport {
-        let drivers = setup.drivers.filter { providers?.contains($0.config.id) ?? true }
-        let unusable = setup.unusable.filter { providers?.contains($0.provider) ?? true }
-        let configuration = setup.context.configuration
-        let rules = setup.context.policies.rules
-        let polls = await ProviderPoller(store: store, clock: clock, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(drivers)
+        let setup = setup.scoped(to: providers)
+        let configuration = setup.configuration
+        let polls = await ProviderPoller(store: store, clock: clock, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
         let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: clock()) } }
-        let writable = Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
-        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
-        let actuator = PolicyActuator(
-            store: store, spool: spool, createSettles: setup.createSettles, clock: clock, timeZone: timeZone,
-            giveUpAfter: configuration.daemon.giveUpAfter)
-        let resumed = try await actuator.resumeRotations(drivers: writable, rules: rules, enforce: configuration.daemon.enforce)
+        let actuator = PolicyActuator(store: store, clock: clock, timeZone: timeZone)
+        let resumed = try await actuator.resumeRotations(setup: setup)
         // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;
         // a provider that fails now is tried again next cycle.
-        for (provider, driver) in writable {
+        for (provider, driver) in setup.writable {
             try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: clock())
         }
-        let scope = Set(drivers.map(\.config.id) + unusable.map(\.provider))
-        let decisions = try setup.context.decisionSource(store: store, providers: scope, now: clock())
-        let applied = try await actuator.apply(
-            decisions, rules: rules, providers: scope, enforce: configuration.daemon.enforce,
-            budget: ActionBudget(settings: configuration.daemon, providers: configuration.providers), drivers: writable,
-            unusable: Dictionary(unusable.map { ($0.provider, $0.reason) }, uniquingKeysWith: { first, _ in first }),
-            reserve: reserve, creator: setup.creator, notifying: configuration, selecting: configuration.metrics.isEnabled)
+        let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: clock())
+        let applied = try await actuator.apply(decisions, setup: setup, reserve: reserve)
         // Each run of failures that reached `give_up_after` this cycle is one error entry, so one alert.
         let gaveUp = try store.takeUnannouncedGiveUps().map { run in
             JournalEvent.gaveUp(run, token: try store.token(provider: run.provider, id: run.tokenID))
         }
         return CycleReport(
-            polls: polls, unusable: unusable, decided: applied.digest, events: failing + resumed + applied.events + gaveUp,
+            polls: polls, unusable: setup.unusable, decided: applied.digest, events: failing + resumed + applied.events + gaveUp,
             writes: applied.writes)
     }
 }

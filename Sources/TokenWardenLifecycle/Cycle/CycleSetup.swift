@@ -2,15 +2,16 @@ import Foundation
 import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenProviders
+import TokenWardenStore
 
 /// Everything a cycle needs that only a (re)load changes: the policy context, a driver per provider
 /// whose credential loaded (and why the others did not), and how rotations create successors. The
 /// enforcement check runs here, so an unsafe `enforce = true` stops a load, never a cycle.
 public struct CycleSetup: Sendable {
     public let context: PolicyContext
-    public let drivers: [ReadyProvider]
-    public let unusable: [UnusableProvider]
-    let creator: PolicyActuator.Creator
+    public private(set) var drivers: [ReadyProvider]
+    public private(set) var unusable: [UnusableProvider]
+    let creator: RotationStarter.Creator
     /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
     let createSettles: TimeInterval
     /// The notification templates (`templates/` beside the config, else built in).
@@ -46,4 +47,30 @@ public struct CycleSetup: Sendable {
     }
 
     public var configuration: Configuration { context.configuration }
+
+    /// This setup for a cycle over `providers` only (every provider when nil).
+    public func scoped(to providers: Set<String>?) -> CycleSetup {
+        guard let providers else { return self }
+        var scoped = self
+        scoped.drivers = drivers.filter { providers.contains($0.config.id) }
+        scoped.unusable = unusable.filter { providers.contains($0.provider) }
+        return scoped
+    }
+
+    /// The providers a cycle with this setup decides about: those it polls, and those whose
+    /// credential did not load (a write due there fails with the reason instead of silently waiting).
+    var providerIDs: Set<String> { Set(drivers.map(\.config.id) + unusable.map(\.provider)) }
+
+    /// The drivers a cycle writes with, by provider id.
+    var writable: [String: any ProviderDriver] {
+        Dictionary(drivers.map { ($0.config.id, $0.driver) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// How rotations of this setup start, recorded in `store`.
+    func rotationStarter(store: TokenStore, clock: @escaping @Sendable () -> Date) -> RotationStarter {
+        let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        let rotator = TokenRotator(
+            store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, clock: clock)
+        return RotationStarter(rotator: rotator, creator: creator)
+    }
 }

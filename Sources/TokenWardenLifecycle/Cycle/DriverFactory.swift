@@ -45,7 +45,7 @@ public enum DriverFactory {
     /// `creator(for:…)` for every provider of `configuration`: what a cycle's rotations create with.
     public static func creators(
         for configuration: Configuration, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> PolicyActuator.Creator {
+    ) -> RotationStarter.Creator {
         { token, main in
             guard let provider = configuration.provider(id: token.provider) else { return main }
             return try creator(for: token, provider: provider, main: main, http: http, environment: environment)

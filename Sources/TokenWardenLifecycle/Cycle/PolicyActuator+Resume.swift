@@ -5,14 +5,16 @@ import TokenWardenStore
 
 /// Unfinished rotations: carried on each cycle, after a restart or once an overlap ends.
 extension PolicyActuator {
-    /// Resumes every unfinished rotation of `drivers`' providers (after a restart, or when an overlap ends).
+    /// Resumes every unfinished rotation of `setup`'s providers (after a restart, or when an overlap ends).
     /// The store is not trusted to say where a secret goes or whether to act: a delivery still to come
     /// must be what the current policy's rule says (rebuilt by rule name), a rotation begun by policy
     /// moves on only while enforcement is on, and anything else is undone before it delivers.
-    public func resumeRotations(drivers: [String: any ProviderDriver], rules: [Rule], enforce: Bool) async throws -> [JournalEvent] {
+    public func resumeRotations(setup: CycleSetup) async throws -> [JournalEvent] {
+        let (drivers, rules, enforce) = (setup.writable, setup.context.policies.rules, setup.configuration.daemon.enforce)
         let unfinished = try store.unfinishedRotations().filter { drivers[$0.provider] != nil }
         guard !unfinished.isEmpty else { return [] }
-        guard let lock = try await RotationLock.acquire(spool: spool) else {
+        let rotator = setup.rotationStarter(store: store, clock: clock).rotator
+        guard let lock = try await RotationLock.acquire(spool: rotator.spool) else {
             return [.rotationLockBusy]
         }
         defer { withExtendedLifetime(lock) {} }

@@ -9,7 +9,7 @@ public struct PollResult: Sendable {
     /// Tokens marked gone because a complete listing no longer had them.
     public var gone: Int
     /// Tokens a complete listing no longer had but that were not marked gone, because the listing
-    /// shrank suddenly (see `ProviderPoller.suddenDrop`); the next listing decides.
+    /// shrank suddenly (see `ListingEnd.isSuddenDrop`); the next listing decides.
     public var goneHeld: Int = 0
     public var error: String?
     public var seconds: Double

@@ -16,16 +16,6 @@ public struct ProviderPoller: Sendable {
         self.alertAfterFailing = alertAfterFailing
     }
 
-    /// A complete listing under half of the last successful one (of at least `minimumForDropCheck`
-    /// tokens) is suspicious: a provider returning a partial list, a permission change. Its missing
-    /// tokens are not marked gone in the same cycle; the next listing confirms or undoes the drop.
-    public static let minimumForDropCheck = 10
-
-    static func isSuddenDrop(from previous: Int?, to seen: Int) -> Bool {
-        guard let previous, previous >= minimumForDropCheck else { return false }
-        return seen * 2 < previous
-    }
-
     /// Polls every provider at once and returns their results in the order given.
     public func pollAll(_ providers: [ReadyProvider]) async -> [PollResult] {
         await withTaskGroup(of: (Int, PollResult).self) { group in
@@ -38,43 +28,31 @@ public struct ProviderPoller: Sendable {
         }
     }
 
-    /// One complete listing of one provider.
+    /// One complete listing of one provider: its pages stored as they come, then its end in one
+    /// store write (`TokenStore.endListing`).
     public func poll(_ provider: ProviderConfig, driver: any ProviderDriver) async -> PollResult {
         let started = clock()
         let timer = ContinuousClock.now
         var result = PollResult(provider: provider.id, summary: ObservationSummary(), gone: 0, error: nil, seconds: 0)
         let sightings = ListingSightings()
+        var identity: ProviderIdentity?
         do {
-            let previous = try store.lastSuccessfulTokenCount(provider: provider.id)
-            result.firstListing = previous == nil
             result.summary = try await recordPages(of: driver, provider: provider.id, sightings: sightings)
-            if Self.isSuddenDrop(from: previous, to: result.summary.seen) {
-                result.goneHeld = try store.countUnseenTokens(provider: provider.id, sightings: sightings, listingStartedAt: started)
-                try store.keepSightings(provider: provider.id, sightings: sightings, listingStartedAt: started)
-            } else {
-                let gone = try store.markUnseenTokensGone(provider: provider.id, sightings: sightings, listingStartedAt: started, at: clock())
-                result.gone = gone.count
-                result.disappeared = Array(gone.prefix(ObservationSummary.changeLimit))
-            }
-            // Who the credential signs in as decides whose tokens can be rotated: learned at each
-            // poll where the API says (AWX's /api/v2/me/), so `plan` knows it offline.
-            if let identity = try await driver.identity() { try store.recordIdentity(identity, provider: provider.id, at: clock()) }
+            identity = try await driver.identity()
         } catch {
             result.error = String(describing: error)
-            // What the failed listing did see is still seen; its missing tokens are not gone.
-            try? store.keepSightings(provider: provider.id, sightings: sightings, listingStartedAt: started)
         }
         result.seconds = Self.seconds(since: timer)
+        let end = ListingEnd(
+            provider: provider.id, sightings: sightings, startedAt: started, finishedAt: clock(), error: result.error,
+            seen: result.summary.seen, identity: identity, alertAfterFailing: alertAfterFailing?.timeInterval)
         do {
-            let failing = try store.recordPoll(
-                provider: provider.id,
-                PollOutcome(
-                    startedAt: started, finishedAt: clock(), error: result.error,
-                    tokenCount: result.summary.seen))
-            if let failing, !failing.alerted, let span = alertAfterFailing, clock().timeIntervalSince(failing.since) >= span.timeInterval {
-                try store.markFailingAlerted(provider: provider.id)
-                result.failingTooLongSince = failing.since
-            }
+            let ended = try store.endListing(end)
+            result.firstListing = ended.firstListing
+            result.gone = ended.gone.count
+            result.disappeared = Array(ended.gone.prefix(ObservationSummary.changeLimit))
+            result.goneHeld = ended.goneHeld
+            result.failingTooLongSince = ended.failingTooLongSince
         } catch {
             let note = "the poll's outcome could not be saved: \(error)"
             result.error = result.error.map { "\($0); \(note)" } ?? note

@@ -10,7 +10,7 @@ import TokenWardenStore
 /// dead token, and never two live tokens past the overlap.
 public struct TokenRotator: Sendable {
     let store: TokenStore
-    let spool: SecretSpool
+    public let spool: SecretSpool
     let deliverer: SecretDeliverer
     let clock: @Sendable () -> Date
     /// How long after a rotation started a create whose answer never came may still land at the
