@@ -28,13 +28,6 @@ public struct PolicyLoader: Sendable {
         self.init(notifiers: configuration.notifiers.map(\.id), ownersConfigured: configuration.owners.fallback != nil)
     }
 
-    /// The validated policy set, or every problem found in every file.
-    public func load(directory: String, providers: [ProviderConfig]) throws(ConfigError) -> PolicySet {
-        let (policies, problems) = read(directory: directory, providers: providers)
-        guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return policies
-    }
-
     /// Best effort: the rules that are valid, and every problem. A missing directory means no rules.
     public func read(directory: String, providers: [ProviderConfig]) -> (policies: PolicySet, problems: [ConfigProblem]) {
         var policies = PolicySet(directory: directory, files: [], rules: [])

@@ -16,7 +16,7 @@ extension JournalEvent {
         // One line: a text log prints a line break as `\u{A}`; the problems are joined with "; ".
         let lines = "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let problems = ([lines.first ?? ""] + [lines.dropFirst().joined(separator: "; ")]).filter { !$0.isEmpty }.joined(separator: " ")
-        return JournalEvent(.policyRejected, .error, "reload refused, the previous configuration stays in effect: \(problems)")
+        return JournalEvent(.reloadRefused, .error, "reload refused, the previous configuration stays in effect: \(problems)")
     }
 
     static func metricsNotWritten(_ problem: String, path: String?) -> JournalEvent {
@@ -43,10 +43,6 @@ extension JournalEvent {
 
     static func stopping(_ reason: String, running: Int) -> JournalEvent {
         JournalEvent(.daemonStopping, .notice, "tokenwarden stopping (\(reason)); \(running) cycles still running")
-    }
-
-    static func unusable(_ provider: String, _ reason: String) -> JournalEvent {
-        JournalEvent(.pollFailed, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
     }
 
     static func storeDamaged(_ error: any Error) -> JournalEvent {

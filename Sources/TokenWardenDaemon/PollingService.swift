@@ -66,7 +66,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         _ = try? systemd.notify([("READY", "1"), ("STATUS", "started; first polls within \(spread) of the database check")])
         JournalEvent.started(setup).log(to: logger)
         if let problem = setup.templateProblem { JournalEvent.templateRejected(problem).log(to: logger) }
-        for unusable in setup.unusable { JournalEvent.unusable(unusable.provider, unusable.reason).log(to: logger) }
+        for unusable in setup.unusable { JournalEvent.providerUnusable(unusable.provider, reason: unusable.reason).log(to: logger) }
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.schedule.run() }
             background.addTask { await self.checkStoreThenArm() }
@@ -132,7 +132,6 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     private func cycle(_ provider: String, _ setup: CycleSetup) async {
         observer?.cycleStarted(provider)
-        let failedBefore = CycleAftermath.failuresInARow(store)[provider, default: 0]
         let report: CycleReport
         do {
             // Shared among this daemon's cycles; an admin's `sync` or `rotate` holds it alone until done.
@@ -156,11 +155,11 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                     ])
             }
         } catch {
-            report = CycleReport(polls: [], events: [.pollFailed(provider, inARow: failedBefore + 1, reason: "\(error)")])
+            report = CycleReport(polls: [], events: [.cycleFailed(provider, error: error)])
         }
         let metricsEnabled = setup.configuration.metrics.isEnabled
         await CycleAftermath(store: store, alertTo: setup.configuration.daemon.alertTo).run(
-            report, failedBefore: [provider: failedBefore], at: now(),
+            report, at: now(),
             journal: { [logger] events in for event in events { event.log(to: logger) } },
             outbox: { [outbox] in
                 outbox.yield()

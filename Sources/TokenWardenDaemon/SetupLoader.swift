@@ -11,15 +11,14 @@ struct SetupLoader: Sendable {
     let options: DaemonOptions
     let http: ProviderHTTPClient
 
-    /// The first load: the configuration, its policies and the enforcement check, or every problem.
+    /// The first load: the configuration and its policies (`ConfigurationLoader`), or every problem.
     /// The HTTP client is `http` when given, else made here (and shut down again when the load fails).
     static func first(_ options: DaemonOptions, http: ProviderHTTPClient?) async throws -> (SetupLoader, CycleSetup) {
-        let configuration = try ConfigLoader(environment: options.environment).load(path: options.configPath)
-        let policies = try configuration.loadPolicies()
+        let (configuration, policies) = try ConfigurationLoader(environment: options.environment).load(path: options.configPath)
         let client = http ?? ProviderHTTPClient(policy: configuration.httpPolicy)
         let loader = SetupLoader(options: options, http: client)
         do {
-            return (loader, try CycleSetup(configuration: configuration, policies: policies, http: client, environment: options.environment))
+            return (loader, CycleSetup(configuration: configuration, policies: policies, http: client, environment: options.environment))
         } catch {
             if http == nil { try? await client.shutdown() }
             throw error
@@ -28,7 +27,7 @@ struct SetupLoader: Sendable {
 
     /// A reload: the same checks, and the state directory may not move while the daemon runs.
     func reload(keeping current: Configuration) throws -> CycleSetup {
-        let configuration = try ConfigLoader(environment: options.environment).load(path: options.configPath)
+        let (configuration, policies) = try ConfigurationLoader(environment: options.environment).load(path: options.configPath)
         guard configuration.databasePath == current.databasePath else {
             throw ConfigError(problems: [
                 ConfigProblem(
@@ -36,7 +35,6 @@ struct SetupLoader: Sendable {
                     message: "cannot change while the daemon runs; restart it instead")
             ])
         }
-        let policies = try configuration.loadPolicies()
-        return try CycleSetup(configuration: configuration, policies: policies, http: http, environment: options.environment)
+        return CycleSetup(configuration: configuration, policies: policies, http: http, environment: options.environment)
     }
 }

@@ -12,7 +12,7 @@ public struct JournalEvent: Sendable, Hashable {
         case daemonStarted = "daemon-started"
         case daemonReloaded = "daemon-reloaded"
         case daemonStopping = "daemon-stopping"
-        case policyRejected = "policy-rejected"
+        case reloadRefused = "reload-refused"
         case pollSucceeded = "poll-succeeded"
         case pollFailed = "poll-failed"
         case pollRecovered = "poll-recovered"
@@ -49,6 +49,9 @@ public struct JournalEvent: Sendable, Hashable {
         case rehearsalPassed = "rehearsal-passed"
         case rehearsalFailed = "rehearsal-failed"
         case cycleSkipped = "cycle-skipped"
+        case manyChanges = "many-changes"
+        case providerUnusable = "provider-unusable"
+        case cycleFailed = "cycle-failed"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -56,7 +59,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .daemonStarted: "0923313fce0c4456b2d057c5128afa32"
             case .daemonReloaded: "5db4a9d278c64c339451b89542742c69"
             case .daemonStopping: "ee9b79a00d584301a3ad1d1802077852"
-            case .policyRejected: "47295406ea614eee8bd65c46bf1ded53"
+            case .reloadRefused: "47295406ea614eee8bd65c46bf1ded53"
             case .pollSucceeded: "a6b6b3b8501a4bef9ec61bb66402624c"
             case .pollFailed: "c76ff46216304d83b97f629801f65f18"
             case .pollRecovered: "1fce8f118e7b49a692520f1ed497d1ff"
@@ -93,6 +96,9 @@ public struct JournalEvent: Sendable, Hashable {
             case .rehearsalPassed: "03b1622fb7fc4a36a0361364593a4f6b"
             case .rehearsalFailed: "9b5194ec59e14aa29d2169a975c18293"
             case .cycleSkipped: "8c5ffe43188c45d290f8f0ef89905ce2"
+            case .manyChanges: "d5c50fe2c9514b99b2da2fead3ad51f9"
+            case .providerUnusable: "f84d963fa9ae447688f13d3af73ebfd0"
+            case .cycleFailed: "f4752b4359834f7f8266487673ecce1e"
             }
         }
     }

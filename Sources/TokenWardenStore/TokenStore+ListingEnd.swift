@@ -14,9 +14,12 @@ extension TokenStore {
     public func endListing(_ end: ListingEnd) throws -> ListingEnd.Outcome {
         try writer.write { db in
             var outcome = ListingEnd.Outcome()
-            let previous = try Int.fetchOne(
-                db, sql: "SELECT token_count FROM provider WHERE id = ? AND last_poll_outcome = 'succeeded'", arguments: [end.provider])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT token_count, last_poll_outcome, consecutive_failures FROM provider WHERE id = ?", arguments: [end.provider])
+            // The last successful poll's count: after a failure, `token_count` is what the failed listing saw.
+            let previous: Int? = row?["last_poll_outcome"] == "succeeded" ? row?["token_count"] : nil
             outcome.firstListing = previous == nil
+            outcome.failedBefore = row?["consecutive_failures"] ?? 0
             if end.error != nil {
                 try Self.keepSightings(db, end)
             } else if ListingEnd.isSuddenDrop(from: previous, to: end.seen) {

@@ -306,3 +306,12 @@ import TokenWardenTestSupport
             ])
     }
 }
+
+extension PolicyLoader {
+    /// The policy files a test expects to load cleanly, or a `ConfigError` with every problem.
+    func load(directory: String, providers: [ProviderConfig]) throws(ConfigError) -> PolicySet {
+        let (policies, problems) = read(directory: directory, providers: providers)
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return policies
+    }
+}

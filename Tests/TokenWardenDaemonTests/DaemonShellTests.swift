@@ -101,7 +101,7 @@ struct DaemonShellTests {
         try await DaemonHarness.with(kinds: [.awx], tokens: tokens, policy: notify) { daemon in
             try daemon.writePolicy("[[rule]]\nname = \"broken\"\nwhen.expires_within = \"soon\"\naction = \"notify\"\n")
             await daemon.shell.reload()
-            #expect(daemon.journal(.policyRejected).first?.message.hasPrefix("reload refused, the previous configuration stays in effect") == true)
+            #expect(daemon.journal(.reloadRefused).first?.message.hasPrefix("reload refused, the previous configuration stays in effect") == true)
             // What `status` shows the on-call: when the configuration in effect was loaded, and the refusal with file:line.
             let store = try TokenStore.open(path: daemon.directory.subpath("sim/state/tokenwarden.sqlite"))
             let loads = try store.configLoads()

@@ -22,7 +22,7 @@ import TokenWardenTestSupport
         let store = try TokenStore.open(path: dir.subpath("t.sqlite"))
         let steps = Steps()
         let added = await CycleAftermath(store: store, alertTo: ["ops"]).run(
-            CycleReport(polls: [], events: [Self.failed]), failedBefore: [:], at: Date(),
+            CycleReport(polls: [], events: [Self.failed]), at: Date(),
             journal: { events in steps.add("journal \(events.count)") },
             outbox: {
                 steps.add("outbox sees \((try? store.outbox(states: [.pending]).count) ?? -1) pending")
@@ -40,7 +40,7 @@ import TokenWardenTestSupport
         let readOnly = try TokenStore.openReadOnly(path: dir.subpath("t.sqlite"))
         let journalled = Mutex<[JournalEvent]>([])
         let added = await CycleAftermath(store: readOnly, alertTo: ["ops"]).run(
-            CycleReport(polls: [], events: [Self.failed]), failedBefore: [:], at: Date(),
+            CycleReport(polls: [], events: [Self.failed]), at: Date(),
             journal: { events in journalled.withLock { $0 += events } }, outbox: { [] }, metrics: { _ in })
         let failure = try #require(added.first)
         #expect(failure.kind == .notificationFailed && failure.priority == .error)

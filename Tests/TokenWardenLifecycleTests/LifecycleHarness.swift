@@ -52,16 +52,23 @@ struct LifecycleHarness {
         }
     }
 
+    /// The policies of `configuration` as the one loader reads them; a problem fails the test.
+    static func policies(of configuration: Configuration) throws -> PolicySet {
+        let (policies, problems) = ConfigurationLoader(environment: [:]).policies(of: configuration)
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return policies
+    }
+
     /// One cycle as `sync` runs it.
     func cycle(reserve: (@Sendable (Int) async -> Int)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
-        let setup = try CycleSetup(configuration: configuration, policies: try configuration.loadPolicies(), http: http)
+        let setup = CycleSetup(configuration: configuration, policies: try Self.policies(of: configuration), http: http)
         let now = clock
         return try await Cycle(setup: setup, store: store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
     }
 
     /// What policy decides now about the stored tokens (what the last cycle acted on, unless they changed).
     func decisions() throws -> [Decision] {
-        let context = PolicyContext(configuration: configuration, policies: try configuration.loadPolicies())
+        let context = PolicyContext(configuration: configuration, policies: try Self.policies(of: configuration))
         return try context.decisions(store: store, now: clock.now)
     }
 

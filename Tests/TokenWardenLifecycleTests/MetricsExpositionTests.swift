@@ -37,7 +37,7 @@ import TokenWardenTestSupport
             #expect(report.decided.selected["sim-awx"]?.count == 2)
             let configuration = harness.configuration
             let text = try MetricsTextfile.render(
-                store: harness.store, configuration: configuration, rules: try configuration.loadPolicies().rules,
+                store: harness.store, configuration: configuration, rules: try LifecycleHarness.policies(of: configuration).rules,
                 cycles: CycleMetrics(report), now: harness.clock.now)
             let lines = text.split(separator: "\n")
             // AWX reports no last use: only the expiry family.

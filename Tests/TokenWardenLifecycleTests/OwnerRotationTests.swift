@@ -132,7 +132,7 @@ import TokenWardenTestSupport
             let held = Dictionary(uniqueKeysWithValues: try harness.decisions().map { ($0.token.id, $0.hold) })
             #expect(report.decided.count == 3)
             #expect(held == ["10": nil, "11": nil, "12": .ownerCredentialMissing])
-            let context = PolicyContext(configuration: harness.configuration, policies: try harness.configuration.loadPolicies())
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
             let (outline, agreed) = try context.outline(store: harness.store, listing: 10, now: harness.clock.now)
             #expect(agreed)
             #expect(outline.writes == 2, "the carol token is no write: it needs a person")

@@ -11,7 +11,8 @@ import TokenWardenTestSupport
 /// `tokenwarden rehearse`: every step of a rotation on a probe token, against the simulator.
 @Suite struct RehearsalTests {
     static func rehearsal(_ harness: LifecycleHarness, _ kind: ProviderKind) async throws -> Rehearsal {
-        let setup = try CycleSetup(configuration: harness.configuration, policies: try harness.configuration.loadPolicies(), http: harness.http)
+        let setup = CycleSetup(
+            configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
         let ready = try #require(setup.drivers.first { $0.config.kind == kind })
         let (config, driver) = (ready.config, ready.driver)
         let credential = await harness.simulator.provider(kind).credential

@@ -14,7 +14,8 @@ import TokenWardenTestSupport
         try await LifecycleHarness.with(
             kinds: [.sailPoint], tokens: [.sailPoint: []], policy: ""
         ) { harness async throws in
-            let setup = try CycleSetup(configuration: harness.configuration, policies: try harness.configuration.loadPolicies(), http: harness.http)
+            let setup = CycleSetup(
+                configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
             let driver = try #require(setup.drivers.first?.driver)
             let request = TokenCreation(name: "ci-deploy", scopes: ["sp:search:read"], expiresAt: Date().addingTimeInterval(86_400))
             _ = try await driver.create(request)

@@ -81,7 +81,8 @@ import TokenWardenTestSupport
             #expect(record.stalledAt != nil && record.state == .delivered)
 
             let token = try #require(try harness.store.token(provider: "sim-aap", id: "10"))
-            let setup = try CycleSetup(configuration: harness.configuration, policies: try harness.configuration.loadPolicies(), http: harness.http)
+            let setup = CycleSetup(
+                configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
             let rotator = TokenRotator(
                 store: harness.store, spool: SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory), createSettles: 1,
                 clock: { harness.clock.now })

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenLifecycle
 import TokenWardenStore
@@ -102,7 +103,8 @@ struct Status: ConfiguredCommand {
             return rotation
         }
         do {
-            let policies = try configuration.loadPolicies()
+            let (policies, problems) = ConfigurationLoader().policies(of: configuration)
+            guard problems.isEmpty else { throw ConfigError(problems: problems) }
             let (outline, _) = try PolicyContext(configuration: configuration, policies: policies).outline(store: store, listing: 0, now: now)
             report.held = outline.held
             report.rotationsForAPerson = outline.rotationsForAPerson

@@ -36,11 +36,11 @@ struct Sync: ConfiguredCommand {
 
     func run(_ context: CommandContext) async throws {
         let (configuration, policies) = try context.configurationWithPolicies()
-        let setup = try CycleSetup(configuration: configuration, policies: policies, http: context.http(for: configuration))
+        let setup = CycleSetup(
+            configuration: configuration, policies: policies, http: context.http(for: configuration), environment: context.environment)
         let store = try configuration.openStore()
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
-        let failedBefore = CycleAftermath.failuresInARow(store)
         if let problem = setup.templateProblem { StandardError.warning("\(problem); the built-in template is used") }
         let report = try await Cycle(setup: setup, store: store).run()
         // What the cycle queued for people, and alerts for what needs an admin, go out now; what
@@ -49,7 +49,7 @@ struct Sync: ConfiguredCommand {
             store: store, notifiers: configuration.notifiers, sender: setup.sender(http: context.http(for: configuration)),
             alertTo: configuration.daemon.alertTo)
         let notifications = await CycleAftermath(store: store, alertTo: configuration.daemon.alertTo).run(
-            report, failedBefore: failedBefore, at: Date(), journal: { CommandJournal.record($0) },
+            report, at: Date(), journal: { CommandJournal.record($0) },
             outbox: { await dispatcher.sendDue() },
             metrics: { report in
                 // `sync` serves no `[metrics] listen` address: only the daemon does.
@@ -80,10 +80,9 @@ struct Sync: ConfiguredCommand {
     /// (`plan --refresh`); returns a table and whether any failed.
     static func poll(_ configuration: Configuration, http: ProviderHTTPClient) async throws -> (report: String, failed: Bool) {
         let store = try configuration.openStore()
-        let failedBefore = CycleAftermath.failuresInARow(store)
         let drivers = DriverFactory.drivers(for: configuration, http: http)
         let report = CycleReport(polls: await ProviderPoller(store: store).pollAll(drivers.ready), unusable: drivers.failed)
-        CommandJournal.record(report, failedBefore: failedBefore)
+        CommandJournal.record(report)
         return (render(report.polls, unusable: report.unusable), report.failed)
     }
 

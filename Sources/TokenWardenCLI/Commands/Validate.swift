@@ -45,7 +45,7 @@ struct Validate: ConfiguredCommand {
         if let (configuration, _) = try? Configuration.forReading(path: context.configPath, environment: context.environment) {
             try CommandPrivileges.prepare(configuration, environment: context.environment)
         }
-        let report = ConfigValidator(environment: context.environment).validate(path: context.configPath)
+        let report = ConfigurationLoader(environment: context.environment).read(path: context.configPath)
         if json {
             var report = report
             var warnings: [String] = []

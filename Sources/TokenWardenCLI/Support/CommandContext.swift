@@ -28,10 +28,10 @@ final class CommandContext {
         return configuration
     }
 
-    /// The strict load with the validated policies (read before root becomes the state directory's owner).
+    /// The strict load of commands that apply policy: the configuration and its policies from the one
+    /// loader `validate` and the daemon use (read before root becomes the state directory's owner).
     func configurationWithPolicies() throws -> (Configuration, PolicySet) {
-        let configuration = try ConfigLoader(environment: environment).load(path: configPath)
-        let policies = try configuration.loadPolicies()
+        let (configuration, policies) = try ConfigurationLoader(environment: environment).load(path: configPath)
         try CommandPrivileges.prepare(configuration, environment: environment)
         return (configuration, policies)
     }

@@ -8,10 +8,8 @@ import TokenWardenStore
 /// Printed output is unchanged; without a listening journald nothing more is done.
 enum CommandJournal {
     /// The journal entries of a cycle (or of a poll without policy, `plan --refresh`).
-    static func record(
-        _ report: CycleReport, failedBefore: [String: Int], file: String = #fileID, function: String = #function, line: UInt = #line
-    ) {
-        record(report.journalEvents(failedBefore: failedBefore), file: file, function: function, line: line)
+    static func record(_ report: CycleReport, file: String = #fileID, function: String = #function, line: UInt = #line) {
+        record(report.journalEvents(), file: file, function: function, line: line)
     }
 
     static func record(_ events: [JournalEvent], file: String = #fileID, function: String = #function, line: UInt = #line) {

@@ -15,14 +15,6 @@ extension Configuration {
         return (configuration, problems)
     }
 
-    /// The validated policy set, or every problem in it.
-    public func loadPolicies() throws(ConfigError) -> PolicySet {
-        let policies = try PolicyLoader(for: self).load(directory: daemon.policyDirectory, providers: providers)
-        let problems = PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: daemon.stateDirectory)
-        guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return policies
-    }
-
     /// The store for commands that poll or act: created and migrated if needed, providers registered;
     /// checked first unless `checking` is false (the daemon checks after `READY=1`).
     public func openStore(checking: Bool = true, now: Date = Date()) throws -> TokenStore {

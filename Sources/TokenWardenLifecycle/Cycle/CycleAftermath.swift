@@ -15,20 +15,14 @@ public struct CycleAftermath: Sendable {
         self.alertTo = alertTo
     }
 
-    /// How many polls in a row each provider had failed, read before its cycle polls: what the
-    /// journal's poll entries count from.
-    public static func failuresInARow(_ store: TokenStore) -> [String: Int] {
-        Dictionary(((try? store.providerHealth()) ?? []).map { ($0.provider, $0.consecutiveFailures) }, uniquingKeysWith: { a, _ in a })
-    }
-
     /// Runs the steps; returns what they added to the cycle's own events: a failure to queue the
     /// alerts, and what the outbox step reported (`sync` prints them after the cycle's).
     @discardableResult
     public func run(
-        _ report: CycleReport, failedBefore: [String: Int], at now: Date, journal: ([JournalEvent]) -> Void,
+        _ report: CycleReport, at now: Date, journal: ([JournalEvent]) -> Void,
         outbox: () async -> [JournalEvent], metrics: (CycleReport) -> Void
     ) async -> [JournalEvent] {
-        journal(report.journalEvents(failedBefore: failedBefore))
+        journal(report.journalEvents())
         var added: [JournalEvent] = []
         do {
             try store.queue(OutboxMessage.alerts(report.events, to: alertTo, at: now))

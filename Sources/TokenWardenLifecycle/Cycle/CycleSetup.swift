@@ -5,8 +5,8 @@ import TokenWardenProviders
 import TokenWardenStore
 
 /// Everything a cycle needs that only a (re)load changes: the policy context, a driver per provider
-/// whose credential loaded (and why the others did not), and how rotations create successors. The
-/// enforcement check runs here, so an unsafe `enforce = true` stops a load, never a cycle.
+/// whose credential loaded (and why the others did not), and how rotations create successors. Built
+/// from what `ConfigurationLoader` loaded, so an unsafe `enforce = true` stops a load, never a cycle.
 public struct CycleSetup: Sendable {
     public let context: PolicyContext
     public private(set) var drivers: [ReadyProvider]
@@ -19,13 +19,12 @@ public struct CycleSetup: Sendable {
     /// Why an admin's template was not used (the built-in one is, so nothing is lost).
     public let templateProblem: NotificationTemplates.TemplateError?
 
-    /// Throws a `ConfigError` when `enforce = true` is unsafe (see `EnforcementCheck`).
+    /// `configuration` and `policies` as the one loader returned them (`ConfigurationLoader.load`),
+    /// which checked them, the enforcement check included.
     public init(
         configuration: Configuration, policies: PolicySet, http: ProviderHTTPClient,
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(ConfigError) {
-        let unsafe = EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
-        guard unsafe.isEmpty else { throw ConfigError(problems: unsafe) }
+    ) {
         context = PolicyContext(configuration: configuration, policies: policies, environment: environment)
         let drivers = DriverFactory.drivers(for: configuration, http: http, environment: environment)
         self.drivers = drivers.ready

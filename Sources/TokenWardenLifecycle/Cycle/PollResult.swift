@@ -15,6 +15,8 @@ public struct PollResult: Sendable {
     public var seconds: Double
     /// The provider had never been polled successfully before: its tokens are all new, reported as a count.
     public var firstListing = false
+    /// How many polls of the provider had failed in a row before this one: what the journal counts from.
+    public var failedBefore = 0
     /// Tokens marked gone, the first `ObservationSummary.changeLimit` of them (the others are counted in `gone`).
     public var disappeared: [TokenChange] = []
     /// Set once per run of failures, at the first failed poll past `[daemon] alert_after_failing`:

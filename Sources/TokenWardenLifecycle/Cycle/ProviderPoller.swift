@@ -49,6 +49,7 @@ public struct ProviderPoller: Sendable {
         do {
             let ended = try store.endListing(end)
             result.firstListing = ended.firstListing
+            result.failedBefore = ended.failedBefore
             result.gone = ended.gone.count
             result.disappeared = Array(ended.gone.prefix(ObservationSummary.changeLimit))
             result.goneHeld = ended.goneHeld

@@ -8,10 +8,17 @@ extension JournalEvent {
     /// poll-succeeded (after poll-recovered when it had been failing) and the tokens the poll saw
     /// change, or poll-failed with how many polls in a row have failed now. A provider's first
     /// listing is one count, not an entry per token; more than `ObservationSummary.changeLimit`
-    /// changes end with one line pointing to `history`.
-    public static func poll(_ poll: PollResult, failedBefore: Int) -> [JournalEvent] {
+    /// changes end with one many-changes entry pointing to `history`.
+    public static func poll(_ poll: PollResult) -> [JournalEvent] {
         let provider = poll.provider
-        guard poll.succeeded else { return [pollFailed(provider, inARow: failedBefore + 1, reason: poll.error ?? "unknown error")] }
+        let failedBefore = poll.failedBefore
+        guard poll.succeeded else {
+            return [
+                JournalEvent(
+                    .pollFailed, .error, "provider \(provider) failed (\(failedBefore + 1) in a row): \(poll.error ?? "unknown error")",
+                    provider: provider)
+            ]
+        }
         var events: [JournalEvent] = []
         if failedBefore > 0 {
             events.append(
@@ -29,15 +36,24 @@ extension JournalEvent {
         if summary.changeCount + poll.gone > limit {
             events.append(
                 JournalEvent(
-                    .pollSucceeded, .notice,
+                    .manyChanges, .notice,
                     "provider \(provider): more than \(limit) tokens changed in one poll; `tokenwarden history` lists them all", provider: provider))
         }
         return events
     }
 
-    /// poll-failed for a provider whose poll failed, or that could not be polled at all.
-    public static func pollFailed(_ provider: String, inARow: Int, reason: String) -> JournalEvent {
-        JournalEvent(.pollFailed, .error, "provider \(provider) failed (\(inARow) in a row): \(reason)", provider: provider)
+    /// provider-unusable: a provider the cycle cannot poll or write to, because its credential did
+    /// not load. Not an alert: nothing was asked of the provider, and `validate` says the same.
+    public static func providerUnusable(_ provider: String, reason: String) -> JournalEvent {
+        JournalEvent(.providerUnusable, .error, "provider \(provider) cannot be polled: \(reason)", provider: provider)
+    }
+
+    /// cycle-failed: the cycle of `provider` (nil: of every provider) stopped on an error of its own,
+    /// not a provider's answer (the store, the state directory); an alert for `[daemon] alert_to`.
+    public static func cycleFailed(_ provider: String?, error: any Error) -> JournalEvent {
+        JournalEvent(
+            .cycleFailed, .error, "\(provider.map { "provider \($0): " } ?? "")the cycle stopped: \(error); the next cycle tries again",
+            provider: provider)
     }
 
     /// A provider whose polls have failed for longer than `[daemon] alert_after_failing` (once per run).
@@ -69,12 +85,8 @@ extension JournalEvent {
 
 extension CycleReport {
     /// Every journal entry of the cycle, in order: each poll, the providers that could not be polled,
-    /// then what was reported and done. `failedBefore` is how many polls in a row had failed per provider.
-    public func journalEvents(failedBefore: [String: Int]) -> [JournalEvent] {
-        polls.flatMap { JournalEvent.poll($0, failedBefore: failedBefore[$0.provider, default: 0]) }
-            + unusable.map {
-                JournalEvent.pollFailed($0.provider, inARow: failedBefore[$0.provider, default: 0] + 1, reason: "cannot be polled: \($0.reason)")
-            }
-            + events
+    /// then what was reported and done.
+    public func journalEvents() -> [JournalEvent] {
+        polls.flatMap(JournalEvent.poll) + unusable.map { JournalEvent.providerUnusable($0.provider, reason: $0.reason) } + events
     }
 }

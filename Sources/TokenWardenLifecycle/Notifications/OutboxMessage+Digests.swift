@@ -101,9 +101,10 @@ extension OutboxMessage {
 
     /// Whether an event needs an admin: an error or worse (a failed rotation or revoke, a rotation
     /// held because a person must act, the blast-radius limit, an undeliverable message, a provider
-    /// failing for longer than `[daemon] alert_after_failing`).
+    /// failing for longer than `[daemon] alert_after_failing`, a cycle that stopped). One failed
+    /// poll is not (`provider-failing` is), nor a provider whose credential did not load (`validate` says so).
     public static func isAlert(_ event: JournalEvent) -> Bool {
-        event.priority >= .error && event.kind != .pollFailed
+        event.priority >= .error && event.kind != .pollFailed && event.kind != .providerUnusable
     }
 
     /// One alert per notifier of `[daemon] alert_to` for the events that need an admin, if any.

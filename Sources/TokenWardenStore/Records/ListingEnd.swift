@@ -48,6 +48,8 @@ public struct ListingEnd: Sendable {
     public struct Outcome: Sendable {
         /// The provider had never been polled successfully before.
         public var firstListing = false
+        /// How many polls of the provider had failed in a row before this one.
+        public var failedBefore = 0
         /// The tokens marked gone, each with its history entry.
         public var gone: [TokenChange] = []
         /// Tokens a complete listing no longer had but that were not marked gone, because it shrank

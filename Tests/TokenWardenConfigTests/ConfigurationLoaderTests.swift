@@ -3,7 +3,7 @@ import Testing
 import TokenWardenConfig
 import TokenWardenTestSupport
 
-@Suite struct ConfigValidatorTests {
+@Suite struct ConfigurationLoaderTests {
     @Test func reportsConfigCredentialAndPolicyProblemsTogether() throws {
         let dir = try TemporaryDirectory()
         let secret = "PLANTED-validator-secret"
@@ -21,7 +21,7 @@ import TokenWardenTestSupport
             credential = "\(credential)"
             """)
         try dir.write("policies.d/10.toml", "[[rule]]\nname = \"r\"\nwhen.unused_for = \"1d\"\naction = \"notify\"\nmatch.provider = \"awx-main\"\n")
-        let report = ConfigValidator(environment: [:]).validate(path: config)
+        let report = ConfigurationLoader(environment: [:]).read(path: config)
         #expect(!report.isValid)
         let messages = report.problems.map(\.description)
         #expect(messages.count == 3)
@@ -61,14 +61,14 @@ import TokenWardenTestSupport
         try dir.write("policies.d/10.toml", "[[rule]]\nname = \"r\"\nwhen.expires_within = \"1d\"\naction = \"revoke\"\n", mode: 0o666)
         try dir.write("policies.d/20.toml", "[[rule]]\nname = \"t\"\nwhen.expires_within = \"1d\"\naction = \"notify\"\nmatch.provider = \"tower\"\n")
         #expect(chmod(dir.subpath("policies.d"), 0o777) == 0)
-        let unsafe = ConfigValidator(environment: [:]).validate(path: config).problems.map(\.description)
+        let unsafe = ConfigurationLoader(environment: [:]).read(path: config).problems.map(\.description)
         #expect(unsafe.contains { $0.hasPrefix("\(config):12: provider \"tower\", key \"kind\": unknown kind \"awx-tower\"") }, "\(unsafe)")
         #expect(unsafe.contains { $0.hasPrefix("\(config):8: provider \"awx-main\", key \"credential\": credential file") }, "\(unsafe)")
         #expect(unsafe.contains { $0.hasPrefix(dir.subpath("policies.d") + ": this directory has mode 0777") })
         #expect(unsafe.contains { $0.hasPrefix(dir.subpath("policies.d/10.toml") + ": this file has mode 0666") }, "both in one run")
 
         #expect(chmod(dir.subpath("policies.d"), 0o755) == 0 && chmod(dir.subpath("policies.d/10.toml"), 0o644) == 0)
-        let safe = ConfigValidator(environment: [:]).validate(path: config).problems.map(\.description)
+        let safe = ConfigurationLoader(environment: [:]).read(path: config).problems.map(\.description)
         #expect(!safe.contains { $0.contains("no provider has id \"tower\"") }, "\(safe)")
         #expect(safe.contains { $0.hasPrefix("\(config):4: provider \"awx-main\", key \"self_token_id\": enforce = true") }, "\(safe)")
     }
@@ -76,7 +76,7 @@ import TokenWardenTestSupport
     @Test func aConfigWithoutProvidersIsInvalid() throws {
         let dir = try TemporaryDirectory()
         let config = try dir.write("tokenwarden.toml", "[daemon]\nenforce = false\n")
-        let report = ConfigValidator(environment: [:]).validate(path: config)
+        let report = ConfigurationLoader(environment: [:]).read(path: config)
         #expect(report.problems.map(\.description) == ["\(config): no [[provider]] tables: tokenwarden has nothing to watch"])
     }
 
@@ -92,7 +92,7 @@ import TokenWardenTestSupport
             base_url = "https://awx.example.com"
             credential = "\(credential)"
             """)
-        let report = ConfigValidator(environment: [:]).validate(path: config)
+        let report = ConfigurationLoader(environment: [:]).read(path: config)
         #expect(report.isValid)
         #expect(report.credentials.map(\.mode) == [0o400])
         #expect(report.policies?.rules.isEmpty == true)

@@ -1,16 +1,31 @@
 import Foundation
 import TokenWardenCore
 
-/// Checks a config file, its providers' credentials and the whole policy directory in one pass.
-/// The daemon runs the same checks at start and on reload; `validate` prints the result.
-public struct ConfigValidator: Sendable {
+/// The one loader of tokenwarden's configuration: the main file (`ConfigLoader`), the providers'
+/// credentials when asked, the policy directory (`PolicyLoader`), and the checks that span them
+/// (deliveries into the state directory, `EnforcementCheck`). `validate` prints everything `read`
+/// finds; the commands that apply policy, the daemon's start and its reload `load`, which refuses
+/// on any problem. A new check added here holds for all of them at once.
+public struct ConfigurationLoader: Sendable {
     public var environment: [String: String]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
 
-    public func validate(path: String, checkCredentials: Bool = true) -> ValidationReport {
+    /// The configuration and its policies, or a `ConfigError` with every problem. Credentials are
+    /// not read here: a provider whose credential does not load is left out of polling, with the
+    /// reason, and the others go on (`DriverFactory`).
+    public func load(path: String) throws(ConfigError) -> (configuration: Configuration, policies: PolicySet) {
+        let report = read(path: path, checkCredentials: false)
+        guard let configuration = report.configuration, let policies = report.policies, report.problems.isEmpty else {
+            throw ConfigError(problems: report.problems)
+        }
+        return (configuration, policies)
+    }
+
+    /// Everything found, valid parts and problems, so one run shows all problems.
+    public func read(path: String, checkCredentials: Bool = true) -> ValidationReport {
         var report = ValidationReport()
         let (configuration, problems) = ConfigLoader(environment: environment).read(path: path)
         report.problems = problems
@@ -53,21 +68,32 @@ public struct ConfigValidator: Sendable {
                 }
             }
         }
-        var policyLoader = PolicyLoader(for: configuration)
         let kept = Set(configuration.providers.map(\.id))
-        policyLoader.rejectedProviders = Set(
+        let rejected = Set(
             problems.compactMap { problem -> String? in
                 guard let subject = problem.subject, subject.hasPrefix("provider \""), subject.hasSuffix("\"") else { return nil }
                 let id = String(subject.dropFirst("provider \"".count).dropLast())
                 return kept.contains(id) ? nil : id
             })
-        let (policies, policyProblems) = policyLoader.read(
-            directory: configuration.daemon.policyDirectory,
-            providers: configuration.providers)
+        let (policies, policyProblems) = self.policies(of: configuration, rejectedProviders: rejected)
         report.policies = policies
         report.problems += policyProblems
-        report.problems += PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
-        report.problems += EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
         return report
+    }
+
+    /// The policy directory of a configuration already read, with the checks that span the two
+    /// (deliveries into the state directory, `EnforcementCheck`). `rejectedProviders`: ids of
+    /// provider tables the main file refused, so rules naming them draw no second problem.
+    public func policies(
+        of configuration: Configuration, rejectedProviders: Set<String> = []
+    ) -> (policies: PolicySet, problems: [ConfigProblem]) {
+        var policyLoader = PolicyLoader(for: configuration)
+        policyLoader.rejectedProviders = rejectedProviders
+        let (policies, problems) = policyLoader.read(directory: configuration.daemon.policyDirectory, providers: configuration.providers)
+        return (
+            policies,
+            problems + PolicyLoader.deliveriesIntoState(policies.rules, stateDirectory: configuration.daemon.stateDirectory)
+                + EnforcementCheck.problems(configuration: configuration, rules: policies.rules)
+        )
     }
 }
