@@ -45,17 +45,18 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let (metricsWakeups, metricsWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let board = MetricsBoard()
+        let current = CurrentSetup(setup)
         polling = PollingService(
-            options: options, logger: logger, systemd: systemd, store: store, setup: setup, loader: loader, clock: clock, now: now,
+            options: options, logger: logger, systemd: systemd, store: store, current: current, loader: loader, clock: clock, now: now,
             reports: continuation, outbox: wake, board: board, metrics: metricsWake, random: random, observer: observer)
         let status = SystemdStatusService(
             systemd: systemd, store: store, clock: clock, watchdogPeriod: SystemdStatusService<C>.watchdogPeriod(options.environment),
             reports: reports, isResponsive: { [polling] in await polling.isResponsive() })
         let outbox = OutboxService(
-            store: store, http: loader.http, logger: logger, clock: clock, now: now, channels: { [polling] in await polling.channels() },
+            store: store, http: loader.http, logger: logger, clock: clock, now: now, current: current,
             wakeups: wakeups, wake: wake, observer: observer)
         let metrics = MetricsService(
-            store: store, board: board, logger: logger, now: now, setup: { [polling] in await polling.setup }, wakeups: metricsWakeups,
+            store: store, board: board, logger: logger, now: now, current: current, wakeups: metricsWakeups,
             wake: metricsWake, observer: observer)
         // Shut down in reverse order: the polling service drains its cycles first, while the status
         // service keeps pinging the watchdog; what the outbox has not sent stays queued.

@@ -14,7 +14,7 @@ struct MetricsService: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     /// The setup in effect (a reload may change the textfile, horizon and rules).
-    let setup: @Sendable () async -> CycleSetup
+    let current: CurrentSetup
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
     let observer: DaemonObserver?
@@ -24,7 +24,7 @@ struct MetricsService: Service {
         // The last failure, journaled once until it changes or clears (every pass would repeat it).
         var problem: String?
         for await _ in wakeups.cancelOnGracefulShutdown() {
-            let setup = await setup()
+            let setup = current.setup
             let configuration = setup.configuration
             guard configuration.metrics.isEnabled else {
                 // Turned off by a reload: the endpoint (read at start) stops serving old numbers.

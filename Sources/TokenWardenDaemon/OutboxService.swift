@@ -15,15 +15,8 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
     let logger: Logger
     let clock: C
     let now: @Sendable () -> Date
-    /// What the configuration in effect sends through (a reload may change it).
-    struct Channels: Sendable {
-        var notifiers: [Notifier]
-        var alertTo: [String]
-        var templates: NotificationTemplates
-    }
-
-    /// The notifiers, `alert_to` and templates of the configuration in effect.
-    let channels: @Sendable () async -> Channels
+    /// The setup in effect: its notifiers, `alert_to` and templates (a reload may change them).
+    let current: CurrentSetup
     let wakeups: AsyncStream<Void>
     let wake: AsyncStream<Void>.Continuation
     let observer: DaemonObserver?
@@ -36,10 +29,10 @@ struct OutboxService<C: Clock>: Service where C.Duration == Duration {
                 // The armed timer has fired (or is about to: a timer and the wall clock may disagree
                 // by a moment), so the next due message gets a timer of its own.
                 if let armed = armedFor, armed <= now().addingTimeInterval(1) { armedFor = nil }
-                let channels = await self.channels()
+                let setup = current.setup
                 let dispatcher = OutboxDispatcher(
-                    store: store, notifiers: channels.notifiers, sender: NotificationSender(http: http, templates: channels.templates),
-                    alertTo: channels.alertTo, clock: now)
+                    store: store, notifiers: setup.configuration.notifiers, sender: setup.sender(http: http),
+                    alertTo: setup.configuration.daemon.alertTo, now: now)
                 let events = await dispatcher.sendDue()
                 for event in events { event.log(to: logger) }
                 if !events.isEmpty { observer?.outboxPassed(events) }

@@ -28,7 +28,9 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     /// The wall clock cycles, rotations and the store's timestamps use (tests tie it to their clock).
     let now: @Sendable () -> Date
     let observer: DaemonObserver?
-    private(set) var setup: CycleSetup
+    /// The setup in effect, replaced by a reload and shared with the other services.
+    let current: CurrentSetup
+    var setup: CycleSetup { current.setup }
     private var running: Set<String> = []
     private var rounds: [String: Int] = [:]
     private var storeChecked = false
@@ -37,7 +39,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     private var fatal: (any Error)?
 
     init(
-        options: DaemonOptions, logger: Logger, systemd: SystemdNotifier, store: TokenStore, setup: CycleSetup, loader: SetupLoader,
+        options: DaemonOptions, logger: Logger, systemd: SystemdNotifier, store: TokenStore, current: CurrentSetup, loader: SetupLoader,
         clock: C, now: @escaping @Sendable () -> Date, reports: AsyncStream<CycleReport>.Continuation, outbox: AsyncStream<Void>.Continuation,
         board: MetricsBoard, metrics: AsyncStream<Void>.Continuation, random: @escaping @Sendable (ClosedRange<Double>) -> Double,
         observer: DaemonObserver?
@@ -46,7 +48,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         self.logger = logger
         self.systemd = systemd
         self.store = store
-        self.setup = setup
+        self.current = current
         self.loader = loader
         self.schedule = PollSchedule(clock: clock)
         self.writes = WriteWindow(clock: clock)
@@ -97,7 +99,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         guard !stopping else { return }
         _ = try? systemd.notify([("RELOADING", "1"), ("MONOTONIC_USEC", String(SystemdNotifier.monotonicMicroseconds()))])
         do {
-            setup = try loader.reload(keeping: setup.configuration)
+            current.replace(with: try loader.reload(keeping: setup.configuration))
             if storeChecked {
                 schedule.disarmAll()
                 armAll()
@@ -115,11 +117,6 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
 
     /// Whether the service answers and is not stopping: what the watchdog asks before each ping.
     func isResponsive() -> Bool { !stopping }
-
-    /// The notifiers, `alert_to` and templates of the configuration in effect.
-    func channels() -> OutboxService<C>.Channels {
-        OutboxService<C>.Channels(notifiers: setup.configuration.notifiers, alertTo: setup.configuration.daemon.alertTo, templates: setup.templates)
-    }
 
     // MARK: - Cycles
 
@@ -139,7 +136,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             let interval = setup.configuration.provider(id: provider)?.pollInterval ?? setup.configuration.daemon.pollInterval
             if let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval)) {
                 defer { withExtendedLifetime(lock) {} }
-                report = try await Cycle(setup: setup, store: store, clock: now).run(providers: [provider]) { wanted in
+                report = try await Cycle(setup: setup, store: store, now: now).run(providers: [provider]) { wanted in
                     await self.reserveWrites(wanted)
                 }
             } else {

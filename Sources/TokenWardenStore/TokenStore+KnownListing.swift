@@ -11,7 +11,7 @@ extension TokenStore {
     /// the table in order (sqlite3 shell, a 100k AWX store); with several providers a scan reads
     /// the others' rows too, still in file order.
     /// Read on GRDB's reader queue: the task waits without holding a Swift concurrency thread.
-    public func knownListing(provider: String, clock: @escaping @Sendable () -> Date) async throws -> KnownListing {
+    public func knownListing(provider: String, now: @escaping @Sendable () -> Date) async throws -> KnownListing {
         try await writer.read { db in
             var entries: [KnownListing.Entry] = []
             // The last listing's count: the array and the table grow once.
@@ -29,7 +29,7 @@ extension TokenStore {
                         idDigest: row.withText(0, ListingDigest.of), rowID: row.int64(1), digest: row.int64(2),
                         expiresAtMilliseconds: row.isNull(3) ? nil : row.int64(3)))
             }
-            return KnownListing(entries, clock: clock)
+            return KnownListing(entries, now: now)
         }
     }
 }

@@ -2,20 +2,8 @@ import Foundation
 import GRDB
 import TokenWardenCore
 
+/// A listing's pages as they are recorded: new, changed, unchanged and returning tokens.
 extension TokenStore {
-    /// Creates or refreshes the row of each configured provider (kind and URL may change between runs).
-    public func registerProviders(_ providers: [ProviderConfig], at now: Date) throws {
-        try writer.write { db in
-            for provider in providers {
-                try db.execute(
-                    sql: """
-                        INSERT INTO provider (id, kind, base_url, registered_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url
-                        """, arguments: [provider.id, provider.kind.rawValue, provider.baseURL, now.millisecondsSince1970])
-            }
-        }
-    }
-
     /// Records listed tokens (a page, or several) in one transaction: new tokens are discovered and
     /// changed facts become history events. An unchanged token is found by its stored
     /// `facts_digest` and state and is not written at all. Every token goes into `sightings`, the
@@ -159,20 +147,5 @@ extension TokenStore {
         let records = try TokenRecord.fetchCursor(lookup, arguments: [JSONColumn.encode(ids), provider])
         while let record = try records.next() { found[record.token.id] = record.token }
         return found
-    }
-
-    public func markRevoked(provider: String, tokenID: String, at now: Date, detail: String) throws {
-        try writer.write { db in
-            guard var record = try TokenRecord.fetchOne(db, key: ["provider_id": provider, "token_id": tokenID]),
-                record.token.state != .revoked
-            else { return }
-            let previous = record.token.state
-            record.token.state = .revoked
-            record.token.revoked = true
-            try record.update(db)
-            try insertEvent(
-                db, provider: provider, tokenID: tokenID, kind: .changed, at: now,
-                detail: "state \(previous.rawValue) → revoked (\(detail))")
-        }
     }
 }

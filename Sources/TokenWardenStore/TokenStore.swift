@@ -37,7 +37,7 @@ public struct TokenStore: Sendable {
         }
         return try translatingErrors(path: path) {
             let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
-            if checking { try check(pool, path: path) }
+            if checking, let verdict = try pool.read(quickCheck) { throw StoreError.damaged(path: path, detail: verdict) }
             let store = try TokenStore(pool)
             if checking { try store.recordCheck(passed: true, detail: "ok", at: Date()) }
             return store
@@ -53,37 +53,28 @@ public struct TokenStore: Sendable {
     /// Runs `PRAGMA quick_check`; throws `StoreError.damaged` with its first findings.
     /// Blocks for as long as the check reads the whole file (seconds on a large store).
     public func check() throws(StoreError) {
-        do {
-            try Self.translatingErrors(path: writer.path) { try Self.check(writer, path: writer.path) }
-            try? recordCheck(passed: true, detail: "ok", at: Date())
-        } catch {
-            if case .damaged(_, let detail) = error { try? recordCheck(passed: false, detail: detail, at: Date()) }
-            throw error
-        }
+        let verdict = try Self.translatingErrors(path: writer.path) { try writer.read(Self.quickCheck) }
+        try record(verdict)
     }
 
     /// `check()` for the daemon: the read runs on GRDB's reader queue, and the task waits without
     /// holding one of Swift's few concurrency threads for the seconds a large file takes.
     public func check() async throws(StoreError) {
-        let path = writer.path
-        do {
-            let problems = try await writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
-            guard problems == ["ok"] else {
-                let detail = "quick check: " + problems.prefix(3).joined(separator: "; ")
-                try? recordCheck(passed: false, detail: detail, at: Date())
-                throw StoreError.damaged(path: path, detail: detail)
-            }
-            try? recordCheck(passed: true, detail: "ok", at: Date())
-        } catch {
-            throw Self.translate(error, path: path)
-        }
+        let verdict: String?
+        do { verdict = try await writer.read(Self.quickCheck) } catch { throw Self.translate(error, path: writer.path) }
+        try record(verdict)
     }
 
-    private static func check(_ writer: any DatabaseWriter, path: String) throws {
-        let problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
-        guard problems == ["ok"] else {
-            throw StoreError.damaged(path: path, detail: "quick check: " + problems.prefix(3).joined(separator: "; "))
-        }
+    /// `PRAGMA quick_check`'s verdict: nil for "ok", else its first findings.
+    private static func quickCheck(_ db: Database) throws -> String? {
+        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        return problems == ["ok"] ? nil : "quick check: " + problems.prefix(3).joined(separator: "; ")
+    }
+
+    /// Keeps a check's verdict for `status`, and throws a damaged one.
+    private func record(_ verdict: String?) throws(StoreError) {
+        try? recordCheck(passed: verdict == nil, detail: verdict ?? "ok", at: Date())
+        if let verdict { throw .damaged(path: writer.path, detail: verdict) }
     }
 
     /// Opens an existing database for reading only (the CLI's `tokens`, `show`, `history`): never creates

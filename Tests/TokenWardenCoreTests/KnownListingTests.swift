@@ -26,12 +26,12 @@ import TokenWardenCore
             (-60.0, 7, false),
         ] as [(TimeInterval?, Int64, Bool)])
     func aTokenIsRecognisedOnlyWithTheSameBytesAndNoExpiryNear(expiresIn: TimeInterval?, digest: Int64, recognised: Bool) {
-        let known = KnownListing([Self.entry("17", row: 3, digest: 7, expiresIn: expiresIn)], clock: Self.clock)
+        let known = KnownListing([Self.entry("17", row: 3, digest: 7, expiresIn: expiresIn)], now: Self.clock)
         #expect(Self.recognised(known, "17", digest) == (recognised ? 3 : nil))
     }
 
     @Test func anUnknownIdIsNotRecognised() {
-        let known = KnownListing([Self.entry("17", row: 3, digest: 7)], clock: Self.clock)
+        let known = KnownListing([Self.entry("17", row: 3, digest: 7)], now: Self.clock)
         #expect(Self.recognised(known, "18", 7) == nil)
         #expect(Self.recognised(known, "017", 7) == nil)
         #expect(Self.recognised(.none, "17", 7) == nil)
@@ -45,7 +45,7 @@ import TokenWardenCore
                 KnownListing.Entry(idDigest: key, rowID: 3, digest: 7, expiresAtMilliseconds: nil),
                 Self.entry("18", row: 5, digest: 9),
                 KnownListing.Entry(idDigest: key, rowID: 4, digest: 9, expiresAtMilliseconds: nil),
-            ], clock: Self.clock)
+            ], now: Self.clock)
         #expect(known.count == 1)
         #expect(Self.recognised(known, "17", 7) == nil)
         #expect(Self.recognised(known, "17", 9) == nil)
@@ -55,7 +55,7 @@ import TokenWardenCore
     /// Every entry is found among many, whatever the leading bits of its id's digest.
     @Test(arguments: [1, 2, 3, 1_000, 65_537])
     func everyEntryIsFoundAmongMany(count: Int) {
-        let known = KnownListing((0..<count).map { Self.entry("id-\($0)", row: Int64($0), digest: Int64($0) * 31) }, clock: Self.clock)
+        let known = KnownListing((0..<count).map { Self.entry("id-\($0)", row: Int64($0), digest: Int64($0) * 31) }, now: Self.clock)
         #expect(known.count == count)
         var found = 0
         for index in 0..<count where Self.recognised(known, "id-\(index)", Int64(index) * 31) == Int64(index) { found += 1 }

@@ -59,7 +59,7 @@ import TokenWardenCore
     }
 
     @Test func theMissingCredentialMessageSaysWhoOwnsItWhoSignsInAndWhatToAdd() {
-        let now = Date()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)  // a fixed instant: Core tests never read the wall clock
         let token = Token(
             provider: "awx", id: "5", name: "ci", owner: "carol", state: .active, firstSeenAt: now, lastSeenAt: now,
             extras: ["user_id": "9"])

@@ -63,7 +63,7 @@ struct LifecycleHarness {
     func cycle(reserve: (@Sendable (Int) async -> Int)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
         let setup = CycleSetup(configuration: configuration, policies: try Self.policies(of: configuration), http: http)
         let now = clock
-        return try await Cycle(setup: setup, store: store, clock: { now.now }, timeZone: timeZone).run(reserve: reserve)
+        return try await Cycle(setup: setup, store: store, now: { now.now }, timeZone: timeZone).run(reserve: reserve)
     }
 
     /// What policy decides now about the stored tokens (what the last cycle acted on, unless they changed).

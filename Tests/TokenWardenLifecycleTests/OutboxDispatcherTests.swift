@@ -28,7 +28,7 @@ import TokenWardenStore
             let ids = ["ops-a", "ops-b", "ops-c"]
             let notifiers = ids.map { Notifier(id: $0, channel: .webhook(url: simulator.webhookURL($0), format: .json, secret: nil)) }
             let dispatcher = OutboxDispatcher(
-                store: store, notifiers: notifiers, sender: NotificationSender(http: http), alertTo: ids, clock: { clock.date })
+                store: store, notifiers: notifiers, sender: NotificationSender(http: http), alertTo: ids, now: { clock.date })
             let payload = NotificationPayload.digest([], notifier: "ops-a", id: "digest-1", at: clock.date)
             try store.queue([
                 OutboxMessage(

@@ -128,7 +128,7 @@ import TokenWardenStore
             tokens[4].name += " (renamed)"
             await simulated.replaceTokens(tokens)
 
-            let known = try await setup.store.knownListing(provider: config.id, clock: { Date() })
+            let known = try await setup.store.knownListing(provider: config.id, now: { Date() })
             #expect(known.count > 20, "the simulator's active tokens far from expiry")
             var decoded: [ObservedToken] = []
             var unchanged: [Int64] = []

@@ -20,7 +20,7 @@ import TokenWardenTestSupport
         return Rehearsal(
             provider: config, driver: driver, signer: driver,
             signerTokenID: kind == .sailPoint ? credential.split(separator: ":").first.map(String.init) : nil, owner: nil,
-            store: harness.store, clock: { harness.clock.now },
+            store: harness.store, now: { harness.clock.now },
             probeDriver: { credential in try ProviderDrivers.make(for: config, credential: credential, http: http) })
     }
 

@@ -85,7 +85,7 @@ import TokenWardenTestSupport
                 configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
             let rotator = TokenRotator(
                 store: harness.store, spool: SecretSpool(stateDirectory: harness.configuration.daemon.stateDirectory), createSettles: 1,
-                clock: { harness.clock.now })
+                now: { harness.clock.now })
             let finished = try await rotator.finish(record, token: token, driver: try #require(setup.drivers.first?.driver), by: "alice (uid 1000)")
             #expect(finished.state == .done)
             #expect(await harness.live(.aap).map(\.id).contains("10") == false)

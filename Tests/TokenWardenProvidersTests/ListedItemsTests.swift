@@ -35,7 +35,7 @@ import TokenWardenJSON
     }
 
     static func known(_ tokens: [(String, Int64, Int64)]) -> KnownListing {
-        KnownListing(tokens.map { KnownListing.Entry(id: $0.0, rowID: $0.2, digest: $0.1, expiresAt: nil) }, clock: { Date() })
+        KnownListing(tokens.map { KnownListing.Entry(id: $0.0, rowID: $0.2, digest: $0.1, expiresAt: nil) }, now: { Date() })
     }
 
     @Test func knowingNothingDecodesEveryTokenWithItsBytesDigest() throws {

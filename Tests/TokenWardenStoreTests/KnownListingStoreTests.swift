@@ -42,7 +42,7 @@ import TokenWardenCore
                 Self.token("4", digest: 44, expiresIn: -60), Self.token("5", digest: 55, expiresIn: 86_400),
             ], provider: "awx", at: Self.t0)
         try await store.recordObservations([Self.token("6", digest: 66)], provider: "other", at: Self.t0)
-        let known = try await store.knownListing(provider: "awx", clock: Self.clock)
+        let known = try await store.knownListing(provider: "awx", now: Self.clock)
         #expect(known.count == 2)
         let rowIDs = try await store.writer.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT token_id, rowid FROM token").map { ($0[0] as String, $0[1] as Int64) })
@@ -59,7 +59,7 @@ import TokenWardenCore
         let sightings = ListingSightings()
         try await store.recordObservations([Self.token("1", digest: 11)], provider: "awx", at: Self.t0 + 60, sightings: sightings)
         try store.endListing(ListingEnd(provider: "awx", sightings: sightings, startedAt: Self.t0 + 60, finishedAt: Self.t0 + 61))
-        let known = try await store.knownListing(provider: "awx", clock: Self.clock)
+        let known = try await store.knownListing(provider: "awx", now: Self.clock)
         #expect(known.count == 1)
         #expect(Self.recognised(known, "2", 22) == nil)
     }
@@ -71,7 +71,7 @@ import TokenWardenCore
         #expect(summary.changed == 0)
         #expect(try listingDigest(store, "1") == 12)
         #expect(try store.history(provider: "awx", tokenID: "1").count == 1, "only its discovery")
-        #expect(Self.recognised(try await store.knownListing(provider: "awx", clock: Self.clock), "1", 12) != nil)
+        #expect(Self.recognised(try await store.knownListing(provider: "awx", now: Self.clock), "1", 12) != nil)
     }
 
     @Test func aChangedTokenIsWrittenWithItsNewDigestAndAnotherCommandsWriteKeepsIt() async throws {
@@ -83,6 +83,6 @@ import TokenWardenCore
         #expect(try listingDigest(store, "1") == 13)
         try store.markRevoked(provider: "awx", tokenID: "1", at: Self.t0 + 120, detail: "by a rule")
         #expect(try listingDigest(store, "1") == 13)
-        #expect(try await store.knownListing(provider: "awx", clock: Self.clock).isEmpty, "a revoked token is decoded")
+        #expect(try await store.knownListing(provider: "awx", now: Self.clock).isEmpty, "a revoked token is decoded")
     }
 }

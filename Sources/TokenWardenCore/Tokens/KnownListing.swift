@@ -37,27 +37,27 @@ public struct KnownListing: Sendable {
 
     /// By the digest of the id; ids whose digests collide are left out (decoded).
     private let entries: [UInt64: Entry]
-    private let clock: @Sendable () -> Date
+    private let now: @Sendable () -> Date
 
     /// A listing that knows nothing: every token is decoded (with no entry, no cutoff is ever used,
     /// so its clock is a constant: Core reads no clock of its own).
-    public static let none = KnownListing([], clock: { .distantPast })
+    public static let none = KnownListing([], now: { .distantPast })
 
-    /// `entries`, in any order; `clock` says when a page is read.
-    public init(_ entries: [Entry], clock: @escaping @Sendable () -> Date) {
+    /// `entries`, in any order; `now` says when a page is read.
+    public init(_ entries: [Entry], now: @escaping @Sendable () -> Date) {
         var table: [UInt64: Entry] = [:]
         table.reserveCapacity(entries.count)
         var colliding: Set<UInt64> = []
         for entry in entries where table.updateValue(entry, forKey: entry.idDigest) != nil { colliding.insert(entry.idDigest) }
         for key in colliding { table[key] = nil }
-        (self.entries, self.clock) = (table, clock)
+        (self.entries, self.now) = (table, now)
     }
 
     public var isEmpty: Bool { entries.isEmpty }
     public var count: Int { entries.count }
 
     /// The moment a page is read, as the cutoff `recognised` takes: now plus `expiryMargin`, in ms.
-    public func pageCutoff() -> Int64 { clock().addingTimeInterval(Self.expiryMargin).millisecondsSince1970 }
+    public func pageCutoff() -> Int64 { now().addingTimeInterval(Self.expiryMargin).millisecondsSince1970 }
 
     /// The row of the stored token with this id whose listed bytes had this digest, if it does not
     /// expire before `cutoff` (`pageCutoff()`); nil means the token must be decoded.

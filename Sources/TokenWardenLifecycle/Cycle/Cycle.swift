@@ -12,14 +12,14 @@ public struct Cycle: Sendable {
     /// What the cycle works with, built once per load.
     public let setup: CycleSetup
     let store: TokenStore
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// The host's time zone, for digest windows ("daily 09:00").
     let timeZone: TimeZone
 
-    public init(setup: CycleSetup, store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = .current) {
+    public init(setup: CycleSetup, store: TokenStore, now: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = .current) {
         self.setup = setup
         self.store = store
-        self.clock = clock
+        self.now = now
         self.timeZone = timeZone
     }
 
@@ -29,16 +29,16 @@ public struct Cycle: Sendable {
     public func run(providers: Set<String>? = nil, reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> CycleReport {
         let setup = setup.scoped(to: providers)
         let configuration = setup.configuration
-        let polls = await ProviderPoller(store: store, clock: clock, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
-        let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: clock()) } }
-        let actuator = PolicyActuator(store: store, clock: clock, timeZone: timeZone)
+        let polls = await ProviderPoller(store: store, now: now, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
+        let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: now()) } }
+        let actuator = PolicyActuator(store: store, now: now, timeZone: timeZone)
         let resumed = try await actuator.resumeRotations(setup: setup)
         // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;
         // a provider that fails now is tried again next cycle.
         for (provider, driver) in setup.writable {
-            try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: clock())
+            try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: now())
         }
-        let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: clock())
+        let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: now())
         let applied = try await actuator.apply(decisions, setup: setup, reserve: reserve)
         // Each run of failures that reached `give_up_after` this cycle is one error entry, so one alert.
         let gaveUp = try store.takeUnannouncedGiveUps().map { run in

@@ -66,10 +66,10 @@ public struct CycleSetup: Sendable {
     }
 
     /// How rotations of this setup start, recorded in `store`.
-    func rotationStarter(store: TokenStore, clock: @escaping @Sendable () -> Date) -> RotationStarter {
+    func rotationStarter(store: TokenStore, now: @escaping @Sendable () -> Date) -> RotationStarter {
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
         let rotator = TokenRotator(
-            store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, clock: clock)
+            store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, now: now)
         return RotationStarter(rotator: rotator, creator: creator)
     }
 }

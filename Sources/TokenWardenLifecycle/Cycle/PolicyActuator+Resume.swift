@@ -13,7 +13,7 @@ extension PolicyActuator {
         let (drivers, rules, enforce) = (setup.writable, setup.context.policies.rules, setup.configuration.daemon.enforce)
         let unfinished = try store.unfinishedRotations().filter { drivers[$0.provider] != nil }
         guard !unfinished.isEmpty else { return [] }
-        let rotator = setup.rotationStarter(store: store, clock: clock).rotator
+        let rotator = setup.rotationStarter(store: store, now: now).rotator
         guard let lock = try await RotationLock.acquire(spool: rotator.spool) else {
             return [.rotationLockBusy]
         }
@@ -26,14 +26,14 @@ extension PolicyActuator {
             if gaveUp[record.reference] != nil { continue }
             if record.mode == .enforce && !enforce {
                 try store.noteRotationDelay(
-                    record.id, at: clock(),
+                    record.id, at: now(),
                     reason: "enforcement is off ([daemon] enforce = false): this rotation, begun by policy, "
                         + "waits; turn enforcement on, or finish it with `tokenwarden rotate \(record.reference)`")
                 continue
             }
             if let refusal = try deliveryRefusal(record, rules: rules) {
                 let undone = try store.advanceRotation(
-                    record.id, to: .compensating, at: clock(), detail: "not delivering: \(refusal)",
+                    record.id, to: .compensating, at: now(), detail: "not delivering: \(refusal)",
                     failure: "not delivering the new secret: \(refusal); the new token is revoked undelivered")
                 events.append(try event(for: try await rotator.resume(undone, driver: driver)))
                 continue
@@ -44,7 +44,7 @@ extension PolicyActuator {
                 let stalled = JournalEvent.switchOverStalled(after, token: try store.token(provider: after.provider, id: after.tokenID))
                 events.append(stalled)
                 if let notifyTo = rules.first(where: { $0.name == after.rule })?.notifyTo, !notifyTo.isEmpty {
-                    try store.queue(OutboxMessage.alerts([stalled], to: notifyTo, at: clock()))
+                    try store.queue(OutboxMessage.alerts([stalled], to: notifyTo, at: now()))
                 }
                 continue
             }

@@ -9,7 +9,7 @@ import TokenWardenStore
 /// the token's facts change), not every cycle; writes are retried every cycle until they succeed.
 public struct PolicyActuator: Sendable {
     let store: TokenStore
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
     let reportsPerCycle: Int
     /// The host's time zone, for digest windows ("daily 09:00").
     let timeZone: TimeZone
@@ -19,11 +19,11 @@ public struct PolicyActuator: Sendable {
     public static let reportsPerCycle = 100
 
     public init(
-        store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }, reportsPerCycle: Int = PolicyActuator.reportsPerCycle,
+        store: TokenStore, now: @escaping @Sendable () -> Date = { Date() }, reportsPerCycle: Int = PolicyActuator.reportsPerCycle,
         timeZone: TimeZone = .current
     ) {
         self.store = store
-        self.clock = clock
+        self.now = now
         self.reportsPerCycle = reportsPerCycle
         self.timeZone = timeZone
     }
@@ -61,10 +61,10 @@ public struct PolicyActuator: Sendable {
         let (rules, enforce) = (setup.context.policies.rules, configuration.daemon.enforce)
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let rotating = Set(try store.unfinishedRotations().map(\.reference))
-        let failedAt = try store.recentlyFailedRotations(since: clock().addingTimeInterval(-Self.rotationRetryDelay))
+        let failedAt = try store.recentlyFailedRotations(since: now().addingTimeInterval(-Self.rotationRetryDelay))
         let gaveUp = try store.gaveUpWrites()
         var pass = DecisionPass(
-            enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, gaveUp: Set(gaveUp.keys), now: clock(),
+            enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, gaveUp: Set(gaveUp.keys), now: now(),
             selecting: configuration.metrics.isEnabled)
         // With no rule on these providers nothing is read, and what was remembered of them is forgotten.
         let stage =
@@ -76,7 +76,7 @@ public struct PolicyActuator: Sendable {
             demoted = pass.grant(
                 granted, limit: "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval")
         }
-        let remembered = try store.rememberDecisions(stage, adding: demoted, providers: setup.providerIDs, at: clock(), limit: reportsPerCycle)
+        let remembered = try store.rememberDecisions(stage, adding: demoted, providers: setup.providerIDs, at: now(), limit: reportsPerCycle)
         let fresh = try source.decisions(about: remembered.fresh, store: store)
 
         var events: [JournalEvent] = []
@@ -91,7 +91,7 @@ public struct PolicyActuator: Sendable {
                 DecisionReport.Context(
                     limit: limit, failedAt: failedAt[reference], gaveUp: gaveUp[reference],
                     sharedWith: (pass.sharing[decision.rule] ?? []).filter { $0 != reference },
-                    destination: destinations[decision.rule] ?? "its destination", enforce: enforce, now: clock()))
+                    destination: destinations[decision.rule] ?? "its destination", enforce: enforce, now: now()))
             events.append(report.event)
             audited.append(report.audit)
             if how == .notify { noticed.append(decision) }
@@ -100,7 +100,7 @@ public struct PolicyActuator: Sendable {
         var digests = OutboxMessage.Digests(messages: [], unresolvedOwners: [])
         if !noticed.isEmpty {
             let recipients = OutboxMessage.Recipients(rules: rules, configuration: configuration, timeZone: timeZone)
-            digests = OutboxMessage.digests(noticed, escalating: remembered.escalating, to: recipients, at: clock())
+            digests = OutboxMessage.digests(noticed, escalating: remembered.escalating, to: recipients, at: now())
         }
         try store.recordActions(audited, queueing: digests.messages, gather: OutboxMessage.gather)
         if !digests.unresolvedOwners.isEmpty, let fallback = configuration.owners.fallback {
@@ -120,7 +120,7 @@ public struct PolicyActuator: Sendable {
     private func write(_ decisions: [Decision], setup: CycleSetup) async throws -> [JournalEvent] {
         guard !decisions.isEmpty else { return [] }
         let rules = Dictionary(setup.context.policies.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let (drivers, starter) = (setup.writable, setup.rotationStarter(store: store, clock: clock))
+        let (drivers, starter) = (setup.writable, setup.rotationStarter(store: store, now: now))
         let giveUpAfter = setup.configuration.daemon.giveUpAfter
         var lock: RotationLock?
         var events: [JournalEvent] = []
@@ -130,14 +130,14 @@ public struct PolicyActuator: Sendable {
                 let reason = setup.unusable.first { $0.provider == token.provider }?.reason ?? "the provider is not configured"
                 try store.recordAction(
                     AuditedAction(
-                        provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+                        provider: token.provider, tokenID: token.id, occurredAt: now(), rule: decision.rule,
                         action: decision.action, mode: .enforce, outcome: .failed, reason: decision.reason, error: reason))
                 events.append(.cannotWrite(decision, because: reason))
                 continue
             }
             switch decision.action {
             case .revoke:
-                let outcome = try await TokenRevoker(store: store, giveUpAfter: giveUpAfter, clock: clock).revoke(
+                let outcome = try await TokenRevoker(store: store, giveUpAfter: giveUpAfter, now: now).revoke(
                     token, with: driver, mode: .enforce, rule: decision.rule, reason: decision.reason)
                 events.append(.revoke(outcome, token: token, rule: decision.rule))
             case .rotate:
@@ -155,7 +155,7 @@ public struct PolicyActuator: Sendable {
                 } catch {
                     try store.recordAction(
                         AuditedAction(
-                            provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: decision.rule,
+                            provider: token.provider, tokenID: token.id, occurredAt: now(), rule: decision.rule,
                             action: .rotate, mode: .enforce, outcome: .failed, reason: decision.reason,
                             error: "the owner's credential cannot be used: \(error.reason)"))
                     events.append(.cannotWrite(decision, because: error.description))

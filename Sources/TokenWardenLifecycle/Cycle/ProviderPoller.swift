@@ -6,13 +6,13 @@ import TokenWardenStore
 /// listing that completed. Providers are polled concurrently, each one's pages in order.
 public struct ProviderPoller: Sendable {
     let store: TokenStore
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// `[daemon] alert_after_failing`: a provider failing this long is reported once for an admin.
     let alertAfterFailing: TimeSpan?
 
-    public init(store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() }, alertAfterFailing: TimeSpan? = nil) {
+    public init(store: TokenStore, now: @escaping @Sendable () -> Date = { Date() }, alertAfterFailing: TimeSpan? = nil) {
         self.store = store
-        self.clock = clock
+        self.now = now
         self.alertAfterFailing = alertAfterFailing
     }
 
@@ -31,7 +31,7 @@ public struct ProviderPoller: Sendable {
     /// One complete listing of one provider: its pages stored as they come, then its end in one
     /// store write (`TokenStore.endListing`).
     public func poll(_ provider: ProviderConfig, driver: any ProviderDriver) async -> PollResult {
-        let started = clock()
+        let started = now()
         let timer = ContinuousClock.now
         var result = PollResult(provider: provider.id, summary: ObservationSummary(), gone: 0, error: nil, seconds: 0)
         let sightings = ListingSightings()
@@ -44,7 +44,7 @@ public struct ProviderPoller: Sendable {
         }
         result.seconds = Self.seconds(since: timer)
         let end = ListingEnd(
-            provider: provider.id, sightings: sightings, startedAt: started, finishedAt: clock(), error: result.error,
+            provider: provider.id, sightings: sightings, startedAt: started, finishedAt: now(), error: result.error,
             seen: result.summary.seen, identity: identity, alertAfterFailing: alertAfterFailing?.timeInterval)
         do {
             let ended = try store.endListing(end)
@@ -77,10 +77,10 @@ public struct ProviderPoller: Sendable {
             var batch: [ObservedToken] = []
             func commit(_ tokens: [ObservedToken]) async throws {
                 if let stored = try await group.next() { summary = summary + stored }
-                group.addTask { try await store.recordObservations(tokens, provider: provider, at: clock(), sightings: sightings) }
+                group.addTask { try await store.recordObservations(tokens, provider: provider, at: now(), sightings: sightings) }
             }
             do {
-                let known = try await store.knownListing(provider: provider, clock: clock)
+                let known = try await store.knownListing(provider: provider, now: now)
                 for try await page in driver.tokens().knowing(known) {
                     sightings.insert(page.unchanged)
                     summary.seen += page.unchanged.count

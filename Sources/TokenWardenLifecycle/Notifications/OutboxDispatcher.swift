@@ -13,19 +13,19 @@ public struct OutboxDispatcher: Sendable {
     let sender: NotificationSender
     /// `[daemon] alert_to`: told, through the other notifiers, when a message is given up.
     let alertTo: [String]
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     public static let maximumAttempts = 8
 
     public init(
         store: TokenStore, notifiers: [Notifier], sender: NotificationSender, alertTo: [String] = [],
-        clock: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.notifiers = notifiers
         self.sender = sender
         self.alertTo = alertTo
-        self.clock = clock
+        self.now = now
     }
 
     /// The wait before attempt `attempt + 1` after `attempt` failed ones.
@@ -35,7 +35,7 @@ public struct OutboxDispatcher: Sendable {
 
     /// Sends every message due now; returns the journal entries of what happened.
     public func sendDue() async -> [JournalEvent] {
-        guard let due = try? store.dueMessages(at: clock()), !due.isEmpty else { return [] }
+        guard let due = try? store.dueMessages(at: now()), !due.isEmpty else { return [] }
         var events: [JournalEvent] = []
         for message in due {
             guard let notifier = notifiers.first(where: { $0.id == message.notifier }) else {
@@ -46,9 +46,9 @@ public struct OutboxDispatcher: Sendable {
             }
             do {
                 CrashPoint.beforeSend.pass()
-                try await sender.send(message, via: notifier, at: clock())
+                try await sender.send(message, via: notifier, at: now())
                 CrashPoint.afterSend.pass()
-                try? store.markSent(message.id, at: clock())
+                try? store.markSent(message.id, at: now())
                 events.append(.notificationSent(message, via: notifier))
             } catch {
                 let attempts = message.attempts + 1
@@ -57,7 +57,7 @@ public struct OutboxDispatcher: Sendable {
                     try? store.markFailed(message.id, error: reason, retryAt: nil)
                     events.append(.notificationUndeliverable(message, reason: reason))
                 } else {
-                    let retry = clock().addingTimeInterval(Self.retryDelay(afterAttempts: attempts))
+                    let retry = now().addingTimeInterval(Self.retryDelay(afterAttempts: attempts))
                     try? store.markFailed(message.id, error: reason, retryAt: retry)
                     events.append(.notificationFailed(message, attempts: attempts, reason: reason, retry: retry))
                 }
@@ -79,7 +79,7 @@ public struct OutboxDispatcher: Sendable {
         guard !told.isEmpty else { return }
         let failing = Set(messages.map(\.notifier))
         do {
-            try store.queue(OutboxMessage.undeliverableSummary(told, to: alertTo.filter { !failing.contains($0) }, at: clock()))
+            try store.queue(OutboxMessage.undeliverableSummary(told, to: alertTo.filter { !failing.contains($0) }, at: now()))
         } catch {
             // The journal entries of the given-up messages are the record; the summary is extra.
             return

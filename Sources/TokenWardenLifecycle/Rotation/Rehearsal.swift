@@ -23,11 +23,11 @@ public struct Rehearsal: Sendable {
     let probeDriver: @Sendable (Credential) throws -> any ProviderDriver
     let store: TokenStore
     let owner: String?
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     public init(
         provider: ProviderConfig, driver: any ProviderDriver, signer: any ProviderDriver, signerTokenID: String?, owner: String?,
-        store: TokenStore, clock: @escaping @Sendable () -> Date = { Date() },
+        store: TokenStore, now: @escaping @Sendable () -> Date = { Date() },
         probeDriver: @escaping @Sendable (Credential) throws -> any ProviderDriver
     ) {
         self.provider = provider
@@ -36,7 +36,7 @@ public struct Rehearsal: Sendable {
         self.signerTokenID = signerTokenID
         self.owner = owner
         self.store = store
-        self.clock = clock
+        self.now = now
         self.probeDriver = probeDriver
     }
 
@@ -59,15 +59,15 @@ public struct Rehearsal: Sendable {
     /// Runs every step and records the result; returns it.
     public func run() async throws -> RehearsalRecord {
         let probeName = Self.probePrefix + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
-        let id = try store.beginRehearsal(provider: provider.id, owner: owner, probeName: probeName, at: clock())
-        var run = Run(probeName: probeName, startedAt: clock())
+        let id = try store.beginRehearsal(provider: provider.id, owner: owner, probeName: probeName, at: now())
+        var run = Run(probeName: probeName, startedAt: now())
         await steps(&run)
         let failed = run.steps.filter { $0.result == .failed }
         // A probe that could not be revoked is said first: it is what a person must act on.
         let summary = (failed.filter { $0.name == "revoke" } + failed.filter { $0.name != "revoke" }).map(\.evidence).joined(separator: "; ")
         return try store.finishRehearsal(
             id, passed: failed.isEmpty, failedStep: failed.first?.number, summary: failed.isEmpty ? nil : summary, steps: run.steps,
-            at: clock(), settled: !run.unanswered)
+            at: now(), settled: !run.unanswered)
     }
 
     /// What one run found so far.
@@ -106,7 +106,7 @@ public struct Rehearsal: Sendable {
         do {
             let request = TokenCreation(
                 name: run.probeName, scopes: Self.probeScopes(kind),
-                expiresAt: kind == .awx || kind == .aap ? nil : clock().addingTimeInterval(86_400).atMillisecondPrecision)
+                expiresAt: kind == .awx || kind == .aap ? nil : now().addingTimeInterval(86_400).atMillisecondPrecision)
             let created = try await signer.create(request)
             run.created = created
             run.record(.passed, "created \(created.id) named \(run.probeName)" + created.fieldsFound.map { "; \($0)" }.joined())

@@ -15,14 +15,14 @@ public struct TokenRevoker: Sendable {
     }
 
     let store: TokenStore
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// `[daemon] give_up_after`: failures in a row after which the token's writes are left for a person.
     let giveUpAfter: Int
 
-    public init(store: TokenStore, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: TokenStore, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.giveUpAfter = giveUpAfter
-        self.clock = clock
+        self.now = now
     }
 
     /// `actorUID`: the real uid of the admin who asked, for a manual revoke.
@@ -31,20 +31,20 @@ public struct TokenRevoker: Sendable {
     ) async throws -> Outcome {
         let id = try store.recordAction(
             AuditedAction(
-                provider: token.provider, tokenID: token.id, occurredAt: clock(), rule: rule,
+                provider: token.provider, tokenID: token.id, occurredAt: now(), rule: rule,
                 action: .revoke, mode: mode, outcome: .planned, reason: reason, actorUID: actorUID))
         do {
             let result = try await driver.revoke(tokenID: token.id)
             try store.finishAction(id: id, outcome: .succeeded)
             let detail = result == .alreadyGone ? "the provider no longer had it" : "revoked by tokenwarden, \(mode.rawValue)"
-            try store.markRevoked(provider: token.provider, tokenID: token.id, at: clock(), detail: detail)
+            try store.markRevoked(provider: token.provider, tokenID: token.id, at: now(), detail: detail)
             try store.clearWriteFailures(provider: token.provider, tokenID: token.id)
             return result == .alreadyGone ? .alreadyGone : .revoked
         } catch {
             let message = String(describing: error)
             try store.finishAction(id: id, outcome: .failed, error: message)
             try store.noteWriteFailure(
-                provider: token.provider, tokenID: token.id, error: "revoke failed: \(message)", at: clock(), giveUpAfter: giveUpAfter)
+                provider: token.provider, tokenID: token.id, error: "revoke failed: \(message)", at: now(), giveUpAfter: giveUpAfter)
             return .failed(message)
         }
     }

@@ -19,7 +19,7 @@ extension TokenRotator {
         do {
             // A target that cannot take the secret would have the new token revoked again at once.
             try deliverer.check(record.delivery)
-            request = try token.successorRequest(kind: driver.kind, now: clock(), name: record.newTokenName)
+            request = try token.successorRequest(kind: driver.kind, now: now(), name: record.newTokenName)
             if let signer = try await creator.identity(), !signer.owns(token) {
                 throw Token.SuccessorError(
                     description:
@@ -30,17 +30,17 @@ extension TokenRotator {
             // Counted like a failed write: a target that stays broken is left for a person, not retried forever.
             if error is DeliveryError {
                 try store.noteWriteFailure(
-                    provider: record.provider, tokenID: record.tokenID, error: "\(error)", at: clock(), giveUpAfter: giveUpAfter)
+                    provider: record.provider, tokenID: record.tokenID, error: "\(error)", at: now(), giveUpAfter: giveUpAfter)
             }
             return (
                 try store.advanceRotation(
-                    record.id, to: .failed, at: clock(), detail: "no new token was created; the old token is untouched",
+                    record.id, to: .failed, at: now(), detail: "no new token was created; the old token is untouched",
                     failure: "\(error)"), nil
             )
         }
         let created: CreatedToken
         do {
-            try store.markCreateSent(record.id, at: clock())
+            try store.markCreateSent(record.id, at: now())
             created = try await creator.create(request)
         } catch {
             // An answer, even a refusal or a garbled one, means the provider is done with the request;
@@ -50,7 +50,7 @@ extension TokenRotator {
             // (and may land late) must not be asked for a token every cycle without end.
             if !answered {
                 try store.noteWriteFailure(
-                    provider: record.provider, tokenID: record.tokenID, error: "creating the new token got no answer: \(error)", at: clock(),
+                    provider: record.provider, tokenID: record.tokenID, error: "creating the new token got no answer: \(error)", at: now(),
                     giveUpAfter: giveUpAfter)
             }
             return (
@@ -63,13 +63,13 @@ extension TokenRotator {
         let fingerprint = SecretFingerprint.of(created.secret)
         let notes = (created.adjustments + Self.shortening(requested: request, created: created)).map { "; \($0)" }.joined()
         var next = try store.advanceRotation(
-            record.id, to: .created, at: clock(), detail: "new token \(created.id) created (\(fingerprint))\(notes)",
+            record.id, to: .created, at: now(), detail: "new token \(created.id) created (\(fingerprint))\(notes)",
             newTokenID: created.id, fingerprint: fingerprint)
         CrashPoint.afterCreated.pass()
         guard let owner = created.ownerID, owner == request.ownerID else {
             let said = created.ownerID.map { "belongs to \($0)" } ?? "came without an owner"
             next = try store.advanceRotation(
-                record.id, to: .compensating, at: clock(), detail: "the new token \(said), not to the old token's owner",
+                record.id, to: .compensating, at: now(), detail: "the new token \(said), not to the old token's owner",
                 failure: "the provider made the new token \(created.id) for \(created.ownerID ?? "an owner it did not name"), "
                     + "not for \(request.ownerID ?? "the old token's owner"); it is revoked undelivered")
             return (next, nil)
@@ -78,7 +78,7 @@ extension TokenRotator {
             try spool.write(created.secret, rotation: record.id)
         } catch {
             next = try store.advanceRotation(
-                record.id, to: .compensating, at: clock(), detail: "cannot hold the secret for delivery",
+                record.id, to: .compensating, at: now(), detail: "cannot hold the secret for delivery",
                 failure: "cannot keep the new secret safe during delivery: \(error)")
             return (next, nil)
         }

@@ -38,28 +38,28 @@ extension TokenRotator {
         }
         // Current values: the record passed in may predate `markCreateSent`.
         let sentAt = try store.rotation(id: record.id)?.createSentAt
-        let settled = !mayStillLand || (sentAt.map { clock().timeIntervalSince($0) >= createSettles } ?? true)
+        let settled = !mayStillLand || (sentAt.map { now().timeIntervalSince($0) >= createSettles } ?? true)
         switch candidates.count {
         case 0 where !settled:
             let until = ProviderTimestamp.format((sentAt ?? record.startedAt).addingTimeInterval(createSettles))
             try store.noteRotationDelay(
-                record.id, at: clock(),
+                record.id, at: now(),
                 reason: "\(reason); no new token has appeared yet, but the create may still land "
                     + "until \(until): swept again next cycle")
             return try store.rotation(id: record.id) ?? record
         case 0:
             return try store.advanceRotation(
-                record.id, to: .failed, at: clock(), detail: "no new token was left behind; the old token is untouched",
+                record.id, to: .failed, at: now(), detail: "no new token was left behind; the old token is untouched",
                 failure: reason, interrupted: interrupted)
         case 1:
             return try store.advanceRotation(
-                record.id, to: .compensating, at: clock(),
+                record.id, to: .compensating, at: now(),
                 detail: "found the new token \(candidates[0].id), whose secret was never delivered",
                 newTokenID: candidates[0].id, failure: reason, interrupted: interrupted)
         default:
             let ids = candidates.map(\.id).joined(separator: ", ")
             return try store.advanceRotation(
-                record.id, to: .failed, at: clock(), detail: "cannot tell which new token is tokenwarden's",
+                record.id, to: .failed, at: now(), detail: "cannot tell which new token is tokenwarden's",
                 failure:
                     "\(reason); \(candidates.count) tokens named \"\(name)\" appeared since the rotation began (\(ids)) and "
                     + "tokenwarden cannot tell which one it made: revoke the one nobody uses by hand; the old token is untouched"

@@ -12,7 +12,7 @@ public struct TokenRotator: Sendable {
     let store: TokenStore
     public let spool: SecretSpool
     let deliverer: SecretDeliverer
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
     /// How long after a rotation started a create whose answer never came may still land at the
     /// provider: until then, finding no new token proves nothing (`HTTPPolicy.createSettles`).
     let createSettles: TimeInterval
@@ -25,14 +25,14 @@ public struct TokenRotator: Sendable {
 
     public init(
         store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
-        createSettles: TimeInterval, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, clock: @escaping @Sendable () -> Date = { Date() }
+        createSettles: TimeInterval, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.giveUpAfter = giveUpAfter
         self.store = store
         self.spool = spool
         self.deliverer = deliverer
         self.createSettles = createSettles
-        self.clock = clock
+        self.now = now
     }
 
     /// Starts a rotation of `token` and carries it as far as it can go now: with an overlap, it stops at
@@ -43,7 +43,7 @@ public struct TokenRotator: Sendable {
         _ token: Token, delivery: Delivery, overlap: TimeSpan, switchOver: SwitchOver = .afterOverlap, rule: String?, mode: ActionMode,
         reason: String, actorUID: UInt32? = nil, driver: any ProviderDriver, creator: any ProviderDriver
     ) async throws -> RotationRecord {
-        let now = clock()
+        let now = now()
         let record = try store.beginRotation(
             of: token, rule: rule, mode: mode, delivery: delivery, overlap: overlap, reason: reason,
             successorName: try store.successorName(for: token, kind: driver.kind, at: now), switchOver: switchOver, actorUID: actorUID,
@@ -57,7 +57,7 @@ public struct TokenRotator: Sendable {
     public func resume(_ record: RotationRecord, driver: any ProviderDriver) async throws -> RotationRecord {
         guard let token = try store.token(provider: record.provider, id: record.tokenID) else {
             return try store.advanceRotation(
-                record.id, to: .failed, at: clock(), detail: "the old token is no longer in the inventory",
+                record.id, to: .failed, at: now(), detail: "the old token is no longer in the inventory",
                 failure: "the old token \(record.reference) is no longer in the inventory")
         }
         var record = record
@@ -76,10 +76,10 @@ public struct TokenRotator: Sendable {
         let result = try await driver.revoke(tokenID: record.tokenID)
         let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
         try store.markRevoked(
-            provider: record.provider, tokenID: record.tokenID, at: clock(),
+            provider: record.provider, tokenID: record.tokenID, at: now(),
             detail: "replaced by \(record.newTokenID ?? "?") in a rotation finished by \(admin)")
-        try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: "\(detail) by hand: finished by \(admin) with `rotate --finish`")
-        let done = try store.advanceRotation(record.id, to: .done, at: clock(), detail: "rotation complete")
+        try store.advanceRotation(record.id, to: .oldRevoked, at: now(), detail: "\(detail) by hand: finished by \(admin) with `rotate --finish`")
+        let done = try store.advanceRotation(record.id, to: .done, at: now(), detail: "rotation complete")
         try store.clearWriteFailures(provider: record.provider, tokenID: record.tokenID)
         return done
     }
@@ -110,7 +110,7 @@ public struct TokenRotator: Sendable {
                 if next.state == .delivered { return next }
                 record = next
             case .oldRevoked:
-                record = try store.advanceRotation(record.id, to: .done, at: clock(), detail: "rotation complete")
+                record = try store.advanceRotation(record.id, to: .done, at: now(), detail: "rotation complete")
             }
         }
     }
@@ -118,7 +118,7 @@ public struct TokenRotator: Sendable {
     func deliver(_ record: RotationRecord, token: Token, secret: Secret?) async throws -> RotationRecord {
         guard let secret, SecretFingerprint.of(secret) == record.newSecretFingerprint, let newID = record.newTokenID else {
             return try store.advanceRotation(
-                record.id, to: .compensating, at: clock(), detail: "the new secret was lost before delivery",
+                record.id, to: .compensating, at: now(), detail: "the new secret was lost before delivery",
                 failure: "tokenwarden stopped after creating the new token and before it could hold its secret; nothing was delivered",
                 interrupted: true)
         }
@@ -131,11 +131,11 @@ public struct TokenRotator: Sendable {
         } catch {
             spool.remove(rotation: record.id)
             return try store.advanceRotation(
-                record.id, to: .compensating, at: clock(), detail: "delivery failed",
+                record.id, to: .compensating, at: now(), detail: "delivery failed",
                 failure: "delivering the new secret to \(record.delivery) failed: \(error)")
         }
         CrashPoint.afterDeliver.pass()
-        let now = clock()
+        let now = now()
         let next = try store.advanceRotation(
             record.id, to: .delivered, at: now,
             detail: "delivered to \(record.delivery); the old token stays valid for \(record.overlap)"
@@ -149,13 +149,13 @@ public struct TokenRotator: Sendable {
     /// compensating → failed: the undelivered new token is revoked; the old one is never touched.
     func compensate(_ record: RotationRecord, driver: any ProviderDriver) async throws -> RotationRecord {
         guard let newID = record.newTokenID else {
-            return try store.advanceRotation(record.id, to: .failed, at: clock(), detail: "no new token to revoke", failure: record.failure)
+            return try store.advanceRotation(record.id, to: .failed, at: now(), detail: "no new token to revoke", failure: record.failure)
         }
         do {
             let result = try await driver.revoke(tokenID: newID)
             let detail = result == .alreadyGone ? "the new token \(newID) was already gone" : "the new token \(newID) was revoked"
             return try store.advanceRotation(
-                record.id, to: .failed, at: clock(), detail: detail + "; the old token is untouched",
+                record.id, to: .failed, at: now(), detail: detail + "; the old token is untouched",
                 failure: record.failure)
         } catch {
             try stepFailed(
@@ -171,7 +171,7 @@ public struct TokenRotator: Sendable {
     /// the old token kept valid, and still revoked later if the successor is used after all.
     func revokeOld(_ record: RotationRecord, token: Token, driver: any ProviderDriver) async throws -> RotationRecord {
         // Compared in whole milliseconds, the precision the store keeps instants at.
-        let now = clock()
+        let now = now()
         guard let due = record.revokeOldAfter, now.millisecondsSince1970 >= due.millisecondsSince1970 else { return record }
         if case .whenSuccessorUsed(let deadline) = record.switchOver {
             let delivered = record.deliveredAt ?? due
@@ -193,8 +193,8 @@ public struct TokenRotator: Sendable {
             CrashPoint.afterRevokeOld.pass()
             let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
             try store.markRevoked(
-                provider: record.provider, tokenID: record.tokenID, at: clock(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
-            return try store.advanceRotation(record.id, to: .oldRevoked, at: clock(), detail: detail)
+                provider: record.provider, tokenID: record.tokenID, at: self.now(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
+            return try store.advanceRotation(record.id, to: .oldRevoked, at: self.now(), detail: detail)
         } catch {
             try stepFailed(record, "revoking the old token failed, retried next cycle: \(error)")
             return try store.rotation(id: record.id) ?? record
@@ -210,13 +210,13 @@ public struct TokenRotator: Sendable {
         } else if !record.interrupted {
             try store.noteWriteFailure(
                 provider: record.provider, tokenID: record.tokenID, error: "rotation failed: \(record.failure ?? "unknown reason")",
-                at: clock(), giveUpAfter: giveUpAfter)
+                at: now(), giveUpAfter: giveUpAfter)
         }
     }
 
     /// A step of an unfinished rotation failed; it is retried next cycle until `giveUpAfter` in a row.
     func stepFailed(_ record: RotationRecord, _ reason: String) throws {
-        try store.noteRotationDelay(record.id, at: clock(), reason: reason)
-        try store.noteWriteFailure(provider: record.provider, tokenID: record.tokenID, error: reason, at: clock(), giveUpAfter: giveUpAfter)
+        try store.noteRotationDelay(record.id, at: now(), reason: reason)
+        try store.noteWriteFailure(provider: record.provider, tokenID: record.tokenID, error: reason, at: now(), giveUpAfter: giveUpAfter)
     }
 }

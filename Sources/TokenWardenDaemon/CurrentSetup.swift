@@ -1,0 +1,15 @@
+import Synchronization
+import TokenWardenLifecycle
+
+/// The setup in effect, shared by the daemon's services: the polling service replaces it on a
+/// reload, the outbox and metrics services read it each time they run. A lock rather than an actor:
+/// the polling actor reads it synchronously, between the steps of its own methods.
+final class CurrentSetup: Sendable {
+    private let value: Mutex<CycleSetup>
+
+    init(_ setup: CycleSetup) { value = Mutex(setup) }
+
+    var setup: CycleSetup { value.withLock { $0 } }
+
+    func replace(with setup: CycleSetup) { value.withLock { $0 = setup } }
+}
