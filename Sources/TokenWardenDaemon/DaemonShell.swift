@@ -28,7 +28,7 @@ public struct DaemonShell<C: Clock>: Sendable where C.Duration == Duration {
         random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
         observer: DaemonObserver? = nil
     ) async throws {
-        let (loader, setup) = try await SetupLoader.first(options, http: http)
+        let (loader, setup) = try SetupLoader.first(options, http: http)
         let store: TokenStore
         do {
             instance = try StateLock.daemon(stateDirectory: setup.configuration.daemon.stateDirectory)

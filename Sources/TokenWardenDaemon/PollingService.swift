@@ -15,7 +15,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
     let systemd: SystemdNotifier
     let store: TokenStore
     let schedule: PollSchedule<C>
-    let writes: WriteWindow<C>
+    let writes: WriteWindow
     let loader: SetupLoader
     let reports: AsyncStream<CycleReport>.Continuation
     /// Told after each cycle: it may have queued notifications.
@@ -136,9 +136,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             let interval = setup.configuration.provider(id: provider)?.pollInterval ?? setup.configuration.daemon.pollInterval
             if let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval)) {
                 defer { withExtendedLifetime(lock) {} }
-                report = try await Cycle(setup: setup, store: store, now: now).run(providers: [provider]) { wanted in
-                    await self.reserveWrites(wanted)
-                }
+                report = try await Cycle(setup: setup, store: store, now: now).run(providers: [provider], sharing: writes)
             } else {
                 // Not a failure: nothing was asked of the provider, and the next interval tries again.
                 let holder = StateLock.holder(stateDirectory: state, daemon: false).map(String.init) ?? "?"
@@ -180,11 +178,6 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
         }
         if !stopping { rearm(provider) }
         if running.isEmpty { IdleMemory.release(store) }
-    }
-
-    private func reserveWrites(_ wanted: Int) async -> Int {
-        let daemon = setup.configuration.daemon
-        return await writes.reserve(wanted, limit: daemon.maxActionsPerCycle, window: .seconds(daemon.pollInterval.timeInterval))
     }
 
     /// Runs the database check after `READY=1` (it reads the whole file: seconds on a large store),

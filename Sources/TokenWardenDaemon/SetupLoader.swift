@@ -12,17 +12,14 @@ struct SetupLoader: Sendable {
     let http: ProviderHTTPClient
 
     /// The first load: the configuration and its policies (`ConfigurationLoader`), or every problem.
-    /// The HTTP client is `http` when given, else made here (and shut down again when the load fails).
-    static func first(_ options: DaemonOptions, http: ProviderHTTPClient?) async throws -> (SetupLoader, CycleSetup) {
+    /// The HTTP client is `http` when given, else made here, once the load succeeded.
+    static func first(_ options: DaemonOptions, http: ProviderHTTPClient?) throws -> (SetupLoader, CycleSetup) {
         let (configuration, policies) = try ConfigurationLoader(environment: options.environment).load(path: options.configPath)
         let client = http ?? ProviderHTTPClient(policy: configuration.httpPolicy)
-        let loader = SetupLoader(options: options, http: client)
-        do {
-            return (loader, CycleSetup(configuration: configuration, policies: policies, http: client, environment: options.environment))
-        } catch {
-            if http == nil { try? await client.shutdown() }
-            throw error
-        }
+        return (
+            SetupLoader(options: options, http: client),
+            CycleSetup(configuration: configuration, policies: policies, http: client, environment: options.environment)
+        )
     }
 
     /// A reload: the same checks, and the state directory may not move while the daemon runs.

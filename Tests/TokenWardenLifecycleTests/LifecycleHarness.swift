@@ -60,10 +60,10 @@ struct LifecycleHarness {
     }
 
     /// One cycle as `sync` runs it.
-    func cycle(reserve: (@Sendable (Int) async -> Int)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
+    func cycle(sharing window: WriteWindow? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> CycleReport {
         let setup = CycleSetup(configuration: configuration, policies: try Self.policies(of: configuration), http: http)
         let now = clock
-        return try await Cycle(setup: setup, store: store, now: { now.now }, timeZone: timeZone).run(reserve: reserve)
+        return try await Cycle(setup: setup, store: store, now: { now.now }, timeZone: timeZone).run(sharing: window)
     }
 
     /// What policy decides now about the stored tokens (what the last cycle acted on, unless they changed).

@@ -119,10 +119,11 @@ import TokenWardenStore
     @Test func cyclesSharingOneLimitActOnlyOnWhatIsGrantedAndHoldBackTheRest() async throws {
         let tokens = (1...3).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true) { harness async throws in
-            let report = try await harness.cycle(reserve: { wanted in
-                #expect(wanted == 3)
-                return 1
-            })
+            // Another provider's cycle spent all but one of the interval's 10 writes.
+            let window = WriteWindow(clock: ContinuousClock())
+            let interval = Duration.seconds(harness.configuration.daemon.pollInterval.timeInterval)
+            #expect(await window.reserve(9, limit: harness.configuration.daemon.maxActionsPerCycle, window: interval) == 9)
+            let report = try await harness.cycle(sharing: window)
             #expect(report.writes == 1)
             #expect(report.events.filter { $0.kind == .tokenRevoked }.compactMap(\.token?.id) == ["1"])
             let deferred = report.events.filter { $0.kind == .actionDeferred }

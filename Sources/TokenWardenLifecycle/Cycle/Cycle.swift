@@ -25,8 +25,8 @@ public struct Cycle: Sendable {
 
     /// Runs the cycle for `providers` (every provider when nil). A provider whose credential did not
     /// load is not polled, but a write due there fails with the reason instead of silently waiting.
-    /// `reserve` shares the blast-radius limit with other cycles (see `PolicyActuator.apply`).
-    public func run(providers: Set<String>? = nil, reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> CycleReport {
+    /// `window` shares the blast-radius limit with other cycles (see `PolicyActuator.apply`).
+    public func run(providers: Set<String>? = nil, sharing window: WriteWindow? = nil) async throws -> CycleReport {
         let setup = setup.scoped(to: providers)
         let configuration = setup.configuration
         let polls = await ProviderPoller(store: store, now: now, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
@@ -39,7 +39,7 @@ public struct Cycle: Sendable {
             try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: now())
         }
         let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: now())
-        let applied = try await actuator.apply(decisions, setup: setup, reserve: reserve)
+        let applied = try await actuator.apply(decisions, setup: setup, sharing: window)
         // Each run of failures that reached `give_up_after` this cycle is one error entry, so one alert.
         let gaveUp = try store.takeUnannouncedGiveUps().map { run in
             JournalEvent.gaveUp(run, token: try store.token(provider: run.provider, id: run.tokenID))

@@ -53,10 +53,10 @@ public struct PolicyActuator: Sendable {
     /// reading them batch by batch (`DecisionPass`): the decisions are remembered through the store
     /// as they are made, and only those reported this cycle (at most `reportsPerCycle`) are decided
     /// again, to be journaled, audited and notified. A write for a provider the setup cannot write
-    /// to fails with the reason. `reserve`, when given, is asked for the writes within the limits and
-    /// answers how many of them may go ahead: the daemon's providers, each on its own timer, share
-    /// one limit per interval.
-    public func apply(_ source: DecisionSource, setup: CycleSetup, reserve: (@Sendable (Int) async -> Int)? = nil) async throws -> Applied {
+    /// to fails with the reason. `window`, when given, is asked for the writes within the limits
+    /// and grants how many of them may go ahead: the daemon's providers, each on its own timer,
+    /// share one limit per interval.
+    public func apply(_ source: DecisionSource, setup: CycleSetup, sharing window: WriteWindow? = nil) async throws -> Applied {
         let configuration = setup.configuration
         let (rules, enforce) = (setup.context.policies.rules, configuration.daemon.enforce)
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
@@ -71,8 +71,10 @@ public struct PolicyActuator: Sendable {
             try source.query.map { query in try store.stageDecisions(over: query, at: source.now) { tokens in pass.take(source.decide(tokens)) } }
             ?? store.stageDecisions([])
         var demoted: [DecisionMemo] = []
-        if let reserve, !pass.within.isEmpty {
-            let granted = max(0, min(pass.within.count, await reserve(pass.within.count)))
+        if let window, !pass.within.isEmpty {
+            let wanted = pass.within.count
+            let interval = Duration.seconds(configuration.daemon.pollInterval.timeInterval)
+            let granted = max(0, min(wanted, await window.reserve(wanted, limit: configuration.daemon.maxActionsPerCycle, window: interval)))
             demoted = pass.grant(
                 granted, limit: "[daemon] max_actions_per_cycle = \(budget.total), shared by all providers within one poll_interval")
         }
