@@ -35,6 +35,7 @@ extension PolicyLoader {
             reader.report("overlap", "only applies to action = \"rotate\"")
         }
         let switchOver = readSwitchOver(reader, action: action)
+        let windows = readWindows(reader)
         guard let name, let action, reader.sink.problems.count == before else { return nil }
         var rule = Rule(
             name: name, sourceFile: reader.document.path, match: match, triggers: triggers, action: action,
@@ -43,6 +44,7 @@ extension PolicyLoader {
         rule.notifyTo = notifyTo.to
         rule.escalateTo = notifyTo.escalateTo
         rule.leadTimes = leadTimes(reader, action: action)
+        rule.windows = windows
         checkCapabilities(of: rule, reader: reader, providers: providers)
         if case .whenSuccessorUsed = switchOver {
             for provider in rule.applicability(to: providers).providers where !provider.kind.capabilities.contains(.lastUsed) {
@@ -54,6 +56,16 @@ extension PolicyLoader {
             }
         }
         return reader.sink.problems.count == before ? rule : nil
+    }
+
+    /// `window = ["Mon-Fri 09:00-16:00", …]`: when the rule may act (every problem located at the key).
+    func readWindows(_ reader: TableReader) -> [ActionWindow] {
+        guard let texts = reader.strings("window") else { return [] }
+        var windows: [ActionWindow] = []
+        for text in texts {
+            do { windows.append(try ActionWindow(parsing: text)) } catch { reader.report("window", error.description) }
+        }
+        return windows
     }
 
     /// `revoke_old` and `switch_over_deadline`: rotate rules only.

@@ -52,6 +52,9 @@ public struct JournalEvent: Sendable, Hashable {
         case manyChanges = "many-changes"
         case providerUnusable = "provider-unusable"
         case cycleFailed = "cycle-failed"
+        case paused
+        case resumed
+        case heldOutsideWindow = "held-outside-window"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -99,6 +102,9 @@ public struct JournalEvent: Sendable, Hashable {
             case .manyChanges: "d5c50fe2c9514b99b2da2fead3ad51f9"
             case .providerUnusable: "f84d963fa9ae447688f13d3af73ebfd0"
             case .cycleFailed: "f4752b4359834f7f8266487673ecce1e"
+            case .paused: "ae9eeb1b414241439f4bf18e08405e22"
+            case .resumed: "301c87de7c0240549b279a374566ebf4"
+            case .heldOutsideWindow: "da23602f4be643aea0d0d1673f08af40"
             }
         }
     }

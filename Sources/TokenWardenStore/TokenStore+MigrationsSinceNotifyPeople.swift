@@ -172,5 +172,21 @@ extension TokenStore {
                 t.column("refusal", .text)
             }
         }
+        migrator.registerMigration("recordPauses") { db in
+            // `tokenwarden pause` and `resume`: every pause kept, with who set and ended it and why.
+            try db.create(table: "pause") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text)  // NULL: every provider
+                t.column("since_at", .integer).notNull()
+                t.column("until_at", .integer)
+                t.column("reason", .text).notNull()
+                t.column("set_by", .text).notNull()
+                t.column("set_by_uid", .integer)
+                t.column("ended_at", .integer)
+                t.column("ended_by", .text)
+                t.column("ended_by_uid", .integer)
+                t.column("end_reason", .text)
+            }
+        }
     }
 }

@@ -135,6 +135,40 @@ import TokenWardenCore
         #expect(notify.first?.hold == nil)
     }
 
+    @Test(
+        arguments: [
+            // (paused provider, rule window, action) → hold
+            ("nothing", nil, nil, RuleAction.revoke, nil),
+            ("a pause holds a revoke", "awx", nil, .revoke, Decision.Hold.paused),
+            ("a pause of every provider holds a rotation", "*", nil, .rotate, .paused),
+            ("a pause lets a notice go", "*", nil, .notify, nil),
+            ("a pause of another provider holds nothing", "sp", nil, .revoke, nil),
+            ("a closed window holds a notice", nil, "Mon-Fri 09:00-10:00", .notify, .outsideWindow),
+            ("a closed window holds a revoke before the pause does", "*", "Sat 09:00-10:00", .revoke, .outsideWindow),
+            ("an open window holds nothing", nil, "Fri 08:00-09:00", .revoke, nil),
+        ] as [(String, String?, String?, RuleAction, Decision.Hold?)])
+    func pausesAndWindowsHoldWhatTheyShould(
+        _ situation: String, paused: String?, window: String?, action: RuleAction, hold: Decision.Hold?
+    ) throws {
+        var rule = Self.rule("r", action, [.ageOver(.days(30))])
+        if let window { rule.windows = [try ActionWindow(parsing: window)] }
+        let pauses = paused.map { [Pause(provider: $0 == "*" ? nil : $0, since: Self.now - 60, until: nil, reason: "freeze", by: "alice")] } ?? []
+        let decisions = PolicyEngine.evaluate(
+            tokens: [Self.token("awx")], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers),
+            paused: pauses, now: Self.now, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(decisions.count == 1, "\(situation)")
+        #expect(decisions.first?.hold == hold, "\(situation)")
+        if hold == .paused { #expect(decisions.first?.pause?.reason == "freeze") }
+        if hold == .outsideWindow { #expect(decisions.first?.windowOpens != nil, "\(situation)") }
+    }
+
+    @Test func aPauseEndsAtItsUntil() {
+        let pause = Pause(provider: nil, since: Self.now - 60, until: Self.now + 60, reason: "x", by: "alice")
+        #expect(pause.holds("awx", at: Self.now))
+        #expect(!pause.holds("awx", at: Self.now + 60))
+        #expect(Pause.holding("awx", in: [pause], at: Self.now + 61) == nil)
+    }
+
     @Test func decisionsComeInAStableOrder() {
         let tokens = [
             Self.token("sp", id: "2", name: "b", expires: 1), Self.token("awx", id: "9", name: "z", expires: 1),

@@ -111,6 +111,11 @@ struct Plan: ConfiguredCommand {
                         + "Add [[provider.owner]] name = \"\(owner)\" credential = \"…\" to provider \(decision.token.provider)]"
                 case .snoozed?, .exempt?:
                     line += "  [held: \(decision.suspension?.description ?? "snoozed"); `tokenwarden unsnooze \(decision.token.reference)` ends it]"
+                case .paused?:
+                    line += "  [held: writes are \(decision.pause?.description ?? "paused"); `tokenwarden resume` ends it]"
+                case .outsideWindow?:
+                    let opens = decision.windowOpens.map { ", it opens \(ProviderTimestamp.format($0))" } ?? ""
+                    line += "  [held: outside the rule's window\(opens)]"
                 case nil: break
                 }
                 if enforce, let limit = entry.heldBack { line += "  [held back next cycle: beyond \(limit)]" }

@@ -57,6 +57,7 @@ struct Revoke: ConfiguredCommand {
                 "\(target.reference) \"\(target.name)\" is already \(target.state.rawValue); nothing to revoke")
         }
         let held = try suspension.suspension(of: target, in: store, verb: "revoke", at: Date())
+        try SuspensionOverride.warnIfPaused(target, in: store, verb: "revoke", at: Date())
         guard
             try Confirmation.ask(
                 "Revoke \(target.reference) \"\(target.name)\" at \(provider.kind.displayName)?\(SuspensionOverride.question(held))", yes: yes,

@@ -88,6 +88,7 @@ struct Rotate: ConfiguredCommand {
         let (target, provider) = try NamedToken.resolve(token, in: store, configuration: configuration, verb: "rotate")
         let (delivery, rule) = try destination(of: target, provider: provider, policy: policy, store: store)
         let held = try suspension.suspension(of: target, in: store, verb: "rotate", at: Date())
+        try SuspensionOverride.warnIfPaused(target, in: store, verb: "rotate", at: Date())
         let span = try overlap.map { text in try TimeSpan(parsing: text) } ?? rule?.overlap ?? Rule.defaultOverlap
         guard
             try Confirmation.ask(

@@ -111,6 +111,7 @@ struct Status: ConfiguredCommand {
         } catch {
             report.policyProblem = "\(error)"
         }
+        report.pauses = (try? store.pauses(at: now)) ?? []
         if let loads = try? store.configLoads() {
             report.configLoadedAt = loads.loadedAt
             report.reloadRefusedAt = loads.refusedAt
@@ -154,6 +155,12 @@ struct Status: ConfiguredCommand {
             lines.append("database: \(database) does not exist yet (the first poll creates it)")
         } else {
             lines.append("database: \(database), \(ByteCountFormatter.string(fromByteCount: report.databaseBytes, countStyle: .binary)); \(check)")
+        }
+        for pause in report.pauses {
+            let until = pause.until.map { " until \(time.instant($0))" } ?? " until `tokenwarden resume`"
+            lines.append(
+                "PAUSED: writes to \(pause.scope) since \(time.instant(pause.since)) by \(pause.by)\(until): \(pause.reason) "
+                    + "(polling and notices go on)")
         }
         lines.append("")
         var table = TextTable("PROVIDER", "LAST POLL", "RESULT", "TOKENS", "FAILURES", "NEXT POLL")

@@ -1,3 +1,4 @@
+import Foundation
 import TokenWardenCore
 
 /// One decision for scripts.
@@ -7,6 +8,7 @@ struct DecisionJSON: Encodable {
     enum Keys: String, CodingKey {
         case provider, id, name, action, rule, reason, hold
         case matchedRules = "matched_rules"
+        case windowOpens = "window_opens"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -19,5 +21,6 @@ struct DecisionJSON: Encodable {
         try container.encode(decision.matchedRules, forKey: .matchedRules)
         try container.encode(decision.reason, forKey: .reason)
         try container.encode(decision.hold?.rawValue, forKey: .hold)
+        try container.encode(decision.windowOpens.map(ProviderTimestamp.formatExact), forKey: .windowOpens)
     }
 }

@@ -10,7 +10,7 @@ struct StatusJSON: Encodable {
     let database: String
 
     enum Keys: String, CodingKey {
-        case healthy, attention, service, providers, rehearsals, rotations, held, database, configuration
+        case healthy, attention, service, providers, rehearsals, rotations, held, database, configuration, paused
         case gaveUp = "gave_up"
         case rotationsForAPerson = "rotations_for_a_person"
     }
@@ -24,6 +24,7 @@ struct StatusJSON: Encodable {
         try container.encode(report.gaveUp.map(Fields.gaveUp), forKey: .gaveUp)
         try container.encode(report.rehearsals, forKey: .rehearsals)
         try container.encode(report.rotations.map(Fields.rotation), forKey: .rotations)
+        try container.encode(report.pauses.map(Fields.pause), forKey: .paused)
         try container.encode(report.held, forKey: .held)
         try container.encode(report.rotationsForAPerson, forKey: .rotationsForAPerson)
         try container.encode(
@@ -57,6 +58,13 @@ struct StatusJSON: Encodable {
             JSONFields([
                 "token": .string(run.token), "failures": .number(Double(run.failures)), "last_error": .string(run.lastError),
                 "since": .instant(run.since),
+            ])
+        }
+
+        static func pause(_ pause: Pause) -> JSONFields {
+            JSONFields([
+                "provider": .string(pause.provider), "since": .instant(pause.since), "until": .instant(pause.until),
+                "reason": .string(pause.reason), "by": .string(pause.by),
             ])
         }
 

@@ -37,6 +37,13 @@ struct SuspensionOverride: ParsableArguments {
             reason: reason ?? "", at: now)
     }
 
+    /// Says so when writes to `target`'s provider are paused: a pause holds policy, and an admin's
+    /// own revoke or rotate goes ahead, but not without a word.
+    static func warnIfPaused(_ target: Token, in store: TokenStore, verb: String, at now: Date) throws {
+        guard let pause = Pause.holding(target.provider, in: try store.pauses(at: now), at: now) else { return }
+        StandardError.warning("writes to \(pause.scope) are \(pause.description); this manual \(verb) of \(target.reference) goes ahead")
+    }
+
     /// " (it is snoozed until …: the override is recorded)" for the confirmation question.
     static func question(_ held: Suspension?) -> String {
         held.map { " It is \($0.description); the override is recorded with your reason." } ?? ""

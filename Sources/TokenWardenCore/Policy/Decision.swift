@@ -1,3 +1,5 @@
+import Foundation
+
 /// What policy says about one token at one moment: the action that wins, the rule behind it, every
 /// rule that matched, and why, in words an on-call can check.
 public struct Decision: Sendable, Hashable {
@@ -17,6 +19,11 @@ public struct Decision: Sendable, Hashable {
         case snoozed
         /// An admin exempted the token (`tokenwarden exempt`): nothing is done or sent until `unsnooze`.
         case exempt
+        /// An admin paused tokenwarden's writes (`tokenwarden pause`): no revoke or rotation until
+        /// `resume`, or the pause's end; notices still go out.
+        case paused
+        /// The rule acts only inside its `window`, and it is closed now: held until the next opening.
+        case outsideWindow = "outside-window"
     }
 
     public var token: Token
@@ -33,6 +40,10 @@ public struct Decision: Sendable, Hashable {
     public var leadTime: TimeSpan?
     /// The snooze or exemption behind a `snoozed` or `exempt` hold.
     public var suspension: Suspension?
+    /// The pause behind a `paused` hold.
+    public var pause: Pause?
+    /// When the rule's window next opens, for an `outside-window` hold.
+    public var windowOpens: Date?
 
     public init(token: Token, action: RuleAction, rule: String, matchedRules: [String], reason: String, hold: Hold? = nil) {
         self.token = token

@@ -49,6 +49,8 @@ public struct DecisionTally: Sendable {
         let ownIDs: Set<String>
         /// Ids of its snoozed and exempt tokens: held whatever their rule.
         let suspendedIDs: Set<String>
+        /// An admin paused writes to it (`Decision.Hold.paused`).
+        let paused: Bool
         var writes = 0
         var held = 0
         var firstWrites: Smallest
@@ -58,6 +60,8 @@ public struct DecisionTally: Sendable {
     private let budget: ActionBudget
     private let signers: RotationSigners
     private let colliding: Set<String>
+    /// Indices of rules whose window is closed now: everything they decide is held.
+    private let closed: Set<Int>
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
@@ -68,19 +72,21 @@ public struct DecisionTally: Sendable {
 
     public init(
         rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
-        colliding: Set<String> = [], suspended: Set<String> = [], budget: ActionBudget, listing: Int
+        colliding: Set<String> = [], suspended: Set<String> = [], paused: Set<String> = [], closedRules: Set<String> = [],
+        budget: ActionBudget, listing: Int
     ) {
         self.rules = rules
         self.budget = budget
         self.signers = signers
         self.colliding = colliding
+        closed = Set(rules.indices.filter { closedRules.contains(rules[$0].name) })
         counts = Array(repeating: 0, count: rules.count)
         firstOfRule = Array(repeating: Smallest(limit: listing), count: rules.count)
         self.providers = providers.map { provider in
             let prefix = provider.id + "/"
             let ids = { (references: Set<String>) in Set(references.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }) }
             return ProviderTally(
-                id: provider.id, kind: provider.kind, ownIDs: ids(protected), suspendedIDs: ids(suspended),
+                id: provider.id, kind: provider.kind, ownIDs: ids(protected), suspendedIDs: ids(suspended), paused: paused.contains(provider.id),
                 firstWrites: Smallest(limit: min(budget.total, budget.perProvider[provider.id] ?? .max)))
         }
         providerIndex = Dictionary(providers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -113,6 +119,11 @@ public struct DecisionTally: Sendable {
             providers[current].held += 1
             return
         }
+        if !closed.isEmpty && closed.contains(rule) {
+            held += 1
+            providers[current].held += 1
+            return
+        }
         let action = rules[rule].action
         guard action != .notify else { return }
         let own = !providers[current].ownIDs.isEmpty && providers[current].ownIDs.contains(key().id)
@@ -124,7 +135,7 @@ public struct DecisionTally: Sendable {
             }()
         let hold = PolicyEngine.hold(
             of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
-            kind: providers[current].kind)
+            paused: providers[current].paused, kind: providers[current].kind)
         if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
         guard hold == nil else {
             held += 1

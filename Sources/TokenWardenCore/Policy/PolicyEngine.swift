@@ -8,15 +8,20 @@ import Foundation
 /// - a token without last use, on a provider that reports last use, counts as unused since creation;
 /// - when several rules fire, the strongest action wins (revoke > rotate > notify), and all are recorded;
 /// - tokenwarden's own credentials (`protected`) are held from revoke and rotate;
-/// - a snoozed or exempt token (`suspended`) is held from everything, notifications included.
+/// - a snoozed or exempt token (`suspended`) is held from everything, notifications included;
+/// - a rule with a `window` is held from everything outside it (in `timeZone`), notifications included;
+/// - a paused provider (`paused`) is held from revokes and rotations; notifications go on.
 public enum PolicyEngine {
     /// `colliding`: rotate rules whose one destination serves several live tokens (see
     /// `Decision.Hold.sharedDestination`); their rotations are held. `suspended`: the snoozes and
-    /// exemptions that hold at `now`, by reference.
+    /// exemptions that hold at `now`, by reference. `paused`: the admins' pauses in effect.
     public static func evaluate(
         tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
-        signers: RotationSigners, colliding: Set<String> = [], suspended: [String: Suspension] = [:], now: Date
+        signers: RotationSigners, colliding: Set<String> = [], suspended: [String: Suspension] = [:], paused: [Pause] = [],
+        now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!
     ) -> [Decision] {
+        // Windows are looked at once per rule, not per token: `now` is one moment.
+        let closed = Set(rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
         let rulesOf = rulesByProvider(rules, providers: providers)
@@ -36,15 +41,20 @@ public enum PolicyEngine {
             let winner = rules[won]
             guard let reasons = holds(winner.triggers, for: token, kind: kind, now: now) else { continue }
             let suspension = suspended.isEmpty ? nil : suspended[token.reference]
+            let pause = paused.isEmpty ? nil : Pause.holding(token.provider, in: paused, at: now)
+            let outsideWindow = !closed.isEmpty && closed.contains(winner.name)
             var decision = Decision(
                 token: token, action: winner.action, rule: winner.name, matchedRules: fired.map { rules[$0].name },
                 reason: reasons.joined(separator: " and ") + "; rule \(winner.name) allows \(limits(of: winner))",
                 hold: hold(
                     of: winner.action, ownCredential: protected.contains(token.reference),
                     ownerCovered: winner.action != .rotate || signers.covers(token),
-                    sharedDestination: colliding.contains(winner.name), suspension: suspension, kind: kind))
+                    sharedDestination: colliding.contains(winner.name), suspension: suspension, outsideWindow: outsideWindow,
+                    paused: pause != nil, kind: kind))
             decision.leadTime = leadTime(of: winner, for: token, now: now)
             decision.suspension = suspension
+            if decision.hold == .paused { decision.pause = pause }
+            if decision.hold == .outsideWindow { decision.windowOpens = ActionWindow.nextOpening(of: winner.windows, after: now, in: timeZone) }
             decisions.append(decision)
         }
         return decisions.sorted { ($0.token.provider, $0.token.name, $0.token.id) < ($1.token.provider, $1.token.name, $1.token.id) }
@@ -67,19 +77,23 @@ public enum PolicyEngine {
 
     /// Why a winning action is not carried out: own credentials are never revoked or rotated, a
     /// provider without a revoke API needs a person, and so does a rotation of a token whose owner
-    /// tokenwarden cannot sign in as (`ownerCovered`); a snooze or exemption holds everything, and
-    /// otherwise notifications are never held.
+    /// tokenwarden cannot sign in as (`ownerCovered`); a snooze or exemption holds everything, and so
+    /// does a closed window; a pause holds the writes that would otherwise go ahead; otherwise
+    /// notifications are never held.
     public static func hold(
         of action: RuleAction, ownCredential: Bool, ownerCovered: Bool, sharedDestination: Bool = false,
-        suspension: Suspension? = nil, kind: ProviderKind
+        suspension: Suspension? = nil, outsideWindow: Bool = false, paused: Bool = false, kind: ProviderKind
     ) -> Decision.Hold? {
         if let suspension { return suspension.kind == .snooze ? .snoozed : .exempt }
+        if outsideWindow { return .outsideWindow }
         guard action != .notify else { return nil }
         if ownCredential { return .ownCredential }
         guard kind.capabilities.contains(.revoke) else { return .needsPerson }
-        guard action == .rotate else { return nil }
-        if sharedDestination { return .sharedDestination }
-        return ownerCovered ? nil : .ownerCredentialMissing
+        if action == .rotate {
+            if sharedDestination { return .sharedDestination }
+            if !ownerCovered { return .ownerCredentialMissing }
+        }
+        return paused ? .paused : nil
     }
 
     /// The lead time of `rule`'s `when.expires_within` that `token` has crossed at `now`: with several,

@@ -21,6 +21,8 @@ public struct Rule: Sendable, Hashable {
     /// `when.expires_within = ["30d", "7d", "1d"]`: the lead times, longest first, when several are
     /// given (the trigger holds the longest). Each one crossed is a notice of its own.
     public var leadTimes: [TimeSpan] = []
+    /// `window = ["Mon-Fri 09:00-16:00"]`: when the rule may act, in the host's time zone; none: always.
+    public var windows: [ActionWindow] = []
 
     /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
     public static let defaultOverlap = TimeSpan.hours(1)

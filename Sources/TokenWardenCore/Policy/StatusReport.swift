@@ -88,6 +88,8 @@ public struct StatusReport: Sendable, Hashable {
     public var gaveUp: [GaveUp] = []
     /// The last `tokenwarden rehearse` of each provider (and owner), in words: "passed 2026-12-06".
     public var rehearsals: [String: String] = [:]
+    /// The admins' pauses in effect (`tokenwarden pause`).
+    public var pauses: [Pause] = []
     public var rotations: [Rotation]
     /// Revokes and rotations policy holds back (`plan` lists them), and of those the rotations that
     /// wait for a person to add a credential or narrow a rule.

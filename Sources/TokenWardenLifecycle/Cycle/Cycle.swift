@@ -31,21 +31,23 @@ public struct Cycle: Sendable {
         let configuration = setup.configuration
         let polls = await ProviderPoller(store: store, now: now, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
         let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: now()) } }
+        // A pause whose time ran out ends here, once, whichever cycle comes first.
+        let resumed = try store.takeExpiredPauses(at: now()).map(JournalEvent.resumed)
         let actuator = PolicyActuator(store: store, now: now, timeZone: timeZone)
-        let resumed = try await actuator.resumeRotations(setup: setup)
+        let rotations = try await actuator.resumeRotations(setup: setup)
         // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;
         // a provider that fails now is tried again next cycle.
         for (provider, driver) in setup.writable {
             try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: now())
         }
-        let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: now())
+        let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: now(), timeZone: timeZone)
         let applied = try await actuator.apply(decisions, setup: setup, sharing: window)
         // Each run of failures that reached `give_up_after` this cycle is one error entry, so one alert.
         let gaveUp = try store.takeUnannouncedGiveUps().map { run in
             JournalEvent.gaveUp(run, token: try store.token(provider: run.provider, id: run.tokenID))
         }
         return CycleReport(
-            polls: polls, unusable: setup.unusable, decided: applied.digest, events: failing + resumed + applied.events + gaveUp,
+            polls: polls, unusable: setup.unusable, decided: applied.digest, events: resumed + failing + rotations + applied.events + gaveUp,
             writes: applied.writes)
     }
 }

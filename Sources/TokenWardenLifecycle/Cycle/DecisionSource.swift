@@ -12,7 +12,10 @@ public struct DecisionSource: Sendable {
     let signers: RotationSigners
     let colliding: Set<String>
     let suspended: [String: Suspension]
+    let paused: [Pause]
     public let now: Date
+    /// The host's time zone, for rule windows.
+    let timeZone: TimeZone
 
     /// The tokens decided on: the live ones, read in the engine's provider, name, id order.
     public static let live = TokenQuery(states: [.active, .expired])
@@ -26,19 +29,21 @@ public struct DecisionSource: Sendable {
         return query
     }
 
-    init(context: PolicyContext, store: TokenStore, providers: Set<String>?, now: Date) throws {
+    init(context: PolicyContext, store: TokenStore, providers: Set<String>?, now: Date, timeZone: TimeZone) throws {
         self.context = context
         var evaluated = context.ruleProviders
         if let providers { evaluated.formIntersection(providers) }
         self.evaluated = evaluated
         self.now = now
+        self.timeZone = timeZone
         guard !evaluated.isEmpty else {
-            (signers, colliding, suspended) = (RotationSigners(providers: [], identities: [:]), [], [:])
+            (signers, colliding, suspended, paused) = (RotationSigners(providers: [], identities: [:]), [], [:], [])
             return
         }
         signers = try context.signers(store: store)
         colliding = Set(try context.sharedDestinations(store: store).keys)
         suspended = try store.suspensions(at: now)
+        paused = try store.pauses(at: now)
     }
 
     /// The decisions about `tokens`; tokens of providers not decided on get none.
@@ -47,7 +52,7 @@ public struct DecisionSource: Sendable {
         guard !decided.isEmpty else { return [] }
         return PolicyEngine.evaluate(
             tokens: decided, rules: context.policies.rules, providers: context.configuration.providers, protected: context.protected,
-            signers: signers, colliding: colliding, suspended: suspended, now: now)
+            signers: signers, colliding: colliding, suspended: suspended, paused: paused, now: now, timeZone: timeZone)
     }
 
     /// Every decision, a batch of tokens at a time.

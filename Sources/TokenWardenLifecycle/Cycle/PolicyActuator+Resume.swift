@@ -20,10 +20,17 @@ extension PolicyActuator {
         defer { withExtendedLifetime(lock) {} }
         var events: [JournalEvent] = []
         let gaveUp = try store.gaveUpWrites()
+        let paused = try store.pauses(at: now())
         for record in unfinished {
             guard let driver = drivers[record.provider] else { continue }
             // Left for a person until `tokenwarden retry`: nothing is tried, nothing repeated in the journal.
             if gaveUp[record.reference] != nil { continue }
+            // Paused: nothing is created, delivered or revoked; the rotation goes on after `resume`.
+            if let pause = Pause.holding(record.provider, in: paused, at: now()) {
+                let reason = "waits: \(pause.description) (`tokenwarden resume` lets it go on)"
+                if record.failure != reason { try store.noteRotationDelay(record.id, at: now(), reason: reason) }
+                continue
+            }
             if record.mode == .enforce && !enforce {
                 try store.noteRotationDelay(
                     record.id, at: now(),

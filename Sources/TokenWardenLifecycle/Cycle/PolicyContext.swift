@@ -80,14 +80,17 @@ public struct PolicyContext: Sendable {
 
     /// What policy decides now about the live tokens of `providers` (all when nil), batch by batch:
     /// what a cycle acts on.
-    public func decisionSource(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> DecisionSource {
-        try DecisionSource(context: self, store: store, providers: providers, now: now)
+    /// `timeZone`: the host's, for rule windows.
+    public func decisionSource(
+        store: TokenStore, providers: Set<String>? = nil, now: Date, timeZone: TimeZone = .current
+    ) throws -> DecisionSource {
+        try DecisionSource(context: self, store: store, providers: providers, now: now, timeZone: timeZone)
     }
 
     /// Every decision `decisionSource` makes, at once: what `plan --all` shows.
-    public func decisions(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [Decision] {
+    public func decisions(store: TokenStore, providers: Set<String>? = nil, now: Date, timeZone: TimeZone = .current) throws -> [Decision] {
         var decisions: [Decision] = []
-        try decisionSource(store: store, providers: providers, now: now).forEachBatch(store: store) { decisions += $0 }
+        try decisionSource(store: store, providers: providers, now: now, timeZone: timeZone).forEachBatch(store: store) { decisions += $0 }
         return decisions
     }
 
@@ -95,14 +98,20 @@ public struct PolicyContext: Sendable {
     /// SQLite finds the winning rule of every token in one pass (`TokenStore.forEachFiring`), and only the
     /// listed tokens are decided in full; `agreed` is false when the engine decided one of those otherwise
     /// than the pass (a bug to report), in which case the outline comes from deciding every token.
-    public func outline(store: TokenStore, listing: Int, now: Date, mapped: Bool = true) throws -> (outline: PlanOutline, agreed: Bool) {
+    public func outline(
+        store: TokenStore, listing: Int, now: Date, timeZone: TimeZone = .current, mapped: Bool = true
+    ) throws -> (outline: PlanOutline, agreed: Bool) {
         let budget = ActionBudget(settings: configuration.daemon, providers: configuration.providers)
         let signers = try signers(store: store)
         let colliding = Set(try sharedDestinations(store: store).keys)
         let suspended = try store.suspensions(at: now)
+        let paused = try store.pauses(at: now)
+        let closed = Set(policies.rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
         let empty = DecisionTally(
             rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
-            colliding: colliding, suspended: Set(suspended.keys), budget: budget, listing: listing)
+            colliding: colliding, suspended: Set(suspended.keys),
+            paused: Set(configuration.providers.map(\.id).filter { Pause.holding($0, in: paused, at: now) != nil }), closedRules: closed,
+            budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
@@ -123,9 +132,9 @@ public struct PolicyContext: Sendable {
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
         let decided = PolicyEngine.evaluate(
             tokens: listed, rules: policies.rules, providers: configuration.providers,
-            protected: protected, signers: signers, colliding: colliding, suspended: suspended, now: now)
+            protected: protected, signers: signers, colliding: colliding, suspended: suspended, paused: paused, now: now, timeZone: timeZone)
         if let outline = tally.outline(decided) { return (outline, true) }
-        let every = try decisions(store: store, now: now)
+        let every = try decisions(store: store, now: now, timeZone: timeZone)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)
     }
 }

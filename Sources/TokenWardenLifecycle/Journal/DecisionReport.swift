@@ -42,6 +42,15 @@ struct DecisionReport {
             let suspension = decision.suspension?.description ?? "snoozed"
             event = make(.heldByAdmin, .info, "not \(what) \(named) (\(decision.reason)): \(suspension)")
             audit.error = "held: " + suspension
+        case .held where decision.hold == .paused:
+            let pause = decision.pause?.description ?? "paused"
+            event = make(.heldByAdmin, .info, "not \(verb) \(named) (\(decision.reason)): writes are \(pause)")
+            audit.error = "held: writes are " + pause
+        case .held where decision.hold == .outsideWindow:
+            let what = decision.action == .notify ? "notified about" : verb
+            let opens = decision.windowOpens.map { "; it opens \(ProviderTimestamp.format($0))" } ?? ""
+            event = make(.heldOutsideWindow, .notice, "not \(what) \(named) (\(decision.reason)): outside rule \(decision.rule)'s window\(opens)")
+            audit.error = "held: outside rule \(decision.rule)'s window\(opens)"
         case .held where decision.hold == .ownCredential:
             event = make(
                 .heldOwnCredential, .warning,
