@@ -73,13 +73,14 @@ extension PolicyLoader {
 
     /// `notify.to` and `notify.escalate_to`: the configured notifiers (and "owner") a notify rule's
     /// messages go to.
-    func readNotify(_ reader: TableReader, action: RuleAction?) -> (to: [String], escalateTo: [String]) {
+    func readNotify(_ reader: TableReader, action: RuleAction?, approve: Bool = false) -> (to: [String], escalateTo: [String]) {
         guard let table = reader.table("notify") else { return ([], []) }
         table.rejectUnknownKeys(allowed: ["to", "escalate_to"])
-        if let action, action == .revoke {
+        if let action, action == .revoke, !approve {
             reader.report(
                 "notify",
-                "applies to action = \"notify\", and to \"rotate\" (told when a switch-over stalls); failed revokes go to [daemon] alert_to")
+                "applies to action = \"notify\", to \"rotate\" (told when a switch-over stalls) and to a rule with approve = true (told "
+                    + "what waits for approval); failed revokes go to [daemon] alert_to")
             return ([], [])
         }
         guard let ids = table.strings("to") else {

@@ -29,7 +29,8 @@ extension PolicyLoader {
             }
         }
         let delivery = readDelivery(reader, action: action)
-        let notifyTo = readNotify(reader, action: action)
+        let approval = readApproval(reader, action: action)
+        let notifyTo = readNotify(reader, action: action, approve: approval.approve)
         let overlap = reader.timeSpan("overlap")
         if overlap != nil, let action, action != .rotate {
             reader.report("overlap", "only applies to action = \"rotate\"")
@@ -45,6 +46,7 @@ extension PolicyLoader {
         rule.escalateTo = notifyTo.escalateTo
         rule.leadTimes = leadTimes(reader, action: action)
         rule.windows = windows
+        (rule.approve, rule.approvalExpires) = (approval.approve, approval.expires)
         checkCapabilities(of: rule, reader: reader, providers: providers)
         if case .whenSuccessorUsed = switchOver {
             for provider in rule.applicability(to: providers).providers where !provider.kind.capabilities.contains(.lastUsed) {
@@ -56,6 +58,20 @@ extension PolicyLoader {
             }
         }
         return reader.sink.problems.count == before ? rule : nil
+    }
+
+    /// `approve = true` and `approval_expires`: revoke and rotate rules only.
+    func readApproval(_ reader: TableReader, action: RuleAction?) -> (approve: Bool, expires: TimeSpan) {
+        let approve = reader.boolean("approve") ?? false
+        let expires = reader.timeSpan("approval_expires")
+        if approve, action == .notify {
+            reader.report("approve", "applies to action = \"revoke\" and \"rotate\": a notice needs no approval")
+        }
+        if expires != nil, !approve { reader.report("approval_expires", "only applies with approve = true") }
+        if let expires, expires.seconds < 3_600 {
+            reader.report("approval_expires", "must be at least 1h: a person needs time to answer")
+        }
+        return (approve, expires ?? Approval.defaultExpiry)
     }
 
     /// `window = ["Mon-Fri 09:00-16:00", …]`: when the rule may act (every problem located at the key).

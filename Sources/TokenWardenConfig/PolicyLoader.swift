@@ -4,7 +4,10 @@ import TokenWardenCore
 /// Reads every `*.toml` in the policy directory, in name order, into one validated `PolicySet`.
 /// Rules are checked against the configured providers, so a rule that could never fire is an error.
 public struct PolicyLoader: Sendable {
-    static let ruleKeys = ["name", "match", "when", "action", "deliver", "overlap", "revoke_old", "switch_over_deadline", "notify", "window"]
+    static let ruleKeys = [
+        "name", "match", "when", "action", "deliver", "overlap", "revoke_old", "switch_over_deadline", "notify", "window", "approve",
+        "approval_expires",
+    ]
     static let matchKeys = ["provider", "name", "owner", "scope"]
     static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
     static let deliverKeys = ["file", "command", "owner", "mode", "timeout"]

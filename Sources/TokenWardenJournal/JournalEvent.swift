@@ -55,6 +55,9 @@ public struct JournalEvent: Sendable, Hashable {
         case paused
         case resumed
         case heldOutsideWindow = "held-outside-window"
+        case approvalRequested = "approval-requested"
+        case approvalDecided = "approval-decided"
+        case approvalExpired = "approval-expired"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -105,6 +108,9 @@ public struct JournalEvent: Sendable, Hashable {
             case .paused: "ae9eeb1b414241439f4bf18e08405e22"
             case .resumed: "301c87de7c0240549b279a374566ebf4"
             case .heldOutsideWindow: "da23602f4be643aea0d0d1673f08af40"
+            case .approvalRequested: "29268604c130488fb7ccc95e7ef0d17a"
+            case .approvalDecided: "385dee80c28e442fa82eb9ff5bd161c4"
+            case .approvalExpired: "1c25a851158447cc875e10f367f222bb"
             }
         }
     }

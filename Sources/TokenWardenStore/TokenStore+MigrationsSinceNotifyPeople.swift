@@ -188,5 +188,27 @@ extension TokenStore {
                 t.column("end_reason", .text)
             }
         }
+        migrator.registerMigration("recordApprovals") { db in
+            // Rules with `approve = true`: each request, and who approved or denied it and why.
+            try db.create(table: "approval") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("provider_id", .text).notNull()
+                t.column("token_id", .text).notNull()
+                t.column("rule", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("facts", .text).notNull()
+                t.column("reason", .text).notNull()
+                // pending, approved, denied; then lapsed (the facts changed) or expired.
+                t.column("state", .text).notNull()
+                t.column("requested_at", .integer).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.column("valid_seconds", .integer).notNull()
+                t.column("decided_at", .integer)
+                t.column("decided_by", .text)
+                t.column("decided_by_uid", .integer)
+                t.column("decision_reason", .text)
+            }
+            try db.execute(sql: "CREATE INDEX approval_open ON approval (provider_id, token_id) WHERE state IN ('pending', 'approved', 'denied')")
+        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import TokenWardenCore
 import TokenWardenSimulator
+import TokenWardenStore
 import TokenWardenTestSupport
 
 /// Every `--json` output against docs/json.md: each command's table there lists every key path
@@ -149,6 +151,13 @@ import TokenWardenTestSupport
         outputs.append(("tokenwarden status --json", try await run(["status"])))
         outputs.append(("tokenwarden revoke --json", try await run(["revoke", "sim-awx/3", "--yes"])))
         outputs.append(("tokenwarden history --json", try await run(["history", "sim-awx/3"])))
+        // An approval asked for, as a cycle of an `approve = true` rule leaves it.
+        let store = try TokenStore.open(path: dir.subpath("sim/state/tokenwarden.sqlite"))
+        try store.requestApproval(
+            Approval(
+                provider: "sim-awx", tokenID: "2", rule: "r", action: .revoke, facts: "f", reason: "planted", requestedAt: Date(),
+                expiresAt: Date() + 3_600), validFor: .hours(1))
+        outputs.append(("tokenwarden approvals --json", try await run(["approvals"])))
         outputs.append(("tokenwarden rehearse --json", try await run(["rehearse", "sim-awx"])))
         outputs.append(("tokenwarden backup --json", try await run(["backup", dir.subpath("copy.sqlite")])))
         let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() && $0.id != "3" })

@@ -137,7 +137,7 @@ import TokenWardenTestSupport
         #expect(
             found == [
                 "10-x.toml:12: rule \"revoke-unused-ci\", key \"overlp\": unknown key (valid keys here: name, match, when, action, deliver, "
-                    + "overlap, revoke_old, switch_over_deadline, notify, window); did you mean \"overlap\"?",
+                    + "overlap, revoke_old, switch_over_deadline, notify, window, approve, approval_expires); did you mean \"overlap\"?",
                 "10-x.toml:9: rule \"revoke-unused-ci\", key \"match.nmae\": unknown key (valid keys here: match.provider, match.name, "
                     + "match.owner, match.scope); did you mean \"match.name\"?",
                 "10-x.toml:8: rule \"revoke-unused-ci\", key \"match.provider\": no provider has id \"sailpoint-prd\" (configured: "

@@ -162,6 +162,59 @@ import TokenWardenCore
         if hold == .outsideWindow { #expect(decisions.first?.windowOpens != nil, "\(situation)") }
     }
 
+    @Test(
+        arguments: [
+            ("no approval asked yet", nil, nil, Decision.Hold.awaitingApproval),
+            ("pending", Approval.State.pending, nil, .awaitingApproval),
+            ("approved for these facts", .approved, nil, nil),
+            ("denied for these facts", .denied, nil, .denied),
+            ("approved for other facts", .approved, "other|facts", .awaitingApproval),
+            ("approved, but lapsed", .approved, "lapsed", .awaitingApproval),
+        ] as [(String, Approval.State?, String?, Decision.Hold?)])
+    func anApproveRuleWritesOnlyWithAnApprovalForTheSameFacts(
+        _ situation: String, state: Approval.State?, facts: String?, hold: Decision.Hold?
+    ) {
+        var rule = Self.rule("r", .revoke, [.ageOver(.days(30))])
+        rule.approve = true
+        let token = Self.token("awx")
+        let unapproved = PolicyEngine.evaluate(
+            tokens: [token], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now)
+        let key = unapproved.first?.approvalKey ?? ""
+        let approvals =
+            state.map { state in
+                [
+                    "awx/1": Approval(
+                        provider: "awx", tokenID: "1", rule: "r", action: .revoke, facts: facts == "other|facts" ? facts! : key, reason: "",
+                        state: state, requestedAt: Self.now - 60, expiresAt: facts == "lapsed" ? Self.now : Self.now + 60)
+                ]
+            } ?? [:]
+        let decisions = PolicyEngine.evaluate(
+            tokens: [token], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers), approvals: approvals,
+            now: Self.now)
+        #expect(decisions.first?.hold == hold, "\(situation)")
+        #expect(unapproved.first?.hold == .awaitingApproval)
+    }
+
+    @Test func aNoticeOfAnApproveRuleAndAPausedApprovedWriteAreNotAskedAgain() {
+        var rule = Self.rule("r", .revoke, [.ageOver(.days(30))])
+        rule.approve = true
+        let token = Self.token("awx")
+        let key =
+            PolicyEngine.evaluate(
+                tokens: [token], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now
+            ).first?.approvalKey ?? ""
+        let approved = Approval(
+            provider: "awx", tokenID: "1", rule: "r", action: .revoke, facts: key, reason: "", state: .approved, requestedAt: Self.now - 60,
+            expiresAt: Self.now + 60)
+        let pause = Pause(provider: nil, since: Self.now - 60, until: nil, reason: "freeze", by: "alice")
+        let decision = PolicyEngine.evaluate(
+            tokens: [token], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers), paused: [pause],
+            approvals: ["awx/1": approved], now: Self.now
+        ).first
+        #expect(decision?.hold == .paused, "approved, and still paused")
+        #expect(decision?.approvalKey == key, "the facts an approval binds to do not include the hold")
+    }
+
     @Test func aPauseEndsAtItsUntil() {
         let pause = Pause(provider: nil, since: Self.now - 60, until: Self.now + 60, reason: "x", by: "alice")
         #expect(pause.holds("awx", at: Self.now))

@@ -22,7 +22,7 @@ struct Exempt: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @OptionGroup var suspension: SuspensionOptions
+    @OptionGroup var suspension: TokenReasonOptions
 
     func run(_ context: CommandContext) async throws {
         let by = AdminIdentity.current(environment: context.environment)

@@ -113,6 +113,11 @@ struct Plan: ConfiguredCommand {
                     line += "  [held: \(decision.suspension?.description ?? "snoozed"); `tokenwarden unsnooze \(decision.token.reference)` ends it]"
                 case .paused?:
                     line += "  [held: writes are \(decision.pause?.description ?? "paused"); `tokenwarden resume` ends it]"
+                case .awaitingApproval?:
+                    line += "  [waits for approval: `tokenwarden approve \(decision.token.reference) --reason TEXT`]"
+                case .denied?:
+                    let who = decision.approval?.decidedBy.map { " by \($0)" } ?? ""
+                    line += "  [denied\(who): \(decision.approval?.decisionReason ?? "")]"
                 case .outsideWindow?:
                     let opens = decision.windowOpens.map { ", it opens \(ProviderTimestamp.format($0))" } ?? ""
                     line += "  [held: outside the rule's window\(opens)]"

@@ -28,7 +28,7 @@ struct Snooze: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @OptionGroup var suspension: SuspensionOptions
+    @OptionGroup var suspension: TokenReasonOptions
 
     @Option(help: ArgumentHelp("A day (YYYY-MM-DD), a time (RFC 3339) or a span from now (14d).", valueName: "date"))
     var until: String

@@ -24,6 +24,11 @@ public struct Decision: Sendable, Hashable {
         case paused
         /// The rule acts only inside its `window`, and it is closed now: held until the next opening.
         case outsideWindow = "outside-window"
+        /// The rule has `approve = true` and no person has approved this decision yet
+        /// (`tokenwarden approvals` lists it, `tokenwarden approve` lets it go ahead).
+        case awaitingApproval = "awaiting-approval"
+        /// A person refused this decision (`tokenwarden deny`): held while its facts stay the same.
+        case denied
     }
 
     public var token: Token
@@ -44,6 +49,8 @@ public struct Decision: Sendable, Hashable {
     public var pause: Pause?
     /// When the rule's window next opens, for an `outside-window` hold.
     public var windowOpens: Date?
+    /// The approval behind a `denied` hold, or the one that let it go ahead.
+    public var approval: Approval?
 
     public init(token: Token, action: RuleAction, rule: String, matchedRules: [String], reason: String, hold: Hold? = nil) {
         self.token = token

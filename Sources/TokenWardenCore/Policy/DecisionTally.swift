@@ -62,6 +62,8 @@ public struct DecisionTally: Sendable {
     private let colliding: Set<String>
     /// Indices of rules whose window is closed now: everything they decide is held.
     private let closed: Set<Int>
+    /// References of tokens with an approval given (`approve = true` rules hold every other write).
+    private let approved: Set<String>
     private var counts: [Int]
     private var firstOfRule: [Smallest]
     private var providers: [ProviderTally]
@@ -73,8 +75,9 @@ public struct DecisionTally: Sendable {
     public init(
         rules: [Rule], providers: [ProviderConfig], protected: Set<String>, signers: RotationSigners,
         colliding: Set<String> = [], suspended: Set<String> = [], paused: Set<String> = [], closedRules: Set<String> = [],
-        budget: ActionBudget, listing: Int
+        approved: Set<String> = [], budget: ActionBudget, listing: Int
     ) {
+        self.approved = approved
         self.rules = rules
         self.budget = budget
         self.signers = signers
@@ -137,7 +140,8 @@ public struct DecisionTally: Sendable {
             of: action, ownCredential: own, ownerCovered: covered, sharedDestination: colliding.contains(rules[rule].name),
             paused: providers[current].paused, kind: providers[current].kind)
         if hold == .ownerCredentialMissing || hold == .sharedDestination { rotationsForAPerson += 1 }
-        guard hold == nil else {
+        let awaiting = (hold == nil || hold == .paused) && rules[rule].approve && !approved.contains(key().reference)
+        guard hold == nil, !awaiting else {
             held += 1
             providers[current].held += 1
             return

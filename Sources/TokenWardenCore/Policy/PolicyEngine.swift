@@ -18,7 +18,7 @@ public enum PolicyEngine {
     public static func evaluate(
         tokens: [Token], rules: [Rule], providers: [ProviderConfig], protected: Set<String> = [],
         signers: RotationSigners, colliding: Set<String> = [], suspended: [String: Suspension] = [:], paused: [Pause] = [],
-        now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        approvals: [String: Approval] = [:], now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!
     ) -> [Decision] {
         // Windows are looked at once per rule, not per token: `now` is one moment.
         let closed = Set(rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
@@ -53,6 +53,12 @@ public enum PolicyEngine {
                     paused: pause != nil, kind: kind))
             decision.leadTime = leadTime(of: winner, for: token, now: now)
             decision.suspension = suspension
+            // A person's approval is asked only for what would otherwise go ahead (or wait for a pause).
+            if winner.approve, decision.action != .notify, decision.hold == nil || decision.hold == .paused {
+                let approval = approvals.isEmpty ? nil : approvals[token.reference]
+                if let held = Approval.hold(for: decision, approval: approval, at: now) { decision.hold = held }
+                if approval?.applies(to: decision, at: now) == true { decision.approval = approval }
+            }
             if decision.hold == .paused { decision.pause = pause }
             if decision.hold == .outsideWindow { decision.windowOpens = ActionWindow.nextOpening(of: winner.windows, after: now, in: timeZone) }
             decisions.append(decision)

@@ -23,6 +23,10 @@ public struct Rule: Sendable, Hashable {
     public var leadTimes: [TimeSpan] = []
     /// `window = ["Mon-Fri 09:00-16:00"]`: when the rule may act, in the host's time zone; none: always.
     public var windows: [ActionWindow] = []
+    /// `approve = true`: each revoke or rotation waits for a person's approval (`Approval`).
+    public var approve = false
+    /// `approval_expires`: how long an approval is asked for, and valid once given.
+    public var approvalExpires = Approval.defaultExpiry
 
     /// Applied when a rotate rule gives no `overlap`: consumers get an hour to pick up the new secret.
     public static let defaultOverlap = TimeSpan.hours(1)

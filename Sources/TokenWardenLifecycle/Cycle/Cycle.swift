@@ -32,7 +32,9 @@ public struct Cycle: Sendable {
         let polls = await ProviderPoller(store: store, now: now, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
         let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: now()) } }
         // A pause whose time ran out ends here, once, whichever cycle comes first.
-        let resumed = try store.takeExpiredPauses(at: now()).map(JournalEvent.resumed)
+        let resumed =
+            try store.takeExpiredPauses(at: now()).map(JournalEvent.resumed)
+            + store.takeExpiredApprovals(at: now()).map(JournalEvent.approvalExpired)
         let actuator = PolicyActuator(store: store, now: now, timeZone: timeZone)
         let rotations = try await actuator.resumeRotations(setup: setup)
         // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;

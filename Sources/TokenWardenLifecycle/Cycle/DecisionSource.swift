@@ -13,6 +13,7 @@ public struct DecisionSource: Sendable {
     let colliding: Set<String>
     let suspended: [String: Suspension]
     let paused: [Pause]
+    let approvals: [String: Approval]
     public let now: Date
     /// The host's time zone, for rule windows.
     let timeZone: TimeZone
@@ -37,13 +38,14 @@ public struct DecisionSource: Sendable {
         self.now = now
         self.timeZone = timeZone
         guard !evaluated.isEmpty else {
-            (signers, colliding, suspended, paused) = (RotationSigners(providers: [], identities: [:]), [], [:], [])
+            (signers, colliding, suspended, paused, approvals) = (RotationSigners(providers: [], identities: [:]), [], [:], [], [:])
             return
         }
         signers = try context.signers(store: store)
         colliding = Set(try context.sharedDestinations(store: store).keys)
         suspended = try store.suspensions(at: now)
         paused = try store.pauses(at: now)
+        approvals = try store.openApprovals(at: now)
     }
 
     /// The decisions about `tokens`; tokens of providers not decided on get none.
@@ -52,7 +54,8 @@ public struct DecisionSource: Sendable {
         guard !decided.isEmpty else { return [] }
         return PolicyEngine.evaluate(
             tokens: decided, rules: context.policies.rules, providers: context.configuration.providers, protected: context.protected,
-            signers: signers, colliding: colliding, suspended: suspended, paused: paused, now: now, timeZone: timeZone)
+            signers: signers, colliding: colliding, suspended: suspended, paused: paused, approvals: approvals, now: now,
+            timeZone: timeZone)
     }
 
     /// Every decision, a batch of tokens at a time.

@@ -84,6 +84,7 @@ public struct PolicyActuator: Sendable {
         var events: [JournalEvent] = []
         var audited: [AuditedAction] = []
         var noticed: [Decision] = []
+        var asking: [(Decision, JournalEvent)] = []
         let destinations = Dictionary(rules.map { ($0.name, $0.delivery?.destination ?? "its destination") }, uniquingKeysWith: { first, _ in first })
         for decision in fresh {
             guard let (how, limit) = pass.handling(of: decision).map({ ($0.how, $0.limit) }) else { continue }
@@ -97,6 +98,8 @@ public struct PolicyActuator: Sendable {
             events.append(report.event)
             audited.append(report.audit)
             if how == .notify { noticed.append(decision) }
+            // Report-only: what would be asked is reported, nobody is asked.
+            if decision.hold == .awaitingApproval && enforce { asking.append((decision, report.event)) }
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
         var digests = OutboxMessage.Digests(messages: [], unresolvedOwners: [])
@@ -105,6 +108,7 @@ public struct PolicyActuator: Sendable {
             digests = OutboxMessage.digests(noticed, escalating: remembered.escalating, to: recipients, at: now())
         }
         try store.recordActions(audited, queueing: digests.messages, gather: OutboxMessage.gather)
+        try requestApprovals(asking, rules: rules)
         if !digests.unresolvedOwners.isEmpty, let fallback = configuration.owners.fallback {
             events.append(.ownersUnresolved(digests.unresolvedOwners, fallback: fallback))
         }

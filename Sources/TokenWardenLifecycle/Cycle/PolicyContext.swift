@@ -106,12 +106,13 @@ public struct PolicyContext: Sendable {
         let colliding = Set(try sharedDestinations(store: store).keys)
         let suspended = try store.suspensions(at: now)
         let paused = try store.pauses(at: now)
+        let approvals = try store.openApprovals(at: now)
         let closed = Set(policies.rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
         let empty = DecisionTally(
             rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
             colliding: colliding, suspended: Set(suspended.keys),
             paused: Set(configuration.providers.map(\.id).filter { Pause.holding($0, in: paused, at: now) != nil }), closedRules: closed,
-            budget: budget, listing: listing)
+            approved: Set(approvals.values.filter { $0.state == .approved }.map(\.reference)), budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
@@ -132,7 +133,8 @@ public struct PolicyContext: Sendable {
         let listed = try store.tokens(keys: tally.listedKeys.map { ($0.provider, $0.id) })
         let decided = PolicyEngine.evaluate(
             tokens: listed, rules: policies.rules, providers: configuration.providers,
-            protected: protected, signers: signers, colliding: colliding, suspended: suspended, paused: paused, now: now, timeZone: timeZone)
+            protected: protected, signers: signers, colliding: colliding, suspended: suspended, paused: paused, approvals: approvals, now: now,
+            timeZone: timeZone)
         if let outline = tally.outline(decided) { return (outline, true) }
         let every = try decisions(store: store, now: now, timeZone: timeZone)
         return (PlanOutline(decisions: every, budget: budget, listing: listing), false)

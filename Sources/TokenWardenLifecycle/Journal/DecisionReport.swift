@@ -46,6 +46,21 @@ struct DecisionReport {
             let pause = decision.pause?.description ?? "paused"
             event = make(.heldByAdmin, .info, "not \(verb) \(named) (\(decision.reason)): writes are \(pause)")
             audit.error = "held: writes are " + pause
+        case .held where decision.hold == .awaitingApproval && !context.enforce:
+            event = make(
+                .wouldAct, .notice,
+                "would ask a person to approve that \(named) be \(verb): \(decision.reason) (report-only: [daemon] enforce = false)")
+        case .held where decision.hold == .awaitingApproval:
+            let command = "`tokenwarden approve \(token.reference) --reason TEXT`"
+            event = make(
+                .approvalRequested, .notice,
+                "\(named) waits for a person's approval to be \(verb) (\(decision.reason)): \(command) lets it go ahead, "
+                    + "`tokenwarden deny \(token.reference) --reason TEXT` refuses it")
+            audit.error = "held: waits for approval (rule \(decision.rule) has approve = true)"
+        case .held where decision.hold == .denied:
+            let denial = decision.approval.map { "denied by \($0.decidedBy ?? "?"): \($0.decisionReason ?? "")" } ?? "denied"
+            event = make(.heldByAdmin, .info, "not \(verb) \(named) (\(decision.reason)): \(denial)")
+            audit.error = "held: " + denial
         case .held where decision.hold == .outsideWindow:
             let what = decision.action == .notify ? "notified about" : verb
             let opens = decision.windowOpens.map { "; it opens \(ProviderTimestamp.format($0))" } ?? ""

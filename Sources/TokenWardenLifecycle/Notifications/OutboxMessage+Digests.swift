@@ -126,11 +126,16 @@ extension OutboxMessage {
     }
 
     public static func alerts(_ events: [JournalEvent], to notifiers: [String], at now: Date) -> [OutboxMessage] {
-        let alerting = events.filter(isAlert)
-        guard !alerting.isEmpty else { return [] }
+        tell(events.filter(isAlert), to: notifiers, at: now)
+    }
+
+    /// One message per notifier telling of `events` whatever their priority (an approval asked for,
+    /// a stalled switch-over), or none when there are none.
+    static func tell(_ events: [JournalEvent], to notifiers: [String], at now: Date) -> [OutboxMessage] {
+        guard !events.isEmpty else { return [] }
         return notifiers.map { notifier in
             let key = UUID().uuidString.lowercased()
-            let payload = NotificationPayload.alert(alerting, notifier: notifier, id: key, at: now)
+            let payload = NotificationPayload.alert(events, notifier: notifier, id: key, at: now)
             return OutboxMessage(notifier: notifier, idempotencyKey: key, subject: payload.summary, payload: payload.json(), queuedAt: now)
         }
     }

@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The token and the reason that `snooze` and `exempt` both take.
-struct SuspensionOptions: ParsableArguments {
+/// The token and the reason that `snooze`, `exempt`, `approve` and `deny` take.
+struct TokenReasonOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
     var token: String
 
-    @Option(help: ArgumentHelp("Why: kept in the audit trail and shown by tokens, show and plan.", valueName: "text"))
+    @Option(help: ArgumentHelp("Why: kept in the audit trail (`tokenwarden history TOKEN`).", valueName: "text"))
     var reason: String
 
     func validate() throws {

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenSimulator
+import TokenWardenTestSupport
+
+/// `tokenwarden approvals`, `approve` and `deny` as an admin runs them against a synced simulator.
+@Suite struct ApprovalCommandTests {
+    @Test func anAdminListsApprovesAndDeniesAndOnlyTheApprovedIsRevoked() async throws {
+        let (simulator, dir, config) = try await RevokeCommandTests().synced(selfTokenID: "999999")
+        try dir.write(
+            "sim/policies.d/20-approve.toml",
+            """
+            [[rule]]
+            name = "revoke-with-approval"
+            match.provider = "sim-awx"
+            when.age_over = "1d"
+            action = "revoke"
+            approve = true
+            notify.to = ["ops"]
+            """)
+        let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "enforce = false", with: "enforce = true")
+        try (text + "\n[[notifier]]\nid = \"ops\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let asked = try await BuiltProduct.run(["sync", "--config", config])
+        let listed = try await BuiltProduct.run(["approvals", "--config", config])
+        let json = try await BuiltProduct.run(["approvals", "--json", "--config", config])
+        let approve = try await BuiltProduct.run(["approve", "sim-awx/3", "--reason", "owner agreed", "--config", config])
+        let deny = try await BuiltProduct.run(["deny", "sim-awx/4", "--reason", "still in use", "--config", config])
+        // The rule runs on sim-awx only: a token of another provider has no approval to answer.
+        let tokens = try await BuiltProduct.run(["tokens", "--provider", "sim-synergy", "--json", "--config", config])
+        let other = try #require((try JSONSerialization.jsonObject(with: Data(tokens.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let nothing = try await BuiltProduct.run(["approve", "sim-synergy/\(other)", "--reason", "x", "--config", config])
+        _ = try await BuiltProduct.run(["sync", "--config", config])
+        let live = await simulator.provider(.awx).tokens.map(\.id)
+        let history = try await BuiltProduct.run(["history", "sim-awx/4", "--config", config])
+        await simulator.stop()
+
+        #expect(asked.stdout.contains("waits for a person's approval to be revoked"), "\(asked.stdout)")
+        #expect(listed.stdout.contains("sim-awx/3") && listed.stdout.contains("pending"), "\(listed.stdout)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.contains { $0["token"] as? String == "sim-awx/3" && $0["state"] as? String == "pending" && $0["decided_by"] is NSNull })
+        #expect(approve.status == 0 && approve.stdout.hasPrefix("approved the revoke of sim-awx/3"), "\(approve.stdout)\(approve.stderr)")
+        #expect(deny.status == 0 && deny.stdout.hasPrefix("denied the revoke of sim-awx/4"), "\(deny.stdout)\(deny.stderr)")
+        #expect(nothing.status == 1 && nothing.stderr.contains("no approval is asked for sim-synergy/"), "\(nothing.stderr)")
+        #expect(!live.contains("3"), "approved: revoked")
+        #expect(live.contains("4"), "denied: kept")
+        #expect(history.stdout.contains("deny (admin)") && history.stdout.contains("still in use"), "\(history.stdout)")
+    }
+}
