@@ -28,7 +28,7 @@ public struct TokenWarden: AsyncParsableCommand {
         subcommands: [
             Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
             History.self, Status.self, Outbox.self, Report.self, Snooze.self, Exempt.self, Unsnooze.self, Revoke.self, Rotate.self, Retry.self,
-            PauseWrites.self, ResumeWrites.self, Approvals.self, Approve.self, Deny.self, Backup.self,
+            PauseWrites.self, ResumeWrites.self, Approvals.self, Approve.self, Deny.self, ForecastCommand.self, Backup.self,
             Rehearse.self,
             Simulate.self,
             Manual.self, SimulatedSendmail.self,

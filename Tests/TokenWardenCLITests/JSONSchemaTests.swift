@@ -158,6 +158,7 @@ import TokenWardenTestSupport
                 provider: "sim-awx", tokenID: "2", rule: "r", action: .revoke, facts: "f", reason: "planted", requestedAt: Date(),
                 expiresAt: Date() + 3_600), validFor: .hours(1))
         outputs.append(("tokenwarden approvals --json", try await run(["approvals"])))
+        outputs.append(("tokenwarden forecast --json", try await run(["forecast", "--weeks", "52"])))
         outputs.append(("tokenwarden rehearse --json", try await run(["rehearse", "sim-awx"])))
         outputs.append(("tokenwarden backup --json", try await run(["backup", dir.subpath("copy.sqlite")])))
         let old = try #require(await simulator.provider(.awx).tokens.first { ($0.expiresAt ?? .distantFuture) > Date() && $0.id != "3" })

@@ -84,6 +84,38 @@ extension SubprocessSuites {
             #expect(counts.count == 2 && counts[0] > 20 && counts[1] > 30, "\(pixels.output)")
         }
 
+        /// The forecast chart: a bar per week with something due, stacked by provider; with nothing
+        /// due, an empty axis that says so, never no picture at all.
+        @Test func theForecastIsDrawnAsABarPerWeekAndAnEmptyAxisSaysNothingIsDue() async throws {
+            let setup = try await Self.setup()
+            let page = setup.dir.subpath("report.html")
+            #expect(try await setup.run("report", "--html", page).status == 0)
+            let html = try String(contentsOfFile: page, encoding: .utf8)
+            #expect(html.contains("aria-label=\"forecast: tokens expiring and revokes and rotations due per week\""))
+            // Expiries in 10, 40 and 80 days, one bar each in its week, as far as 12 weeks from this Monday reach
+            // (80 days does on a Monday, not on a Sunday); the 300-day one never does.
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = .current
+            let monday = try #require(calendar.dateInterval(of: .weekOfYear, for: Date())).start
+            let end = try #require(calendar.date(byAdding: .weekOfYear, value: 12, to: monday))
+            let inside = [10.0, 40, 80].filter { Date() + $0 * 86_400 < end }.count
+            #expect(inside >= 2)
+            #expect(html.components(separatedBy: "fill=\"#c0392b\"><title>week of ").count - 1 == inside, "\(html)")
+            #expect(!html.contains("nothing due in the next"))
+
+            let empty = try CLITests.Setup()
+            let store = try TokenStore.open(path: empty.database)
+            try store.registerProviders(
+                [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))], at: Date())
+            let blank = empty.dir.subpath("blank.html")
+            #expect(try await empty.run("report", "--html", blank).status == 0)
+            let text = try String(contentsOfFile: blank, encoding: .utf8)
+            #expect(text.contains("nothing due in the next 12 weeks"), "\(text)")
+            #expect(text.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.contains("role=\"img\""))
+            let (console, _) = try Self.load(blank)
+            #expect(console.isEmpty, "\(console)")
+        }
+
         /// Every decision of a small rule is listed, a cut is stated with its count, plurals agree.
         @Test func everyDecisionIsListedOrTheCutIsStatedWithItsCount() async throws {
             let setup = try await Self.setup()

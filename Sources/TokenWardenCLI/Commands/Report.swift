@@ -53,9 +53,10 @@ struct Report: ConfiguredCommand {
             staleAfter: Double(ReportPage.staleDays) * day, expiringWithin: Double(ReportPage.windowDays) * day,
             rotatedWithin: Double(ReportPage.windowDays) * day, timeline: Double(ReportPage.timelineDays) * day,
             markLimit: ReportPage.markLimit)
-        let page = ReportPage(
+        var page = ReportPage(
             report: report, outline: outline, rules: policies.rules, enforce: configuration.daemon.enforce, generatedAt: now,
             source: configuration.databasePath, listedPerRule: limit)
+        page.forecast = try policy.forecast(store: store, weeks: 12, now: now, listing: false).forecast
         let (text, path) = html.map { (page.html(), $0) } ?? (page.markdown(), markdown ?? "-")
         if path == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -16,6 +16,8 @@ public struct ReportPage: Sendable {
     public var source: String
     /// The most tokens listed under one rule; the page says when a rule has more.
     public var listedPerRule: Int
+    /// What comes due in the weeks ahead, drawn as a bar per week split by provider.
+    public var forecast: Forecast?
 
     /// The days the timeline covers, the stale span, the "expiring" and "rotated" windows.
     public static let timelineDays = 90
@@ -110,7 +112,7 @@ public struct ReportPage: Sendable {
             if count > entries.count { fields["cut"] = Self.cut(listed: entries.count, of: count, cap: listedPerRule) }
             return fields
         }
-        return [
+        return forecastContext().merging([
             "generated_at": ProviderTimestamp.format(generatedAt), "source": source,
             "mode": enforce ? "enforcing (enforce = true)" : "report-only (enforce = false)",
             "width": Self.number(Self.chartLeft + Self.chartWidth + 20), "height": Self.number(height), "axis_y": Self.number(height - 14),
@@ -119,90 +121,10 @@ public struct ReportPage: Sendable {
             "providers": report.byProvider.map { row($0, true) }, "owners": report.byOwner.map { row($0, false) },
             "rules": decided, "held_sentence": Self.held(outline.held), "timeline_days": Self.timelineDays, "stale_days": Self.staleDays,
             "window_days": Self.windowDays,
-        ]
+        ]) { _, own in own }
     }
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    static let htmlTemplate = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>tokenwarden inventory report</title>
-        <style>
-        body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 60em; }
-        table { border-collapse: collapse; margin: 1em 0; }
-        th, td { border: 1px solid #ccc; padding: .3em .7em; text-align: right; }
-        th:first-child, td:first-child { text-align: left; }
-        svg text { font-size: 12px; fill: #444; }
-        .lane { stroke: #ddd; }
-        .mark, .bar { fill: #c0392b; }
-        .held { color: #a04000; }
-        </style>
-        </head>
-        <body>
-        <h1>tokenwarden inventory report</h1>
-        <p>Generated {{generated_at}} from {{source}}; {{mode}}.</p>
-
-        <h2>Expiring in the next {{timeline_days}} days</h2>
-        {{#has_timeline}}
-        <svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{height}}" role="img" aria-label="expiry timeline">
-        {{#lanes}}
-        <line class="lane" x1="140" x2="860" y1="{{y}}" y2="{{y}}"></line>
-        <text x="4" y="{{label_y}}">{{provider}}</text>
-        {{/lanes}}
-        {{#ticks}}
-        <text x="{{x}}" y="{{axis_y}}" text-anchor="middle">{{label}}</text>
-        {{/ticks}}
-        {{#marks}}
-        <circle class="mark" cx="{{x}}" cy="{{y}}" r="4"><title>{{title}}</title></circle>
-        {{/marks}}
-        {{#bars}}
-        <rect class="bar" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
-        {{/bars}}
-        </svg>
-        {{#aggregated}}<p>Too many tokens to draw one by one: one bar per provider and day, its height the count.</p>{{/aggregated}}
-        {{/has_timeline}}
-        {{^has_timeline}}<p>No token expires in the next {{timeline_days}} days.</p>{{/has_timeline}}
-
-        <h2>By provider</h2>
-        <table>
-        <tr><th>provider</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th>
-        <th>rotated ({{window_days}}d)</th><th>held decisions</th></tr>
-        {{#providers}}
-        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td>
-        <td>{{held}}</td></tr>
-        {{/providers}}
-        </table>
-
-        <h2>By owner</h2>
-        <table>
-        <tr><th>owner</th><th>live tokens</th><th>never used</th><th>stale ({{stale_days}}d)</th><th>expiring ({{window_days}}d)</th>
-        <th>rotated ({{window_days}}d)</th></tr>
-        {{#owners}}
-        <tr><td>{{key}}</td><td>{{tokens}}</td><td>{{never_used}}</td><td>{{stale}}</td><td>{{expiring}}</td><td>{{rotated}}</td></tr>
-        {{/owners}}
-        </table>
-        <p>Never used and stale are counted only at providers that report last use.</p>
-
-        <h2>Policy decisions</h2>
-        {{#rules}}
-        <h3>{{name}} ({{action}}): {{count}}</h3>
-        <ul>
-        {{#entries}}
-        <li><code>{{reference}}</code> “{{token_name}}”: {{reason}}{{#held}} <span class="held">[held: {{held}}]</span>{{/held}}</li>
-        {{/entries}}
-        {{#cut}}<li>{{cut}}</li>{{/cut}}
-        </ul>
-        {{/rules}}
-        {{^rules}}<p>No policy rules.</p>{{/rules}}
-        <p>{{held_sentence}}</p>
-        </body>
-        </html>
-
-        """
 
     // MARK: - Markdown
 
