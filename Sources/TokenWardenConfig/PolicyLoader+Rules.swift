@@ -70,6 +70,8 @@ extension PolicyLoader {
         if expires != nil, !approve { reader.report("approval_expires", "only applies with approve = true") }
         if let expires, expires.seconds < 3_600 {
             reader.report("approval_expires", "must be at least 1h: a person needs time to answer")
+        } else if let expires, expires.seconds > 90 * 86_400 {
+            reader.report("approval_expires", "must be at most 90d: an answer that old no longer speaks for today's token")
         }
         return (approve, expires ?? Approval.defaultExpiry)
     }

@@ -42,16 +42,25 @@ extension TokenStore {
         }
     }
 
-    /// Approves or denies the open approval of a token (`state` `.approved` or `.denied`): an
-    /// approval is then valid for as long as the rule said, from now. Returns it, or nil when none
-    /// is open. Audited with who and why.
+    /// The open approval of a token, if any.
+    public func openApproval(provider: String, tokenID: String, at now: Date) throws -> Approval? {
+        try writer.read { db in
+            guard try db.tableExists("approval") else { return nil }
+            return try Self.open(db, at: now, provider: provider, tokenID: tokenID).last
+        }
+    }
+
+    /// Approves or denies the open approval of a token (`state` `.approved` or `.denied`), the one
+    /// with `id` when given (the one the admin was shown): an approval is then valid for as long as
+    /// the rule said, from now. Returns it, or nil when it is no longer open. Audited with who and why.
     public func decideApproval(
-        provider: String, tokenID: String, _ state: Approval.State, by: String, byUID: UInt32?, reason: String, at now: Date
+        provider: String, tokenID: String, id: Int64? = nil, _ state: Approval.State, by: String, byUID: UInt32?, reason: String, at now: Date
     ) throws -> Approval? {
         try writer.write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: Self.openSQL + " AND provider_id = ? AND token_id = ?", arguments: [now.millisecondsSince1970, provider, tokenID])
+                    db, sql: Self.openSQL + " AND provider_id = ? AND token_id = ? AND (? IS NULL OR id = ?) ORDER BY id DESC",
+                    arguments: [now.millisecondsSince1970, provider, tokenID, id, id])
             else { return nil }
             let expires = now.addingTimeInterval(TimeInterval(row["valid_seconds"] as Int64))
             try db.execute(
@@ -101,10 +110,12 @@ extension TokenStore {
     }
 
     private static func approval(_ row: Row) -> Approval {
-        Approval(
+        var approval = Approval(
             provider: row["provider_id"], tokenID: row["token_id"], rule: row["rule"], action: RuleAction(rawValue: row["action"]) ?? .revoke,
             facts: row["facts"], reason: row["reason"], state: Approval.State(rawValue: row["state"]) ?? .pending,
             requestedAt: Date(millisecondsSince1970: row["requested_at"]), expiresAt: Date(millisecondsSince1970: row["expires_at"]),
             decidedBy: row["decided_by"], decisionReason: row["decision_reason"])
+        approval.id = row["id"]
+        return approval
     }
 }

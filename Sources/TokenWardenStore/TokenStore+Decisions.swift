@@ -59,6 +59,8 @@ extension TokenStore {
                 FROM temp.decision_stage AS now
                 LEFT JOIN reported_decision AS before ON before.provider_id = now.provider_id AND before.token_id = now.token_id
                 WHERE now.stage = ? AND (before.facts IS NULL OR before.facts <> now.facts)
+                  AND NOT (now.keep_prefix IS NOT NULL AND before.facts IS NOT NULL
+                           AND substr(before.facts, 1, length(now.keep_prefix)) = now.keep_prefix)
                 """
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + changed, arguments: [stage.id]) ?? 0
             let first = try Row.fetchAll(
@@ -115,16 +117,19 @@ extension TokenStore {
             sql: """
                 CREATE TEMP TABLE IF NOT EXISTS decision_stage (
                   stage INTEGER NOT NULL, provider_id TEXT NOT NULL, token_id TEXT NOT NULL, facts TEXT NOT NULL,
-                  notice_expires_at INTEGER, notice_stage INTEGER, PRIMARY KEY (stage, provider_id, token_id)) WITHOUT ROWID
+                  notice_expires_at INTEGER, notice_stage INTEGER, keep_prefix TEXT,
+                  PRIMARY KEY (stage, provider_id, token_id)) WITHOUT ROWID
                 """)
     }
 
     private static func stageInsert(_ db: Database) throws -> Statement {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO temp.decision_stage VALUES (?, ?, ?, ?, ?, ?)")
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO temp.decision_stage VALUES (?, ?, ?, ?, ?, ?, ?)")
     }
 
     private static func insert(_ memo: DecisionMemo, into stage: DecisionStage, using statement: Statement) throws {
-        try statement.execute(arguments: [stage.id, memo.provider, memo.tokenID, memo.facts, memo.notice?.expiresAt, memo.notice?.stage])
+        try statement.execute(arguments: [
+            stage.id, memo.provider, memo.tokenID, memo.facts, memo.notice?.expiresAt, memo.notice?.stage, memo.keepIfRemembered,
+        ])
     }
 
     /// `provider/id` → (provider, id); provider ids never contain "/" (the config refuses it), token ids may.

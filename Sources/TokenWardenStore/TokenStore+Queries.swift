@@ -20,6 +20,40 @@ extension TokenStore {
         try writer.read { db in try Self.forEachBatch(db, matching: query, at: now, batchSize: batchSize, body) }
     }
 
+    /// The live tokens (active or expired) with a fact in one of `windows`, batch by batch, in no
+    /// order: what a forecast reads (1M tokens in the store, decoding all of them took 3.8 s of a
+    /// 5.6 s `report --html`, `make bench`).
+    public func forEachBatch(in windows: [Forecast.Window], batchSize: Int = 1_000, _ body: ([Token]) throws -> Void) throws {
+        guard !windows.isEmpty else { return }
+        var alternatives: [String] = []
+        var arguments: StatementArguments = []
+        for window in windows {
+            let column =
+                switch window.fact {
+                case .created: "created_at"
+                case .expires: "expires_at"
+                case .usedOrCreated: "COALESCE(last_used_at, created_at)"
+                }
+            alternatives.append("(\(column) >= ? AND \(column) < ?)")
+            arguments += [window.from.clampedMilliseconds, window.until.clampedMilliseconds]
+        }
+        try writer.read { db in
+            let records = try TokenRecord.fetchCursor(
+                db, sql: "SELECT * FROM token WHERE state IN ('active', 'expired') AND (\(alternatives.joined(separator: " OR ")))",
+                arguments: arguments)
+            var batch: [Token] = []
+            batch.reserveCapacity(batchSize)
+            while let record = try records.next() {
+                batch.append(record.token)
+                if batch.count == batchSize {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
     /// `forEachBatch` on a connection already held (a write transaction's, see `stageDecisions`).
     static func forEachBatch(_ db: Database, matching query: TokenQuery, at now: Date, batchSize: Int, _ body: ([Token]) throws -> Void) throws {
         let (condition, arguments) = Self.condition(of: query, at: now)

@@ -23,6 +23,7 @@ import TokenWardenTestSupport
         let pause = try await BuiltProduct.run(
             ["pause", "--provider", "sim-awx", "--until", "2d", "--reason", "CHG-2211 freeze", "--config", config])
         let typo = try await BuiltProduct.run(["pause", "--provider", "sim-awz", "--reason", "x", "--config", config])
+        let forever = try await BuiltProduct.run(["pause", "--until", "99999999999999999s", "--reason", "x", "--config", config])
         let sync = try await BuiltProduct.run(["sync", "--config", config])
         let deletesWhilePaused = await simulator.provider(.awx).deleteRequests
         let plan = try await BuiltProduct.run(["plan", "--config", config])
@@ -37,6 +38,7 @@ import TokenWardenTestSupport
 
         #expect(pause.status == 0, "\(pause.stderr)")
         #expect(pause.stdout.hasPrefix("paused writes to provider sim-awx until "), "\(pause.stdout)")
+        #expect(forever.status == 2 && forever.stderr.contains("more than 100 years away"), "\(forever.stderr)")
         #expect(typo.status == 2 && typo.stderr.contains("did you mean \"sim-awx\"?"), "\(typo.stderr)")
         #expect(sync.stdout.contains("writes are paused since"), "\(sync.stdout)")
         #expect(deletesWhilePaused == 0, "nothing revoked at the paused provider")

@@ -315,3 +315,21 @@ extension PolicyLoader {
         return policies
     }
 }
+
+/// `approve` and `approval_expires`: where they apply, and their bounds, each located.
+@Suite struct ApprovalKeysTests {
+    @Test(
+        arguments: [
+            ("action = \"notify\"\napprove = true", "approve\": applies to action = \"revoke\" and \"rotate\""),
+            ("action = \"revoke\"\napproval_expires = \"2d\"", "approval_expires\": only applies with approve = true"),
+            ("action = \"revoke\"\napprove = true\napproval_expires = \"30m\"", "must be at least 1h"),
+            ("action = \"revoke\"\napprove = true\napproval_expires = \"200000000000d\"", "must be at most 90d"),
+            ("action = \"revoke\"\napprove = \"yes\"", "true or false (without quotes)"),
+        ])
+    func aMisplacedOrUnboundedApprovalKeyIsRefused(_ keys: String, _ says: String) throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("10.toml", "[[rule]]\nname = \"r\"\nwhen.age_over = \"30d\"\n\(keys)\n")
+        let problems = PolicyLoader().read(directory: dir.path, providers: PolicyLoaderTests.providers).problems.map(\.description)
+        #expect(problems.contains { $0.contains(says) && $0.contains("10.toml:") }, "\(problems)")
+    }
+}

@@ -215,6 +215,25 @@ import TokenWardenCore
         #expect(decision?.approvalKey == key, "the facts an approval binds to do not include the hold")
     }
 
+    @Test func anApprovalKeyTellsApartWhatProviderTextCouldBlurAndAnEditedRule() {
+        var rule = Self.rule("r", .rotate, [.ageOver(.days(30))])
+        rule.approve = true
+        func key(_ name: String, owner: String?, scopes: [String] = [], rule: Rule) -> String {
+            var token = Self.token("awx", name: name)
+            token.owner = owner
+            token.scopes = scopes
+            return PolicyEngine.evaluate(
+                tokens: [token], rules: [rule], providers: Self.providers, signers: .everyOwner(of: Self.providers), now: Self.now
+            ).first?.approvalKey ?? ""
+        }
+        #expect(key("a|b", owner: "c", rule: rule) != key("a", owner: "b|c", rule: rule))
+        #expect(key("a", owner: "c", rule: rule) != key("a", owner: "c", scopes: ["admin"], rule: rule))
+        var moved = rule
+        moved.delivery = .file(path: "/elsewhere")
+        #expect(key("a", owner: "c", rule: rule) != key("a", owner: "c", rule: moved), "an edited rule needs a new approval")
+        #expect(key("a", owner: "c", rule: rule) == key("a", owner: "c", rule: rule))
+    }
+
     @Test func aPauseEndsAtItsUntil() {
         let pause = Pause(provider: nil, since: Self.now - 60, until: Self.now + 60, reason: "x", by: "alice")
         #expect(pause.holds("awx", at: Self.now))

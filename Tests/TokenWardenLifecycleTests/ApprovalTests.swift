@@ -95,4 +95,35 @@ import TokenWardenTestSupport
             #expect(try harness.store.outbox(states: [.pending]).isEmpty)
         }
     }
+
+    @Test func aDecisionReportedBeforeEnforcementIsAskedForOnceEnforcementIsOn() async throws {
+        try await Self.with { harness in
+            var reporting = harness
+            reporting.configuration.daemon.enforce = false
+            #expect(try await reporting.cycle().events.map(\.kind) == [.wouldAct])
+            // Enforcement on: the remembered decision is unchanged, yet nobody was asked: asked now.
+            let asked = try await harness.cycle().events
+            #expect(asked.map(\.kind) == [.approvalRequested], "\(asked.map(\.message))")
+            #expect(try harness.store.openApprovals(at: harness.clock.now)["sim-awx/1"]?.state == .pending)
+            #expect(try await harness.cycle().events.isEmpty)
+        }
+    }
+
+    @Test func aDenialOrAPauseGivenWhileTheCycleRanStopsItsWrite() async throws {
+        try await Self.with { harness in
+            _ = try await harness.cycle()
+            _ = try Self.answer(harness, .approved)
+            let setup = CycleSetup(
+                configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
+            let decision = try #require(
+                try setup.context.decisions(store: harness.store, now: harness.clock.now, timeZone: TimeZone(identifier: "UTC")!).first)
+            let actuator = PolicyActuator(store: harness.store, now: { harness.clock.now })
+            let rule = setup.context.policies.rules.first
+            #expect(try actuator.changedSinceDecided(decision, rule: rule) == nil, "approved, not paused: it goes ahead")
+            _ = try Self.answer(harness, .denied)
+            #expect(try actuator.changedSinceDecided(decision, rule: rule) == "its approval was denied while the cycle ran")
+            try harness.store.pause(Pause(provider: nil, since: harness.clock.now, until: nil, reason: "freeze", by: "alice"))
+            #expect(try actuator.changedSinceDecided(decision, rule: rule)?.hasPrefix("writes were paused while the cycle ran") == true)
+        }
+    }
 }

@@ -111,4 +111,24 @@ import TokenWardenTestSupport
             #expect(await harness.simulator.provider(.awx).writes == 1)
         }
     }
+
+    @Test func aNoticeSentInOneWindowIsNotSentAgainAtTheNextOpening() async throws {
+        let policy = """
+            [[rule]]
+            name = "warn"
+            when.expires_within = "30d"
+            action = "notify"
+            window = ["Mon-Sun 05:00-06:00"]
+            """
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: [LifecycleHarness.token("3", "deploy", createdDaysAgo: 350)]], policy: policy
+        ) { harness async throws in
+            Self.advance(harness, toHour: 5)
+            #expect(try await harness.cycle().events.map(\.kind) == [.tokenNotified])
+            harness.clock.advance(by: 3 * 3_600)
+            #expect(try await harness.cycle().events.isEmpty, "closed: the notice sent stays remembered")
+            Self.advance(harness, toHour: 5)
+            #expect(try await harness.cycle().events.isEmpty, "the next opening does not send it again")
+        }
+    }
 }

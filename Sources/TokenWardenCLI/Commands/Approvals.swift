@@ -45,7 +45,7 @@ struct Approvals: ConfiguredCommand {
                 time.human.instant(approval.requestedAt), time.human.instant(approval.expiresAt), approval.reason,
             ])
         }
-        print(table.render().terminalSafe)
+        print(table.render())
         let waiting = open.filter { $0.state == .pending }.count
         if waiting > 0 { print("\n`tokenwarden approve TOKEN --reason TEXT` lets one go ahead; `tokenwarden deny TOKEN --reason TEXT` refuses it") }
     }
@@ -59,23 +59,37 @@ struct Approvals: ConfiguredCommand {
         ])
     }
 
-    /// `approve` and `deny`: the answer to the open approval of the token, audited and journaled.
-    static func answer(_ state: Approval.State, options: TokenReasonOptions, context: CommandContext) throws {
+    /// `approve` and `deny`: the answer to the open approval of the token, the one shown to the
+    /// admin (asked on a terminal, unless --yes) and matching --rule and --action; audited and journaled.
+    static func answer(_ state: Approval.State, options: AnswerOptions, context: CommandContext) throws {
         let by = AdminIdentity.current(environment: context.environment)
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(options.token)
-        guard
-            let approval = try store.decideApproval(
-                provider: target.provider, tokenID: target.id, state, by: by.description, byUID: by.uid, reason: options.reason, at: Date())
-        else {
+        guard let open = try store.openApproval(provider: target.provider, tokenID: target.id, at: Date()) else {
             throw Refusal(
                 "no approval is asked for \(target.reference) (`tokenwarden approvals` lists those open; a rule with approve = true asks "
                     + "at the cycle that decides)")
         }
+        let asked = "the \(open.action.rawValue) of \(target.reference) \"\(target.name)\" by rule \(open.rule) (\(open.reason))"
+        if let rule = options.rule, rule != open.rule {
+            throw Refusal("the open approval of \(target.reference) is \(asked), not one by rule \(rule); `tokenwarden approvals` shows it")
+        }
+        if let action = options.action, action != open.action.rawValue {
+            throw Refusal("the open approval of \(target.reference) is \(asked), not a \(action); `tokenwarden approvals` shows it")
+        }
+        let verb = state == .approved ? "approve" : "deny"
+        guard try Confirmation.ask("\(verb.capitalized) \(asked)?", yes: options.yes, verb: verb) else { throw Refusal("not answered") }
+        guard
+            let approval = try store.decideApproval(
+                provider: target.provider, tokenID: target.id, id: open.id, state, by: by.description, byUID: by.uid,
+                reason: options.reason, at: Date())
+        else {
+            throw Refusal("the approval of \(target.reference) changed while you were asked; `tokenwarden approvals` shows the one open now")
+        }
         CommandJournal.record([.approvalDecided(approval, token: target)])
-        let verb = state == .approved ? "approved" : "denied"
+        let done = state == .approved ? "approved" : "denied"
         let next = state == .approved ? "; the next cycle acts (or `tokenwarden sync`), until \(ProviderTimestamp.format(approval.expiresAt))" : ""
-        print("\(verb) the \(approval.action.rawValue) of \(target.reference) \"\(target.name)\" by rule \(approval.rule)\(next)".terminalSafe)
+        print("\(done) \(asked)\(next)".terminalSafe)
     }
 }

@@ -20,7 +20,7 @@ struct Approve: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @OptionGroup var answer: TokenReasonOptions
+    @OptionGroup var answer: AnswerOptions
 
     func run(_ context: CommandContext) async throws {
         try Approvals.answer(.approved, options: answer, context: context)

@@ -18,7 +18,7 @@ struct Deny: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @OptionGroup var answer: TokenReasonOptions
+    @OptionGroup var answer: AnswerOptions
 
     func run(_ context: CommandContext) async throws {
         try Approvals.answer(.denied, options: answer, context: context)

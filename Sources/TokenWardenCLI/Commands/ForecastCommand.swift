@@ -44,7 +44,7 @@ struct ForecastCommand: ConfiguredCommand {
         let policy = PolicyContext(configuration: configuration, policies: policies, environment: context.environment)
         let (forecast, pileUps) = try policy.forecast(store: store, weeks: weeks, now: Date())
         if json { return try JSONOutput.print(ForecastJSON(forecast, pileUps: pileUps)) }
-        print(Self.render(forecast, pileUps: pileUps).terminalSafe)
+        print(Self.render(forecast, pileUps: pileUps))
     }
 
     /// A table of weeks with counts by provider, then the pile-ups.

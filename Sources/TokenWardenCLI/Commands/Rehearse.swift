@@ -71,6 +71,7 @@ struct Rehearse: ConfiguredCommand {
             signer = try ProviderDrivers.make(for: config, credential: credential, http: http)
         }
         let store = try configuration.openStore()
+        try SuspensionOverride.warnIfPaused(config.id, in: store, doing: "rehearsal (a probe token is created and revoked)", at: Date())
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
         let now = Date()

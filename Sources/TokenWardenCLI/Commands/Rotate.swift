@@ -138,6 +138,7 @@ struct Rotate: ConfiguredCommand {
         let configuration = try context.configuration()
         let store = try configuration.openStore()
         let target = try store.resolve(token)
+        try SuspensionOverride.warnIfPaused(target, in: store, verb: "rotate --finish", at: Date())
         guard let waiting = try store.unfinishedRotations().first(where: { $0.reference == target.reference && $0.state == .delivered }),
             let provider = configuration.provider(id: target.provider)
         else {

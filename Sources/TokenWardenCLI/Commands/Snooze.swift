@@ -60,6 +60,10 @@ struct Snooze: ConfiguredCommand {
             throw ValidationError("--until \"\(text)\" is not a day (2026-12-24), a time (2026-12-24T09:00:00Z) or a span (14d)")
         }
         guard date > now else { throw ValidationError("--until \(ProviderTimestamp.format(date)) is not in the future") }
+        // Beyond year 9999 no timestamp can be stored or printed.
+        guard date.timeIntervalSince(now) <= 100 * 365.25 * 86_400 else {
+            throw ValidationError("--until \"\(text)\" is more than 100 years away; give a nearer day")
+        }
         return date
     }
 }

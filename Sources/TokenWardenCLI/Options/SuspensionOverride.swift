@@ -40,8 +40,13 @@ struct SuspensionOverride: ParsableArguments {
     /// Says so when writes to `target`'s provider are paused: a pause holds policy, and an admin's
     /// own revoke or rotate goes ahead, but not without a word.
     static func warnIfPaused(_ target: Token, in store: TokenStore, verb: String, at now: Date) throws {
-        guard let pause = Pause.holding(target.provider, in: try store.pauses(at: now), at: now) else { return }
-        StandardError.warning("writes to \(pause.scope) are \(pause.description); this manual \(verb) of \(target.reference) goes ahead")
+        try warnIfPaused(target.provider, in: store, doing: "manual \(verb) of \(target.reference)", at: now)
+    }
+
+    /// The same for any write an admin starts at `provider` (`doing`: "rehearsal", …).
+    static func warnIfPaused(_ provider: String, in store: TokenStore, doing: String, at now: Date) throws {
+        guard let pause = Pause.holding(provider, in: try store.pauses(at: now), at: now) else { return }
+        StandardError.warning("writes to \(pause.scope) are \(pause.description); this \(doing) goes ahead")
     }
 
     /// " (it is snoozed until …: the override is recorded)" for the confirmation question.

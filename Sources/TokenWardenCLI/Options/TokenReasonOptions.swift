@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The token and the reason that `snooze`, `exempt`, `approve` and `deny` take.
+/// The token and the reason that `snooze` and `exempt` take.
 struct TokenReasonOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("PROVIDER/ID or a unique token name.", valueName: "token"))
     var token: String

@@ -10,6 +10,8 @@ public struct Approval: Sendable, Hashable {
         case pending, approved, denied
     }
 
+    /// The store's id of this request (nil until stored): an answer names the request it was shown.
+    public var id: Int64?
     public var provider: String
     public var tokenID: String
     public var rule: String

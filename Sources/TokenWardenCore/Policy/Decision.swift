@@ -51,6 +51,8 @@ public struct Decision: Sendable, Hashable {
     public var windowOpens: Date?
     /// The approval behind a `denied` hold, or the one that let it go ahead.
     public var approval: Approval?
+    /// For a rule with `approve = true`: the rule as configured, which its approvals are bound to.
+    public var ruleFingerprint: String?
 
     public init(token: Token, action: RuleAction, rule: String, matchedRules: [String], reason: String, hold: Hold? = nil) {
         self.token = token

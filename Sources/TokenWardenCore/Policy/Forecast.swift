@@ -125,6 +125,41 @@ public struct Forecast: Sendable {
         }
     }
 
+    /// A fact of a token and the span in which it must fall for a token to bring anything into the
+    /// horizon: the store reads only such tokens (on a million, most bring nothing).
+    public struct Window: Sendable, Hashable {
+        public enum Fact: Sendable, Hashable {
+            case created, expires
+            /// The last use, else the creation (how `when.unused_for` counts).
+            case usedOrCreated
+        }
+
+        public var fact: Fact
+        public var from: Date
+        public var until: Date
+    }
+
+    /// The windows a token's facts must fall in for it to expire in the horizon or for one of
+    /// `rules` to come due there: a rule comes due when its last trigger starts to hold, so that
+    /// trigger's start falls in the horizon. A superset: `add` decides.
+    public func windows(rules: [Rule]) -> [Window] {
+        var windows = [Window(fact: .expires, from: now, until: end)]
+        for rule in rules {
+            for span in rule.leadTimes {
+                windows.append(Window(fact: .expires, from: now + span.timeInterval, until: end + span.timeInterval))
+            }
+            for trigger in rule.triggers {
+                switch trigger {
+                case .expiresWithin(let span): windows.append(Window(fact: .expires, from: now + span.timeInterval, until: end + span.timeInterval))
+                case .expired: break  // the expiry window above
+                case .unusedFor(let span): windows.append(Window(fact: .usedOrCreated, from: now - span.timeInterval, until: end - span.timeInterval))
+                case .ageOver(let span): windows.append(Window(fact: .created, from: now - span.timeInterval - 1, until: end - span.timeInterval))
+                }
+            }
+        }
+        return Array(Set(windows))
+    }
+
     /// When `rule` comes due for `token` after `now`, if it does: the first moment all its triggers
     /// hold, when that is later than `now` (a rule that holds already is due now). A notify rule with
     /// several lead times comes due at each.

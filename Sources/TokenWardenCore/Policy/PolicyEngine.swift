@@ -22,6 +22,8 @@ public enum PolicyEngine {
     ) -> [Decision] {
         // Windows are looked at once per rule, not per token: `now` is one moment.
         let closed = Set(rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
+        // What approvals of each `approve` rule are bound to: the rule as configured, so an edit lapses them.
+        let fingerprints = rules.map { $0.approve ? $0.approvalFingerprint : nil }
         let kinds = Dictionary(providers.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // The rules each provider runs: one lookup per token, not one per rule.
         let rulesOf = rulesByProvider(rules, providers: providers)
@@ -54,6 +56,7 @@ public enum PolicyEngine {
             decision.leadTime = leadTime(of: winner, for: token, now: now)
             decision.suspension = suspension
             // A person's approval is asked only for what would otherwise go ahead (or wait for a pause).
+            decision.ruleFingerprint = fingerprints[won]
             if winner.approve, decision.action != .notify, decision.hold == nil || decision.hold == .paused {
                 let approval = approvals.isEmpty ? nil : approvals[token.reference]
                 if let held = Approval.hold(for: decision, approval: approval, at: now) { decision.hold = held }

@@ -44,6 +44,18 @@ public struct Rule: Sendable, Hashable {
         self.overlap = overlap
     }
 
+    /// What this rule's approvals are bound to besides the token: what it does and when, written out
+    /// field by field (never by reflection: a `Set` would print in another order in each process).
+    public var approvalFingerprint: String {
+        var deadline = "-"
+        if case .whenSuccessorUsed(let span) = switchOver { deadline = span.description }
+        let fields = [
+            action.rawValue, triggers.map(\.description).joined(separator: ","), delivery?.description ?? "-", overlap?.description ?? "-",
+            switchOver.key, deadline, windows.map(\.description).joined(separator: ","),
+        ]
+        return fields.joined(separator: "\u{1F}")
+    }
+
     /// Everything a provider must offer for this rule to be evaluated and carried out there.
     public var requiredCapabilities: ProviderCapabilities {
         triggers.reduce(action.requiredCapabilities) { $0.union($1.requiredCapabilities) }

@@ -37,9 +37,10 @@ public struct Cycle: Sendable {
             + store.takeExpiredApprovals(at: now()).map(JournalEvent.approvalExpired)
         let actuator = PolicyActuator(store: store, now: now, timeZone: timeZone)
         let rotations = try await actuator.resumeRotations(setup: setup)
-        // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight;
-        // a provider that fails now is tried again next cycle.
-        for (provider, driver) in setup.writable {
+        // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight
+        // (not while paused); a provider that fails now is tried again next cycle.
+        let paused = try store.pauses(at: now())
+        for (provider, driver) in setup.writable where Pause.holding(provider, in: paused, at: now()) == nil {
             try? await Rehearsal.sweep(provider: provider, driver: driver, store: store, settles: setup.createSettles, now: now())
         }
         let decisions = try setup.context.decisionSource(store: store, providers: setup.providerIDs, now: now(), timeZone: timeZone)

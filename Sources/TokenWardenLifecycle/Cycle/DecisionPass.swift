@@ -31,11 +31,19 @@ struct DecisionPass {
     /// Rule → the first tokens it selects that share one destination (enough to name five others).
     private(set) var sharing: [String: [String]] = [:]
     private(set) var digest: DecisionDigest
+    /// The open approvals, by reference (`DecisionSource.approvals`).
+    let approvals: [String: Approval]
+    /// Decisions held for an approval nobody was asked for yet (with these facts), when enforcing:
+    /// at most `askedPerCycle`, the rest the next cycles. Found here, over every decision, not only
+    /// the ones reported this cycle: a decision reported before enforcement was on is asked for too.
+    private(set) var asking: [Decision] = []
+    static let askedPerCycle = 100
 
     init(
         enforce: Bool, budget: ActionBudget, rotating: Set<String>, failedAt: [String: Date], gaveUp: Set<String> = [], now: Date,
-        selecting: Bool
+        selecting: Bool, approvals: [String: Approval] = [:]
     ) {
+        self.approvals = approvals
         self.enforce = enforce
         self.rotating = rotating
         self.failedAt = failedAt
@@ -54,6 +62,11 @@ struct DecisionPass {
             guard !rotating.contains(reference) else { continue }
             if decision.hold == .sharedDestination, sharing[decision.rule, default: []].count < 7 {
                 sharing[decision.rule, default: []].append(reference)
+            }
+            if enforce, decision.hold == .awaitingApproval, asking.count < Self.askedPerCycle,
+                approvals[reference].map({ $0.state != .pending || !$0.applies(to: decision, at: now) }) ?? true
+            {
+                asking.append(decision)
             }
             if let how = plainHandling(of: decision) {
                 memos.append(memo(decision, how))
@@ -114,7 +127,13 @@ struct DecisionPass {
         if how == .notify, let expires = decision.token.expiresAt, let stage = decision.noticeStage(at: now) {
             notice = RememberedDecisions.Notice(expiresAt: expires.millisecondsSince1970, stage: stage)
         }
+        // Held outside its window: what was remembered of the same decision (a notice sent in the
+        // last window) stays, so each opening does not send it again; a decision new to the store
+        // is remembered as held, and reported once.
+        var unheld = decision
+        unheld.hold = nil
         return DecisionMemo(
-            provider: decision.token.provider, tokenID: decision.token.id, facts: decision.factsKey + "|" + how.rawValue, notice: notice)
+            provider: decision.token.provider, tokenID: decision.token.id, facts: decision.factsKey + "|" + how.rawValue, notice: notice,
+            keepIfRemembered: decision.hold == .outsideWindow ? unheld.factsKey + "|" : nil)
     }
 }

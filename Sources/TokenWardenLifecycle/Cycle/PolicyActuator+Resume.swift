@@ -20,8 +20,9 @@ extension PolicyActuator {
         defer { withExtendedLifetime(lock) {} }
         var events: [JournalEvent] = []
         let gaveUp = try store.gaveUpWrites()
-        let paused = try store.pauses(at: now())
         for record in unfinished {
+            // Read for each: a pause given while earlier rotations were carried applies to the rest.
+            let paused = try store.pauses(at: now())
             guard let driver = drivers[record.provider] else { continue }
             // Left for a person until `tokenwarden retry`: nothing is tried, nothing repeated in the journal.
             if gaveUp[record.reference] != nil { continue }

@@ -65,7 +65,7 @@ public struct PolicyActuator: Sendable {
         let gaveUp = try store.gaveUpWrites()
         var pass = DecisionPass(
             enforce: enforce, budget: budget, rotating: rotating, failedAt: failedAt, gaveUp: Set(gaveUp.keys), now: now(),
-            selecting: configuration.metrics.isEnabled)
+            selecting: configuration.metrics.isEnabled, approvals: source.approvals)
         // With no rule on these providers nothing is read, and what was remembered of them is forgotten.
         let stage =
             try source.query.map { query in try store.stageDecisions(over: query, at: source.now) { tokens in pass.take(source.decide(tokens)) } }
@@ -84,7 +84,6 @@ public struct PolicyActuator: Sendable {
         var events: [JournalEvent] = []
         var audited: [AuditedAction] = []
         var noticed: [Decision] = []
-        var asking: [(Decision, JournalEvent)] = []
         let destinations = Dictionary(rules.map { ($0.name, $0.delivery?.destination ?? "its destination") }, uniquingKeysWith: { first, _ in first })
         for decision in fresh {
             guard let (how, limit) = pass.handling(of: decision).map({ ($0.how, $0.limit) }) else { continue }
@@ -98,8 +97,6 @@ public struct PolicyActuator: Sendable {
             events.append(report.event)
             audited.append(report.audit)
             if how == .notify { noticed.append(decision) }
-            // Report-only: what would be asked is reported, nobody is asked.
-            if decision.hold == .awaitingApproval && enforce { asking.append((decision, report.event)) }
         }
         // Messages to people are queued with the audit records, in one transaction (see `OutboxDispatcher`).
         var digests = OutboxMessage.Digests(messages: [], unresolvedOwners: [])
@@ -108,7 +105,7 @@ public struct PolicyActuator: Sendable {
             digests = OutboxMessage.digests(noticed, escalating: remembered.escalating, to: recipients, at: now())
         }
         try store.recordActions(audited, queueing: digests.messages, gather: OutboxMessage.gather)
-        try requestApprovals(asking, rules: rules)
+        events += try requestApprovals(pass.asking, rules: rules, reported: Set(fresh.map(\.token.reference)))
         if !digests.unresolvedOwners.isEmpty, let fallback = configuration.owners.fallback {
             events.append(.ownersUnresolved(digests.unresolvedOwners, fallback: fallback))
         }
@@ -139,6 +136,14 @@ public struct PolicyActuator: Sendable {
                         provider: token.provider, tokenID: token.id, occurredAt: now(), rule: decision.rule,
                         action: decision.action, mode: .enforce, outcome: .failed, reason: decision.reason, error: reason))
                 events.append(.cannotWrite(decision, because: reason))
+                continue
+            }
+            // A pause or a denial given while this cycle ran holds what it decided before.
+            if let change = try changedSinceDecided(decision, rule: rules[decision.rule]) {
+                events.append(
+                    JournalEvent(
+                        .heldByAdmin, .info, "not \(JournalEvent.verb(decision.action)) \(token.reference) \"\(token.name)\" this cycle: \(change)",
+                        token: token, rule: decision.rule, action: decision.action))
                 continue
             }
             switch decision.action {

@@ -12,7 +12,7 @@ extension PolicyContext {
         store: TokenStore, weeks: Int, now: Date, timeZone: TimeZone = .current, listing: Bool = true
     ) throws -> (forecast: Forecast, pileUps: [Forecast.PileUp]) {
         var forecast = Forecast(weeks: weeks, now: now, timeZone: timeZone, listing: listing)
-        try store.forEachBatch(matching: DecisionSource.live, at: now) { tokens in
+        try store.forEachBatch(in: forecast.windows(rules: policies.rules)) { tokens in
             forecast.add(tokens, rules: policies.rules, providers: configuration.providers, protected: protected)
         }
         forecast.sort()

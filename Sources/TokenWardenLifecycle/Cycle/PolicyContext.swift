@@ -107,12 +107,19 @@ public struct PolicyContext: Sendable {
         let suspended = try store.suspensions(at: now)
         let paused = try store.pauses(at: now)
         let approvals = try store.openApprovals(at: now)
+        // The counting pass sees no facts: it is given the tokens whose approval the engine finds
+        // still speaks for them (few: the approved ones are decided here).
+        let approved = PolicyEngine.evaluate(
+            tokens: try store.tokens(references: approvals.values.filter { $0.state == .approved }.map(\.reference)), rules: policies.rules,
+            providers: configuration.providers, protected: protected, signers: signers, colliding: colliding, suspended: suspended,
+            paused: paused, approvals: approvals, now: now, timeZone: timeZone
+        ).filter { $0.approval?.state == .approved }.map(\.token.reference)
         let closed = Set(policies.rules.filter { !ActionWindow.isOpen($0.windows, at: now, in: timeZone) }.map(\.name))
         let empty = DecisionTally(
             rules: policies.rules, providers: configuration.providers, protected: protected, signers: signers,
             colliding: colliding, suspended: Set(suspended.keys),
             paused: Set(configuration.providers.map(\.id).filter { Pause.holding($0, in: paused, at: now) != nil }), closedRules: closed,
-            approved: Set(approvals.values.filter { $0.state == .approved }.map(\.reference)), budget: budget, listing: listing)
+            approved: Set(approved), budget: budget, listing: listing)
         let selections = PolicyEngine.selections(rules: policies.rules, providers: configuration.providers, now: now)
         // One slice of the table per core, each read on its own connection (1M tokens on 2 cores:
         // about 0.6 of the time of one pass); the tallies are merged.
