@@ -58,6 +58,7 @@ public struct JournalEvent: Sendable, Hashable {
         case approvalRequested = "approval-requested"
         case approvalDecided = "approval-decided"
         case approvalExpired = "approval-expired"
+        case ownCredentialExpiring = "own-credential-expiring"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -111,6 +112,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .approvalRequested: "29268604c130488fb7ccc95e7ef0d17a"
             case .approvalDecided: "385dee80c28e442fa82eb9ff5bd161c4"
             case .approvalExpired: "1c25a851158447cc875e10f367f222bb"
+            case .ownCredentialExpiring: "619822b03ffc44de9339aa32a21c0294"
             }
         }
     }

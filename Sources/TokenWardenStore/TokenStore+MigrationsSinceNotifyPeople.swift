@@ -210,5 +210,15 @@ extension TokenStore {
             }
             try db.execute(sql: "CREATE INDEX approval_open ON approval (provider_id, token_id) WHERE state IN ('pending', 'approved', 'denied')")
         }
+        migrator.registerMigration("recordOwnCredentialWarnings") { db in
+            // The last expiry warning about tokenwarden's own credential at each provider.
+            try db.create(table: "own_credential_warning") { t in
+                t.primaryKey("provider_id", .text)
+                t.column("token_id", .text).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.column("stage_seconds", .integer).notNull()
+                t.column("warned_at", .integer).notNull()
+            }
+        }
     }
 }

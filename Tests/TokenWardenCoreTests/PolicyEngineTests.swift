@@ -252,3 +252,17 @@ import TokenWardenCore
         #expect(decisions.map(\.token.reference) == ["awx/9", "sp/1", "sp/2"])
     }
 }
+
+/// When tokenwarden's own credential draws a warning: 30, 7 and 1 days before expiry, and expired.
+@Suite struct OwnCredentialWatchTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(
+        arguments: [
+            (40.0, nil), (30.0, 30 as Int64?), (20, 30), (7, 7), (6.9, 7), (1, 1), (0.5, 1), (0, 0), (-3, 0),
+        ] as [(Double, Int64?)])
+    func theShortestThresholdCrossedIsTheStage(daysLeft: Double, stageDays: Int64?) {
+        let stage = OwnCredentialWatch.stage(expiresAt: Self.now + daysLeft * 86_400, now: Self.now)
+        #expect(stage?.seconds == stageDays.map { $0 * 86_400 })
+    }
+}

@@ -105,4 +105,17 @@ import TokenWardenCore
     func attention(_ situation: String, report: StatusReport, expected: [String]) {
         #expect(report.attention(now: Self.now) == expected, "\(situation)")
     }
+
+    @Test(
+        arguments: [
+            (8.0 * 86_400, [String]()),
+            (3 * 86_400, ["awx: tokenwarden's own credential awx/42 expires in 3d: replace it (README \"Its own credential\")"]),
+            (-2 * 86_400, ["awx: tokenwarden's own credential awx/42 expired 2d ago: replace it (README \"Its own credential\")"]),
+        ] as [(TimeInterval, [String])])
+    func itsOwnCredentialNeedsAttentionFromAWeekBeforeItExpires(left: TimeInterval, expected: [String]) {
+        var awx = Self.provider()
+        awx.ownCredential = "awx/42"
+        awx.ownCredentialExpiresAt = Self.now + left
+        #expect(StatusReport(service: Self.running, providers: [awx]).attention(now: Self.now) == expected)
+    }
 }

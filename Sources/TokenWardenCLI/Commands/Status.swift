@@ -90,6 +90,12 @@ struct Status: ConfiguredCommand {
             return report
         }
         report.providers = providers(of: configuration, health: (try? store.providerHealth()) ?? [], service: service)
+        let own = PolicyContext.ownTokenIDs(of: configuration).ids
+        for index in report.providers.indices {
+            guard let id = own[report.providers[index].id] else { continue }
+            report.providers[index].ownCredential = "\(report.providers[index].id)/\(id)"
+            report.providers[index].ownCredentialExpiresAt = (try? store.token(provider: report.providers[index].id, id: id))??.expiresAt
+        }
         report.gaveUp = ((try? store.gaveUpWrites().values.sorted { $0.reference < $1.reference }) ?? []).map {
             StatusReport.GaveUp(token: $0.reference, failures: $0.failures, lastError: $0.lastError, since: $0.gaveUpAt ?? $0.lastFailedAt)
         }
@@ -178,6 +184,11 @@ struct Status: ConfiguredCommand {
             ])
         }
         lines.append(table.render())
+        for provider in report.providers {
+            guard let own = provider.ownCredential else { continue }
+            let expiry = provider.ownCredentialExpiresAt.map { "expires \(time.day($0, relativeTo: now))" }
+            lines.append("own credential of \(provider.id): \(own), \(expiry ?? "expiry not known (not in the inventory, or it has none)")")
+        }
         lines.append("")
         if report.rotations.isEmpty {
             lines.append("rotations in progress: none")

@@ -50,7 +50,8 @@ struct StatusJSON: Encodable {
                 "id": .string(provider.id), "poll_interval_seconds": .number(Double(provider.pollInterval.seconds)),
                 "last_poll_at": .instant(provider.lastPollAt), "succeeded": .bool(provider.succeeded), "error": .string(provider.error),
                 "tokens": .number(provider.tokens.map(Double.init)), "consecutive_failures": .number(Double(provider.consecutiveFailures)),
-                "next_poll_at": .instant(provider.nextPollAt),
+                "next_poll_at": .instant(provider.nextPollAt), "own_credential": .string(provider.ownCredential),
+                "own_credential_expires_at": .instant(provider.ownCredentialExpiresAt),
             ])
         }
 

@@ -32,6 +32,9 @@ public struct StatusReport: Sendable, Hashable {
         public var tokens: Int?
         public var consecutiveFailures: Int
         public var nextPollAt: Date?
+        /// tokenwarden's own credential there (`provider/id`), when known, and its expiry.
+        public var ownCredential: String?
+        public var ownCredentialExpiresAt: Date?
 
         public init(
             id: String, pollInterval: TimeSpan, lastPollAt: Date? = nil, succeeded: Bool? = nil, error: String? = nil,
@@ -160,6 +163,15 @@ public struct StatusReport: Sendable, Hashable {
                     )
                 }
             }
+        }
+        for provider in providers {
+            guard let own = provider.ownCredential, let expires = provider.ownCredentialExpiresAt,
+                expires.timeIntervalSince(now) <= 7 * 86_400
+            else { continue }
+            let when =
+                expires <= now
+                ? "expired \(Self.age(now.timeIntervalSince(expires))) ago" : "expires in \(Self.age(expires.timeIntervalSince(now)))"
+            found.append("\(provider.id): tokenwarden's own credential \(own) \(when): replace it (README \"Its own credential\")")
         }
         for rotation in rotations where rotation.stalled {
             found.append("the switch-over of \(rotation.token) stalled: \(rotation.failure ?? "its new token is not used")")

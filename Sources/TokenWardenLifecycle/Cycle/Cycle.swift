@@ -30,7 +30,9 @@ public struct Cycle: Sendable {
         let setup = setup.scoped(to: providers)
         let configuration = setup.configuration
         let polls = await ProviderPoller(store: store, now: now, alertAfterFailing: configuration.daemon.alertAfterFailing).pollAll(setup.drivers)
-        let failing = polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: now()) } }
+        let failing =
+            polls.compactMap { poll in poll.failingTooLongSince.map { JournalEvent.providerFailing(poll, since: $0, now: now()) } }
+            + (try ownCredentialWarnings(setup))
         // A pause whose time ran out ends here, once, whichever cycle comes first.
         let resumed =
             try store.takeExpiredPauses(at: now()).map(JournalEvent.resumed)

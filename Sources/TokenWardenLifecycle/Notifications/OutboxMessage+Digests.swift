@@ -104,7 +104,9 @@ extension OutboxMessage {
     /// failing for longer than `[daemon] alert_after_failing`, a cycle that stopped). One failed
     /// poll is not (`provider-failing` is), nor a provider whose credential did not load (`validate` says so).
     public static func isAlert(_ event: JournalEvent) -> Bool {
-        event.priority >= .error && event.kind != .pollFailed && event.kind != .providerUnusable
+        // tokenwarden's own credential expiring is told at each threshold, the first one a warning.
+        if event.kind == .ownCredentialExpiring { return true }
+        return event.priority >= .error && event.kind != .pollFailed && event.kind != .providerUnusable
     }
 
     /// One alert per notifier of `[daemon] alert_to` for the events that need an admin, if any.
