@@ -5,14 +5,6 @@ import TokenWardenCore
 /// Pauses (`tokenwarden pause`, `resume`): each row one pause, ended by a resume or by its time
 /// running out, with who set and ended it and why. The pause table is its own audit trail.
 extension TokenStore {
-    /// A pause that ended: by whom (nil: its `until` passed) and why.
-    public struct EndedPause: Sendable, Hashable {
-        public var pause: Pause
-        public var endedAt: Date
-        public var by: String?
-        public var reason: String
-    }
-
     /// Pauses writes for `pause.provider` (every provider when nil); a pause of the same scope still
     /// in effect is replaced (ended, with the new one's words) and returned.
     @discardableResult
@@ -51,8 +43,20 @@ extension TokenStore {
         }
     }
 
+    /// The pause that ended last, with who ended it and why: what `status` tells after a resume.
+    public func lastEndedPause() throws -> Pause.Ended? {
+        try writer.read { db in
+            guard try db.tableExists("pause"),
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM pause WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC LIMIT 1")
+            else { return nil }
+            return Pause.Ended(
+                pause: Self.pause(row), endedAt: Date(millisecondsSince1970: row["ended_at"]), by: row["ended_by"],
+                reason: row["end_reason"] ?? "")
+        }
+    }
+
     /// Ends the pauses whose `until` has passed by `now`, once: what the journal says resumed by itself.
-    public func takeExpiredPauses(at now: Date) throws -> [EndedPause] {
+    public func takeExpiredPauses(at now: Date) throws -> [Pause.Ended] {
         try writer.write { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM pause WHERE ended_at IS NULL AND until_at IS NOT NULL AND until_at <= ? ORDER BY id",
@@ -61,7 +65,7 @@ extension TokenStore {
                 let pause = Self.pause(row)
                 let until = pause.until ?? now
                 try Self.end(db, id: row["id"], at: until, by: nil, uid: nil, reason: "its time ran out")
-                return EndedPause(pause: pause, endedAt: until, by: nil, reason: "its time ran out")
+                return Pause.Ended(pause: pause, endedAt: until, by: nil, reason: "its time ran out")
             }
         }
     }

@@ -33,6 +33,7 @@ import TokenWardenTestSupport
         let resume = try await BuiltProduct.run(["resume", "--reason", "freeze over", "--config", config])
         let again = try await BuiltProduct.run(["resume", "--reason", "twice", "--config", config])
         _ = try await BuiltProduct.run(["sync", "--config", config])
+        let afterResume = try await BuiltProduct.run(["status", "--config", config])
         let deletesAfter = await simulator.provider(.awx).deleteRequests
         await simulator.stop()
 
@@ -42,7 +43,9 @@ import TokenWardenTestSupport
         #expect(typo.status == 2 && typo.stderr.contains("did you mean \"sim-awx\"?"), "\(typo.stderr)")
         #expect(sync.stdout.contains("writes are paused since"), "\(sync.stdout)")
         #expect(deletesWhilePaused == 0, "nothing revoked at the paused provider")
-        #expect(plan.stdout.contains("[held: writes are paused since") && plan.stdout.contains("`tokenwarden resume` ends it"), "\(plan.stdout)")
+        #expect(
+            plan.stdout.contains("[held: writes are paused since") && plan.stdout.contains("`tokenwarden resume --reason TEXT` ends it")
+                && plan.stdout.contains("PAUSED: writes to provider sim-awx"), "\(plan.stdout)")
         #expect(statusText.stdout.contains("PAUSED: writes to provider sim-awx since "), "\(statusText.stdout)")
         #expect(statusText.stdout.contains(": CHG-2211 freeze (polling and notices go on)"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -54,6 +57,8 @@ import TokenWardenTestSupport
         #expect(resume.status == 0 && resume.stdout.hasPrefix("resumed writes to provider sim-awx"), "\(resume.stdout)\(resume.stderr)")
         #expect(again.status == 1 && again.stderr.contains("no pause of any provider to end"), "\(again.stderr)")
         #expect(deletesAfter > 0, "resumed, the next sync revokes")
+        #expect(afterResume.stdout.contains("last pause: writes to provider sim-awx paused since "), "\(afterResume.stdout)")
+        #expect(afterResume.stdout.contains(": freeze over"))
     }
 
     @Test func aBadWindowIsRefusedWithItsFileAndLine() async throws {

@@ -102,3 +102,14 @@ import TokenWardenCore
         #expect(forecast.pileUps { _ in 3 }.isEmpty)
     }
 }
+
+extension ForecastTests {
+    @Test func aRuleWithAWindowComesDueAtItsNextOpening() throws {
+        var rule = Self.rule("old", .revoke, [.ageOver(.days(90))])
+        // Due Wednesday 2027-01-20 08:00 UTC; the rule acts on Saturdays only.
+        rule.windows = [try ActionWindow(parsing: "Sat 09:00-10:00")]
+        let forecast = Self.forecast([Self.token("1", created: -85)], [rule])
+        let action = try #require(forecast.weeks.flatMap(\.actions).first)
+        #expect(action.due == (try ProviderTimestamp.parse("2027-01-23T09:00:00Z").date))
+    }
+}

@@ -126,4 +126,16 @@ import TokenWardenTestSupport
             #expect(try actuator.changedSinceDecided(decision, rule: rule)?.hasPrefix("writes were paused while the cycle ran") == true)
         }
     }
+
+    @Test func aCyclesRequestsGoToEachNotifierInOneMessage() async throws {
+        let tokens = (1...3).map { LifecycleHarness.token(String($0), "ci-\($0)", createdDaysAgo: 400) }
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true) { harness async throws in
+            var harness = harness
+            harness.configuration.notifiers = [Notifier(id: "ops", channel: .command(argv: ["/bin/true"]))]
+            #expect(try await harness.cycle().events.filter { $0.kind == .approvalRequested }.count == 3)
+            let told = try harness.store.outbox(states: [.pending])
+            #expect(told.count == 1, "one message, not one per token")
+            #expect(["sim-awx/1", "sim-awx/2", "sim-awx/3"].allSatisfy { told.first?.payload.contains($0) == true })
+        }
+    }
 }

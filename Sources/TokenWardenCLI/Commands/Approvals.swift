@@ -34,7 +34,12 @@ struct Approvals: ConfiguredCommand {
     func run(_ context: CommandContext) async throws {
         let (configuration, _) = try context.configurationForReading()
         let store = try configuration.openInventory()
-        let open = try store.openApprovals(at: Date()).values.sorted { ($0.requestedAt, $0.reference) < ($1.requestedAt, $1.reference) }
+        // An approval whose token is revoked or gone was carried out (or made moot): not open any more.
+        let open = try store.openApprovals(at: Date()).values
+            .filter { approval in
+                try store.token(provider: approval.provider, id: approval.tokenID).map { $0.state == .active || $0.state == .expired } ?? false
+            }
+            .sorted { ($0.requestedAt, $0.reference) < ($1.requestedAt, $1.reference) }
         if json { return try JSONOutput.print(open.map(Self.fields)) }
         guard !open.isEmpty else { return print("no approvals are open") }
         var table = TextTable("TOKEN", "ACTION", "RULE", "STATE", "ASKED", "UNTIL", "WHY")
@@ -79,7 +84,9 @@ struct Approvals: ConfiguredCommand {
             throw Refusal("the open approval of \(target.reference) is \(asked), not a \(action); `tokenwarden approvals` shows it")
         }
         let verb = state == .approved ? "approve" : "deny"
-        guard try Confirmation.ask("\(verb.capitalized) \(asked)?", yes: options.yes, verb: verb) else { throw Refusal("not answered") }
+        // A second answer replaces the first: said, not done in silence.
+        let earlier = open.decidedBy.map { " It was \(open.state.rawValue) by \($0): \(open.decisionReason ?? ""); this answer replaces that." } ?? ""
+        guard try Confirmation.ask("\(verb.capitalized) \(asked)?\(earlier)", yes: options.yes, verb: verb) else { throw Refusal("not answered") }
         guard
             let approval = try store.decideApproval(
                 provider: target.provider, tokenID: target.id, id: open.id, state, by: by.description, byUID: by.uid,
@@ -88,8 +95,17 @@ struct Approvals: ConfiguredCommand {
             throw Refusal("the approval of \(target.reference) changed while you were asked; `tokenwarden approvals` shows the one open now")
         }
         CommandJournal.record([.approvalDecided(approval, token: target)])
+        if !earlier.isEmpty {
+            StandardError.note("\(target.reference): the earlier answer (\(open.state.rawValue) by \(open.decidedBy ?? "?")) is replaced")
+        }
+        let pause = Pause.holding(target.provider, in: try store.pauses(at: Date()), at: Date())
         let done = state == .approved ? "approved" : "denied"
-        let next = state == .approved ? "; the next cycle acts (or `tokenwarden sync`), until \(ProviderTimestamp.format(approval.expiresAt))" : ""
+        let valid = "valid until \(ProviderTimestamp.format(approval.expiresAt))"
+        let next =
+            state != .approved
+            ? ""
+            : pause.map { "; writes to \($0.scope) are \($0.description): it waits for `tokenwarden resume` (\(valid))" }
+                ?? "; the next cycle acts (or `tokenwarden sync`), \(valid)"
         print("\(done) \(asked)\(next)".terminalSafe)
     }
 }

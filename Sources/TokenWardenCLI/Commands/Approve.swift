@@ -7,8 +7,10 @@ struct Approve: ConfiguredCommand {
         commandName: "approve",
         abstract: "Let a revoke or rotation that waits for approval go ahead.",
         discussion: """
-            TOKEN is PROVIDER/ID or a token name that is unique in the inventory; `tokenwarden \
-            approvals` lists what waits. The approval holds for the facts it was given for, for the \
+            TOKEN is PROVIDER/ID (a token name is not taken: names are the provider's text); \
+            `tokenwarden approvals` lists what waits. The request answered is shown and asked \
+            about (--yes skips the question; --rule and --action make sure it is the one you \
+            mean). The approval holds for the facts it was given for, for the \
             rule's approval_expires (default 7d): the daemon's next cycle carries the action out, \
             within the blast-radius limit, a window and a pause as always. Who approved (SUDO_USER \
             and uid) and why go into the audit trail.

@@ -81,6 +81,9 @@ struct Plan: ConfiguredCommand {
                         + "report this as a bug"
                 )
             }
+            for pause in try store.pauses(at: Date()) {
+                print("PAUSED: writes to \(pause.scope) \(pause.description); what it holds is marked below\n".terminalSafe)
+            }
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
             if let waiting = Self.switchOvers(store) { print("\n" + waiting) }
         }
@@ -112,7 +115,7 @@ struct Plan: ConfiguredCommand {
                 case .snoozed?, .exempt?:
                     line += "  [held: \(decision.suspension?.description ?? "snoozed"); `tokenwarden unsnooze \(decision.token.reference)` ends it]"
                 case .paused?:
-                    line += "  [held: writes are \(decision.pause?.description ?? "paused"); `tokenwarden resume` ends it]"
+                    line += "  [held: writes are \(decision.pause?.description ?? "paused"); `tokenwarden resume --reason TEXT` ends it]"
                 case .awaitingApproval?:
                     line += "  [waits for approval: `tokenwarden approve \(decision.token.reference) --reason TEXT`]"
                 case .denied?:

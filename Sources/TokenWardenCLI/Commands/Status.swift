@@ -118,6 +118,7 @@ struct Status: ConfiguredCommand {
             report.policyProblem = "\(error)"
         }
         report.pauses = (try? store.pauses(at: now)) ?? []
+        if report.pauses.isEmpty { report.lastPause = try? store.lastEndedPause() }
         if let loads = try? store.configLoads() {
             report.configLoadedAt = loads.loadedAt
             report.reloadRefusedAt = loads.refusedAt
@@ -167,6 +168,11 @@ struct Status: ConfiguredCommand {
             lines.append(
                 "PAUSED: writes to \(pause.scope) since \(time.instant(pause.since)) by \(pause.by)\(until): \(pause.reason) "
                     + "(polling and notices go on)")
+        }
+        if let last = report.lastPause {
+            lines.append(
+                "last pause: writes to \(last.pause.scope) \(last.pause.description); ended \(time.instant(last.endedAt))"
+                    + (last.by.map { " by \($0)" } ?? "") + ": \(last.reason)")
         }
         lines.append("")
         var table = TextTable("PROVIDER", "LAST POLL", "RESULT", "TOKENS", "FAILURES", "NEXT POLL")

@@ -11,6 +11,7 @@ struct StatusJSON: Encodable {
 
     enum Keys: String, CodingKey {
         case healthy, attention, service, providers, rehearsals, rotations, held, database, configuration, paused
+        case lastPause = "last_pause"
         case gaveUp = "gave_up"
         case rotationsForAPerson = "rotations_for_a_person"
     }
@@ -25,6 +26,13 @@ struct StatusJSON: Encodable {
         try container.encode(report.rehearsals, forKey: .rehearsals)
         try container.encode(report.rotations.map(Fields.rotation), forKey: .rotations)
         try container.encode(report.pauses.map(Fields.pause), forKey: .paused)
+        try container.encode(
+            report.lastPause.map { last in
+                JSONFields([
+                    "pause": .object(Fields.pause(last.pause)), "ended_at": .instant(last.endedAt), "ended_by": .string(last.by),
+                    "end_reason": .string(last.reason),
+                ])
+            }, forKey: .lastPause)
         try container.encode(report.held, forKey: .held)
         try container.encode(report.rotationsForAPerson, forKey: .rotationsForAPerson)
         try container.encode(

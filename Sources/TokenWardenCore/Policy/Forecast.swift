@@ -102,7 +102,12 @@ public struct Forecast: Sendable {
             var notices: [Due] = []
             for ruleIndex in rulesOf[token.provider] ?? [] where rules[ruleIndex].match.matches(token) {
                 let rule = rules[ruleIndex]
-                for due in Self.dues(of: rule, for: token, kind: kind, after: now) where due < end {
+                for moment in Self.dues(of: rule, for: token, kind: kind, after: now) {
+                    // A rule with a window acts at its next opening.
+                    let due =
+                        ActionWindow.isOpen(rule.windows, at: moment, in: calendar.timeZone)
+                        ? moment : ActionWindow.nextOpening(of: rule.windows, after: moment, in: calendar.timeZone) ?? moment
+                    guard due < end else { continue }
                     let entry = Due(
                         provider: token.provider, reference: token.reference, name: token.name, rule: rule.name, action: rule.action, due: due)
                     if rule.action == .notify {

@@ -40,6 +40,18 @@ public struct Pause: Sendable, Hashable {
             + ": \(reason)"
     }
 
+    /// A pause that ended: when, by whom (nil: its `until` passed) and why.
+    public struct Ended: Sendable, Hashable {
+        public var pause: Pause
+        public var endedAt: Date
+        public var by: String?
+        public var reason: String
+
+        public init(pause: Pause, endedAt: Date, by: String?, reason: String) {
+            (self.pause, self.endedAt, self.by, self.reason) = (pause, endedAt, by, reason)
+        }
+    }
+
     /// "every provider" or "provider awx-main".
     public var scope: String { provider.map { "provider \($0)" } ?? "every provider" }
 }

@@ -93,6 +93,8 @@ public struct StatusReport: Sendable, Hashable {
     public var rehearsals: [String: String] = [:]
     /// The admins' pauses in effect (`tokenwarden pause`).
     public var pauses: [Pause] = []
+    /// The pause that ended last, when none is in effect: who ended it, when and why.
+    public var lastPause: Pause.Ended?
     public var rotations: [Rotation]
     /// Revokes and rotations policy holds back (`plan` lists them), and of those the rotations that
     /// wait for a person to add a credential or narrow a rule.

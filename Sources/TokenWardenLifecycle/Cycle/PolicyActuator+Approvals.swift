@@ -14,6 +14,7 @@ extension PolicyActuator {
         guard !decisions.isEmpty else { return [] }
         let byName = Dictionary(rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var events: [JournalEvent] = []
+        var told: [String: [JournalEvent]] = [:]
         for decision in decisions {
             guard let rule = byName[decision.rule] else { continue }
             let token = decision.token
@@ -25,9 +26,12 @@ extension PolicyActuator {
                 decision, .held, DecisionReport.Context(destination: "", enforce: true, now: now())
             ).event
             // Approvals are asked of the notifiers named, not of owners: whoever may approve is an admin.
-            let notifiers = rule.notifyTo.filter { $0 != "owner" }
-            if !notifiers.isEmpty { try store.queue(OutboxMessage.tell([event], to: notifiers, at: now())) }
+            for notifier in rule.notifyTo where notifier != "owner" { told[notifier, default: []].append(event) }
             if !reported.contains(token.reference) { events.append(event) }
+        }
+        // One message per notifier for the cycle's requests, not one per token.
+        for (notifier, asked) in told.sorted(by: { $0.key < $1.key }) {
+            try store.queue(OutboxMessage.tell(asked, to: [notifier], at: now()))
         }
         return events
     }

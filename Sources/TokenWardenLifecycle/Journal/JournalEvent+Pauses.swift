@@ -22,7 +22,7 @@ extension JournalEvent {
     }
 
     /// resumed: a pause's `until` passed.
-    static func resumed(_ ended: TokenStore.EndedPause) -> JournalEvent {
+    static func resumed(_ ended: Pause.Ended) -> JournalEvent {
         JournalEvent(
             .resumed, .notice,
             "writes to \(ended.pause.scope) resumed at \(ProviderTimestamp.format(ended.endedAt)): \(ended.reason) "
