@@ -22,6 +22,7 @@ import TokenWardenTestSupport
         let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "enforce = false", with: "enforce = true")
         try (text + "\n[[notifier]]\nid = \"ops\"\nkind = \"command\"\ncommand = [\"/bin/true\"]\n").write(
             toFile: config, atomically: true, encoding: .utf8)
+        let validate = try await BuiltProduct.run(["validate", "--config", config])
         let asked = try await BuiltProduct.run(["sync", "--config", config])
         let listed = try await BuiltProduct.run(["approvals", "--config", config])
         let json = try await BuiltProduct.run(["approvals", "--json", "--config", config])
@@ -38,6 +39,9 @@ import TokenWardenTestSupport
         let history = try await BuiltProduct.run(["history", "sim-awx/4", "--config", config])
         await simulator.stop()
 
+        #expect(
+            validate.stdout.contains("revoke-with-approval: revoke to ops when older than 1d; on sim-awx; each write waits for"), "\(validate.stdout)"
+        )
         #expect(asked.stdout.contains("waits for a person's approval to be revoked"), "\(asked.stdout)")
         #expect(listed.stdout.contains("sim-awx/3") && listed.stdout.contains("pending"), "\(listed.stdout)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])

@@ -77,5 +77,16 @@ import TokenWardenTestSupport
             validate.stdout.contains("10-baseline.toml:5") || validate.stderr.contains("10-baseline.toml:5"), "\(validate.stdout)\(validate.stderr)")
         #expect((validate.stdout + validate.stderr).contains("\"18:00-10:00\" in \"Sat 18:00-10:00\" ends before it starts"))
         #expect(sync.status == 2 && sync.stderr.contains("ends before it starts"), "\(sync.stderr)")
+        try setup.dir.write(
+            "policies.d/10-baseline.toml",
+            """
+            [[rule]]
+            name = "office-hours"
+            when.expires_within = "14d"
+            action = "notify"
+            window = ["Mon-Fri 09:00-17:00", "Sat 10:00-12:00"]
+            """)
+        let fixed = try await setup.run("validate")
+        #expect(fixed.stdout.contains("; only Mon-Fri 09:00-17:00, Sat 10:00-12:00 (host time)"), "\(fixed.stdout)\(fixed.stderr)")
     }
 }

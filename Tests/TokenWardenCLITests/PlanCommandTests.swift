@@ -126,6 +126,21 @@ import TokenWardenTestSupport
             ))
     }
 
+    @Test func aDecisionOutsideItsWindowGivesTheOpeningInUTCOrLocalTime() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var decision = Decision(
+            token: Token(provider: "awx", id: "1", name: "ci-1", state: .active, firstSeenAt: now, lastSeenAt: now),
+            action: .revoke, rule: "stale", matchedRules: ["stale"], reason: "created 90 days ago", hold: .outsideWindow)
+        decision.windowOpens = try ProviderTimestamp.parse("2027-01-18T08:00:00Z").date
+        let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .revoke)
+        let outline = PlanOutline(decisions: [decision], budget: ActionBudget(total: 2), listing: nil)
+        let utc = Plan.render(outline, rules: [rule], enforce: true, budget: ActionBudget(total: 2))
+        #expect(utc.contains("[held: outside the rule's window, it opens 2027-01-18T08:00:00Z]"), "\(utc)")
+        let berlin = Plan.render(
+            outline, rules: [rule], enforce: true, budget: ActionBudget(total: 2), time: HumanTime(zone: TimeZone(identifier: "Europe/Berlin")!))
+        #expect(berlin.contains("it opens 2027-01-18T09:00:00+01:00"), "\(berlin)")
+    }
+
     @Test func aRuleWithManyTokensListsTheFirstAndCountsTheRest() {
         let now = Date()
         let rule = Rule(name: "stale", sourceFile: "10.toml", triggers: [.ageOver(.days(30))], action: .notify)

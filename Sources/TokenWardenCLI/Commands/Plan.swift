@@ -24,6 +24,8 @@ struct Plan: ConfiguredCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @OptionGroup var time: TimeOptions
+
     @Flag(help: "Poll every provider first (as `tokenwarden sync` does).")
     var refresh = false
 
@@ -70,7 +72,7 @@ struct Plan: ConfiguredCommand {
                 return print(
                     Self.render(
                         PlanOutline(decisions: decisions, budget: budget, listing: nil), rules: policies.rules,
-                        enforce: configuration.daemon.enforce, budget: budget))
+                        enforce: configuration.daemon.enforce, budget: budget, time: time.human))
             }
             // Counted in one SQL pass; only the listed tokens are decided one by one (1M tokens, 20 rules:
             // 8.7 s and 860 MB deciding every token; about 0.65 s and 35 MB this way on 2 cores).
@@ -84,13 +86,13 @@ struct Plan: ConfiguredCommand {
             for pause in try store.pauses(at: Date()) {
                 print("PAUSED: writes to \(pause.scope) \(pause.description); what it holds is marked below\n".terminalSafe)
             }
-            print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget))
+            print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget, time: time.human))
             if let waiting = Self.switchOvers(store) { print("\n" + waiting) }
         }
     }
 
     /// The plan as text: per rule its count and its listed tokens.
-    static func render(_ outline: PlanOutline, rules: [Rule], enforce: Bool, budget: ActionBudget) -> String {
+    static func render(_ outline: PlanOutline, rules: [Rule], enforce: Bool, budget: ActionBudget, time: HumanTime = .utc) -> String {
         guard !rules.isEmpty else { return "no policy rules: nothing to decide (policies go in policy_directory as *.toml)" }
         var lines: [String] = []
         for rule in rules {
@@ -122,7 +124,7 @@ struct Plan: ConfiguredCommand {
                     let who = decision.approval?.decidedBy.map { " by \($0)" } ?? ""
                     line += "  [denied\(who): \(decision.approval?.decisionReason ?? "")]"
                 case .outsideWindow?:
-                    let opens = decision.windowOpens.map { ", it opens \(ProviderTimestamp.format($0))" } ?? ""
+                    let opens = decision.windowOpens.map { ", it opens \(time.instant($0))" } ?? ""
                     line += "  [held: outside the rule's window\(opens)]"
                 case nil: break
                 }

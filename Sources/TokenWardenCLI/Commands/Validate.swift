@@ -118,7 +118,10 @@ struct Validate: ConfiguredCommand {
             }
             let to = rule.notifyTo.isEmpty ? "" : " to " + rule.notifyTo.joined(separator: ", ")
             let escalate = rule.escalateTo.isEmpty ? "" : ", escalating to " + rule.escalateTo.joined(separator: ", ")
-            lines.append("    \(rule.name): \(rule.action.rawValue)\(to)\(escalate) when \(when.joined(separator: " and ")); on \(on)")
+            let window = rule.windows.isEmpty ? "" : "; only \(rule.windows.map(\.description).joined(separator: ", ")) (host time)"
+            let approve = rule.approve ? "; each write waits for `tokenwarden approve` (asked for \(rule.approvalExpires))" : ""
+            lines.append(
+                "    \(rule.name): \(rule.action.rawValue)\(to)\(escalate) when \(when.joined(separator: " and ")); on \(on)\(window)\(approve)")
             for (provider, missing) in applicability.skipped {
                 lines.append("      skips \(provider.id): \(provider.kind.displayName) has no \(missing.names.joined(separator: " or "))")
             }
