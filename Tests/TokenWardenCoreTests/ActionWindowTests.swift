@@ -25,6 +25,7 @@ import TokenWardenCore
             ("Mon 9:00-16:00", "is not a span of hours"), ("Mon 16:00-09:00", "ends before it starts; a window stays within one day"),
             ("Mon 09:00-24:30", "is not a span of hours"), ("Mon 24:00-24:00", "is not a span of hours"), ("Mon 09:60-10:00", "is not a span"),
             ("Mon, 09:00-10:00", "\"\" in"),
+            ("Fri-Mon 25:00-26:00", "runs backwards; weeks start on Monday, so write \"Fri-Sun,Mon\"; and \"25:00-26:00\" in"),
         ])
     func aBadWindowSaysWhatIsWrong(_ text: String, _ says: String) {
         #expect {

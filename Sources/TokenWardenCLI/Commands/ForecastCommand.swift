@@ -42,13 +42,16 @@ struct ForecastCommand: ConfiguredCommand {
         let (configuration, policies) = try context.configurationWithPolicies()
         let store = try configuration.openInventory()
         let policy = PolicyContext(configuration: configuration, policies: policies, environment: context.environment)
-        let (forecast, pileUps) = try policy.forecast(store: store, weeks: weeks, now: Date())
-        if json { return try JSONOutput.print(ForecastJSON(forecast, pileUps: pileUps)) }
-        print(Self.render(forecast, pileUps: pileUps))
+        let now = Date()
+        let (forecast, pileUps) = try policy.forecast(store: store, weeks: weeks, now: now)
+        // What is due already (plan's): counted in one SQL pass, so the weeks ahead are not read alone.
+        let due = try policy.outline(store: store, listing: 0, now: now).outline
+        if json { return try JSONOutput.print(ForecastJSON(forecast, pileUps: pileUps, dueNow: due.writes, heldNow: due.held)) }
+        print(Self.render(forecast, pileUps: pileUps, dueNow: due.writes, heldNow: due.held))
     }
 
     /// A table of weeks with counts by provider, then the pile-ups.
-    static func render(_ forecast: Forecast, pileUps: [Forecast.PileUp]) -> String {
+    static func render(_ forecast: Forecast, pileUps: [Forecast.PileUp], dueNow: Int = 0, heldNow: Int = 0) -> String {
         func byProvider(_ items: [Forecast.Due]) -> String {
             let counts = Dictionary(grouping: items, by: \.provider).mapValues(\.count).sorted { $0.key < $1.key }
             return items.isEmpty ? "0" : "\(items.count) (" + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
@@ -57,14 +60,17 @@ struct ForecastCommand: ConfiguredCommand {
         for week in forecast.weeks {
             table.append([week.day, String(week.expiring.count), byProvider(week.actions), String(week.notices.count)])
         }
-        var lines = [table.render()]
+        var lines = [
+            "due now, before these weeks: \(dueNow) revokes and rotations, \(heldNow) decisions held (`tokenwarden plan` lists them)\n",
+            table.render(),
+        ]
         if pileUps.isEmpty {
             lines.append("\nno pile-ups: no provider has more writes due on one day than its max_actions_per_cycle")
         } else {
             lines.append("\npile-ups (more writes due on one day than one cycle may make; the rest wait for later cycles):")
             lines += pileUps.map { "  \($0.day) \($0.provider): \($0.actions) due, max_actions_per_cycle \($0.limit)" }
         }
-        lines.append("`tokenwarden forecast --json` lists every token; `tokenwarden plan` shows what is due now")
+        lines.append("`tokenwarden forecast --json` lists every token")
         return lines.joined(separator: "\n")
     }
 }

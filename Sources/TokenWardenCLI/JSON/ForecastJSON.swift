@@ -12,13 +12,19 @@ struct ForecastJSON: Encodable {
 
     let weeks: [Week]
     let pileUps: [JSONFields]
+    let dueNow: Int
+    let heldNow: Int
 
     enum CodingKeys: String, CodingKey {
         case weeks
         case pileUps = "pile_ups"
+        case dueNow = "due_now"
+        case heldNow = "held_now"
     }
 
-    init(_ forecast: Forecast, pileUps: [Forecast.PileUp]) {
+    init(_ forecast: Forecast, pileUps: [Forecast.PileUp], dueNow: Int, heldNow: Int) {
+        self.dueNow = dueNow
+        self.heldNow = heldNow
         weeks = forecast.weeks.map { week in
             Week(
                 start: week.day,

@@ -26,29 +26,36 @@ public struct ActionWindow: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 2 else {
             throw ParseError(description: "\"\(text)\" is not a window; write days and hours, e.g. \"Mon-Fri 09:00-16:00\"")
         }
+        // Every mistake in the text is said at once: the days and the hours are read apart.
+        var mistakes: [String] = []
         var days: Set<Int> = []
         for item in parts[0].split(separator: ",", omittingEmptySubsequences: false) {
             let ends = item.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(ends.count), let first = Self.day(ends[0]), let last = Self.day(ends[ends.count - 1]) else {
-                throw ParseError(
-                    description: "\"\(item)\" in \"\(text)\" is not a day or a range of days; use \(Self.dayNames.joined(separator: ", "))")
+                mistakes.append("\"\(item)\" in \"\(text)\" is not a day or a range of days; use \(Self.dayNames.joined(separator: ", "))")
+                continue
             }
             guard first <= last else {
                 let wrapped = "\(ends[0])-Sun,Mon" + (last == 1 ? "" : "-\(ends[1])")
-                throw ParseError(description: "\"\(item)\" in \"\(text)\" runs backwards; weeks start on Monday, so write \"\(wrapped)\"")
+                mistakes.append("\"\(item)\" in \"\(text)\" runs backwards; weeks start on Monday, so write \"\(wrapped)\"")
+                continue
             }
             days.formUnion(first...last)
         }
         let hours = parts[1].split(separator: "-", omittingEmptySubsequences: false)
-        guard hours.count == 2, let opens = Self.minutes(hours[0], allowingEnd: false), let closes = Self.minutes(hours[1], allowingEnd: true)
-        else {
-            throw ParseError(description: "\"\(parts[1])\" in \"\(text)\" is not a span of hours; write HH:MM-HH:MM, 24-hour, e.g. 09:00-16:00")
+        var span: (opens: Int, closes: Int)?
+        if hours.count == 2, let opens = Self.minutes(hours[0], allowingEnd: false), let closes = Self.minutes(hours[1], allowingEnd: true) {
+            if opens < closes {
+                span = (opens, closes)
+            } else {
+                mistakes.append(
+                    "\"\(parts[1])\" in \"\(text)\" ends before it starts; a window stays within one day: "
+                        + "write two windows for one that spans midnight")
+            }
+        } else {
+            mistakes.append("\"\(parts[1])\" in \"\(text)\" is not a span of hours; write HH:MM-HH:MM, 24-hour, e.g. 09:00-16:00")
         }
-        guard opens < closes else {
-            throw ParseError(
-                description: "\"\(parts[1])\" in \"\(text)\" ends before it starts; a window stays within one day: "
-                    + "write two windows for one that spans midnight")
-        }
+        guard mistakes.isEmpty, let (opens, closes) = span else { throw ParseError(description: mistakes.joined(separator: "; and ")) }
         self.days = days
         self.opens = opens
         self.closes = closes
