@@ -37,7 +37,29 @@ import TokenWardenTestSupport
         _ = try await BuiltProduct.run(["sync", "--config", config])
         let live = await simulator.provider(.awx).tokens.map(\.id)
         let history = try await BuiltProduct.run(["history", "sim-awx/4", "--config", config])
+        let forecast = try await BuiltProduct.run(["forecast", "--json", "--config", config])
         await simulator.stop()
+
+        // No credential reaches what these commands print, nor the database (outbox payloads included).
+        var secrets: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.subpath("sim")) where file.hasSuffix(".credential") {
+            let text = try String(contentsOfFile: dir.subpath("sim/" + file), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            secrets.append(text)
+            // A pair (SailPoint's client id:secret): the secret alone too; the id is a token's id, public.
+            let parts = text.split(separator: ":")
+            if parts.count == 2 { secrets.append(String(parts[1])) }
+        }
+        #expect(!secrets.isEmpty)
+        let printed = [asked, listed, json, approve, deny, history, forecast].map { $0.stdout + $0.stderr }.joined()
+        let database = try ["", "-wal"].compactMap { suffix -> Data? in
+            let path = dir.subpath("sim/state/tokenwarden.sqlite" + suffix)
+            return FileManager.default.fileExists(atPath: path) ? try Data(contentsOf: URL(fileURLWithPath: path)) : nil
+        }
+        #expect(!database.isEmpty)
+        for secret in secrets {
+            #expect(!printed.contains(secret), "a credential was printed")
+            #expect(!database.contains { $0.range(of: Data(secret.utf8)) != nil }, "a credential is in the database")
+        }
 
         #expect(
             validate.stdout.contains("revoke-with-approval: revoke to ops when older than 1d; on sim-awx; each write waits for"), "\(validate.stdout)"

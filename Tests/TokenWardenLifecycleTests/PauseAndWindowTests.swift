@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TokenWardenCore
 import TokenWardenJournal
@@ -129,6 +130,43 @@ import TokenWardenTestSupport
             #expect(try await harness.cycle().events.isEmpty, "closed: the notice sent stays remembered")
             Self.advance(harness, toHour: 5)
             #expect(try await harness.cycle().events.isEmpty, "the next opening does not send it again")
+        }
+    }
+
+    /// A clock whose readings after the first run `hook`: `WriteWindow` reads it once when made and
+    /// again when a cycle reserves its writes, after deciding and before writing.
+    struct HookedClock: Clock {
+        final class Readings: Sendable { let count = Mutex(0) }
+        let hook: @Sendable () -> Void
+        let readings = Readings()
+        var now: ContinuousClock.Instant {
+            if readings.count.withLock({ count in
+                count += 1
+                return count > 1
+            }) {
+                hook()
+            }
+            return ContinuousClock.now
+        }
+        var minimumResolution: Duration { ContinuousClock().minimumResolution }
+        func sleep(until deadline: ContinuousClock.Instant, tolerance: Duration?) async throws {
+            try await ContinuousClock().sleep(until: deadline, tolerance: tolerance)
+        }
+    }
+
+    @Test func aPauseGivenAfterTheCycleDecidedStopsItsWriteAllTheSame() async throws {
+        try await LifecycleHarness.with(
+            kinds: [.awx], tokens: [.awx: PolicyActuatorTests.awxTokens], policy: PolicyActuatorTests.policy, enforce: true
+        ) { harness async throws in
+            let store = harness.store
+            let now = harness.clock.now
+            let window = WriteWindow(
+                clock: HookedClock(hook: { _ = try? store.pause(Pause(provider: nil, since: now, until: nil, reason: "mid-cycle", by: "alice")) }))
+            let events = try await harness.cycle(sharing: window).events
+            let held = try #require(events.first { $0.kind == .heldByAdmin })
+            #expect(held.message.contains("this cycle: writes were paused while the cycle ran: paused since"), "\(held.message)")
+            #expect(!events.contains { $0.kind == .tokenRevoked })
+            #expect(await harness.simulator.provider(.awx).writes == 0)
         }
     }
 }

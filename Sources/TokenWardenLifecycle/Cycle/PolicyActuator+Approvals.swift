@@ -45,7 +45,7 @@ extension PolicyActuator {
             return "writes were paused while the cycle ran: \(pause.description)"
         }
         guard rule?.approve == true else { return nil }
-        let approval = try store.openApprovals(at: now())[token.reference]
+        let approval = try store.openApproval(provider: token.provider, tokenID: token.id, at: now())
         guard let approval, approval.state == .approved, approval.applies(to: decision, at: now()) else {
             return "its approval was \(approval.map { $0.state == .denied ? "denied" : "replaced" } ?? "withdrawn") while the cycle ran"
         }
