@@ -14,7 +14,7 @@ extension ConfigLoader {
         let before = reader.sink.problems.count
         reader.rejectUnknownKeys(allowed: [
             "id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
-            "identity", "owner", "max_listing_pages", "max_listing_time",
+            "identity", "owner", "max_listing_pages", "max_listing_time", "rotate_own_credential",
         ])
         let id = reader.string("id", required: true)
         if let id {
@@ -58,11 +58,37 @@ extension ConfigLoader {
             if time.seconds >= 1 { limits.time = time } else { reader.report("max_listing_time", "must be at least 1s (the default is 2h)") }
         }
         let owners = readOwners(reader, kind: kind)
+        let rotateOwn = readRotateOwnCredential(reader, kind: kind, selfTokenID: selfTokenID)
         guard reader.sink.problems.count == before, let id, let kind, let baseURL, let credential else { return nil }
         return ProviderConfig(
             id: id, kind: kind, baseURL: baseURL, credential: credential,
             pollInterval: pollInterval, selfTokenID: selfTokenID, maxActionsPerCycle: maxActions,
-            identity: identity, owners: owners, listingLimits: limits)
+            identity: identity, owners: owners, listingLimits: limits, rotateOwnCredential: rotateOwn)
+    }
+
+    /// `rotate_own_credential = "30d"`: only where the kind can create tokens, and only where
+    /// tokenwarden knows which token its credential is (SailPoint's is its client id).
+    func readRotateOwnCredential(_ reader: TableReader, kind: ProviderKind?, selfTokenID: String?) -> TimeSpan? {
+        guard let lead = reader.timeSpan("rotate_own_credential") else { return nil }
+        guard lead.seconds >= 86_400 else {
+            reader.report("rotate_own_credential", "must be at least 1d: it is how long before its own credential expires tokenwarden replaces it")
+            return nil
+        }
+        guard let kind else { return nil }
+        guard kind.capabilities.contains(.create) else {
+            reader.report(
+                "rotate_own_credential",
+                "\(kind.displayName) has no API to create tokens, so tokenwarden cannot replace its own credential there: remove the key "
+                    + "and replace the credential by hand (the own-credential warnings at 30, 7 and 1 days still come)")
+            return nil
+        }
+        if kind != .sailPoint, selfTokenID == nil {
+            reader.report(
+                "rotate_own_credential",
+                "needs self_token_id: tokenwarden must know which \(kind.displayName) token its credential is before it replaces it")
+            return nil
+        }
+        return lead
     }
 
     /// `credential = "…"`: an absolute path, or a bare name passed with `LoadCredential=`.

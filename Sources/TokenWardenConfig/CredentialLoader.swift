@@ -64,7 +64,7 @@ public struct CredentialLoader: Sendable {
     /// regular file, no access for group or others, owned by the user tokenwarden runs as or by root.
     /// A systemd credential may also show the overflow uid: under `PrivateUsers=` the root-owned
     /// files systemd places there appear so.
-    func openChecked(_ reference: CredentialReference) throws(CredentialError) -> (fd: Int32, mode: mode_t) {
+    func openChecked(_ reference: CredentialReference, alsoOwnedBy owner: uid_t? = nil) throws(CredentialError) -> (fd: Int32, mode: mode_t) {
         let path = try path(of: reference)
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
@@ -88,6 +88,7 @@ public struct CredentialLoader: Sendable {
         }
         let mode = info.st_mode & 0o7777
         var owners: Set<uid_t> = [geteuid(), 0]
+        if let owner { owners.insert(owner) }
         // Only for the copy systemd placed in $CREDENTIALS_DIRECTORY, never for a source file read from a shell.
         if case .systemd = reference, !readsUnitSource(reference), let overflow = Self.overflowUID { owners.insert(overflow) }
         let problem: String? =
@@ -142,6 +143,19 @@ public struct CredentialLoader: Sendable {
         } catch {
             throw CredentialError("credential file \(path) (for \(kind.displayName)): \(error.description)")
         }
+    }
+
+    /// A file tokenwarden itself keeps a secret in (its own successor credential), checked as
+    /// credential files are; it may also belong to `owner` (the state directory's, when root reads
+    /// it). Nil when it does not exist.
+    public func readSecretFile(at path: String, alsoOwnedBy owner: uid_t?) throws(CredentialError) -> String? {
+        guard access(path, F_OK) == 0 else { return nil }
+        let (fd, _) = try openChecked(.file(path: path), alsoOwnedBy: owner)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data(), let text = String(data: data, encoding: .utf8) else {
+            throw CredentialError("\(path) cannot be read as UTF-8 text")
+        }
+        return text
     }
 
     /// A key that is no provider's credential (a webhook's HMAC key): one line without white space,

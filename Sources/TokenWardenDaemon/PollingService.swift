@@ -164,6 +164,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                 if metricsEnabled { board.record(report) }
                 metrics.yield()
             })
+        // tokenwarden replaced its own credential: the next cycles sign in with the successor.
+        if report.ownCredentialsChanged { current.replace(with: current.setup.reloadingCredentials()) }
         finish(provider)
         reports.yield(report)
         observer?.cycleFinished(report)

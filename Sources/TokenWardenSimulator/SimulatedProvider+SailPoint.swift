@@ -33,11 +33,11 @@ extension SimulatedProvider {
                 return error(401, "Invalid client credentials")
             }
             let session = "eyJhbGciOiJSUzI1NiJ9." + Self.randomSecret()
-            sessions[session] = account
+            sessions[session] = (account, presented)
             return .json(200, ["access_token": session, "token_type": "bearer", "expires_in": 43_199, "scope": "sp:scopes:all"])
         }
         guard let authorization = request.authorization, authorization.hasPrefix("Bearer "),
-            let account = sessions[String(authorization.dropFirst(7))]
+            let session = sessions[String(authorization.dropFirst(7))], let account = account(presenting: session.presented)
         else {
             return error(401, "Unauthorized: a valid access token is required")
         }

@@ -27,8 +27,10 @@ public actor SimulatedProvider {
     /// The secret of every token created through the API, by token id, so tests can tell which token a
     /// delivered secret belongs to.
     public private(set) var issuedSecrets: [String: String] = [:]
-    /// SailPoint access tokens handed out by `/oauth/token`, and whom each signs in as.
-    var sessions: [String: SimulatedAccount] = [:]
+    /// SailPoint access tokens handed out by `/oauth/token`, whom each signs in as, and the client
+    /// credentials that got it: a session ends with its PAT (stricter than the tenant, whose access
+    /// tokens live out their 12 hours, so a test sees at once who still signs in with a deleted PAT).
+    var sessions: [String: (account: SimulatedAccount, presented: String)] = [:]
     var nextID: Int
     let now: @Sendable () -> Date
 
@@ -85,7 +87,15 @@ public actor SimulatedProvider {
     /// The account a credential signs in as: one of `accounts`, or a live token created through the
     /// API (as at a real provider, a token it issued signs in as its owner until it is revoked).
     func account(presenting credential: String) -> SimulatedAccount? {
-        if let account = accounts.first(where: { $0.credential == credential }) { return account }
+        if let account = accounts.first(where: { $0.credential == credential }) {
+            // A SailPoint credential is a PAT (its client id): once deleted, it signs in no more.
+            if kind == .sailPoint, let clientID = credential.split(separator: ":").first,
+                !tokens.contains(where: { $0.id == clientID && !$0.revoked })
+            {
+                return nil
+            }
+            return account
+        }
         guard let issued = issuedAccounts[credential], let index = tokens.firstIndex(where: { $0.id == issued.tokenID && !$0.revoked })
         else { return nil }
         // The gateway writes `last_used` at every successful validation (django-ansible-base,
@@ -118,6 +128,13 @@ public actor SimulatedProvider {
         let credentials = accountTokenIDs
         self.tokens = tokens + self.tokens.filter { credentials.contains($0.id) }
         nextID = (tokens.compactMap { Int($0.id) }.max() ?? tokens.count) + 1
+    }
+
+    /// Sets a listed token's creation and expiry (tests give tokenwarden's own SailPoint PAT one).
+    public func setLifetime(of id: String, createdAt: Date, expiresAt: Date?) {
+        guard let index = tokens.firstIndex(where: { $0.id == id }) else { return }
+        tokens[index].createdAt = createdAt
+        tokens[index].expiresAt = expiresAt
     }
 
     /// The ids of the tokens that are the accounts' credentials themselves (SailPoint's client ids).
@@ -187,6 +204,7 @@ public actor SimulatedProvider {
         let secret = secretPrefix + Self.randomSecret()
         issuedSecrets[token.id] = secret
         let owner = token.extras["owner_id"] ?? token.extras["user_id"] ?? SimulatedAccount.identity(of: token.owner ?? "", kind: kind).id
+        if active(.createUnusable) { return (token, secret) }
         issuedAccounts[kind == .sailPoint ? "\(token.id):\(secret)" : secret] = (
             token.id, SimulatedAccount(credential: secret, ownerID: owner, ownerName: token.owner ?? owner)
         )

@@ -33,6 +33,9 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         /// AWX/AAP: a create makes the token for another user than the one who signed in (what
         /// `tokenwarden rehearse` must catch before any rotation relies on it).
         case createForAnotherUser
+        /// A create answers with a token whose secret never signs in (what tokenwarden must catch
+        /// before it relies on a successor of its own credential).
+        case createUnusable
     }
 
     public var provider: ProviderKind
@@ -48,7 +51,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
 
     static let names = [
         "rate-limit", "status", "slow", "truncated", "malformed", "loop", "duplicates", "missing-on-delete", "expired-session", "slow-create",
-        "no-secret", "other-owner", "endless",
+        "no-secret", "other-owner", "endless", "unusable-create",
     ]
 
     /// Why a fault spec was refused.
@@ -92,6 +95,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case "no-secret": behaviour = .createWithoutSecret
         case "other-owner": behaviour = .createForAnotherUser
         case "endless": behaviour = .endlessPages
+        case "unusable-create": behaviour = .createUnusable
         default: throw ParseError(description: "fault \"\(spec)\": unknown fault; \(usage)")
         }
         self.init(provider: kind, behaviour: behaviour, count: count)
@@ -113,6 +117,7 @@ public struct SimulatorFault: Sendable, Hashable, CustomStringConvertible {
             case .createWithoutSecret: "no-secret"
             case .createForAnotherUser: "other-owner"
             case .endlessPages: "endless"
+            case .createUnusable: "unusable-create"
             }
         return "\(provider.rawValue):\(body)" + (count.map { "*\($0)" } ?? "")
     }

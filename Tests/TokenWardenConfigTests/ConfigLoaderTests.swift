@@ -118,7 +118,7 @@ import TokenWardenTestSupport
                     + "alert_after_failing, give_up_after); did you mean \"poll_interval\"?",
                 "CONFIG:11: provider \"awx-main\", key \"credentials\": unknown key (valid keys here: id, kind, base_url, credential, "
                     + "poll_interval, self_token_id, max_actions_per_cycle, identity, owner, "
-                    + "max_listing_pages, max_listing_time); did you mean \"credential\"?",
+                    + "max_listing_pages, max_listing_time, rotate_own_credential); did you mean \"credential\"?",
                 "CONFIG:7: provider \"awx-main\", key \"credential\": missing; it must be a string",
             ])
     }

@@ -195,4 +195,36 @@ struct DaemonShellTests {
             #expect(await daemon.simulator.provider(.awx).tokens.filter { !$0.revoked }.map(\.id).contains("10") == false)
         }
     }
+
+    /// `rotate_own_credential` in the running daemon: the cycle that stores a successor of its own
+    /// SailPoint PAT makes the daemon read its credentials again, so the old PAT is deleted signed in
+    /// with the successor and every later poll uses it (the simulator ends a deleted PAT's sessions).
+    @Test func afterReplacingItsOwnCredentialTheDaemonSignsInWithTheSuccessor() async throws {
+        let key: @Sendable (ProviderSimulator, TemporaryDirectory) throws -> String = { _, _ in "rotate_own_credential = \"30d\"\n" }
+        try await DaemonHarness.with(kinds: [.sailPoint], enforce: true, config: key) { daemon in
+            let sailPoint = daemon.simulator.provider(.sailPoint)
+            let oldID = String(sailPoint.credential.split(separator: ":")[0])
+            await sailPoint.setLifetime(
+                of: oldID, createdAt: daemon.clock.date.addingTimeInterval(-160 * 86_400).atMillisecondPrecision,
+                expiresAt: daemon.clock.date.addingTimeInterval(20 * 86_400).atMillisecondPrecision)
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            let delivered = try #require(await daemon.nextReport())
+            #expect(delivered.events.map(\.kind).contains(.rotationDelivered), "\(delivered.events.map(\.message))")
+            #expect(delivered.ownCredentialsChanged)
+            // Past the hour's overlap: the old PAT is deleted, and the polls after go on.
+            for _ in 0..<62 {
+                #expect(await daemon.clock.waitForSleepers(1))
+                daemon.clock.advanceToNextDeadline()
+                let report = try #require(await daemon.nextReport())
+                #expect(report.polls.allSatisfy { $0.succeeded }, "\(report.events.map(\.message))")
+                if report.events.contains(where: { $0.kind == .tokenRotated }) { break }
+            }
+            #expect(await sailPoint.tokens.contains { $0.id == oldID } == false, "the old PAT is deleted")
+            #expect(await daemon.clock.waitForSleepers(1))
+            daemon.clock.advanceToNextDeadline()
+            let after = try #require(await daemon.nextReport())
+            #expect(after.polls.count == 1 && after.polls.allSatisfy { $0.succeeded }, "\(after.events.map(\.message))")
+        }
+    }
 }

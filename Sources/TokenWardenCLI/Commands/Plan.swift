@@ -88,6 +88,8 @@ struct Plan: ConfiguredCommand {
             }
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget, time: time.human))
             if let waiting = Self.switchOvers(store) { print("\n" + waiting) }
+            let own = try policy.ownCredentialRotations(store: store, now: Date())
+            if let lines = Self.ownCredentialLines(own, now: Date(), time: time.human) { print(("\n" + lines).terminalSafe) }
         }
     }
 

@@ -57,9 +57,11 @@ struct Rehearse: ConfiguredCommand {
             throw ExitCode(2)
         }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: config, http: http)
+        let driver = try DriverFactory.driver(for: config, stateDirectory: configuration.daemon.stateDirectory, http: http)
         var signer = driver
-        var credential = try CredentialLoader(environment: context.environment).load(config.credential, kind: config.kind).credential
+        let main = try MainCredential.resolve(
+            config, stateDirectory: configuration.daemon.stateDirectory, loader: CredentialLoader(environment: context.environment))
+        var credential = main.credential
         if let owner {
             guard let entry = config.owners.first(where: { $0.name == owner }) else {
                 let known = config.owners.map(\.name).joined(separator: ", ")
@@ -78,7 +80,7 @@ struct Rehearse: ConfiguredCommand {
         try await Rehearsal.sweep(provider: config.id, driver: driver, store: store, settles: http.policy.createSettles, now: now)
         var signerTokenID: String?
         if case .pair(let id, _) = credential.value, config.kind == .sailPoint { signerTokenID = id }
-        if owner == nil, signerTokenID == nil { signerTokenID = config.selfTokenID }
+        if owner == nil, signerTokenID == nil { signerTokenID = main.tokenID(of: config) }
         let record = try await Rehearsal(
             provider: config, driver: driver, signer: signer, signerTokenID: signerTokenID, owner: owner, store: store,
             probeDriver: { credential in try ProviderDrivers.make(for: config, credential: credential, http: http) }

@@ -73,7 +73,8 @@ struct Revoke: ConfiguredCommand {
         if let heldNow = try suspension.suspension(of: current, in: store, verb: "revoke", at: Date()) {
             try suspension.record(heldNow, of: current, in: store, verb: "revoke", by: admin, at: Date())
         }
-        let driver = try DriverFactory.driver(for: provider, http: context.http(for: configuration))
+        let driver = try DriverFactory.driver(
+            for: provider, stateDirectory: configuration.daemon.stateDirectory, http: context.http(for: configuration))
         let outcome = try await TokenRevoker(store: store, giveUpAfter: configuration.daemon.giveUpAfter).revoke(
             target, with: driver, mode: .manual, rule: nil, reason: "revoked by \(admin.description) with `tokenwarden revoke`",
             actorUID: admin.uid)

@@ -107,7 +107,8 @@ struct Rotate: ConfiguredCommand {
         let signers = try policy.signers(store: store)
         guard signers.covers(target) else { throw Refusal("cannot rotate \(target.reference): \(signers.missingCredential(for: target))") }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: provider, http: http, environment: context.environment)
+        let driver = try DriverFactory.driver(
+            for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: context.environment)
         let starter = RotationStarter(
             rotator: rotator(configuration, http: http, store: store),
             creator: DriverFactory.creators(for: configuration, http: http, environment: context.environment))
@@ -152,7 +153,8 @@ struct Rotate: ConfiguredCommand {
                     + "was delivered\(waiting.stalledAt != nil ? " but never seen in use" : "")?", yes: yes, verb: "revoke")
         else { throw Refusal("not finished") }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: provider, http: http, environment: context.environment)
+        let driver = try DriverFactory.driver(
+            for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: context.environment)
         let rotator = rotator(configuration, http: http, store: store)
         let cycle = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(cycle) {} }

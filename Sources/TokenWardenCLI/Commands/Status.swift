@@ -94,7 +94,11 @@ struct Status: ConfiguredCommand {
         for index in report.providers.indices {
             guard let id = own[report.providers[index].id] else { continue }
             report.providers[index].ownCredential = "\(report.providers[index].id)/\(id)"
-            report.providers[index].ownCredentialExpiresAt = (try? store.token(provider: report.providers[index].id, id: id))??.expiresAt
+            let expires = (try? store.token(provider: report.providers[index].id, id: id))??.expiresAt
+            report.providers[index].ownCredentialExpiresAt = expires
+            if let lead = configuration.provider(id: report.providers[index].id)?.rotateOwnCredential, let expires {
+                report.providers[index].ownCredentialRotatesAt = expires.addingTimeInterval(-lead.timeInterval)
+            }
         }
         report.gaveUp = ((try? store.gaveUpWrites().values.sorted { $0.reference < $1.reference }) ?? []).map {
             StatusReport.GaveUp(token: $0.reference, failures: $0.failures, lastError: $0.lastError, since: $0.gaveUpAt ?? $0.lastFailedAt)
@@ -193,7 +197,9 @@ struct Status: ConfiguredCommand {
         for provider in report.providers {
             guard let own = provider.ownCredential else { continue }
             let expiry = provider.ownCredentialExpiresAt.map { "expires \(time.day($0, relativeTo: now))" }
-            lines.append("own credential of \(provider.id): \(own), \(expiry ?? "expiry not known (not in the inventory, or it has none)")")
+            let rotates = provider.ownCredentialRotatesAt.map { ", replaced by tokenwarden from \(time.day($0, relativeTo: now))" } ?? ""
+            lines.append(
+                "own credential of \(provider.id): \(own), \(expiry ?? "expiry not known (not in the inventory, or it has none)")\(rotates)")
         }
         lines.append("")
         if report.rotations.isEmpty {

@@ -94,6 +94,7 @@ struct Validate: ConfiguredCommand {
             ])
         }
         lines.append(providers.render())
+        lines += ownCredentials(of: configuration, loader: CredentialLoader())
         lines += signers(of: configuration, report: report)
         lines += rehearsals(of: configuration, rules: report.policies?.rules ?? [])
         lines += notifiers(of: configuration)

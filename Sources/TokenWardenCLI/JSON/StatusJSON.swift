@@ -60,6 +60,7 @@ struct StatusJSON: Encodable {
                 "tokens": .number(provider.tokens.map(Double.init)), "consecutive_failures": .number(Double(provider.consecutiveFailures)),
                 "next_poll_at": .instant(provider.nextPollAt), "own_credential": .string(provider.ownCredential),
                 "own_credential_expires_at": .instant(provider.ownCredentialExpiresAt),
+                "own_credential_rotates_at": .instant(provider.ownCredentialRotatesAt),
             ])
         }
 

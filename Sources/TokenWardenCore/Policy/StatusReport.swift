@@ -35,6 +35,8 @@ public struct StatusReport: Sendable, Hashable {
         /// tokenwarden's own credential there (`provider/id`), when known, and its expiry.
         public var ownCredential: String?
         public var ownCredentialExpiresAt: Date?
+        /// When `rotate_own_credential` replaces it (its expiry less the lead), where set.
+        public var ownCredentialRotatesAt: Date?
 
         public init(
             id: String, pollInterval: TimeSpan, lastPollAt: Date? = nil, succeeded: Bool? = nil, error: String? = nil,

@@ -48,6 +48,14 @@ public struct Credential: Sendable, CustomStringConvertible, CustomDebugStringCo
         }
     }
 
+    /// The credential as its file holds it (`id:secret`, or the token): only for writing such a file.
+    public func revealContent() -> String {
+        switch value {
+        case .pair(let id, let secret): "\(id):\(secret)"
+        case .bearer(let token): token
+        }
+    }
+
     /// The non-secret half of a pair credential (SailPoint's client id is the daemon's own PAT id).
     public var publicIdentifier: String? {
         if case .pair(let id, _) = value { return id }

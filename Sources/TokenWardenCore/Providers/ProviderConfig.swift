@@ -18,11 +18,15 @@ public struct ProviderConfig: Sendable, Hashable {
     public var owners: [OwnerCredential]
     /// `max_listing_pages` and `max_listing_time`: where one listing is ended as incomplete.
     public var listingLimits: ListingLimits
+    /// `rotate_own_credential`: how long before tokenwarden's own credential expires it makes itself
+    /// a successor (with `enforce = true`); nil leaves the credential to the admin.
+    public var rotateOwnCredential: TimeSpan?
 
     public init(
         id: String, kind: ProviderKind, baseURL: String, credential: CredentialReference,
         pollInterval: TimeSpan? = nil, selfTokenID: String? = nil, maxActionsPerCycle: Int? = nil,
-        identity: String? = nil, owners: [OwnerCredential] = [], listingLimits: ListingLimits = .standard
+        identity: String? = nil, owners: [OwnerCredential] = [], listingLimits: ListingLimits = .standard,
+        rotateOwnCredential: TimeSpan? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -34,6 +38,7 @@ public struct ProviderConfig: Sendable, Hashable {
         self.identity = identity
         self.owners = owners
         self.listingLimits = listingLimits
+        self.rotateOwnCredential = rotateOwnCredential
     }
 
     /// The credential that signs in as `token`'s owner, as the config names it: an owner

@@ -23,6 +23,7 @@ extension Delivery {
         switch target {
         case .file(let path): "file \(path)"
         case .command(let argv): "command \(argv.joined(separator: " "))"
+        case .ownCredential(let provider): "tokenwarden's own credential at \(provider)"
         }
     }
 }

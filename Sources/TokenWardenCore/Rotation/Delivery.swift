@@ -7,6 +7,9 @@ public struct Delivery: Sendable, Hashable, Codable, CustomStringConvertible {
         case file(path: String)
         /// Run without a shell; the secret arrives on standard input, the token's facts in `TOKENWARDEN_*`.
         case command(argv: [String])
+        /// tokenwarden's own credential at this provider, kept in its state directory
+        /// (`rotate_own_credential`); never a rule's delivery.
+        case ownCredential(provider: String)
     }
 
     public var target: Target
@@ -41,6 +44,7 @@ public struct Delivery: Sendable, Hashable, Codable, CustomStringConvertible {
         case .file(let path):
             "file \(path) (0\(String(mode, radix: 8))\(owner.map { ", owner \($0)" } ?? ""))"
         case .command(let argv): "command \(argv.joined(separator: " "))"
+        case .ownCredential: "tokenwarden's own credential (in its state directory)"
         }
     }
 }

@@ -20,4 +20,28 @@ extension Cycle {
         }
         return events
     }
+
+    /// `rotate_own_credential`: each due own credential nothing holds gets a successor, made and
+    /// signed in with before it is stored (`OwnCredentialKeeper`); the old one is revoked after
+    /// `OwnCredentialRotation.overlap`, by a later cycle's resumed rotation.
+    func rotateOwnCredentials(_ setup: CycleSetup) async throws -> [JournalEvent] {
+        let due = try setup.context.ownCredentialRotations(store: store, providers: setup.providerIDs, now: now())
+            .filter { $0.hold == nil && $0.isDue(at: now()) }
+        guard !due.isEmpty else { return [] }
+        let starter = setup.rotationStarter(store: store, now: now)
+        guard let lock = try await starter.lock() else { return [.rotationLockBusy] }
+        defer { withExtendedLifetime(lock) {} }
+        var events: [JournalEvent] = []
+        for rotation in due {
+            let token = rotation.token
+            guard let driver = setup.writable[token.provider] else { continue }
+            let expires = token.expiresAt.map(ProviderTimestamp.format) ?? "?"
+            let record = try await starter.rotate(
+                token, delivery: Delivery(target: .ownCredential(provider: token.provider)), overlap: OwnCredentialRotation.overlap,
+                rule: nil, mode: .enforce, reason: "rotate_own_credential = \(rotation.lead): tokenwarden's own credential expires \(expires)",
+                driver: driver, signer: driver, holding: lock)
+            events.append(.rotation(record, token: token))
+        }
+        return events
+    }
 }

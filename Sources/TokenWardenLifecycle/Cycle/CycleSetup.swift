@@ -14,6 +14,9 @@ public struct CycleSetup: Sendable {
     let creator: RotationStarter.Creator
     /// See `HTTPPolicy.createSettles`: the HTTP client's, so a lost create is awaited as long as it may land.
     let createSettles: TimeInterval
+    /// For the drivers of a credential refresh (`reloadingCredentials`) and own-credential rotations.
+    let http: ProviderHTTPClient
+    let environment: [String: String]
     /// The notification templates (`templates/` beside the config, else built in).
     public let templates: NotificationTemplates
     /// Why an admin's template was not used (the built-in one is, so nothing is lost).
@@ -31,6 +34,8 @@ public struct CycleSetup: Sendable {
         unusable = drivers.failed
         creator = DriverFactory.creators(for: configuration, http: http, environment: environment)
         createSettles = http.policy.createSettles
+        self.http = http
+        self.environment = environment
         do {
             templates = try NotificationTemplates.load(directory: configuration.templateDirectory)
             templateProblem = nil
@@ -68,8 +73,16 @@ public struct CycleSetup: Sendable {
     /// How rotations of this setup start, recorded in `store`.
     func rotationStarter(store: TokenStore, now: @escaping @Sendable () -> Date) -> RotationStarter {
         let spool = SecretSpool(stateDirectory: configuration.daemon.stateDirectory)
+        let keeper = OwnCredentialKeeper(configuration: configuration, http: http, environment: environment, now: now)
         let rotator = TokenRotator(
-            store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, now: now)
+            store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, keeper: keeper,
+            now: now)
         return RotationStarter(rotator: rotator, creator: creator)
+    }
+
+    /// The same configuration and policies with every credential read again: after tokenwarden
+    /// replaced its own credential somewhere, its drivers and own-token ids must follow.
+    public func reloadingCredentials() -> CycleSetup {
+        CycleSetup(configuration: configuration, policies: context.policies, http: http, environment: environment)
     }
 }

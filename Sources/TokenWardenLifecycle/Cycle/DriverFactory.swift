@@ -14,7 +14,8 @@ public enum DriverFactory {
         var failed: [UnusableProvider] = []
         for provider in configuration.providers {
             do {
-                ready.append(ReadyProvider(config: provider, driver: try driver(for: provider, http: http, environment: environment)))
+                let driver = try driver(for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: environment)
+                ready.append(ReadyProvider(config: provider, driver: driver))
             } catch {
                 failed.append(UnusableProvider(provider: provider.id, reason: String(describing: error)))
             }
@@ -22,12 +23,14 @@ public enum DriverFactory {
         return (ready, failed)
     }
 
-    /// The driver of one provider, with its credential loaded and checked.
+    /// The driver of one provider, with its credential loaded and checked: the configured one, or
+    /// tokenwarden's own successor of it in `stateDirectory` (`MainCredential`).
     public static func driver(
-        for provider: ProviderConfig, http: ProviderHTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment
+        for provider: ProviderConfig, stateDirectory: String, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any ProviderDriver {
-        let credential = try CredentialLoader(environment: environment).load(provider.credential, kind: provider.kind).credential
-        return try ProviderDrivers.make(for: provider, credential: credential, http: http)
+        let main = try MainCredential.resolve(provider, stateDirectory: stateDirectory, loader: CredentialLoader(environment: environment))
+        return try ProviderDrivers.make(for: provider, credential: main.credential, http: http)
     }
 
     /// The driver that signs in as `token`'s owner to create its successor: the `[[provider.owner]]`

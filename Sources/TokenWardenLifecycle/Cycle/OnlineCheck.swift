@@ -38,7 +38,8 @@ public enum OnlineCheck {
     ) async -> [Result] {
         await withTaskGroup(of: [Result].self) { group in
             for provider in configuration.providers {
-                group.addTask { await check(provider, http: http, environment: environment) }
+                let state = configuration.daemon.stateDirectory
+                group.addTask { await check(provider, stateDirectory: state, http: http, environment: environment) }
             }
             var results: [Result] = []
             for await found in group { results += found }
@@ -46,10 +47,12 @@ public enum OnlineCheck {
         }
     }
 
-    static func check(_ provider: ProviderConfig, http: ProviderHTTPClient, environment: [String: String]) async -> [Result] {
+    static func check(
+        _ provider: ProviderConfig, stateDirectory: String, http: ProviderHTTPClient, environment: [String: String]
+    ) async -> [Result] {
         var results = [
             await attempt(provider: provider.id, owner: nil, listing: true) {
-                try DriverFactory.driver(for: provider, http: http, environment: environment)
+                try DriverFactory.driver(for: provider, stateDirectory: stateDirectory, http: http, environment: environment)
             }
         ]
         for owner in provider.owners {

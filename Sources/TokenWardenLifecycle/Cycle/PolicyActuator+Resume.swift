@@ -70,7 +70,10 @@ extension PolicyActuator {
     func deliveryRefusal(_ record: RotationRecord, rules: [Rule]) throws -> String? {
         guard record.state == .planned || record.state == .created else { return nil }
         guard let name = record.rule else {
-            if case .file = record.delivery.target { return nil }
+            switch record.delivery.target {
+            case .file, .ownCredential: return nil
+            case .command: break
+            }
             return "a rotation without a rule delivers only to a file, and this one names \(record.delivery)"
         }
         guard let rule = rules.first(where: { $0.name == name }), let delivery = rule.delivery,

@@ -28,34 +28,39 @@ public struct PolicyContext: Sendable {
         let own = Self.ownTokenIDs(of: configuration, environment: environment)
         ownTokenIDs = own.ids
         unknownOwnTokens = own.unknown
-        protected = Set(own.ids.map { "\($0.key)/\($0.value)" })
+        protected = Set(own.ids.map { "\($0.key)/\($0.value)" } + own.replaced.map { "\($0.key)/\($0.value)" })
         ruleProviders = Set(PolicyEngine.rulesByProvider(policies.rules, providers: configuration.providers).keys)
     }
 
-    /// `provider/id` of tokenwarden's own tokens, for commands that load no policies (`revoke`, `rotate`).
+    /// `provider/id` of tokenwarden's own tokens, for commands that load no policies (`revoke`, `rotate`):
+    /// each credential in use, and one its own successor replaced but has not revoked yet.
     public static func ownTokens(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Set<String>
     {
-        Set(ownTokenIDs(of: configuration, environment: environment).ids.map { "\($0.key)/\($0.value)" })
+        let own = ownTokenIDs(of: configuration, environment: environment)
+        return Set(own.ids.map { "\($0.key)/\($0.value)" } + own.replaced.map { "\($0.key)/\($0.value)" })
     }
 
-    /// Each provider's `self_token_id`, and for SailPoint the PAT id in the credential (its OAuth client id).
+    /// Each provider's own token id (`MainCredential.tokenID`: the successor's, SailPoint's client
+    /// id, or `self_token_id`), and the one a successor replaced; `unknown` lists the SailPoint
+    /// providers whose credential did not load.
     public static func ownTokenIDs(of configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> (ids: [String: String], unknown: [String])
+        -> (ids: [String: String], unknown: [String], replaced: [String: String])
     {
         let loader = CredentialLoader(environment: environment)
         var ids: [String: String] = [:]
+        var replaced: [String: String] = [:]
         var unknown: [String] = []
         for provider in configuration.providers {
-            if let id = provider.selfTokenID { ids[provider.id] = id }
-            guard provider.kind == .sailPoint else { continue }
-            if let id = (try? loader.load(provider.credential, kind: provider.kind))?.credential.publicIdentifier {
+            let main = try? MainCredential.resolve(provider, stateDirectory: configuration.daemon.stateDirectory, loader: loader)
+            if let id = main?.tokenID(of: provider) ?? (provider.kind == .sailPoint ? nil : provider.selfTokenID) {
                 ids[provider.id] = id
-            } else {
+            } else if provider.kind == .sailPoint {
                 unknown.append(provider.id)
             }
+            if let old = main?.replacedTokenID(of: provider) { replaced[provider.id] = old }
         }
-        return (ids, unknown)
+        return (ids, unknown, replaced)
     }
 
     /// Whose tokens tokenwarden can rotate: the owners its credentials sign in as, from the config and

@@ -69,7 +69,9 @@ struct DecisionReport {
         case .held where decision.hold == .ownCredential:
             event = make(
                 .heldOwnCredential, .warning,
-                "not \(verb) \(named), tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file")
+                "not \(verb) \(named), tokenwarden's own credential: \(decision.reason); replace it by hand and update the credential file, "
+                    + "or set rotate_own_credential on the provider"
+            )
             audit.error = "held: this is the credential tokenwarden itself signs in with"
         case .held where decision.hold == .sharedDestination:
             let others =

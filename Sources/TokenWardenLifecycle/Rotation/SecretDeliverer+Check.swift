@@ -28,6 +28,9 @@ extension SecretDeliverer {
             } catch {
                 throw DeliveryError("cannot deliver to \(path): \(error)")
             }
+        case .ownCredential:
+            // The state directory, which every cycle writes already.
+            return
         case .command(let argv):
             guard let program = argv.first, program.hasPrefix("/") else { return }
             guard access(program, X_OK) == 0 else {

@@ -29,6 +29,9 @@ public struct SecretDeliverer: Sendable {
         case .command(let argv):
             try await run(argv, input: secret, environment: environment(for: facts), timeout: delivery.timeout)
             return []
+        case .ownCredential:
+            // `TokenRotator` hands these to its `OwnCredentialKeeper`, which proves the sign-in first.
+            throw DeliveryError("tokenwarden's own credential is kept only by its own-credential rotation")
         }
     }
 

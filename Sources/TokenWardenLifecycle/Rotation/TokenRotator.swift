@@ -18,6 +18,8 @@ public struct TokenRotator: Sendable {
     let createSettles: TimeInterval
     /// `[daemon] give_up_after`: failed steps in a row after which a token's rotation is left for a person.
     let giveUpAfter: Int
+    /// Delivers, undoes and settles rotations of tokenwarden's own credential (nil: it makes none).
+    let keeper: OwnCredentialKeeper?
 
     /// How long before a rotation started a token the provider says it created may have been made by
     /// it (clocks differ); older same-named tokens are never taken for tokenwarden's own.
@@ -25,9 +27,11 @@ public struct TokenRotator: Sendable {
 
     public init(
         store: TokenStore, spool: SecretSpool, deliverer: SecretDeliverer = SecretDeliverer(),
-        createSettles: TimeInterval, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, now: @escaping @Sendable () -> Date = { Date() }
+        createSettles: TimeInterval, giveUpAfter: Int = DaemonSettings.defaultGiveUpAfter, keeper: OwnCredentialKeeper? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.giveUpAfter = giveUpAfter
+        self.keeper = keeper
         self.store = store
         self.spool = spool
         self.deliverer = deliverer
@@ -127,7 +131,12 @@ public struct TokenRotator: Sendable {
             fingerprint: record.newSecretFingerprint ?? "", rule: record.rule)
         let warnings: [String]
         do {
-            warnings = try await deliverer.deliver(secret, as: record.delivery, facts: facts)
+            if case .ownCredential = record.delivery.target {
+                guard let keeper else { throw DeliveryError("this command does not keep tokenwarden's own credential; the daemon does") }
+                warnings = try await keeper.keep(secret, newTokenID: newID, provider: record.provider)
+            } else {
+                warnings = try await deliverer.deliver(secret, as: record.delivery, facts: facts)
+            }
         } catch {
             spool.remove(rotation: record.id)
             return try store.advanceRotation(
@@ -152,6 +161,8 @@ public struct TokenRotator: Sendable {
             return try store.advanceRotation(record.id, to: .failed, at: now(), detail: "no new token to revoke", failure: record.failure)
         }
         do {
+            // tokenwarden's own successor is given up before it is revoked, so nothing signs in with it after.
+            if case .ownCredential = record.delivery.target { try keeper?.undo(newTokenID: newID, provider: record.provider) }
             let result = try await driver.revoke(tokenID: newID)
             let detail = result == .alreadyGone ? "the new token \(newID) was already gone" : "the new token \(newID) was revoked"
             return try store.advanceRotation(
@@ -194,6 +205,9 @@ public struct TokenRotator: Sendable {
             let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
             try store.markRevoked(
                 provider: record.provider, tokenID: record.tokenID, at: self.now(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
+            // Its secret, kept in case the rotation had to be undone, is of no use now; a failure to
+            // drop it is retried at the next own-credential rotation.
+            if case .ownCredential = record.delivery.target { try? keeper?.forgetPrevious(provider: record.provider) }
             return try store.advanceRotation(record.id, to: .oldRevoked, at: self.now(), detail: detail)
         } catch {
             try stepFailed(record, "revoking the old token failed, retried next cycle: \(error)")

@@ -1,0 +1,34 @@
+import Foundation
+import TokenWardenCore
+import TokenWardenStore
+
+extension PolicyContext {
+    /// Each provider with `rotate_own_credential` whose own credential the inventory knows to
+    /// expire, with when its rotation is due and what holds it: the daemon's cycle acts on the due
+    /// ones nothing holds, and `plan` and `status` show the same list.
+    public func ownCredentialRotations(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [OwnCredentialRotation] {
+        let unfinished = Set(try store.unfinishedRotations().map(\.reference))
+        let gaveUp = try store.gaveUpWrites()
+        let paused = try store.pauses(at: now)
+        var rotations: [OwnCredentialRotation] = []
+        for provider in configuration.providers where providers?.contains(provider.id) ?? true {
+            guard let lead = provider.rotateOwnCredential, let id = ownTokenIDs[provider.id],
+                let token = try store.token(provider: provider.id, id: id), token.state == .active,
+                var rotation = OwnCredentialRotation(token: token, lead: lead)
+            else { continue }
+            if unfinished.contains(token.reference) {
+                rotation.hold = .inProgress
+            } else if gaveUp[token.reference] != nil {
+                rotation.hold = .gaveUp
+            } else if rotation.lifetimeWithinLead {
+                rotation.hold = .lifetimeWithinLead
+            } else if Pause.holding(provider.id, in: paused, at: now) != nil {
+                rotation.hold = .paused
+            } else if !configuration.daemon.enforce {
+                rotation.hold = .reportOnly
+            }
+            rotations.append(rotation)
+        }
+        return rotations
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TokenWardenConfig
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenProviders
+import TokenWardenSimulator
+import TokenWardenStore
+import TokenWardenTestSupport
+
+@testable import TokenWardenLifecycle
+
+/// `[[provider]] rotate_own_credential`: tokenwarden replaces its own credential before it expires,
+/// proves the successor signs in, keeps it in the state directory and uses it from then on, through
+/// whole cycles against the simulator on the test clock.
+@Suite struct OwnCredentialRotationTests {
+    /// A rule that never matches: what happens here is built in.
+    static let policy = OwnCredentialExpiryTests.policy
+
+    /// The harness's own AWX token (`self_token_id` 999999), made 300 days ago and expiring in 20.
+    static func ownAWXToken() -> ObservedToken {
+        var own = ObservedToken(
+            id: "999999", name: "tokenwarden", owner: "admin", scopes: ["write"], createdAt: Date().addingTimeInterval(-300 * 86_400))
+        own.expiresAt = Date().addingTimeInterval(20 * 86_400).atMillisecondPrecision
+        return own
+    }
+
+    /// The shelf file of `provider` in the harness's state directory, decoded.
+    static func stored(_ harness: LifecycleHarness, _ provider: ProviderConfig) throws -> OwnCredentialShelf.Entry? {
+        try OwnCredentialShelf(stateDirectory: harness.configuration.daemon.stateDirectory)
+            .entry(of: provider, loader: CredentialLoader(environment: [:]))
+    }
+
+    @Test func aSailPointPATExpiringIn20DaysIsReplacedSignedInWithAndUsedThenTheOldOneRevoked() async throws {
+        try await LifecycleHarness.with(kinds: [.sailPoint], tokens: [.sailPoint: []], policy: Self.policy, enforce: true) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            let provider = harness.configuration.providers[0]
+            let sailPoint = harness.simulator.provider(.sailPoint)
+            let oldID = String(sailPoint.credential.split(separator: ":")[0])
+            // Made 160 days ago for six months (SailPoint's longest), so it expires in 20 days.
+            await sailPoint.setLifetime(
+                of: oldID, createdAt: harness.clock.now.addingTimeInterval(-160 * 86_400).atMillisecondPrecision,
+                expiresAt: harness.clock.now.addingTimeInterval(20 * 86_400).atMillisecondPrecision)
+
+            let first = try await harness.cycle()
+            #expect(first.polls.allSatisfy { $0.succeeded })
+            let delivered = first.events.filter { $0.kind == .rotationDelivered }
+            #expect(delivered.count == 1, "\(first.events.map(\.message))")
+            #expect(first.ownCredentialsChanged, "the daemon reads its credentials again after this cycle")
+            let entry = try #require(try Self.stored(harness, provider))
+            let secret = try #require(await sailPoint.issuedSecrets[entry.tokenID])
+            #expect(entry.credential.revealContent() == "\(entry.tokenID):\(secret)", "SailPoint's client id is the new PAT's id")
+            #expect(entry.previous == nil, "the configured credential was in use before")
+            let path = OwnCredentialShelf(stateDirectory: harness.configuration.daemon.stateDirectory).path(of: provider.id)
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600 && info.st_uid == geteuid())
+
+            // From now on tokenwarden's own token is the successor; the replaced one stays protected.
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            #expect(context.ownTokenIDs[provider.id] == entry.tokenID)
+            #expect(context.protected.isSuperset(of: ["\(provider.id)/\(entry.tokenID)", "\(provider.id)/\(oldID)"]))
+
+            // Within the hour's overlap the old PAT stays; after it, the next cycle revokes it.
+            #expect(try await harness.cycle().events.allSatisfy { $0.kind != .tokenRotated })
+            harness.clock.advance(by: OwnCredentialRotation.overlap.timeInterval + 60)
+            let second = try await harness.cycle()
+            #expect(second.events.contains { $0.kind == .tokenRotated }, "\(second.events.map(\.message))")
+            #expect(await sailPoint.tokens.contains { $0.id == oldID } == false, "SailPoint deletes a PAT")
+            #expect(try Self.stored(harness, provider)?.previous == nil)
+
+            // The configured credential no longer signs in, and the cycles go on: they use the successor.
+            let old = try ProviderDrivers.make(
+                for: provider, credential: try Credential(content: sailPoint.credential, format: provider.kind.credentialFormat),
+                http: harness.http)
+            await #expect(throws: (any Error).self) {
+                var pages = old.tokens().makeAsyncIterator()
+                _ = try await pages.next()
+            }
+            let third = try await harness.cycle()
+            #expect(third.polls.count == 1 && third.polls.allSatisfy { $0.succeeded }, "\(third.events.map(\.message))")
+            #expect(try harness.store.token(provider: provider.id, id: entry.tokenID)?.state == .active)
+
+            // The successor's secret reached no journal entry and no byte of the database.
+            let messages = (first.events + second.events + third.events).map(\.message).joined()
+            #expect(!messages.contains(secret))
+            for bytes in try harness.databaseBytes() { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+        }
+    }
+
+    @Test func aSuccessorThatCannotSignInIsRevokedTheOldCredentialKeptAndAnAlertRaised() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            let provider = harness.configuration.providers[0]
+            let awx = harness.simulator.provider(.awx)
+            await awx.inject(SimulatorFault(provider: .awx, behaviour: .createUnusable, count: 1))
+
+            let report = try await harness.cycle()
+            let failed = try #require(report.events.first { $0.kind == .rotationFailed })
+            #expect(failed.priority == .error, "an error entry is an alert to alert_to")
+            #expect(failed.message.contains("signing in to sim-awx with the new credential failed"), "\(failed.message)")
+            #expect(await awx.issuedSecrets.count == 1, "one successor was made")
+            #expect(await !awx.tokens.contains { $0.id != "999999" && !$0.revoked }, "the successor that cannot sign in is revoked")
+            #expect(await awx.tokens.first { $0.id == "999999" }?.revoked == false, "the old credential is untouched")
+            #expect(try Self.stored(harness, provider) == nil, "nothing is stored")
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            #expect(context.ownTokenIDs[provider.id] == "999999")
+            #expect(try await harness.cycle().polls.allSatisfy { $0.succeeded }, "the configured credential still signs in")
+        }
+    }
+
+    @Test func reportOnlyShowsItDueAndCreatesNothingAndAPauseHoldsIt() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: false) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            _ = try await harness.cycle()
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            let reportOnly = try context.ownCredentialRotations(store: harness.store, now: harness.clock.now)
+            #expect(reportOnly.count == 1 && reportOnly[0].isDue(at: harness.clock.now) && reportOnly[0].hold == .reportOnly)
+            #expect(await harness.simulator.provider(.awx).writes == 0)
+
+            harness.configuration.daemon.enforce = true
+            _ = try harness.store.pause(Pause(provider: "sim-awx", since: harness.clock.now, until: nil, reason: "freeze", by: "root"))
+            _ = try await harness.cycle()
+            let enforced = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            #expect(try enforced.ownCredentialRotations(store: harness.store, now: harness.clock.now).map(\.hold) == [.paused])
+            #expect(await harness.simulator.provider(.awx).writes == 0, "paused: nothing is created")
+        }
+    }
+
+    /// The precedence `validate` shows: the stored successor while the configured credential is the
+    /// one it replaced; a new configured credential wins; nothing stored, the configured one.
+    @Test func theStoredSuccessorStandsInOnlyForTheCredentialItReplaced() throws {
+        let directory = try TemporaryDirectory()
+        let configured = try directory.write("awx.credential", "configured-token\n", mode: 0o600)
+        let state = directory.subpath("state")
+        let provider = ProviderConfig(
+            id: "awx", kind: .awx, baseURL: "https://awx.example.com", credential: .file(path: configured), selfTokenID: "7",
+            rotateOwnCredential: .days(30))
+        let loader = CredentialLoader(environment: [:])
+
+        let nothingStored = try MainCredential.resolve(provider, stateDirectory: state, loader: loader)
+        #expect(nothingStored.credential.revealContent() == "configured-token" && nothingStored.tokenID(of: provider) == "7")
+        #expect(nothingStored.successor == nil)
+
+        let shelf = OwnCredentialShelf(stateDirectory: state)
+        try shelf.store(
+            OwnCredentialShelf.Entry(
+                tokenID: "8", replaces: OwnCredentialShelf.fingerprint(of: nothingStored.credential), createdAt: Date(),
+                credential: try Credential(content: "successor-token", format: .bearer)),
+            provider: "awx")
+        let stored = try MainCredential.resolve(provider, stateDirectory: state, loader: loader)
+        #expect(stored.credential.revealContent() == "successor-token" && stored.tokenID(of: provider) == "8")
+        #expect(stored.replacedTokenID(of: provider) == "7")
+        #expect(stored.summary.contains("tokenwarden's own successor (token 8") && !stored.summary.contains("successor-token"))
+
+        _ = try directory.write("awx.credential", "admin-put-a-new-one\n", mode: 0o600)
+        let overridden = try MainCredential.resolve(provider, stateDirectory: state, loader: loader)
+        #expect(overridden.credential.revealContent() == "admin-put-a-new-one" && overridden.tokenID(of: provider) == "7")
+        #expect(overridden.summary.contains("changed after tokenwarden stored its successor"))
+
+        chmod(shelf.path(of: "awx"), 0o644)
+        #expect(throws: CredentialError.self) { try MainCredential.resolve(provider, stateDirectory: state, loader: loader) }
+    }
+}
