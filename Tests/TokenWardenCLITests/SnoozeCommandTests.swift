@@ -4,6 +4,8 @@ import TokenWardenCore
 import TokenWardenStore
 import TokenWardenTestSupport
 
+@testable import TokenWardenCLI
+
 /// `snooze`, `exempt` and `unsnooze` as an admin runs them, and what `tokens`, `show`, `plan` and
 /// `history` then say; `validate` on templates and webhooks.
 @Suite struct SnoozeCommandTests {
@@ -84,6 +86,17 @@ import TokenWardenTestSupport
         let result = try await BuiltProduct.run(["snooze", "awx-main/4"] + arguments + ["--config", setup.config])
         #expect(result.status == 2, "a usage error, as everywhere")
         #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    /// A bare day is its midnight where the host is, as rule windows read time; a time or a span is exact.
+    @Test func aDayForUntilIsMidnightInTheHostsTimeZone() throws {
+        let now = try ProviderTimestamp.parse("2026-12-06T12:00:00Z").date
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let day = try Snooze.parseUntil("2027-01-04", now: now, timeZone: berlin)
+        #expect(ProviderTimestamp.format(day) == "2027-01-03T23:00:00Z")
+        let utc = try Snooze.parseUntil("2027-01-04", now: now, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(ProviderTimestamp.format(utc) == "2027-01-04T00:00:00Z")
+        #expect(ProviderTimestamp.format(try Snooze.parseUntil("2027-01-04T09:00:00Z", now: now, timeZone: berlin)) == "2027-01-04T09:00:00Z")
     }
 
     @Test func validateNamesTheFileLineAndColumnOfABrokenTemplate() async throws {

@@ -19,7 +19,7 @@ struct PauseWrites: ConfiguredCommand {
             `rotate` still act, with a warning.
 
             Without --provider every provider is paused. --until ends the pause by itself (a day \
-            2026-12-24 at midnight UTC, a time 2026-12-24T09:00:00Z, or a span from now such as 3d); \
+            2026-12-24 at midnight in the host's time zone, a time 2026-12-24T09:00:00Z, or a span from now such as 3d); \
             without it the pause lasts until `tokenwarden resume`. Pausing again replaces the \
             pause of the same scope. Who paused (SUDO_USER and uid), when and why are kept, and \
             `tokenwarden status` shows them.

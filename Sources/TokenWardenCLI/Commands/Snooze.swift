@@ -16,7 +16,7 @@ struct Snooze: ConfiguredCommand {
             replaces the date; `tokenwarden unsnooze TOKEN` ends it early. When the snooze ends, the \
             token's notices start over: the next threshold crossed notifies again.
 
-            --until takes a day (2026-12-24, midnight UTC), a time (2026-12-24T09:00:00Z) or a \
+            --until takes a day (2026-12-24, midnight in the host's time zone), a time (2026-12-24T09:00:00Z) or a \
             span from now (14d, 36h).
 
             Examples:
@@ -46,13 +46,17 @@ struct Snooze: ConfiguredCommand {
         print("snoozed \(target.reference) \"\(target.name)\" until \(ProviderTimestamp.format(end))".terminalSafe)
     }
 
-    /// A day (midnight UTC), an RFC 3339 time, or a span from `now`; it must lie in the future.
-    static func parseUntil(_ text: String, now: Date) throws -> Date {
+    /// A day (its midnight in `timeZone`, the host's: as rule windows and digests read time), an
+    /// RFC 3339 time, or a span from `now`; it must lie in the future.
+    static func parseUntil(_ text: String, now: Date, timeZone: TimeZone = .current) throws -> Date {
         var date: Date?
         if let span = try? TimeSpan(parsing: text) {
             date = now.addingTimeInterval(span.timeInterval)
         } else if text.count == 10, let parsed = try? ProviderTimestamp.parse(text + "T00:00:00Z") {
-            date = parsed.date
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let day = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: parsed.date)
+            date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
         } else if let parsed = try? ProviderTimestamp.parse(text) {
             date = parsed.date
         }
