@@ -79,7 +79,7 @@ extension ConfigLoader {
             reader.report(
                 "rotate_own_credential",
                 "\(kind.displayName) has no API to create tokens, so tokenwarden cannot replace its own credential there: remove the key "
-                    + "and replace the credential by hand (the own-credential warnings at 30, 7 and 1 days still come)")
+                    + "and replace the credential by hand")
             return nil
         }
         if kind != .sailPoint, selfTokenID == nil {

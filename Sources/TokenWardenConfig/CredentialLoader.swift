@@ -149,7 +149,8 @@ public struct CredentialLoader: Sendable {
     /// credential files are; it may also belong to `owner` (the state directory's, when root reads
     /// it). Nil when it does not exist.
     public func readSecretFile(at path: String, alsoOwnedBy owner: uid_t?) throws(CredentialError) -> String? {
-        guard access(path, F_OK) == 0 else { return nil }
+        var info = stat()
+        if lstat(path, &info) != 0, errno == ENOENT { return nil }
         let (fd, _) = try openChecked(.file(path: path), alsoOwnedBy: owner)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         guard let data = try? handle.read(upToCount: 64 << 10) ?? Data(), let text = String(data: data, encoding: .utf8) else {

@@ -12,4 +12,13 @@ final class CurrentSetup: Sendable {
     var setup: CycleSetup { value.withLock { $0 } }
 
     func replace(with setup: CycleSetup) { value.withLock { $0 = setup } }
+
+    /// The setup in effect, its credentials read again first when a successor of tokenwarden's own
+    /// credential was stored, undone or settled since (`CycleSetup.credentialsChanged`).
+    func withCurrentCredentials() -> CycleSetup {
+        value.withLock { setup in
+            if setup.credentialsChanged { setup = setup.reloadingCredentials() }
+            return setup
+        }
+    }
 }

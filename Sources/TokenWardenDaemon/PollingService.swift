@@ -136,6 +136,8 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             let interval = setup.configuration.provider(id: provider)?.pollInterval ?? setup.configuration.daemon.pollInterval
             if let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval)) {
                 defer { withExtendedLifetime(lock) {} }
+                // Under the lock, so an admin's `sync` that replaced tokenwarden's own credential is seen.
+                let setup = setup.credentialsChanged ? current.withCurrentCredentials() : setup
                 report = try await Cycle(setup: setup, store: store, now: now).run(providers: [provider], sharing: writes)
             } else {
                 // Not a failure: nothing was asked of the provider, and the next interval tries again.
@@ -165,7 +167,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                 metrics.yield()
             })
         // tokenwarden replaced its own credential: the next cycles sign in with the successor.
-        if report.ownCredentialsChanged { current.replace(with: current.setup.reloadingCredentials()) }
+        _ = current.withCurrentCredentials()
         finish(provider)
         reports.yield(report)
         observer?.cycleFinished(report)

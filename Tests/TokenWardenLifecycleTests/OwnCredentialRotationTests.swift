@@ -43,11 +43,14 @@ import TokenWardenTestSupport
                 of: oldID, createdAt: harness.clock.now.addingTimeInterval(-160 * 86_400).atMillisecondPrecision,
                 expiresAt: harness.clock.now.addingTimeInterval(20 * 86_400).atMillisecondPrecision)
 
+            let before = CycleSetup(
+                configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration), http: harness.http)
             let first = try await harness.cycle()
             #expect(first.polls.allSatisfy { $0.succeeded })
             let delivered = first.events.filter { $0.kind == .rotationDelivered }
             #expect(delivered.count == 1, "\(first.events.map(\.message))")
-            #expect(first.ownCredentialsChanged, "the daemon reads its credentials again after this cycle")
+            #expect(before.credentialsChanged, "a setup read before sees the change, so the daemon reads its credentials again")
+            #expect(!before.reloadingCredentials().credentialsChanged)
             let entry = try #require(try Self.stored(harness, provider))
             let secret = try #require(await sailPoint.issuedSecrets[entry.tokenID])
             #expect(entry.credential.revealContent() == "\(entry.tokenID):\(secret)", "SailPoint's client id is the new PAT's id")
@@ -107,6 +110,32 @@ import TokenWardenTestSupport
             let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
             #expect(context.ownTokenIDs[provider.id] == "999999")
             #expect(try await harness.cycle().polls.allSatisfy { $0.succeeded }, "the configured credential still signs in")
+            #expect(await awx.issuedSecrets.count == 1, "no second successor at the next cycle")
+            #expect(try context.ownCredentialRotations(store: harness.store, now: harness.clock.now).map(\.hold) == [.retryLater])
+        }
+    }
+
+    /// The old token is revoked only signed in with the successor, and only while that is the
+    /// credential in use: with the stored file gone, tokenwarden signs in with the old one again.
+    @Test func theOldTokenIsKeptWhileTokenwardenDoesNotSignInWithTheSuccessor() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            let provider = harness.configuration.providers[0]
+            let first = try await harness.cycle()
+            #expect(first.events.contains { $0.kind == .rotationDelivered }, "\(first.events.map(\.message))")
+            OwnCredentialShelf(stateDirectory: harness.configuration.daemon.stateDirectory).remove(provider: provider.id)
+
+            harness.clock.advance(by: OwnCredentialRotation.overlap.timeInterval + 60)
+            let second = try await harness.cycle()
+            #expect(!second.events.contains { $0.kind == .tokenRotated })
+            #expect(await harness.simulator.provider(.awx).tokens.first { $0.id == "999999" }?.revoked == false, "the old token is kept")
+            let record = try #require(try harness.store.unfinishedRotations().first)
+            #expect(record.state == .delivered)
+            #expect(record.failure?.contains("not revoking the old token yet: tokenwarden does not sign in to sim-awx with its successor") == true)
+            // One own-credential rotation at a time: the configured token is due again, and held.
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            #expect(try context.ownCredentialRotations(store: harness.store, now: harness.clock.now).map(\.hold) == [.inProgress])
         }
     }
 

@@ -13,7 +13,8 @@ struct Plan: ConfiguredCommand {
             Evaluates every policy rule against the inventory the daemon keeps (with --refresh, after \
             polling every provider first) and prints, per rule, which tokens it would notify about, \
             revoke or rotate, and why. When several rules match a token the strongest action wins \
-            (revoke > rotate > notify). tokenwarden's own credentials are never revoked or rotated; \
+            (revoke > rotate > notify). Rules never revoke or rotate tokenwarden's own credentials \
+            (`rotate_own_credential` replaces them, listed at the end); \
             providers without a revoke API need a person. Nothing is written to any provider.
 
             Examples:
@@ -89,7 +90,10 @@ struct Plan: ConfiguredCommand {
             print(Self.render(outline, rules: policies.rules, enforce: configuration.daemon.enforce, budget: budget, time: time.human))
             if let waiting = Self.switchOvers(store) { print("\n" + waiting) }
             let own = try policy.ownCredentialRotations(store: store, now: Date())
-            if let lines = Self.ownCredentialLines(own, now: Date(), time: time.human) { print(("\n" + lines).terminalSafe) }
+            let idle = try Self.idleOwnCredentialKeys(configuration, context: policy, store: store, rotations: own)
+            if let lines = Self.ownCredentialLines(own, idle: idle, now: Date(), time: time.human) {
+                print("\n" + lines.split(separator: "\n").map { String($0).terminalSafe }.joined(separator: "\n"))
+            }
         }
     }
 

@@ -110,7 +110,7 @@ struct Rotate: ConfiguredCommand {
         let driver = try DriverFactory.driver(
             for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: context.environment)
         let starter = RotationStarter(
-            rotator: rotator(configuration, http: http, store: store),
+            rotator: rotator(configuration, http: http, store: store, environment: context.environment),
             creator: DriverFactory.creators(for: configuration, http: http, environment: context.environment))
         guard let lock = try await starter.lock() else {
             throw Refusal("another tokenwarden process has been rotating for 30 seconds; try again when it is done")
@@ -155,7 +155,7 @@ struct Rotate: ConfiguredCommand {
         let http = context.http(for: configuration)
         let driver = try DriverFactory.driver(
             for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: context.environment)
-        let rotator = rotator(configuration, http: http, store: store)
+        let rotator = rotator(configuration, http: http, store: store, environment: context.environment)
         let cycle = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(cycle) {} }
         // One process drives rotations at a time; the daemon may have finished it while we asked.
@@ -177,10 +177,13 @@ struct Rotate: ConfiguredCommand {
     }
 
     /// The rotator an admin's rotation steps through, as the daemon's (`CycleSetup.rotationStarter`).
-    func rotator(_ configuration: Configuration, http: ProviderHTTPClient, store: TokenStore) -> TokenRotator {
+    /// With the keeper of tokenwarden's own credentials: `--finish` on an own-credential rotation
+    /// revokes the old token signed in with the successor, and drops the old secret.
+    func rotator(_ configuration: Configuration, http: ProviderHTTPClient, store: TokenStore, environment: [String: String]) -> TokenRotator {
         TokenRotator(
             store: store, spool: SecretSpool(stateDirectory: configuration.daemon.stateDirectory), createSettles: http.policy.createSettles,
-            giveUpAfter: configuration.daemon.giveUpAfter)
+            giveUpAfter: configuration.daemon.giveUpAfter,
+            keeper: OwnCredentialKeeper(configuration: configuration, http: http, environment: environment, now: { Date() }))
     }
 
     /// Where the new secret goes (`--deliver-file`, else the rotate rule matching the token) and that

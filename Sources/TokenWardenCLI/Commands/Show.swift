@@ -49,7 +49,7 @@ struct Show: ConfiguredCommand {
             if found.baseName != nil || found.successorOf != nil || found.lineageName != found.name {
                 facts.insert(("lineage", found.lineageName), at: 2)
             }
-            if own { facts.insert(("credential", "tokenwarden's own: it signs in with this token, and never revokes or rotates it"), at: 1) }
+            if own { facts.insert(("credential", "tokenwarden's own: it signs in with this token; policy never revokes or rotates it"), at: 1) }
             if let predecessor = found.successorOf { facts.insert(("replaces", "\(found.provider)/\(predecessor)"), at: 3) }
             if let successor = try store.successors(provider: found.provider, of: found.id).last {
                 facts.append(("replaced by", "\(found.provider)/\(successor)"))

@@ -197,7 +197,12 @@ struct Status: ConfiguredCommand {
         for provider in report.providers {
             guard let own = provider.ownCredential else { continue }
             let expiry = provider.ownCredentialExpiresAt.map { "expires \(time.day($0, relativeTo: now))" }
-            let rotates = provider.ownCredentialRotatesAt.map { ", replaced by tokenwarden from \(time.day($0, relativeTo: now))" } ?? ""
+            let rotates =
+                provider.ownCredentialRotatesAt.map { at in
+                    at > now
+                        ? ", replaced by tokenwarden from \(time.day(at, relativeTo: now))"
+                        : ", due for replacement by tokenwarden since \(time.day(at, relativeTo: now)) (`tokenwarden plan` says what holds it)"
+                } ?? ""
             lines.append(
                 "own credential of \(provider.id): \(own), \(expiry ?? "expiry not known (not in the inventory, or it has none)")\(rotates)")
         }

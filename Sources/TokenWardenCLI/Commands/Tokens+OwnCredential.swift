@@ -8,7 +8,7 @@ extension Tokens {
         if let id = own.first(where: { $0.hasPrefix(provider.id + "/") }) {
             let listed = tokens.contains { $0.reference == id }
             return "tokenwarden's own credential at \(provider.id) is \(id)"
-                + (listed ? " (marked above); it is never revoked or rotated" : ", which is not among the tokens listed")
+                + (listed ? " (marked above); policy never revokes or rotates it" : ", which is not among the tokens listed")
         }
         var note =
             "tokenwarden cannot tell which token it signs in to \(provider.id) with: set self_token_id in the [[provider]] table to that "

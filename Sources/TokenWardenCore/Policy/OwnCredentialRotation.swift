@@ -12,8 +12,12 @@ public struct OwnCredentialRotation: Sendable {
         case inProgress = "in-progress"
         /// Its rotation failed `give_up_after` times in a row: left for a person (`tokenwarden retry`).
         case gaveUp = "gave-up"
-        /// The token lives no longer than the lead: each successor would be due the moment it
-        /// exists, and be replaced again at every cycle. The lead must be shorter.
+        /// Its last rotation failed within the rotation retry delay (6 hours, as for rules): not a
+        /// successor made and revoked at every cycle.
+        case retryLater = "retry-later"
+        /// The token lives no longer than the lead, or its creation is not known (so neither is the
+        /// lifetime a successor gets): each successor could be due the moment it exists, and be
+        /// replaced again at every cycle.
         case lifetimeWithinLead = "lifetime-within-lead"
     }
 
@@ -37,9 +41,10 @@ public struct OwnCredentialRotation: Sendable {
 
     public func isDue(at now: Date) -> Bool { now >= dueAt }
 
-    /// Whether a successor with the same lifetime would be due as soon as it is made.
+    /// Whether a successor with the same lifetime would be due as soon as it is made (or may be:
+    /// without a creation time the lifetime is unknown).
     public var lifetimeWithinLead: Bool {
-        guard let created = token.createdAt, let expires = token.expiresAt else { return false }
+        guard let created = token.createdAt, let expires = token.expiresAt else { return true }
         return expires.timeIntervalSince(created) <= lead.timeInterval
     }
 }

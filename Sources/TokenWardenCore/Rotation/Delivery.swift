@@ -44,7 +44,7 @@ public struct Delivery: Sendable, Hashable, Codable, CustomStringConvertible {
         case .file(let path):
             "file \(path) (0\(String(mode, radix: 8))\(owner.map { ", owner \($0)" } ?? ""))"
         case .command(let argv): "command \(argv.joined(separator: " "))"
-        case .ownCredential: "tokenwarden's own credential (in its state directory)"
+        case .ownCredential(let provider): "tokenwarden's own credential (signed in with, then kept in own-credentials/\(provider).json)"
         }
     }
 }

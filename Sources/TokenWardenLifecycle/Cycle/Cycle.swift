@@ -38,8 +38,6 @@ public struct Cycle: Sendable {
             try store.takeExpiredPauses(at: now()).map(JournalEvent.resumed)
             + store.takeExpiredApprovals(at: now()).map(JournalEvent.approvalExpired)
         let actuator = PolicyActuator(store: store, now: now, timeZone: timeZone)
-        let shelf = OwnCredentialShelf(stateDirectory: configuration.daemon.stateDirectory)
-        let credentialsBefore = shelf.stamps(of: setup.providerIDs)
         let rotations = try await actuator.resumeRotations(setup: setup) + rotateOwnCredentials(setup)
         // A probe left by a rehearsal tokenwarden stopped during is revoked like any create in flight
         // (not while paused); a provider that fails now is tried again next cycle.
@@ -55,6 +53,6 @@ public struct Cycle: Sendable {
         }
         return CycleReport(
             polls: polls, unusable: setup.unusable, decided: applied.digest, events: resumed + failing + rotations + applied.events + gaveUp,
-            writes: applied.writes, ownCredentialsChanged: shelf.stamps(of: setup.providerIDs) != credentialsBefore)
+            writes: applied.writes)
     }
 }

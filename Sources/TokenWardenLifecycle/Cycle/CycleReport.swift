@@ -13,15 +13,11 @@ public struct CycleReport: Sendable {
     public var events: [JournalEvent]
     /// Revokes and rotations attempted (charged to the blast-radius budget).
     public var writes: Int
-    /// Whether tokenwarden stored, undid or settled a successor of its own credential: the daemon
-    /// then reads its credentials again (`CycleSetup.reloadingCredentials`) before the next cycle.
-    public var ownCredentialsChanged: Bool
 
     public init(
         polls: [PollResult], unusable: [UnusableProvider] = [], decided: DecisionDigest = DecisionDigest(selecting: false),
-        events: [JournalEvent] = [], writes: Int = 0, ownCredentialsChanged: Bool = false
+        events: [JournalEvent] = [], writes: Int = 0
     ) {
-        self.ownCredentialsChanged = ownCredentialsChanged
         self.polls = polls
         self.unusable = unusable
         self.decided = decided

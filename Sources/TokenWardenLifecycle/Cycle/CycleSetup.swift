@@ -17,6 +17,8 @@ public struct CycleSetup: Sendable {
     /// For the drivers of a credential refresh (`reloadingCredentials`) and own-credential rotations.
     let http: ProviderHTTPClient
     let environment: [String: String]
+    /// The stored successors of its own credentials as this setup read them (`OwnCredentialShelf.stamps`).
+    let credentialStamps: [String: [Int]]
     /// The notification templates (`templates/` beside the config, else built in).
     public let templates: NotificationTemplates
     /// Why an admin's template was not used (the built-in one is, so nothing is lost).
@@ -28,6 +30,9 @@ public struct CycleSetup: Sendable {
         configuration: Configuration, policies: PolicySet, http: ProviderHTTPClient,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
+        // Taken before the credentials are read: a successor stored in between is seen as a change.
+        credentialStamps = OwnCredentialShelf(stateDirectory: configuration.daemon.stateDirectory).stamps(
+            of: Set(configuration.providers.map(\.id)))
         context = PolicyContext(configuration: configuration, policies: policies, environment: environment)
         let drivers = DriverFactory.drivers(for: configuration, http: http, environment: environment)
         self.drivers = drivers.ready
@@ -78,6 +83,13 @@ public struct CycleSetup: Sendable {
             store: store, spool: spool, createSettles: createSettles, giveUpAfter: configuration.daemon.giveUpAfter, keeper: keeper,
             now: now)
         return RotationStarter(rotator: rotator, creator: creator)
+    }
+
+    /// Whether a successor of its own credential was stored, undone or settled since this setup
+    /// read its credentials (by a cycle of its own, or by an admin's `sync`).
+    public var credentialsChanged: Bool {
+        OwnCredentialShelf(stateDirectory: configuration.daemon.stateDirectory).stamps(of: Set(configuration.providers.map(\.id)))
+            != credentialStamps
     }
 
     /// The same configuration and policies with every credential read again: after tokenwarden

@@ -7,19 +7,30 @@ extension PolicyContext {
     /// expire, with when its rotation is due and what holds it: the daemon's cycle acts on the due
     /// ones nothing holds, and `plan` and `status` show the same list.
     public func ownCredentialRotations(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [OwnCredentialRotation] {
-        let unfinished = Set(try store.unfinishedRotations().map(\.reference))
+        let records = try store.unfinishedRotations()
+        let unfinished = Set(records.map(\.reference))
+        // One own-credential rotation at a time per provider: a second would store over the first's
+        // successor while the first still has to revoke its old token.
+        let ownUnderWay = Set(
+            records.compactMap { record -> String? in
+                if case .ownCredential(let provider) = record.delivery.target { return provider }
+                return nil
+            })
         let gaveUp = try store.gaveUpWrites()
         let paused = try store.pauses(at: now)
+        let failed = try store.recentlyFailedRotations(since: now.addingTimeInterval(-PolicyActuator.rotationRetryDelay))
         var rotations: [OwnCredentialRotation] = []
         for provider in configuration.providers where providers?.contains(provider.id) ?? true {
             guard let lead = provider.rotateOwnCredential, let id = ownTokenIDs[provider.id],
                 let token = try store.token(provider: provider.id, id: id), token.state == .active,
                 var rotation = OwnCredentialRotation(token: token, lead: lead)
             else { continue }
-            if unfinished.contains(token.reference) {
+            if unfinished.contains(token.reference) || ownUnderWay.contains(provider.id) {
                 rotation.hold = .inProgress
             } else if gaveUp[token.reference] != nil {
                 rotation.hold = .gaveUp
+            } else if failed[token.reference] != nil {
+                rotation.hold = .retryLater
             } else if rotation.lifetimeWithinLead {
                 rotation.hold = .lifetimeWithinLead
             } else if Pause.holding(provider.id, in: paused, at: now) != nil {

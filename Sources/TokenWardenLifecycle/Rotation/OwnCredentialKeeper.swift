@@ -35,6 +35,10 @@ public struct OwnCredentialKeeper: Sendable {
     /// credential in use stays.
     func keep(_ secret: Secret, newTokenID: String, provider id: String) async throws -> [String] {
         let provider = try provider(id)
+        // A credential file is read up to 64 KiB; no provider's secret comes near.
+        guard secret.reveal().utf8.count <= 16 << 10 else {
+            throw DeliveryError("the new credential is larger than 16 KiB, which no provider's token is; it is not kept")
+        }
         let content = provider.kind == .sailPoint ? "\(newTokenID):\(secret.reveal())" : secret.reveal()
         let credential: Credential
         do {
@@ -55,12 +59,11 @@ public struct OwnCredentialKeeper: Sendable {
         let previous =
             main.successor?.tokenID == newTokenID
             ? main.successor?.previous : main.successor.map { OwnCredentialShelf.Entry.Previous(tokenID: $0.tokenID, credential: $0.credential) }
-        try shelf.store(
+        return try shelf.store(
             OwnCredentialShelf.Entry(
                 tokenID: newTokenID, replaces: OwnCredentialShelf.fingerprint(of: main.configured.credential), createdAt: now(),
                 credential: credential, previous: previous),
             provider: provider.id)
-        return []
     }
 
     /// The successor `newTokenID` is being revoked undelivered: the credential it replaced is put
@@ -79,10 +82,24 @@ public struct OwnCredentialKeeper: Sendable {
         }
     }
 
-    /// The old token is revoked: its credential, kept as `previous`, is of no use any more.
-    func forgetPrevious(provider id: String) throws {
+    /// A driver signed in with the stored successor `newTokenID`, which must be the credential in
+    /// use: what revokes the old token, so tokenwarden never revokes what it still signs in with.
+    func successorDriver(newTokenID: String, provider id: String) throws -> any ProviderDriver {
         let provider = try provider(id)
-        guard var entry = try shelf.entry(of: provider, loader: loader), entry.previous != nil else { return }
+        let main = try MainCredential.resolve(provider, stateDirectory: configuration.daemon.stateDirectory, loader: loader)
+        guard let successor = main.successor, successor.tokenID == newTokenID else {
+            throw DeliveryError(
+                "tokenwarden does not sign in to \(id) with its successor \(newTokenID) but with \(main.summary); the old token, "
+                    + "which it may still use, is kept")
+        }
+        return try ProviderDrivers.make(for: provider, credential: successor.credential, http: http)
+    }
+
+    /// The old token `oldTokenID` is revoked: its credential, kept as `previous`, is of no use any
+    /// more (a `previous` of another token, from a later rotation, stays).
+    func forgetPrevious(provider id: String, oldTokenID: String) throws {
+        let provider = try provider(id)
+        guard var entry = try shelf.entry(of: provider, loader: loader), entry.previous?.tokenID == oldTokenID else { return }
         entry.previous = nil
         try shelf.store(entry, provider: provider.id)
     }

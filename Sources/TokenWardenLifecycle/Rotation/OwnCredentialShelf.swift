@@ -64,8 +64,9 @@ public struct OwnCredentialShelf: Sendable {
     /// The stored successor of `provider`, or nil when there is none. The file is checked as
     /// credential files are (regular, 0600, the service user's; `loader` says who that may be).
     public func entry(of provider: ProviderConfig, loader: CredentialLoader) throws -> Entry? {
+        // The state directory's owner is the service user, whom a command run as root becomes.
         var info = stat()
-        let owner = stat(directory, &info) == 0 ? info.st_uid : nil
+        let owner = stat(AtomicFile.directory(of: directory), &info) == 0 ? info.st_uid : nil
         guard let text = try loader.readSecretFile(at: path(of: provider.id), alsoOwnedBy: owner) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -86,8 +87,10 @@ public struct OwnCredentialShelf: Sendable {
         }
     }
 
-    /// Puts `entry` in place atomically (0600, the directory 0700).
-    public func store(_ entry: Entry, provider: String) throws {
+    /// Puts `entry` in place atomically (0600, the directory 0700); returns what went wrong after
+    /// it was in place (the directory not flushed: a power cut may still undo it).
+    @discardableResult
+    public func store(_ entry: Entry, provider: String) throws -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
@@ -99,7 +102,7 @@ public struct OwnCredentialShelf: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(stored), to: path(of: provider), mode: 0o600)
+        return try AtomicFile.write(try encoder.encode(stored), to: path(of: provider), mode: 0o600)
     }
 
     /// Something that changes whenever a provider's file is written or removed (inode and change

@@ -77,7 +77,11 @@ public struct TokenRotator: Sendable {
     /// without waiting for its overlap or for the successor's first use. Audited with who did it.
     public func finish(_ record: RotationRecord, token: Token, driver: any ProviderDriver, by admin: String) async throws -> RotationRecord {
         guard record.state == .delivered else { return record }
+        let driver = try revokingDriver(for: record, main: driver)
         let result = try await driver.revoke(tokenID: record.tokenID)
+        if case .ownCredential = record.delivery.target {
+            try? keeper?.forgetPrevious(provider: record.provider, oldTokenID: record.tokenID)
+        }
         let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
         try store.markRevoked(
             provider: record.provider, tokenID: record.tokenID, at: now(),
@@ -199,20 +203,38 @@ public struct TokenRotator: Sendable {
                 return record
             }
         }
+        let revoker: any ProviderDriver
         do {
-            let result = try await driver.revoke(tokenID: record.tokenID)
+            revoker = try revokingDriver(for: record, main: driver)
+        } catch {
+            try stepFailed(record, "not revoking the old token yet: \(error)")
+            return try store.rotation(id: record.id) ?? record
+        }
+        do {
+            let result = try await revoker.revoke(tokenID: record.tokenID)
             CrashPoint.afterRevokeOld.pass()
             let detail = result == .alreadyGone ? "the old token was already gone" : "the old token was revoked"
             try store.markRevoked(
                 provider: record.provider, tokenID: record.tokenID, at: self.now(), detail: "replaced by \(record.newTokenID ?? "?") in a rotation")
             // Its secret, kept in case the rotation had to be undone, is of no use now; a failure to
             // drop it is retried at the next own-credential rotation.
-            if case .ownCredential = record.delivery.target { try? keeper?.forgetPrevious(provider: record.provider) }
+            if case .ownCredential = record.delivery.target {
+                try? keeper?.forgetPrevious(provider: record.provider, oldTokenID: record.tokenID)
+            }
             return try store.advanceRotation(record.id, to: .oldRevoked, at: self.now(), detail: detail)
         } catch {
             try stepFailed(record, "revoking the old token failed, retried next cycle: \(error)")
             return try store.rotation(id: record.id) ?? record
         }
+    }
+
+    /// The driver that revokes `record`'s old token: `main`, but for tokenwarden's own credential a
+    /// driver signed in with the successor, and only while that is the credential in use: otherwise
+    /// the old token may still be what tokenwarden signs in with, and it is kept.
+    func revokingDriver(for record: RotationRecord, main: any ProviderDriver) throws -> any ProviderDriver {
+        guard case .ownCredential = record.delivery.target else { return main }
+        guard let keeper else { throw DeliveryError("only a command that reads the state directory's own credentials may do this") }
+        return try keeper.successorDriver(newTokenID: record.newTokenID ?? "", provider: record.provider)
     }
 
     /// A rotation ended: a success ends its token's run of failed writes; a failure the provider
