@@ -33,8 +33,9 @@ demo: deps
 ## container, so the test run also needs Debian's systemd-container; mail notifications go through a real
 ## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd); the alert rules
 ## and the metrics the daemon writes are checked by promtool (Debian's prometheus); the HTML report is
-## loaded in a real headless Chromium (its screenshot read with python3-pil).
-test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus chromium python3-pil
+## loaded in a real headless Chromium (its screenshot read with python3-pil); the .deb is checked by
+## lintian, stripped with binutils, and its -dbgsym symbols found by gdb.
+test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus chromium python3-pil lintian binutils gdb
 test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports
@@ -98,7 +99,7 @@ install-files:
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz
-	$(BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
+	$(BINARY) --generate-completion-script bash | sed "1{/^#!/d}" > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
 	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_tokenwarden
 	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tokenwarden.fish
 	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d
@@ -109,7 +110,9 @@ install-files:
 	    install -m 0640 $$f $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d/; \
 	done
 
-## deb: a release build packed as build/tokenwarden_VERSION_ARCH.deb (see packaging/debian/build-deb).
+## deb: a release build packed as build/tokenwarden_VERSION_ARCH.deb and its
+## build/tokenwarden-dbgsym_VERSION_ARCH.deb (see packaging/debian/build-deb).
+deb: APT_PACKAGES += binutils
 deb: deps
 	$(SWIFT) build $(RELEASE) --product tokenwarden
 	packaging/debian/build-deb .build/release/tokenwarden build

@@ -38,7 +38,9 @@ extension SubprocessSuites {
                     BuiltProduct.executable, out.path,
                 ])
             try #require(build.status == 0, "\(build.output)")
-            return out.subpath(try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".deb") }))
+            return out.subpath(
+                try #require(
+                    try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasPrefix("tokenwarden_") && $0.hasSuffix(".deb") }))
         }
 
         /// Boots a container, runs `body` in it (recording what it throws), and always powers it off.
