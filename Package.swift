@@ -104,8 +104,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         .executableTarget(name: "tokenwarden", dependencies: ["TokenWardenCLI", "CGlibcProcess"]),
         // The benchmark's fetch-only limit (scripts/bench/bench.py); not installed.
         .executableTarget(

@@ -24,7 +24,8 @@ public struct TokenWarden: AsyncParsableCommand {
 
             Exit codes: 0 ok, 1 failure, 2 usage error or invalid configuration.
             """,
-        version: "0.1.0",
+        // CHANGELOG.md's top version and the commit (scripts/version-stamp, run by the VersionStamp plugin).
+        version: "\(buildVersion) (commit \(buildCommit))",
         subcommands: [
             Daemon.self, Demo.self, Validate.self, Plan.self, Sync.self, Tokens.self, Show.self,
             History.self, Status.self, Outbox.self, Report.self, Snooze.self, Exempt.self, Unsnooze.self, Revoke.self, Rotate.self, Retry.self,

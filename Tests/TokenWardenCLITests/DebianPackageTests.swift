@@ -17,7 +17,7 @@ extension SubprocessSuites {
             let deb = try #require(
                 try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasPrefix("tokenwarden_") && $0.hasSuffix(".deb") })
             let path = out.subpath(deb)
-            #expect(deb.hasPrefix("tokenwarden_0.1.0_"))
+            #expect(deb.hasPrefix("tokenwarden_\(try await Self.version())_"))
 
             let contents = try await PackagingTests.run("/usr/bin/dpkg-deb", ["-c", path]).output
             for file in [
@@ -131,7 +131,7 @@ extension SubprocessSuites {
         }
 
         static func version() async throws -> String {
-            try await PackagingTests.run(BuiltProduct.executable, ["--version"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            String(try await PackagingTests.run(BuiltProduct.executable, ["--version"]).output.split(separator: " ")[0])
         }
     }
 }
