@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import TokenWardenCore
+import TokenWardenJournal
+import TokenWardenSimulator
+import TokenWardenTestSupport
+
+extension SubprocessSuites {
+    /// An upgrade in place under a real systemd: the package running with an admin's edited
+    /// configuration and a filled store, then a newer package installed over it with `dpkg -i`.
+    ///
+    /// The older package is this build's binary packed as 0.1.0, the version every build called
+    /// itself before versions grew: it checks the maintainer scripts, dpkg's conffile handling and
+    /// the restart, not a store written by an older binary (the store migrations have their own
+    /// tests, from databases at each earlier migration).
+    @Suite struct PackageUpgradeTests {
+        @Test(.enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")))
+        func aNewerPackageRestartsTheServiceAndKeepsTheStoreTheAuditTrailAndTheAdminsFiles() async throws {
+            let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
+            let created = Date().addingTimeInterval(-100 * 86_400)
+            await simulator.provider(.awx).replaceTokens(
+                ["910": "deploy-bot", "911": "old-ci", "912": "reporting"].map { id, name in
+                    ObservedToken(
+                        id: id, name: name, owner: SimulatedAccount.mainOwner(of: .awx), scopes: ["write"], createdAt: created,
+                        expiresAt: created.addingTimeInterval(365 * 86_400))
+                })
+            let out = try TemporaryDirectory()
+            let older = try await Self.package(into: out.subpath("old"), version: "0.1.0")
+            let newer = try await Self.package(into: out.subpath("new"), version: nil)
+            await PackageUnderSystemdTests.inBootedContainer { container in
+                try await upgrade(container, from: older, to: newer, simulator: simulator)
+            }
+            await simulator.stop()
+        }
+
+        /// build-deb on the binary under test, as `version` (nil: its own), uncompressed.
+        static func package(into directory: String, version: String?) async throws -> String {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let build = try await PackagingTests.run(
+                "/usr/bin/env",
+                ["DEB_COMPRESSION=none"] + (version.map { ["DEB_VERSION=\($0)"] } ?? []) + [
+                    PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory,
+                ])
+            try #require(build.status == 0, "\(build.output)")
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("tokenwarden_") })
+            return directory + "/" + name
+        }
+
+        func upgrade(_ container: NspawnContainer, from older: String, to newer: String, simulator: ProviderSimulator) async throws {
+            let root = container.root
+            try FileManager.default.copyItem(atPath: older, toPath: root + "/root/old.deb")
+            try FileManager.default.copyItem(atPath: newer, toPath: root + "/root/new.deb")
+            let install = try container.run("dpkg -i /root/old.deb")
+            try #require(install.status == 0, "\(install.output)")
+
+            // Configured as an admin does: a credential through LoadCredential=, the shipped files edited.
+            try FileManager.default.createDirectory(
+                atPath: root + "/etc/tokenwarden/credentials", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard
+                FileManager.default.createFile(
+                    atPath: root + "/etc/tokenwarden/credentials/sim-awx", contents: Data((simulator.provider(.awx).credential + "\n").utf8),
+                    attributes: [.posixPermissions: 0o600])
+            else { throw NspawnContainer.Failure("cannot write the credential") }
+            try FileManager.default.createDirectory(atPath: root + "/etc/systemd/system/tokenwarden.service.d", withIntermediateDirectories: true)
+            try Data("[Service]\nLoadCredential=sim-awx:/etc/tokenwarden/credentials/sim-awx\n".utf8)
+                .write(to: URL(fileURLWithPath: root + "/etc/systemd/system/tokenwarden.service.d/credentials.conf"))
+            let config = """
+                # Edited by the admin before the upgrade.
+                [daemon]
+                poll_interval = "20s"
+
+                [[provider]]
+                id = "sim-awx"
+                kind = "awx"
+                base_url = "\(simulator.baseURL(for: .awx))"
+                credential = "sim-awx"
+
+                """
+            try PackageUnderSystemdTests.rewrite(root + "/etc/tokenwarden/tokenwarden.toml", config)
+            let policy = "[[rule]]\nname = \"warn\"\nwhen.expires_within = \"3650d\"\naction = \"notify\"\n"
+            try PackageUnderSystemdTests.rewrite(root + "/etc/tokenwarden/policies.d/10-baseline.toml", policy)
+            try PackageUnderSystemdTests.rewrite(root + "/etc/tokenwarden/policies.d/20-rotation.toml", "# No rotation on this host yet.\n")
+            let start = try container.run("systemctl daemon-reload && systemctl enable --now tokenwarden && systemctl is-active tokenwarden")
+            let startLog = start.status == 0 ? "" : try container.run("journalctl -u tokenwarden --no-pager").output
+            try #require(start.status == 0, "\(start.output)\n\(startLog)")
+            #expect(
+                try await PackageUnderSystemdTests.until(container, "a poll") { entries in
+                    entries.contains { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.pollSucceeded.messageID }
+                }, "no poll-succeeded entry within 90 s")
+            // An audited action of the admin's, which the upgrade must keep.
+            let snooze = try container.run("tokenwarden snooze sim-awx/911 --until 30d --reason 'vendor renews it'")
+            try #require(snooze.status == 0, "\(snooze.output)")
+            let before = try container.run(
+                "systemctl show -p MainPID --value tokenwarden; tokenwarden tokens --json | grep -o '\"id\"' | wc -l; "
+                    + "sha256sum /etc/tokenwarden/tokenwarden.toml /etc/tokenwarden/policies.d/10-baseline.toml")
+            let beforeLines = before.output.split(separator: "\n").map(String.init)
+            try #require(beforeLines.count == 4, "\(before.output)")
+            #expect(beforeLines[1] == "3", "three tokens stored before the upgrade: \(before.output)")
+
+            let upgrade = try container.run("dpkg -i /root/new.deb")
+            #expect(upgrade.status == 0, "\(upgrade.output)")
+            #expect(!upgrade.output.contains("Configuration file"), "dpkg asked about a conffile: \(upgrade.output)")
+
+            let version = try await DebianPackageTests.version()
+            let after = try container.run(
+                "dpkg-query -W -f '${Version}\\n' tokenwarden; systemctl is-active tokenwarden; systemctl show -p MainPID --value tokenwarden; "
+                    + "tokenwarden tokens --json | grep -o '\"id\"' | wc -l; "
+                    + "sha256sum /etc/tokenwarden/tokenwarden.toml /etc/tokenwarden/policies.d/10-baseline.toml")
+            let afterLines = after.output.split(separator: "\n").map(String.init)
+            try #require(afterLines.count == 6, "\(after.output)")
+            #expect(afterLines[0] == version, "the newer package is installed: \(after.output)")
+            #expect(afterLines[1] == "active")
+            #expect(afterLines[2] != beforeLines[0] && afterLines[2] != "0", "postinst restarted the service: \(before.output)\n\(after.output)")
+            #expect(afterLines[3] == "3", "every token is still in the store")
+            #expect(Array(afterLines[4...5]) == Array(beforeLines[2...3]), "the admin's edited conffiles are untouched")
+            let history = try container.run("tokenwarden history sim-awx/911")
+            #expect(history.output.contains("vendor renews it"), "the audited snooze survives: \(history.output)")
+            let polledAfterRestart = try await PackageUnderSystemdTests.until(container, "a poll after the upgrade") { entries in
+                func time(_ entry: [String: Any]) -> Int { Int(entry["__REALTIME_TIMESTAMP"] as? String ?? "") ?? 0 }
+                let starts = entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.daemonStarted.messageID }.map(time)
+                let polls = entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.Kind.pollSucceeded.messageID }.map(time)
+                guard starts.count >= 2, let restart = starts.max() else { return false }
+                return polls.contains { $0 > restart }
+            }
+            #expect(polledAfterRestart, "the restarted daemon polls")
+            let errors = try container.run("journalctl -u tokenwarden -p err --no-pager -o cat")
+            #expect(errors.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "nothing logs an error: \(errors.output)")
+            try PackageUnderSystemdTests.expectACleanJournal(container)
+        }
+    }
+}
