@@ -34,8 +34,8 @@ demo: deps
 ## MTA (msmtp-mta's sendmail) to a real SMTP server on loopback (python3-aiosmtpd); the alert rules
 ## and the metrics the daemon writes are checked by promtool (Debian's prometheus); the HTML report is
 ## loaded in a real headless Chromium (its screenshot read with python3-pil); the .deb is checked by
-## lintian, stripped with binutils, and its -dbgsym symbols found by gdb.
-test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus chromium python3-pil lintian binutils gdb
+## lintian, stripped with binutils, and its -dbgsym symbols found by gdb; the man page is rendered by man-db.
+test: APT_PACKAGES += systemd-container msmtp-mta python3-aiosmtpd prometheus chromium python3-pil lintian binutils gdb man-db
 test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports

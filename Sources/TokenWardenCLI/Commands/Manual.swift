@@ -34,13 +34,42 @@ struct Manual: ParsableCommand {
             page.append(".SS \(escape(name))")
             page += paragraphs(TokenWarden.helpMessage(for: command, columns: 100))
         }
-        page += [
-            ".SH FILES", ".TP", "/etc/tokenwarden/tokenwarden.toml", "main configuration",
-            ".TP", "/etc/tokenwarden/policies.d/*.toml", "policy rules",
-            ".TP", "/var/lib/tokenwarden/tokenwarden.sqlite", "token inventory, history and audit trail",
-            ".SH SEE ALSO", "journalctl(1), systemctl(1), systemd.exec(5)",
-        ]
+        page += [".SH EXIT STATUS"] + items(Self.exitStatus)
+        page += [".SH ENVIRONMENT"] + items(Self.environment)
+        page += [".SH FILES"] + items(Self.files)
+        page += [".SH SEE ALSO", "journalctl(1), systemctl(1), systemd.exec(5), systemd.unit(5), systemd-creds(1)"]
         return page.joined(separator: "\n")
+    }
+
+    static let exitStatus: [(String, String)] = [
+        ("0", "success"),
+        ("1", "a failure: a provider could not be polled, an action failed, or a check found a problem"),
+        ("2", "a usage error, or an invalid configuration or policy (each problem with its file:line)"),
+    ]
+
+    static let environment: [(String, String)] = [
+        ("TOKENWARDEN_CONFIG", "the main config file when --config is not given (default /etc/tokenwarden/tokenwarden.toml)"),
+        ("CREDENTIALS_DIRECTORY", "set by systemd's LoadCredential=: where a bare credential name is looked up"),
+        ("STATE_DIRECTORY", "set by systemd's StateDirectory=: the state directory when [daemon] state_directory is not set"),
+        ("NOTIFY_SOCKET, WATCHDOG_USEC", "set by systemd for Type=notify and WatchdogSec=: READY=1, STATUS= and the watchdog"),
+        ("JOURNAL_STREAM, INVOCATION_ID", "set by systemd: the daemon logs structured journal entries instead of text"),
+        ("SUDO_USER, SUDO_UID", "who ran a command through sudo, kept in the audit trail with the uid"),
+        ("TZ", "the time zone of rule windows, digest windows, forecast weeks and --until days"),
+    ]
+
+    static let files: [(String, String)] = [
+        ("/etc/tokenwarden/tokenwarden.toml", "main configuration"),
+        ("/etc/tokenwarden/policies.d/*.toml", "policy rules, read in name order"),
+        ("/var/lib/tokenwarden/tokenwarden.sqlite", "token inventory, history and audit trail"),
+        ("/var/lib/tokenwarden/rotations/", "the rotation spool and lock: a new secret for the seconds of its delivery"),
+        ("/var/lib/tokenwarden/own-credentials/", "successors of its own credentials that rotate_own_credential made (0600)"),
+        ("/usr/lib/systemd/system/tokenwarden.service", "the unit; credentials come through a drop-in's LoadCredential="),
+        ("/usr/lib/systemd/catalog/tokenwarden.catalog", "what each journal entry means, for journalctl -x"),
+    ]
+
+    /// `.TP` items: a term, then its text.
+    static func items(_ pairs: [(String, String)]) -> [String] {
+        pairs.flatMap { [".TP", ".B \(escape($0.0))", escape($0.1)] }
     }
 
     /// Help text kept as preformatted blocks, so its columns and examples survive.
