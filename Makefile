@@ -96,9 +96,10 @@ install-files:
 	install -D -m 0644 packaging/systemd/metrics-textfile.conf $(DESTDIR)$(PREFIX)/share/doc/tokenwarden/examples/metrics-textfile.conf
 	install -D -m 0644 packaging/prometheus/tokenwarden.rules.yml $(DESTDIR)$(PREFIX)/share/tokenwarden/prometheus/tokenwarden.rules.yml
 	install -D -m 0644 packaging/prometheus/tokenwarden.rules.test.yml $(DESTDIR)$(PREFIX)/share/tokenwarden/prometheus/tokenwarden.rules.test.yml
-	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz
+	$(BINARY) manual --page tokenwarden.toml | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man5/tokenwarden.toml.5.gz
 	$(BINARY) --generate-completion-script bash | sed "1{/^#!/d}" > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
 	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_tokenwarden
 	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tokenwarden.fish

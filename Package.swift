@@ -151,8 +151,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TokenWardenCLITests",
-            dependencies: ["TokenWardenCore", "TokenWardenStore", "TokenWardenJournal", "TokenWardenLifecycle", "TokenWardenSimulator",
-                           "TokenWardenCLI", "TokenWardenTestSupport", "tokenwarden",
+            dependencies: ["TokenWardenCore", "TokenWardenConfig", "TokenWardenStore", "TokenWardenJournal", "TokenWardenLifecycle",
+                           "TokenWardenSimulator", "TokenWardenCLI", "TokenWardenTestSupport", "tokenwarden",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ],

@@ -4,9 +4,7 @@ import TokenWardenCore
 /// The `[[notifier]]` tables and `[daemon] alert_to`.
 extension ConfigLoader {
     static let notifierKeys: [String: [String]] = [
-        "webhook": ["id", "kind", "url", "format", "secret", "credential", "credential_header", "digest"],
-        "mail": ["id", "kind", "to", "from", "sendmail", "digest"],
-        "command": ["id", "kind", "command", "digest"],
+        "webhook": ConfigReference.webhook.names, "mail": ConfigReference.mail.names, "command": ConfigReference.command.names,
     ]
 
     func readNotifiers(document: TOMLDocument, sink: ProblemSink) -> [Notifier] {

@@ -3,8 +3,8 @@ import TokenWardenCore
 
 /// `[owners]` and the `[[owner]]` map: where `notify.to = ["owner"]` sends.
 extension ConfigLoader {
-    static let ownersKeys = ["fallback", "mail", "provider_addresses"]
-    static let ownerKeys = ["match", "to"]
+    static let ownersKeys = ConfigReference.owners.names
+    static let ownerKeys = ConfigReference.owner.names
 
     func readOwners(document: TOMLDocument, notifiers: [Notifier], sink: ProblemSink) -> OwnerMap {
         var map = OwnerMap()

@@ -12,10 +12,7 @@ extension ConfigLoader {
 
     func readProvider(_ reader: TableReader, seen: inout [String: Int], index: Int) -> ProviderConfig? {
         let before = reader.sink.problems.count
-        reader.rejectUnknownKeys(allowed: [
-            "id", "kind", "base_url", "credential", "poll_interval", "self_token_id", "max_actions_per_cycle",
-            "identity", "owner", "max_listing_pages", "max_listing_time", "rotate_own_credential",
-        ])
+        reader.rejectUnknownKeys(allowed: ConfigReference.provider.names)
         let id = reader.string("id", required: true)
         if let id {
             if id.range(of: "^[a-z0-9-]+$", options: .regularExpression) == nil {
@@ -129,7 +126,7 @@ extension ConfigLoader {
             let owner = TableReader(
                 values: values, document: reader.document, sink: reader.sink,
                 subject: (reader.subject.map { $0 + ", " } ?? "") + "owner #\(index + 1)", prefix: "owner.", locate: reader.locate)
-            owner.rejectUnknownKeys(allowed: ["name", "credential"])
+            owner.rejectUnknownKeys(allowed: ConfigReference.providerOwner.names)
             guard let name = owner.string("name", required: true), let credential = Self.credential(owner) else { continue }
             if owners.contains(where: { $0.name == name }) {
                 owner.report("owner.name", "\"\(name)\" already has a credential in this provider; give each owner one")

@@ -35,7 +35,7 @@ public struct ConfigLoader: Sendable {
         case .failure(let problem): return (nil, [problem])
         }
         let sink = ProblemSink()
-        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ["daemon", "provider", "notifier", "owners", "owner", "metrics"])
+        document.rootReader(sink: sink).rejectUnknownKeys(allowed: ConfigReference.topLevel)
         let daemon = readDaemon(document: document, sink: sink, configDirectory: (path as NSString).deletingLastPathComponent)
         let providers = readProviders(document: document, sink: sink)
         let notifiers = readNotifiers(document: document, sink: sink)
@@ -51,7 +51,7 @@ public struct ConfigLoader: Sendable {
     private func readMetrics(document: TOMLDocument, sink: ProblemSink) -> MetricsSettings {
         var settings = MetricsSettings()
         guard let reader = document.table("metrics", sink: sink) else { return settings }
-        reader.rejectUnknownKeys(allowed: ["textfile", "listen", "horizon"])
+        reader.rejectUnknownKeys(allowed: ConfigReference.metrics.names)
         if let path = reader.string("textfile") {
             let directory = (path as NSString).deletingLastPathComponent
             var isDirectory: ObjCBool = false
@@ -85,10 +85,7 @@ public struct ConfigLoader: Sendable {
             ?? DaemonSettings.defaultStateDirectory
         var settings = DaemonSettings(stateDirectory: defaultState, policyDirectory: configDirectory + "/policies.d")
         guard let reader = document.table("daemon", sink: sink) else { return settings }
-        reader.rejectUnknownKeys(allowed: [
-            "state_directory", "policy_directory", "poll_interval", "enforce", "max_actions_per_cycle", "request_timeout", "alert_to",
-            "alert_after_failing", "give_up_after",
-        ])
+        reader.rejectUnknownKeys(allowed: ConfigReference.daemon.names)
         settings.alertTo = reader.strings("alert_to") ?? []
         if let span = reader.timeSpan("alert_after_failing") {
             if span.seconds == 0 { reader.report("alert_after_failing", "must be longer than 0s") } else { settings.alertAfterFailing = span }

@@ -23,7 +23,8 @@ extension SubprocessSuites {
             for file in [
                 "./usr/bin/tokenwarden", "./usr/lib/systemd/system/tokenwarden.service", "./usr/lib/sysusers.d/tokenwarden.conf",
                 "./usr/lib/tmpfiles.d/tokenwarden.conf", "./usr/lib/systemd/catalog/tokenwarden.catalog",
-                "./usr/share/man/man1/tokenwarden.1.gz", "./usr/share/bash-completion/completions/tokenwarden",
+                "./usr/share/man/man1/tokenwarden.1.gz", "./usr/share/man/man5/tokenwarden.toml.5.gz",
+                "./usr/share/bash-completion/completions/tokenwarden",
                 "./usr/share/zsh/vendor-completions/_tokenwarden", "./usr/share/fish/vendor_completions.d/tokenwarden.fish",
                 "./usr/share/doc/tokenwarden/examples/deliver-owner.conf",
                 "./usr/share/tokenwarden/prometheus/tokenwarden.rules.yml", "./usr/share/tokenwarden/prometheus/tokenwarden.rules.test.yml",

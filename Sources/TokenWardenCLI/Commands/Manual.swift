@@ -7,12 +7,20 @@ import ArgumentParser
 struct Manual: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manual",
-        abstract: "Print the tokenwarden(1) man page in roff.",
+        abstract: "Print the tokenwarden(1) man page, or tokenwarden.toml(5), in roff.",
         shouldDisplay: false
     )
 
+    enum Page: String, ExpressibleByArgument, CaseIterable {
+        case tokenwarden
+        case configuration = "tokenwarden.toml"
+    }
+
+    @Option(help: "The page: tokenwarden (section 1) or tokenwarden.toml (section 5).")
+    var page: Page = .tokenwarden
+
     func run() {
-        print(Self.render())
+        print(page == .tokenwarden ? Self.render() : Self.renderConfigPage())
     }
 
     static func render() -> String {
@@ -37,7 +45,7 @@ struct Manual: ParsableCommand {
         page += [".SH EXIT STATUS"] + items(Self.exitStatus)
         page += [".SH ENVIRONMENT"] + items(Self.environment)
         page += [".SH FILES"] + items(Self.files)
-        page += [".SH SEE ALSO", "journalctl(1), systemctl(1), systemd.exec(5), systemd.unit(5), systemd-creds(1)"]
+        page += [".SH SEE ALSO", "tokenwarden.toml(5), journalctl(1), systemctl(1), systemd.exec(5), systemd.unit(5), systemd-creds(1)"]
         return page.joined(separator: "\n")
     }
 
