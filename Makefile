@@ -14,7 +14,8 @@ SYSCONFDIR   ?= /etc
 # packed relative relocations (DT_RELR, glibc >= 2.36): the relocation table the loader reads at
 # start shrinks from 3.3 MiB to 48 KiB, and the idle daemon holds about 2 MiB less (docs/benchmarks.md).
 # --no-export-dynamic undoes the -export-dynamic of the toolchain's static-stdlib-args.lnk: nothing
-# looks up tokenwarden's own symbols at run time (crash backtraces read the file's symbol table),
+# looks up tokenwarden's own symbols at run time (crash backtraces read the file's symbol table;
+# the packaged binary is stripped, its symbols are in tokenwarden-dbgsym),
 # and exporting all 48,935 made the loader map 4.5 MiB of symbol tables and search them at each
 # start: idle RSS 3.2 MiB less, `--version` 9.8 to 8.1 ms (docs/benchmarks.md, issue 20).
 RELEASE      := -c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
@@ -98,9 +99,12 @@ install-files:
 	install -D -m 0644 packaging/prometheus/tokenwarden.rules.test.yml $(DESTDIR)$(PREFIX)/share/tokenwarden/prometheus/tokenwarden.rules.test.yml
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	$(BINARY) manual | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1.gz
-	$(BINARY) manual --page tokenwarden.toml | gzip -9n > $(DESTDIR)$(PREFIX)/share/man/man5/tokenwarden.toml.5.gz
-	$(BINARY) --generate-completion-script bash | sed "1{/^#!/d}" > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
+	$(BINARY) manual > $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1
+	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man1/tokenwarden.1
+	$(BINARY) manual --page tokenwarden.toml > $(DESTDIR)$(PREFIX)/share/man/man5/tokenwarden.toml.5
+	gzip -9nf $(DESTDIR)$(PREFIX)/share/man/man5/tokenwarden.toml.5
+	$(BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
+	sed -i "1{/^#!/d}" $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tokenwarden
 	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_tokenwarden
 	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tokenwarden.fish
 	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/tokenwarden/policies.d

@@ -137,7 +137,7 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
             if let lock = try await StateLock.cycle(stateDirectory: state, shared: true, patience: .seconds(interval.timeInterval)) {
                 defer { withExtendedLifetime(lock) {} }
                 // Under the lock, so an admin's `sync` that replaced tokenwarden's own credential is seen.
-                let setup = setup.credentialsChanged ? current.withCurrentCredentials() : setup
+                let setup = setup.credentialsChanged ? rereadCredentials() : setup
                 report = try await Cycle(setup: setup, store: store, now: now).run(providers: [provider], sharing: writes)
             } else {
                 // Not a failure: nothing was asked of the provider, and the next interval tries again.
@@ -167,10 +167,21 @@ actor PollingService<C: Clock>: Service where C.Duration == Duration {
                 metrics.yield()
             })
         // tokenwarden replaced its own credential: the next cycles sign in with the successor.
-        _ = current.withCurrentCredentials()
+        if current.setup.credentialsChanged { _ = rereadCredentials() }
         finish(provider)
         reports.yield(report)
         observer?.cycleFinished(report)
+    }
+
+    /// The setup with its credentials read again (`CurrentSetup.withCurrentCredentials`); a provider
+    /// whose credential no longer loads is journaled, as at a start or reload.
+    private func rereadCredentials() -> CycleSetup {
+        let before = Set(current.setup.unusable.map(\.provider))
+        let setup = current.withCurrentCredentials()
+        for unusable in setup.unusable where !before.contains(unusable.provider) {
+            JournalEvent.providerUnusable(unusable.provider, reason: unusable.reason).log(to: logger)
+        }
+        return setup
     }
 
     /// Re-arms a provider after its cycle, or stops once every provider had the requested rounds.

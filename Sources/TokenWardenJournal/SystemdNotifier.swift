@@ -24,8 +24,11 @@ public struct SystemdNotifier: Sendable {
     /// `STATUS=…`: the one-line status `systemctl status` shows.
     @discardableResult
     public func status(_ text: String) throws(Failure) -> Bool {
-        try notify([("STATUS", text.replacingOccurrences(of: "\n", with: " "))])
+        try notify([("STATUS", Self.oneLine(text))])
     }
+
+    /// `STATUS=` is one line: a newline would end the assignment.
+    public static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }
 
     /// `CLOCK_MONOTONIC` in microseconds: what `MONOTONIC_USEC=` beside `RELOADING=1` carries.
     public static func monotonicMicroseconds() -> UInt64 {

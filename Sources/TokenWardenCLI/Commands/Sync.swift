@@ -36,11 +36,13 @@ struct Sync: ConfiguredCommand {
 
     func run(_ context: CommandContext) async throws {
         let (configuration, policies) = try context.configurationWithPolicies()
-        let setup = CycleSetup(
+        var setup = CycleSetup(
             configuration: configuration, policies: policies, http: context.http(for: configuration), environment: context.environment)
         let store = try configuration.openStore()
         let lock = try await context.exclusiveCycle(configuration)
         defer { withExtendedLifetime(lock) {} }
+        // The daemon may have replaced its own credential while this command waited for the lock.
+        if setup.credentialsChanged { setup = setup.reloadingCredentials() }
         if let problem = setup.templateProblem { StandardError.warning("\(problem); the built-in template is used") }
         let report = try await Cycle(setup: setup, store: store).run()
         // What the cycle queued for people, and alerts for what needs an admin, go out now; what
