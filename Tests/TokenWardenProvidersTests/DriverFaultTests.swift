@@ -79,9 +79,13 @@ import TokenWardenSimulator
     }
 
     @Test func aSlowAnswerTimesOutAndIsRetried() async throws {
+        // More attempts than the impatient policy's 4, and time for them: with the package tests
+        // (lintian, strip) on both cores, ordinary answers too took over a second, and 4 were used up.
+        var policy = SimulatorHarness.impatient
+        policy.maximumAttempts = 10
+        policy.backoff.maximumTotal = 30
         let (result, requests, _) = try await listing(
-            .awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)],
-            policy: SimulatorHarness.impatient)
+            .awx, faults: [SimulatorFault(provider: .awx, behaviour: .slow(seconds: 1.5), count: 1)], policy: policy)
         #expect(try result.get().count == 12)
         // Three pages and at least the one retry of the slow one; a loaded machine (CI building in
         // parallel) can push another answer past the impatient timeout, so more is not a failure.

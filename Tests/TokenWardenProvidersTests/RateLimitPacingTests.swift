@@ -42,8 +42,9 @@ import TokenWardenProviders
         #expect(windows.allSatisfy { $0.admitted <= limit.limit })
         if kind == .sailPoint {
             #expect(windows.allSatisfy { $0.refused <= 1 }, "windows: \(windows)")
-            // Knowing the limit, only the first refusal is needed: the windows after it have none.
-            if limitKnown { #expect(windows.map(\.refused).reduce(0, +) == 1, "windows: \(windows)") }
+            // Knowing the limit, at most the first refusal is needed: the windows after it have none
+            // (on a loaded machine the listing may be too slow to meet the limit at all).
+            if limitKnown { #expect(windows.map(\.refused).reduce(0, +) <= 1, "windows: \(windows)") }
         } else {
             #expect(windows.map(\.refused).reduce(0, +) == 0, "windows: \(windows)")
         }
