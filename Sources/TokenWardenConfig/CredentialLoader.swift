@@ -130,14 +130,7 @@ public struct CredentialLoader: Sendable {
     func reading(_ reference: CredentialReference, kind: ProviderKind) throws(CredentialError) -> Loaded {
         let (fd, mode) = try openChecked(reference)
         let path = try path(of: reference)
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        // A credential is one line; a larger file is not one.
-        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data() else {
-            throw CredentialError("credential file \(path) cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CredentialError("credential file \(path) is not UTF-8 text")
-        }
+        let text = try Self.text(of: fd, naming: "credential file \(path)")
         do {
             return Loaded(credential: try Credential(content: text, format: kind.credentialFormat), path: path, mode: mode)
         } catch {
@@ -152,10 +145,15 @@ public struct CredentialLoader: Sendable {
         var info = stat()
         if lstat(path, &info) != 0, errno == ENOENT { return nil }
         let (fd, _) = try openChecked(.file(path: path), alsoOwnedBy: owner)
+        return try Self.text(of: fd, naming: path)
+    }
+
+    /// The text of a checked file, closing it: at most 64 KiB, since a credential is one line and a
+    /// larger file is not one. `naming` says which file in the errors.
+    static func text(of fd: Int32, naming: String) throws(CredentialError) -> String {
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data(), let text = String(data: data, encoding: .utf8) else {
-            throw CredentialError("\(path) cannot be read as UTF-8 text")
-        }
+        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data() else { throw CredentialError("\(naming) cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CredentialError("\(naming) is not UTF-8 text") }
         return text
     }
 
@@ -165,10 +163,7 @@ public struct CredentialLoader: Sendable {
         if let preloaded = vault.lookupKey(reference) { return try preloaded.get() }
         let (fd, _) = try openChecked(reference)
         let path = try path(of: reference)
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        guard let data = try? handle.read(upToCount: 64 << 10) ?? Data(), let text = String(data: data, encoding: .utf8) else {
-            throw CredentialError("key file \(path) cannot be read as UTF-8 text")
-        }
+        let text = try Self.text(of: fd, naming: "key file \(path)")
         do {
             guard case .bearer(let key) = try Credential(content: text, format: .bearer).value else {
                 throw CredentialError("key file \(path) is empty")

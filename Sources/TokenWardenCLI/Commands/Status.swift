@@ -94,10 +94,10 @@ struct Status: ConfiguredCommand {
         for index in report.providers.indices {
             guard let id = own[report.providers[index].id] else { continue }
             report.providers[index].ownCredential = "\(report.providers[index].id)/\(id)"
-            let expires = (try? store.token(provider: report.providers[index].id, id: id))??.expiresAt
-            report.providers[index].ownCredentialExpiresAt = expires
-            if let lead = configuration.provider(id: report.providers[index].id)?.rotateOwnCredential, let expires {
-                report.providers[index].ownCredentialRotatesAt = expires.addingTimeInterval(-lead.timeInterval)
+            let token = (try? store.token(provider: report.providers[index].id, id: id)) ?? nil
+            report.providers[index].ownCredentialExpiresAt = token?.expiresAt
+            if let lead = configuration.provider(id: report.providers[index].id)?.rotateOwnCredential, let token {
+                report.providers[index].ownCredentialRotatesAt = OwnCredentialRotation(token: token, lead: lead)?.dueAt
             }
         }
         report.gaveUp = ((try? store.gaveUpWrites().values.sorted { $0.reference < $1.reference }) ?? []).map {

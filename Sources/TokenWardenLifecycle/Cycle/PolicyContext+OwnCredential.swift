@@ -7,6 +7,9 @@ extension PolicyContext {
     /// expire, with when its rotation is due and what holds it: the daemon's cycle acts on the due
     /// ones nothing holds, and `plan` and `status` show the same list.
     public func ownCredentialRotations(store: TokenStore, providers: Set<String>? = nil, now: Date) throws -> [OwnCredentialRotation] {
+        // Most configurations have no such key: then a cycle reads nothing for it.
+        let keyed = configuration.providers.filter { $0.rotateOwnCredential != nil && providers?.contains($0.id) ?? true }
+        guard !keyed.isEmpty else { return [] }
         let records = try store.unfinishedRotations()
         let unfinished = Set(records.map(\.reference))
         // One own-credential rotation at a time per provider: a second would store over the first's
@@ -20,7 +23,7 @@ extension PolicyContext {
         let paused = try store.pauses(at: now)
         let failed = try store.recentlyFailedRotations(since: now.addingTimeInterval(-PolicyActuator.rotationRetryDelay))
         var rotations: [OwnCredentialRotation] = []
-        for provider in configuration.providers where providers?.contains(provider.id) ?? true {
+        for provider in keyed {
             guard let lead = provider.rotateOwnCredential, let id = ownTokenIDs[provider.id],
                 let token = try store.token(provider: provider.id, id: id), token.state == .active,
                 var rotation = OwnCredentialRotation(token: token, lead: lead)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TokenWardenConfig
 import TokenWardenCore
@@ -55,10 +54,10 @@ public struct OwnCredentialShelf: Sendable {
         public let description: String
     }
 
-    /// A one-way name for a configured credential, to recognise it without keeping it.
+    /// A one-way name for a configured credential, to recognise it without keeping it: the same
+    /// fingerprint the store keeps of a delivered secret.
     public static func fingerprint(of credential: Credential) -> String {
-        let digest = SHA256.hash(data: Data(credential.revealContent().utf8))
-        return "sha256:" + digest.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        SecretFingerprint.of(Secret(credential.revealContent()))
     }
 
     /// The stored successor of `provider`, or nil when there is none. The file is checked as
