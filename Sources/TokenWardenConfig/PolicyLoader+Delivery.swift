@@ -75,7 +75,7 @@ extension PolicyLoader {
     /// messages go to.
     func readNotify(_ reader: TableReader, action: RuleAction?, approve: Bool = false) -> (to: [String], escalateTo: [String]) {
         guard let table = reader.table("notify") else { return ([], []) }
-        table.rejectUnknownKeys(allowed: ["to", "escalate_to"])
+        table.rejectUnknownKeys(allowed: Self.notifyKeys)
         if let action, action == .revoke, !approve {
             reader.report(
                 "notify",

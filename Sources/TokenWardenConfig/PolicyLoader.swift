@@ -4,13 +4,12 @@ import TokenWardenCore
 /// Reads every `*.toml` in the policy directory, in name order, into one validated `PolicySet`.
 /// Rules are checked against the configured providers, so a rule that could never fire is an error.
 public struct PolicyLoader: Sendable {
-    static let ruleKeys = [
-        "name", "match", "when", "action", "deliver", "overlap", "revoke_old", "switch_over_deadline", "notify", "window", "approve",
-        "approval_expires",
-    ]
-    static let matchKeys = ["provider", "name", "owner", "scope"]
-    static let whenKeys = ["expires_within", "expired", "unused_for", "age_over"]
-    static let deliverKeys = ["file", "command", "owner", "mode", "timeout"]
+    // The allowed keys come from the reference that tokenwarden-policies(5) is rendered from.
+    static let ruleKeys = PolicyReference.rule.names
+    static let matchKeys = PolicyReference.match.names
+    static let whenKeys = PolicyReference.when.names
+    static let deliverKeys = PolicyReference.deliver.names
+    static let notifyKeys = PolicyReference.notify.names
 
     /// The ids of the configured `[[notifier]]`s, which `notify.to` may name.
     let notifiers: [String]

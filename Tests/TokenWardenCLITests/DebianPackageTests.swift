@@ -6,24 +6,15 @@ extension SubprocessSuites {
     /// `make deb`'s packing step on the binary under test, inspected with dpkg-deb.
     @Suite struct DebianPackageTests {
         @Test func theDebHoldsTheBinaryUnitSnippetsCatalogManPageCompletionsAndConffiles() async throws {
-            let out = try TemporaryDirectory()
-            let build = try await PackagingTests.run(
-                "/usr/bin/env",
-                [
-                    "DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb",
-                    BuiltProduct.executable, out.path,
-                ])
-            #expect(build.status == 0, "\(build.output)")
-            let deb = try #require(
-                try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasPrefix("tokenwarden_") && $0.hasSuffix(".deb") })
-            let path = out.subpath(deb)
-            #expect(deb.hasPrefix("tokenwarden_\(try await Self.version())_"))
+            let path = try await PackageUnderTest.path()
+            #expect(URL(fileURLWithPath: path).lastPathComponent.hasPrefix("tokenwarden_\(try await Self.version())_"))
 
             let contents = try await PackagingTests.run("/usr/bin/dpkg-deb", ["-c", path]).output
             for file in [
                 "./usr/bin/tokenwarden", "./usr/lib/systemd/system/tokenwarden.service", "./usr/lib/sysusers.d/tokenwarden.conf",
                 "./usr/lib/tmpfiles.d/tokenwarden.conf", "./usr/lib/systemd/catalog/tokenwarden.catalog",
                 "./usr/share/man/man1/tokenwarden.1.gz", "./usr/share/man/man5/tokenwarden.toml.5.gz",
+                "./usr/share/man/man5/tokenwarden-policies.5.gz",
                 "./usr/share/bash-completion/completions/tokenwarden",
                 "./usr/share/zsh/vendor-completions/_tokenwarden", "./usr/share/fish/vendor_completions.d/tokenwarden.fish",
                 "./usr/share/doc/tokenwarden/examples/deliver-owner.conf",

@@ -20,27 +20,12 @@ extension SubprocessSuites {
         @Test(.enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")))
         func theInstalledServiceStartsPollsEveryProviderReloadsAndStopsCleanly() async throws {
             let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 10))
-            let out = try TemporaryDirectory()
-            let deb = try await Self.buildPackage(into: out)
+            let deb = try await PackageUnderTest.path()
             await Self.inBootedContainer { container in
                 let config = try await drive(container, deb: deb, simulator: simulator)
                 try await rotateInTheSandbox(container, config: config, simulator: simulator)
             }
             await simulator.stop()
-        }
-
-        /// The `.deb` that `build-deb` makes from the test build (uncompressed: a debug binary is large).
-        static func buildPackage(into out: TemporaryDirectory) async throws -> String {
-            let build = try await PackagingTests.run(
-                "/usr/bin/env",
-                [
-                    "DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb",
-                    BuiltProduct.executable, out.path,
-                ])
-            try #require(build.status == 0, "\(build.output)")
-            return out.subpath(
-                try #require(
-                    try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasPrefix("tokenwarden_") && $0.hasSuffix(".deb") }))
         }
 
         /// Boots a container, runs `body` in it (recording what it throws), and always powers it off.

@@ -6,16 +6,29 @@ import TokenWardenSimulator
 import TokenWardenTestSupport
 
 extension SubprocessSuites {
-    /// An upgrade in place under a real systemd: the package running with an admin's edited
-    /// configuration and a filled store, then a newer package installed over it with `dpkg -i`.
+    /// An upgrade in place under a real systemd: an older package running with an admin's edited
+    /// configuration and a filled store, then the package under test installed over it with `dpkg -i`.
     ///
-    /// The older package is this build's binary packed as 0.1.0, the version every build called
-    /// itself before versions grew: it checks the maintainer scripts, dpkg's conffile handling and
-    /// the restart, not a store written by an older binary (the store migrations have their own
-    /// tests, from databases at each earlier migration).
+    /// Two older packages:
+    /// - the previous release, built from its own tree (packaging/debian/previous-release, which
+    ///   `make test` builds with build-previous): its binary fills the store, its prerm runs first,
+    ///   and the new binary migrates what it wrote;
+    /// - this build's binary packed as 0.1.0: this tree's own maintainer scripts on both sides, as
+    ///   the next release will find them.
     @Suite struct PackageUpgradeTests {
-        @Test(.enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")))
-        func aNewerPackageRestartsTheServiceAndKeepsTheStoreTheAuditTrailAndTheAdminsFiles() async throws {
+        enum Older: String, CaseIterable, CustomTestStringConvertible {
+            case previousRelease = "the previous release"
+            case thisBuild = "this build as 0.1.0"
+            var testDescription: String { rawValue }
+        }
+
+        /// Where `make test` has build-previous put the previous release's package.
+        static let previousRelease = URL(fileURLWithPath: PackagingTests.packaging).deletingLastPathComponent().path + "/build/previous"
+
+        @Test(
+            .enabled(if: NspawnContainer.unavailable == nil, Comment(rawValue: NspawnContainer.unavailable ?? "")),
+            arguments: Older.allCases)
+        func aNewerPackageRestartsTheServiceAndKeepsTheStoreTheAuditTrailAndTheAdminsFiles(from older: Older) async throws {
             let simulator = try await ProviderSimulator.start(.init(tokensPerProvider: 0))
             let created = Date().addingTimeInterval(-100 * 86_400)
             await simulator.provider(.awx).replaceTokens(
@@ -25,20 +38,39 @@ extension SubprocessSuites {
                         expiresAt: created.addingTimeInterval(365 * 86_400))
                 })
             let out = try TemporaryDirectory()
-            let older = try await Self.package(into: out.subpath("old"), version: "0.1.0")
-            let newer = try await Self.package(into: out.subpath("new"), version: nil)
+            let olderPackage =
+                switch older {
+                case .previousRelease: try Self.previousReleasePackage()
+                case .thisBuild: try await Self.package(into: out.subpath("old"), version: "0.1.0")
+                }
+            let newer = try await PackageUnderTest.path()
             await PackageUnderSystemdTests.inBootedContainer { container in
-                try await upgrade(container, from: older, to: newer, simulator: simulator)
+                try await upgrade(container, from: olderPackage, to: newer, simulator: simulator, olderIsPreviousRelease: older == .previousRelease)
             }
             await simulator.stop()
         }
 
-        /// build-deb on the binary under test, as `version` (nil: its own), uncompressed.
-        static func package(into directory: String, version: String?) async throws -> String {
+        /// The package build-previous made, from the commit previous-release names.
+        static func previousReleasePackage() throws -> String {
+            let commit = try String(contentsOfFile: PackagingTests.packaging + "/debian/previous-release", encoding: .utf8)
+                .split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty }
+            let built = try? String(contentsOfFile: previousRelease + "/commit", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = (try? FileManager.default.contentsOfDirectory(atPath: previousRelease))?.first { $0.hasPrefix("tokenwarden_") }
+            guard let commit, built == String(commit), let name else {
+                throw NspawnContainer.Failure(
+                    "no package of the previous release \(commit ?? "?") in \(previousRelease): "
+                        + "run packaging/debian/build-previous build/previous (make test does)")
+            }
+            return previousRelease + "/" + name
+        }
+
+        /// build-deb on the binary under test, as `version`, uncompressed.
+        static func package(into directory: String, version: String) async throws -> String {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let build = try await PackagingTests.run(
                 "/usr/bin/env",
-                ["DEB_COMPRESSION=none"] + (version.map { ["DEB_VERSION=\($0)"] } ?? []) + [
+                [
+                    "DEB_COMPRESSION=none", "DEB_VERSION=\(version)",
                     PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory,
                 ])
             try #require(build.status == 0, "\(build.output)")
@@ -46,12 +78,18 @@ extension SubprocessSuites {
             return directory + "/" + name
         }
 
-        func upgrade(_ container: NspawnContainer, from older: String, to newer: String, simulator: ProviderSimulator) async throws {
+        func upgrade(
+            _ container: NspawnContainer, from older: String, to newer: String, simulator: ProviderSimulator, olderIsPreviousRelease: Bool
+        ) async throws {
             let root = container.root
             try FileManager.default.copyItem(atPath: older, toPath: root + "/root/old.deb")
             try FileManager.default.copyItem(atPath: newer, toPath: root + "/root/new.deb")
             let install = try container.run("dpkg -i /root/old.deb")
             try #require(install.status == 0, "\(install.output)")
+            if olderIsPreviousRelease {
+                // That release's own binary: every build called itself 0.1.0 then.
+                #expect(try container.run("tokenwarden --version").output == "0.1.0\n")
+            }
 
             // Configured as an admin does: a credential through LoadCredential=, the shipped files edited.
             try FileManager.default.createDirectory(
@@ -112,6 +150,9 @@ extension SubprocessSuites {
             #expect(afterLines[2] != beforeLines[0] && afterLines[2] != "0", "postinst restarted the service: \(before.output)\n\(after.output)")
             #expect(afterLines[3] == "3", "every token is still in the store")
             #expect(Array(afterLines[4...5]) == Array(beforeLines[2...3]), "the admin's edited conffiles are untouched")
+            // A table only the newer store has (recordApprovals): the store was migrated.
+            let newTables = try container.run("tokenwarden approvals")
+            #expect(newTables.status == 0, "\(newTables.output)")
             let history = try container.run("tokenwarden history sim-awx/911")
             #expect(history.output.contains("vendor renews it"), "the audited snooze survives: \(history.output)")
             let polledAfterRestart = try await PackageUnderSystemdTests.until(container, "a poll after the upgrade") { entries in

@@ -36,8 +36,7 @@ extension SubprocessSuites {
                         id: id, name: name, owner: SimulatedAccount.mainOwner(of: .awx), scopes: ["write"], createdAt: created,
                         expiresAt: created.addingTimeInterval(365 * 86_400))
                 })
-            let out = try TemporaryDirectory()
-            let deb = try await PackageUnderSystemdTests.buildPackage(into: out)
+            let deb = try await PackageUnderTest.path()
             await PackageUnderSystemdTests.inBootedContainer { container in
                 try await follow(try Self.installBlock(), in: container, deb: deb, simulator: simulator)
                 try await useFromTheShell(container, simulator: simulator)

@@ -5,7 +5,7 @@ extension Manual {
     /// key tables (`ConfigReference`), with each default.
     static func renderConfigPage() -> String {
         var page = [
-            ".TH TOKENWARDEN.TOML 5 \"\" \"tokenwarden \(escape(TokenWarden.configuration.version))\" \"File Formats\"",
+            ".TH TOKENWARDEN.TOML 5 \"\" \"tokenwarden \(escape(Self.version))\" \"File Formats\"",
             ".SH NAME",
             "tokenwarden.toml \\- the main configuration of tokenwarden",
             ".SH SYNOPSIS",
@@ -16,7 +16,7 @@ extension Manual {
             "its file and line, all at once, by",
             ".BR \"tokenwarden validate\" .",
             "Durations are written with a unit in quotes: \"90s\", \"15m\", \"6h\", \"30d\".",
-            "The policy rules are separate files in the policy directory.",
+            "The policy rules are separate files in the policy directory: see tokenwarden-policies(5).",
         ]
         for table in ConfigReference.tables {
             // A macro's arguments are split at quotes: \(dq is the character itself.
@@ -26,7 +26,7 @@ extension Manual {
             }
         }
         page += [".SH EXAMPLE", ".nf"] + Self.configExample.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
-        page += [".fi", ".SH SEE ALSO", "tokenwarden(1), systemd.exec(5) (LoadCredential=)"]
+        page += [".fi", ".SH SEE ALSO", "tokenwarden(1), tokenwarden-policies(5), systemd.exec(5) (LoadCredential=)"]
         return page.joined(separator: "\n")
     }
 

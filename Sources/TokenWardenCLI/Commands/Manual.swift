@@ -7,26 +7,31 @@ import ArgumentParser
 struct Manual: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manual",
-        abstract: "Print the tokenwarden(1) man page, or tokenwarden.toml(5), in roff.",
+        abstract: "Print the tokenwarden(1) man page, tokenwarden.toml(5) or tokenwarden-policies(5), in roff.",
         shouldDisplay: false
     )
 
     enum Page: String, ExpressibleByArgument, CaseIterable {
         case tokenwarden
         case configuration = "tokenwarden.toml"
+        case policies = "tokenwarden-policies"
     }
 
-    @Option(help: "The page: tokenwarden (section 1) or tokenwarden.toml (section 5).")
+    @Option(help: "The page: tokenwarden (section 1), tokenwarden.toml or tokenwarden-policies (section 5).")
     var page: Page = .tokenwarden
 
     func run() {
-        print(page == .tokenwarden ? Self.render() : Self.renderConfigPage())
+        switch page {
+        case .tokenwarden: print(Self.render())
+        case .configuration: print(Self.renderConfigPage())
+        case .policies: print(Self.renderPoliciesPage())
+        }
     }
 
     static func render() -> String {
         let root = TokenWarden.configuration
         var page = [
-            ".TH TOKENWARDEN 1 \"\" \"tokenwarden \(root.version)\" \"System Administration\"",
+            ".TH TOKENWARDEN 1 \"\" \"tokenwarden \(escape(Self.version))\" \"System Administration\"",
             ".SH NAME",
             "tokenwarden \\- \(escape(root.abstract))",
             ".SH SYNOPSIS",
@@ -45,9 +50,16 @@ struct Manual: ParsableCommand {
         page += [".SH EXIT STATUS"] + items(Self.exitStatus)
         page += [".SH ENVIRONMENT"] + items(Self.environment)
         page += [".SH FILES"] + items(Self.files)
-        page += [".SH SEE ALSO", "tokenwarden.toml(5), journalctl(1), systemctl(1), systemd.exec(5), systemd.unit(5), systemd-creds(1)"]
+        page += [
+            ".SH SEE ALSO",
+            "tokenwarden.toml(5), tokenwarden-policies(5), journalctl(1), systemctl(1), systemd.exec(5), systemd.unit(5), systemd-creds(1)",
+        ]
         return page.joined(separator: "\n")
     }
+
+    /// The version for a page's footer, without the commit `--version` adds after it (the footer
+    /// has room for about 30 columns).
+    static var version: String { String(TokenWarden.configuration.version.prefix { $0 != " " }) }
 
     static let exitStatus: [(String, String)] = [
         ("0", "success"),
@@ -67,7 +79,7 @@ struct Manual: ParsableCommand {
 
     static let files: [(String, String)] = [
         ("/etc/tokenwarden/tokenwarden.toml", "main configuration"),
-        ("/etc/tokenwarden/policies.d/*.toml", "policy rules, read in name order"),
+        ("/etc/tokenwarden/policies.d/*.toml", "policy rules, read in name order (tokenwarden-policies(5))"),
         ("/var/lib/tokenwarden/tokenwarden.sqlite", "token inventory, history and audit trail"),
         ("/var/lib/tokenwarden/rotations/", "the rotation spool and lock: a new secret for the seconds of its delivery"),
         ("/var/lib/tokenwarden/own-credentials/", "successors of its own credentials that rotate_own_credential made (0600)"),
