@@ -43,7 +43,7 @@ test: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks
 	scripts/check-imports
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
-	packaging/debian/build-previous build/previous
+	SWIFT="$(SWIFT)" packaging/debian/build-previous build/previous
 	$(SWIFT) test --skip-build
 
 build: deps

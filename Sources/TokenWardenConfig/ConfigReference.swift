@@ -106,8 +106,11 @@ public enum ConfigReference {
     public static let owners = Table(
         heading: "[owners]", about: "Where notices to a token's owner go.",
         keys: [
-            key("fallback", "none", "The notifier id told about tokens whose owner no [[owner]] entry names (required with [[owner]])."),
-            key("mail", "none", "The mail notifier owner addresses are sent through."),
+            key(
+                "fallback", "none",
+                "The notifier id told about tokens whose owner no [[owner]] entry names; required with [[owner]] entries and by "
+                    + "notify.to = [\"owner\"] (without entries, every owner's notice goes to it)."),
+            key("mail", "none", "The mail notifier that sends to the addresses [[owner]] to gives (and provider_addresses finds)."),
             key("provider_addresses", "false", "true: also use an address in the provider's data (untrusted input)."),
         ])
 

@@ -19,7 +19,7 @@ extension SubprocessSuites {
             // What groff says about the roff (to stderr), then the page as an admin reads it.
             let warnings = try await PackagingTests.run("/bin/sh", ["-c", "man --warnings -E UTF-8 -l '\(path)' 2>&1 >/dev/null"])
             #expect(warnings.status == 0 && warnings.output.isEmpty, "groff warns in \(name)(\(section)): \(warnings.output)")
-            return try await PackagingTests.run("/bin/sh", ["-c", "MANWIDTH=\(width) man -E UTF-8 -l '\(path)' | col -b"]).output
+            return try await PackagingTests.run("/bin/sh", ["-c", "MANROFFOPT=-rHY=0 MANWIDTH=\(width) man -E UTF-8 -l '\(path)' | col -b"]).output
         }
 
         /// Whether the rendered page has `term` as a `.TP` term: a short one shares its line with the
@@ -81,20 +81,29 @@ extension SubprocessSuites {
             }
             #expect(text.contains("(default: \"1h\") rotate only: how long the old token stays valid"))
             #expect(RuleAction.allCases.count == 3)
-            for action in RuleAction.allCases { #expect(Self.hasTerm(text, action.rawValue), "no action \(action.rawValue)") }
-            #expect(text.contains("Revokes the token at the provider") && text.contains("Needs the provider's revoke API and create API."))
+            // Each action is a term of the ACTIONS section (notify is also a [[rule]] key).
+            let actions = "\n" + (try #require(text.components(separatedBy: "\nACTIONS\n").last?.components(separatedBy: "\nPROVIDERS\n").first))
+            for action in RuleAction.allCases { #expect(Self.hasTerm(actions, action.rawValue), "no action \(action.rawValue)") }
+            // Phrases that may wrap: compared with every run of white space as one space.
+            let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("Revokes the token at the provider") && flat.contains("Needs the provider's revoke API and create API."))
             #expect(ProviderKind.allCases.count == 6)
             for kind in ProviderKind.allCases { #expect(Self.hasTerm(text, kind.rawValue), "no provider kind \(kind.rawValue)") }
             #expect(Set(Manual.everyTrigger.map(\.key)) == Set(PolicyReference.when.names.map { "when." + $0 }))
-            #expect(text.contains("when.unused_for needs creation time and last-used data"))
+            #expect(flat.contains("when.unused_for needs creation time and last-used data"))
             // The page's example is a policy file the loader accepts.
             let policies = try TemporaryDirectory()
             try policies.write("10-example.toml", Manual.policiesExample)
-            let loaded = PolicyLoader(notifiers: ["ops"], ownersConfigured: true).read(
-                directory: policies.path,
-                providers: [ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x"))])
+            let providers = [
+                ProviderConfig(id: "awx-main", kind: .awx, baseURL: "https://awx.example.com", credential: .systemd(name: "x")),
+                ProviderConfig(id: "aap-main", kind: .aap, baseURL: "https://aap.example.com", credential: .systemd(name: "y")),
+            ]
+            let loaded = PolicyLoader(notifiers: ["ops"], ownersConfigured: true).read(directory: policies.path, providers: providers)
             #expect(loaded.problems.isEmpty, "\(loaded.problems)")
             #expect(loaded.policies.rules.map(\.name) == ["expiry-notice", "stale-ci", "rotate-deploy"])
+            for rule in loaded.policies.rules {
+                #expect(!rule.applicability(to: providers).providers.isEmpty, "rule \(rule.name) of the example fires nowhere")
+            }
         }
     }
 }

@@ -3,15 +3,20 @@ import TokenWardenTestSupport
 
 /// The uncompressed `.deb` that build-deb makes of the binary under test, built once per test run
 /// and shared by the tests that inspect or install it: each build-deb run strips and splits the
-/// debug binary, and four runs of it loaded both cores while timing tests ran beside them. It is
-/// kept beside the binary (`.build/debug/test-package/`) and made anew by each test process.
+/// debug binary, and four runs of it loaded both cores while timing tests ran beside them. Each
+/// test process makes its own in `.build/debug/test-package/PID/` and removes those of processes
+/// that have ended.
 enum PackageUnderTest {
     /// The package's path; a failed build-deb is the error of every test that asks.
     static func path() async throws -> String { try await built.value }
 
     private static let built = Task<String, any Error> {
-        let directory = URL(fileURLWithPath: BuiltProduct.executable).deletingLastPathComponent().path + "/test-package"
-        try? FileManager.default.removeItem(atPath: directory)
+        let root = URL(fileURLWithPath: BuiltProduct.executable).deletingLastPathComponent().path + "/test-package"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            if let pid = pid_t(name), kill(pid, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(atPath: root + "/" + name)
+        }
+        let directory = root + "/\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let build = try await PackagingTests.run(
             "/usr/bin/env", ["DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory])

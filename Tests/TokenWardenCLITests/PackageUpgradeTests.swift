@@ -11,7 +11,7 @@ extension SubprocessSuites {
     ///
     /// Two older packages:
     /// - the previous release, built from its own tree (packaging/debian/previous-release, which
-    ///   `make test` builds with build-previous): its binary fills the store, its prerm runs first,
+    ///   `make test` builds with build-previous): its binary fills the store, dpkg runs its prerm,
     ///   and the new binary migrates what it wrote;
     /// - this build's binary packed as 0.1.0: this tree's own maintainer scripts on both sides, as
     ///   the next release will find them.
@@ -150,7 +150,8 @@ extension SubprocessSuites {
             #expect(afterLines[2] != beforeLines[0] && afterLines[2] != "0", "postinst restarted the service: \(before.output)\n\(after.output)")
             #expect(afterLines[3] == "3", "every token is still in the store")
             #expect(Array(afterLines[4...5]) == Array(beforeLines[2...3]), "the admin's edited conffiles are untouched")
-            // A table only the newer store has (recordApprovals): the store was migrated.
+            // Commands open the store read-only, which refuses one with a migration not yet run
+            // (recordApprovals and two more, for the previous release's store): it was migrated.
             let newTables = try container.run("tokenwarden approvals")
             #expect(newTables.status == 0, "\(newTables.output)")
             let history = try container.run("tokenwarden history sim-awx/911")

@@ -91,6 +91,48 @@ import TokenWardenTestSupport
         }
     }
 
+    /// The successor's own turn: the second successor replaces the first, which is kept as
+    /// `previous` until it is revoked (signed in with the second), and both stand in for the same
+    /// configured credential, so tokenwarden never falls back to the PAT revoked the first time.
+    @Test func aSecondRotationReplacesTheFirstSuccessorAndForgetsItOnceRevoked() async throws {
+        try await LifecycleHarness.with(kinds: [.sailPoint], tokens: [.sailPoint: []], policy: Self.policy, enforce: true) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            let provider = harness.configuration.providers[0]
+            let sailPoint = harness.simulator.provider(.sailPoint)
+            let expiringIn20Days = { (id: String) in
+                await sailPoint.setLifetime(
+                    of: id, createdAt: harness.clock.now.addingTimeInterval(-160 * 86_400).atMillisecondPrecision,
+                    expiresAt: harness.clock.now.addingTimeInterval(20 * 86_400).atMillisecondPrecision)
+            }
+            let configuredID = String(sailPoint.credential.split(separator: ":")[0])
+            await expiringIn20Days(configuredID)
+            _ = try await harness.cycle()
+            harness.clock.advance(by: OwnCredentialRotation.overlap.timeInterval + 60)
+            _ = try await harness.cycle()
+            let first = try #require(try Self.stored(harness, provider))
+            #expect(await !sailPoint.tokens.contains { $0.id == configuredID }, "the configured PAT was revoked")
+
+            await expiringIn20Days(first.tokenID)
+            let rotated = try await harness.cycle()
+            #expect(rotated.events.contains { $0.kind == .rotationDelivered }, "\(rotated.events.map(\.message))")
+            let second = try #require(try Self.stored(harness, provider))
+            #expect(second.tokenID != first.tokenID)
+            #expect(second.previous?.tokenID == first.tokenID && second.previous?.credential.revealContent() == first.credential.revealContent())
+            #expect(second.replaces == first.replaces, "it stands in for the same configured credential")
+            let context = PolicyContext(configuration: harness.configuration, policies: try LifecycleHarness.policies(of: harness.configuration))
+            #expect(context.ownTokenIDs[provider.id] == second.tokenID)
+
+            harness.clock.advance(by: OwnCredentialRotation.overlap.timeInterval + 60)
+            let revoked = try await harness.cycle()
+            #expect(revoked.events.contains { $0.kind == .tokenRotated }, "\(revoked.events.map(\.message))")
+            #expect(await !sailPoint.tokens.contains { $0.id == first.tokenID }, "the first successor is revoked")
+            let kept = try #require(try Self.stored(harness, provider))
+            #expect(kept.tokenID == second.tokenID && kept.previous == nil, "its credential is forgotten")
+            #expect(try await harness.cycle().polls.allSatisfy { $0.succeeded }, "the second successor signs in")
+        }
+    }
+
     @Test func aSuccessorThatCannotSignInIsRevokedTheOldCredentialKeptAndAnAlertRaised() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
             var harness = harness

@@ -20,9 +20,9 @@ extension Manual {
         ]
         for table in ConfigReference.tables {
             // A macro's arguments are split at quotes: \(dq is the character itself.
-            page += [".SH \(escape(table.heading).replacingOccurrences(of: "\"", with: "\\(dq"))", escape(table.about)]
+            page += [".SH \(escape(table.heading).replacingOccurrences(of: "\"", with: "\\(dq"))", inline(table.about)]
             for key in table.keys {
-                page += [".TP", ".B \(escape(key.name))", "(default: \(escape(key.defaultValue))) \(escape(key.meaning))"]
+                page += [".TP", ".B \(escape(key.name))", "(default: \(escape(key.defaultValue))) \(inline(key.meaning))"]
             }
         }
         page += [".SH EXAMPLE", ".nf"] + Self.configExample.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
@@ -40,7 +40,7 @@ extension Manual {
         id = "awx-main"
         kind = "awx"
         base_url = "https://awx.example.com"
-        credential = "awx-main"          # LoadCredential=awx-main:/etc/tokenwarden/credentials/awx-main
+        credential = "awx-main"          # see LoadCredential= in the unit's drop-in
         self_token_id = "42"
 
         [[notifier]]

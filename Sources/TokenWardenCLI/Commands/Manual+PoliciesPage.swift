@@ -32,7 +32,7 @@ extension Manual {
             let needs = action.requiredCapabilities.names
             page += [
                 ".TP", ".B \(action.rawValue)",
-                escape(PolicyReference.meaning(of: action) + (needs.isEmpty ? "" : " Needs the provider's \(needs.joined(separator: " and ")).")),
+                inline(PolicyReference.meaning(of: action) + (needs.isEmpty ? "" : " Needs the provider's \(needs.joined(separator: " and ")).")),
             ]
         }
         page += [".SH PROVIDERS", "What each kind of provider reports and can do decides which rules can run there."]
@@ -48,11 +48,12 @@ extension Manual {
                 Self.everyTrigger.map { "\($0.key) needs \($0.requiredCapabilities.names.joined(separator: " and "))" }
                     .joined(separator: "; ") + "."),
             "A rule naming a provider that lacks what one of its triggers or its action needs is an error; a rule without",
-            "match.provider runs only on the providers that can serve it, and validate says which it skips.",
-            "Planning Center has no API to revoke or create: such a decision asks a person to do it.",
+            "match.provider runs only on the providers that can serve it: validate lists the providers each rule skips, and why",
+            "(a rule that no provider can serve is not an error, but it never fires).",
+            "Planning Center reports none of these facts, so no rule fires there: its tokens are listed for inventory only.",
         ]
         page += [".SH WINDOWS"] + Self.windowsText.split(separator: "\n").map { escape(String($0)) }
-        page += [".SH HOW POLICY DECIDES"] + Self.decisionRules.flatMap { [".IP \\(bu 2", escape($0)] }
+        page += [".SH HOW POLICY DECIDES"] + Self.decisionRules.flatMap { [".IP \\(bu 2", inline($0)] }
         page += [".SH EXAMPLE", ".nf"] + Self.policiesExample.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
         page += [".fi", ".SH SEE ALSO", "tokenwarden(1), tokenwarden.toml(5)"]
         return page.joined(separator: "\n")
@@ -60,8 +61,8 @@ extension Manual {
 
     /// One `.SH` for a table: each key as `prefix + name`, with its default.
     static func section(_ table: PolicyReference.Table, prefix: String) -> [String] {
-        [".SH \(escape(prefix.isEmpty ? table.heading : prefix + "*"))", escape(table.about)]
-            + table.keys.flatMap { [".TP", ".B \(escape(prefix + $0.name))", "(default: \(escape($0.defaultValue))) \(escape($0.meaning))"] }
+        [".SH \(escape(prefix.isEmpty ? table.heading : prefix + "*"))", inline(table.about)]
+            + table.keys.flatMap { [".TP", ".B \(escape(prefix + $0.name))", "(default: \(escape($0.defaultValue))) \(inline($0.meaning))"] }
     }
 
     /// One trigger of each kind, for what each needs of a provider (the spans do not matter).
@@ -72,19 +73,20 @@ extension Manual {
         then HH:MM-HH:MM in 24-hour time, the end after the start (24:00 is midnight; for a window across
         midnight write two). The hours are the daemon's local time (the unit's TZ, else the host's). Outside
         every window a decision is held outside-window, reported once with the next opening, and carried out
-        at the first cycle inside a window.
+        at the first cycle inside a window. tokenwarden plan prints that opening in UTC, or with --local-time
+        in the shell's time zone.
         """
 
     static let decisionRules = [
         "Revoked and gone tokens are never acted on; expired tokens are never rotated.",
         "A token with no last use, on a provider that reports last use, counts as unused since its creation.",
         "When several rules fire for one token, the strongest action wins (revoke, then rotate, then notify).",
-        "tokenwarden's own credentials ([[provider]] self_token_id) are never revoked or rotated by policy.",
+        "tokenwarden's own credentials ([[provider]] self_token_id, and the PAT in SailPoint's credential) are never revoked or rotated by policy.",
         "At most [daemon] max_actions_per_cycle revokes and rotations are carried out per poll interval.",
         "A rotation is held for a person when tokenwarden holds no credential of the token's owner, "
             + "or when one destination would serve several tokens.",
-        "A snoozed or exempt token (tokenwarden snooze, exempt) gets no notice and is neither revoked nor rotated.",
-        "tokenwarden pause holds every revoke, rotation and delivery until tokenwarden resume.",
+        "A snoozed or exempt token (`tokenwarden snooze`, `tokenwarden exempt`) gets no notice and is neither revoked nor rotated.",
+        "`tokenwarden pause` (every provider or one) holds every revoke, rotation and delivery until `tokenwarden resume` or its --until.",
     ]
 
     static let policiesExample = """
@@ -94,6 +96,7 @@ extension Manual {
         action = "notify"
         notify.to = ["owner", "ops"]
 
+        # when.unused_for needs last-use data (SailPoint, Cryptlex, AAP)
         [[rule]]
         name = "stale-ci"
         match.name = "ci-*"

@@ -97,6 +97,13 @@ struct Manual: ParsableCommand {
         [".nf"] + text.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) } + [".fi"]
     }
 
+    /// `escape`d, with each `command` in backticks set in bold, as man pages show commands.
+    static func inline(_ text: String) -> String {
+        let parts = escape(text).split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count % 2 == 1 else { return escape(text) }
+        return parts.enumerated().map { $0.offset % 2 == 1 ? "\\fB\($0.element)\\fR" : String($0.element) }.joined()
+    }
+
     /// roff needs backslashes doubled and lines never starting with "." or "'".
     static func escape(_ line: String) -> String {
         let text = line.replacingOccurrences(of: "\\", with: "\\\\")
