@@ -12,8 +12,9 @@ public struct TokenWarden: AsyncParsableCommand {
         commandName: "tokenwarden",
         abstract: "Keeps personal access tokens from rotting.",
         discussion: """
-            tokenwarden polls the token APIs of Planning Center, SailPoint IdentityNow, Cryptlex, \
-            12d Synergy and AWX/Tower, records every token's created / last-used / expiry facts with \
+            tokenwarden polls the token APIs of Planning Center, SailPoint Identity Security Cloud, \
+            Cryptlex, 12d Synergy, AWX/Tower and the AAP gateway, records every token's created / \
+            last-used / expiry facts with \
             history, and applies your policy files: warn before expiry, revoke unused tokens, rotate old \
             ones. It is report-only until `enforce = true`.
 

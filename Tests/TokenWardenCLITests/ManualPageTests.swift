@@ -19,7 +19,7 @@ extension SubprocessSuites {
             // What groff says about the roff (to stderr), then the page as an admin reads it.
             let warnings = try await PackagingTests.run("/bin/sh", ["-c", "man --warnings -E UTF-8 -l '\(path)' 2>&1 >/dev/null"])
             #expect(warnings.status == 0 && warnings.output.isEmpty, "groff warns in \(name)(\(section)): \(warnings.output)")
-            return try await PackagingTests.run("/bin/sh", ["-c", "MANROFFOPT=-rHY=0 MANWIDTH=\(width) man -E UTF-8 -l '\(path)' | col -b"]).output
+            return try await PackagingTests.run("/bin/sh", ["-c", "MANROFFOPT=-rHY=0 MANWIDTH=\(width) man -E UTF-8 -l '\(path)' | col -bx"]).output
         }
 
         /// Whether the rendered page has `term` as a `.TP` term: a short one shares its line with the
@@ -28,8 +28,16 @@ extension SubprocessSuites {
             text.contains("\n       \(term)\n") || text.contains("\n       \(term) ")
         }
 
+        /// Every line fits a terminal of 80 columns, as `man` renders the page there.
+        static func expectEightyColumns(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let wide = text.split(separator: "\n").filter { $0.count > 80 }
+            #expect(wide.isEmpty, "lines wider than a terminal of 80: \(wide)", sourceLocation: sourceLocation)
+        }
+
         @Test func thePageRendersWithoutWarningsAndHasEveryCommandAndTheSectionsAdminsLookFor() async throws {
-            let text = try await Self.rendered("tokenwarden", section: 1, width: 100)
+            let text = try await Self.rendered("tokenwarden", section: 1, width: 80)
+            Self.expectEightyColumns(text)
+            #expect(text.contains("\n       tokenwarden - keeps personal access tokens from rotting\n"))
             for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "EXIT STATUS", "ENVIRONMENT", "FILES", "SEE ALSO"] {
                 #expect(text.contains("\n\(section)\n"), "no \(section) section")
             }
@@ -45,6 +53,7 @@ extension SubprocessSuites {
         /// `ConfigReference`), each with its default, rendered without a groff warning.
         @Test func theConfigPageHasEveryKeyTheLoaderAcceptsWithItsDefault() async throws {
             let text = try await Self.rendered("tokenwarden.toml", section: 5, width: 200)
+            Self.expectEightyColumns(try await Self.rendered("tokenwarden.toml", section: 5, width: 80))
             #expect(ConfigReference.tables.count == 9)
             for table in ConfigReference.tables {
                 #expect(text.contains("\n\(table.heading)\n"), "no section \(table.heading)")
@@ -66,6 +75,7 @@ extension SubprocessSuites {
         /// same `PolicyReference`), every action and every provider kind; its example is valid.
         @Test func thePoliciesPageHasEveryRuleKeyActionAndProviderKind() async throws {
             let text = try await Self.rendered("tokenwarden-policies", section: 5, width: 200)
+            Self.expectEightyColumns(try await Self.rendered("tokenwarden-policies", section: 5, width: 80))
             for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "[[rule]]", "ACTIONS", "PROVIDERS", "WINDOWS", "EXAMPLE", "SEE ALSO"] {
                 #expect(text.contains("\n\(section)\n"), "no \(section) section")
             }

@@ -40,7 +40,7 @@ extension Manual {
         id = "awx-main"
         kind = "awx"
         base_url = "https://awx.example.com"
-        credential = "awx-main"          # see LoadCredential= in the unit's drop-in
+        credential = "awx-main"          # a LoadCredential= name
         self_token_id = "42"
 
         [[notifier]]

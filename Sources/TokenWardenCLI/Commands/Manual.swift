@@ -33,19 +33,21 @@ struct Manual: ParsableCommand {
         var page = [
             ".TH TOKENWARDEN 1 \"\" \"tokenwarden \(escape(Self.version))\" \"System Administration\"",
             ".SH NAME",
-            "tokenwarden \\- \(escape(root.abstract))",
+            // As man pages name themselves: "keeps personal access tokens from rotting", no full stop.
+            "tokenwarden \\- \(escape(root.abstract.prefix(1).lowercased() + root.abstract.dropFirst().trimmingCharacters(in: ["."])))",
             ".SH SYNOPSIS",
             ".B tokenwarden",
             ".I command",
             "[\\fIoptions\\fR]",
             ".SH DESCRIPTION",
         ]
-        page += paragraphs(root.discussion)
+        page += filled(root.discussion)
         page.append(".SH COMMANDS")
         for command in root.subcommands where command.configuration.shouldDisplay {
             let name = command.configuration.commandName ?? command._commandName
             page.append(".SS \(escape(name))")
-            page += paragraphs(TokenWarden.helpMessage(for: command, columns: 100))
+            // 72 columns and man's indent of 7 fit a terminal of 80.
+            page += paragraphs(wrappingUsage(TokenWarden.helpMessage(for: command, columns: 72), columns: 72))
         }
         page += [".SH EXIT STATUS"] + items(Self.exitStatus)
         page += [".SH ENVIRONMENT"] + items(Self.environment)
@@ -90,6 +92,39 @@ struct Manual: ParsableCommand {
     /// `.TP` items: a term, then its text.
     static func items(_ pairs: [(String, String)]) -> [String] {
         pairs.flatMap { [".TP", ".B \(escape($0.0))", escape($0.1)] }
+    }
+
+    /// Prose paragraphs filled to the reader's width; a paragraph of indented lines (examples) is
+    /// kept as it is.
+    static func filled(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").flatMap { paragraph -> [String] in
+            let lines = paragraph.split(separator: "\n").map(String.init)
+            if lines.dropFirst().contains(where: { $0.hasPrefix(" ") }) { return [".PP"] + paragraphs(paragraph) }
+            return [".PP", inline(lines.joined(separator: " "))]
+        }
+    }
+
+    /// ArgumentParser leaves the USAGE line whole however long it is: it is broken between options
+    /// (never inside `[...]`), each further line indented under the command.
+    static func wrappingUsage(_ help: String, columns: Int) -> String {
+        help.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("USAGE: "), line.count > columns else { return String(line) }
+            var options: [String] = []
+            var depth = 0
+            for word in line.split(separator: " ") {
+                if depth == 0 { options.append(String(word)) } else { options[options.count - 1] += " " + word }
+                depth += word.filter { $0 == "[" }.count - word.filter { $0 == "]" }.count
+            }
+            var lines = [options.removeFirst()]
+            for option in options {
+                if lines[lines.count - 1].count + 1 + option.count > columns {
+                    lines.append("       " + option)
+                } else {
+                    lines[lines.count - 1] += " " + option
+                }
+            }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// Help text kept as preformatted blocks, so its columns and examples survive.
