@@ -133,6 +133,26 @@ import TokenWardenTestSupport
         }
     }
 
+    /// The store is not trusted to say what becomes tokenwarden's credential: a stored rotation
+    /// that would make another token's successor its own is undone before anything is created.
+    @Test func aStoredRotationOfAnotherTokenIntoTheOwnCredentialIsUndone() async throws {
+        let tokens = [Self.ownAWXToken(), LifecycleHarness.token("10", "deploy-bot", createdDaysAgo: 100)]
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: tokens], policy: Self.policy, enforce: true) { harness in
+            _ = try await harness.cycle()
+            let token = try #require(try harness.store.token(provider: "sim-awx", id: "10"))
+            _ = try harness.store.beginRotation(
+                of: token, rule: nil, mode: .enforce, delivery: Delivery(target: .ownCredential(provider: "sim-awx")), overlap: .hours(1),
+                reason: "planted", successorName: "deploy-bot (rotated)", at: harness.clock.now)
+            let events = try await harness.cycle().events
+            #expect(events.map(\.kind) == [.rotationFailed], "\(events.map(\.message))")
+            let records = try harness.store.rotations(provider: "sim-awx", tokenID: "10")
+            #expect(records.map(\.state) == [.failed])
+            #expect(records.first?.failure?.contains("sim-awx/10 is not the token tokenwarden signs in to sim-awx with") == true)
+            #expect(await harness.simulator.provider(.awx).issuedSecrets.isEmpty, "nothing was created")
+            #expect(try Self.stored(harness, harness.configuration.providers[0]) == nil, "nothing was kept")
+        }
+    }
+
     @Test func aSuccessorThatCannotSignInIsRevokedTheOldCredentialKeptAndAnAlertRaised() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
             var harness = harness

@@ -39,7 +39,7 @@ extension PolicyActuator {
                         + "waits; turn enforcement on, or finish it with `tokenwarden rotate \(record.reference)`")
                 continue
             }
-            if let refusal = try deliveryRefusal(record, rules: rules) {
+            if let refusal = try deliveryRefusal(record, rules: rules, protected: setup.context.protected) {
                 let undone = try store.advanceRotation(
                     record.id, to: .compensating, at: now(), detail: "not delivering: \(refusal)",
                     failure: "not delivering the new secret: \(refusal); the new token is revoked undelivered")
@@ -66,12 +66,17 @@ extension PolicyActuator {
     }
 
     /// Why a stored rotation's pending delivery must not be made, or nil: it must be the current
-    /// policy's delivery for its rule (an admin's `rotate` without a rule delivers only to a file).
-    func deliveryRefusal(_ record: RotationRecord, rules: [Rule]) throws -> String? {
+    /// policy's delivery for its rule (an admin's `rotate` without a rule delivers only to a file),
+    /// and only a token of tokenwarden's own (`protected`: the one it signs in with, or the one a
+    /// stored successor replaced) becomes its own credential.
+    func deliveryRefusal(_ record: RotationRecord, rules: [Rule], protected: Set<String>) throws -> String? {
         guard record.state == .planned || record.state == .created else { return nil }
         guard let name = record.rule else {
             switch record.delivery.target {
-            case .file, .ownCredential: return nil
+            case .file: return nil
+            case .ownCredential(let provider):
+                if provider == record.provider, protected.contains(record.reference) { return nil }
+                return "\(record.reference) is not the token tokenwarden signs in to \(provider) with, so its successor cannot become that credential"
             case .command: break
             }
             return "a rotation without a rule delivers only to a file, and this one names \(record.delivery)"
