@@ -59,6 +59,7 @@ public struct JournalEvent: Sendable, Hashable {
         case approvalDecided = "approval-decided"
         case approvalExpired = "approval-expired"
         case ownCredentialExpiring = "own-credential-expiring"
+        case ownCredentialIgnored = "own-credential-ignored"
 
         /// The `MESSAGE_ID`: 32 lower-case hex digits, as journald writes them.
         public var messageID: String {
@@ -113,6 +114,7 @@ public struct JournalEvent: Sendable, Hashable {
             case .approvalDecided: "385dee80c28e442fa82eb9ff5bd161c4"
             case .approvalExpired: "1c25a851158447cc875e10f367f222bb"
             case .ownCredentialExpiring: "619822b03ffc44de9339aa32a21c0294"
+            case .ownCredentialIgnored: "40a6a119163d4dbcf05d2e0460b89201"
             }
         }
     }

@@ -31,6 +31,13 @@ import TokenWardenTestSupport
             .entry(of: provider, loader: CredentialLoader(environment: [:]))
     }
 
+    /// The events of one kind in a cycle's report. A function of its own: the same filter written in
+    /// the test's closure below gave an empty array for a report holding such an event (Swift 6.3.1,
+    /// whose SendNonSendable pass also crashed on that closure).
+    static func events(of kind: JournalEvent.Kind, in report: CycleReport) -> [JournalEvent] {
+        report.events.filter { $0.kind == kind }
+    }
+
     @Test func aSailPointPATExpiringIn20DaysIsReplacedSignedInWithAndUsedThenTheOldOneRevoked() async throws {
         try await LifecycleHarness.with(kinds: [.sailPoint], tokens: [.sailPoint: []], policy: Self.policy, enforce: true) { harness in
             var harness = harness
@@ -130,6 +137,38 @@ import TokenWardenTestSupport
             let kept = try #require(try Self.stored(harness, provider))
             #expect(kept.tokenID == second.tokenID && kept.previous == nil, "its credential is forgotten")
             #expect(try await harness.cycle().polls.allSatisfy { $0.succeeded }, "the second successor signs in")
+        }
+    }
+
+    /// An admin's new configured credential wins over the stored successor, which is still a live
+    /// token: each cycle says so, naming it and never its secret, until the file is gone.
+    @Test func aSuccessorOverriddenByANewConfiguredCredentialIsJournaledUntilItsFileIsGone() async throws {
+        try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
+            var harness = harness
+            harness.configuration.providers[0].rotateOwnCredential = .days(30)
+            let provider = harness.configuration.providers[0]
+            #expect(try await harness.cycle().events.contains { $0.kind == .rotationDelivered })
+            let stored = try #require(try Self.stored(harness, provider))
+            guard case .file(let path) = provider.credential else {
+                Issue.record("the harness's credential is a file")
+                return
+            }
+            let replacement = await harness.simulator.provider(.awx).addAccount(forOwner: "admin")
+            try FileManager.default.removeItem(atPath: path)
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(replacement.utf8), attributes: [.posixPermissions: 0o600]))
+
+            for _ in 1...2 {
+                let report = try await harness.cycle()
+                #expect(report.polls.allSatisfy { $0.succeeded }, "the admin's credential signs in")
+                let ignored = Self.events(of: .ownCredentialIgnored, in: report)
+                #expect(
+                    ignored.count == 1 && ignored[0].tokenID == stored.tokenID && ignored[0].priority == .warning,
+                    "\(report.events.map { "\($0.kind) \($0.message)" })")
+                #expect(ignored.first?.message.contains("revoke it (`tokenwarden revoke sim-awx/\(stored.tokenID)`)") == true)
+                #expect(ignored.first?.message.contains(stored.credential.revealContent()) == false)
+            }
+            OwnCredentialShelf(stateDirectory: harness.configuration.daemon.stateDirectory).remove(provider: provider.id)
+            #expect(Self.events(of: .ownCredentialIgnored, in: try await harness.cycle()).isEmpty)
         }
     }
 

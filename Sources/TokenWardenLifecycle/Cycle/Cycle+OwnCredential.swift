@@ -1,4 +1,5 @@
 import Foundation
+import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenStore
@@ -18,7 +19,20 @@ extension Cycle {
                 events.append(.ownCredentialExpiring(token, expiresAt: expires, stage: stage, now: now()))
             }
         }
-        return events
+        return events + ignoredSuccessors(setup)
+    }
+
+    /// A stored successor the admin's new configured credential overrides is a live token nobody
+    /// uses: one warning per cycle until its file is gone (only providers with a stored file are read).
+    func ignoredSuccessors(_ setup: CycleSetup) -> [JournalEvent] {
+        let configuration = setup.context.configuration
+        let loader = CredentialLoader(environment: setup.environment)
+        return configuration.providers.filter { setup.credentialStamps[$0.id] != nil && setup.providerIDs.contains($0.id) }.compactMap {
+            guard let main = try? MainCredential.resolve($0, stateDirectory: configuration.daemon.stateDirectory, loader: loader),
+                case .configuredOverSuccessor(let entry) = main.source
+            else { return nil }
+            return .ignoredSuccessor(provider: $0.id, tokenID: entry.tokenID, path: main.shelfPath)
+        }
     }
 
     /// `rotate_own_credential`: each due own credential nothing holds gets a successor, made and

@@ -21,4 +21,15 @@ extension JournalEvent {
                 + "\(token.provider) will fail; \(fix)",
             token: token)
     }
+
+    /// own-credential-ignored: a stored successor the configured credential has overridden, a live
+    /// token nobody uses; said at each cycle until its file is gone.
+    static func ignoredSuccessor(provider: String, tokenID: String, path: String) -> JournalEvent {
+        JournalEvent(
+            .ownCredentialIgnored, .warning,
+            "the configured credential of \(provider) changed after tokenwarden stored its successor (token \(tokenID)) in \(path), "
+                + "which is ignored from now on but still valid at the provider: revoke it (`tokenwarden revoke \(provider)/\(tokenID)`) "
+                + "and remove the file",
+            provider: provider, tokenID: tokenID)
+    }
 }
