@@ -141,7 +141,8 @@ import TokenWardenTestSupport
     }
 
     /// An admin's new configured credential wins over the stored successor, which is still a live
-    /// token: each cycle says so, naming it and never its secret, until the file is gone.
+    /// token: each cycle signing in with the new one says so, naming it and never its secret, until
+    /// the file is gone.
     @Test func aSuccessorOverriddenByANewConfiguredCredentialIsJournaledUntilItsFileIsGone() async throws {
         try await LifecycleHarness.with(kinds: [.awx], tokens: [.awx: [Self.ownAWXToken()]], policy: Self.policy, enforce: true) { harness in
             var harness = harness
@@ -159,7 +160,7 @@ import TokenWardenTestSupport
 
             for _ in 1...2 {
                 let report = try await harness.cycle()
-                #expect(report.polls.allSatisfy { $0.succeeded }, "the admin's credential signs in")
+                #expect(report.polls.allSatisfy { $0.succeeded })
                 let ignored = Self.events(of: .ownCredentialIgnored, in: report)
                 #expect(
                     ignored.count == 1 && ignored[0].tokenID == stored.tokenID && ignored[0].priority == .warning,
@@ -167,6 +168,12 @@ import TokenWardenTestSupport
                 #expect(ignored.first?.message.contains("revoke it (`tokenwarden revoke sim-awx/\(stored.tokenID)`)") == true)
                 #expect(ignored.first?.message.contains(stored.credential.revealContent()) == false)
             }
+            // An admin who copies the stored successor into the configured file is told nothing: it is in use.
+            try FileManager.default.removeItem(atPath: path)
+            #expect(
+                FileManager.default.createFile(
+                    atPath: path, contents: Data(stored.credential.revealContent().utf8), attributes: [.posixPermissions: 0o600]))
+            #expect(Self.events(of: .ownCredentialIgnored, in: try await harness.cycle()).isEmpty)
             OwnCredentialShelf(stateDirectory: harness.configuration.daemon.stateDirectory).remove(provider: provider.id)
             #expect(Self.events(of: .ownCredentialIgnored, in: try await harness.cycle()).isEmpty)
         }

@@ -81,7 +81,8 @@ extension Manual {
         "Revoked and gone tokens are never acted on; expired tokens are never rotated.",
         "A token with no last use, on a provider that reports last use, counts as unused since its creation.",
         "When several rules fire for one token, the strongest action wins (revoke, then rotate, then notify).",
-        "tokenwarden's own credentials ([[provider]] self_token_id, and the PAT in SailPoint's credential) are never revoked or rotated by policy.",
+        "The tokens tokenwarden signs in with (self_token_id, SailPoint's PAT, or the successor rotate_own_credential made) "
+            + "are never revoked or rotated by policy.",
         "At most [daemon] max_actions_per_cycle revokes and rotations are carried out per poll interval.",
         "A rotation is held for a person when tokenwarden holds no credential of the token's owner, "
             + "or when one destination would serve several tokens.",

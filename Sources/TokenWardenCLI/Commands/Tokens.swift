@@ -16,7 +16,7 @@ struct Tokens: ConfiguredCommand {
 
             Examples:
               tokenwarden tokens --expiring 14d     expiring in 14 days, soonest first
-              tokenwarden tokens --stale 90d        unused for 90 days (SailPoint, Cryptlex, AAP)
+              tokenwarden tokens --stale 90d        unused for 90 days (where known)
               tokenwarden tokens --provider awx-main --json
 
             JSON fields: provider, id, name, owner, scopes, created_at, expires_at, last_used_at, \

@@ -1,5 +1,4 @@
 import Foundation
-import TokenWardenConfig
 import TokenWardenCore
 import TokenWardenJournal
 import TokenWardenStore
@@ -22,16 +21,14 @@ extension Cycle {
         return events + ignoredSuccessors(setup)
     }
 
-    /// A stored successor the admin's new configured credential overrides is a live token nobody
-    /// uses: one warning per cycle until its file is gone (only providers with a stored file are read).
+    /// A stored successor that the configured credential this setup signs in with overrides is a
+    /// live token nobody uses: one warning per cycle until its file is gone or it is revoked.
     func ignoredSuccessors(_ setup: CycleSetup) -> [JournalEvent] {
-        let configuration = setup.context.configuration
-        let loader = CredentialLoader(environment: setup.environment)
-        return configuration.providers.filter { setup.credentialStamps[$0.id] != nil && setup.providerIDs.contains($0.id) }.compactMap {
-            guard let main = try? MainCredential.resolve($0, stateDirectory: configuration.daemon.stateDirectory, loader: loader),
-                case .configuredOverSuccessor(let entry) = main.source
-            else { return nil }
-            return .ignoredSuccessor(provider: $0.id, tokenID: entry.tokenID, path: main.shelfPath)
+        let shelf = OwnCredentialShelf(stateDirectory: setup.configuration.daemon.stateDirectory)
+        return setup.drivers.compactMap { ready in
+            guard let id = ready.ignoredSuccessor else { return nil }
+            if let token = try? store.token(provider: ready.config.id, id: id), token.state == .revoked || token.state == .gone { return nil }
+            return .ignoredSuccessor(provider: ready.config.id, tokenID: id, path: shelf.path(of: ready.config.id))
         }
     }
 

@@ -14,8 +14,10 @@ public enum DriverFactory {
         var failed: [UnusableProvider] = []
         for provider in configuration.providers {
             do {
-                let driver = try driver(for: provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: environment)
-                ready.append(ReadyProvider(config: provider, driver: driver))
+                let main = try MainCredential.resolve(
+                    provider, stateDirectory: configuration.daemon.stateDirectory, loader: CredentialLoader(environment: environment))
+                let driver = try ProviderDrivers.make(for: provider, credential: main.credential, http: http)
+                ready.append(ReadyProvider(config: provider, driver: driver, ignoredSuccessor: ignoredSuccessor(of: main)))
             } catch {
                 failed.append(UnusableProvider(provider: provider.id, reason: String(describing: error)))
             }
@@ -31,6 +33,15 @@ public enum DriverFactory {
     ) throws -> any ProviderDriver {
         let main = try MainCredential.resolve(provider, stateDirectory: stateDirectory, loader: CredentialLoader(environment: environment))
         return try ProviderDrivers.make(for: provider, credential: main.credential, http: http)
+    }
+
+    /// The stored successor's token id where the configured credential overrides it, unless the
+    /// configured credential is that successor (an admin who copied it there).
+    static func ignoredSuccessor(of main: MainCredential) -> String? {
+        guard case .configuredOverSuccessor(let entry) = main.source,
+            entry.credential.revealContent() != main.configured.credential.revealContent()
+        else { return nil }
+        return entry.tokenID
     }
 
     /// The driver that signs in as `token`'s owner to create its successor: the `[[provider.owner]]`
