@@ -16,10 +16,16 @@ enum PackageUnderTest {
             if let pid = pid_t(name), kill(pid, 0) == 0 || errno == EPERM { continue }
             try? FileManager.default.removeItem(atPath: root + "/" + name)
         }
-        let directory = root + "/\(getpid())"
+        return try await build(into: root + "/\(getpid())")
+    }
+
+    /// build-deb on the binary under test into `directory`, uncompressed, as `version` (nil: its own).
+    static func build(into directory: String, version: String? = nil) async throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let build = try await PackagingTests.run(
-            "/usr/bin/env", ["DEB_COMPRESSION=none", PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory])
+            "/usr/bin/env",
+            ["DEB_COMPRESSION=none"] + (version.map { ["DEB_VERSION=\($0)"] } ?? [])
+                + [PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory])
         guard build.status == 0 else { throw NspawnContainer.Failure("build-deb failed: \(build.output)") }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         guard let name = names.first(where: { $0.hasPrefix("tokenwarden_") && $0.hasSuffix(".deb") }) else {

@@ -41,7 +41,7 @@ extension SubprocessSuites {
             let olderPackage =
                 switch older {
                 case .previousRelease: try Self.previousReleasePackage()
-                case .thisBuild: try await Self.package(into: out.subpath("old"), version: "0.1.0")
+                case .thisBuild: try await PackageUnderTest.build(into: out.subpath("old"), version: "0.1.0")
                 }
             let newer = try await PackageUnderTest.path()
             await PackageUnderSystemdTests.inBootedContainer { container in
@@ -62,20 +62,6 @@ extension SubprocessSuites {
                         + "run packaging/debian/build-previous build/previous (make test does)")
             }
             return previousRelease + "/" + name
-        }
-
-        /// build-deb on the binary under test, as `version`, uncompressed.
-        static func package(into directory: String, version: String) async throws -> String {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let build = try await PackagingTests.run(
-                "/usr/bin/env",
-                [
-                    "DEB_COMPRESSION=none", "DEB_VERSION=\(version)",
-                    PackagingTests.packaging + "/debian/build-deb", BuiltProduct.executable, directory,
-                ])
-            try #require(build.status == 0, "\(build.output)")
-            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("tokenwarden_") })
-            return directory + "/" + name
         }
 
         func upgrade(

@@ -18,13 +18,7 @@ extension Manual {
             "Durations are written with a unit in quotes: \"90s\", \"15m\", \"6h\", \"30d\".",
             "The policy rules are separate files in the policy directory: see tokenwarden-policies(5).",
         ]
-        for table in ConfigReference.tables {
-            // A macro's arguments are split at quotes: \(dq is the character itself.
-            page += [".SH \(escape(table.heading).replacingOccurrences(of: "\"", with: "\\(dq"))", inline(table.about)]
-            for key in table.keys {
-                page += [".TP", ".B \(escape(key.name))", "(default: \(escape(key.defaultValue))) \(inline(key.meaning))"]
-            }
-        }
+        for table in ConfigReference.tables { page += section(table, prefix: "") }
         page += [".SH EXAMPLE", ".nf"] + Self.configExample.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
         page += [".fi", ".SH SEE ALSO", "tokenwarden(1), tokenwarden-policies(5), systemd.exec(5) (LoadCredential=)"]
         return page.joined(separator: "\n")

@@ -59,12 +59,6 @@ extension Manual {
         return page.joined(separator: "\n")
     }
 
-    /// One `.SH` for a table: each key as `prefix + name`, with its default.
-    static func section(_ table: PolicyReference.Table, prefix: String) -> [String] {
-        [".SH \(escape(prefix.isEmpty ? table.heading : prefix + "*"))", inline(table.about)]
-            + table.keys.flatMap { [".TP", ".B \(escape(prefix + $0.name))", "(default: \(escape($0.defaultValue))) \(inline($0.meaning))"] }
-    }
-
     /// One trigger of each kind, for what each needs of a provider (the spans do not matter).
     static let everyTrigger: [Trigger] = [.expiresWithin(.days(1)), .expired, .unusedFor(.days(1)), .ageOver(.days(1))]
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TokenWardenConfig
 
 /// `tokenwarden manual`: the man page, rendered from the same help every subcommand prints, so
 /// the page can never disagree with `--help`. Hidden: packaging runs it, admins read `man tokenwarden`.
@@ -88,6 +89,13 @@ struct Manual: ParsableCommand {
         ("/usr/lib/systemd/system/tokenwarden.service", "the unit; credentials come through a drop-in's LoadCredential="),
         ("/usr/lib/systemd/catalog/tokenwarden.catalog", "what each journal entry means, for journalctl -x"),
     ]
+
+    /// One `.SH` for a table of either section-5 page: each key as `prefix + name`, with its default.
+    /// A macro's arguments are split at quotes: `\(dq` is the character itself.
+    static func section(_ table: ConfigReference.Table, prefix: String) -> [String] {
+        [".SH \(escape(prefix.isEmpty ? table.heading : prefix + "*").replacingOccurrences(of: "\"", with: "\\(dq"))", inline(table.about)]
+            + table.keys.flatMap { [".TP", ".B \(escape(prefix + $0.name))", "(default: \(escape($0.defaultValue))) \(inline($0.meaning))"] }
+    }
 
     /// `.TP` items: a term, then its text.
     static func items(_ pairs: [(String, String)]) -> [String] {

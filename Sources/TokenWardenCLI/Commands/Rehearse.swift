@@ -57,10 +57,9 @@ struct Rehearse: ConfiguredCommand {
             throw ExitCode(2)
         }
         let http = context.http(for: configuration)
-        let driver = try DriverFactory.driver(for: config, stateDirectory: configuration.daemon.stateDirectory, http: http)
+        let (driver, main) = try DriverFactory.signedIn(
+            config, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: context.environment)
         var signer = driver
-        let main = try MainCredential.resolve(
-            config, stateDirectory: configuration.daemon.stateDirectory, loader: CredentialLoader(environment: context.environment))
         var credential = main.credential
         if let owner {
             guard let entry = config.owners.first(where: { $0.name == owner }) else {

@@ -14,9 +14,8 @@ public enum DriverFactory {
         var failed: [UnusableProvider] = []
         for provider in configuration.providers {
             do {
-                let main = try MainCredential.resolve(
-                    provider, stateDirectory: configuration.daemon.stateDirectory, loader: CredentialLoader(environment: environment))
-                let driver = try ProviderDrivers.make(for: provider, credential: main.credential, http: http)
+                let (driver, main) = try signedIn(
+                    provider, stateDirectory: configuration.daemon.stateDirectory, http: http, environment: environment)
                 ready.append(ReadyProvider(config: provider, driver: driver, ignoredSuccessor: ignoredSuccessor(of: main)))
             } catch {
                 failed.append(UnusableProvider(provider: provider.id, reason: String(describing: error)))
@@ -31,8 +30,16 @@ public enum DriverFactory {
         for provider: ProviderConfig, stateDirectory: String, http: ProviderHTTPClient,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> any ProviderDriver {
+        try signedIn(provider, stateDirectory: stateDirectory, http: http, environment: environment).driver
+    }
+
+    /// `driver(for:…)` with the credential it signs in with and where that came from.
+    public static func signedIn(
+        _ provider: ProviderConfig, stateDirectory: String, http: ProviderHTTPClient,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (driver: any ProviderDriver, main: MainCredential) {
         let main = try MainCredential.resolve(provider, stateDirectory: stateDirectory, loader: CredentialLoader(environment: environment))
-        return try ProviderDrivers.make(for: provider, credential: main.credential, http: http)
+        return (try ProviderDrivers.make(for: provider, credential: main.credential, http: http), main)
     }
 
     /// The stored successor's token id where the configured credential overrides it, unless the
